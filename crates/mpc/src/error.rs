@@ -1,0 +1,36 @@
+//! The engine's error type.
+
+use crate::PartyId;
+
+/// Everything that can go wrong in the engine.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The caller passed parameters that cannot work (bad threshold, unsupported
+    /// bit length, mismatched vector lengths, …).
+    #[error("invalid argument: {0}")]
+    InvalidArgument(String),
+    /// A public value does not fit the secure type it is given for.
+    #[error("value out of range: {0}")]
+    OutOfRange(String),
+    /// Operands of different secure types, or an operation the type lacks.
+    #[error("type error: {0}")]
+    Type(String),
+    /// A peer sent something the protocol does not allow.
+    #[error("party {party} misbehaved: {reason}")]
+    PeerMisbehaved {
+        /// The offending party.
+        party: PartyId,
+        /// What it did.
+        reason: String,
+    },
+    /// The transport failed (a peer disconnected, timed out, …).
+    #[error("transport failed: {0}")]
+    Transport(String),
+    /// A bug in the engine or in how a protocol was composed.
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+/// Shorthand for results with [`Error`].
+pub type Result<T, E = Error> = core::result::Result<T, E>;

@@ -1,0 +1,457 @@
+//! Prime fields with a modulus chosen at run time.
+//!
+//! Elements are kept in Montgomery form. A modulus below 2^64 uses one 64-bit
+//! limb (`R = 2^64`): this is the field of `secint(32)`, MPyC's default and the
+//! hot path. Moduli from 2^64 up to 2^127 use two limbs (`R = 2^128`). The limb
+//! count is decided once per field; every operation branches on it, which the
+//! CPU predicts perfectly inside the vector loops the protocols run.
+//!
+//! [`blum_prime`] picks moduli the way MPyC does: the largest prime
+//! `p ≡ 3 (mod 4)` below `2^bits`.
+
+use core::fmt;
+
+use rand_core::Rng;
+
+use crate::Error;
+
+/// The largest modulus a [`Field`] supports (exclusive): `2^127`.
+pub const MAX_MODULUS_BITS: u32 = 127;
+
+/// A prime field `GF(p)` with `2 < p < 2^127`.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct Field {
+    p: u128,
+    /// Narrow fields: `p^-1 mod 2^64`. Wide fields: `-p^-1 mod 2^64`.
+    pinv: u64,
+    /// `R mod p`, the Montgomery form of 1.
+    one: u128,
+    /// `R^2 mod p`, to convert into Montgomery form.
+    r2: u128,
+    wide: bool,
+    bits: u32,
+}
+
+/// An element of a [`Field`], in Montgomery form. Only meaningful together
+/// with the field it came from.
+#[derive(Clone, Copy, PartialEq, Eq, Default, Hash)]
+pub struct Fe(u128);
+
+impl fmt::Debug for Fe {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Fe(mont {:#x})", self.0)
+    }
+}
+
+impl fmt::Debug for Field {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "GF({})", self.p)
+    }
+}
+
+impl Field {
+    /// The field of integers modulo the prime `p`.
+    ///
+    /// Fails unless `p` is an odd prime below `2^127`.
+    pub fn new(p: u128) -> Result<Self, Error> {
+        if p < 3 || p >> MAX_MODULUS_BITS != 0 || p % 2 == 0 {
+            return Err(Error::InvalidArgument(format!(
+                "field modulus {p} must be an odd prime below 2^127"
+            )));
+        }
+        let field = Self::new_odd(p);
+        if !field.is_prime() {
+            return Err(Error::InvalidArgument(format!("field modulus {p} is not prime")));
+        }
+        Ok(field)
+    }
+
+    /// Montgomery set-up for any odd modulus (prime or not; used by the
+    /// primality test itself).
+    fn new_odd(p: u128) -> Self {
+        let wide = p >> 64 != 0;
+        let p0 = p as u64;
+        // Newton iteration for p0^-1 mod 2^64: each step doubles the correct bits.
+        let mut inv: u64 = 1;
+        for _ in 0..7 {
+            inv = inv.wrapping_mul(2u64.wrapping_sub(p0.wrapping_mul(inv)));
+        }
+        let (pinv, r_bits) = if wide { (inv.wrapping_neg(), 128) } else { (inv, 64) };
+        let one = if wide { (u128::MAX % p + 1) % p } else { (1u128 << 64) % p };
+        // R^2 mod p = R mod p doubled r_bits times.
+        let mut r2 = one;
+        for _ in 0..r_bits {
+            r2 = add_mod(r2, r2, p);
+        }
+        Field { p, pinv, one, r2, wide, bits: 128 - p.leading_zeros() }
+    }
+
+    /// The modulus `p`.
+    pub fn modulus(&self) -> u128 {
+        self.p
+    }
+
+    /// The bit length of `p`.
+    pub fn bits(&self) -> u32 {
+        self.bits
+    }
+
+    /// Bytes per element on the wire.
+    pub fn byte_len(&self) -> usize {
+        self.bits.div_ceil(8) as usize
+    }
+
+    /// The additive identity.
+    pub fn zero(&self) -> Fe {
+        Fe(0)
+    }
+
+    /// The multiplicative identity.
+    pub fn one(&self) -> Fe {
+        Fe(self.one)
+    }
+
+    /// The element `v mod p`.
+    pub fn from_u128(&self, v: u128) -> Fe {
+        Fe(self.mont(v % self.p, self.r2))
+    }
+
+    /// The element `v mod p` for a signed `v`.
+    pub fn from_i128(&self, v: i128) -> Fe {
+        let r = self.from_u128(v.unsigned_abs());
+        if v < 0 { self.neg(r) } else { r }
+    }
+
+    /// The canonical representative in `[0, p)`.
+    pub fn to_u128(&self, a: Fe) -> u128 {
+        self.mont(a.0, 1)
+    }
+
+    /// The centered representative in `(-p/2, p/2]`.
+    pub fn to_i128(&self, a: Fe) -> i128 {
+        let v = self.to_u128(a);
+        if v > self.p / 2 { -((self.p - v) as i128) } else { v as i128 }
+    }
+
+    /// `a + b`.
+    #[inline]
+    pub fn add(&self, a: Fe, b: Fe) -> Fe {
+        Fe(add_mod(a.0, b.0, self.p))
+    }
+
+    /// `a - b`.
+    #[inline]
+    pub fn sub(&self, a: Fe, b: Fe) -> Fe {
+        let (d, borrow) = a.0.overflowing_sub(b.0);
+        Fe(if borrow { d.wrapping_add(self.p) } else { d })
+    }
+
+    /// `-a`.
+    #[inline]
+    pub fn neg(&self, a: Fe) -> Fe {
+        if a.0 == 0 { a } else { Fe(self.p - a.0) }
+    }
+
+    /// `a * b`.
+    #[inline]
+    pub fn mul(&self, a: Fe, b: Fe) -> Fe {
+        Fe(self.mont(a.0, b.0))
+    }
+
+    /// `a^2`.
+    #[inline]
+    pub fn square(&self, a: Fe) -> Fe {
+        self.mul(a, a)
+    }
+
+    /// `a^e` for a public exponent (variable time: use only on public values
+    /// or where the exponent is public and timing reveals nothing secret).
+    pub fn pow(&self, a: Fe, e: u128) -> Fe {
+        if e == 0 {
+            return self.one();
+        }
+        // Fixed 4-bit window.
+        let mut table = [self.one(); 16];
+        for i in 1..16 {
+            table[i] = self.mul(table[i - 1], a);
+        }
+        let top = (128 - e.leading_zeros()).div_ceil(4);
+        let mut acc = self.one();
+        for w in (0..top).rev() {
+            for _ in 0..4 {
+                acc = self.square(acc);
+            }
+            let nibble = ((e >> (4 * w)) & 0xf) as usize;
+            if nibble != 0 {
+                acc = self.mul(acc, table[nibble]);
+            }
+        }
+        acc
+    }
+
+    /// `a^-1`, or an error for zero.
+    pub fn inv(&self, a: Fe) -> Result<Fe, Error> {
+        if a.0 == 0 {
+            return Err(Error::InvalidArgument("division by zero in the field".into()));
+        }
+        Ok(self.pow(a, self.p - 2))
+    }
+
+    /// Inverts every element in place with one field inversion (Montgomery's
+    /// trick). Fails if any element is zero.
+    pub fn batch_inv(&self, xs: &mut [Fe]) -> Result<(), Error> {
+        let mut prefix = Vec::with_capacity(xs.len());
+        let mut acc = self.one();
+        for &x in xs.iter() {
+            prefix.push(acc);
+            acc = self.mul(acc, x);
+        }
+        let mut inv = self.inv(acc)?;
+        for (x, before) in xs.iter_mut().zip(prefix).rev() {
+            let next = self.mul(inv, *x);
+            *x = self.mul(inv, before);
+            inv = next;
+        }
+        Ok(())
+    }
+
+    /// `1 / sqrt(a)` for a nonzero square `a` (some square root; which one is
+    /// irrelevant to the callers). `None` if `a` is zero or not a square.
+    pub fn inv_sqrt(&self, a: Fe) -> Option<Fe> {
+        if a.0 == 0 {
+            return None;
+        }
+        let r = if self.p % 4 == 3 {
+            // a^((p+1)/4) is a root; its inverse is a^((3p-5)/4), one exponentiation.
+            self.pow(a, (self.p - 3) / 4 * 3 + 1)
+        } else {
+            self.inv(self.sqrt_tonelli_shanks(a)?).ok()?
+        };
+        (self.mul(self.square(r), a) == self.one()).then_some(r)
+    }
+
+    fn sqrt_tonelli_shanks(&self, a: Fe) -> Option<Fe> {
+        let p = self.p;
+        let minus_one = self.neg(self.one());
+        if self.pow(a, (p - 1) / 2) != self.one() {
+            return None;
+        }
+        let s = (p - 1).trailing_zeros();
+        let q = (p - 1) >> s;
+        let mut z = self.from_u128(2);
+        while self.pow(z, (p - 1) / 2) != minus_one {
+            z = self.add(z, self.one());
+        }
+        let mut m = s;
+        let mut c = self.pow(z, q);
+        let mut t = self.pow(a, q);
+        let mut r = self.pow(a, q.div_ceil(2));
+        while t != self.one() {
+            let mut i = 0;
+            let mut t2 = t;
+            while t2 != self.one() {
+                t2 = self.square(t2);
+                i += 1;
+            }
+            let mut b = c;
+            for _ in 0..m - i - 1 {
+                b = self.square(b);
+            }
+            m = i;
+            c = self.square(b);
+            t = self.mul(t, c);
+            r = self.mul(r, b);
+        }
+        Some(r)
+    }
+
+    /// A uniformly random element, by rejection sampling.
+    pub fn random(&self, rng: &mut impl Rng) -> Fe {
+        self.random_below(rng, self.p)
+    }
+
+    /// A uniformly random element in `[0, bound)`, `bound ≤ p`, by rejection
+    /// sampling (deterministic for a given random stream, which PRSS relies on).
+    pub fn random_below(&self, rng: &mut impl Rng, bound: u128) -> Fe {
+        debug_assert!(bound > 0 && bound <= self.p);
+        let bits = 128 - (bound - 1).leading_zeros();
+        loop {
+            let v = if bits <= 64 {
+                u128::from(rng.next_u64())
+            } else {
+                u128::from(rng.next_u64()) | u128::from(rng.next_u64()) << 64
+            };
+            let v = if bits == 0 { 0 } else { v & (u128::MAX >> (128 - bits)) };
+            if v < bound {
+                return self.from_u128(v);
+            }
+        }
+    }
+
+    /// Appends the little-endian wire encoding of `xs` (`byte_len` bytes each).
+    pub fn encode(&self, xs: &[Fe], out: &mut Vec<u8>) {
+        let n = self.byte_len();
+        out.reserve(xs.len() * n);
+        for x in xs {
+            out.extend_from_slice(&x.0.to_le_bytes()[..n]);
+        }
+    }
+
+    /// Decodes elements written by [`Field::encode`]; `None` if the length is
+    /// not a multiple of the element size or an element is not below `p`.
+    pub fn decode(&self, bytes: &[u8]) -> Option<Vec<Fe>> {
+        let n = self.byte_len();
+        if bytes.len() % n != 0 {
+            return None;
+        }
+        bytes
+            .chunks_exact(n)
+            .map(|chunk| {
+                let mut buf = [0u8; 16];
+                buf[..n].copy_from_slice(chunk);
+                let v = u128::from_le_bytes(buf);
+                (v < self.p).then_some(Fe(v))
+            })
+            .collect()
+    }
+
+    /// Montgomery reduction of `a * b`, for `a, b < p`.
+    #[inline]
+    fn mont(&self, a: u128, b: u128) -> u128 {
+        if self.wide { mont_wide(a, b, self.p, self.pinv) } else { mont_narrow(a as u64, b as u64, self.p as u64, self.pinv) as u128 }
+    }
+
+    /// Miller–Rabin with the first 16 prime bases; deterministic below
+    /// 3.3·10^24 (~2^81) and a negligible error above.
+    fn is_prime(&self) -> bool {
+        const BASES: [u128; 16] = [2, 3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37, 41, 43, 47, 53];
+        let n = self.p;
+        for b in BASES {
+            if n == b {
+                return true;
+            }
+            if n % b == 0 {
+                return false;
+            }
+        }
+        let s = (n - 1).trailing_zeros();
+        let d = (n - 1) >> s;
+        let minus_one = self.neg(self.one());
+        'bases: for b in BASES {
+            let mut x = self.pow(self.from_u128(b), d);
+            if x == self.one() || x == minus_one {
+                continue;
+            }
+            for _ in 1..s {
+                x = self.square(x);
+                if x == minus_one {
+                    continue 'bases;
+                }
+            }
+            return false;
+        }
+        true
+    }
+}
+
+/// The largest Blum prime (`p ≡ 3 mod 4`) below `2^bits`, as MPyC chooses
+/// field moduli; `bits` must be in `3..=127`.
+pub fn blum_prime(bits: u32) -> Result<Field, Error> {
+    if !(3..=MAX_MODULUS_BITS).contains(&bits) {
+        return Err(Error::InvalidArgument(format!(
+            "a field of {bits} bits is not supported (3 to {MAX_MODULUS_BITS} bits)"
+        )));
+    }
+    let mut p = (1u128 << bits) - 1; // ≡ 3 (mod 4)
+    loop {
+        let field = Field::new_odd(p);
+        if field.is_prime() {
+            return Ok(field);
+        }
+        p -= 4;
+    }
+}
+
+#[inline]
+fn add_mod(a: u128, b: u128, p: u128) -> u128 {
+    // p < 2^127, so a + b cannot overflow.
+    let s = a + b;
+    if s >= p { s - p } else { s }
+}
+
+/// Montgomery product for `p < 2^64` (`R = 2^64`), `pinv = p^-1 mod 2^64`.
+/// Subtractive variant: no carries beyond 128 bits, for any odd `p < 2^64`.
+#[inline]
+fn mont_narrow(a: u64, b: u64, p: u64, pinv: u64) -> u64 {
+    let t = u128::from(a) * u128::from(b);
+    let (lo, hi) = (t as u64, (t >> 64) as u64);
+    let m = lo.wrapping_mul(pinv);
+    let mp_hi = ((u128::from(m) * u128::from(p)) >> 64) as u64;
+    let (r, borrow) = hi.overflowing_sub(mp_hi);
+    if borrow { r.wrapping_add(p) } else { r }
+}
+
+/// Montgomery product for `2^64 ≤ p < 2^127` (`R = 2^128`), two-limb CIOS
+/// with `n0 = -p^-1 mod 2^64`.
+#[inline]
+fn mont_wide(a: u128, b: u128, p: u128, n0: u64) -> u128 {
+    let (a0, a1) = (a as u64 as u128, (a >> 64) as u64 as u128);
+    let (p0, p1) = (p as u64 as u128, (p >> 64) as u64 as u128);
+    let (mut t0, mut t1, mut t2) = (0u128, 0u128, 0u128);
+    for bi in [b as u64 as u128, (b >> 64) as u64 as u128] {
+        // t += a * bi
+        let x = a0 * bi + t0;
+        t0 = x as u64 as u128;
+        let x = a1 * bi + t1 + (x >> 64);
+        t1 = x as u64 as u128;
+        t2 += x >> 64;
+        // t = (t + m p) / 2^64
+        let m = (t0 as u64).wrapping_mul(n0) as u128;
+        let x = m * p0 + t0;
+        let x = m * p1 + t1 + (x >> 64);
+        t0 = x as u64 as u128;
+        let x = t2 + (x >> 64);
+        t1 = x as u64 as u128;
+        t2 = x >> 64;
+    }
+    let r = t1 << 64 | t0;
+    if t2 != 0 || r >= p { r.wrapping_sub(p) } else { r }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn slow_mul(a: u128, b: u128, p: u128) -> u128 {
+        let (mut acc, mut a, mut b) = (0u128, a % p, b);
+        while b > 0 {
+            if b & 1 == 1 {
+                acc = add_mod(acc, a, p);
+            }
+            a = add_mod(a, a, p);
+            b >>= 1;
+        }
+        acc
+    }
+
+    #[test]
+    fn mpyc_secint32_prime() {
+        assert_eq!(blum_prime(64).unwrap().modulus(), 18446744073709551427);
+    }
+
+    #[test]
+    fn mul_matches_reference_narrow_and_wide() {
+        let samples = [0u128, 1, 2, 3, 12345, u64::MAX as u128, 1 << 90, u128::MAX >> 1];
+        for bits in [8u32, 40, 63, 64, 65, 96, 127] {
+            let f = blum_prime(bits).unwrap();
+            let p = f.modulus();
+            for &x in &samples {
+                for &y in &samples {
+                    let (x, y) = (x % p, (y ^ 0x5555) % p);
+                    let got = f.to_u128(f.mul(f.from_u128(x), f.from_u128(y)));
+                    assert_eq!(got, slow_mul(x, y, p), "bits {bits}: {x} * {y}");
+                }
+            }
+        }
+    }
+}

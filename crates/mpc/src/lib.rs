@@ -1,0 +1,64 @@
+//! Cohort's MPC engine: MPyC's protocols in Rust, for native parties and
+//! WebAssembly alike.
+//!
+//! ```text
+//!  secure     secint(l), secfxp(l, f), secfld(p) on vectors: SecVec + Runtime ops
+//!  protocols  input, open, reshare, random bits, comparisons, truncation, sorting
+//!  runtime    one party: rounds that batch every step, PRSS, Lagrange cache
+//!  session    sans-IO driver: poll → Send / Receive / Done, handle_message
+//!  shamir, prss, field   Shamir sharing, pseudorandom sharing, GF(p) arithmetic
+//! ```
+//!
+//! Semantics follow MPyC: Shamir sharing with threshold `t < m/2`,
+//! pseudorandom secret sharing for randomness, multiplication with one
+//! resharing round, comparisons à la Toft with a `k = 30`-bit statistical
+//! mask, fixed point with stochastic rounding, Batcher sorting. Security is
+//! passive (semi-honest) with an honest majority.
+//!
+//! The engine does no I/O: a program is an `async` function over a
+//! [`Runtime`], and a [`Session`] drives it, asking its caller to send and
+//! deliver messages. All independent steps of a round — the elements of a
+//! vector, and concurrent branches joined with `futures_util` — go to each
+//! peer in one message.
+//!
+//! ```
+//! use cohort_mpc::{local, Receivers, SecType, Value};
+//!
+//! // Three parties each input a salary; everyone learns the sum.
+//! let salaries = [52_000, 61_000, 47_500];
+//! let outcome = local::run(3, 1, 7, |rt| async move {
+//!     let ty = SecType::int(32)?;
+//!     let mut total = None;
+//!     for owner in 0..rt.parties() {
+//!         let mine = [Value::Int(salaries[owner])];
+//!         let x = rt.input(&ty, owner, (rt.id() == owner).then_some(&mine[..]), 1).await?;
+//!         total = Some(match total { None => x, Some(t) => x.add(&t)? });
+//!     }
+//!     rt.reveal(&total.unwrap(), &Receivers::All).await
+//! })
+//! .unwrap();
+//! assert_eq!(outcome.results[0], Some(vec![Value::Int(160_500)]));
+//! ```
+//!
+//! A native driver runs a [`Session`] with [`run_blocking`] over any
+//! [`Transport`]; the browser drives it from data-channel events.
+
+pub mod field;
+pub mod local;
+mod error;
+mod protocols;
+pub mod prss;
+mod runtime;
+mod secure;
+mod session;
+pub mod shamir;
+
+pub use error::{Error, Result};
+pub use field::{Fe, Field};
+pub use protocols::merge_exchange_layers;
+pub use runtime::{Config, MAX_PARTIES, Receivers, Runtime, SEC_PARAM, Stats};
+pub use secure::{Kind, SecType, SecVec, Value};
+pub use session::{Session, Step, Transport, run_blocking};
+
+/// A party's index in a session, `0..m`.
+pub type PartyId = usize;

@@ -1,0 +1,224 @@
+//! Sharing, opening, multiplication and shared randomness.
+
+use crate::field::{Fe, Field};
+use crate::runtime::{Receivers, Runtime, misbehaved};
+use crate::{Error, PartyId, Result, shamir};
+
+impl Runtime {
+    /// Shares `values` held by `owner` (others pass `None`): one round.
+    pub(crate) async fn input_raw(&self, field: &Field, owner: PartyId, values: Option<&[Fe]>, n: usize) -> Result<Vec<Fe>> {
+        let (m, me) = (self.parties(), self.id());
+        if owner >= m {
+            return Err(Error::InvalidArgument(format!("input owner {owner} is not a party (there are {m})")));
+        }
+        let mut out = vec![Vec::new(); m];
+        if me == owner {
+            let values = values.ok_or_else(|| Error::InvalidArgument("the input owner must give its values".into()))?;
+            if values.len() != n {
+                return Err(Error::InvalidArgument(format!("{} input values given, {n} expected", values.len())));
+            }
+            out = self.with_rng(|rng| shamir::share(field, rng, values, self.threshold(), m));
+        }
+        let mine = std::mem::take(&mut out[me]);
+        let mut incoming = self.exchange_fe(field, out).await?;
+        if me == owner {
+            return Ok(mine);
+        }
+        let shares = std::mem::take(&mut incoming[owner]);
+        expect_len(owner, &shares, n)?;
+        Ok(shares)
+    }
+
+    /// Opens shares of degree `degree` to `receivers`: parties `0..=degree`
+    /// send their shares, each receiver interpolates. One round. Returns the
+    /// values at receivers, `None` elsewhere.
+    pub(crate) async fn open_raw(&self, field: &Field, x: &[Fe], receivers: &Receivers, degree: usize) -> Result<Option<Vec<Fe>>> {
+        let (m, me) = (self.parties(), self.id());
+        let senders: Vec<usize> = (0..=degree).collect();
+        let out = (0..m)
+            .map(|j| if me <= degree && j != me && receivers.contains(j) { x.to_vec() } else { Vec::new() })
+            .collect();
+        let incoming = self.exchange_fe(field, out).await?;
+        if !receivers.contains(me) {
+            return Ok(None);
+        }
+        for &j in senders.iter().filter(|&&j| j != me) {
+            expect_len(j, &incoming[j], x.len())?;
+        }
+        let shares: Vec<&[Fe]> = senders.iter().map(|&j| if j == me { x } else { &incoming[j][..] }).collect();
+        Ok(Some(shamir::recombine(field, &self.lagrange(field, &senders), &shares)))
+    }
+
+    /// Opens degree-`t` shares to every party.
+    pub(crate) async fn open_all(&self, field: &Field, x: &[Fe]) -> Result<Vec<Fe>> {
+        let opened = self.open_raw(field, x, &Receivers::All, self.threshold()).await?;
+        opened.ok_or_else(|| Error::Internal("open to all returned nothing".into()))
+    }
+
+    /// Brings degree-`2t` shares back to degree `t`: parties `0..=2t` reshare
+    /// with fresh polynomials and everyone interpolates. One round.
+    pub(crate) async fn reshare(&self, field: &Field, x: Vec<Fe>) -> Result<Vec<Fe>> {
+        let (m, me, t) = (self.parties(), self.id(), self.threshold());
+        if t == 0 {
+            return Ok(x);
+        }
+        let senders: Vec<usize> = (0..=2 * t).collect();
+        let mut out = vec![Vec::new(); m];
+        if me <= 2 * t {
+            out = self.with_rng(|rng| shamir::share(field, rng, &x, t, m));
+        }
+        let mine = std::mem::take(&mut out[me]);
+        let incoming = self.exchange_fe(field, out).await?;
+        for &j in senders.iter().filter(|&&j| j != me) {
+            expect_len(j, &incoming[j], x.len())?;
+        }
+        let subshares: Vec<&[Fe]> = senders.iter().map(|&j| if j == me { &mine[..] } else { &incoming[j][..] }).collect();
+        Ok(shamir::recombine(field, &self.lagrange(field, &senders), &subshares))
+    }
+
+    /// Elementwise products of shares: one round.
+    pub(crate) async fn mul_raw(&self, field: &Field, a: &[Fe], b: &[Fe]) -> Result<Vec<Fe>> {
+        same_len(a, b)?;
+        let products = a.iter().zip(b).map(|(&x, &y)| field.mul(x, y)).collect();
+        self.reshare(field, products).await
+    }
+
+    /// Inner products of pairs of share vectors, all in one round.
+    pub(crate) async fn inner_raw(&self, field: &Field, pairs: &[(&[Fe], &[Fe])]) -> Result<Vec<Fe>> {
+        let mut sums = Vec::with_capacity(pairs.len());
+        for (a, b) in pairs {
+            same_len(a, b)?;
+            sums.push(a.iter().zip(b.iter()).fold(field.zero(), |s, (&x, &y)| field.add(s, field.mul(x, y))));
+        }
+        self.reshare(field, sums).await
+    }
+
+    /// The product of each row, by a balanced tree: ⌈log2(longest row)⌉ rounds.
+    pub(crate) async fn prod_rows(&self, field: &Field, mut rows: Vec<Vec<Fe>>) -> Result<Vec<Fe>> {
+        while rows.iter().any(|r| r.len() > 1) {
+            let (mut left, mut right) = (Vec::new(), Vec::new());
+            for row in &rows {
+                for pair in row.chunks_exact(2) {
+                    left.push(pair[0]);
+                    right.push(pair[1]);
+                }
+            }
+            let mut products = self.mul_raw(field, &left, &right).await?.into_iter();
+            for row in rows.iter_mut() {
+                let odd = (row.len() % 2 == 1).then(|| row[row.len() - 1]);
+                let pairs = row.len() / 2;
+                row.clear();
+                row.extend(products.by_ref().take(pairs));
+                row.extend(odd);
+            }
+        }
+        Ok(rows.into_iter().map(|r| r.first().copied().unwrap_or_else(|| field.one())).collect())
+    }
+
+    /// Shares of `n` uniformly random field elements (PRSS: no interaction).
+    pub(crate) async fn random_fe(&self, field: &Field, n: usize) -> Result<Vec<Fe>> {
+        match self.with_prss(|p| p.random(field, n, None)) {
+            Some(r) => Ok(r),
+            None => self.deal(field, n, self.threshold(), |f, rng| f.random(rng)).await,
+        }
+    }
+
+    /// Shares of `n` random values in `[0, bound)` (not uniform: a sum of
+    /// one contribution per PRSS subset or dealer), for statistical masks.
+    pub(crate) async fn random_below(&self, field: &Field, n: usize, bound: u128) -> Result<Vec<Fe>> {
+        match self.with_prss(|p| p.random(field, n, Some(bound))) {
+            Some(r) => Ok(r),
+            None => {
+                let per_dealer = (bound / (self.threshold() as u128 + 1)).max(1);
+                self.deal(field, n, self.threshold(), |f, rng| f.random_below(rng, per_dealer)).await
+            }
+        }
+    }
+
+    /// Shares of `n` zeros of degree `2t`, to re-randomise products before
+    /// they are opened.
+    pub(crate) async fn zero_2t(&self, field: &Field, n: usize) -> Result<Vec<Fe>> {
+        let t = self.threshold();
+        match self.with_prss(|p| p.zero(field, n, t)) {
+            Some(r) => Ok(r),
+            None => self.deal(field, n, 2 * t, |f, _| f.zero()).await,
+        }
+    }
+
+    /// Without PRSS: parties `0..=t` each deal a sharing (of the given degree)
+    /// of values drawn by `draw`; the sum has at least one honest dealer.
+    async fn deal(&self, field: &Field, n: usize, degree: usize, draw: impl Fn(&Field, &mut rand_chacha::ChaCha12Rng) -> Fe) -> Result<Vec<Fe>> {
+        let (m, me, t) = (self.parties(), self.id(), self.threshold());
+        let mut out = vec![Vec::new(); m];
+        if me <= t {
+            out = self.with_rng(|rng| {
+                let values: Vec<Fe> = (0..n).map(|_| draw(field, rng)).collect();
+                shamir::share(field, rng, &values, degree, m)
+            });
+        }
+        let mine = std::mem::take(&mut out[me]);
+        let incoming = self.exchange_fe(field, out).await?;
+        let mut sum = vec![field.zero(); n];
+        for j in 0..=t {
+            let part = if j == me { &mine } else { &incoming[j] };
+            expect_len(j, part, n)?;
+            for (s, &x) in sum.iter_mut().zip(part) {
+                *s = field.add(*s, x);
+            }
+        }
+        Ok(sum)
+    }
+
+    /// Shares of `n` uniformly random bits: open `r² ` (masked by a zero
+    /// sharing of degree 2t) for a random shared `r`, and set
+    /// `b = (r / sqrt(r²) + 1) / 2`. One round (retried for the rare `r = 0`).
+    pub(crate) async fn random_bits_raw(&self, field: &Field, n: usize) -> Result<Vec<Fe>> {
+        let inv2 = field.inv(field.from_u128(2))?;
+        let mut bits = vec![field.zero(); n];
+        let mut todo: Vec<usize> = (0..n).collect();
+        while !todo.is_empty() {
+            let k = todo.len();
+            let r = self.random_fe(field, k).await?;
+            let z = self.zero_2t(field, k).await?;
+            let squares: Vec<Fe> = r.iter().zip(&z).map(|(&ri, &zi)| field.add(field.square(ri), zi)).collect();
+            let opened = self.open_raw(field, &squares, &Receivers::All, 2 * self.threshold()).await?;
+            let opened = opened.ok_or_else(|| Error::Internal("open to all returned nothing".into()))?;
+            let mut retry = Vec::new();
+            for ((idx, ri), a) in todo.into_iter().zip(r).zip(opened) {
+                match field.inv_sqrt(a) {
+                    Some(u) => bits[idx] = field.mul(field.add(field.mul(ri, u), field.one()), inv2),
+                    None => retry.push(idx),
+                }
+            }
+            todo = retry;
+        }
+        Ok(bits)
+    }
+
+    /// Whether each shared value is zero, revealing only that: open `x·r`
+    /// (degree 2t, masked by a zero sharing) for a random shared `r`. One round.
+    pub(crate) async fn is_zero_public(&self, field: &Field, x: &[Fe]) -> Result<Vec<bool>> {
+        let r = self.random_fe(field, x.len()).await?;
+        let z = self.zero_2t(field, x.len()).await?;
+        let masked: Vec<Fe> = x.iter().zip(&r).zip(&z).map(|((&xi, &ri), &zi)| field.add(field.mul(xi, ri), zi)).collect();
+        let opened = self.open_raw(field, &masked, &Receivers::All, 2 * self.threshold()).await?;
+        let opened = opened.ok_or_else(|| Error::Internal("open to all returned nothing".into()))?;
+        Ok(opened.into_iter().map(|v| v == field.zero()).collect())
+    }
+}
+
+/// Checks that a peer sent exactly `n` elements.
+pub(crate) fn expect_len(party: PartyId, v: &[Fe], n: usize) -> Result<()> {
+    if v.len() != n {
+        return Err(misbehaved(party, &format!("sent {} elements, expected {n}", v.len())));
+    }
+    Ok(())
+}
+
+/// Checks that two operand vectors have the same length.
+pub(crate) fn same_len<A, B>(a: &[A], b: &[B]) -> Result<()> {
+    if a.len() != b.len() {
+        return Err(Error::InvalidArgument(format!("vectors of lengths {} and {} do not match", a.len(), b.len())));
+    }
+    Ok(())
+}

@@ -1,0 +1,42 @@
+//! Truncation: dividing shared values by a public power of two, with MPyC's
+//! unbiased stochastic rounding.
+
+use crate::field::{Fe, Field};
+use crate::runtime::{Runtime, SEC_PARAM};
+use crate::{Error, Result};
+
+impl Runtime {
+    /// Shares of `⌊x / 2^f⌋ + B` for each `x` in `[-2^(l−1), 2^(l−1))`, where
+    /// `B = 1` with probability `(x mod 2^f) / 2^f` (exact when `2^f | x`):
+    /// open `x + r + 2^(l−1) + 2^f·q` with `f` random bits `r` and a
+    /// `(k + l − f)`-bit mask `q`, then `(x + r − (c mod 2^f)) / 2^f`.
+    /// Random bits plus one opening: two rounds.
+    pub(crate) async fn trunc_raw(&self, field: &Field, l: u32, f: u32, x: &[Fe]) -> Result<Vec<Fe>> {
+        if f == 0 || x.is_empty() {
+            return Ok(x.to_vec());
+        }
+        if f >= l || field.bits() < l + SEC_PARAM + 2 {
+            return Err(Error::InvalidArgument(format!(
+                "cannot truncate {f} bits of {l}-bit values in a {}-bit field",
+                field.bits()
+            )));
+        }
+        let n = x.len();
+        let bits = self.random_bits_raw(field, n * f as usize).await?;
+        let q = self.random_below(field, n, 1 << (SEC_PARAM + l - f)).await?;
+        let (offset, two_f) = (field.from_u128(1 << (l - 1)), field.from_u128(1 << f));
+        let v: Vec<Fe> = bits
+            .chunks_exact(f as usize)
+            .zip(x)
+            .map(|(row, &xi)| field.add(xi, row.iter().rev().fold(field.zero(), |acc, &b| field.add(field.add(acc, acc), b))))
+            .collect();
+        let masked: Vec<Fe> = v.iter().zip(&q).map(|(&vi, &qi)| field.add(field.add(vi, offset), field.mul(qi, two_f))).collect();
+        let c = self.open_all(field, &masked).await?;
+        let inv_two_f = field.inv(two_f)?;
+        let low = (1u128 << f) - 1;
+        Ok(v.iter()
+            .zip(c)
+            .map(|(&vi, ci)| field.mul(field.sub(vi, field.from_u128(field.to_u128(ci) & low)), inv_two_f))
+            .collect())
+    }
+}

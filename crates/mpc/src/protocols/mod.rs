@@ -1,0 +1,12 @@
+//! The protocols, on raw shares: slices of field elements with the field and
+//! bit lengths passed explicitly. [`crate::secure`] puts types on top.
+//!
+//! Every protocol works on whole vectors, so `n` independent operations cost
+//! the rounds of one.
+
+pub(crate) mod basic;
+mod compare;
+mod fixed;
+mod sort;
+
+pub use sort::merge_exchange_layers;

@@ -1,0 +1,127 @@
+//! Pseudorandom secret sharing (PRSS) and pseudorandom zero sharing (PRZS),
+//! as MPyC defines them (Cramer, Damgård and Ishai).
+//!
+//! For every set `S` of `m − t` parties, the lowest member picks a key and
+//! sends it to the other members when the session starts. With `f_S` the
+//! polynomial of degree `t` with `f_S(0) = 1` and `f_S(x_j) = 0` for every
+//! party `j` outside `S`, party `i`'s share of a fresh random value is
+//! `Σ_{S ∋ i} PRF_S · f_S(x_i)`: a Shamir sharing of `Σ_S PRF_S` made without
+//! any interaction. A zero sharing of degree `2t` is
+//! `Σ_{S ∋ i} f_S(x_i) · Σ_{d=1..t} PRF_{S,d} · x_i^d`.
+//!
+//! `PRF_S` is a ChaCha12 key stream keyed with `S`'s 256-bit key; all members
+//! of `S` draw from it in the same order (the program order), so they draw the
+//! same values. Field elements are drawn by rejection sampling.
+
+use rand_chacha::ChaCha12Rng;
+use rand_core::SeedableRng;
+
+use crate::field::{Fe, Field};
+use crate::shamir::point;
+
+/// Above this many subsets the runtime falls back to interactive randomness.
+pub const MAX_SUBSETS: usize = 1024;
+
+/// A PRSS key: 256 bits.
+pub type Key = [u8; 32];
+
+/// One party's PRSS state: a key stream for every subset that contains it.
+pub struct Prss {
+    me: usize,
+    m: usize,
+    /// Number of subsets in all (not only those containing `me`).
+    count: usize,
+    subsets: Vec<(u64, ChaCha12Rng)>,
+}
+
+/// The subsets of `m − t` parties out of `m`, as bit masks in increasing order.
+pub fn subsets(m: usize, t: usize) -> Vec<u64> {
+    let mut out = Vec::new();
+    let mut s: u64 = (1 << (m - t)) - 1;
+    while s < 1 << m {
+        out.push(s);
+        // Gosper's hack: the next larger mask with the same number of bits.
+        let c = s & s.wrapping_neg();
+        let r = s + c;
+        s = (((r ^ s) >> 2) / c) | r;
+    }
+    out
+}
+
+/// `C(m, t)`, saturating: how many subsets PRSS needs.
+pub fn subset_count(m: usize, t: usize) -> usize {
+    let mut c: u128 = 1;
+    for i in 0..t as u128 {
+        c = c * (m as u128 - i) / (i + 1);
+        if c > usize::MAX as u128 {
+            return usize::MAX;
+        }
+    }
+    c as usize
+}
+
+impl Prss {
+    /// PRSS state for party `me` from the keys of the subsets that contain it
+    /// (`keys` in the order of [`subsets`], filtered to those containing `me`).
+    pub fn new(me: usize, m: usize, t: usize, keys: Vec<(u64, Key)>) -> Self {
+        let subsets = keys.into_iter().map(|(s, k)| (s, ChaCha12Rng::from_seed(k))).collect();
+        Prss { me, m, count: subset_count(m, t), subsets }
+    }
+
+    /// `f_S(x_me)` for every subset containing `me`.
+    fn coefficients(&self, field: &Field) -> Vec<Fe> {
+        let xi = point(field, self.me);
+        self.subsets
+            .iter()
+            .map(|&(s, _)| {
+                let (mut num, mut den) = (field.one(), field.one());
+                for j in (0..self.m).filter(|j| s >> j & 1 == 0) {
+                    let xj = point(field, j);
+                    num = field.mul(num, field.sub(xj, xi));
+                    den = field.mul(den, xj);
+                }
+                field.mul(num, field.inv(den).expect("points are nonzero"))
+            })
+            .collect()
+    }
+
+    /// Shares of `n` random values. With `bound`, each value lies in
+    /// `[0, bound)` (each subset contributes below `bound / #subsets`, rounded
+    /// down to a power of two, as MPyC does); otherwise uniform in the field.
+    pub fn random(&mut self, field: &Field, n: usize, bound: Option<u128>) -> Vec<Fe> {
+        let per_subset = match bound {
+            None => field.modulus(),
+            Some(b) => {
+                let q = (b / self.count as u128).max(1);
+                1u128 << (127 - q.leading_zeros())
+            }
+        };
+        let coeffs = self.coefficients(field);
+        let mut out = vec![field.zero(); n];
+        for ((_, stream), c) in self.subsets.iter_mut().zip(coeffs) {
+            for o in out.iter_mut() {
+                let r = field.random_below(stream, per_subset);
+                *o = field.add(*o, field.mul(r, c));
+            }
+        }
+        out
+    }
+
+    /// Shares of `n` zeros, of degree `2t`.
+    pub fn zero(&mut self, field: &Field, n: usize, t: usize) -> Vec<Fe> {
+        let xi = point(field, self.me);
+        let coeffs = self.coefficients(field);
+        let mut out = vec![field.zero(); n];
+        for ((_, stream), c) in self.subsets.iter_mut().zip(coeffs) {
+            for o in out.iter_mut() {
+                // Σ_{d=1..t} r_d x^d by Horner, times f_S(x_i).
+                let mut y = field.zero();
+                for _ in 0..t {
+                    y = field.mul(field.add(y, field.random(stream)), xi);
+                }
+                *o = field.add(*o, field.mul(y, c));
+            }
+        }
+        out
+    }
+}

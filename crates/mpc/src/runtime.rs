@@ -1,0 +1,481 @@
+//! One party's runtime: rounds, message batching and randomness.
+//!
+//! Protocols are `async` functions on [`Runtime`]. Each communication step
+//! *registers* what this party sends to every peer in the current round and
+//! awaits what the peers sent in the same step. Nothing is sent while the
+//! party's program can still make progress: only when every concurrent branch
+//! of the program waits does the [`Session`](crate::Session) flush the round —
+//! one message per peer carrying every step registered in it. So independent
+//! operations, whether in one vector or in branches joined with
+//! [`futures_util::future::join`], share rounds automatically.
+//!
+//! All parties run the same program, so they register the same steps in the
+//! same order; each round message carries its round number and step count and
+//! a peer that disagrees is reported as misbehaving.
+
+use core::cell::{Cell, RefCell};
+use core::future::Future;
+use core::pin::Pin;
+use core::task::{Context, Poll, Waker};
+use std::collections::{HashMap, VecDeque};
+use std::rc::Rc;
+
+use rand_chacha::ChaCha12Rng;
+use rand_core::SeedableRng;
+
+use crate::field::{Fe, Field};
+use crate::prss::{self, Prss};
+use crate::{Error, PartyId, Result, shamir};
+
+/// The most parties a session may have (subsets of parties are 64-bit masks).
+pub const MAX_PARTIES: usize = 62;
+
+/// The statistical security parameter `k` (MPyC's default).
+pub const SEC_PARAM: u32 = 30;
+
+/// What one party needs to know to run a session.
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// Number of parties `m`.
+    pub parties: usize,
+    /// Shamir threshold `t`: any `t` parties learn nothing; `2t < m`.
+    pub threshold: usize,
+    /// This party's index in `0..m`.
+    pub id: PartyId,
+    /// Seed for this party's private randomness. `None` takes it from the
+    /// operating system; fixed seeds are for reproducible tests only.
+    pub seed: Option<[u8; 32]>,
+    /// Use pseudorandom secret sharing when the number of subsets allows it.
+    pub prss: bool,
+}
+
+impl Config {
+    /// A configuration with MPyC's default threshold `(m − 1) / 2`.
+    pub fn new(parties: usize, id: PartyId) -> Self {
+        Config { parties, threshold: parties.saturating_sub(1) / 2, id, seed: None, prss: true }
+    }
+
+    /// Checks `1 ≤ m ≤ MAX_PARTIES`, `2t < m` and `id < m`.
+    pub fn validate(&self) -> Result<()> {
+        let (m, t) = (self.parties, self.threshold);
+        if m == 0 || m > MAX_PARTIES {
+            return Err(Error::InvalidArgument(format!("{m} parties: need 1 to {MAX_PARTIES}")));
+        }
+        if 2 * t >= m {
+            return Err(Error::InvalidArgument(format!(
+                "threshold {t} is too large for {m} parties: need 2t < m, so at most {}",
+                (m - 1) / 2
+            )));
+        }
+        if self.id >= m {
+            return Err(Error::InvalidArgument(format!("party id {} is not below {m}", self.id)));
+        }
+        Ok(())
+    }
+}
+
+/// Communication counters, for benchmarks and round-count checks.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Stats {
+    /// Rounds completed (each is one message to and from every peer),
+    /// including the PRSS key set-up round.
+    pub rounds: u64,
+    /// Payload bytes sent to all peers.
+    pub bytes_sent: u64,
+}
+
+/// Who learns an opened value.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Receivers {
+    /// Every party.
+    All,
+    /// Only these parties.
+    Only(Vec<PartyId>),
+}
+
+impl Receivers {
+    /// Whether party `j` receives.
+    pub fn contains(&self, j: PartyId) -> bool {
+        match self {
+            Receivers::All => true,
+            Receivers::Only(list) => list.contains(&j),
+        }
+    }
+}
+
+/// One party's side of a session: its identity in the session, its
+/// randomness, and the round being assembled. Shared by the protocol futures
+/// through `Rc`; nothing in it blocks or touches I/O.
+pub struct Runtime {
+    id: PartyId,
+    m: usize,
+    t: usize,
+    rng: RefCell<ChaCha12Rng>,
+    prss: RefCell<Option<Prss>>,
+    use_prss: bool,
+    lagrange: RefCell<HashMap<(u128, Vec<usize>), Rc<[Fe]>>>,
+    pub(crate) rounds: RefCell<Rounds>,
+    stats: Cell<Stats>,
+}
+
+impl Runtime {
+    pub(crate) fn new(config: &Config) -> Result<Self> {
+        config.validate()?;
+        let seed = match config.seed {
+            Some(s) => s,
+            None => {
+                let mut s = [0u8; 32];
+                getrandom::fill(&mut s)
+                    .map_err(|e| Error::Internal(format!("no system randomness: {e}")))?;
+                s
+            }
+        };
+        let use_prss = config.prss && prss::subset_count(config.parties, config.threshold) <= prss::MAX_SUBSETS;
+        Ok(Runtime {
+            id: config.id,
+            m: config.parties,
+            t: config.threshold,
+            rng: RefCell::new(ChaCha12Rng::from_seed(seed)),
+            prss: RefCell::new(None),
+            use_prss,
+            lagrange: RefCell::new(HashMap::new()),
+            rounds: RefCell::new(Rounds::new(config.parties, config.id)),
+            stats: Cell::new(Stats::default()),
+        })
+    }
+
+    /// This party's index.
+    pub fn id(&self) -> PartyId {
+        self.id
+    }
+
+    /// The number of parties `m`.
+    pub fn parties(&self) -> usize {
+        self.m
+    }
+
+    /// The threshold `t`.
+    pub fn threshold(&self) -> usize {
+        self.t
+    }
+
+    /// Communication so far.
+    pub fn stats(&self) -> Stats {
+        Stats { rounds: self.rounds.borrow().current, ..self.stats.get() }
+    }
+
+    /// Whether randomness comes from PRSS (no interaction) rather than from
+    /// parties dealing random sharings.
+    pub fn uses_prss(&self) -> bool {
+        self.use_prss
+    }
+
+    /// Runs `f` with this party's private random generator.
+    pub(crate) fn with_rng<R>(&self, f: impl FnOnce(&mut ChaCha12Rng) -> R) -> R {
+        f(&mut self.rng.borrow_mut())
+    }
+
+    /// Checks that the field has a distinct nonzero point for every party.
+    pub(crate) fn check_field(&self, field: &Field) -> Result<()> {
+        if field.modulus() <= self.m as u128 {
+            return Err(Error::InvalidArgument(format!(
+                "a field of {} elements cannot share among {} parties",
+                field.modulus(),
+                self.m
+            )));
+        }
+        Ok(())
+    }
+
+    /// Cached Lagrange coefficients at 0 for the given parties' points.
+    pub(crate) fn lagrange(&self, field: &Field, parties: &[usize]) -> Rc<[Fe]> {
+        let key = (field.modulus(), parties.to_vec());
+        self.lagrange
+            .borrow_mut()
+            .entry(key)
+            .or_insert_with(|| shamir::lagrange_at_zero(field, parties).into())
+            .clone()
+    }
+
+    /// Sets up PRSS keys (one round), if this session uses PRSS.
+    pub(crate) async fn setup(&self) -> Result<()> {
+        if !self.use_prss {
+            return Ok(());
+        }
+        let all = prss::subsets(self.m, self.t);
+        let lowest = |s: u64| s.trailing_zeros() as usize;
+        let mut mine: Vec<(u64, prss::Key)> = Vec::new();
+        let mut out = vec![Vec::new(); self.m];
+        for &s in all.iter().filter(|&&s| lowest(s) == self.id) {
+            let key: prss::Key = self.with_rng(|rng| {
+                let mut k = [0u8; 32];
+                rand_core::Rng::fill_bytes(rng, &mut k);
+                k
+            });
+            for j in (0..self.m).filter(|&j| j != self.id && s >> j & 1 == 1) {
+                out[j].extend_from_slice(&key);
+            }
+            mine.push((s, key));
+        }
+        let incoming = self.exchange(out).await?;
+        let mut offsets = vec![0usize; self.m];
+        let mut keys = Vec::new();
+        for &s in all.iter().filter(|&&s| s >> self.id & 1 == 1) {
+            let owner = lowest(s);
+            if owner == self.id {
+                keys.push(*mine.iter().find(|(ms, _)| *ms == s).expect("own key"));
+                continue;
+            }
+            let bytes = incoming[owner]
+                .get(offsets[owner]..offsets[owner] + 32)
+                .ok_or_else(|| misbehaved(owner, "PRSS key message too short"))?;
+            offsets[owner] += 32;
+            keys.push((s, bytes.try_into().expect("32 bytes")));
+        }
+        for j in 0..self.m {
+            if incoming[j].len() != offsets[j] {
+                return Err(misbehaved(j, "PRSS key message has the wrong length"));
+            }
+        }
+        *self.prss.borrow_mut() = Some(Prss::new(self.id, self.m, self.t, keys));
+        Ok(())
+    }
+
+    /// Runs `f` on the PRSS state; `None` when this session does not use PRSS.
+    pub(crate) fn with_prss<R>(&self, f: impl FnOnce(&mut Prss) -> R) -> Option<R> {
+        self.prss.borrow_mut().as_mut().map(f)
+    }
+
+    /// One communication step: `out[j]` is sent to party `j` (`out[self]` is
+    /// ignored); resolves to what every party sent this party in the same
+    /// step (`[self]` empty). The step goes out with the rest of the round.
+    pub(crate) fn exchange(&self, out: Vec<Vec<u8>>) -> Exchange<'_> {
+        debug_assert_eq!(out.len(), self.m);
+        let mut rounds = self.rounds.borrow_mut();
+        let sent: usize = out.iter().enumerate().filter(|&(j, _)| j != self.id).map(|(_, o)| o.len()).sum();
+        let mut stats = self.stats.get();
+        stats.bytes_sent += sent as u64;
+        self.stats.set(stats);
+        let (round, step) = rounds.register(out);
+        Exchange { rt: self, round, step }
+    }
+
+    /// [`Runtime::exchange`] for field elements: decodes and checks what
+    /// arrives, reporting malformed data as misbehaviour of its sender.
+    pub(crate) async fn exchange_fe(&self, field: &Field, out: Vec<Vec<Fe>>) -> Result<Vec<Vec<Fe>>> {
+        let bytes = out
+            .iter()
+            .map(|v| {
+                let mut b = Vec::new();
+                field.encode(v, &mut b);
+                b
+            })
+            .collect();
+        let incoming = self.exchange(bytes).await?;
+        incoming
+            .iter()
+            .enumerate()
+            .map(|(j, b)| field.decode(b).ok_or_else(|| misbehaved(j, "malformed field elements")))
+            .collect()
+    }
+
+}
+
+pub(crate) fn misbehaved(party: PartyId, reason: &str) -> Error {
+    Error::PeerMisbehaved { party, reason: reason.into() }
+}
+
+/// The future of one communication step.
+pub(crate) struct Exchange<'a> {
+    rt: &'a Runtime,
+    round: u64,
+    step: usize,
+}
+
+impl Future for Exchange<'_> {
+    type Output = Result<Vec<Vec<u8>>>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let mut rounds = self.rt.rounds.borrow_mut();
+        if let Some(err) = &rounds.failure {
+            return Poll::Ready(Err(err.clone()));
+        }
+        if rounds.done_round == Some(self.round) {
+            if let Some(data) = rounds.done.get_mut(self.step).and_then(Option::take) {
+                return Poll::Ready(Ok(data));
+            }
+            return Poll::Ready(Err(Error::Internal("a round step was taken twice".into())));
+        }
+        rounds.wakers.push(cx.waker().clone());
+        Poll::Pending
+    }
+}
+
+/// The round being assembled, the one in flight, and messages that arrived.
+pub(crate) struct Rounds {
+    m: usize,
+    me: PartyId,
+    /// The round registrations currently go to.
+    current: u64,
+    /// Outgoing message bodies per peer for `current`.
+    outgoing: Vec<Vec<u8>>,
+    steps: usize,
+    /// Whether `current` has been sent and awaits the peers' messages.
+    in_flight: bool,
+    /// Messages received per peer, oldest first.
+    inbox: Vec<VecDeque<Vec<u8>>>,
+    /// The last completed round, with its data per step and peer.
+    done_round: Option<u64>,
+    done: Vec<Option<Vec<Vec<u8>>>>,
+    wakers: Vec<Waker>,
+    pub(crate) failure: Option<Error>,
+}
+
+/// Round message header: round number (u64) and step count (u32), little endian.
+const HEADER: usize = 12;
+
+impl Rounds {
+    fn new(m: usize, me: PartyId) -> Self {
+        Rounds {
+            m,
+            me,
+            current: 0,
+            outgoing: vec![Vec::new(); m],
+            steps: 0,
+            in_flight: false,
+            inbox: vec![VecDeque::new(); m],
+            done_round: None,
+            done: Vec::new(),
+            wakers: Vec::new(),
+            failure: None,
+        }
+    }
+
+    fn register(&mut self, out: Vec<Vec<u8>>) -> (u64, usize) {
+        debug_assert!(!self.in_flight, "registration while a round is in flight");
+        for (j, data) in out.into_iter().enumerate() {
+            if j == self.me {
+                continue;
+            }
+            let buf = &mut self.outgoing[j];
+            if buf.is_empty() {
+                buf.resize(HEADER, 0);
+            }
+            buf.extend_from_slice(&(data.len() as u32).to_le_bytes());
+            buf.extend_from_slice(&data);
+        }
+        self.steps += 1;
+        (self.current, self.steps - 1)
+    }
+
+    /// Whether steps are waiting to be sent.
+    pub(crate) fn has_pending_steps(&self) -> bool {
+        !self.in_flight && self.steps > 0
+    }
+
+    pub(crate) fn in_flight(&self) -> bool {
+        self.in_flight
+    }
+
+    /// Closes the current round: the messages to send, one per peer.
+    pub(crate) fn flush(&mut self) -> Vec<(PartyId, Vec<u8>)> {
+        self.in_flight = true;
+        let (current, steps) = (self.current, self.steps as u32);
+        let mut msgs = Vec::with_capacity(self.m.saturating_sub(1));
+        for j in (0..self.m).filter(|&j| j != self.me) {
+            let mut buf = std::mem::take(&mut self.outgoing[j]);
+            if buf.is_empty() {
+                buf.resize(HEADER, 0);
+            }
+            buf[..8].copy_from_slice(&current.to_le_bytes());
+            buf[8..HEADER].copy_from_slice(&steps.to_le_bytes());
+            msgs.push((j, buf));
+        }
+        msgs
+    }
+
+    pub(crate) fn deliver(&mut self, from: PartyId, msg: Vec<u8>) -> Result<()> {
+        if from >= self.m || from == self.me {
+            return Err(Error::Transport(format!("message from unknown party {from}")));
+        }
+        if self.inbox[from].len() >= 2 {
+            // A peer may be at most one round ahead of us.
+            return Err(misbehaved(from, "sent rounds ahead of the protocol"));
+        }
+        self.inbox[from].push_back(msg);
+        Ok(())
+    }
+
+    /// Peers whose message for the round in flight has not arrived.
+    pub(crate) fn missing(&self) -> Vec<PartyId> {
+        (0..self.m).filter(|&j| j != self.me && self.inbox[j].is_empty()).collect()
+    }
+
+    /// Completes the round in flight if every peer's message is here: parses
+    /// the messages and wakes the waiting steps. Returns whether it did.
+    pub(crate) fn try_complete(&mut self) -> Result<bool> {
+        if !self.in_flight || !self.missing().is_empty() {
+            return Ok(false);
+        }
+        let steps = self.steps;
+        let mut done: Vec<Vec<Vec<u8>>> = (0..steps).map(|_| vec![Vec::new(); self.m]).collect();
+        for j in (0..self.m).filter(|&j| j != self.me) {
+            let msg = self.inbox[j].pop_front().expect("checked above");
+            let parts = split_round_message(&msg, self.current, steps).map_err(|r| misbehaved(j, &r))?;
+            for (k, part) in parts.into_iter().enumerate() {
+                done[k][j] = part.to_vec();
+            }
+        }
+        self.done = done.into_iter().map(Some).collect();
+        self.done_round = Some(self.current);
+        self.current += 1;
+        self.steps = 0;
+        self.in_flight = false;
+        for w in self.wakers.drain(..) {
+            w.wake();
+        }
+        Ok(true)
+    }
+
+    pub(crate) fn fail(&mut self, err: Error) {
+        if self.failure.is_none() {
+            self.failure = Some(err);
+        }
+        for w in self.wakers.drain(..) {
+            w.wake();
+        }
+    }
+}
+
+/// Splits a peer's round message into its steps, checking the header.
+fn split_round_message(msg: &[u8], round: u64, steps: usize) -> core::result::Result<Vec<&[u8]>, String> {
+    if msg.len() < HEADER {
+        return Err("round message shorter than its header".into());
+    }
+    let got_round = u64::from_le_bytes(msg[..8].try_into().expect("8 bytes"));
+    let got_steps = u32::from_le_bytes(msg[8..HEADER].try_into().expect("4 bytes")) as usize;
+    if got_round != round {
+        return Err(format!("sent round {got_round} while this party is in round {round}"));
+    }
+    if got_steps != steps {
+        return Err(format!("round {round} has {got_steps} steps, expected {steps}: the parties run different programs"));
+    }
+    let mut rest = &msg[HEADER..];
+    let mut parts = Vec::with_capacity(steps);
+    for _ in 0..steps {
+        if rest.len() < 4 {
+            return Err("round message truncated".into());
+        }
+        let len = u32::from_le_bytes(rest[..4].try_into().expect("4 bytes")) as usize;
+        rest = &rest[4..];
+        if rest.len() < len {
+            return Err("round message truncated".into());
+        }
+        parts.push(&rest[..len]);
+        rest = &rest[len..];
+    }
+    if !rest.is_empty() {
+        return Err("trailing bytes after the last step".into());
+    }
+    Ok(parts)
+}

@@ -1,0 +1,622 @@
+//! Secure types and the operations on them: MPyC's `secint(l)`,
+//! `secfxp(l, f)` and `secfld(p)`, on vectors of secret-shared values.
+//!
+//! A [`SecVec`] is this party's shares of a vector of secret values of one
+//! [`SecType`]; a scalar is a vector of length one. Linear operations are
+//! local; everything else is an `async` method of [`Runtime`] that costs the
+//! rounds of one operation however long the vectors are.
+
+use futures_util::future::try_join;
+
+use crate::field::{Fe, Field, blum_prime};
+use crate::protocols::basic::same_len;
+use crate::runtime::{Receivers, Runtime, SEC_PARAM};
+use crate::{Error, PartyId, Result};
+
+/// What kind of values a secure type holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Kind {
+    /// Signed integers.
+    Int,
+    /// Signed fixed-point numbers with `frac` fractional bits.
+    Fxp {
+        /// Fractional bits `f`.
+        frac: u32,
+    },
+    /// Elements of the prime field itself.
+    Fld,
+}
+
+/// A secure type: the kind of its values, their bit length and the field
+/// their shares live in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SecType {
+    kind: Kind,
+    bits: u32,
+    field: Field,
+}
+
+/// A public value of a secure type.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Value {
+    /// An integer (for `secint` and `secfld`; also accepted by `secfxp`).
+    Int(i128),
+    /// A fixed-point number (for `secfxp`; whole numbers are accepted by `secint`).
+    Fixed(f64),
+}
+
+impl Value {
+    /// The value as a float (fixed-point outputs, statistics).
+    pub fn as_f64(self) -> f64 {
+        match self {
+            Value::Int(v) => v as f64,
+            Value::Fixed(v) => v,
+        }
+    }
+}
+
+impl SecType {
+    /// `secint(l)`: `l`-bit signed integers, `1 ≤ l ≤ 95`, in the field of the
+    /// largest Blum prime below `2^(l + k + 2)`.
+    pub fn int(bits: u32) -> Result<Self> {
+        Self::scaled(Kind::Int, bits, 0)
+    }
+
+    /// `secfxp(l, f)`: `l`-bit signed fixed-point numbers of which `f` bits are
+    /// fractional (`0 ≤ f < l`), in the field of the largest Blum prime below
+    /// `2^(l + f + k + 2)`.
+    pub fn fxp(bits: u32, frac: u32) -> Result<Self> {
+        if frac >= bits {
+            return Err(Error::InvalidArgument(format!("secfxp({bits}, {frac}): need fewer fractional bits than bits")));
+        }
+        Self::scaled(Kind::Fxp { frac }, bits, frac)
+    }
+
+    fn scaled(kind: Kind, bits: u32, frac: u32) -> Result<Self> {
+        let field_bits = bits + frac + SEC_PARAM + 2;
+        if bits == 0 || field_bits > crate::field::MAX_MODULUS_BITS {
+            return Err(Error::InvalidArgument(format!(
+                "{bits} bits (with {frac} fractional) is not supported: the field would need {field_bits} bits, at most 127"
+            )));
+        }
+        Ok(SecType { kind, bits, field: blum_prime(field_bits)? })
+    }
+
+    /// `secfld(p)`: elements of `GF(p)` for an odd prime `p < 2^127`.
+    pub fn fld(p: u128) -> Result<Self> {
+        let field = Field::new(p)?;
+        Ok(SecType { kind: Kind::Fld, bits: 128 - (p - 1).leading_zeros(), field })
+    }
+
+    /// The kind of values.
+    pub fn kind(&self) -> Kind {
+        self.kind
+    }
+
+    /// The bit length `l` (for `secfld`, that of `p − 1`).
+    pub fn bits(&self) -> u32 {
+        self.bits
+    }
+
+    /// Fractional bits (0 unless fixed point).
+    pub fn frac(&self) -> u32 {
+        match self.kind {
+            Kind::Fxp { frac } => frac,
+            _ => 0,
+        }
+    }
+
+    /// The field the shares live in.
+    pub fn field(&self) -> &Field {
+        &self.field
+    }
+
+    /// Encodes a public value as a field element, checking its range.
+    pub fn encode(&self, v: Value) -> Result<Fe> {
+        let f = &self.field;
+        let raw = match (self.kind, v) {
+            (Kind::Fld, Value::Int(i)) => return Ok(f.from_i128(i)),
+            (Kind::Fld, Value::Fixed(x)) => return Err(Error::Type(format!("secfld takes integers, not {x}"))),
+            (Kind::Int, Value::Int(i)) => i,
+            (Kind::Int, Value::Fixed(x)) if x.fract() == 0.0 && x.abs() < 2f64.powi(120) => x as i128,
+            (Kind::Int, Value::Fixed(x)) => return Err(Error::Type(format!("secint takes integers, not {x}"))),
+            (Kind::Fxp { frac }, Value::Int(i)) => i.checked_mul(1 << frac).ok_or_else(|| self.out_of_range(v))?,
+            (Kind::Fxp { frac }, Value::Fixed(x)) => {
+                let scaled = (x * 2f64.powi(frac as i32)).round_ties_even();
+                if !scaled.is_finite() || scaled.abs() >= 2f64.powi(126) {
+                    return Err(self.out_of_range(v));
+                }
+                scaled as i128
+            }
+        };
+        let half = 1i128 << (self.bits - 1);
+        if raw < -half || raw >= half {
+            return Err(self.out_of_range(v));
+        }
+        Ok(f.from_i128(raw))
+    }
+
+    fn out_of_range(&self, v: Value) -> Error {
+        let half = 1i128 << (self.bits - 1);
+        let (lo, hi) = match self.kind {
+            Kind::Fxp { frac } => (format!("{}", -half as f64 / 2f64.powi(frac as i32)), format!("{}", half as f64 / 2f64.powi(frac as i32))),
+            _ => (format!("{}", -half), format!("{half}")),
+        };
+        let shown = match v {
+            Value::Int(i) => i.to_string(),
+            Value::Fixed(x) => x.to_string(),
+        };
+        Error::OutOfRange(format!("{shown} does not fit {self}: the range is [{lo}, {hi})"))
+    }
+
+    /// Decodes a field element: centered for `secint`/`secfxp`, `[0, p)` for `secfld`.
+    pub fn decode(&self, x: Fe) -> Value {
+        match self.kind {
+            Kind::Int => Value::Int(self.field.to_i128(x)),
+            Kind::Fxp { frac } => Value::Fixed(self.field.to_i128(x) as f64 / 2f64.powi(frac as i32)),
+            Kind::Fld => Value::Int(self.field.to_u128(x) as i128),
+        }
+    }
+
+    /// `2^f` as a field element (1 for integers and fields).
+    fn scale(&self) -> Fe {
+        self.field.from_u128(1 << self.frac())
+    }
+
+    fn ordered(&self, op: &str) -> Result<()> {
+        if self.kind == Kind::Fld {
+            return Err(Error::Type(format!("{op} is not defined for {self}: field elements have no order")));
+        }
+        Ok(())
+    }
+}
+
+impl core::fmt::Display for SecType {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self.kind {
+            Kind::Int => write!(f, "secint({})", self.bits),
+            Kind::Fxp { frac } => write!(f, "secfxp({}, {frac})", self.bits),
+            Kind::Fld => write!(f, "secfld({})", self.field.modulus()),
+        }
+    }
+}
+
+/// This party's shares of a vector of secret values of one type.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SecVec {
+    ty: SecType,
+    shares: Vec<Fe>,
+}
+
+impl SecVec {
+    /// Wraps raw shares (for protocol extensions; no check is possible).
+    pub fn from_shares(ty: SecType, shares: Vec<Fe>) -> Self {
+        SecVec { ty, shares }
+    }
+
+    /// The type of the values.
+    pub fn ty(&self) -> &SecType {
+        &self.ty
+    }
+
+    /// This party's raw shares.
+    pub fn shares(&self) -> &[Fe] {
+        &self.shares
+    }
+
+    /// Number of values.
+    pub fn len(&self) -> usize {
+        self.shares.len()
+    }
+
+    /// Whether the vector is empty.
+    pub fn is_empty(&self) -> bool {
+        self.shares.is_empty()
+    }
+
+    /// The values at the given indices, in that order.
+    pub fn select(&self, indices: &[usize]) -> Result<SecVec> {
+        let shares = indices
+            .iter()
+            .map(|&i| self.shares.get(i).copied().ok_or_else(|| Error::InvalidArgument(format!("index {i} out of bounds for length {}", self.len()))))
+            .collect::<Result<_>>()?;
+        Ok(SecVec { ty: self.ty, shares })
+    }
+
+    /// This vector followed by `other`.
+    pub fn concat(&self, other: &SecVec) -> Result<SecVec> {
+        same_type(self, other)?;
+        Ok(SecVec { ty: self.ty, shares: [&self.shares[..], &other.shares[..]].concat() })
+    }
+
+    fn map(&self, f: impl Fn(&Field, Fe) -> Fe) -> SecVec {
+        let field = self.ty.field;
+        SecVec { ty: self.ty, shares: self.shares.iter().map(|&x| f(&field, x)).collect() }
+    }
+
+    fn zip(&self, other: &SecVec, f: impl Fn(&Field, Fe, Fe) -> Fe) -> Result<SecVec> {
+        same_type(self, other)?;
+        same_len(&self.shares, &other.shares)?;
+        let field = self.ty.field;
+        Ok(SecVec { ty: self.ty, shares: self.shares.iter().zip(&other.shares).map(|(&a, &b)| f(&field, a, b)).collect() })
+    }
+
+    /// `a + b`, elementwise (local).
+    pub fn add(&self, other: &SecVec) -> Result<SecVec> {
+        self.zip(other, |f, a, b| f.add(a, b))
+    }
+
+    /// `a − b`, elementwise (local).
+    pub fn sub(&self, other: &SecVec) -> Result<SecVec> {
+        self.zip(other, |f, a, b| f.sub(a, b))
+    }
+
+    /// `−a` (local).
+    pub fn neg(&self) -> SecVec {
+        self.map(|f, a| f.neg(a))
+    }
+
+    /// `a + c` for a public `c` added to every element (local).
+    pub fn add_public(&self, c: Value) -> Result<SecVec> {
+        let c = self.ty.encode(c)?;
+        Ok(self.map(|f, a| f.add(a, c)))
+    }
+
+    /// `a · c` for a public integer `c` (local; exact for every type).
+    pub fn mul_int(&self, c: i128) -> SecVec {
+        let c = self.ty.field.from_i128(c);
+        self.map(|f, a| f.mul(a, c))
+    }
+
+    /// The sum of all elements, as a vector of length one (local).
+    pub fn sum(&self) -> SecVec {
+        let f = self.ty.field;
+        SecVec { ty: self.ty, shares: vec![self.shares.iter().fold(f.zero(), |s, &x| f.add(s, x))] }
+    }
+
+    /// Shares of 0/1 values of this type, as raw bits (dividing fixed-point
+    /// values by `2^f`, exact for whole numbers).
+    fn raw_bits(&self) -> Result<Vec<Fe>> {
+        let inv = self.ty.field.inv(self.ty.scale())?;
+        Ok(self.shares.iter().map(|&x| self.ty.field.mul(x, inv)).collect())
+    }
+}
+
+fn same_type(a: &SecVec, b: &SecVec) -> Result<()> {
+    if a.ty != b.ty {
+        return Err(Error::Type(format!("operands of types {} and {} do not mix", a.ty, b.ty)));
+    }
+    Ok(())
+}
+
+impl Runtime {
+    /// Secret-shares `values` of type `ty` from `owner` (who passes
+    /// `Some(values)`; the others pass `None`): one round.
+    pub async fn input(&self, ty: &SecType, owner: PartyId, values: Option<&[Value]>, n: usize) -> Result<SecVec> {
+        self.check_field(ty.field())?;
+        let encoded = match values {
+            Some(v) if self.id() == owner => Some(v.iter().map(|&x| ty.encode(x)).collect::<Result<Vec<_>>>()?),
+            _ => None,
+        };
+        let shares = self.input_raw(ty.field(), owner, encoded.as_deref(), n).await?;
+        Ok(SecVec { ty: *ty, shares })
+    }
+
+    /// Opens `x` to `to`: receivers get the values, the others `None`. One round.
+    pub async fn reveal(&self, x: &SecVec, to: &Receivers) -> Result<Option<Vec<Value>>> {
+        if let Receivers::Only(list) = to {
+            if let Some(bad) = list.iter().find(|&&j| j >= self.parties()) {
+                return Err(Error::InvalidArgument(format!("receiver {bad} is not a party")));
+            }
+        }
+        let opened = self.open_raw(x.ty.field(), &x.shares, to, self.threshold()).await?;
+        Ok(opened.map(|v| v.into_iter().map(|e| x.ty.decode(e)).collect()))
+    }
+
+    /// Opens `x` to every party.
+    pub async fn reveal_all(&self, x: &SecVec) -> Result<Vec<Value>> {
+        let opened = self.reveal(x, &Receivers::All).await?;
+        opened.ok_or_else(|| Error::Internal("reveal to all returned nothing".into()))
+    }
+
+    /// Truncates raw products of fixed-point values back to `f` fractional
+    /// bits; a no-op for other types.
+    async fn rescale(&self, ty: &SecType, raw: Vec<Fe>) -> Result<Vec<Fe>> {
+        match ty.kind {
+            Kind::Fxp { frac } => self.trunc_raw(ty.field(), ty.bits + frac, frac, &raw).await,
+            _ => Ok(raw),
+        }
+    }
+
+    /// `a · b`, elementwise: one round (fixed point: plus a truncation).
+    pub async fn mul(&self, a: &SecVec, b: &SecVec) -> Result<SecVec> {
+        same_type(a, b)?;
+        let product = self.mul_raw(a.ty.field(), &a.shares, &b.shares).await?;
+        Ok(SecVec { ty: a.ty, shares: self.rescale(&a.ty, product).await? })
+    }
+
+    /// `a · c` for a public `c`. Local, except that a fixed-point constant
+    /// with fractional bits needs a truncation (MPyC's rule: only the
+    /// constant's significant fractional bits are truncated).
+    pub async fn mul_public(&self, a: &SecVec, c: Value) -> Result<SecVec> {
+        let (ty, field) = (a.ty, *a.ty.field());
+        match (ty.kind, c) {
+            (Kind::Fxp { frac }, Value::Fixed(x)) if x.fract() != 0.0 => {
+                let scaled = x * 2f64.powi(frac as i32);
+                if !scaled.is_finite() || scaled.abs() >= 2f64.powi(ty.bits as i32 + frac as i32) {
+                    return Err(ty.out_of_range(c));
+                }
+                let mut b = scaled.round_ties_even() as i128;
+                let z = if b == 0 { 0 } else { b.trailing_zeros().min(frac) };
+                b >>= z;
+                let raw: Vec<Fe> = a.shares.iter().map(|&x| field.mul(x, field.from_i128(b))).collect();
+                let shares = self.trunc_raw(&field, ty.bits + frac - z, frac - z, &raw).await?;
+                Ok(SecVec { ty, shares })
+            }
+            (_, Value::Int(i)) => Ok(a.mul_int(i)),
+            (Kind::Fxp { .. }, Value::Fixed(x)) => Ok(a.mul_int(x as i128)), // a whole number
+            (_, Value::Fixed(x)) => Err(Error::Type(format!("{ty} takes integer constants, not {x}"))),
+        }
+    }
+
+    /// The inner product `Σ a_i b_i`, as a vector of length one: one round.
+    pub async fn inner(&self, a: &SecVec, b: &SecVec) -> Result<SecVec> {
+        same_type(a, b)?;
+        let raw = self.inner_raw(a.ty.field(), &[(&a.shares, &b.shares)]).await?;
+        Ok(SecVec { ty: a.ty, shares: self.rescale(&a.ty, raw).await? })
+    }
+
+    /// The matrix product of `a` (`rows × inner`, row-major) and `b`
+    /// (`inner × cols`), row-major: one round.
+    pub async fn matmul(&self, a: &SecVec, b: &SecVec, rows: usize, inner: usize, cols: usize) -> Result<SecVec> {
+        same_type(a, b)?;
+        if a.len() != rows * inner || b.len() != inner * cols {
+            return Err(Error::InvalidArgument(format!(
+                "matrix product of {} and {} elements does not fit {rows}×{inner} times {inner}×{cols}",
+                a.len(),
+                b.len()
+            )));
+        }
+        let columns: Vec<Vec<Fe>> = (0..cols).map(|c| (0..inner).map(|k| b.shares[k * cols + c]).collect()).collect();
+        let pairs: Vec<(&[Fe], &[Fe])> =
+            (0..rows).flat_map(|r| columns.iter().map(move |col| (&a.shares[r * inner..(r + 1) * inner], &col[..]))).collect();
+        let raw = self.inner_raw(a.ty.field(), &pairs).await?;
+        Ok(SecVec { ty: a.ty, shares: self.rescale(&a.ty, raw).await? })
+    }
+
+    /// The product of all elements, as a vector of length one: ⌈log2 n⌉
+    /// rounds (fixed point: a truncation after each).
+    pub async fn prod(&self, a: &SecVec) -> Result<SecVec> {
+        let field = *a.ty.field();
+        let mut level = a.shares.clone();
+        if level.is_empty() {
+            return Ok(SecVec { ty: a.ty, shares: vec![a.ty.scale()] });
+        }
+        while level.len() > 1 {
+            let odd = (level.len() % 2 == 1).then(|| level[level.len() - 1]);
+            let (left, right): (Vec<Fe>, Vec<Fe>) = level.chunks_exact(2).map(|p| (p[0], p[1])).unzip();
+            let product = self.mul_raw(&field, &left, &right).await?;
+            level = self.rescale(&a.ty, product).await?;
+            level.extend(odd);
+        }
+        Ok(SecVec { ty: a.ty, shares: level })
+    }
+
+    /// `n` uniformly random secret bits of type `ty`: one round.
+    pub async fn random_bits(&self, ty: &SecType, n: usize) -> Result<SecVec> {
+        self.check_field(ty.field())?;
+        let bits = self.random_bits_raw(ty.field(), n).await?;
+        Ok(self.scale_bits(ty, bits))
+    }
+
+    /// Raw 0/1 shares as values of `ty` (`b · 2^f` for fixed point).
+    fn scale_bits(&self, ty: &SecType, bits: Vec<Fe>) -> SecVec {
+        let (field, scale) = (ty.field(), ty.scale());
+        SecVec { ty: *ty, shares: bits.into_iter().map(|b| field.mul(b, scale)).collect() }
+    }
+
+    /// `[a < b]`, elementwise (1 or 0 of the operands' type).
+    pub async fn lt(&self, a: &SecVec, b: &SecVec) -> Result<SecVec> {
+        a.ty.ordered("<")?;
+        let d = a.sub(b)?;
+        let bits = self.lt_zero_raw(d.ty.field(), d.ty.bits, &d.shares).await?;
+        Ok(self.scale_bits(&a.ty, bits))
+    }
+
+    /// `[a > b]`, elementwise.
+    pub async fn gt(&self, a: &SecVec, b: &SecVec) -> Result<SecVec> {
+        self.lt(b, a).await
+    }
+
+    /// `[a ≤ b] = 1 − [b < a]`, elementwise.
+    pub async fn le(&self, a: &SecVec, b: &SecVec) -> Result<SecVec> {
+        Ok(self.lt(b, a).await?.not())
+    }
+
+    /// `[a ≥ b] = 1 − [a < b]`, elementwise.
+    pub async fn ge(&self, a: &SecVec, b: &SecVec) -> Result<SecVec> {
+        Ok(self.lt(a, b).await?.not())
+    }
+
+    /// `[a = b]`, elementwise.
+    pub async fn eq(&self, a: &SecVec, b: &SecVec) -> Result<SecVec> {
+        self.is_zero(&a.sub(b)?).await
+    }
+
+    /// `[a ≠ b]`, elementwise.
+    pub async fn ne(&self, a: &SecVec, b: &SecVec) -> Result<SecVec> {
+        Ok(self.eq(a, b).await?.not())
+    }
+
+    /// `[a = 0]`, elementwise. For `secfld(p)`, `1 − a^(p−1)`.
+    pub async fn is_zero(&self, a: &SecVec) -> Result<SecVec> {
+        let field = *a.ty.field();
+        if a.ty.kind == Kind::Fld {
+            let power = self.pow_raw(&field, &a.shares, field.modulus() - 1).await?;
+            return Ok(SecVec { ty: a.ty, shares: power.into_iter().map(|x| field.sub(field.one(), x)).collect() });
+        }
+        let bits = self.eq_zero_raw(&field, a.ty.bits, &a.shares).await?;
+        Ok(self.scale_bits(&a.ty, bits))
+    }
+
+    /// `x^e` for a public exponent `e ≥ 1`, by square and multiply.
+    async fn pow_raw(&self, field: &Field, x: &[Fe], e: u128) -> Result<Vec<Fe>> {
+        let mut acc: Option<Vec<Fe>> = None;
+        let mut base = x.to_vec();
+        let mut e = e;
+        while e > 0 {
+            if e & 1 == 1 {
+                acc = Some(match acc {
+                    None => base.clone(),
+                    Some(acc) => self.mul_raw(field, &acc, &base).await?,
+                });
+            }
+            e >>= 1;
+            if e > 0 {
+                base = self.mul_raw(field, &base, &base).await?;
+            }
+        }
+        Ok(acc.unwrap_or_else(|| vec![field.one(); x.len()]))
+    }
+
+    /// `|a|`, elementwise: a comparison and a multiplication.
+    pub async fn abs(&self, a: &SecVec) -> Result<SecVec> {
+        a.ty.ordered("abs")?;
+        let field = *a.ty.field();
+        let neg = self.lt_zero_raw(&field, a.ty.bits, &a.shares).await?;
+        // a · (1 − 2[a < 0])
+        let factor: Vec<Fe> = neg.iter().map(|&b| field.sub(field.one(), field.add(b, b))).collect();
+        Ok(SecVec { ty: a.ty, shares: self.mul_raw(&field, &a.shares, &factor).await? })
+    }
+
+    /// The sign of `a` (−1, 0 or 1), elementwise: `[a < 0]` and `[a = 0]`
+    /// computed side by side, in the rounds of one comparison.
+    pub async fn sign(&self, a: &SecVec) -> Result<SecVec> {
+        a.ty.ordered("sign")?;
+        let field = *a.ty.field();
+        let (neg, zero) = try_join(self.lt_zero_raw(&field, a.ty.bits, &a.shares), self.eq_zero_raw(&field, a.ty.bits, &a.shares)).await?;
+        let sign = neg.iter().zip(&zero).map(|(&n, &z)| field.sub(field.sub(field.one(), field.add(n, n)), z)).collect();
+        Ok(self.scale_bits(&a.ty, sign))
+    }
+
+    /// `c ? a : b`, elementwise, for a secret bit `c` (1 or 0 of its type):
+    /// `b + c·(a − b)`, one multiplication.
+    pub async fn if_else(&self, c: &SecVec, a: &SecVec, b: &SecVec) -> Result<SecVec> {
+        same_type(a, b)?;
+        if c.ty.field() != a.ty.field() {
+            return Err(Error::Type(format!("condition of type {} cannot select values of type {}", c.ty, a.ty)));
+        }
+        let field = *a.ty.field();
+        let diff = a.sub(b)?;
+        let d = self.mul_raw(&field, &c.raw_bits()?, &diff.shares).await?;
+        Ok(SecVec { ty: a.ty, shares: b.shares.iter().zip(d).map(|(&x, y)| field.add(x, y)).collect() })
+    }
+
+    /// Elementwise minimum: one comparison and one multiplication.
+    pub async fn min_pairwise(&self, a: &SecVec, b: &SecVec) -> Result<SecVec> {
+        let c = self.lt(a, b).await?;
+        self.if_else(&c, a, b).await
+    }
+
+    /// Elementwise maximum: one comparison and one multiplication.
+    pub async fn max_pairwise(&self, a: &SecVec, b: &SecVec) -> Result<SecVec> {
+        let min = self.min_pairwise(a, b).await?;
+        a.add(b)?.sub(&min)
+    }
+
+    /// The minimum of all elements.
+    pub async fn min(&self, a: &SecVec) -> Result<SecVec> {
+        Ok(self.tournament(a, false, false).await?.1)
+    }
+
+    /// The maximum of all elements.
+    pub async fn max(&self, a: &SecVec) -> Result<SecVec> {
+        Ok(self.tournament(a, true, false).await?.1)
+    }
+
+    /// The index of the (first) minimum and the minimum.
+    pub async fn argmin(&self, a: &SecVec) -> Result<(SecVec, SecVec)> {
+        let (index, value) = self.tournament(a, false, true).await?;
+        Ok((index.expect("requested"), value))
+    }
+
+    /// The index of the (first) maximum and the maximum.
+    pub async fn argmax(&self, a: &SecVec) -> Result<(SecVec, SecVec)> {
+        let (index, value) = self.tournament(a, true, true).await?;
+        Ok((index.expect("requested"), value))
+    }
+
+    /// Pairwise knock-out: ⌈log2 n⌉ levels of one comparison and one
+    /// multiplication each. On ties the earlier element wins.
+    async fn tournament(&self, a: &SecVec, max: bool, with_index: bool) -> Result<(Option<SecVec>, SecVec)> {
+        a.ty.ordered(if max { "max" } else { "min" })?;
+        if a.is_empty() {
+            return Err(Error::InvalidArgument("the minimum or maximum of an empty vector".into()));
+        }
+        let (ty, field) = (a.ty, *a.ty.field());
+        let mut values = a.shares.clone();
+        let mut index: Vec<Fe> = (0..a.len()).map(|i| ty.encode(Value::Int(i as i128))).collect::<Result<_>>()?;
+        while values.len() > 1 {
+            let pairs = values.len() / 2;
+            // c = [right beats left]: strictly smaller (min) or strictly larger (max).
+            let diffs: Vec<Fe> = (0..pairs)
+                .map(|p| {
+                    let (l, r) = (values[2 * p], values[2 * p + 1]);
+                    if max { field.sub(l, r) } else { field.sub(r, l) }
+                })
+                .collect();
+            let c = self.lt_zero_raw(&field, ty.bits, &diffs).await?;
+            let (mut left, mut right) = (c.clone(), Vec::with_capacity(2 * pairs));
+            right.extend((0..pairs).map(|p| field.sub(values[2 * p + 1], values[2 * p])));
+            if with_index {
+                left.extend_from_slice(&c);
+                right.extend((0..pairs).map(|p| field.sub(index[2 * p + 1], index[2 * p])));
+            }
+            let d = self.mul_raw(&field, &left, &right).await?;
+            let odd = values.len() % 2 == 1;
+            let mut next_v: Vec<Fe> = (0..pairs).map(|p| field.add(values[2 * p], d[p])).collect();
+            let mut next_i: Vec<Fe> = if with_index { (0..pairs).map(|p| field.add(index[2 * p], d[pairs + p])).collect() } else { Vec::new() };
+            if odd {
+                next_v.push(values[values.len() - 1]);
+                if with_index {
+                    next_i.push(index[index.len() - 1]);
+                }
+            }
+            values = next_v;
+            index = next_i;
+        }
+        let value = SecVec { ty, shares: values };
+        Ok((with_index.then(|| SecVec { ty, shares: index }), value))
+    }
+
+    /// The elements in ascending (or descending) order, by Batcher's
+    /// merge-exchange network.
+    pub async fn sort(&self, a: &SecVec, descending: bool) -> Result<SecVec> {
+        a.ty.ordered("sort")?;
+        let mut keys = a.shares.clone();
+        self.sort_raw(a.ty.field(), a.ty.bits, &mut keys, &mut [], descending).await?;
+        Ok(SecVec { ty: a.ty, shares: keys })
+    }
+
+    /// Sorts rows by key: returns the sorted keys and each column permuted
+    /// the same way. Columns must share the keys' field.
+    pub async fn sort_by_key(&self, keys: &SecVec, columns: &[SecVec], descending: bool) -> Result<(SecVec, Vec<SecVec>)> {
+        keys.ty.ordered("sort")?;
+        if let Some(c) = columns.iter().find(|c| c.ty.field() != keys.ty.field()) {
+            return Err(Error::Type(format!("column of type {} cannot be sorted by keys of type {}", c.ty, keys.ty)));
+        }
+        let mut k = keys.shares.clone();
+        let mut cols: Vec<Vec<Fe>> = columns.iter().map(|c| c.shares.clone()).collect();
+        self.sort_raw(keys.ty.field(), keys.ty.bits, &mut k, &mut cols, descending).await?;
+        let cols = columns.iter().zip(cols).map(|(c, shares)| SecVec { ty: c.ty, shares }).collect();
+        Ok((SecVec { ty: keys.ty, shares: k }, cols))
+    }
+}
+
+impl SecVec {
+    /// `1 − b` for 0/1 values of this type.
+    fn not(&self) -> SecVec {
+        let one = self.ty.scale();
+        self.map(|f, b| f.sub(one, b))
+    }
+}
