@@ -1,0 +1,170 @@
+//! A full TCP mesh between the parties of a session.
+
+use std::io::{BufReader, ErrorKind, Read, Write};
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::sync::mpsc;
+use std::thread;
+use std::time::{Duration, Instant};
+
+use cohort_mpc::{Error, PartyId, Result, Transport};
+
+/// Greeting a dialling party sends: magic, then its party id (u32 LE).
+const HELLO: &[u8; 8] = b"COHORT1\0";
+
+/// Settings for a [`TcpMesh`].
+#[derive(Clone, Debug)]
+pub struct MeshConfig {
+    /// How long to keep trying to reach peers when connecting.
+    pub connect_timeout: Duration,
+    /// How long to wait for a peer's next message before giving up.
+    pub read_timeout: Duration,
+    /// The largest frame accepted or sent, in bytes.
+    pub max_frame: usize,
+}
+
+impl Default for MeshConfig {
+    fn default() -> Self {
+        MeshConfig { connect_timeout: Duration::from_secs(30), read_timeout: Duration::from_secs(60), max_frame: 256 << 20 }
+    }
+}
+
+/// One party's connections to every other party.
+pub struct TcpMesh {
+    me: PartyId,
+    readers: Vec<Option<BufReader<TcpStream>>>,
+    writers: Vec<Option<mpsc::Sender<Vec<u8>>>>,
+    max_frame: usize,
+}
+
+fn io_err(context: String) -> impl FnOnce(std::io::Error) -> Error {
+    move |e| Error::Transport(format!("{context}: {e}"))
+}
+
+impl TcpMesh {
+    /// Connects party `me` to the parties at `addrs` (indexed by party id).
+    /// Listens on `addrs[me]` unless a bound `listener` is given.
+    pub fn connect(me: PartyId, addrs: &[SocketAddr], listener: Option<TcpListener>, config: &MeshConfig) -> Result<Self> {
+        let m = addrs.len();
+        if me >= m {
+            return Err(Error::InvalidArgument(format!("party {me} has no address among {m}")));
+        }
+        let deadline = Instant::now() + config.connect_timeout;
+        let listener = match listener {
+            Some(l) => l,
+            None => TcpListener::bind(addrs[me]).map_err(io_err(format!("cannot listen on {}", addrs[me])))?,
+        };
+        let mut streams: Vec<Option<TcpStream>> = (0..m).map(|_| None).collect();
+        for j in 0..me {
+            let mut stream = dial(addrs[j], deadline).map_err(|e| Error::Transport(format!("cannot reach party {j} at {}: {e}", addrs[j])))?;
+            let mut hello = HELLO.to_vec();
+            hello.extend_from_slice(&(me as u32).to_le_bytes());
+            stream.write_all(&hello).map_err(io_err(format!("greeting party {j}")))?;
+            streams[j] = Some(stream);
+        }
+        listener.set_nonblocking(true).map_err(io_err("listener".into()))?;
+        while streams[me + 1..].iter().any(Option::is_none) {
+            match listener.accept() {
+                Ok((mut stream, from)) => {
+                    stream.set_nonblocking(false).map_err(io_err("accepted socket".into()))?;
+                    stream.set_read_timeout(Some(Duration::from_secs(5))).map_err(io_err("accepted socket".into()))?;
+                    let mut hello = [0u8; 12];
+                    // A stray or misbehaving connection is dropped; the rightful party can still connect.
+                    if stream.read_exact(&mut hello).is_err() || &hello[..8] != HELLO {
+                        continue;
+                    }
+                    let j = u32::from_le_bytes(hello[8..].try_into().expect("4 bytes")) as usize;
+                    if j <= me || j >= m || streams[j].is_some() {
+                        let _ = from;
+                        continue;
+                    }
+                    streams[j] = Some(stream);
+                }
+                Err(e) if e.kind() == ErrorKind::WouldBlock => {
+                    if Instant::now() > deadline {
+                        let missing: Vec<usize> = (me + 1..m).filter(|&j| streams[j].is_none()).collect();
+                        return Err(Error::Transport(format!("parties {missing:?} did not connect within {:?}", config.connect_timeout)));
+                    }
+                    thread::sleep(Duration::from_millis(2));
+                }
+                Err(e) => return Err(Error::Transport(format!("accepting connections: {e}"))),
+            }
+        }
+        let mut readers = Vec::with_capacity(m);
+        let mut writers = Vec::with_capacity(m);
+        for (j, stream) in streams.into_iter().enumerate() {
+            let Some(stream) = stream else {
+                readers.push(None);
+                writers.push(None);
+                continue;
+            };
+            stream.set_nodelay(true).map_err(io_err(format!("socket to party {j}")))?;
+            stream.set_read_timeout(Some(config.read_timeout)).map_err(io_err(format!("socket to party {j}")))?;
+            let mut write_half = stream.try_clone().map_err(io_err(format!("socket to party {j}")))?;
+            let (tx, rx) = mpsc::channel::<Vec<u8>>();
+            thread::Builder::new()
+                .name(format!("cohort-send-{j}"))
+                .spawn(move || {
+                    for frame in rx {
+                        if write_half.write_all(&frame).is_err() {
+                            break; // the reader side reports the broken connection
+                        }
+                    }
+                    let _ = write_half.shutdown(std::net::Shutdown::Write);
+                })
+                .map_err(io_err("spawning a writer thread".into()))?;
+            readers.push(Some(BufReader::with_capacity(1 << 16, stream)));
+            writers.push(Some(tx));
+        }
+        Ok(TcpMesh { me, readers, writers, max_frame: config.max_frame })
+    }
+
+    fn peer_index(&self, j: PartyId) -> Result<()> {
+        if j == self.me || j >= self.readers.len() {
+            return Err(Error::InvalidArgument(format!("party {j} is not a peer of party {}", self.me)));
+        }
+        Ok(())
+    }
+}
+
+fn dial(addr: SocketAddr, deadline: Instant) -> std::io::Result<TcpStream> {
+    loop {
+        match TcpStream::connect_timeout(&addr, Duration::from_secs(1)) {
+            Ok(s) => return Ok(s),
+            Err(e) if Instant::now() > deadline => return Err(e),
+            Err(_) => thread::sleep(Duration::from_millis(10)),
+        }
+    }
+}
+
+impl Transport for TcpMesh {
+    fn send(&mut self, to: PartyId, msg: Vec<u8>) -> Result<()> {
+        self.peer_index(to)?;
+        if msg.len() > self.max_frame {
+            return Err(Error::Transport(format!("a {}-byte message to party {to} exceeds the {}-byte frame limit", msg.len(), self.max_frame)));
+        }
+        let mut frame = Vec::with_capacity(4 + msg.len());
+        frame.extend_from_slice(&(msg.len() as u32).to_le_bytes());
+        frame.extend_from_slice(&msg);
+        let writer = self.writers[to].as_ref().expect("peer has a writer");
+        writer.send(frame).map_err(|_| Error::Transport(format!("connection to party {to} is closed")))
+    }
+
+    fn recv(&mut self, from: PartyId) -> Result<Vec<u8>> {
+        self.peer_index(from)?;
+        let reader = self.readers[from].as_mut().expect("peer has a reader");
+        let describe = |e: std::io::Error| match e.kind() {
+            ErrorKind::UnexpectedEof => Error::Transport(format!("party {from} disconnected")),
+            ErrorKind::WouldBlock | ErrorKind::TimedOut => Error::Transport(format!("party {from} sent nothing in time")),
+            _ => Error::Transport(format!("reading from party {from}: {e}")),
+        };
+        let mut len = [0u8; 4];
+        reader.read_exact(&mut len).map_err(describe)?;
+        let len = u32::from_le_bytes(len) as usize;
+        if len > self.max_frame {
+            return Err(Error::PeerMisbehaved { party: from, reason: format!("sent a {len}-byte frame, over the {}-byte limit", self.max_frame) });
+        }
+        let mut buf = vec![0u8; len];
+        reader.read_exact(&mut buf).map_err(describe)?;
+        Ok(buf)
+    }
+}
