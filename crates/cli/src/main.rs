@@ -10,6 +10,11 @@ mod launch;
 
 use std::process::ExitCode;
 
+/// Protocol rounds allocate and free large vectors; mimalloc reuses them
+/// where the system allocator maps and unmaps fresh pages every time.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use clap::{Parser, Subcommand};
 use cohort_mpc::{Receivers, Result, SecType, Value};
 

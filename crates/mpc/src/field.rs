@@ -113,7 +113,8 @@ impl Field {
 
     /// The element `v mod p`.
     pub fn from_u128(&self, v: u128) -> Fe {
-        Fe(self.mont(v % self.p, self.r2))
+        let v = if v < self.p { v } else { v % self.p };
+        Fe(self.mont(v, self.r2))
     }
 
     /// The element `v mod p` for a signed `v`.
@@ -187,6 +188,53 @@ impl Field {
             }
         }
         acc
+    }
+
+    /// `x^e` for every `x` in place, for a public exponent. Interleaves the
+    /// exponentiations of several elements so that the CPU overlaps their
+    /// (otherwise strictly sequential) multiplications.
+    pub fn pow_batch(&self, xs: &mut [Fe], e: u128) {
+        const LANES: usize = 8;
+        let top = (128 - e.leading_zeros()).div_ceil(4);
+        for chunk in xs.chunks_mut(LANES) {
+            let n = chunk.len();
+            let mut table = [[self.one(); LANES]; 16];
+            table[1][..n].copy_from_slice(chunk);
+            for i in 2..16 {
+                for k in 0..n {
+                    table[i][k] = self.mul(table[i - 1][k], chunk[k]);
+                }
+            }
+            let mut acc = [self.one(); LANES];
+            for w in (0..top).rev() {
+                for _ in 0..4 {
+                    for a in acc[..n].iter_mut() {
+                        *a = self.square(*a);
+                    }
+                }
+                let nibble = ((e >> (4 * w)) & 0xf) as usize;
+                if nibble != 0 {
+                    for k in 0..n {
+                        acc[k] = self.mul(acc[k], table[nibble][k]);
+                    }
+                }
+            }
+            chunk.copy_from_slice(&acc[..n]);
+        }
+    }
+
+    /// [`Field::inv_sqrt`] for many elements at once (see [`Field::pow_batch`]).
+    pub fn inv_sqrt_batch(&self, xs: &[Fe]) -> Vec<Option<Fe>> {
+        if self.p % 4 != 3 {
+            return xs.iter().map(|&a| self.inv_sqrt(a)).collect();
+        }
+        let mut roots = xs.to_vec();
+        self.pow_batch(&mut roots, (self.p - 3) / 4 * 3 + 1);
+        roots
+            .into_iter()
+            .zip(xs)
+            .map(|(r, &a)| (a.0 != 0 && self.mul(self.square(r), a) == self.one()).then_some(r))
+            .collect()
     }
 
     /// `a^-1`, or an error for zero.
@@ -267,12 +315,21 @@ impl Field {
 
     /// A uniformly random element, by rejection sampling.
     pub fn random(&self, rng: &mut impl Rng) -> Fe {
-        self.random_below(rng, self.p)
+        // A uniform value below p is a uniform Montgomery representation too.
+        Fe(self.sample_below(rng, self.p))
     }
 
     /// A uniformly random element in `[0, bound)`, `bound ≤ p`, by rejection
     /// sampling (deterministic for a given random stream, which PRSS relies on).
     pub fn random_below(&self, rng: &mut impl Rng, bound: u128) -> Fe {
+        if bound == self.p {
+            return self.random(rng);
+        }
+        self.from_u128(self.sample_below(rng, bound))
+    }
+
+    /// A uniform integer in `[0, bound)`, `0 < bound ≤ p`.
+    fn sample_below(&self, rng: &mut impl Rng, bound: u128) -> u128 {
         debug_assert!(bound > 0 && bound <= self.p);
         let bits = 128 - (bound - 1).leading_zeros();
         loop {
@@ -283,7 +340,7 @@ impl Field {
             };
             let v = if bits == 0 { 0 } else { v & (u128::MAX >> (128 - bits)) };
             if v < bound {
-                return self.from_u128(v);
+                return v;
             }
         }
     }

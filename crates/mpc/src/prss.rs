@@ -14,7 +14,7 @@
 //! same values. Field elements are drawn by rejection sampling.
 
 use rand_chacha::ChaCha12Rng;
-use rand_core::SeedableRng;
+use rand_core::{Rng, SeedableRng};
 
 use crate::field::{Fe, Field};
 use crate::shamir::point;
@@ -29,8 +29,9 @@ pub type Key = [u8; 32];
 pub struct Prss {
     me: usize,
     m: usize,
-    /// Number of subsets in all (not only those containing `me`).
-    count: usize,
+    /// Every subset, in the order of [`subsets`].
+    all: Vec<u64>,
+    /// The subsets containing `me`, with their key streams, in the same order.
     subsets: Vec<(u64, ChaCha12Rng)>,
 }
 
@@ -64,8 +65,13 @@ impl Prss {
     /// PRSS state for party `me` from the keys of the subsets that contain it
     /// (`keys` in the order of [`subsets`], filtered to those containing `me`).
     pub fn new(me: usize, m: usize, t: usize, keys: Vec<(u64, Key)>) -> Self {
-        let subsets = keys.into_iter().map(|(s, k)| (s, ChaCha12Rng::from_seed(k))).collect();
-        Prss { me, m, count: subset_count(m, t), subsets }
+        let streams = keys.into_iter().map(|(s, k)| (s, ChaCha12Rng::from_seed(k))).collect();
+        Prss { me, m, all: subsets(m, t), subsets: streams }
+    }
+
+    /// The number of subsets in all.
+    pub fn subsets_len(&self) -> usize {
+        self.all.len()
     }
 
     /// `f_S(x_me)` for every subset containing `me`.
@@ -92,7 +98,7 @@ impl Prss {
         let per_subset = match bound {
             None => field.modulus(),
             Some(b) => {
-                let q = (b / self.count as u128).max(1);
+                let q = (b / self.all.len() as u128).max(1);
                 1u128 << (127 - q.leading_zeros())
             }
         };
@@ -102,6 +108,30 @@ impl Prss {
             for o in out.iter_mut() {
                 let r = field.random_below(stream, per_subset);
                 *o = field.add(*o, field.mul(r, c));
+            }
+        }
+        out
+    }
+
+    /// For every subset `S` (in the order of [`subsets`]), shares of `n`
+    /// random bits known to the members of `S`: `ρ_S · f_S(x_me)`, which is
+    /// 0 for parties outside `S` since `f_S` vanishes there. XOR-ing the
+    /// bits of all subsets gives bits that no `t` parties know.
+    pub fn subset_bits(&mut self, field: &Field, n: usize) -> Vec<Vec<Fe>> {
+        let coeffs = self.coefficients(field);
+        let mut mine = self.subsets.iter_mut().zip(coeffs).peekable();
+        let mut out = Vec::with_capacity(self.all.len());
+        for &s in &self.all {
+            match mine.next_if(|((ms, _), _)| *ms == s) {
+                Some(((_, stream), c)) => {
+                    let mut bits = Vec::with_capacity(n);
+                    while bits.len() < n {
+                        let word = stream.next_u64();
+                        bits.extend((0..64.min(n - bits.len())).map(|i| if word >> i & 1 == 1 { c } else { field.zero() }));
+                    }
+                    out.push(bits);
+                }
+                None => out.push(vec![field.zero(); n]),
             }
         }
         out

@@ -18,6 +18,7 @@ use core::future::Future;
 use core::pin::Pin;
 use core::task::{Context, Poll, Waker};
 use std::collections::{HashMap, VecDeque};
+use std::ops::Range;
 use std::rc::Rc;
 
 use rand_chacha::ChaCha12Rng;
@@ -218,6 +219,7 @@ impl Runtime {
             mine.push((s, key));
         }
         let incoming = self.exchange(out).await?;
+        let incoming: Vec<&[u8]> = (0..self.m).map(|j| incoming.from(j)).collect();
         let mut offsets = vec![0usize; self.m];
         let mut keys = Vec::new();
         for &s in all.iter().filter(|&&s| s >> self.id & 1 == 1) {
@@ -246,39 +248,47 @@ impl Runtime {
         self.prss.borrow_mut().as_mut().map(f)
     }
 
-    /// One communication step: `out[j]` is sent to party `j` (`out[self]` is
-    /// ignored); resolves to what every party sent this party in the same
-    /// step (`[self]` empty). The step goes out with the rest of the round.
-    pub(crate) fn exchange(&self, out: Vec<Vec<u8>>) -> Exchange<'_> {
-        debug_assert_eq!(out.len(), self.m);
+    /// One communication step: `write(j, buf)` appends what goes to party
+    /// `j` (never called for this party); resolves to what every party sent
+    /// this party in the same step. The step goes out with the rest of the
+    /// round.
+    pub(crate) fn exchange_with(&self, mut write: impl FnMut(PartyId, &mut Vec<u8>)) -> Exchange<'_> {
         let mut rounds = self.rounds.borrow_mut();
-        let sent: usize = out.iter().enumerate().filter(|&(j, _)| j != self.id).map(|(_, o)| o.len()).sum();
+        let (round, step, sent) = rounds.register(&mut write);
         let mut stats = self.stats.get();
         stats.bytes_sent += sent as u64;
         self.stats.set(stats);
-        let (round, step) = rounds.register(out);
         Exchange { rt: self, round, step }
     }
 
-    /// [`Runtime::exchange`] for field elements: decodes and checks what
-    /// arrives, reporting malformed data as misbehaviour of its sender.
-    pub(crate) async fn exchange_fe(&self, field: &Field, out: Vec<Vec<Fe>>) -> Result<Vec<Vec<Fe>>> {
-        let bytes = out
-            .iter()
-            .map(|v| {
-                let mut b = Vec::new();
-                field.encode(v, &mut b);
-                b
-            })
-            .collect();
-        let incoming = self.exchange(bytes).await?;
-        incoming
-            .iter()
-            .enumerate()
-            .map(|(j, b)| field.decode(b).ok_or_else(|| misbehaved(j, "malformed field elements")))
-            .collect()
+    /// [`Runtime::exchange_with`] for byte strings: `out[j]` goes to party `j`.
+    pub(crate) fn exchange(&self, out: Vec<Vec<u8>>) -> Exchange<'_> {
+        self.exchange_with(|j, buf| buf.extend_from_slice(&out[j]))
     }
 
+    /// One step of field elements: `out[j]` goes to party `j` (`out[self]`
+    /// is ignored). Decodes and checks what arrives, reporting malformed data
+    /// as misbehaviour of its sender; `[self]` is empty.
+    pub(crate) async fn exchange_fe(&self, field: &Field, out: &[&[Fe]]) -> Result<Vec<Vec<Fe>>> {
+        debug_assert_eq!(out.len(), self.m);
+        let incoming = self.exchange_with(|j, buf| field.encode(out[j], buf)).await?;
+        (0..self.m)
+            .map(|j| field.decode(incoming.from(j)).ok_or_else(|| misbehaved(j, "malformed field elements")))
+            .collect()
+    }
+}
+
+/// What every party sent this party in one step.
+pub(crate) struct Incoming {
+    msgs: Rc<Vec<Vec<u8>>>,
+    ranges: Vec<Range<usize>>,
+}
+
+impl Incoming {
+    /// The bytes party `j` sent (empty for this party).
+    pub(crate) fn from(&self, j: PartyId) -> &[u8] {
+        &self.msgs[j][self.ranges[j].clone()]
+    }
 }
 
 pub(crate) fn misbehaved(party: PartyId, reason: &str) -> Error {
@@ -293,7 +303,7 @@ pub(crate) struct Exchange<'a> {
 }
 
 impl Future for Exchange<'_> {
-    type Output = Result<Vec<Vec<u8>>>;
+    type Output = Result<Incoming>;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let mut rounds = self.rt.rounds.borrow_mut();
@@ -301,8 +311,8 @@ impl Future for Exchange<'_> {
             return Poll::Ready(Err(err.clone()));
         }
         if rounds.done_round == Some(self.round) {
-            if let Some(data) = rounds.done.get_mut(self.step).and_then(Option::take) {
-                return Poll::Ready(Ok(data));
+            if let Some(ranges) = rounds.done.get_mut(self.step).and_then(Option::take) {
+                return Poll::Ready(Ok(Incoming { msgs: rounds.done_msgs.clone(), ranges }));
             }
             return Poll::Ready(Err(Error::Internal("a round step was taken twice".into())));
         }
@@ -324,9 +334,11 @@ pub(crate) struct Rounds {
     in_flight: bool,
     /// Messages received per peer, oldest first.
     inbox: Vec<VecDeque<Vec<u8>>>,
-    /// The last completed round, with its data per step and peer.
+    /// The last completed round: its messages per peer, and each step's
+    /// byte range in them per peer.
     done_round: Option<u64>,
-    done: Vec<Option<Vec<Vec<u8>>>>,
+    done_msgs: Rc<Vec<Vec<u8>>>,
+    done: Vec<Option<Vec<Range<usize>>>>,
     wakers: Vec<Waker>,
     pub(crate) failure: Option<Error>,
 }
@@ -345,27 +357,32 @@ impl Rounds {
             in_flight: false,
             inbox: vec![VecDeque::new(); m],
             done_round: None,
+            done_msgs: Rc::new(Vec::new()),
             done: Vec::new(),
             wakers: Vec::new(),
             failure: None,
         }
     }
 
-    fn register(&mut self, out: Vec<Vec<u8>>) -> (u64, usize) {
+    /// Appends one step to every peer's message; returns the round, the
+    /// step's index in it and the bytes written.
+    fn register(&mut self, write: &mut impl FnMut(PartyId, &mut Vec<u8>)) -> (u64, usize, usize) {
         debug_assert!(!self.in_flight, "registration while a round is in flight");
-        for (j, data) in out.into_iter().enumerate() {
-            if j == self.me {
-                continue;
-            }
+        let mut sent = 0;
+        for j in (0..self.m).filter(|&j| j != self.me) {
             let buf = &mut self.outgoing[j];
             if buf.is_empty() {
                 buf.resize(HEADER, 0);
             }
-            buf.extend_from_slice(&(data.len() as u32).to_le_bytes());
-            buf.extend_from_slice(&data);
+            let at = buf.len();
+            buf.extend_from_slice(&[0; 4]);
+            write(j, buf);
+            let len = buf.len() - at - 4;
+            buf[at..at + 4].copy_from_slice(&(len as u32).to_le_bytes());
+            sent += len;
         }
         self.steps += 1;
-        (self.current, self.steps - 1)
+        (self.current, self.steps - 1, sent)
     }
 
     /// Whether steps are waiting to be sent.
@@ -418,15 +435,18 @@ impl Rounds {
             return Ok(false);
         }
         let steps = self.steps;
-        let mut done: Vec<Vec<Vec<u8>>> = (0..steps).map(|_| vec![Vec::new(); self.m]).collect();
+        let mut done: Vec<Vec<Range<usize>>> = vec![vec![0..0; self.m]; steps];
+        let mut msgs = vec![Vec::new(); self.m];
         for j in (0..self.m).filter(|&j| j != self.me) {
             let msg = self.inbox[j].pop_front().expect("checked above");
-            let parts = split_round_message(&msg, self.current, steps).map_err(|r| misbehaved(j, &r))?;
-            for (k, part) in parts.into_iter().enumerate() {
-                done[k][j] = part.to_vec();
+            let ranges = split_round_message(&msg, self.current, steps).map_err(|r| misbehaved(j, &r))?;
+            for (k, range) in ranges.into_iter().enumerate() {
+                done[k][j] = range;
             }
+            msgs[j] = msg;
         }
         self.done = done.into_iter().map(Some).collect();
+        self.done_msgs = Rc::new(msgs);
         self.done_round = Some(self.current);
         self.current += 1;
         self.steps = 0;
@@ -448,7 +468,7 @@ impl Rounds {
 }
 
 /// Splits a peer's round message into its steps, checking the header.
-fn split_round_message(msg: &[u8], round: u64, steps: usize) -> core::result::Result<Vec<&[u8]>, String> {
+fn split_round_message(msg: &[u8], round: u64, steps: usize) -> core::result::Result<Vec<Range<usize>>, String> {
     if msg.len() < HEADER {
         return Err("round message shorter than its header".into());
     }
@@ -460,21 +480,21 @@ fn split_round_message(msg: &[u8], round: u64, steps: usize) -> core::result::Re
     if got_steps != steps {
         return Err(format!("round {round} has {got_steps} steps, expected {steps}: the parties run different programs"));
     }
-    let mut rest = &msg[HEADER..];
+    let mut at = HEADER;
     let mut parts = Vec::with_capacity(steps);
     for _ in 0..steps {
-        if rest.len() < 4 {
+        let Some(len) = msg.get(at..at + 4) else {
+            return Err("round message truncated".into());
+        };
+        let len = u32::from_le_bytes(len.try_into().expect("4 bytes")) as usize;
+        at += 4;
+        if msg.len() - at < len {
             return Err("round message truncated".into());
         }
-        let len = u32::from_le_bytes(rest[..4].try_into().expect("4 bytes")) as usize;
-        rest = &rest[4..];
-        if rest.len() < len {
-            return Err("round message truncated".into());
-        }
-        parts.push(&rest[..len]);
-        rest = &rest[len..];
+        parts.push(at..at + len);
+        at += len;
     }
-    if !rest.is_empty() {
+    if at != msg.len() {
         return Err("trailing bytes after the last step".into());
     }
     Ok(parts)

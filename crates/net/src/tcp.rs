@@ -2,7 +2,8 @@
 
 use std::io::{BufReader, ErrorKind, Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
-use std::sync::mpsc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, mpsc};
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -28,11 +29,25 @@ impl Default for MeshConfig {
     }
 }
 
+/// Frames up to this size are written directly when nothing is queued for
+/// the peer: they fit the kernel's socket buffer, so the write cannot block
+/// on a peer that is itself writing. Larger frames go through the writer
+/// thread.
+const DIRECT_WRITE_MAX: usize = 32 << 10;
+
+/// The sending side of one connection.
+struct Writer {
+    stream: TcpStream,
+    queue: mpsc::Sender<Vec<u8>>,
+    /// Frames queued or being written by the writer thread.
+    pending: Arc<AtomicUsize>,
+}
+
 /// One party's connections to every other party.
 pub struct TcpMesh {
     me: PartyId,
     readers: Vec<Option<BufReader<TcpStream>>>,
-    writers: Vec<Option<mpsc::Sender<Vec<u8>>>>,
+    writers: Vec<Option<Writer>>,
     max_frame: usize,
 }
 
@@ -100,7 +115,10 @@ impl TcpMesh {
             stream.set_nodelay(true).map_err(io_err(format!("socket to party {j}")))?;
             stream.set_read_timeout(Some(config.read_timeout)).map_err(io_err(format!("socket to party {j}")))?;
             let mut write_half = stream.try_clone().map_err(io_err(format!("socket to party {j}")))?;
+            let direct = stream.try_clone().map_err(io_err(format!("socket to party {j}")))?;
             let (tx, rx) = mpsc::channel::<Vec<u8>>();
+            let pending = Arc::new(AtomicUsize::new(0));
+            let done = pending.clone();
             thread::Builder::new()
                 .name(format!("cohort-send-{j}"))
                 .spawn(move || {
@@ -108,12 +126,13 @@ impl TcpMesh {
                         if write_half.write_all(&frame).is_err() {
                             break; // the reader side reports the broken connection
                         }
+                        done.fetch_sub(1, Ordering::Release);
                     }
                     let _ = write_half.shutdown(std::net::Shutdown::Write);
                 })
                 .map_err(io_err("spawning a writer thread".into()))?;
             readers.push(Some(BufReader::with_capacity(1 << 16, stream)));
-            writers.push(Some(tx));
+            writers.push(Some(Writer { stream: direct, queue: tx, pending }));
         }
         Ok(TcpMesh { me, readers, writers, max_frame: config.max_frame })
     }
@@ -145,8 +164,15 @@ impl Transport for TcpMesh {
         let mut frame = Vec::with_capacity(4 + msg.len());
         frame.extend_from_slice(&(msg.len() as u32).to_le_bytes());
         frame.extend_from_slice(&msg);
-        let writer = self.writers[to].as_ref().expect("peer has a writer");
-        writer.send(frame).map_err(|_| Error::Transport(format!("connection to party {to} is closed")))
+        let writer = self.writers[to].as_mut().expect("peer has a writer");
+        let closed = || Error::Transport(format!("connection to party {to} is closed"));
+        // Only this thread adds frames, so `pending == 0` means the writer
+        // thread is idle and a direct write cannot interleave with it.
+        if frame.len() <= DIRECT_WRITE_MAX && writer.pending.load(Ordering::Acquire) == 0 {
+            return writer.stream.write_all(&frame).map_err(|_| closed());
+        }
+        writer.pending.fetch_add(1, Ordering::AcqRel);
+        writer.queue.send(frame).map_err(|_| closed())
     }
 
     fn recv(&mut self, from: PartyId) -> Result<Vec<u8>> {

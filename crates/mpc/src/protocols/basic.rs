@@ -20,7 +20,7 @@ impl Runtime {
             out = self.with_rng(|rng| shamir::share(field, rng, values, self.threshold(), m));
         }
         let mine = std::mem::take(&mut out[me]);
-        let mut incoming = self.exchange_fe(field, out).await?;
+        let mut incoming = self.exchange_fe(field, &slices(&out)).await?;
         if me == owner {
             return Ok(mine);
         }
@@ -35,10 +35,8 @@ impl Runtime {
     pub(crate) async fn open_raw(&self, field: &Field, x: &[Fe], receivers: &Receivers, degree: usize) -> Result<Option<Vec<Fe>>> {
         let (m, me) = (self.parties(), self.id());
         let senders: Vec<usize> = (0..=degree).collect();
-        let out = (0..m)
-            .map(|j| if me <= degree && j != me && receivers.contains(j) { x.to_vec() } else { Vec::new() })
-            .collect();
-        let incoming = self.exchange_fe(field, out).await?;
+        let out: Vec<&[Fe]> = (0..m).map(|j| if me <= degree && j != me && receivers.contains(j) { x } else { &[] }).collect();
+        let incoming = self.exchange_fe(field, &out).await?;
         if !receivers.contains(me) {
             return Ok(None);
         }
@@ -68,7 +66,7 @@ impl Runtime {
             out = self.with_rng(|rng| shamir::share(field, rng, &x, t, m));
         }
         let mine = std::mem::take(&mut out[me]);
-        let incoming = self.exchange_fe(field, out).await?;
+        let incoming = self.exchange_fe(field, &slices(&out)).await?;
         for &j in senders.iter().filter(|&&j| j != me) {
             expect_len(j, &incoming[j], x.len())?;
         }
@@ -157,7 +155,7 @@ impl Runtime {
             });
         }
         let mine = std::mem::take(&mut out[me]);
-        let incoming = self.exchange_fe(field, out).await?;
+        let incoming = self.exchange_fe(field, &slices(&out)).await?;
         let mut sum = vec![field.zero(); n];
         for j in 0..=t {
             let part = if j == me { &mine } else { &incoming[j] };
@@ -169,10 +167,45 @@ impl Runtime {
         Ok(sum)
     }
 
-    /// Shares of `n` uniformly random bits: open `r² ` (masked by a zero
+    /// Shares of `n` uniformly random bits. With few PRSS subsets (at most
+    /// [`XOR_BITS_MAX_SUBSETS`]), XOR one PRSS bit per subset:
+    /// `⌈log2 #subsets⌉` multiplication rounds, far cheaper than a square
+    /// root per bit. Otherwise MPyC's method, in one round: see
+    /// [`Runtime::sqrt_bits`].
+    pub(crate) async fn random_bits_raw(&self, field: &Field, n: usize) -> Result<Vec<Fe>> {
+        if n == 0 {
+            return Ok(Vec::new());
+        }
+        let subset_bits = self.with_prss(|p| (p.subsets_len() <= XOR_BITS_MAX_SUBSETS).then(|| p.subset_bits(field, n))).flatten();
+        let Some(mut level) = subset_bits else {
+            return self.sqrt_bits(field, n).await;
+        };
+        // x ⊕ y = x + y − 2xy, pairwise, all pairs of a level in one round.
+        while level.len() > 1 {
+            let pairs = level.len() / 2;
+            let left: Vec<Fe> = level[..pairs].concat();
+            let right: Vec<Fe> = level[pairs..2 * pairs].concat();
+            let products = self.mul_raw(field, &left, &right).await?;
+            let mut next: Vec<Vec<Fe>> = products
+                .chunks_exact(n)
+                .enumerate()
+                .map(|(k, xy)| {
+                    let (x, y) = (&level[k], &level[pairs + k]);
+                    (0..n).map(|i| field.sub(field.add(x[i], y[i]), field.add(xy[i], xy[i]))).collect()
+                })
+                .collect();
+            if level.len() % 2 == 1 {
+                next.push(level.pop().expect("odd level"));
+            }
+            level = next;
+        }
+        Ok(level.pop().expect("at least one subset"))
+    }
+
+    /// Shares of `n` uniformly random bits, MPyC's way: open `r²` (masked by a zero
     /// sharing of degree 2t) for a random shared `r`, and set
     /// `b = (r / sqrt(r²) + 1) / 2`. One round (retried for the rare `r = 0`).
-    pub(crate) async fn random_bits_raw(&self, field: &Field, n: usize) -> Result<Vec<Fe>> {
+    pub(crate) async fn sqrt_bits(&self, field: &Field, n: usize) -> Result<Vec<Fe>> {
         let inv2 = field.inv(field.from_u128(2))?;
         let mut bits = vec![field.zero(); n];
         let mut todo: Vec<usize> = (0..n).collect();
@@ -184,8 +217,8 @@ impl Runtime {
             let opened = self.open_raw(field, &squares, &Receivers::All, 2 * self.threshold()).await?;
             let opened = opened.ok_or_else(|| Error::Internal("open to all returned nothing".into()))?;
             let mut retry = Vec::new();
-            for ((idx, ri), a) in todo.into_iter().zip(r).zip(opened) {
-                match field.inv_sqrt(a) {
+            for ((idx, ri), u) in todo.into_iter().zip(r).zip(field.inv_sqrt_batch(&opened)) {
+                match u {
                     Some(u) => bits[idx] = field.mul(field.add(field.mul(ri, u), field.one()), inv2),
                     None => retry.push(idx),
                 }
@@ -205,6 +238,15 @@ impl Runtime {
         let opened = opened.ok_or_else(|| Error::Internal("open to all returned nothing".into()))?;
         Ok(opened.into_iter().map(|v| v == field.zero()).collect())
     }
+}
+
+/// Up to this many PRSS subsets, random bits are XORs of per-subset bits
+/// (for 3 parties: 3 subsets, 2 multiplications per bit) rather than square
+/// roots (about 95 multiplications per bit).
+pub(crate) const XOR_BITS_MAX_SUBSETS: usize = 7;
+
+fn slices(v: &[Vec<Fe>]) -> Vec<&[Fe]> {
+    v.iter().map(Vec::as_slice).collect()
 }
 
 /// Checks that a peer sent exactly `n` elements.

@@ -1,0 +1,365 @@
+//! Shared helpers for the engine's integration tests: running a program as
+//! every party for every allowed `(m, t)`, checking that the parties agree,
+//! sharing inputs, and plaintext references.
+#![allow(dead_code, unreachable_pub, missing_docs)]
+
+use core::fmt::Debug;
+use core::future::Future;
+use std::rc::Rc;
+
+use cohort_mpc::{Kind, Result, Runtime, SecType, SecVec, Stats, Value, local};
+use rand_chacha::ChaCha12Rng;
+use rand_core::{Rng, SeedableRng};
+
+/// Every `(m, t)` the issue asks for: m ∈ {1, 3, 5, 7} and every t with 2t < m.
+pub const CONFIGS: [(usize, usize); 10] = [(1, 0), (3, 0), (3, 1), (5, 0), (5, 1), (5, 2), (7, 0), (7, 1), (7, 2), (7, 3)];
+
+/// A ~61-bit prime (2^61 − 1, ≡ 3 mod 4) for `secfld`.
+pub const P61: u128 = (1 << 61) - 1;
+/// A small prime ≡ 1 (mod 4), so random bits take the Tonelli–Shanks path.
+pub const P101: u128 = 101;
+
+/// Runs `program` as all `m` parties, asserts that every party returns the
+/// same result, and returns it with every party's counters.
+pub fn run_agreed<T, F, Fut>(m: usize, t: usize, seed: u64, program: F) -> (T, Vec<Stats>)
+where
+    T: PartialEq + Debug + Clone + 'static,
+    F: Fn(Rc<Runtime>) -> Fut,
+    Fut: Future<Output = Result<T>> + 'static,
+{
+    let outcome = local::run(m, t, seed, program).unwrap_or_else(|e| panic!("m={m} t={t} seed={seed}: {e}"));
+    assert_eq!(outcome.results.len(), m);
+    for (i, r) in outcome.results.iter().enumerate() {
+        assert_eq!(r, &outcome.results[0], "m={m} t={t}: party {i} disagrees with party 0");
+    }
+    (outcome.results[0].clone(), outcome.stats)
+}
+
+/// Runs `program` for every `(m, t)` in [`CONFIGS`] and hands each agreed
+/// result to `check` with its `(m, t)`.
+pub fn for_all_configs<T, F, Fut>(seed: u64, program: F, mut check: impl FnMut(usize, usize, T))
+where
+    T: PartialEq + Debug + Clone + 'static,
+    F: Fn(Rc<Runtime>) -> Fut,
+    Fut: Future<Output = Result<T>> + 'static,
+{
+    for (m, t) in CONFIGS {
+        let (r, _) = run_agreed(m, t, seed ^ (m as u64) << 32 ^ (t as u64) << 40, &program);
+        check(m, t, r);
+    }
+}
+
+/// Shares `values` from party `owner % m` (the others pass `None`).
+pub async fn input(rt: &Runtime, ty: &SecType, owner: usize, values: &[Value]) -> Result<SecVec> {
+    let owner = owner % rt.parties();
+    rt.input(ty, owner, (rt.id() == owner).then_some(values), values.len()).await
+}
+
+/// Shares integers from party `owner % m`.
+pub async fn input_ints(rt: &Runtime, ty: &SecType, owner: usize, values: &[i128]) -> Result<SecVec> {
+    input(rt, ty, owner, &ints(values)).await
+}
+
+/// Opens to everyone and returns the integers.
+pub async fn open_ints(rt: &Runtime, x: &SecVec) -> Result<Vec<i128>> {
+    Ok(as_ints(&rt.reveal_all(x).await?))
+}
+
+/// Opens to everyone and returns the values as floats.
+pub async fn open_f64(rt: &Runtime, x: &SecVec) -> Result<Vec<f64>> {
+    Ok(rt.reveal_all(x).await?.into_iter().map(Value::as_f64).collect())
+}
+
+pub fn ints(v: &[i128]) -> Vec<Value> {
+    v.iter().map(|&x| Value::Int(x)).collect()
+}
+
+pub fn fixed(v: &[f64]) -> Vec<Value> {
+    v.iter().map(|&x| Value::Fixed(x)).collect()
+}
+
+pub fn as_ints(v: &[Value]) -> Vec<i128> {
+    v.iter()
+        .map(|x| match *x {
+            Value::Int(i) => i,
+            Value::Fixed(f) => panic!("expected an integer, got {f}"),
+        })
+        .collect()
+}
+
+/// The largest `l`-bit signed value, `2^(l−1) − 1`.
+pub fn max_of(l: u32) -> i128 {
+    (1i128 << (l - 1)) - 1
+}
+
+/// The smallest `l`-bit signed value, `−2^(l−1)`.
+pub fn min_of(l: u32) -> i128 {
+    -(1i128 << (l - 1))
+}
+
+/// Edge values of `l`-bit signed integers: 0, ±1, ±2, the extremes and their
+/// neighbours, and ±2^(l−2).
+pub fn edges(l: u32) -> Vec<i128> {
+    let (lo, hi) = (min_of(l), max_of(l));
+    let mut v = vec![0, 1, -1, 2, -2, hi, hi - 1, lo, lo + 1];
+    if l >= 3 {
+        v.push(1 << (l - 2));
+        v.push(-(1 << (l - 2)));
+    }
+    let mut out = Vec::new();
+    for x in v {
+        if x >= lo && x <= hi && !out.contains(&x) {
+            out.push(x);
+        }
+    }
+    out
+}
+
+/// A deterministic generator for test data.
+pub fn rng(seed: u64) -> ChaCha12Rng {
+    ChaCha12Rng::seed_from_u64(seed)
+}
+
+/// `n` uniformly random `l`-bit signed integers.
+pub fn random_ints(seed: u64, l: u32, n: usize) -> Vec<i128> {
+    let mut r = rng(seed);
+    (0..n)
+        .map(|_| {
+            let v = (u128::from(r.next_u64()) | u128::from(r.next_u64()) << 64) & ((1u128 << l) - 1);
+            v as i128 + min_of(l)
+        })
+        .collect()
+}
+
+/// Every ordered pair of `xs`, as two vectors.
+pub fn all_pairs(xs: &[i128]) -> (Vec<i128>, Vec<i128>) {
+    let mut a = Vec::new();
+    let mut b = Vec::new();
+    for &x in xs {
+        for &y in xs {
+            a.push(x);
+            b.push(y);
+        }
+    }
+    (a, b)
+}
+
+/// What a `secint`/`secfld` computation yields for the exact integer
+/// result `exact`: its residue mod p, decoded the type's way.
+pub fn wrap(ty: &SecType, exact: i128) -> i128 {
+    match ty.decode(ty.field().from_i128(exact)) {
+        Value::Int(i) => i,
+        Value::Fixed(f) => panic!("wrap is for integer types, got {f}"),
+    }
+}
+
+/// A 0/1 integer from a bool.
+pub fn bit(b: bool) -> i128 {
+    i128::from(b)
+}
+
+/// `2^f` as a float.
+pub fn scale(frac: u32) -> f64 {
+    2f64.powi(frac as i32)
+}
+
+/// The integer a public value stands for: itself for `secint` and `secfld`,
+/// `x·2^f` for `secfxp` (which must be exact).
+pub fn raw_of(ty: &SecType, v: Value) -> i128 {
+    match (ty.kind(), v) {
+        (Kind::Fxp { frac }, Value::Fixed(x)) => {
+            let s = x * scale(frac);
+            assert_eq!(s.fract(), 0.0, "{x} is not a multiple of 2^-{frac}");
+            s as i128
+        }
+        (Kind::Fxp { frac }, Value::Int(i)) => i << frac,
+        (_, Value::Int(i)) => i,
+        (_, Value::Fixed(x)) => {
+            assert_eq!(x.fract(), 0.0);
+            x as i128
+        }
+    }
+}
+
+/// What an exact computation on raw integers yields in MPyC's semantics:
+/// reduced mod p, centered for `secint`/`secfxp` (and scaled back for the
+/// latter), in `[0, p)` for `secfld`. Independent of the engine's field code.
+pub fn expect(ty: &SecType, raw: i128) -> Value {
+    let p = ty.field().modulus() as i128;
+    let r = raw.rem_euclid(p);
+    match ty.kind() {
+        Kind::Fld => Value::Int(r),
+        Kind::Int => Value::Int(if r > p / 2 { r - p } else { r }),
+        Kind::Fxp { frac } => Value::Fixed((if r > p / 2 { r - p } else { r }) as f64 / scale(frac)),
+    }
+}
+
+/// The public value of type `ty` standing for `raw`.
+pub fn value_of(ty: &SecType, raw: i128) -> Value {
+    match ty.kind() {
+        Kind::Fxp { frac } => Value::Fixed(raw as f64 / scale(frac)),
+        _ => Value::Int(raw),
+    }
+}
+
+/// Raw edge values of a type: [`edges`] of its bit length for `secint` and
+/// `secfxp` (raw, scaled), and 0, 1, 2, p − 1, p − 2, ⌊p/2⌋, ⌊p/2⌋ + 1 for `secfld(p)`.
+pub fn raw_edges(ty: &SecType) -> Vec<i128> {
+    match ty.kind() {
+        Kind::Fld => {
+            let p = ty.field().modulus() as i128;
+            let mut out: Vec<i128> = Vec::new();
+            for x in [0, 1, 2, p - 1, p - 2, p / 2, p / 2 + 1] {
+                if !out.contains(&x) {
+                    out.push(x);
+                }
+            }
+            out
+        }
+        _ => edges(ty.bits()),
+    }
+}
+
+/// `n` uniformly random raw values of a type.
+pub fn raw_random(ty: &SecType, seed: u64, n: usize) -> Vec<i128> {
+    match ty.kind() {
+        Kind::Fld => {
+            let p = ty.field().modulus();
+            let mut r = rng(seed);
+            (0..n).map(|_| ((u128::from(r.next_u64()) | u128::from(r.next_u64()) << 64) % p) as i128).collect()
+        }
+        _ => random_ints(seed, ty.bits(), n),
+    }
+}
+
+/// Edge values followed by `n_random` random ones, raw.
+pub fn raw_samples(ty: &SecType, seed: u64, n_random: usize) -> Vec<i128> {
+    let mut v = raw_edges(ty);
+    v.extend(raw_random(ty, seed, n_random));
+    v
+}
+
+pub fn values_of(ty: &SecType, raw: &[i128]) -> Vec<Value> {
+    raw.iter().map(|&r| value_of(ty, r)).collect()
+}
+
+pub fn expects(ty: &SecType, raw: impl IntoIterator<Item = i128>) -> Vec<Value> {
+    raw.into_iter().map(|r| expect(ty, r)).collect()
+}
+
+/// Shares raw values of `ty` from party `owner % m`.
+pub async fn input_raw(rt: &Runtime, ty: &SecType, owner: usize, raw: &[i128]) -> Result<SecVec> {
+    input(rt, ty, owner, &values_of(ty, raw)).await
+}
+
+/// The secure types most tests run on: secint(8), secint(32), secint(64),
+/// secfxp(32, 16), secfld(101) and secfld(2^61 − 1).
+pub fn all_types() -> Vec<SecType> {
+    vec![
+        SecType::int(8).unwrap(),
+        SecType::int(32).unwrap(),
+        SecType::int(64).unwrap(),
+        SecType::fxp(32, 16).unwrap(),
+        SecType::fld(P101).unwrap(),
+        SecType::fld(P61).unwrap(),
+    ]
+}
+
+/// The ordered types among [`all_types`].
+pub fn ordered_types() -> Vec<SecType> {
+    all_types().into_iter().filter(|t| t.kind() != Kind::Fld).collect()
+}
+
+/// Party configurations for a hand-driven session, with fixed seeds.
+pub fn configs(m: usize, t: usize, seed: u64, prss: bool) -> Vec<cohort_mpc::Config> {
+    (0..m)
+        .map(|id| {
+            let mut s = [0u8; 32];
+            s[..8].copy_from_slice(&seed.to_le_bytes());
+            s[8..16].copy_from_slice(&(id as u64).to_le_bytes());
+            cohort_mpc::Config { parties: m, threshold: t, id, seed: Some(s), prss }
+        })
+        .collect()
+}
+
+/// Starts one session per configuration.
+pub fn sessions<T, F, Fut>(configs: &[cohort_mpc::Config], program: F) -> Vec<cohort_mpc::Session<T>>
+where
+    T: 'static,
+    F: Fn(Rc<Runtime>) -> Fut,
+    Fut: Future<Output = Result<T>> + 'static,
+{
+    configs.iter().map(|c| cohort_mpc::Session::new(c, &program).expect("valid config")).collect()
+}
+
+/// Drives sessions to the end like `local::run`, but every message goes
+/// through `tamper(k, from, to, msg)` first, where `k` counts the sender's
+/// flushed rounds from 0 (round 0 is the PRSS key set-up). A party that
+/// finishes while others still send to it ends the senders with a transport
+/// error, and a pass without progress ends everyone still waiting. Panics if
+/// the sessions neither finish nor fail within a bounded number of passes
+/// (a hang).
+pub fn drive<T: 'static>(
+    sessions: &mut [cohort_mpc::Session<T>],
+    mut tamper: impl FnMut(usize, usize, usize, &mut Vec<u8>),
+) -> Vec<Result<T>> {
+    use cohort_mpc::{Error, Step};
+    let m = sessions.len();
+    let mut results: Vec<Option<Result<T>>> = (0..m).map(|_| None).collect();
+    let mut flushed = vec![0usize; m];
+    for _pass in 0..100_000 {
+        let mut progress = false;
+        for i in 0..m {
+            if results[i].is_some() {
+                continue;
+            }
+            match sessions[i].poll() {
+                Step::Done(r) => {
+                    results[i] = Some(r);
+                    progress = true;
+                }
+                Step::Send(msgs) => {
+                    progress = true;
+                    let k = flushed[i];
+                    flushed[i] += 1;
+                    for (to, mut msg) in msgs {
+                        tamper(k, i, to, &mut msg);
+                        if results[to].is_some() {
+                            sessions[i].fail(Error::Transport(format!("party {to} has finished")));
+                        } else {
+                            let _ = sessions[to].handle_message(i, msg);
+                        }
+                    }
+                }
+                Step::Receive(_) => {}
+            }
+        }
+        if results.iter().all(Option::is_some) {
+            return results.into_iter().map(Option::unwrap).collect();
+        }
+        if !progress {
+            for i in 0..m {
+                if results[i].is_none() {
+                    sessions[i].fail(Error::Internal("deadlock in the test driver".into()));
+                }
+            }
+        }
+    }
+    panic!("the sessions hang: neither finished nor failed");
+}
+
+/// `a·b mod p` in `[0, p)` for any `p < 2^127`, by double-and-add
+/// (a plaintext reference independent of the engine's Montgomery code).
+pub fn mul_mod(a: i128, b: i128, p: u128) -> i128 {
+    let pi = p as i128;
+    let (mut x, mut y) = (a.rem_euclid(pi) as u128, b.rem_euclid(pi) as u128);
+    let mut acc = 0u128;
+    while y > 0 {
+        if y & 1 == 1 {
+            acc = (acc + x) % p;
+        }
+        x = (x + x) % p;
+        y >>= 1;
+    }
+    acc as i128
+}
