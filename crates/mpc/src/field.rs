@@ -54,7 +54,7 @@ impl Field {
     ///
     /// Fails unless `p` is an odd prime below `2^127`.
     pub fn new(p: u128) -> Result<Self, Error> {
-        if p < 3 || p >> MAX_MODULUS_BITS != 0 || p % 2 == 0 {
+        if p < 3 || p >> MAX_MODULUS_BITS != 0 || p.is_multiple_of(2) {
             return Err(Error::InvalidArgument(format!(
                 "field modulus {p} must be an odd prime below 2^127"
             )));
@@ -349,8 +349,15 @@ impl Field {
     pub fn encode(&self, xs: &[Fe], out: &mut Vec<u8>) {
         let n = self.byte_len();
         out.reserve(xs.len() * n);
-        for x in xs {
-            out.extend_from_slice(&x.0.to_le_bytes()[..n]);
+        if n == 8 {
+            // The common case (secint(32)), with fixed-size copies.
+            for x in xs {
+                out.extend_from_slice(&(x.0 as u64).to_le_bytes());
+            }
+        } else {
+            for x in xs {
+                out.extend_from_slice(&x.0.to_le_bytes()[..n]);
+            }
         }
     }
 
@@ -358,18 +365,27 @@ impl Field {
     /// not a multiple of the element size or an element is not below `p`.
     pub fn decode(&self, bytes: &[u8]) -> Option<Vec<Fe>> {
         let n = self.byte_len();
-        if bytes.len() % n != 0 {
+        if !bytes.len().is_multiple_of(n) {
             return None;
         }
-        bytes
-            .chunks_exact(n)
-            .map(|chunk| {
+        let mut out = Vec::with_capacity(bytes.len() / n);
+        let mut valid = true;
+        if n == 8 {
+            for chunk in bytes.chunks_exact(8) {
+                let v = u128::from(u64::from_le_bytes(chunk.try_into().expect("8 bytes")));
+                valid &= v < self.p;
+                out.push(Fe(v));
+            }
+        } else {
+            for chunk in bytes.chunks_exact(n) {
                 let mut buf = [0u8; 16];
                 buf[..n].copy_from_slice(chunk);
                 let v = u128::from_le_bytes(buf);
-                (v < self.p).then_some(Fe(v))
-            })
-            .collect()
+                valid &= v < self.p;
+                out.push(Fe(v));
+            }
+        }
+        valid.then_some(out)
     }
 
     /// Montgomery reduction of `a * b`, for `a, b < p`.
@@ -387,7 +403,7 @@ impl Field {
             if n == b {
                 return true;
             }
-            if n % b == 0 {
+            if n.is_multiple_of(b) {
                 return false;
             }
         }

@@ -104,6 +104,9 @@ impl Receivers {
     }
 }
 
+/// Lagrange coefficients at 0 by (field modulus, parties interpolated from).
+type LagrangeCache = HashMap<(u128, Vec<usize>), Rc<[Fe]>>;
+
 /// One party's side of a session: its identity in the session, its
 /// randomness, and the round being assembled. Shared by the protocol futures
 /// through `Rc`; nothing in it blocks or touches I/O.
@@ -114,7 +117,7 @@ pub struct Runtime {
     rng: RefCell<ChaCha12Rng>,
     prss: RefCell<Option<Prss>>,
     use_prss: bool,
-    lagrange: RefCell<HashMap<(u128, Vec<usize>), Rc<[Fe]>>>,
+    lagrange: RefCell<LagrangeCache>,
     pub(crate) rounds: RefCell<Rounds>,
     stats: Cell<Stats>,
 }

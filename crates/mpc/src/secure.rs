@@ -304,11 +304,10 @@ impl Runtime {
 
     /// Opens `x` to `to`: receivers get the values, the others `None`. One round.
     pub async fn reveal(&self, x: &SecVec, to: &Receivers) -> Result<Option<Vec<Value>>> {
-        if let Receivers::Only(list) = to {
-            if let Some(bad) = list.iter().find(|&&j| j >= self.parties()) {
+        if let Receivers::Only(list) = to
+            && let Some(bad) = list.iter().find(|&&j| j >= self.parties()) {
                 return Err(Error::InvalidArgument(format!("receiver {bad} is not a party")));
             }
-        }
         let opened = self.open_raw(x.ty.field(), &x.shares, to, self.threshold()).await?;
         Ok(opened.map(|v| v.into_iter().map(|e| x.ty.decode(e)).collect()))
     }
@@ -586,7 +585,7 @@ impl Runtime {
             index = next_i;
         }
         let value = SecVec { ty, shares: values };
-        Ok((with_index.then(|| SecVec { ty, shares: index }), value))
+        Ok((with_index.then_some(SecVec { ty, shares: index }), value))
     }
 
     /// The elements in ascending (or descending) order, by Batcher's

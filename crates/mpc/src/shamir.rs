@@ -13,23 +13,25 @@ pub fn point(field: &Field, i: usize) -> Fe {
 /// Shares every secret with a fresh random polynomial of degree `t`;
 /// returns `shares[party][k]`, `m` parties.
 pub fn share(field: &Field, rng: &mut impl Rng, secrets: &[Fe], t: usize, m: usize) -> Vec<Vec<Fe>> {
-    let mut shares = vec![Vec::with_capacity(secrets.len()); m];
-    let points: Vec<Fe> = (0..m).map(|j| point(field, j)).collect();
-    let mut coeffs = vec![field.zero(); t];
-    for &s in secrets {
-        for c in coeffs.iter_mut() {
-            *c = field.random(rng);
-        }
-        for (j, x) in points.iter().enumerate() {
-            // Horner: ((c_t x + c_{t-1}) x + … + c_1) x + s
-            let mut y = field.zero();
-            for &c in coeffs.iter().rev() {
-                y = field.mul(field.add(y, c), *x);
+    let n = secrets.len();
+    // coeffs[d][k]: the coefficient of x^(d+1) for secret k.
+    let coeffs: Vec<Vec<Fe>> = (0..t).map(|_| (0..n).map(|_| field.random(rng)).collect()).collect();
+    (0..m)
+        .map(|j| {
+            let x = point(field, j);
+            // Horner: ((c_t x + c_{t-1}) x + … + c_1) x + s, one party at a time.
+            let mut y = vec![field.zero(); n];
+            for c in coeffs.iter().rev() {
+                for (yk, &ck) in y.iter_mut().zip(c) {
+                    *yk = field.mul(field.add(*yk, ck), x);
+                }
             }
-            shares[j].push(field.add(y, s));
-        }
-    }
-    shares
+            for (yk, &s) in y.iter_mut().zip(secrets) {
+                *yk = field.add(*yk, s);
+            }
+            y
+        })
+        .collect()
 }
 
 /// Lagrange coefficients `λ_j = Π_{k≠j} x_k / (x_k − x_j)` for interpolating
