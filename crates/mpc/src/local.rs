@@ -29,6 +29,7 @@ where
     F: Fn(Rc<Runtime>) -> Fut,
     Fut: Future<Output = Result<T>> + 'static,
 {
+    Config { parties: m, threshold: t, id: 0, seed: None, prss: true }.validate()?;
     let mut sessions = (0..m)
         .map(|id| {
             let mut party_seed = [0u8; 32];

@@ -107,6 +107,9 @@ fn ip_rounds(t: usize) -> u64 {
     u64::from(t > 0)
 }
 
+/// rows, inner, cols, A (row-major), B (row-major).
+type MatmulCase = (usize, usize, usize, Vec<i128>, Vec<i128>);
+
 /// Matrix products of several shapes, with edge and random entries.
 #[test]
 fn matmul_of_several_shapes() {
@@ -114,7 +117,7 @@ fn matmul_of_several_shapes() {
     for (s, ty) in all_types().into_iter().filter(|t| t.kind() != Kind::Fxp { frac: 16 }).enumerate() {
         let p = ty.field().modulus();
         let pool = raw_samples(&ty, 70 + s as u64, 30);
-        let cases: Vec<(usize, usize, usize, Vec<i128>, Vec<i128>)> = shapes
+        let cases: Vec<MatmulCase> = shapes
             .iter()
             .enumerate()
             .map(|(i, &(r, k, c))| {
@@ -192,7 +195,7 @@ proptest! {
                 Ok((open_ints(&rt, &ip).await?, open_ints(&rt, &x.sum()).await?))
             }
         });
-        prop_assert_eq!(got, (vec![exact_inner], vec![exact_sum]));
+        prop_assert_eq!(got, (vec![wrap(&ty, exact_inner)], vec![exact_sum]));
     }
 
     #[test]

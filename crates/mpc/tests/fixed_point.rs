@@ -228,6 +228,46 @@ fn truncation_is_stochastic_and_unbiased() {
     }
 }
 
+/// Other fixed-point shapes, down to secfxp(8, 4) and up to secfxp(48, 47):
+/// products are the floor or the ceiling of the exact value on the 2^-f grid.
+#[test]
+fn other_fixed_point_types() {
+    for (l, f) in [(8u32, 4u32), (16, 8), (40, 20), (48, 47), (64, 16)] {
+        let ty = SecType::fxp(l, f).unwrap();
+        let unit = 1i128 << f;
+        // Raw values whose exact products stay in range: |x|, |y| < 2^((l − 1)/2).
+        let half = (l - 1) / 2;
+        let mut a = random_ints(86 + u64::from(l), half + 1, 12);
+        let mut b = random_ints(87 + u64::from(l), half + 1, 12);
+        a.extend([1, -1, unit, -unit, 0]);
+        b.extend([unit / 2, unit / 2, 1, 1, unit]);
+        a.retain(|&x| x.abs() < 1 << (l - 1));
+        b.truncate(a.len());
+        for (m, t) in [(1, 0), (3, 1), (5, 2)] {
+            let (got, _) = run_agreed(m, t, 13, |rt| {
+                let (a, b) = (a.clone(), b.clone());
+                async move {
+                    let x = input_raw(&rt, &ty, 0, &a).await?;
+                    let y = input_raw(&rt, &ty, 1, &b).await?;
+                    rt.reveal_all(&rt.mul(&x, &y).await?).await
+                }
+            });
+            for i in 0..a.len() {
+                let p = a[i] * b[i];
+                let lo = p.div_euclid(unit);
+                let hi = lo + i128::from(p.rem_euclid(unit) != 0);
+                let r = got[i].as_f64() * unit as f64;
+                assert!(
+                    r == lo as f64 || r == hi as f64,
+                    "secfxp({l}, {f}) m={m} t={t}: raw {} × {}: got raw {r}, expected {lo} or {hi}",
+                    a[i],
+                    b[i]
+                );
+            }
+        }
+    }
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(8))]
 

@@ -173,6 +173,24 @@ impl Runtime {
     /// root per bit. Otherwise MPyC's method, in one round: see
     /// [`Runtime::sqrt_bits`].
     pub(crate) async fn random_bits_raw(&self, field: &Field, n: usize) -> Result<Vec<Fe>> {
+        if let Some((pool_field, pool)) = self.bit_pool.borrow_mut().as_mut()
+            && pool_field == field
+            && pool.len() >= n
+        {
+            return Ok(pool.drain(..n).collect());
+        }
+        self.fresh_random_bits(field, n).await
+    }
+
+    /// Makes `n` random bits now (in one batch) for later
+    /// [`Runtime::random_bits_raw`] calls in this field.
+    pub(crate) async fn prefill_bits(&self, field: &Field, n: usize) -> Result<()> {
+        let bits = self.fresh_random_bits(field, n).await?;
+        *self.bit_pool.borrow_mut() = Some((*field, bits.into()));
+        Ok(())
+    }
+
+    async fn fresh_random_bits(&self, field: &Field, n: usize) -> Result<Vec<Fe>> {
         if n == 0 {
             return Ok(Vec::new());
         }
@@ -242,8 +260,9 @@ impl Runtime {
 
 /// Up to this many PRSS subsets, random bits are XORs of per-subset bits
 /// (for 3 parties: 3 subsets, 2 multiplications per bit) rather than square
-/// roots (about 95 multiplications per bit).
-pub(crate) const XOR_BITS_MAX_SUBSETS: usize = 7;
+/// roots (about 95 multiplications per bit). The bound keeps the XOR tree at
+/// two rounds, so a comparison stays within ten.
+pub(crate) const XOR_BITS_MAX_SUBSETS: usize = 4;
 
 fn slices(v: &[Vec<Fe>]) -> Vec<&[Fe]> {
     v.iter().map(Vec::as_slice).collect()

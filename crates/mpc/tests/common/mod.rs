@@ -299,10 +299,7 @@ where
 /// error, and a pass without progress ends everyone still waiting. Panics if
 /// the sessions neither finish nor fail within a bounded number of passes
 /// (a hang).
-pub fn drive<T: 'static>(
-    sessions: &mut [cohort_mpc::Session<T>],
-    mut tamper: impl FnMut(usize, usize, usize, &mut Vec<u8>),
-) -> Vec<Result<T>> {
+pub fn drive<T: 'static>(sessions: &mut [cohort_mpc::Session<T>], mut tamper: impl FnMut(usize, usize, usize, &mut Vec<u8>)) -> Vec<Result<T>> {
     use cohort_mpc::{Error, Step};
     let m = sessions.len();
     let mut results: Vec<Option<Result<T>>> = (0..m).map(|_| None).collect();

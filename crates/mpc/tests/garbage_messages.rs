@@ -1,0 +1,242 @@
+//! A session fed a garbage round message ends with `Error::PeerMisbehaved`
+//! naming the sender: no panic, no hang. Sessions are driven by hand
+//! (`Session::poll` / `handle_message`) and one message is replaced.
+
+mod common;
+
+use cohort_mpc::{Error, Result, SecType, Session};
+use common::*;
+
+type Out = Vec<i128>;
+
+/// Input, multiplication, a comparison and an opening: many kinds of rounds.
+fn program_sessions(m: usize, t: usize) -> Vec<Session<Out>> {
+    let ty = SecType::int(32).unwrap();
+    sessions(&configs(m, t, 81, true), move |rt| async move {
+        let x = input_ints(&rt, &ty, 0, &[12, -5, 7]).await?;
+        let y = input_ints(&rt, &ty, 1, &[13, 9, 7]).await?;
+        let xy = rt.mul(&x, &y).await?;
+        let c = rt.lt(&x, &y).await?;
+        let mut out = open_ints(&rt, &xy).await?;
+        out.extend(open_ints(&rt, &c).await?);
+        Ok(out)
+    })
+}
+
+const EXPECTED: [i128; 6] = [156, -45, 49, 1, 1, 0];
+
+/// Round messages every party sends in a clean run.
+fn clean_rounds(m: usize, t: usize) -> usize {
+    let mut s = program_sessions(m, t);
+    let mut rounds = 0;
+    let results = drive(&mut s, |k, _, _, _| rounds = rounds.max(k + 1));
+    for r in results {
+        assert_eq!(r.unwrap(), EXPECTED.to_vec());
+    }
+    rounds
+}
+
+/// Byte ranges of the steps' payloads, if the message parses (12-byte
+/// header: round u64, step count u32; then u32 length + data per step).
+fn payloads(msg: &[u8]) -> Vec<std::ops::Range<usize>> {
+    let mut out = Vec::new();
+    if msg.len() < 12 {
+        return out;
+    }
+    let steps = u32::from_le_bytes(msg[8..12].try_into().unwrap()) as usize;
+    let mut at = 12;
+    for _ in 0..steps {
+        let Some(len) = msg.get(at..at + 4) else { return Vec::new() };
+        let len = u32::from_le_bytes(len.try_into().unwrap()) as usize;
+        at += 4;
+        if at + len > msg.len() {
+            return Vec::new();
+        }
+        out.push(at..at + len);
+        at += len;
+    }
+    out
+}
+
+#[derive(Clone, Copy, Debug)]
+enum Garbage {
+    RandomBytes,
+    DropLastByte,
+    ShorterThanHeader,
+    Empty,
+    TrailingByte,
+    WrongRound,
+    WrongStepCount,
+    ElementsNotBelowP,
+}
+
+const ALL: [Garbage; 8] = [
+    Garbage::RandomBytes,
+    Garbage::DropLastByte,
+    Garbage::ShorterThanHeader,
+    Garbage::Empty,
+    Garbage::TrailingByte,
+    Garbage::WrongRound,
+    Garbage::WrongStepCount,
+    Garbage::ElementsNotBelowP,
+];
+
+/// Applies `g` to `msg`; false if it does not apply to this message.
+fn spoil(g: Garbage, msg: &mut Vec<u8>, seed: u64) -> bool {
+    match g {
+        Garbage::RandomBytes => {
+            let mut r = rng(seed);
+            for b in msg.iter_mut() {
+                *b = rand_core::Rng::next_u32(&mut r) as u8;
+            }
+        }
+        Garbage::DropLastByte => {
+            msg.pop();
+        }
+        Garbage::ShorterThanHeader => msg.truncate(5),
+        Garbage::Empty => msg.clear(),
+        Garbage::TrailingByte => msg.push(0),
+        Garbage::WrongRound => msg[0] ^= 0x40,
+        Garbage::WrongStepCount => msg[8] = msg[8].wrapping_add(1),
+        Garbage::ElementsNotBelowP => {
+            let ranges: Vec<_> = payloads(msg).into_iter().filter(|r| !r.is_empty()).collect();
+            if ranges.is_empty() {
+                return false;
+            }
+            for r in ranges {
+                msg[r].fill(0xFF);
+            }
+        }
+    }
+    true
+}
+
+fn check(m: usize, t: usize, from: usize, to: usize, round: usize, g: Garbage) {
+    let mut s = program_sessions(m, t);
+    let mut applied = false;
+    let results: Vec<Result<Out>> = drive(&mut s, |k, i, j, msg| {
+        if k == round && i == from && j == to {
+            // PRSS keys are opaque bytes: any 32 bytes are a key.
+            if round == 0 && matches!(g, Garbage::ElementsNotBelowP) {
+                return;
+            }
+            applied = spoil(g, msg, (round * 100 + from * 10 + to) as u64);
+        }
+    });
+    if !applied {
+        return;
+    }
+    match &results[to] {
+        Err(Error::PeerMisbehaved { party, reason }) => {
+            assert_eq!(*party, from, "m={m} t={t} round {round} {g:?} {from}→{to}: blames party {party} ({reason})");
+        }
+        other => panic!("m={m} t={t} round {round} {g:?} {from}→{to}: party {to} ended with {other:?}, not PeerMisbehaved"),
+    }
+    for (i, r) in results.iter().enumerate() {
+        if let Ok(v) = r {
+            assert_eq!(v, &EXPECTED.to_vec(), "m={m} t={t} round {round} {g:?}: party {i} finished with a wrong result");
+        }
+    }
+}
+
+#[test]
+fn garbage_in_any_round_is_blamed_on_its_sender() {
+    for (m, t) in [(3, 1), (3, 0)] {
+        let rounds = clean_rounds(m, t);
+        assert!(rounds >= 5, "m={m} t={t}: only {rounds} rounds");
+        for round in 0..rounds {
+            for g in ALL {
+                for (from, to) in [(0, 1), (1, 0), (2, 1), (1, 2)] {
+                    check(m, t, from, to, round, g);
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn garbage_with_more_parties() {
+    for (m, t) in [(5, 2), (7, 3)] {
+        let rounds = clean_rounds(m, t);
+        for round in [0, 1, 2, rounds / 2, rounds - 1] {
+            for g in ALL {
+                check(m, t, m - 1, 0, round, g);
+                check(m, t, 0, m - 1, round, g);
+            }
+        }
+    }
+}
+
+/// A message delivered twice runs ahead of the protocol: blamed on its sender.
+#[test]
+fn duplicated_messages_are_blamed_on_their_sender() {
+    for round in [0usize, 1, 2, 4] {
+        let mut s = program_sessions(3, 1);
+        let results = drive_with_duplicate(&mut s, round, 2, 0);
+        match &results[0] {
+            Err(Error::PeerMisbehaved { party, .. }) => assert_eq!(*party, 2, "round {round}"),
+            other => panic!("round {round}: party 0 ended with {other:?}"),
+        }
+    }
+}
+
+/// Like `common::drive`, but the `round`-th message from `from` to `to` is delivered twice.
+fn drive_with_duplicate(sessions: &mut [Session<Out>], round: usize, from: usize, to: usize) -> Vec<Result<Out>> {
+    use cohort_mpc::Step;
+    let m = sessions.len();
+    let mut results: Vec<Option<Result<Out>>> = (0..m).map(|_| None).collect();
+    let mut flushed = vec![0usize; m];
+    for _ in 0..10_000 {
+        let mut progress = false;
+        for i in 0..m {
+            if results[i].is_some() {
+                continue;
+            }
+            match sessions[i].poll() {
+                Step::Done(r) => {
+                    results[i] = Some(r);
+                    progress = true;
+                }
+                Step::Send(msgs) => {
+                    progress = true;
+                    let k = flushed[i];
+                    flushed[i] += 1;
+                    for (j, msg) in msgs {
+                        if results[j].is_some() {
+                            sessions[i].fail(Error::Transport("peer finished".into()));
+                            continue;
+                        }
+                        if k == round && i == from && j == to {
+                            let _ = sessions[j].handle_message(i, msg.clone());
+                        }
+                        let _ = sessions[j].handle_message(i, msg);
+                    }
+                }
+                Step::Receive(_) => {}
+            }
+        }
+        if results.iter().all(Option::is_some) {
+            return results.into_iter().map(Option::unwrap).collect();
+        }
+        if !progress {
+            for i in 0..m {
+                if results[i].is_none() {
+                    sessions[i].fail(Error::Internal("deadlock".into()));
+                }
+            }
+        }
+    }
+    panic!("hang");
+}
+
+/// Messages from a party that does not exist, or from oneself, are refused
+/// without ending anyone's session in a panic.
+#[test]
+fn messages_from_unknown_parties_are_errors() {
+    let mut s = program_sessions(3, 1);
+    assert!(s[0].handle_message(7, vec![1, 2, 3]).is_err());
+    assert!(s[1].handle_message(1, vec![]).is_err());
+    // The refused deliveries end those sessions with an error, not a panic or a hang.
+    let results = drive(&mut s, |_, _, _, _| {});
+    assert!(results[0].is_err() && results[1].is_err(), "{results:?}");
+}
