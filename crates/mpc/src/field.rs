@@ -159,6 +159,18 @@ impl Field {
         Fe(self.mont(a.0, b.0))
     }
 
+    /// This field's multiplication for 64-bit moduli, if it is one.
+    #[inline]
+    pub(crate) fn narrow_mul(&self) -> Option<NarrowMul> {
+        (!self.wide).then_some(NarrowMul { p: self.p as u64, pinv: self.pinv })
+    }
+
+    /// This field's general multiplication.
+    #[inline]
+    pub(crate) fn any_mul(&self) -> AnyMul {
+        AnyMul(*self)
+    }
+
     /// `a^2`.
     #[inline]
     pub fn square(&self, a: Fe) -> Fe {
@@ -426,6 +438,52 @@ impl Field {
         true
     }
 }
+
+/// A field multiplication bound to one representation, so that a hot loop
+/// written once (see `with_mul!`) is compiled for 64-bit moduli separately.
+pub(crate) trait MulBy: Copy {
+    fn mul(self, a: Fe, b: Fe) -> Fe;
+}
+
+/// Multiplication in a field with a modulus below 2^64.
+#[derive(Clone, Copy)]
+pub(crate) struct NarrowMul {
+    p: u64,
+    pinv: u64,
+}
+
+impl MulBy for NarrowMul {
+    #[inline(always)]
+    fn mul(self, a: Fe, b: Fe) -> Fe {
+        Fe(u128::from(mont_narrow(a.0 as u64, b.0 as u64, self.p, self.pinv)))
+    }
+}
+
+/// Multiplication in any field.
+#[derive(Clone, Copy)]
+pub(crate) struct AnyMul(Field);
+
+impl MulBy for AnyMul {
+    #[inline(always)]
+    fn mul(self, a: Fe, b: Fe) -> Fe {
+        self.0.mul(a, b)
+    }
+}
+
+/// Evaluates `$body` with `$m: impl MulBy` for `$field`, compiled once for
+/// 64-bit moduli and once for all others.
+macro_rules! with_mul {
+    ($field:expr, |$m:ident| $body:expr) => {
+        match $field.narrow_mul() {
+            Some($m) => $body,
+            None => {
+                let $m = $field.any_mul();
+                $body
+            }
+        }
+    };
+}
+pub(crate) use with_mul;
 
 /// The largest Blum prime (`p ≡ 3 mod 4`) below `2^bits`, as MPyC chooses
 /// field moduli; `bits` must be in `3..=127`.

@@ -29,8 +29,8 @@ pub type Key = [u8; 32];
 pub struct Prss {
     me: usize,
     m: usize,
-    /// Every subset, in the order of [`subsets`].
-    all: Vec<u64>,
+    /// Number of subsets in all (not only those containing `me`).
+    count: usize,
     /// The subsets containing `me`, with their key streams, in the same order.
     subsets: Vec<(u64, ChaCha12Rng)>,
 }
@@ -66,12 +66,7 @@ impl Prss {
     /// (`keys` in the order of [`subsets`], filtered to those containing `me`).
     pub fn new(me: usize, m: usize, t: usize, keys: Vec<(u64, Key)>) -> Self {
         let streams = keys.into_iter().map(|(s, k)| (s, ChaCha12Rng::from_seed(k))).collect();
-        Prss { me, m, all: subsets(m, t), subsets: streams }
-    }
-
-    /// The number of subsets in all.
-    pub fn subsets_len(&self) -> usize {
-        self.all.len()
+        Prss { me, m, count: subset_count(m, t), subsets: streams }
     }
 
     /// `f_S(x_me)` for every subset containing `me`.
@@ -98,7 +93,7 @@ impl Prss {
         let per_subset = match bound {
             None => field.modulus(),
             Some(b) => {
-                let q = (b / self.all.len() as u128).max(1);
+                let q = (b / self.count as u128).max(1);
                 1u128 << (127 - q.leading_zeros())
             }
         };
@@ -113,28 +108,37 @@ impl Prss {
         out
     }
 
-    /// For every subset `S` (in the order of [`subsets`]), shares of `n`
-    /// random bits known to the members of `S`: `ρ_S · f_S(x_me)`, which is
-    /// 0 for parties outside `S` since `f_S` vanishes there. XOR-ing the
-    /// bits of all subsets gives bits that no `t` parties know.
-    pub fn subset_bits(&mut self, field: &Field, n: usize) -> Vec<Vec<Fe>> {
-        let coeffs = self.coefficients(field);
-        let mut mine = self.subsets.iter_mut().zip(coeffs).peekable();
-        let mut out = Vec::with_capacity(self.all.len());
-        for &s in &self.all {
-            match mine.next_if(|((ms, _), _)| *ms == s) {
-                Some(((_, stream), c)) => {
-                    let mut bits = Vec::with_capacity(n);
-                    while bits.len() < n {
-                        let word = stream.next_u64();
-                        bits.extend((0..64.min(n - bits.len())).map(|i| if word >> i & 1 == 1 { c } else { field.zero() }));
-                    }
-                    out.push(bits);
+    /// `n` random bits from the stream of every subset containing this
+    /// party, in the order of [`subsets`]: bit `ρ_S` is known to exactly the
+    /// members of `S`.
+    pub fn subset_bits(&mut self, n: usize) -> Vec<(u64, Vec<bool>)> {
+        self.subsets
+            .iter_mut()
+            .map(|(s, stream)| {
+                let mut bits = Vec::with_capacity(n);
+                while bits.len() < n {
+                    let word = stream.next_u64();
+                    bits.extend((0..64.min(n - bits.len())).map(|i| word >> i & 1 == 1));
                 }
-                None => out.push(vec![field.zero(); n]),
-            }
+                (*s, bits)
+            })
+            .collect()
+    }
+
+    /// This party's share of a value known to the members of `subset`,
+    /// per unit: `f_S(x_me)` (0 if this party is not in `S`).
+    pub fn subset_coefficient(&self, field: &Field, subset: u64) -> Fe {
+        if subset >> self.me & 1 == 0 {
+            return field.zero();
         }
-        out
+        let xi = point(field, self.me);
+        let (mut num, mut den) = (field.one(), field.one());
+        for j in (0..self.m).filter(|j| subset >> j & 1 == 0) {
+            let xj = point(field, j);
+            num = field.mul(num, field.sub(xj, xi));
+            den = field.mul(den, xj);
+        }
+        field.mul(num, field.inv(den).expect("points are nonzero"))
     }
 
     /// Shares of `n` zeros, of degree `2t`.

@@ -105,7 +105,14 @@ impl Receivers {
 }
 
 /// Lagrange coefficients at 0 by (field modulus, parties interpolated from).
-type LagrangeCache = HashMap<(u128, Vec<usize>), Rc<[Fe]>>;
+type LagrangeCache = HashMap<(u128, Vec<usize>), Lambdas>;
+
+/// Lagrange coefficients, as small integers when they are.
+#[derive(Clone)]
+enum Lambdas {
+    Small(Rc<[i8]>),
+    Field(Rc<[Fe]>),
+}
 
 /// One party's side of a session: its identity in the session, its
 /// randomness, and the round being assembled. Shared by the protocol futures
@@ -195,14 +202,23 @@ impl Runtime {
         Ok(())
     }
 
-    /// Cached Lagrange coefficients at 0 for the given parties' points.
-    pub(crate) fn lagrange(&self, field: &Field, parties: &[usize]) -> Rc<[Fe]> {
+    /// Interpolates at 0 from the shares of the given parties, with cached
+    /// Lagrange coefficients (small integers where possible: additions only).
+    pub(crate) fn interpolate(&self, field: &Field, parties: &[usize], shares: &[&[Fe]]) -> Vec<Fe> {
         let key = (field.modulus(), parties.to_vec());
-        self.lagrange
+        let lambdas = self
+            .lagrange
             .borrow_mut()
             .entry(key)
-            .or_insert_with(|| shamir::lagrange_at_zero(field, parties).into())
-            .clone()
+            .or_insert_with(|| match shamir::small_lagrange(parties) {
+                Some(small) => Lambdas::Small(small.into()),
+                None => Lambdas::Field(shamir::lagrange_at_zero(field, parties).into()),
+            })
+            .clone();
+        match lambdas {
+            Lambdas::Small(l) => shamir::recombine_small(field, &l, shares),
+            Lambdas::Field(l) => shamir::recombine(field, &l, shares),
+        }
     }
 
     /// Sets up PRSS keys (one round), if this session uses PRSS.

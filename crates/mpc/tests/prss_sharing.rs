@@ -125,30 +125,36 @@ fn zero_sharings_have_degree_2t() {
 fn subset_bits_are_bits_known_to_their_subset() {
     let f = blum_prime(64).unwrap();
     for (m, t) in CONFIGS {
-        let all = subsets(m, t);
         let mut ps = parties(m, t, 4);
         let n = 300;
-        let per_party: Vec<Vec<Vec<Fe>>> = ps.iter_mut().map(|p| p.subset_bits(&f, n)).collect();
-        let mut xor = vec![0u8; n];
-        for (k, &s) in all.iter().enumerate() {
-            let shares: Vec<Vec<Fe>> = per_party.iter().map(|v| v[k].clone()).collect();
-            for j in 0..m {
-                if s >> j & 1 == 0 {
-                    assert!(shares[j].iter().all(|&x| x == f.zero()), "m={m} t={t}: party {j} outside subset {s:#b} holds a share");
-                }
-            }
-            let bits = open_from(&f, &shares, &(0..=t).collect::<Vec<_>>());
-            for set in subsets_of(m, t + 1).into_iter().take(4) {
-                assert_eq!(open_from(&f, &shares, &set), bits, "m={m} t={t}");
-            }
-            let ones = bits.iter().filter(|&&b| b == f.one()).count();
-            assert!(bits.iter().all(|&b| b == f.zero() || b == f.one()), "m={m} t={t}: not a bit");
+        let drawn: Vec<Vec<(u64, Vec<bool>)>> = ps.iter_mut().map(|p| p.subset_bits(n)).collect();
+        for s in subsets(m, t) {
+            // Exactly the members of S draw S's bits, and they draw the same ones.
+            let member_bits: Vec<&Vec<bool>> = (0..m)
+                .filter_map(|j| {
+                    let found = drawn[j].iter().find(|(ss, _)| *ss == s);
+                    assert_eq!(found.is_some(), s >> j & 1 == 1, "m={m} t={t}: party {j} and subset {s:#b}");
+                    found.map(|(_, b)| b)
+                })
+                .collect();
+            assert!(member_bits.windows(2).all(|w| w[0] == w[1]), "m={m} t={t} subset {s:#b}: members disagree");
+            let bits = member_bits[0];
+            let ones = bits.iter().filter(|&&b| b).count();
             assert!((100..=200).contains(&ones), "m={m} t={t} subset {s:#b}: {ones} ones of {n}");
-            for (x, b) in xor.iter_mut().zip(&bits) {
-                *x ^= u8::from(*b == f.one());
+            // ρ_S · f_S(x_j) is a degree-t sharing of ρ_S (zero outside S).
+            let shares: Vec<Vec<Fe>> = (0..m)
+                .map(|j| {
+                    let c = ps[j].subset_coefficient(&f, s);
+                    if s >> j & 1 == 0 {
+                        assert_eq!(c, f.zero(), "m={m} t={t}: party {j} outside subset {s:#b} holds a share");
+                    }
+                    bits.iter().map(|&b| if b { c } else { f.zero() }).collect()
+                })
+                .collect();
+            let expected: Vec<Fe> = bits.iter().map(|&b| if b { f.one() } else { f.zero() }).collect();
+            for set in subsets_of(m, t + 1).into_iter().take(4) {
+                assert_eq!(open_from(&f, &shares, &set), expected, "m={m} t={t} subset {s:#b} from {set:?}");
             }
         }
-        let ones = xor.iter().filter(|&&b| b == 1).count();
-        assert!((100..=200).contains(&ones), "m={m} t={t}: XOR has {ones} ones of {n}");
     }
 }

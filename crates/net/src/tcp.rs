@@ -122,8 +122,9 @@ impl TcpMesh {
             thread::Builder::new()
                 .name(format!("cohort-send-{j}"))
                 .spawn(move || {
-                    for frame in rx {
-                        if write_half.write_all(&frame).is_err() {
+                    for msg in rx {
+                        let header = (msg.len() as u32).to_le_bytes();
+                        if write_half.write_all(&header).and_then(|()| write_half.write_all(&msg)).is_err() {
                             break; // the reader side reports the broken connection
                         }
                         done.fetch_sub(1, Ordering::Release);
@@ -161,18 +162,18 @@ impl Transport for TcpMesh {
         if msg.len() > self.max_frame {
             return Err(Error::Transport(format!("a {}-byte message to party {to} exceeds the {}-byte frame limit", msg.len(), self.max_frame)));
         }
-        let mut frame = Vec::with_capacity(4 + msg.len());
-        frame.extend_from_slice(&(msg.len() as u32).to_le_bytes());
-        frame.extend_from_slice(&msg);
         let writer = self.writers[to].as_mut().expect("peer has a writer");
         let closed = || Error::Transport(format!("connection to party {to} is closed"));
         // Only this thread adds frames, so `pending == 0` means the writer
         // thread is idle and a direct write cannot interleave with it.
-        if frame.len() <= DIRECT_WRITE_MAX && writer.pending.load(Ordering::Acquire) == 0 {
+        if msg.len() <= DIRECT_WRITE_MAX && writer.pending.load(Ordering::Acquire) == 0 {
+            let mut frame = Vec::with_capacity(4 + msg.len());
+            frame.extend_from_slice(&(msg.len() as u32).to_le_bytes());
+            frame.extend_from_slice(&msg);
             return writer.stream.write_all(&frame).map_err(|_| closed());
         }
         writer.pending.fetch_add(1, Ordering::AcqRel);
-        writer.queue.send(frame).map_err(|_| closed())
+        writer.queue.send(msg).map_err(|_| closed())
     }
 
     fn recv(&mut self, from: PartyId) -> Result<Vec<u8>> {

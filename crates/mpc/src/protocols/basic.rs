@@ -1,6 +1,6 @@
 //! Sharing, opening, multiplication and shared randomness.
 
-use crate::field::{Fe, Field};
+use crate::field::{Fe, Field, MulBy, with_mul};
 use crate::runtime::{Receivers, Runtime, misbehaved};
 use crate::{Error, PartyId, Result, shamir};
 
@@ -44,7 +44,7 @@ impl Runtime {
             expect_len(j, &incoming[j], x.len())?;
         }
         let shares: Vec<&[Fe]> = senders.iter().map(|&j| if j == me { x } else { &incoming[j][..] }).collect();
-        Ok(Some(shamir::recombine(field, &self.lagrange(field, &senders), &shares)))
+        Ok(Some(self.interpolate(field, &senders, &shares)))
     }
 
     /// Opens degree-`t` shares to every party.
@@ -71,13 +71,13 @@ impl Runtime {
             expect_len(j, &incoming[j], x.len())?;
         }
         let subshares: Vec<&[Fe]> = senders.iter().map(|&j| if j == me { &mine[..] } else { &incoming[j][..] }).collect();
-        Ok(shamir::recombine(field, &self.lagrange(field, &senders), &subshares))
+        Ok(self.interpolate(field, &senders, &subshares))
     }
 
     /// Elementwise products of shares: one round.
     pub(crate) async fn mul_raw(&self, field: &Field, a: &[Fe], b: &[Fe]) -> Result<Vec<Fe>> {
         same_len(a, b)?;
-        let products = a.iter().zip(b).map(|(&x, &y)| field.mul(x, y)).collect();
+        let products = with_mul!(field, |m| a.iter().zip(b).map(|(&x, &y)| m.mul(x, y)).collect());
         self.reshare(field, products).await
     }
 
@@ -167,11 +167,9 @@ impl Runtime {
         Ok(sum)
     }
 
-    /// Shares of `n` uniformly random bits. With few PRSS subsets (at most
-    /// [`XOR_BITS_MAX_SUBSETS`]), XOR one PRSS bit per subset:
-    /// `⌈log2 #subsets⌉` multiplication rounds, far cheaper than a square
-    /// root per bit. Otherwise MPyC's method, in one round: see
-    /// [`Runtime::sqrt_bits`].
+    /// Shares of `n` uniformly random bits. With PRSS and `t ≤ 1`, from the
+    /// subsets' key streams (see [`Runtime::xor_bits`]); otherwise MPyC's
+    /// square-root method ([`Runtime::sqrt_bits`]).
     pub(crate) async fn random_bits_raw(&self, field: &Field, n: usize) -> Result<Vec<Fe>> {
         if let Some((pool_field, pool)) = self.bit_pool.borrow_mut().as_mut()
             && pool_field == field
@@ -194,30 +192,48 @@ impl Runtime {
         if n == 0 {
             return Ok(Vec::new());
         }
-        let subset_bits = self.with_prss(|p| (p.subsets_len() <= XOR_BITS_MAX_SUBSETS).then(|| p.subset_bits(field, n))).flatten();
-        let Some(mut level) = subset_bits else {
-            return self.sqrt_bits(field, n).await;
-        };
-        // x ⊕ y = x + y − 2xy, pairwise, all pairs of a level in one round.
-        while level.len() > 1 {
-            let pairs = level.len() / 2;
-            let left: Vec<Fe> = level[..pairs].concat();
-            let right: Vec<Fe> = level[pairs..2 * pairs].concat();
-            let products = self.mul_raw(field, &left, &right).await?;
-            let mut next: Vec<Vec<Fe>> = products
-                .chunks_exact(n)
-                .enumerate()
-                .map(|(k, xy)| {
-                    let (x, y) = (&level[k], &level[pairs + k]);
-                    (0..n).map(|i| field.sub(field.add(x[i], y[i]), field.add(xy[i], xy[i]))).collect()
-                })
-                .collect();
-            if level.len() % 2 == 1 {
-                next.push(level.pop().expect("odd level"));
-            }
-            level = next;
+        match self.with_prss(|p| p.subset_bits(n)) {
+            Some(bits) if self.threshold() <= 1 => self.xor_bits(field, bits).await,
+            _ => self.sqrt_bits(field, n).await,
         }
-        Ok(level.pop().expect("at least one subset"))
+    }
+
+    /// Random bits for `t ≤ 1` from the PRSS subsets' own bits. With `t = 1`
+    /// the subsets are "everyone but k"; party 0 knows every subset's bit but
+    /// that of `S_0 = {1..m−1}`, XORs them into `u` and deals it, and
+    /// `b = u ⊕ ρ_{S_0} = u + ρ − 2uρ` with `ρ` shared as `ρ·f_{S_0}(x_i)`.
+    /// Party 0 lacks `ρ`; every other party `j` lacks the bit of `S_j`, which
+    /// is part of `u`. Two rounds, one dealing and one multiplication per bit
+    /// (MPyC's method needs ~95 multiplications per bit for its square root).
+    /// With `t = 0` the single subset's bit is the bit.
+    pub(crate) async fn xor_bits(&self, field: &Field, bits: Vec<(u64, Vec<bool>)>) -> Result<Vec<Fe>> {
+        let me = self.id();
+        let n = bits.first().map_or(0, |(_, b)| b.len());
+        let to_fe = |b: bool| if b { field.one() } else { field.zero() };
+        if self.threshold() == 0 {
+            let (_, single) = bits.into_iter().next().ok_or_else(|| Error::Internal("no PRSS subset".into()))?;
+            return Ok(single.into_iter().map(to_fe).collect());
+        }
+        let without_0: u64 = ((1u64 << self.parties()) - 1) & !1;
+        let u = if me == 0 {
+            let mut u = vec![false; n];
+            for (_, b) in bits.iter().filter(|(s, _)| *s != without_0) {
+                for (ui, &bi) in u.iter_mut().zip(b) {
+                    *ui ^= bi;
+                }
+            }
+            Some(u.into_iter().map(to_fe).collect::<Vec<_>>())
+        } else {
+            None
+        };
+        let u = self.input_raw(field, 0, u.as_deref(), n).await?;
+        let coefficient = self.with_prss(|p| p.subset_coefficient(field, without_0)).expect("PRSS is set up");
+        let rho: Vec<Fe> = match bits.iter().find(|(s, _)| *s == without_0) {
+            Some((_, b)) => b.iter().map(|&bi| if bi { coefficient } else { field.zero() }).collect(),
+            None => vec![field.zero(); n],
+        };
+        let uv = self.mul_raw(field, &u, &rho).await?;
+        Ok((0..n).map(|i| field.sub(field.add(u[i], rho[i]), field.add(uv[i], uv[i]))).collect())
     }
 
     /// Shares of `n` uniformly random bits, MPyC's way: open `r²` (masked by a zero
@@ -257,12 +273,6 @@ impl Runtime {
         Ok(opened.into_iter().map(|v| v == field.zero()).collect())
     }
 }
-
-/// Up to this many PRSS subsets, random bits are XORs of per-subset bits
-/// (for 3 parties: 3 subsets, 2 multiplications per bit) rather than square
-/// roots (about 95 multiplications per bit). The bound keeps the XOR tree at
-/// two rounds, so a comparison stays within ten.
-pub(crate) const XOR_BITS_MAX_SUBSETS: usize = 4;
 
 fn slices(v: &[Vec<Fe>]) -> Vec<&[Fe]> {
     v.iter().map(Vec::as_slice).collect()
