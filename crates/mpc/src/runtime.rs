@@ -125,9 +125,6 @@ pub struct Runtime {
     prss: RefCell<Option<Prss>>,
     use_prss: bool,
     lagrange: RefCell<LagrangeCache>,
-    /// Random bits made ahead of time (by protocols that know how many they
-    /// will need), taken first by later requests for bits in that field.
-    pub(crate) bit_pool: RefCell<Option<(Field, VecDeque<Fe>)>>,
     pub(crate) rounds: RefCell<Rounds>,
     stats: Cell<Stats>,
 }
@@ -153,7 +150,6 @@ impl Runtime {
             prss: RefCell::new(None),
             use_prss,
             lagrange: RefCell::new(HashMap::new()),
-            bit_pool: RefCell::new(None),
             rounds: RefCell::new(Rounds::new(config.parties, config.id)),
             stats: Cell::new(Stats::default()),
         })

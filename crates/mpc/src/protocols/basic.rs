@@ -171,24 +171,6 @@ impl Runtime {
     /// subsets' key streams (see [`Runtime::xor_bits`]); otherwise MPyC's
     /// square-root method ([`Runtime::sqrt_bits`]).
     pub(crate) async fn random_bits_raw(&self, field: &Field, n: usize) -> Result<Vec<Fe>> {
-        if let Some((pool_field, pool)) = self.bit_pool.borrow_mut().as_mut()
-            && pool_field == field
-            && pool.len() >= n
-        {
-            return Ok(pool.drain(..n).collect());
-        }
-        self.fresh_random_bits(field, n).await
-    }
-
-    /// Makes `n` random bits now (in one batch) for later
-    /// [`Runtime::random_bits_raw`] calls in this field.
-    pub(crate) async fn prefill_bits(&self, field: &Field, n: usize) -> Result<()> {
-        let bits = self.fresh_random_bits(field, n).await?;
-        *self.bit_pool.borrow_mut() = Some((*field, bits.into()));
-        Ok(())
-    }
-
-    async fn fresh_random_bits(&self, field: &Field, n: usize) -> Result<Vec<Fe>> {
         if n == 0 {
             return Ok(Vec::new());
         }

@@ -43,11 +43,7 @@ impl Runtime {
         for col in columns.iter() {
             same_len(keys, col)?;
         }
-        let layers = merge_exchange_layers(keys.len());
-        // Every comparison's random bits in one batch, instead of a round per layer.
-        let comparisons: usize = layers.iter().map(Vec::len).sum();
-        self.prefill_bits(field, comparisons * (l as usize + 1)).await?;
-        for layer in layers {
+        for layer in merge_exchange_layers(keys.len()) {
             // swap when keys[j] < keys[i] (ascending) or keys[i] < keys[j] (descending)
             let diffs: Vec<Fe> = layer
                 .iter()
