@@ -373,6 +373,32 @@ impl Field {
         }
     }
 
+    /// Decodes elements written by [`Field::encode`] one by one: `Err(())`
+    /// for an element not below `p` (the caller checks the length first).
+    pub fn decode_iter<'a>(&'a self, bytes: &'a [u8]) -> impl Iterator<Item = Result<Fe, ()>> + 'a {
+        let n = self.byte_len();
+        bytes.chunks_exact(n).map(move |chunk| {
+            let v = if n == 8 {
+                u128::from(u64::from_le_bytes(chunk.try_into().expect("8 bytes")))
+            } else {
+                let mut buf = [0u8; 16];
+                buf[..n].copy_from_slice(chunk);
+                u128::from_le_bytes(buf)
+            };
+            if v < self.p { Ok(Fe(v)) } else { Err(()) }
+        })
+    }
+
+    /// Appends one element's wire encoding.
+    #[inline]
+    pub fn encode_one(&self, x: Fe, out: &mut Vec<u8>) {
+        if self.byte_len() == 8 {
+            out.extend_from_slice(&(x.0 as u64).to_le_bytes());
+        } else {
+            out.extend_from_slice(&x.0.to_le_bytes()[..self.byte_len()]);
+        }
+    }
+
     /// Decodes elements written by [`Field::encode`]; `None` if the length is
     /// not a multiple of the element size or an element is not below `p`.
     pub fn decode(&self, bytes: &[u8]) -> Option<Vec<Fe>> {

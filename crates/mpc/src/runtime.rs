@@ -105,14 +105,7 @@ impl Receivers {
 }
 
 /// Lagrange coefficients at 0 by (field modulus, parties interpolated from).
-type LagrangeCache = HashMap<(u128, Vec<usize>), Lambdas>;
-
-/// Lagrange coefficients, as small integers when they are.
-#[derive(Clone)]
-enum Lambdas {
-    Small(Rc<[i8]>),
-    Field(Rc<[Fe]>),
-}
+type LagrangeCache = HashMap<(u128, Vec<usize>), Rc<[shamir::Lambda]>>;
 
 /// One party's side of a session: its identity in the session, its
 /// randomness, and the round being assembled. Shared by the protocol futures
@@ -198,23 +191,37 @@ impl Runtime {
         Ok(())
     }
 
-    /// Interpolates at 0 from the shares of the given parties, with cached
-    /// Lagrange coefficients (small integers where possible: additions only).
-    pub(crate) fn interpolate(&self, field: &Field, parties: &[usize], shares: &[&[Fe]]) -> Vec<Fe> {
+    /// Cached Lagrange coefficients at 0 for the given parties' points.
+    fn lambdas(&self, field: &Field, parties: &[usize]) -> Rc<[shamir::Lambda]> {
         let key = (field.modulus(), parties.to_vec());
-        let lambdas = self
-            .lagrange
-            .borrow_mut()
-            .entry(key)
-            .or_insert_with(|| match shamir::small_lagrange(parties) {
-                Some(small) => Lambdas::Small(small.into()),
-                None => Lambdas::Field(shamir::lagrange_at_zero(field, parties).into()),
-            })
-            .clone();
-        match lambdas {
-            Lambdas::Small(l) => shamir::recombine_small(field, &l, shares),
-            Lambdas::Field(l) => shamir::recombine(field, &l, shares),
+        self.lagrange.borrow_mut().entry(key).or_insert_with(|| shamir::lambdas(field, parties).into()).clone()
+    }
+
+    /// Interpolates at 0 from `n` shares of each sender: this party's own
+    /// (`mine`, if it is a sender) and the others' straight from the bytes
+    /// they sent. A sender whose bytes are not `n` valid elements misbehaved.
+    pub(crate) fn interpolate_wire(&self, field: &Field, senders: &[usize], mine: &[Fe], incoming: &Incoming, n: usize) -> Result<Vec<Fe>> {
+        let lambdas = self.lambdas(field, senders);
+        let mut out = vec![field.zero(); n];
+        for (&j, &lambda) in senders.iter().zip(lambdas.iter()) {
+            if j == self.id {
+                shamir::accumulate(field, lambda, &mut out, mine.iter().copied());
+                continue;
+            }
+            let bytes = incoming.from(j);
+            if bytes.len() != n * field.byte_len() {
+                return Err(misbehaved(j, &format!("sent {} bytes, expected {n} elements", bytes.len())));
+            }
+            let mut valid = true;
+            shamir::accumulate(field, lambda, &mut out, field.decode_iter(bytes).map(|v| v.unwrap_or_else(|()| {
+                valid = false;
+                field.zero()
+            })));
+            if !valid {
+                return Err(misbehaved(j, "malformed field elements"));
+            }
         }
+        Ok(out)
     }
 
     /// Sets up PRSS keys (one round), if this session uses PRSS.

@@ -10,46 +10,36 @@ pub fn point(field: &Field, i: usize) -> Fe {
     field.from_u128(i as u128 + 1)
 }
 
+/// Fresh random coefficients `c_1..c_t` for `n` secrets: `coeffs[d][k]` is
+/// the coefficient of `x^(d+1)` in the polynomial of secret `k`.
+pub fn random_coefficients(field: &Field, rng: &mut impl Rng, t: usize, n: usize) -> Vec<Vec<Fe>> {
+    (0..t).map(|_| (0..n).map(|_| field.random(rng)).collect()).collect()
+}
+
+/// Party `j`'s shares `f_k(j + 1)` of the secrets under the given
+/// coefficients, passed to `sink` in order (Horner's rule).
+pub fn eval_for(field: &Field, secrets: &[Fe], coeffs: &[Vec<Fe>], j: usize, mut sink: impl FnMut(Fe)) {
+    let x = point(field, j);
+    with_mul!(field, |m| for (k, &s) in secrets.iter().enumerate() {
+        let mut y = field.zero();
+        for c in coeffs.iter().rev() {
+            y = m.mul(field.add(y, c[k]), x);
+        }
+        sink(field.add(y, s));
+    });
+}
+
 /// Shares every secret with a fresh random polynomial of degree `t`;
 /// returns `shares[party][k]`, `m` parties.
 pub fn share(field: &Field, rng: &mut impl Rng, secrets: &[Fe], t: usize, m: usize) -> Vec<Vec<Fe>> {
-    if t == 1 {
-        return share_linear(field, rng, secrets, m);
-    }
-    let n = secrets.len();
-    // coeffs[d][k]: the coefficient of x^(d+1) for secret k.
-    let coeffs: Vec<Vec<Fe>> = (0..t).map(|_| (0..n).map(|_| field.random(rng)).collect()).collect();
+    let coeffs = random_coefficients(field, rng, t, secrets.len());
     (0..m)
         .map(|j| {
-            let x = point(field, j);
-            // Horner: ((c_t x + c_{t-1}) x + … + c_1) x + s, one party at a time.
-            let mut y = vec![field.zero(); n];
-            with_mul!(field, |m| for c in coeffs.iter().rev() {
-                for (yk, &ck) in y.iter_mut().zip(c) {
-                    *yk = m.mul(field.add(*yk, ck), x);
-                }
-            });
-            for (yk, &s) in y.iter_mut().zip(secrets) {
-                *yk = field.add(*yk, s);
-            }
-            y
+            let mut shares = Vec::with_capacity(secrets.len());
+            eval_for(field, secrets, &coeffs, j, |y| shares.push(y));
+            shares
         })
         .collect()
-}
-
-/// [`share`] for `t = 1`, where party `j` gets `s + (j + 1)·c`: a running
-/// sum over the parties, without multiplications.
-fn share_linear(field: &Field, rng: &mut impl Rng, secrets: &[Fe], m: usize) -> Vec<Vec<Fe>> {
-    let coeffs: Vec<Fe> = secrets.iter().map(|_| field.random(rng)).collect();
-    let mut shares: Vec<Vec<Fe>> = Vec::with_capacity(m);
-    let mut current: Vec<Fe> = secrets.to_vec();
-    for _ in 0..m {
-        for (y, &c) in current.iter_mut().zip(&coeffs) {
-            *y = field.add(*y, c);
-        }
-        shares.push(current.clone());
-    }
-    shares
 }
 
 /// Lagrange coefficients `λ_j = Π_{k≠j} x_k / (x_k − x_j)` for interpolating
@@ -85,38 +75,55 @@ pub fn small_lagrange(parties: &[usize]) -> Option<Vec<i8>> {
         .collect()
 }
 
-/// Interpolates at 0 with small integer coefficients (see [`small_lagrange`]).
-pub fn recombine_small(field: &Field, lambdas: &[i8], shares: &[&[Fe]]) -> Vec<Fe> {
-    let n = shares.first().map_or(0, |s| s.len());
-    let mut out = vec![field.zero(); n];
-    for (&lambda, s) in lambdas.iter().zip(shares) {
-        // |λ| ≤ 4: x·|λ| by at most two doublings and an addition.
-        let times = |x: Fe| match lambda.unsigned_abs() {
-            1 => x,
-            2 => field.add(x, x),
-            3 => field.add(field.add(x, x), x),
-            _ => {
-                let d = field.add(x, x);
-                field.add(d, d)
-            }
-        };
-        if lambda > 0 {
-            out.iter_mut().zip(s.iter()).for_each(|(o, &x)| *o = field.add(*o, times(x)));
-        } else {
-            out.iter_mut().zip(s.iter()).for_each(|(o, &x)| *o = field.sub(*o, times(x)));
-        }
+/// A Lagrange coefficient: a small integer where possible (interpolation by
+/// additions), a field element otherwise.
+#[derive(Clone, Copy, Debug)]
+pub enum Lambda {
+    /// `|λ| ≤ 4`.
+    Small(i8),
+    /// Any coefficient.
+    Field(Fe),
+}
+
+/// The Lagrange coefficients at 0 for the given parties, small when they are.
+pub fn lambdas(field: &Field, parties: &[usize]) -> Vec<Lambda> {
+    match small_lagrange(parties) {
+        Some(small) => small.into_iter().map(Lambda::Small).collect(),
+        None => lagrange_at_zero(field, parties).into_iter().map(Lambda::Field).collect(),
     }
-    out
+}
+
+/// `out[k] += λ · x_k` for the values `xs` (which may stop short; the caller
+/// checks lengths).
+pub fn accumulate(field: &Field, lambda: Lambda, out: &mut [Fe], xs: impl Iterator<Item = Fe>) {
+    match lambda {
+        Lambda::Small(l) => {
+            // |λ| ≤ 4: x·|λ| by at most two doublings and an addition.
+            let times = |x: Fe| match l.unsigned_abs() {
+                1 => x,
+                2 => field.add(x, x),
+                3 => field.add(field.add(x, x), x),
+                _ => {
+                    let d = field.add(x, x);
+                    field.add(d, d)
+                }
+            };
+            if l > 0 {
+                out.iter_mut().zip(xs).for_each(|(o, x)| *o = field.add(*o, times(x)));
+            } else {
+                out.iter_mut().zip(xs).for_each(|(o, x)| *o = field.sub(*o, times(x)));
+            }
+        }
+        Lambda::Field(l) => with_mul!(field, |m| out.iter_mut().zip(xs).for_each(|(o, x)| *o = field.add(*o, m.mul(l, x)))),
+    }
 }
 
 /// Interpolates at 0: `Σ_j λ_j · shares[j][k]` for every `k`.
-pub fn recombine(field: &Field, lambdas: &[Fe], shares: &[&[Fe]]) -> Vec<Fe> {
+pub fn recombine(field: &Field, lambdas: &[Lambda], shares: &[&[Fe]]) -> Vec<Fe> {
     let n = shares.first().map_or(0, |s| s.len());
     let mut out = vec![field.zero(); n];
-    with_mul!(field, |m| for (&lambda, s) in lambdas.iter().zip(shares) {
-        for (o, &x) in out.iter_mut().zip(s.iter()) {
-            *o = field.add(*o, m.mul(lambda, x));
-        }
-    });
+    for (&lambda, s) in lambdas.iter().zip(shares) {
+        accumulate(field, lambda, &mut out, s.iter().copied());
+    }
     out
 }

@@ -7,7 +7,7 @@ mod common;
 
 use cohort_mpc::field::blum_prime;
 use cohort_mpc::prss::{Key, Prss, subset_count, subsets};
-use cohort_mpc::shamir::{lagrange_at_zero, recombine};
+use cohort_mpc::shamir::{lambdas, recombine};
 use cohort_mpc::{Fe, Field};
 use common::{CONFIGS, rng};
 use rand_core::Rng;
@@ -32,7 +32,7 @@ fn parties(m: usize, t: usize, seed: u64) -> Vec<Prss> {
 
 fn open_from(f: &Field, shares: &[Vec<Fe>], set: &[usize]) -> Vec<Fe> {
     let parts: Vec<&[Fe]> = set.iter().map(|&j| &shares[j][..]).collect();
-    recombine(f, &lagrange_at_zero(f, set), &parts)
+    recombine(f, &lambdas(f, set), &parts)
 }
 
 fn fields() -> Vec<Field> {

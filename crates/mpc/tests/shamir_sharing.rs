@@ -5,7 +5,7 @@
 mod common;
 
 use cohort_mpc::field::blum_prime;
-use cohort_mpc::shamir::{lagrange_at_zero, point, recombine, share};
+use cohort_mpc::shamir::{Lambda, lagrange_at_zero, lambdas, point, recombine, share};
 use cohort_mpc::{Fe, Field};
 use common::rng;
 use rand_core::Rng;
@@ -47,7 +47,7 @@ fn every_qualified_set_recombines_the_secrets() {
                 assert!(shares.iter().all(|v| v.len() == s.len()));
                 for k in t + 1..=m {
                     for set in subsets_of(m, k) {
-                        let lambdas = lagrange_at_zero(&f, &set);
+                        let lambdas = lambdas(&f, &set);
                         let parts: Vec<&[Fe]> = set.iter().map(|&j| &shares[j][..]).collect();
                         assert_eq!(recombine(&f, &lambdas, &parts), s, "{f:?} m={m} t={t} parties {set:?}");
                     }
@@ -75,7 +75,7 @@ fn fewer_than_t_plus_one_shares_do_not_determine_the_secret() {
         let s = secrets(&f, 3, 20);
         let shares = share(&f, &mut rng(4), &s, t, m);
         for set in subsets_of(m, t) {
-            let lambdas = lagrange_at_zero(&f, &set);
+            let lambdas = lambdas(&f, &set);
             let parts: Vec<&[Fe]> = set.iter().map(|&j| &shares[j][..]).collect();
             let guess = recombine(&f, &lambdas, &parts);
             let right = guess.iter().zip(&s).filter(|(a, b)| a == b).count();
@@ -102,9 +102,16 @@ fn points_and_lagrange_coefficients() {
             for k in 1..=m {
                 for set in subsets_of(m, k) {
                     // Interpolating the constant 1 gives 1: the coefficients sum to 1.
-                    let lambdas = lagrange_at_zero(&f, &set);
-                    let sum = lambdas.iter().fold(f.zero(), |a, &b| f.add(a, b));
+                    let field_lambdas = lagrange_at_zero(&f, &set);
+                    let sum = field_lambdas.iter().fold(f.zero(), |a, &b| f.add(a, b));
                     assert_eq!(sum, f.one(), "{f:?} {set:?}");
+                    // Small-integer coefficients, where used, are the same numbers.
+                    let lambdas = lambdas(&f, &set);
+                    for (small, &exact) in lambdas.iter().zip(&field_lambdas) {
+                        if let Lambda::Small(l) = small {
+                            assert_eq!(f.from_i128(i128::from(*l)), exact, "{f:?} {set:?}");
+                        }
+                    }
                     // Interpolating x ↦ x gives 0 when k ≥ 2.
                     if k >= 2 {
                         let at: Vec<Vec<Fe>> = set.iter().map(|&j| vec![point(&f, j)]).collect();
@@ -122,6 +129,6 @@ fn empty_secret_lists() {
     let f = blum_prime(64).unwrap();
     let shares = share(&f, &mut rng(1), &[], 1, 3);
     assert_eq!(shares, vec![Vec::<Fe>::new(); 3]);
-    let lambdas = lagrange_at_zero(&f, &[0, 1]);
+    let lambdas = lambdas(&f, &[0, 1]);
     assert_eq!(recombine(&f, &lambdas, &[&[], &[]]), Vec::<Fe>::new());
 }

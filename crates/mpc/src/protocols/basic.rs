@@ -33,18 +33,14 @@ impl Runtime {
     /// send their shares, each receiver interpolates. One round. Returns the
     /// values at receivers, `None` elsewhere.
     pub(crate) async fn open_raw(&self, field: &Field, x: &[Fe], receivers: &Receivers, degree: usize) -> Result<Option<Vec<Fe>>> {
-        let (m, me) = (self.parties(), self.id());
-        let senders: Vec<usize> = (0..=degree).collect();
-        let out: Vec<&[Fe]> = (0..m).map(|j| if me <= degree && j != me && receivers.contains(j) { x } else { &[] }).collect();
-        let incoming = self.exchange_fe(field, &out).await?;
+        let me = self.id();
+        let sends = me <= degree;
+        let incoming = self.exchange_with(|j, buf| if sends && receivers.contains(j) { field.encode(x, buf) }).await?;
         if !receivers.contains(me) {
             return Ok(None);
         }
-        for &j in senders.iter().filter(|&&j| j != me) {
-            expect_len(j, &incoming[j], x.len())?;
-        }
-        let shares: Vec<&[Fe]> = senders.iter().map(|&j| if j == me { x } else { &incoming[j][..] }).collect();
-        Ok(Some(self.interpolate(field, &senders, &shares)))
+        let senders: Vec<usize> = (0..=degree).collect();
+        Ok(Some(self.interpolate_wire(field, &senders, x, &incoming, x.len())?))
     }
 
     /// Opens degree-`t` shares to every party.
@@ -56,22 +52,28 @@ impl Runtime {
     /// Brings degree-`2t` shares back to degree `t`: parties `0..=2t` reshare
     /// with fresh polynomials and everyone interpolates. One round.
     pub(crate) async fn reshare(&self, field: &Field, x: Vec<Fe>) -> Result<Vec<Fe>> {
-        let (m, me, t) = (self.parties(), self.id(), self.threshold());
+        let (me, t) = (self.id(), self.threshold());
         if t == 0 {
             return Ok(x);
         }
+        let sends = me <= 2 * t;
+        let coeffs = if sends { self.with_rng(|rng| shamir::random_coefficients(field, rng, t, x.len())) } else { Vec::new() };
+        // Each peer's subshares are computed straight into its message.
+        let incoming = self
+            .exchange_with(|j, buf| {
+                if sends {
+                    buf.reserve(x.len() * field.byte_len());
+                    shamir::eval_for(field, &x, &coeffs, j, |y| field.encode_one(y, buf));
+                }
+            })
+            .await?;
+        let mut mine = Vec::new();
+        if sends {
+            mine.reserve(x.len());
+            shamir::eval_for(field, &x, &coeffs, me, |y| mine.push(y));
+        }
         let senders: Vec<usize> = (0..=2 * t).collect();
-        let mut out = vec![Vec::new(); m];
-        if me <= 2 * t {
-            out = self.with_rng(|rng| shamir::share(field, rng, &x, t, m));
-        }
-        let mine = std::mem::take(&mut out[me]);
-        let incoming = self.exchange_fe(field, &slices(&out)).await?;
-        for &j in senders.iter().filter(|&&j| j != me) {
-            expect_len(j, &incoming[j], x.len())?;
-        }
-        let subshares: Vec<&[Fe]> = senders.iter().map(|&j| if j == me { &mine[..] } else { &incoming[j][..] }).collect();
-        Ok(self.interpolate(field, &senders, &subshares))
+        self.interpolate_wire(field, &senders, &mine, &incoming, x.len())
     }
 
     /// Elementwise products of shares: one round.
