@@ -37,6 +37,13 @@ pub struct Field {
 #[derive(Clone, Copy, PartialEq, Eq, Default, Hash)]
 pub struct Fe(u128);
 
+impl Fe {
+    /// An element from its raw Montgomery representation (already below p).
+    pub(crate) fn from_mont(v: u128) -> Fe {
+        Fe(v)
+    }
+}
+
 impl fmt::Debug for Fe {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "Fe(mont {:#x})", self.0)

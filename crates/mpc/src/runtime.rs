@@ -212,12 +212,7 @@ impl Runtime {
             if bytes.len() != n * field.byte_len() {
                 return Err(misbehaved(j, &format!("sent {} bytes, expected {n} elements", bytes.len())));
             }
-            let mut valid = true;
-            shamir::accumulate(field, lambda, &mut out, field.decode_iter(bytes).map(|v| v.unwrap_or_else(|()| {
-                valid = false;
-                field.zero()
-            })));
-            if !valid {
+            if !shamir::accumulate_wire(field, lambda, &mut out, bytes) {
                 return Err(misbehaved(j, "malformed field elements"));
             }
         }

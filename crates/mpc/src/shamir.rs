@@ -18,7 +18,22 @@ pub fn random_coefficients(field: &Field, rng: &mut impl Rng, t: usize, n: usize
 
 /// Party `j`'s shares `f_k(j + 1)` of the secrets under the given
 /// coefficients, passed to `sink` in order (Horner's rule).
-pub fn eval_for(field: &Field, secrets: &[Fe], coeffs: &[Vec<Fe>], j: usize, mut sink: impl FnMut(Fe)) {
+pub fn eval_for(field: &Field, secrets: &[Fe], coeffs: &[Vec<Fe>], j: usize, sink: impl FnMut(Fe)) {
+    if coeffs.len() == 1 {
+        return eval_linear(field, secrets, &coeffs[0], j, sink);
+    }
+    eval_horner(field, secrets, coeffs, j, sink);
+}
+
+/// [`eval_for`] for degree 1: `s + x·c`.
+fn eval_linear(field: &Field, secrets: &[Fe], coeffs: &[Fe], j: usize, mut sink: impl FnMut(Fe)) {
+    let x = point(field, j);
+    with_mul!(field, |m| for (&s, &c) in secrets.iter().zip(coeffs) {
+        sink(field.add(s, m.mul(c, x)));
+    });
+}
+
+fn eval_horner(field: &Field, secrets: &[Fe], coeffs: &[Vec<Fe>], j: usize, mut sink: impl FnMut(Fe)) {
     let x = point(field, j);
     with_mul!(field, |m| for (k, &s) in secrets.iter().enumerate() {
         let mut y = field.zero();
@@ -116,6 +131,31 @@ pub fn accumulate(field: &Field, lambda: Lambda, out: &mut [Fe], xs: impl Iterat
         }
         Lambda::Field(l) => with_mul!(field, |m| out.iter_mut().zip(xs).for_each(|(o, x)| *o = field.add(*o, m.mul(l, x)))),
     }
+}
+
+/// `out[k] += λ · x_k` for elements `x_k` decoded from `bytes` (exactly
+/// `out.len()` of them, checked by the caller); `false` if any is not below
+/// `p`, in which case `out` is garbage.
+pub fn accumulate_wire(field: &Field, lambda: Lambda, out: &mut [Fe], bytes: &[u8]) -> bool {
+    if field.byte_len() != 8 {
+        let mut valid = true;
+        let xs = field.decode_iter(bytes).map(|v| {
+            valid &= v.is_ok();
+            v.unwrap_or_default()
+        });
+        accumulate(field, lambda, out, xs);
+        return valid;
+    }
+    // 64-bit fields: decode, check and accumulate in one tight pass.
+    let p = field.modulus();
+    let mut max = 0u64;
+    let xs = bytes.chunks_exact(8).map(|c| {
+        let v = u64::from_le_bytes(c.try_into().expect("8 bytes"));
+        max = max.max(v);
+        Fe::from_mont(u128::from(v))
+    });
+    accumulate(field, lambda, out, xs);
+    u128::from(max) < p
 }
 
 /// Interpolates at 0: `Σ_j λ_j · shares[j][k]` for every `k`.

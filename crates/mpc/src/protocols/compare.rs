@@ -3,6 +3,8 @@
 
 use crate::field::{Fe, Field};
 use crate::runtime::{Runtime, SEC_PARAM};
+use futures_util::future::try_join;
+
 use crate::{Error, Result};
 
 impl Runtime {
@@ -19,13 +21,12 @@ impl Runtime {
         Ok(())
     }
 
-    /// Random bits and the masked value `a + 2^l + r` for each element, with
-    /// `r = Σ r_i 2^i + 2^l r'`, `r'` a `k`-bit statistical mask. Returns the
-    /// `bits_per` random bits per element, `a + 2^l + Σ r_i 2^i`, and the
-    /// opened masked values reduced mod `2^l`. Two rounds.
-    async fn mask_and_open(&self, field: &Field, l: u32, a: &[Fe], bits_per: usize) -> Result<(Vec<Fe>, Vec<Fe>, Vec<u128>)> {
+    /// Opens `a + 2^l + r` for each element, with `r = Σ r_i 2^i + 2^l r'`
+    /// (`r_i` the first `l` of the element's `bits_per` random bits, `r'` a
+    /// `k`-bit statistical mask). Returns `a + 2^l + Σ r_i 2^i` and the opened
+    /// values reduced mod `2^l`. One round.
+    async fn mask_and_open(&self, field: &Field, l: u32, a: &[Fe], bits: &[Fe], bits_per: usize) -> Result<(Vec<Fe>, Vec<u128>)> {
         let n = a.len();
-        let bits = self.random_bits_raw(field, n * bits_per).await?;
         let r_div = self.random_below(field, n, 1 << SEC_PARAM).await?;
         let two_l = field.from_u128(1 << l);
         let mut a_rmod = Vec::with_capacity(n);
@@ -40,21 +41,42 @@ impl Runtime {
         let c = self.open_all(field, &masked).await?;
         let low = (1u128 << l) - 1;
         let c_mod = c.into_iter().map(|v| field.to_u128(v) & low).collect();
-        Ok((bits, a_rmod, c_mod))
+        Ok((a_rmod, c_mod))
     }
 
-    /// Shares of `[a < 0]` for each `a` in `[-2^l, 2^l)`: 2 + ⌈log2(l+1)⌉ + 1
-    /// rounds (random bits, masked opening, product tree, `is_zero_public`).
+    /// The random bits [`Runtime::lt_zero_times`] needs for `n` comparisons
+    /// of `l`-bit values (data independent: can be made ahead, concurrently).
+    pub(crate) async fn lt_bits(&self, field: &Field, l: u32, n: usize) -> Result<Vec<Fe>> {
+        self.random_bits_raw(field, n * (l as usize + 1)).await
+    }
+
+    /// Shares of `[a < 0]` for each `a` in `[-2^l, 2^l)`: random bits, the
+    /// masked opening, a ⌈log2(l+1)⌉-level product tree and `is_zero_public`.
     pub(crate) async fn lt_zero_raw(&self, field: &Field, l: u32, a: &[Fe]) -> Result<Vec<Fe>> {
         Self::check_mask_room(field, l)?;
-        if a.is_empty() {
-            return Ok(Vec::new());
-        }
+        let bits = self.lt_bits(field, l, a.len()).await?;
+        Ok(self.lt_zero_times(field, l, a, &bits, &[]).await?.0)
+    }
+
+    /// `[a < 0]` as in [`Runtime::lt_zero_raw`], from bits made by
+    /// [`Runtime::lt_bits`], together with `[a < 0]·y` for each vector `y` in
+    /// `ys` (each as long as `a`) — in the rounds of the comparison alone:
+    /// `[a < 0] = K ± s/2` where only the sign depends on the public outcome
+    /// of the last round, so `K·y` and `s·y` are multiplied in that round.
+    pub(crate) async fn lt_zero_times(&self, field: &Field, l: u32, a: &[Fe], bits: &[Fe], ys: &[Vec<Fe>]) -> Result<(Vec<Fe>, Vec<Vec<Fe>>)> {
+        Self::check_mask_room(field, l)?;
+        let n = a.len();
         let per = l as usize + 1; // l bits for the mask, one for the random sign
-        let (bits, a_rmod, c_mod) = self.mask_and_open(field, l, a, per).await?;
+        if bits.len() != n * per || ys.iter().any(|y| y.len() != n) {
+            return Err(Error::Internal("comparison given mismatched randomness or multiplicands".into()));
+        }
+        if n == 0 {
+            return Ok((Vec::new(), ys.iter().map(|_| Vec::new()).collect()));
+        }
+        let (a_rmod, c_mod) = self.mask_and_open(field, l, a, bits, per).await?;
         let (one, three) = (field.one(), field.from_u128(3));
-        let mut rows = Vec::with_capacity(a.len());
-        let mut signs = Vec::with_capacity(a.len());
+        let mut rows = Vec::with_capacity(n);
+        let mut signs = Vec::with_capacity(n);
         for (e, &c) in c_mod.iter().enumerate() {
             let row = &bits[e * per..(e + 1) * per];
             let s = field.sub(field.add(row[l as usize], row[l as usize]), one); // ±1
@@ -76,18 +98,29 @@ impl Runtime {
             signs.push(s);
         }
         let products = self.prod_rows(field, rows).await?;
-        let g = self.is_zero_public(field, &products).await?;
-        // h = 3 − s if g else 3 + s, so h/2 = 1 + [c mod 2^l < r mod 2^l];
-        // then [a < 0] = (c − (a + 2^l + r) + h·2^(l−1)) / 2^l.
-        let half = field.from_u128(1 << (l - 1));
+        // h = 3 − s if g else 3 + s, so h/2 = 1 + [c mod 2^l < r mod 2^l], and
+        // [a < 0] = (c − (a + 2^l + r) + h·2^(l−1)) / 2^l = K ∓ s/2 with
+        // K = (c − (a + 2^l + r) + 3·2^(l−1)) / 2^l.
         let inv_two_l = field.inv(field.from_u128(1 << l))?;
-        Ok((0..a.len())
-            .map(|e| {
-                let h = if g[e] { field.sub(three, signs[e]) } else { field.add(three, signs[e]) };
-                let num = field.add(field.sub(field.from_u128(c_mod[e]), a_rmod[e]), field.mul(h, half));
-                field.mul(num, inv_two_l)
-            })
-            .collect())
+        let three_half = field.from_u128(3 << (l - 1));
+        let k: Vec<Fe> = (0..n).map(|e| field.mul(field.add(field.sub(field.from_u128(c_mod[e]), a_rmod[e]), three_half), inv_two_l)).collect();
+        let (left, right): (Vec<Fe>, Vec<Fe>) = ys
+            .iter()
+            .flat_map(|y| k.iter().zip(y).chain(signs.iter().zip(y)))
+            .map(|(&x, &y)| (x, y))
+            .unzip();
+        let (g, ky_sy) = try_join(self.is_zero_public(field, &products), self.mul_raw(field, &left, &right)).await?;
+        let inv2 = field.inv(field.from_u128(2))?;
+        let half_sign = |e: usize, v: Fe| {
+            let half = field.mul(v, inv2);
+            if g[e] { field.neg(half) } else { half }
+        };
+        let z = (0..n).map(|e| field.add(k[e], half_sign(e, signs[e]))).collect();
+        let zy = ky_sy
+            .chunks_exact(2 * n)
+            .map(|chunk| (0..n).map(|e| field.add(chunk[e], half_sign(e, chunk[n + e]))).collect())
+            .collect();
+        Ok((z, zy))
     }
 
     /// Shares of `[a = 0]` for each `a` in `(-2^l, 2^l)`: 2 + ⌈log2 l⌉ rounds.
@@ -99,7 +132,8 @@ impl Runtime {
             return Ok(Vec::new());
         }
         let per = l as usize;
-        let (bits, _, c_mod) = self.mask_and_open(field, l, a, per).await?;
+        let bits = self.random_bits_raw(field, a.len() * per).await?;
+        let (_, c_mod) = self.mask_and_open(field, l, a, &bits, per).await?;
         let one = field.one();
         let rows = c_mod
             .iter()
