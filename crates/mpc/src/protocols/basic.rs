@@ -29,17 +29,26 @@ impl Runtime {
         Ok(shares)
     }
 
-    /// Opens shares of degree `degree` to `receivers`: parties `0..=degree`
-    /// send their shares, each receiver interpolates. One round. Returns the
-    /// values at receivers, `None` elsewhere.
+    /// Opens shares of degree `degree` to `receivers`, as MPyC does: each
+    /// party sends its shares to the receivers among its `degree` cyclic
+    /// successors, and receiver `q` interpolates from parties
+    /// `q − degree, …, q` (mod m). Balanced: every party sends to at most
+    /// `degree` parties. One round. Returns the values at receivers, `None`
+    /// elsewhere.
     pub(crate) async fn open_raw(&self, field: &Field, x: &[Fe], receivers: &Receivers, degree: usize) -> Result<Option<Vec<Fe>>> {
-        let me = self.id();
-        let sends = me <= degree;
-        let incoming = self.exchange_with(|j, buf| if sends && receivers.contains(j) { field.encode(x, buf) }).await?;
+        let (m, me) = (self.parties(), self.id());
+        let successor = |j: usize| (j + m - me) % m; // how far j is after me
+        let incoming = self
+            .exchange_with(|j, buf| {
+                if (1..=degree).contains(&successor(j)) && receivers.contains(j) {
+                    field.encode(x, buf);
+                }
+            })
+            .await?;
         if !receivers.contains(me) {
             return Ok(None);
         }
-        let senders: Vec<usize> = (0..=degree).collect();
+        let senders: Vec<usize> = (0..=degree).map(|k| (me + m - degree + k) % m).collect();
         Ok(Some(self.interpolate_wire(field, &senders, x, &incoming, x.len())?))
     }
 
@@ -183,39 +192,50 @@ impl Runtime {
     }
 
     /// Random bits for `t ≤ 1` from the PRSS subsets' own bits. With `t = 1`
-    /// the subsets are "everyone but k"; party 0 knows every subset's bit but
-    /// that of `S_0 = {1..m−1}`, XORs them into `u` and deals it, and
-    /// `b = u ⊕ ρ_{S_0} = u + ρ − 2uρ` with `ρ` shared as `ρ·f_{S_0}(x_i)`.
-    /// Party 0 lacks `ρ`; every other party `j` lacks the bit of `S_j`, which
-    /// is part of `u`. Two rounds, one dealing and one multiplication per bit
-    /// (MPyC's method needs ~95 multiplications per bit for its square root).
-    /// With `t = 0` the single subset's bit is the bit.
+    /// the subsets are `S_d` = "everyone but d"; party `d` knows every
+    /// subset's bit but `S_d`'s, XORs them into `u` and deals it, and
+    /// `b = u ⊕ ρ_{S_d} = u + ρ − 2uρ` with `ρ` shared as `ρ·f_{S_d}(x_i)`.
+    /// Party `d` lacks `ρ_{S_d}`; every other party `j` lacks the bit of
+    /// `S_j`, which is part of `u`. Bit `i` is dealt by party `i mod m`, so
+    /// the work is balanced. Two rounds, one dealing and one multiplication
+    /// per bit (MPyC's method needs ~95 multiplications per bit for its
+    /// square root). With `t = 0` the single subset's bit is the bit.
     pub(crate) async fn xor_bits(&self, field: &Field, bits: Vec<(u64, Vec<bool>)>) -> Result<Vec<Fe>> {
-        let me = self.id();
+        let (m, me) = (self.parties(), self.id());
         let n = bits.first().map_or(0, |(_, b)| b.len());
         let to_fe = |b: bool| if b { field.one() } else { field.zero() };
         if self.threshold() == 0 {
             let (_, single) = bits.into_iter().next().ok_or_else(|| Error::Internal("no PRSS subset".into()))?;
             return Ok(single.into_iter().map(to_fe).collect());
         }
-        let without_0: u64 = ((1u64 << self.parties()) - 1) & !1;
-        let u = if me == 0 {
-            let mut u = vec![false; n];
-            for (_, b) in bits.iter().filter(|(s, _)| *s != without_0) {
-                for (ui, &bi) in u.iter_mut().zip(b) {
-                    *ui ^= bi;
-                }
+        let everyone = (1u64 << m) - 1;
+        let without = |d: usize| everyone & !(1u64 << d);
+        // u for the bits this party deals: i ≡ me (mod m).
+        let mine: Vec<Fe> = (me..n)
+            .step_by(m)
+            .map(|i| to_fe(bits.iter().filter(|(s, _)| *s != without(me)).fold(false, |acc, (_, b)| acc ^ b[i])))
+            .collect();
+        let mut dealt = self.with_rng(|rng| shamir::share(field, rng, &mine, 1, m));
+        let own = std::mem::take(&mut dealt[me]);
+        let incoming = self.exchange_fe(field, &slices(&dealt)).await?;
+        let mut u = vec![field.zero(); n];
+        for d in 0..m {
+            let from: &[Fe] = if d == me { &own } else { &incoming[d] };
+            expect_len(d, from, (n + m - 1 - d) / m)?;
+            for (k, &x) in from.iter().enumerate() {
+                u[d + k * m] = x;
             }
-            Some(u.into_iter().map(to_fe).collect::<Vec<_>>())
-        } else {
-            None
-        };
-        let u = self.input_raw(field, 0, u.as_deref(), n).await?;
-        let coefficient = self.with_prss(|p| p.subset_coefficient(field, without_0)).expect("PRSS is set up");
-        let rho: Vec<Fe> = match bits.iter().find(|(s, _)| *s == without_0) {
-            Some((_, b)) => b.iter().map(|&bi| if bi { coefficient } else { field.zero() }).collect(),
-            None => vec![field.zero(); n],
-        };
+        }
+        let coefficients: Vec<Fe> = (0..m).map(|d| self.with_prss(|p| p.subset_coefficient(field, without(d))).expect("PRSS is set up")).collect();
+        let rho: Vec<Fe> = (0..n)
+            .map(|i| {
+                let d = i % m;
+                match bits.iter().find(|(s, _)| *s == without(d)) {
+                    Some((_, b)) if b[i] => coefficients[d],
+                    _ => field.zero(),
+                }
+            })
+            .collect();
         let uv = self.mul_raw(field, &u, &rho).await?;
         Ok((0..n).map(|i| field.sub(field.add(u[i], rho[i]), field.add(uv[i], uv[i]))).collect())
     }
@@ -246,12 +266,14 @@ impl Runtime {
         Ok(bits)
     }
 
-    /// Whether each shared value is zero, revealing only that: open `x·r`
-    /// (degree 2t, masked by a zero sharing) for a random shared `r`. One round.
-    pub(crate) async fn is_zero_public(&self, field: &Field, x: &[Fe]) -> Result<Vec<bool>> {
-        let r = self.random_fe(field, x.len()).await?;
+    /// Whether each `x·r` is zero, revealing only that, for random nonzero
+    /// multipliers `r` (degree-t shares): open `x·r` (degree 2t) masked by a
+    /// zero sharing. One round. (MPyC's `is_zero_public` with its random `r`;
+    /// the comparison folds a factor of its product into `r`.)
+    pub(crate) async fn is_zero_public_by(&self, field: &Field, x: &[Fe], r: &[Fe]) -> Result<Vec<bool>> {
+        same_len(x, r)?;
         let z = self.zero_2t(field, x.len()).await?;
-        let masked: Vec<Fe> = x.iter().zip(&r).zip(&z).map(|((&xi, &ri), &zi)| field.add(field.mul(xi, ri), zi)).collect();
+        let masked: Vec<Fe> = x.iter().zip(r).zip(&z).map(|((&xi, &ri), &zi)| field.add(field.mul(xi, ri), zi)).collect();
         let opened = self.open_raw(field, &masked, &Receivers::All, 2 * self.threshold()).await?;
         let opened = opened.ok_or_else(|| Error::Internal("open to all returned nothing".into()))?;
         Ok(opened.into_iter().map(|v| v == field.zero()).collect())

@@ -51,7 +51,7 @@ impl Runtime {
     }
 
     /// Shares of `[a < 0]` for each `a` in `[-2^l, 2^l)`: random bits, the
-    /// masked opening, a ⌈log2(l+1)⌉-level product tree and `is_zero_public`.
+    /// masked opening, a ⌈log2 l⌉-level product tree and `is_zero_public`.
     pub(crate) async fn lt_zero_raw(&self, field: &Field, l: u32, a: &[Fe]) -> Result<Vec<Fe>> {
         Self::check_mask_room(field, l)?;
         let bits = self.lt_bits(field, l, a.len()).await?;
@@ -77,6 +77,7 @@ impl Runtime {
         let (one, three) = (field.one(), field.from_u128(3));
         let mut rows = Vec::with_capacity(n);
         let mut signs = Vec::with_capacity(n);
+        let mut last = Vec::with_capacity(n);
         for (e, &c) in c_mod.iter().enumerate() {
             let row = &bits[e * per..(e + 1) * per];
             let s = field.sub(field.add(row[l as usize], row[l as usize]), one); // ±1
@@ -93,11 +94,18 @@ impl Runtime {
                 factors.push(f);
                 sum_xors = field.add(sum_xors, if c_i { field.sub(one, r_i) } else { r_i });
             }
-            factors.push(field.add(field.sub(s, one), field.mul(three, sum_xors)));
+            last.push(field.add(field.sub(s, one), field.mul(three, sum_xors)));
             rows.push(factors);
             signs.push(s);
         }
-        let products = self.prod_rows(field, rows).await?;
+        // The last factor goes into is_zero_public's random multiplier
+        // (r·e_l, made alongside the tree's first level): the tree then has l
+        // leaves, one level fewer for l = 32.
+        let (products, multiplier) = try_join(self.prod_rows(field, rows), async {
+            let r = self.random_fe(field, n).await?;
+            self.mul_raw(field, &r, &last).await
+        })
+        .await?;
         // h = 3 − s if g else 3 + s, so h/2 = 1 + [c mod 2^l < r mod 2^l], and
         // [a < 0] = (c − (a + 2^l + r) + h·2^(l−1)) / 2^l = K ∓ s/2 with
         // K = (c − (a + 2^l + r) + 3·2^(l−1)) / 2^l.
@@ -109,7 +117,7 @@ impl Runtime {
             .flat_map(|y| k.iter().zip(y).chain(signs.iter().zip(y)))
             .map(|(&x, &y)| (x, y))
             .unzip();
-        let (g, ky_sy) = try_join(self.is_zero_public(field, &products), self.mul_raw(field, &left, &right)).await?;
+        let (g, ky_sy) = try_join(self.is_zero_public_by(field, &products, &multiplier), self.mul_raw(field, &left, &right)).await?;
         let inv2 = field.inv(field.from_u128(2))?;
         let half_sign = |e: usize, v: Fe| {
             let half = field.mul(v, inv2);
