@@ -168,14 +168,14 @@ impl Field {
 
     /// This field's multiplication for 64-bit moduli, if it is one.
     #[inline]
-    pub(crate) fn narrow_mul(&self) -> Option<NarrowMul> {
-        (!self.wide).then_some(NarrowMul { p: self.p as u64, pinv: self.pinv })
+    pub(crate) fn narrow_arith(&self) -> Option<NarrowArith> {
+        (!self.wide).then_some(NarrowArith { p: self.p as u64, pinv: self.pinv })
     }
 
     /// This field's general multiplication.
     #[inline]
-    pub(crate) fn any_mul(&self) -> AnyMul {
-        AnyMul(*self)
+    pub(crate) fn any_arith(&self) -> AnyArith {
+        AnyArith(*self)
     }
 
     /// `a^2`.
@@ -473,50 +473,74 @@ impl Field {
 }
 
 /// A field multiplication bound to one representation, so that a hot loop
-/// written once (see `with_mul!`) is compiled for 64-bit moduli separately.
-pub(crate) trait MulBy: Copy {
+/// written once (see `with_arith!`) is compiled for 64-bit moduli separately.
+pub(crate) trait Arith: Copy {
     fn mul(self, a: Fe, b: Fe) -> Fe;
+    fn add(self, a: Fe, b: Fe) -> Fe;
+    fn sub(self, a: Fe, b: Fe) -> Fe;
 }
 
-/// Multiplication in a field with a modulus below 2^64.
+/// Arithmetic in a field with a modulus below 2^64.
 #[derive(Clone, Copy)]
-pub(crate) struct NarrowMul {
+pub(crate) struct NarrowArith {
     p: u64,
     pinv: u64,
 }
 
-impl MulBy for NarrowMul {
+impl Arith for NarrowArith {
     #[inline(always)]
     fn mul(self, a: Fe, b: Fe) -> Fe {
         Fe(u128::from(mont_narrow(a.0 as u64, b.0 as u64, self.p, self.pinv)))
     }
+
+    #[inline(always)]
+    fn add(self, a: Fe, b: Fe) -> Fe {
+        let (s, carry) = (a.0 as u64).overflowing_add(b.0 as u64);
+        Fe(u128::from(if carry || s >= self.p { s.wrapping_sub(self.p) } else { s }))
+    }
+
+    #[inline(always)]
+    fn sub(self, a: Fe, b: Fe) -> Fe {
+        let (d, borrow) = (a.0 as u64).overflowing_sub(b.0 as u64);
+        Fe(u128::from(if borrow { d.wrapping_add(self.p) } else { d }))
+    }
 }
 
-/// Multiplication in any field.
+/// Arithmetic in any field.
 #[derive(Clone, Copy)]
-pub(crate) struct AnyMul(Field);
+pub(crate) struct AnyArith(Field);
 
-impl MulBy for AnyMul {
+impl Arith for AnyArith {
     #[inline(always)]
     fn mul(self, a: Fe, b: Fe) -> Fe {
         self.0.mul(a, b)
     }
+
+    #[inline(always)]
+    fn add(self, a: Fe, b: Fe) -> Fe {
+        self.0.add(a, b)
+    }
+
+    #[inline(always)]
+    fn sub(self, a: Fe, b: Fe) -> Fe {
+        self.0.sub(a, b)
+    }
 }
 
-/// Evaluates `$body` with `$m: impl MulBy` for `$field`, compiled once for
+/// Evaluates `$body` with `$m: impl Arith` for `$field`, compiled once for
 /// 64-bit moduli and once for all others.
-macro_rules! with_mul {
+macro_rules! with_arith {
     ($field:expr, |$m:ident| $body:expr) => {
-        match $field.narrow_mul() {
+        match $field.narrow_arith() {
             Some($m) => $body,
             None => {
-                let $m = $field.any_mul();
+                let $m = $field.any_arith();
                 $body
             }
         }
     };
 }
-pub(crate) use with_mul;
+pub(crate) use with_arith;
 
 /// The largest Blum prime (`p ≡ 3 mod 4`) below `2^bits`, as MPyC chooses
 /// field moduli; `bits` must be in `3..=127`.

@@ -3,7 +3,7 @@
 
 use rand_core::Rng;
 
-use crate::field::{Fe, Field, MulBy, with_mul};
+use crate::field::{Fe, Field, Arith, with_arith};
 
 /// The evaluation point of party `i`.
 pub fn point(field: &Field, i: usize) -> Fe {
@@ -28,14 +28,14 @@ pub fn eval_for(field: &Field, secrets: &[Fe], coeffs: &[Vec<Fe>], j: usize, sin
 /// [`eval_for`] for degree 1: `s + x·c`.
 fn eval_linear(field: &Field, secrets: &[Fe], coeffs: &[Fe], j: usize, mut sink: impl FnMut(Fe)) {
     let x = point(field, j);
-    with_mul!(field, |m| for (&s, &c) in secrets.iter().zip(coeffs) {
-        sink(field.add(s, m.mul(c, x)));
+    with_arith!(field, |a| for (&s, &c) in secrets.iter().zip(coeffs) {
+        sink(a.add(s, a.mul(c, x)));
     });
 }
 
 fn eval_horner(field: &Field, secrets: &[Fe], coeffs: &[Vec<Fe>], j: usize, mut sink: impl FnMut(Fe)) {
     let x = point(field, j);
-    with_mul!(field, |m| for (k, &s) in secrets.iter().enumerate() {
+    with_arith!(field, |m| for (k, &s) in secrets.iter().enumerate() {
         let mut y = field.zero();
         for c in coeffs.iter().rev() {
             y = m.mul(field.add(y, c[k]), x);
@@ -111,26 +111,26 @@ pub fn lambdas(field: &Field, parties: &[usize]) -> Vec<Lambda> {
 /// `out[k] += λ · x_k` for the values `xs` (which may stop short; the caller
 /// checks lengths).
 pub fn accumulate(field: &Field, lambda: Lambda, out: &mut [Fe], xs: impl Iterator<Item = Fe>) {
-    match lambda {
+    with_arith!(field, |a| match lambda {
         Lambda::Small(l) => {
             // |λ| ≤ 4: x·|λ| by at most two doublings and an addition.
             let times = |x: Fe| match l.unsigned_abs() {
                 1 => x,
-                2 => field.add(x, x),
-                3 => field.add(field.add(x, x), x),
+                2 => a.add(x, x),
+                3 => a.add(a.add(x, x), x),
                 _ => {
-                    let d = field.add(x, x);
-                    field.add(d, d)
+                    let d = a.add(x, x);
+                    a.add(d, d)
                 }
             };
             if l > 0 {
-                out.iter_mut().zip(xs).for_each(|(o, x)| *o = field.add(*o, times(x)));
+                out.iter_mut().zip(xs).for_each(|(o, x)| *o = a.add(*o, times(x)));
             } else {
-                out.iter_mut().zip(xs).for_each(|(o, x)| *o = field.sub(*o, times(x)));
+                out.iter_mut().zip(xs).for_each(|(o, x)| *o = a.sub(*o, times(x)));
             }
         }
-        Lambda::Field(l) => with_mul!(field, |m| out.iter_mut().zip(xs).for_each(|(o, x)| *o = field.add(*o, m.mul(l, x)))),
-    }
+        Lambda::Field(l) => out.iter_mut().zip(xs).for_each(|(o, x)| *o = a.add(*o, a.mul(l, x))),
+    })
 }
 
 /// `out[k] += λ · x_k` for elements `x_k` decoded from `bytes` (exactly

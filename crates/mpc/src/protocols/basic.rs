@@ -1,6 +1,6 @@
 //! Sharing, opening, multiplication and shared randomness.
 
-use crate::field::{Fe, Field, MulBy, with_mul};
+use crate::field::{Fe, Field, Arith, with_arith};
 use crate::runtime::{Receivers, Runtime, misbehaved};
 use crate::{Error, PartyId, Result, shamir};
 
@@ -88,7 +88,7 @@ impl Runtime {
     /// Elementwise products of shares: one round.
     pub(crate) async fn mul_raw(&self, field: &Field, a: &[Fe], b: &[Fe]) -> Result<Vec<Fe>> {
         same_len(a, b)?;
-        let products = with_mul!(field, |m| a.iter().zip(b).map(|(&x, &y)| m.mul(x, y)).collect());
+        let products = with_arith!(field, |m| a.iter().zip(b).map(|(&x, &y)| m.mul(x, y)).collect());
         self.reshare(field, products).await
     }
 
@@ -237,7 +237,7 @@ impl Runtime {
             })
             .collect();
         let uv = self.mul_raw(field, &u, &rho).await?;
-        Ok((0..n).map(|i| field.sub(field.add(u[i], rho[i]), field.add(uv[i], uv[i]))).collect())
+        Ok(with_arith!(field, |a| (0..n).map(|i| a.sub(a.add(u[i], rho[i]), a.add(uv[i], uv[i]))).collect()))
     }
 
     /// Shares of `n` uniformly random bits, MPyC's way: open `r²` (masked by a zero

@@ -1,7 +1,7 @@
 //! Comparisons with statistical masking, after MPyC: `[a < 0]` à la Toft and
 //! `[a = 0]` by comparing masked bits (Nishide–Ohta).
 
-use crate::field::{Fe, Field};
+use crate::field::{Arith, Fe, Field, with_arith};
 use crate::runtime::{Runtime, SEC_PARAM};
 use futures_util::future::try_join;
 
@@ -31,13 +31,13 @@ impl Runtime {
         let two_l = field.from_u128(1 << l);
         let mut a_rmod = Vec::with_capacity(n);
         let mut masked = Vec::with_capacity(n);
-        for (e, (&ae, &rd)) in a.iter().zip(&r_div).enumerate() {
+        with_arith!(field, |ar| for (e, (&ae, &rd)) in a.iter().zip(&r_div).enumerate() {
             let row = &bits[e * bits_per..e * bits_per + l as usize];
-            let r_mod = row.iter().rev().fold(field.zero(), |acc, &b| field.add(field.add(acc, acc), b));
-            let x = field.add(field.add(ae, two_l), r_mod);
+            let r_mod = row.iter().rev().fold(field.zero(), |acc, &b| ar.add(ar.add(acc, acc), b));
+            let x = ar.add(ar.add(ae, two_l), r_mod);
             a_rmod.push(x);
-            masked.push(field.add(x, field.mul(two_l, rd)));
-        }
+            masked.push(ar.add(x, ar.mul(two_l, rd)));
+        });
         let c = self.open_all(field, &masked).await?;
         let low = (1u128 << l) - 1;
         let c_mod = c.into_iter().map(|v| field.to_u128(v) & low).collect();
@@ -74,30 +74,31 @@ impl Runtime {
             return Ok((Vec::new(), ys.iter().map(|_| Vec::new()).collect()));
         }
         let (a_rmod, c_mod) = self.mask_and_open(field, l, a, bits, per).await?;
-        let (one, three) = (field.one(), field.from_u128(3));
+        let one = field.one();
         let mut rows = Vec::with_capacity(n);
         let mut signs = Vec::with_capacity(n);
         let mut last = Vec::with_capacity(n);
-        for (e, &c) in c_mod.iter().enumerate() {
+        with_arith!(field, |ar| for (e, &c) in c_mod.iter().enumerate() {
             let row = &bits[e * per..(e + 1) * per];
-            let s = field.sub(field.add(row[l as usize], row[l as usize]), one); // ±1
+            let s = ar.sub(ar.add(row[l as usize], row[l as usize]), one); // ±1
+            let three_x = |x: Fe| ar.add(ar.add(x, x), x);
             let mut sum_xors = field.zero();
             let mut factors = Vec::with_capacity(per);
             for i in (0..l as usize).rev() {
                 let (c_i, r_i) = (c >> i & 1 == 1, row[i]);
                 // s + r_i − c_i + 3·#(differing higher bits): zero exactly at the
                 // first difference from the top when its direction matches s.
-                let mut f = field.add(field.add(s, r_i), field.mul(three, sum_xors));
+                let mut f = ar.add(ar.add(s, r_i), three_x(sum_xors));
                 if c_i {
-                    f = field.sub(f, one);
+                    f = ar.sub(f, one);
                 }
                 factors.push(f);
-                sum_xors = field.add(sum_xors, if c_i { field.sub(one, r_i) } else { r_i });
+                sum_xors = ar.add(sum_xors, if c_i { ar.sub(one, r_i) } else { r_i });
             }
-            last.push(field.add(field.sub(s, one), field.mul(three, sum_xors)));
+            last.push(ar.add(ar.sub(s, one), three_x(sum_xors)));
             rows.push(factors);
             signs.push(s);
-        }
+        });
         // The last factor goes into is_zero_public's random multiplier
         // (r·e_l, made alongside the tree's first level): the tree then has l
         // leaves, one level fewer for l = 32.
