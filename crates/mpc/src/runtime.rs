@@ -274,8 +274,19 @@ impl Runtime {
     /// this party in the same step. The step goes out with the rest of the
     /// round.
     pub(crate) fn exchange_with(&self, mut write: impl FnMut(PartyId, &mut Vec<u8>)) -> Exchange<'_> {
-        let mut rounds = self.rounds.borrow_mut();
-        let (round, step, sent) = rounds.register(&mut write);
+        let me = self.id;
+        self.exchange_all(|bufs| {
+            for (j, buf) in bufs.iter_mut().enumerate().filter(|&(j, _)| j != me) {
+                write(j, buf);
+            }
+        })
+    }
+
+    /// [`Runtime::exchange_with`] with every peer's buffer at once (index
+    /// `j` goes to party `j`; this party's own is discarded), for steps that
+    /// compute what each peer gets in one pass.
+    pub(crate) fn exchange_all(&self, write: impl FnOnce(&mut [Vec<u8>])) -> Exchange<'_> {
+        let (round, step, sent) = self.rounds.borrow_mut().register(write);
         let mut stats = self.stats.get();
         stats.bytes_sent += sent as u64;
         self.stats.set(stats);
@@ -385,19 +396,25 @@ impl Rounds {
         }
     }
 
-    /// Appends one step to every peer's message; returns the round, the
-    /// step's index in it and the bytes written.
-    fn register(&mut self, write: &mut impl FnMut(PartyId, &mut Vec<u8>)) -> (u64, usize, usize) {
+    /// Appends one step to every peer's message: `write` gets every party's
+    /// outgoing buffer (this party's own is discarded) and appends to each.
+    /// Returns the round, the step's index in it and the bytes written.
+    fn register(&mut self, write: impl FnOnce(&mut [Vec<u8>])) -> (u64, usize, usize) {
         debug_assert!(!self.in_flight, "registration while a round is in flight");
-        let mut sent = 0;
+        let mut starts = vec![0; self.m];
         for j in (0..self.m).filter(|&j| j != self.me) {
             let buf = &mut self.outgoing[j];
             if buf.is_empty() {
                 buf.resize(HEADER, 0);
             }
-            let at = buf.len();
+            starts[j] = buf.len();
             buf.extend_from_slice(&[0; 4]);
-            write(j, buf);
+        }
+        write(&mut self.outgoing);
+        self.outgoing[self.me].clear();
+        let mut sent = 0;
+        for j in (0..self.m).filter(|&j| j != self.me) {
+            let (buf, at) = (&mut self.outgoing[j], starts[j]);
             let len = buf.len() - at - 4;
             buf[at..at + 4].copy_from_slice(&(len as u32).to_le_bytes());
             sent += len;

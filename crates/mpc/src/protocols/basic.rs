@@ -1,7 +1,7 @@
 //! Sharing, opening, multiplication and shared randomness.
 
 use crate::field::{Fe, Field, Arith, with_arith};
-use crate::runtime::{Receivers, Runtime, misbehaved};
+use crate::runtime::{MAX_PARTIES, Receivers, Runtime, misbehaved};
 use crate::{Error, PartyId, Result, shamir};
 
 impl Runtime {
@@ -61,35 +61,62 @@ impl Runtime {
     /// Brings degree-`2t` shares back to degree `t`: parties `0..=2t` reshare
     /// with fresh polynomials and everyone interpolates. One round.
     pub(crate) async fn reshare(&self, field: &Field, x: Vec<Fe>) -> Result<Vec<Fe>> {
-        let (me, t) = (self.id(), self.threshold());
-        if t == 0 {
+        if self.threshold() == 0 {
             return Ok(x);
         }
-        let sends = me <= 2 * t;
-        let coeffs = if sends { self.with_rng(|rng| shamir::random_coefficients(field, rng, t, x.len())) } else { Vec::new() };
-        // Each peer's subshares are computed straight into its message.
-        let incoming = self
-            .exchange_with(|j, buf| {
-                if sends {
-                    buf.reserve(x.len() * field.byte_len());
-                    shamir::eval_for(field, &x, &coeffs, j, |y| field.encode_one(y, buf));
-                }
-            })
-            .await?;
-        let mut mine = Vec::new();
-        if sends {
-            mine.reserve(x.len());
-            shamir::eval_for(field, &x, &coeffs, me, |y| mine.push(y));
-        }
-        let senders: Vec<usize> = (0..=2 * t).collect();
-        self.interpolate_wire(field, &senders, &mine, &incoming, x.len())
+        self.reshare_from(field, Degree2t::Values(&x)).await
     }
 
     /// Elementwise products of shares: one round.
     pub(crate) async fn mul_raw(&self, field: &Field, a: &[Fe], b: &[Fe]) -> Result<Vec<Fe>> {
         same_len(a, b)?;
-        let products = with_arith!(field, |m| a.iter().zip(b).map(|(&x, &y)| m.mul(x, y)).collect());
-        self.reshare(field, products).await
+        if self.threshold() == 0 {
+            return Ok(with_arith!(field, |ar| a.iter().zip(b).map(|(&x, &y)| ar.mul(x, y)).collect()));
+        }
+        self.reshare_from(field, Degree2t::Products(a, b)).await
+    }
+
+    /// Reshares degree-2t values in one pass: each value's fresh polynomial
+    /// is drawn and evaluated for every party straight into that party's
+    /// message, with no intermediate vectors.
+    async fn reshare_from(&self, field: &Field, values: Degree2t<'_>) -> Result<Vec<Fe>> {
+        let (m, me, t) = (self.parties(), self.id(), self.threshold());
+        let n = values.len();
+        let mut mine = Vec::new();
+        let exchange = if me <= 2 * t {
+            mine.reserve(n);
+            let points: Vec<Fe> = (0..m).map(|j| shamir::point(field, j)).collect();
+            self.exchange_all(|bufs| {
+                for buf in bufs.iter_mut() {
+                    buf.reserve(n * field.byte_len());
+                }
+                self.with_rng(|rng| {
+                    with_arith!(field, |ar| {
+                        let mut coeffs = [field.zero(); MAX_PARTIES / 2];
+                        for k in 0..n {
+                            let v = match values {
+                                Degree2t::Values(x) => x[k],
+                                Degree2t::Products(a, b) => ar.mul(a[k], b[k]),
+                            };
+                            for c in coeffs[..t].iter_mut() {
+                                *c = field.random(rng);
+                            }
+                            for (j, &x) in points.iter().enumerate() {
+                                // Horner: ((c_t x + c_{t-1}) x + … + c_1) x + v
+                                let y = coeffs[..t].iter().rev().fold(field.zero(), |y, &c| ar.mul(ar.add(y, c), x));
+                                let y = ar.add(y, v);
+                                if j == me { mine.push(y) } else { field.encode_one(y, &mut bufs[j]) }
+                            }
+                        }
+                    })
+                })
+            })
+        } else {
+            self.exchange_all(|_| {})
+        };
+        let incoming = exchange.await?;
+        let senders: Vec<usize> = (0..=2 * t).collect();
+        self.interpolate_wire(field, &senders, &mine, &incoming, n)
     }
 
     /// Inner products of pairs of share vectors, all in one round.
@@ -282,6 +309,21 @@ impl Runtime {
 
 fn slices(v: &[Vec<Fe>]) -> Vec<&[Fe]> {
     v.iter().map(Vec::as_slice).collect()
+}
+
+/// Shares of degree 2t to reshare: given, or products of degree-t shares.
+#[derive(Clone, Copy)]
+enum Degree2t<'a> {
+    Values(&'a [Fe]),
+    Products(&'a [Fe], &'a [Fe]),
+}
+
+impl Degree2t<'_> {
+    fn len(&self) -> usize {
+        match self {
+            Degree2t::Values(x) | Degree2t::Products(x, _) => x.len(),
+        }
+    }
 }
 
 /// Checks that a peer sent exactly `n` elements.
