@@ -101,6 +101,15 @@ impl Runtime {
                             for c in coeffs[..t].iter_mut() {
                                 *c = field.random(rng);
                             }
+                            if t == 1 {
+                                // v + (j + 1)·c over consecutive points: a running sum.
+                                let (c, mut y) = (coeffs[0], v);
+                                for (j, buf) in bufs.iter_mut().enumerate() {
+                                    y = ar.add(y, c);
+                                    if j == me { mine.push(y) } else { field.encode_one(y, buf) }
+                                }
+                                continue;
+                            }
                             for (j, &x) in points.iter().enumerate() {
                                 // Horner: ((c_t x + c_{t-1}) x + … + c_1) x + v
                                 let y = coeffs[..t].iter().rev().fold(field.zero(), |y, &c| ar.mul(ar.add(y, c), x));
@@ -253,14 +262,17 @@ impl Runtime {
                 u[d + k * m] = x;
             }
         }
-        let coefficients: Vec<Fe> = (0..m).map(|d| self.with_prss(|p| p.subset_coefficient(field, without(d))).expect("PRSS is set up")).collect();
+        // ρ_{S_d} for each dealer d, as this party's share unit and bits (none if d is this party).
+        let rho_of: Vec<Option<(Fe, &Vec<bool>)>> = (0..m)
+            .map(|d| {
+                let coefficient = self.with_prss(|p| p.subset_coefficient(field, without(d))).expect("PRSS is set up");
+                bits.iter().find(|(s, _)| *s == without(d)).map(|(_, b)| (coefficient, b))
+            })
+            .collect();
         let rho: Vec<Fe> = (0..n)
-            .map(|i| {
-                let d = i % m;
-                match bits.iter().find(|(s, _)| *s == without(d)) {
-                    Some((_, b)) if b[i] => coefficients[d],
-                    _ => field.zero(),
-                }
+            .map(|i| match rho_of[i % m] {
+                Some((c, b)) if b[i] => c,
+                _ => field.zero(),
             })
             .collect();
         let uv = self.mul_raw(field, &u, &rho).await?;
