@@ -71,19 +71,7 @@ impl Prss {
 
     /// `f_S(x_me)` for every subset containing `me`.
     fn coefficients(&self, field: &Field) -> Vec<Fe> {
-        let xi = point(field, self.me);
-        self.subsets
-            .iter()
-            .map(|&(s, _)| {
-                let (mut num, mut den) = (field.one(), field.one());
-                for j in (0..self.m).filter(|j| s >> j & 1 == 0) {
-                    let xj = point(field, j);
-                    num = field.mul(num, field.sub(xj, xi));
-                    den = field.mul(den, xj);
-                }
-                field.mul(num, field.inv(den).expect("points are nonzero"))
-            })
-            .collect()
+        self.subsets.iter().map(|&(s, _)| self.subset_coefficient(field, s)).collect()
     }
 
     /// Shares of `n` random values. With `bound`, each value lies in

@@ -182,51 +182,7 @@ fn duplicated_messages_are_blamed_on_their_sender() {
 
 /// Like `common::drive`, but the `round`-th message from `from` to `to` is delivered twice.
 fn drive_with_duplicate(sessions: &mut [Session<Out>], round: usize, from: usize, to: usize) -> Vec<Result<Out>> {
-    use cohort_mpc::Step;
-    let m = sessions.len();
-    let mut results: Vec<Option<Result<Out>>> = (0..m).map(|_| None).collect();
-    let mut flushed = vec![0usize; m];
-    for _ in 0..10_000 {
-        let mut progress = false;
-        for i in 0..m {
-            if results[i].is_some() {
-                continue;
-            }
-            match sessions[i].poll() {
-                Step::Done(r) => {
-                    results[i] = Some(r);
-                    progress = true;
-                }
-                Step::Send(msgs) => {
-                    progress = true;
-                    let k = flushed[i];
-                    flushed[i] += 1;
-                    for (j, msg) in msgs {
-                        if results[j].is_some() {
-                            sessions[i].fail(Error::Transport("peer finished".into()));
-                            continue;
-                        }
-                        if k == round && i == from && j == to {
-                            let _ = sessions[j].handle_message(i, msg.clone());
-                        }
-                        let _ = sessions[j].handle_message(i, msg);
-                    }
-                }
-                Step::Receive(_) => {}
-            }
-        }
-        if results.iter().all(Option::is_some) {
-            return results.into_iter().map(Option::unwrap).collect();
-        }
-        if !progress {
-            for i in 0..m {
-                if results[i].is_none() {
-                    sessions[i].fail(Error::Internal("deadlock".into()));
-                }
-            }
-        }
-    }
-    panic!("hang");
+    cohort_mpc::local::drive(sessions, |k, i, j, msg| if (k, i, j) == (round, from, to) { vec![msg.clone(), msg] } else { vec![msg] })
 }
 
 /// Messages from a party that does not exist, or from oneself, are refused

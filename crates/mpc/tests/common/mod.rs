@@ -294,55 +294,12 @@ where
 
 /// Drives sessions to the end like `local::run`, but every message goes
 /// through `tamper(k, from, to, msg)` first, where `k` counts the sender's
-/// flushed rounds from 0 (round 0 is the PRSS key set-up). A party that
-/// finishes while others still send to it ends the senders with a transport
-/// error, and a pass without progress ends everyone still waiting. Panics if
-/// the sessions neither finish nor fail within a bounded number of passes
-/// (a hang).
+/// flushed rounds from 0 (round 0 is the PRSS key set-up).
 pub fn drive<T: 'static>(sessions: &mut [cohort_mpc::Session<T>], mut tamper: impl FnMut(usize, usize, usize, &mut Vec<u8>)) -> Vec<Result<T>> {
-    use cohort_mpc::{Error, Step};
-    let m = sessions.len();
-    let mut results: Vec<Option<Result<T>>> = (0..m).map(|_| None).collect();
-    let mut flushed = vec![0usize; m];
-    for _pass in 0..100_000 {
-        let mut progress = false;
-        for i in 0..m {
-            if results[i].is_some() {
-                continue;
-            }
-            match sessions[i].poll() {
-                Step::Done(r) => {
-                    results[i] = Some(r);
-                    progress = true;
-                }
-                Step::Send(msgs) => {
-                    progress = true;
-                    let k = flushed[i];
-                    flushed[i] += 1;
-                    for (to, mut msg) in msgs {
-                        tamper(k, i, to, &mut msg);
-                        if results[to].is_some() {
-                            sessions[i].fail(Error::Transport(format!("party {to} has finished")));
-                        } else {
-                            let _ = sessions[to].handle_message(i, msg);
-                        }
-                    }
-                }
-                Step::Receive(_) => {}
-            }
-        }
-        if results.iter().all(Option::is_some) {
-            return results.into_iter().map(Option::unwrap).collect();
-        }
-        if !progress {
-            for i in 0..m {
-                if results[i].is_none() {
-                    sessions[i].fail(Error::Internal("deadlock in the test driver".into()));
-                }
-            }
-        }
-    }
-    panic!("the sessions hang: neither finished nor failed");
+    cohort_mpc::local::drive(sessions, |k, from, to, mut msg| {
+        tamper(k, from, to, &mut msg);
+        vec![msg]
+    })
 }
 
 /// `a·b mod p` in `[0, p)` for any `p < 2^127`, by double-and-add
