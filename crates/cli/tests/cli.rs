@@ -1,0 +1,53 @@
+//! The `cohort` command: the three-party sum, and clear errors for bad arguments.
+
+use std::process::Command;
+
+fn cohort(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_cohort")).args(args).output().expect("cohort runs")
+}
+
+#[test]
+fn sum_of_three_local_parties() {
+    let out = cohort(&["sum", "10", "20", "12"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    for id in 0..3 {
+        assert!(stdout.contains(&format!("party {id}: sum = 42 ")), "{stdout}");
+    }
+}
+
+#[test]
+fn negative_inputs_and_five_parties() {
+    let out = cohort(&["sum", "--", "-5", "7", "1", "-3", "100"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(String::from_utf8_lossy(&out.stdout).matches("sum = 100 ").count(), 5);
+}
+
+#[test]
+fn bad_arguments_are_clear_errors() {
+    for (args, expected) in [
+        (&["sum", "--threshold", "2", "1", "2", "3"][..], "threshold 2 is too large for 3 parties"),
+        (&["sum", "--bits", "200", "1", "2"][..], "not supported"),
+        (&["sum", "--bits", "8", "1", "200"][..], "200 does not fit secint(8)"),
+        (&["bench", "--parties", "0"][..], "0 parties"),
+        (&["bench", "--only", "nonsense"][..], "unknown workload nonsense"),
+    ] {
+        let out = cohort(args);
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.starts_with("cohort: ") && stderr.contains(expected), "{args:?}: {stderr}");
+    }
+}
+
+#[test]
+fn bench_prints_one_json_line_per_workload() {
+    let out = cohort(&["bench", "--parties", "3", "--json", "--runs", "1", "--only", "mul,lt"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let lines: Vec<serde_json::Value> = String::from_utf8_lossy(&out.stdout).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(lines.len(), 2);
+    assert_eq!(lines[0]["workload"], "mul");
+    assert_eq!(lines[0]["n"], 10000);
+    assert_eq!(lines[0]["rounds"], 1);
+    assert_eq!(lines[1]["workload"], "lt");
+    assert!(lines[1]["ms"].as_f64().unwrap() > 0.0);
+}
