@@ -89,7 +89,12 @@ pub(crate) async fn run(rt: Rc<Runtime>, workloads: Vec<Workload>, runs: usize) 
                     let after = rt.stats();
                     let opened = rt.reveal_all(&acc).await?;
                     check(w.name, &opened, &[if n % 2 == 0 { 1 } else { -1 }])?;
-                    let m = Measurement { workload: w, ms, rounds: after.rounds - before_chain.1.rounds, bytes_sent: after.bytes_sent - before_chain.1.bytes_sent };
+                    let m = Measurement {
+                        workload: w,
+                        ms,
+                        rounds: after.rounds - before_chain.1.rounds,
+                        bytes_sent: after.bytes_sent - before_chain.1.bytes_sent,
+                    };
                     best = Some(min_by_time(best, m));
                     continue;
                 }

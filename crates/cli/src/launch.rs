@@ -25,10 +25,8 @@ where
     let listeners = (0..m)
         .map(|_| TcpListener::bind("127.0.0.1:0").map_err(|e| Error::Transport(format!("cannot listen on loopback: {e}"))))
         .collect::<Result<Vec<_>>>()?;
-    let addrs: Vec<SocketAddr> = listeners
-        .iter()
-        .map(|l| l.local_addr().map_err(|e| Error::Transport(e.to_string())))
-        .collect::<Result<_>>()?;
+    let addrs: Vec<SocketAddr> =
+        listeners.iter().map(|l| l.local_addr().map_err(|e| Error::Transport(e.to_string()))).collect::<Result<_>>()?;
     let program = Arc::new(program);
     let handles: Vec<_> = listeners
         .into_iter()
@@ -46,8 +44,5 @@ where
                 .map_err(|e| Error::Internal(format!("cannot start a party thread: {e}")))
         })
         .collect::<Result<_>>()?;
-    handles
-        .into_iter()
-        .map(|h| h.join().unwrap_or_else(|_| Err(Error::Internal("a party thread panicked".into()))))
-        .collect()
+    handles.into_iter().map(|h| h.join().unwrap_or_else(|_| Err(Error::Internal("a party thread panicked".into())))).collect()
 }

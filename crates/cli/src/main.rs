@@ -131,7 +131,10 @@ fn bench(parties: usize, threshold: Option<usize>, runs: usize, only: Vec<String
                 })
             );
         } else {
-            println!("{:<12} n={:<6} {:>10.3} ms  {:>4} rounds  {:>9} bytes sent", m.workload.name, m.workload.n, m.ms, m.rounds, m.bytes_sent);
+            println!(
+                "{:<12} n={:<6} {:>10.3} ms  {:>4} rounds  {:>9} bytes sent",
+                m.workload.name, m.workload.n, m.ms, m.rounds, m.bytes_sent
+            );
         }
     }
     Ok(())

@@ -62,9 +62,7 @@ impl Field {
     /// Fails unless `p` is an odd prime below `2^127`.
     pub fn new(p: u128) -> Result<Self, Error> {
         if p < 3 || p >> MAX_MODULUS_BITS != 0 || p.is_multiple_of(2) {
-            return Err(Error::InvalidArgument(format!(
-                "field modulus {p} must be an odd prime below 2^127"
-            )));
+            return Err(Error::InvalidArgument(format!("field modulus {p} must be an odd prime below 2^127")));
         }
         let field = Self::new_odd(p);
         if !field.is_prime() {
@@ -249,11 +247,7 @@ impl Field {
         }
         let mut roots = xs.to_vec();
         self.pow_batch(&mut roots, (self.p - 3) / 4 * 3 + 1);
-        roots
-            .into_iter()
-            .zip(xs)
-            .map(|(r, &a)| (a.0 != 0 && self.mul(self.square(r), a) == self.one()).then_some(r))
-            .collect()
+        roots.into_iter().zip(xs).map(|(r, &a)| (a.0 != 0 && self.mul(self.square(r), a) == self.one()).then_some(r)).collect()
     }
 
     /// `a^-1`, or an error for zero.
@@ -352,11 +346,7 @@ impl Field {
         debug_assert!(bound > 0 && bound <= self.p);
         let bits = 128 - (bound - 1).leading_zeros();
         loop {
-            let v = if bits <= 64 {
-                u128::from(rng.next_u64())
-            } else {
-                u128::from(rng.next_u64()) | u128::from(rng.next_u64()) << 64
-            };
+            let v = if bits <= 64 { u128::from(rng.next_u64()) } else { u128::from(rng.next_u64()) | u128::from(rng.next_u64()) << 64 };
             let v = if bits == 0 { 0 } else { v & (u128::MAX >> (128 - bits)) };
             if v < bound {
                 return v;
@@ -546,9 +536,7 @@ pub(crate) use with_arith;
 /// field moduli; `bits` must be in `3..=127`.
 pub fn blum_prime(bits: u32) -> Result<Field, Error> {
     if !(3..=MAX_MODULUS_BITS).contains(&bits) {
-        return Err(Error::InvalidArgument(format!(
-            "a field of {bits} bits is not supported (3 to {MAX_MODULUS_BITS} bits)"
-        )));
+        return Err(Error::InvalidArgument(format!("a field of {bits} bits is not supported (3 to {MAX_MODULUS_BITS} bits)")));
     }
     let mut p = (1u128 << bits) - 1; // ≡ 3 (mod 4)
     loop {

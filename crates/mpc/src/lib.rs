@@ -43,9 +43,9 @@
 //! A native driver runs a [`Session`] with [`run_blocking`] over any
 //! [`Transport`]; the browser drives it from data-channel events.
 
+mod error;
 pub mod field;
 pub mod local;
-mod error;
 mod protocols;
 pub mod prss;
 mod runtime;

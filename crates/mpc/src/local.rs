@@ -63,7 +63,10 @@ where
 /// several (a replay). A party that still sends to one that has finished
 /// fails with a transport error; when no party can make progress (a lost
 /// message, a deadlock), every unfinished party fails. So this always ends.
-pub fn drive<T: 'static>(sessions: &mut [Session<T>], mut network: impl FnMut(usize, PartyId, PartyId, Vec<u8>) -> Vec<Vec<u8>>) -> Vec<Result<T>> {
+pub fn drive<T: 'static>(
+    sessions: &mut [Session<T>],
+    mut network: impl FnMut(usize, PartyId, PartyId, Vec<u8>) -> Vec<Vec<u8>>,
+) -> Vec<Result<T>> {
     let m = sessions.len();
     let mut results: Vec<Option<Result<T>>> = (0..m).map(|_| None).collect();
     let mut flushed = vec![0usize; m];

@@ -129,8 +129,7 @@ impl Runtime {
             Some(s) => s,
             None => {
                 let mut s = [0u8; 32];
-                getrandom::fill(&mut s)
-                    .map_err(|e| Error::Internal(format!("no system randomness: {e}")))?;
+                getrandom::fill(&mut s).map_err(|e| Error::Internal(format!("no system randomness: {e}")))?;
                 s
             }
         };
@@ -182,11 +181,7 @@ impl Runtime {
     /// Checks that the field has a distinct nonzero point for every party.
     pub(crate) fn check_field(&self, field: &Field) -> Result<()> {
         if field.modulus() <= self.m as u128 {
-            return Err(Error::InvalidArgument(format!(
-                "a field of {} elements cannot share among {} parties",
-                field.modulus(),
-                self.m
-            )));
+            return Err(Error::InvalidArgument(format!("a field of {} elements cannot share among {} parties", field.modulus(), self.m)));
         }
         Ok(())
     }
@@ -249,9 +244,8 @@ impl Runtime {
                 keys.push(*mine.iter().find(|(ms, _)| *ms == s).expect("own key"));
                 continue;
             }
-            let bytes = incoming[owner]
-                .get(offsets[owner]..offsets[owner] + 32)
-                .ok_or_else(|| misbehaved(owner, "PRSS key message too short"))?;
+            let bytes =
+                incoming[owner].get(offsets[owner]..offsets[owner] + 32).ok_or_else(|| misbehaved(owner, "PRSS key message too short"))?;
             offsets[owner] += 32;
             keys.push((s, bytes.try_into().expect("32 bytes")));
         }
@@ -304,9 +298,7 @@ impl Runtime {
     pub(crate) async fn exchange_fe(&self, field: &Field, out: &[&[Fe]]) -> Result<Vec<Vec<Fe>>> {
         debug_assert_eq!(out.len(), self.m);
         let incoming = self.exchange_with(|j, buf| field.encode(out[j], buf)).await?;
-        (0..self.m)
-            .map(|j| field.decode(incoming.from(j)).ok_or_else(|| misbehaved(j, "malformed field elements")))
-            .collect()
+        (0..self.m).map(|j| field.decode(incoming.from(j)).ok_or_else(|| misbehaved(j, "malformed field elements"))).collect()
     }
 }
 

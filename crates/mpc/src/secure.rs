@@ -139,7 +139,9 @@ impl SecType {
     fn out_of_range(&self, v: Value) -> Error {
         let half = 1i128 << (self.bits - 1);
         let (lo, hi) = match self.kind {
-            Kind::Fxp { frac } => (format!("{}", -half as f64 / 2f64.powi(frac as i32)), format!("{}", half as f64 / 2f64.powi(frac as i32))),
+            Kind::Fxp { frac } => {
+                (format!("{}", -half as f64 / 2f64.powi(frac as i32)), format!("{}", half as f64 / 2f64.powi(frac as i32)))
+            }
             _ => (format!("{}", -half), format!("{half}")),
         };
         let shown = match v {
@@ -218,7 +220,12 @@ impl SecVec {
     pub fn select(&self, indices: &[usize]) -> Result<SecVec> {
         let shares = indices
             .iter()
-            .map(|&i| self.shares.get(i).copied().ok_or_else(|| Error::InvalidArgument(format!("index {i} out of bounds for length {}", self.len()))))
+            .map(|&i| {
+                self.shares
+                    .get(i)
+                    .copied()
+                    .ok_or_else(|| Error::InvalidArgument(format!("index {i} out of bounds for length {}", self.len())))
+            })
             .collect::<Result<_>>()?;
         Ok(SecVec { ty: self.ty, shares })
     }
@@ -305,9 +312,10 @@ impl Runtime {
     /// Opens `x` to `to`: receivers get the values, the others `None`. One round.
     pub async fn reveal(&self, x: &SecVec, to: &Receivers) -> Result<Option<Vec<Value>>> {
         if let Receivers::Only(list) = to
-            && let Some(bad) = list.iter().find(|&&j| j >= self.parties()) {
-                return Err(Error::InvalidArgument(format!("receiver {bad} is not a party")));
-            }
+            && let Some(bad) = list.iter().find(|&&j| j >= self.parties())
+        {
+            return Err(Error::InvalidArgument(format!("receiver {bad} is not a party")));
+        }
         let opened = self.open_raw(x.ty.field(), &x.shares, to, self.threshold()).await?;
         Ok(opened.map(|v| v.into_iter().map(|e| x.ty.decode(e)).collect()))
     }
@@ -574,7 +582,8 @@ impl Runtime {
             let d = self.mul_raw(&field, &left, &right).await?;
             let odd = values.len() % 2 == 1;
             let mut next_v: Vec<Fe> = (0..pairs).map(|p| field.add(values[2 * p], d[p])).collect();
-            let mut next_i: Vec<Fe> = if with_index { (0..pairs).map(|p| field.add(index[2 * p], d[pairs + p])).collect() } else { Vec::new() };
+            let mut next_i: Vec<Fe> =
+                if with_index { (0..pairs).map(|p| field.add(index[2 * p], d[pairs + p])).collect() } else { Vec::new() };
             if odd {
                 next_v.push(values[values.len() - 1]);
                 if with_index {

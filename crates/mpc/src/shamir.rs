@@ -3,7 +3,7 @@
 
 use rand_core::Rng;
 
-use crate::field::{Fe, Field, Arith, with_arith};
+use crate::field::{Arith, Fe, Field, with_arith};
 
 /// The evaluation point of party `i`.
 pub fn point(field: &Field, i: usize) -> Fe {
@@ -62,14 +62,9 @@ pub fn share(field: &Field, rng: &mut impl Rng, secrets: &[Fe], t: usize, m: usi
 pub fn lagrange_at_zero(field: &Field, parties: &[usize]) -> Vec<Fe> {
     let xs: Vec<Fe> = parties.iter().map(|&j| point(field, j)).collect();
     let others = |j: usize| xs.iter().enumerate().filter(move |&(k, _)| k != j).map(|(_, &x)| x);
-    let mut dens: Vec<Fe> = (0..xs.len())
-        .map(|j| others(j).fold(field.one(), |d, xk| field.mul(d, field.sub(xk, xs[j]))))
-        .collect();
+    let mut dens: Vec<Fe> = (0..xs.len()).map(|j| others(j).fold(field.one(), |d, xk| field.mul(d, field.sub(xk, xs[j])))).collect();
     field.batch_inv(&mut dens).expect("distinct points give nonzero denominators");
-    dens.iter()
-        .enumerate()
-        .map(|(j, &inv_den)| field.mul(others(j).fold(field.one(), |n, xk| field.mul(n, xk)), inv_den))
-        .collect()
+    dens.iter().enumerate().map(|(j, &inv_den)| field.mul(others(j).fold(field.one(), |n, xk| field.mul(n, xk)), inv_den)).collect()
 }
 
 /// Lagrange coefficients at 0 as small integers (|λ| ≤ 4), if they are:

@@ -394,7 +394,11 @@ fn order_on_secfld_is_a_type_error() {
             type_err,
             "sort_by_key",
         );
-        assert_all(errors(move |rt| async move { rt.mul_public(&x(rt.clone()).await?, Value::Fixed(0.5)).await }), type_err, "secfld × 0.5");
+        assert_all(
+            errors(move |rt| async move { rt.mul_public(&x(rt.clone()).await?, Value::Fixed(0.5)).await }),
+            type_err,
+            "secfld × 0.5",
+        );
     }
 }
 

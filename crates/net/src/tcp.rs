@@ -70,7 +70,8 @@ impl TcpMesh {
         };
         let mut streams: Vec<Option<TcpStream>> = (0..m).map(|_| None).collect();
         for j in 0..me {
-            let mut stream = dial(addrs[j], deadline).map_err(|e| Error::Transport(format!("cannot reach party {j} at {}: {e}", addrs[j])))?;
+            let mut stream =
+                dial(addrs[j], deadline).map_err(|e| Error::Transport(format!("cannot reach party {j} at {}: {e}", addrs[j])))?;
             let mut hello = HELLO.to_vec();
             hello.extend_from_slice(&(me as u32).to_le_bytes());
             stream.write_all(&hello).map_err(io_err(format!("greeting party {j}")))?;
@@ -160,7 +161,11 @@ impl Transport for TcpMesh {
     fn send(&mut self, to: PartyId, msg: Vec<u8>) -> Result<()> {
         self.peer_index(to)?;
         if msg.len() > self.max_frame {
-            return Err(Error::Transport(format!("a {}-byte message to party {to} exceeds the {}-byte frame limit", msg.len(), self.max_frame)));
+            return Err(Error::Transport(format!(
+                "a {}-byte message to party {to} exceeds the {}-byte frame limit",
+                msg.len(),
+                self.max_frame
+            )));
         }
         let writer = self.writers[to].as_mut().expect("peer has a writer");
         let closed = || Error::Transport(format!("connection to party {to} is closed"));
@@ -188,7 +193,10 @@ impl Transport for TcpMesh {
         reader.read_exact(&mut len).map_err(describe)?;
         let len = u32::from_le_bytes(len) as usize;
         if len > self.max_frame {
-            return Err(Error::PeerMisbehaved { party: from, reason: format!("sent a {len}-byte frame, over the {}-byte limit", self.max_frame) });
+            return Err(Error::PeerMisbehaved {
+                party: from,
+                reason: format!("sent a {len}-byte frame, over the {}-byte limit", self.max_frame),
+            });
         }
         let mut buf = vec![0u8; len];
         reader.read_exact(&mut buf).map_err(describe)?;

@@ -1,6 +1,6 @@
 //! Sharing, opening, multiplication and shared randomness.
 
-use crate::field::{Fe, Field, Arith, with_arith};
+use crate::field::{Arith, Fe, Field, with_arith};
 use crate::runtime::{MAX_PARTIES, Receivers, Runtime, misbehaved};
 use crate::{Error, PartyId, Result, shamir};
 
@@ -192,7 +192,13 @@ impl Runtime {
 
     /// Without PRSS: parties `0..=t` each deal a sharing (of the given degree)
     /// of values drawn by `draw`; the sum has at least one honest dealer.
-    async fn deal(&self, field: &Field, n: usize, degree: usize, draw: impl Fn(&Field, &mut rand_chacha::ChaCha12Rng) -> Fe) -> Result<Vec<Fe>> {
+    async fn deal(
+        &self,
+        field: &Field,
+        n: usize,
+        degree: usize,
+        draw: impl Fn(&Field, &mut rand_chacha::ChaCha12Rng) -> Fe,
+    ) -> Result<Vec<Fe>> {
         let (m, me, t) = (self.parties(), self.id(), self.threshold());
         let mut out = vec![Vec::new(); m];
         if me <= t {

@@ -63,7 +63,14 @@ impl Runtime {
     /// `ys` (each as long as `a`) — in the rounds of the comparison alone:
     /// `[a < 0] = K ± s/2` where only the sign depends on the public outcome
     /// of the last round, so `K·y` and `s·y` are multiplied in that round.
-    pub(crate) async fn lt_zero_times(&self, field: &Field, l: u32, a: &[Fe], bits: &[Fe], ys: &[Vec<Fe>]) -> Result<(Vec<Fe>, Vec<Vec<Fe>>)> {
+    pub(crate) async fn lt_zero_times(
+        &self,
+        field: &Field,
+        l: u32,
+        a: &[Fe],
+        bits: &[Fe],
+        ys: &[Vec<Fe>],
+    ) -> Result<(Vec<Fe>, Vec<Vec<Fe>>)> {
         Self::check_mask_room(field, l)?;
         let n = a.len();
         let per = l as usize + 1; // l bits for the mask, one for the random sign
@@ -112,12 +119,10 @@ impl Runtime {
         // K = (c − (a + 2^l + r) + 3·2^(l−1)) / 2^l.
         let inv_two_l = field.inv(field.from_u128(1 << l))?;
         let three_half = field.from_u128(3 << (l - 1));
-        let k: Vec<Fe> = (0..n).map(|e| field.mul(field.add(field.sub(field.from_u128(c_mod[e]), a_rmod[e]), three_half), inv_two_l)).collect();
-        let (left, right): (Vec<Fe>, Vec<Fe>) = ys
-            .iter()
-            .flat_map(|y| k.iter().zip(y).chain(signs.iter().zip(y)))
-            .map(|(&x, &y)| (x, y))
-            .unzip();
+        let k: Vec<Fe> =
+            (0..n).map(|e| field.mul(field.add(field.sub(field.from_u128(c_mod[e]), a_rmod[e]), three_half), inv_two_l)).collect();
+        let (left, right): (Vec<Fe>, Vec<Fe>) =
+            ys.iter().flat_map(|y| k.iter().zip(y).chain(signs.iter().zip(y))).map(|(&x, &y)| (x, y)).unzip();
         let (g, ky_sy) = try_join(self.is_zero_public_by(field, &products, &multiplier), self.mul_raw(field, &left, &right)).await?;
         let inv2 = field.inv(field.from_u128(2))?;
         let half_sign = |e: usize, v: Fe| {
@@ -125,10 +130,7 @@ impl Runtime {
             if g[e] { field.neg(half) } else { half }
         };
         let z = (0..n).map(|e| field.add(k[e], half_sign(e, signs[e]))).collect();
-        let zy = ky_sy
-            .chunks_exact(2 * n)
-            .map(|chunk| (0..n).map(|e| field.add(chunk[e], half_sign(e, chunk[n + e]))).collect())
-            .collect();
+        let zy = ky_sy.chunks_exact(2 * n).map(|chunk| (0..n).map(|e| field.add(chunk[e], half_sign(e, chunk[n + e]))).collect()).collect();
         Ok((z, zy))
     }
 

@@ -16,10 +16,7 @@ impl Runtime {
             return Ok(x.to_vec());
         }
         if f >= l || field.bits() < l + SEC_PARAM + 2 {
-            return Err(Error::InvalidArgument(format!(
-                "cannot truncate {f} bits of {l}-bit values in a {}-bit field",
-                field.bits()
-            )));
+            return Err(Error::InvalidArgument(format!("cannot truncate {f} bits of {l}-bit values in a {}-bit field", field.bits())));
         }
         let n = x.len();
         let bits = self.random_bits_raw(field, n * f as usize).await?;
@@ -34,9 +31,6 @@ impl Runtime {
         let c = self.open_all(field, &masked).await?;
         let inv_two_f = field.inv(two_f)?;
         let low = (1u128 << f) - 1;
-        Ok(v.iter()
-            .zip(c)
-            .map(|(&vi, ci)| field.mul(field.sub(vi, field.from_u128(field.to_u128(ci) & low)), inv_two_f))
-            .collect())
+        Ok(v.iter().zip(c).map(|(&vi, ci)| field.mul(field.sub(vi, field.from_u128(field.to_u128(ci) & low)), inv_two_f)).collect())
     }
 }

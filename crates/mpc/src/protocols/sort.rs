@@ -41,7 +41,7 @@ impl Runtime {
     /// Sorts the rows `(keys[k], columns[0][k], …)` by key, ascending (or
     /// descending), with the merge-exchange network; keys are `l`-bit signed.
     /// Each layer costs the rounds of one comparison: the swaps are multiplied
-/// inside it and the next layer's random bits are made alongside.
+    /// inside it and the next layer's random bits are made alongside.
     pub(crate) async fn sort_raw(&self, field: &Field, l: u32, keys: &mut [Fe], columns: &mut [Vec<Fe>], descending: bool) -> Result<()> {
         for col in columns.iter() {
             same_len(keys, col)?;
@@ -53,10 +53,8 @@ impl Runtime {
         };
         for (k, layer) in layers.iter().enumerate() {
             // swap when keys[j] < keys[i] (ascending) or keys[i] < keys[j] (descending)
-            let diffs: Vec<Fe> = layer
-                .iter()
-                .map(|&(i, j)| if descending { field.sub(keys[i], keys[j]) } else { field.sub(keys[j], keys[i]) })
-                .collect();
+            let diffs: Vec<Fe> =
+                layer.iter().map(|&(i, j)| if descending { field.sub(keys[i], keys[j]) } else { field.sub(keys[j], keys[i]) }).collect();
             // d = swap · (x_j − x_i) for keys and every column, within the comparison's rounds.
             let deltas: Vec<Vec<Fe>> = std::iter::once(&*keys)
                 .chain(columns.iter().map(|c| &c[..]))

@@ -295,7 +295,10 @@ where
 /// Drives sessions to the end like `local::run`, but every message goes
 /// through `tamper(k, from, to, msg)` first, where `k` counts the sender's
 /// flushed rounds from 0 (round 0 is the PRSS key set-up).
-pub fn drive<T: 'static>(sessions: &mut [cohort_mpc::Session<T>], mut tamper: impl FnMut(usize, usize, usize, &mut Vec<u8>)) -> Vec<Result<T>> {
+pub fn drive<T: 'static>(
+    sessions: &mut [cohort_mpc::Session<T>],
+    mut tamper: impl FnMut(usize, usize, usize, &mut Vec<u8>),
+) -> Vec<Result<T>> {
     cohort_mpc::local::drive(sessions, |k, from, to, mut msg| {
         tamper(k, from, to, &mut msg);
         vec![msg]
