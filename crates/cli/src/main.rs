@@ -102,11 +102,22 @@ fn sum(values: Vec<i64>, threshold: Option<usize>, bits: u32) -> Result<()> {
             Ok((rt.reveal(&total, &Receivers::All).await?, rt.stats()))
         }
     })?;
+    let mut out = String::new();
     for (id, (opened, stats)) in results.iter().enumerate() {
         let shown = opened.as_ref().and_then(|v| v.first()).map_or("-".to_string(), |v| format!("{}", v.as_f64()));
-        println!("party {id}: sum = {shown}  ({} rounds, {} bytes sent)", stats.rounds, stats.bytes_sent);
+        out.push_str(&format!("party {id}: sum = {shown}  ({} rounds, {} bytes sent)\n", stats.rounds, stats.bytes_sent));
     }
-    Ok(())
+    print_out(&out)
+}
+
+/// Writes to standard output; a reader that stopped early (`| head`) is not
+/// an error.
+fn print_out(text: &str) -> Result<()> {
+    use std::io::Write;
+    match std::io::stdout().lock().write_all(text.as_bytes()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(cohort_mpc::Error::Transport(format!("writing the output: {e}"))),
+        _ => Ok(()),
+    }
 }
 
 fn bench(parties: usize, threshold: Option<usize>, runs: usize, only: Vec<String>, json: bool) -> Result<()> {
@@ -121,21 +132,20 @@ fn bench(parties: usize, threshold: Option<usize>, runs: usize, only: Vec<String
         move |rt| bench::run(rt, workloads, runs)
     })?;
     // Party 0's clock, as MPyC reports.
+    let mut out = String::new();
     for m in &results[0] {
         if json {
-            println!(
-                "{}",
-                serde_json::json!({
-                    "workload": m.workload.name, "n": m.workload.n, "ms": (m.ms * 1000.0).round() / 1000.0,
-                    "rounds": m.rounds, "bytes_sent": m.bytes_sent, "parties": parties, "threshold": t,
-                })
-            );
+            let line = serde_json::json!({
+                "workload": m.workload.name, "n": m.workload.n, "ms": (m.ms * 1000.0).round() / 1000.0,
+                "rounds": m.rounds, "bytes_sent": m.bytes_sent, "parties": parties, "threshold": t,
+            });
+            out.push_str(&format!("{line}\n"));
         } else {
-            println!(
-                "{:<12} n={:<6} {:>10.3} ms  {:>4} rounds  {:>9} bytes sent",
+            out.push_str(&format!(
+                "{:<12} n={:<6} {:>10.3} ms  {:>4} rounds  {:>9} bytes sent\n",
                 m.workload.name, m.workload.n, m.ms, m.rounds, m.bytes_sent
-            );
+            ));
         }
     }
-    Ok(())
+    print_out(&out)
 }

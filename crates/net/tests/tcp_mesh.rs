@@ -39,17 +39,21 @@ fn party(id: usize, addrs: Vec<SocketAddr>, listener: TcpListener) -> cohort_mpc
     run_blocking(&mut session, &mut mesh)
 }
 
+/// Runs [`party`] on a thread for each listener, in id order.
+fn spawn_parties(ls: Vec<TcpListener>, addrs: &[SocketAddr]) -> Vec<thread::JoinHandle<cohort_mpc::Result<Vec<Value>>>> {
+    ls.into_iter()
+        .enumerate()
+        .map(|(id, l)| {
+            let addrs = addrs.to_vec();
+            thread::spawn(move || party(id, addrs, l))
+        })
+        .collect()
+}
+
 #[test]
 fn three_parties_compute_over_tcp() {
     let (ls, addrs) = listeners(3);
-    let handles: Vec<_> = ls
-        .into_iter()
-        .enumerate()
-        .map(|(id, l)| {
-            let addrs = addrs.clone();
-            thread::spawn(move || party(id, addrs, l))
-        })
-        .collect();
+    let handles = spawn_parties(ls, &addrs);
     for h in handles {
         assert_eq!(h.join().unwrap().unwrap(), vec![Value::Int(60), Value::Int(1)]);
     }
@@ -60,14 +64,7 @@ fn a_vanished_peer_ends_the_others_with_a_transport_error() {
     let (mut ls, addrs) = listeners(3);
     let l2 = ls.pop().unwrap();
     let start = Instant::now();
-    let handles: Vec<_> = ls
-        .into_iter()
-        .enumerate()
-        .map(|(id, l)| {
-            let addrs = addrs.clone();
-            thread::spawn(move || party(id, addrs, l))
-        })
-        .collect();
+    let handles = spawn_parties(ls, &addrs);
     // Party 2 connects, then disappears before sending anything.
     let mesh = TcpMesh::connect(2, &addrs, Some(l2), &quick()).unwrap();
     drop(mesh);
