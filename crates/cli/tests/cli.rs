@@ -51,3 +51,18 @@ fn bench_prints_one_json_line_per_workload() {
     assert_eq!(lines[1]["workload"], "lt");
     assert!(lines[1]["ms"].as_f64().unwrap() > 0.0);
 }
+
+#[test]
+fn a_reader_that_stops_early_is_not_an_error() {
+    // Like `cohort sum … | head -0`: stdout is closed before anything is written.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_cohort"))
+        .args(["sum", "1", "2", "3"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("cohort runs");
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("panicked"));
+}
