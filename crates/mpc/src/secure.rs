@@ -165,6 +165,13 @@ impl SecType {
         self.field.from_u128(1 << self.frac())
     }
 
+    fn integer(&self, op: &str) -> Result<()> {
+        if self.kind != Kind::Int {
+            return Err(Error::Type(format!("{op} by a power of two is defined for secint, not {self}")));
+        }
+        Ok(())
+    }
+
     fn ordered(&self, op: &str) -> Result<()> {
         if self.kind == Kind::Fld {
             return Err(Error::Type(format!("{op} is not defined for {self}: field elements have no order")));
@@ -267,6 +274,15 @@ impl SecVec {
     pub fn add_public(&self, c: Value) -> Result<SecVec> {
         let c = self.ty.encode(c)?;
         Ok(self.map(|f, a| f.add(a, c)))
+    }
+
+    /// `a << k = a · 2^k` for `k` below the bit length (local; like MPyC,
+    /// the result is not range checked).
+    pub fn shl(&self, k: u32) -> Result<SecVec> {
+        if k >= self.ty.bits {
+            return Err(Error::InvalidArgument(format!("cannot shift {} values left by {k} bits", self.ty)));
+        }
+        Ok(self.mul_int(1 << k))
     }
 
     /// `a · c` for a public integer `c` (local; exact for every type).
@@ -595,6 +611,27 @@ impl Runtime {
         }
         let value = SecVec { ty, shares: values };
         Ok((with_index.then_some(SecVec { ty, shares: index }), value))
+    }
+
+    /// `a mod 2^k` for `secint` values, with Python's floor semantics (the
+    /// result is in `[0, 2^k)`), `1 ≤ k < l`.
+    pub async fn mod_pow2(&self, a: &SecVec, k: u32) -> Result<SecVec> {
+        a.ty.integer("modulo")?;
+        let shares = self.mod_pow2_raw(a.ty.field(), a.ty.bits, k, &a.shares).await?;
+        Ok(SecVec { ty: a.ty, shares })
+    }
+
+    /// `a >> k = ⌊a / 2^k⌋` for `secint` values (Python's floor semantics:
+    /// `−70 >> 2 = −18`), `0 ≤ k < l`.
+    pub async fn shr(&self, a: &SecVec, k: u32) -> Result<SecVec> {
+        a.ty.integer("shift")?;
+        if k == 0 {
+            return Ok(a.clone());
+        }
+        let low = self.mod_pow2(a, k).await?;
+        let field = *a.ty.field();
+        let inv = field.inv(field.from_u128(1 << k))?;
+        Ok(a.sub(&low)?.map(|f, x| f.mul(x, inv)))
     }
 
     /// The elements in ascending (or descending) order, by Batcher's

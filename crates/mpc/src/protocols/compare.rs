@@ -81,31 +81,7 @@ impl Runtime {
             return Ok((Vec::new(), ys.iter().map(|_| Vec::new()).collect()));
         }
         let (a_rmod, c_mod) = self.mask_and_open(field, l, a, bits, per).await?;
-        let one = field.one();
-        let mut rows = Vec::with_capacity(n);
-        let mut signs = Vec::with_capacity(n);
-        let mut last = Vec::with_capacity(n);
-        with_arith!(field, |ar| for (e, &c) in c_mod.iter().enumerate() {
-            let row = &bits[e * per..(e + 1) * per];
-            let s = ar.sub(ar.add(row[l as usize], row[l as usize]), one); // ±1
-            let three_x = |x: Fe| ar.add(ar.add(x, x), x);
-            let mut sum_xors = field.zero();
-            let mut factors = Vec::with_capacity(per);
-            for i in (0..l as usize).rev() {
-                let (c_i, r_i) = (c >> i & 1 == 1, row[i]);
-                // s + r_i − c_i + 3·#(differing higher bits): zero exactly at the
-                // first difference from the top when its direction matches s.
-                let mut f = ar.add(ar.add(s, r_i), three_x(sum_xors));
-                if c_i {
-                    f = ar.sub(f, one);
-                }
-                factors.push(f);
-                sum_xors = ar.add(sum_xors, if c_i { ar.sub(one, r_i) } else { r_i });
-            }
-            last.push(ar.add(ar.sub(s, one), three_x(sum_xors)));
-            rows.push(factors);
-            signs.push(s);
-        });
+        let (rows, last, signs) = toft_factors(field, &c_mod, bits, per, l as usize);
         // The last factor goes into is_zero_public's random multiplier
         // (r·e_l, made alongside the tree's first level): the tree then has l
         // leaves, one level fewer for l = 32.
@@ -134,6 +110,28 @@ impl Runtime {
         Ok((z, zy))
     }
 
+    /// `[c < r]` for public `c` and shared `r = Σ_{i<k} r_i 2^i` given by its
+    /// bits (rows of `per` bits: `k` bits, then a random bit for the sign):
+    /// Toft's test, `⌈log2 k⌉ + 1` rounds.
+    pub(crate) async fn public_lt_bits(&self, field: &Field, c: &[u128], bits: &[Fe], per: usize, k: usize) -> Result<Vec<Fe>> {
+        let n = c.len();
+        let (rows, last, signs) = toft_factors(field, c, bits, per, k);
+        let (products, multiplier) = try_join(self.prod_rows(field, rows), async {
+            let r = self.random_fe(field, n).await?;
+            self.mul_raw(field, &r, &last).await
+        })
+        .await?;
+        let g = self.is_zero_public_by(field, &products, &multiplier).await?;
+        // g: s = 1 and c ≥ r, or s = −1 and c < r; so [c < r] = (1 ∓ s)/2.
+        let inv2 = field.inv(field.from_u128(2))?;
+        Ok((0..n)
+            .map(|e| {
+                let s = if g[e] { field.neg(signs[e]) } else { signs[e] };
+                field.mul(field.add(field.one(), s), inv2)
+            })
+            .collect())
+    }
+
     /// Shares of `[a = 0]` for each `a` in `(-2^l, 2^l)`: 2 + ⌈log2 l⌉ rounds.
     /// `a = 0` exactly when the low `l` bits of the masked opening equal the
     /// mask's bits; the product of the `l` bit-equality indicators says so.
@@ -160,4 +158,37 @@ impl Runtime {
             .collect();
         self.prod_rows(field, rows).await
     }
+}
+
+/// Toft's e-list comparing public `c` with shared bits `r` (row `e` of
+/// `bits`: `k` bits least significant first at `e·per`, then the random
+/// sign bit at `e·per + k`): for `s = ±1` from the sign bit, factors
+/// `s + r_i − c_i + 3·#(differing bits above i)` for `i = k−1..0`, and the
+/// last factor `s − 1 + 3·#(differing bits)`. Some factor is zero exactly when
+/// `s = 1` and `c ≥ r`, or `s = −1` and `c < r`. Returns the rows without the
+/// last factor, the last factors and the signs.
+fn toft_factors(field: &Field, c: &[u128], bits: &[Fe], per: usize, k: usize) -> (Vec<Vec<Fe>>, Vec<Fe>, Vec<Fe>) {
+    let one = field.one();
+    let (mut rows, mut last, mut signs) = (Vec::with_capacity(c.len()), Vec::with_capacity(c.len()), Vec::with_capacity(c.len()));
+    with_arith!(field, |ar| for (e, &ce) in c.iter().enumerate() {
+        let row = &bits[e * per..e * per + k + 1];
+        let s = ar.sub(ar.add(row[k], row[k]), one); // ±1
+        let three_x = |x: Fe| ar.add(ar.add(x, x), x);
+        let mut sum_xors = field.zero();
+        let mut factors = Vec::with_capacity(k);
+        for i in (0..k).rev() {
+            let (c_i, r_i) = (ce >> i & 1 == 1, row[i]);
+            // zero exactly at the first difference from the top when its direction matches s
+            let mut f = ar.add(ar.add(s, r_i), three_x(sum_xors));
+            if c_i {
+                f = ar.sub(f, one);
+            }
+            factors.push(f);
+            sum_xors = ar.add(sum_xors, if c_i { ar.sub(one, r_i) } else { r_i });
+        }
+        last.push(ar.add(ar.sub(s, one), three_x(sum_xors)));
+        rows.push(factors);
+        signs.push(s);
+    });
+    (rows, last, signs)
 }

@@ -6,6 +6,7 @@
 
 pub(crate) mod basic;
 mod compare;
+mod divide;
 mod fixed;
 mod sort;
 
