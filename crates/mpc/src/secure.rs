@@ -634,6 +634,56 @@ impl Runtime {
         Ok(a.sub(&low)?.map(|f, x| f.mul(x, inv)))
     }
 
+    /// `a mod b` for a public modulus, with Python's floor semantics (the
+    /// result is in `[0, b)`): for `secint` an integer `b`, for `secfxp` a
+    /// positive `b` whose scaled value `b·2^f` is an integer (MPyC's rule).
+    pub async fn mod_public(&self, a: &SecVec, b: Value) -> Result<SecVec> {
+        let scaled = self.scaled_divisor(a, b)?;
+        let (field, l) = (*a.ty.field(), a.ty.bits);
+        let shares = if scaled == 1 {
+            vec![field.zero(); a.len()]
+        } else if scaled.is_power_of_two() {
+            self.mod_pow2_raw(&field, l, scaled.trailing_zeros(), &a.shares).await?
+        } else {
+            self.mod_public_raw(&field, l, scaled, &a.shares).await?
+        };
+        Ok(SecVec { ty: a.ty, shares })
+    }
+
+    /// `⌊a / b⌋` for a public divisor (Python's `//`), with
+    /// [`Runtime::mod_public`]'s rules: `(a − a mod b) / b`, an exact division.
+    pub async fn floordiv_public(&self, a: &SecVec, b: Value) -> Result<SecVec> {
+        let scaled = self.scaled_divisor(a, b)?;
+        let remainder = self.mod_public(a, b).await?;
+        let field = *a.ty.field();
+        // (a − r) / (b·2^f) counts whole b's; as a value of the type, times 2^f.
+        let factor = field.mul(field.inv(field.from_u128(scaled))?, a.ty.scale());
+        Ok(a.sub(&remainder)?.map(|f, x| f.mul(x, factor)))
+    }
+
+    /// `b` as a raw divisor of `a`'s type: `b·2^f`, a positive integer below `2^l`.
+    fn scaled_divisor(&self, a: &SecVec, b: Value) -> Result<u128> {
+        let ty = a.ty;
+        ty.ordered("modulo")?;
+        let scaled = match (ty.kind, b) {
+            (Kind::Int, Value::Int(b)) => b,
+            (Kind::Int, Value::Fixed(x)) if x.fract() == 0.0 && x.abs() < 2f64.powi(100) => x as i128,
+            (Kind::Fxp { frac }, Value::Int(b)) => b.checked_mul(1 << frac).unwrap_or(0),
+            (Kind::Fxp { frac }, Value::Fixed(x)) => {
+                let v = x * 2f64.powi(frac as i32);
+                if v.fract() == 0.0 && v.abs() < 2f64.powi(100) { v as i128 } else { 0 }
+            }
+            (_, other) => return Err(Error::Type(format!("{ty} cannot be divided by {other:?}"))),
+        };
+        if scaled < 1 || scaled >> ty.bits != 0 {
+            return Err(Error::InvalidArgument(format!(
+                "{b:?} is not a usable divisor for {ty}: need a positive value below 2^{}",
+                ty.bits
+            )));
+        }
+        Ok(scaled as u128)
+    }
+
     /// The elements in ascending (or descending) order, by Batcher's
     /// merge-exchange network.
     pub async fn sort(&self, a: &SecVec, descending: bool) -> Result<SecVec> {

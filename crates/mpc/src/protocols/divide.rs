@@ -4,6 +4,8 @@
 
 use crate::field::{Arith, Fe, Field, with_arith};
 use crate::runtime::{Runtime, SEC_PARAM};
+use futures_util::future::try_join;
+
 use crate::{Error, Result};
 
 impl Runtime {
@@ -40,6 +42,78 @@ impl Runtime {
             })
             .collect();
         // [r ≥ γ] for γ = 2^k − c' in [0, 2^k): 1 when γ = 0, else [γ − 1 < r].
+        let gammas: Vec<u128> = c_low.iter().map(|&cl| (b - cl).saturating_sub(1)).collect();
+        let above = self.public_lt_bits(field, &gammas, &bits, per, k).await?;
+        Ok((0..n)
+            .map(|e| {
+                let z = if c_low[e] == b { field.one() } else { above[e] };
+                field.sub(field.add(field.from_u128(c_low[e]), r_mod[e]), field.mul(z, b_fe))
+            })
+            .collect())
+    }
+
+    /// Shares of `n` uniformly random values in `[0, b)`, `2 ≤ b < 2^k`
+    /// with `k = bitlen(b − 1)`, as rows of `k` bits (least significant
+    /// first) followed by one spare random bit. Candidates of `k` random bits
+    /// are tested against `b − 1` all at once (Toft's comparison, opened):
+    /// about half or more pass; rejected ones reveal nothing about the
+    /// accepted. Constant rounds per batch; a batch of `2n + 8` candidates
+    /// falls short with negligible probability, and then another is drawn.
+    async fn random_below_bits(&self, field: &Field, b: u128, n: usize) -> Result<Vec<Fe>> {
+        let k = (128 - (b - 1).leading_zeros()) as usize;
+        let per = k + 2; // value bits, the test's sign bit, a spare bit
+        let mut out = Vec::with_capacity(n * (k + 1));
+        let mut missing = n;
+        while missing > 0 {
+            let candidates = 2 * missing + 8;
+            let bits = self.random_bits_raw(field, candidates * per).await?;
+            let too_big = self.public_lt_bits(field, &vec![b - 1; candidates], &bits, per, k).await?;
+            let too_big = self.open_all(field, &too_big).await?;
+            for (row, big) in bits.chunks_exact(per).zip(too_big) {
+                if missing > 0 && big == field.zero() {
+                    out.extend_from_slice(&row[..k]);
+                    out.push(row[k + 1]);
+                    missing -= 1;
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// `a mod b` (in `[0, b)`) for each `l`-bit signed `a` and a public
+    /// `2 ≤ b < 2^l` that is not a power of two (see [`Runtime::mod_pow2_raw`]),
+    /// after MPyC's `_mod`: a uniform `r < b` by its bits, a `k`-bit mask
+    /// `R`, `c = a + off − r + b·R` opened with `off` a multiple of `b` that
+    /// keeps it positive, `c' = c mod b` (or `b`), and
+    /// `a mod b = c' + r − b·[r ≥ b − c']`.
+    pub(crate) async fn mod_public_raw(&self, field: &Field, l: u32, b: u128, a: &[Fe]) -> Result<Vec<Fe>> {
+        // The opened value stays below 2^(l+2) + 2^(l+k): room in p > 2^(l+k+1).
+        if b < 2 || b >> l != 0 || field.bits() < l + SEC_PARAM + 2 {
+            return Err(Error::InvalidArgument(format!("cannot take {l}-bit values modulo {b}")));
+        }
+        let n = a.len();
+        if n == 0 {
+            return Ok(Vec::new());
+        }
+        let k = (128 - (b - 1).leading_zeros()) as usize;
+        let per = k + 1;
+        let (bits, mask) = try_join(self.random_below_bits(field, b, n), self.random_below(field, n, 1 << SEC_PARAM)).await?;
+        let offset = (1u128 << (l + 2)) - (1u128 << (l + 2)) % b;
+        let (offset, b_fe) = (field.from_u128(offset), field.from_u128(b));
+        let r_mod: Vec<Fe> = with_arith!(field, |ar| bits
+            .chunks_exact(per)
+            .map(|row| row[..k].iter().rev().fold(field.zero(), |acc, &x| ar.add(ar.add(acc, acc), x)))
+            .collect());
+        let masked: Vec<Fe> =
+            with_arith!(field, |ar| (0..n).map(|e| ar.sub(ar.add(ar.add(a[e], offset), ar.mul(b_fe, mask[e])), r_mod[e])).collect());
+        let c = self.open_all(field, &masked).await?;
+        let c_low: Vec<u128> = c
+            .iter()
+            .map(|&v| match field.to_u128(v) % b {
+                0 => b,
+                low => low,
+            })
+            .collect();
         let gammas: Vec<u128> = c_low.iter().map(|&cl| (b - cl).saturating_sub(1)).collect();
         let above = self.public_lt_bits(field, &gammas, &bits, per, k).await?;
         Ok((0..n)
