@@ -167,7 +167,7 @@ impl SecType {
 
     fn integer(&self, op: &str) -> Result<()> {
         if self.kind != Kind::Int {
-            return Err(Error::Type(format!("{op} by a power of two is defined for secint, not {self}")));
+            return Err(Error::Type(format!("{op} is defined for secint, not {self}")));
         }
         Ok(())
     }
@@ -274,6 +274,14 @@ impl SecVec {
     pub fn add_public(&self, c: Value) -> Result<SecVec> {
         let c = self.ty.encode(c)?;
         Ok(self.map(|f, a| f.add(a, c)))
+    }
+
+    /// `Σ_i b_i 2^i` for `secint` bits `b`, least significant first (local).
+    pub fn from_bits(&self) -> Result<SecVec> {
+        self.ty.integer("from_bits")?;
+        let field = self.ty.field;
+        let value = self.shares.iter().rev().fold(field.zero(), |acc, &b| field.add(field.add(acc, acc), b));
+        Ok(SecVec { ty: self.ty, shares: vec![value] })
     }
 
     /// `a << k = a · 2^k` for `k` below the bit length (local; like MPyC,
@@ -616,7 +624,7 @@ impl Runtime {
     /// `a mod 2^k` for `secint` values, with Python's floor semantics (the
     /// result is in `[0, 2^k)`), `1 ≤ k < l`.
     pub async fn mod_pow2(&self, a: &SecVec, k: u32) -> Result<SecVec> {
-        a.ty.integer("modulo")?;
+        a.ty.integer("modulo by a power of two")?;
         let shares = self.mod_pow2_raw(a.ty.field(), a.ty.bits, k, &a.shares).await?;
         Ok(SecVec { ty: a.ty, shares })
     }
@@ -624,7 +632,7 @@ impl Runtime {
     /// `a >> k = ⌊a / 2^k⌋` for `secint` values (Python's floor semantics:
     /// `−70 >> 2 = −18`), `0 ≤ k < l`.
     pub async fn shr(&self, a: &SecVec, k: u32) -> Result<SecVec> {
-        a.ty.integer("shift")?;
+        a.ty.integer("shifting")?;
         if k == 0 {
             return Ok(a.clone());
         }
@@ -632,6 +640,15 @@ impl Runtime {
         let field = *a.ty.field();
         let inv = field.inv(field.from_u128(1 << k))?;
         Ok(a.sub(&low)?.map(|f, x| f.mul(x, inv)))
+    }
+
+    /// The bits of each `secint` value, least significant first (two's
+    /// complement for negative values, as MPyC's `to_bits`): `l` bits per
+    /// element, element `e`'s at `e·l..(e+1)·l`.
+    pub async fn to_bits(&self, a: &SecVec) -> Result<SecVec> {
+        a.ty.integer("bit decomposition")?;
+        let rows = self.to_bits_raw(a.ty.field(), a.ty.bits, &a.shares).await?;
+        Ok(SecVec { ty: a.ty, shares: rows.concat() })
     }
 
     /// `a mod b` for a public modulus, with Python's floor semantics (the

@@ -5,6 +5,7 @@
 //! the rounds of one.
 
 pub(crate) mod basic;
+mod bits;
 mod compare;
 mod divide;
 mod fixed;
