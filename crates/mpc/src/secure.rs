@@ -446,6 +446,57 @@ impl Runtime {
         SecVec { ty: *ty, shares: bits.into_iter().map(|b| field.mul(b, scale)).collect() }
     }
 
+    /// `n` secret values drawn uniformly from `[lo, hi)` (`secint`, or whole
+    /// numbers of `secfxp`): random bits, with rejection sampling when
+    /// `hi − lo` is not a power of two.
+    pub async fn random_int(&self, ty: &SecType, lo: i128, hi: i128, n: usize) -> Result<SecVec> {
+        ty.ordered("random integers")?;
+        self.check_field(ty.field())?;
+        let (lo_fe, hi_fe) = (ty.encode(Value::Int(lo))?, ty.encode(Value::Int(hi - 1)));
+        if hi <= lo || hi_fe.is_err() {
+            return Err(Error::InvalidArgument(format!("no {ty} values in [{lo}, {hi})")));
+        }
+        let (field, b) = (*ty.field(), (hi - lo) as u128);
+        let values: Vec<Fe> = if b == 1 {
+            vec![field.zero(); n]
+        } else if b.is_power_of_two() {
+            let k = b.trailing_zeros() as usize;
+            let bits = self.random_bits_raw(&field, n * k).await?;
+            bits.chunks_exact(k).map(|row| row.iter().rev().fold(field.zero(), |acc, &x| field.add(field.add(acc, acc), x))).collect()
+        } else {
+            let k = (128 - (b - 1).leading_zeros()) as usize;
+            let bits = self.random_below_bits(&field, b, n).await?;
+            bits.chunks_exact(k + 1)
+                .map(|row| row[..k].iter().rev().fold(field.zero(), |acc, &x| field.add(field.add(acc, acc), x)))
+                .collect()
+        };
+        let scale = ty.scale();
+        Ok(SecVec { ty: *ty, shares: values.into_iter().map(|v| field.add(field.mul(v, scale), lo_fe)).collect() })
+    }
+
+    /// A random permutation of `0..n` as secret values of `ty` (see
+    /// [`Runtime::shuffle`]).
+    pub async fn random_permutation(&self, ty: &SecType, n: usize) -> Result<SecVec> {
+        let indices: Vec<Fe> = (0..n).map(|i| ty.encode(Value::Int(i as i128))).collect::<Result<_>>()?;
+        self.shuffle(&SecVec { ty: *ty, shares: indices }).await
+    }
+
+    /// The elements of `a` in a random secret order: sorted by independent
+    /// random keys as long as the field allows comparing (`l` bits for
+    /// `secint(l)`). Keys tie with probability about `n²/2^l` (for 20 values
+    /// in `secint(32)`, 2·10⁻⁷), which only biases the order slightly.
+    pub async fn shuffle(&self, a: &SecVec) -> Result<SecVec> {
+        let field = *a.ty.field();
+        let key_bits = field.bits().saturating_sub(SEC_PARAM + 2);
+        if key_bits < 8 {
+            return Err(Error::InvalidArgument(format!("{} has too small a field to shuffle in", a.ty)));
+        }
+        let mut keys = self.random_below(&field, a.len(), 1 << key_bits).await?;
+        let mut columns = vec![a.shares.clone()];
+        self.sort_raw(&field, key_bits, &mut keys, &mut columns, false).await?;
+        Ok(SecVec { ty: a.ty, shares: columns.pop().expect("one column") })
+    }
+
     /// `[a < b]`, elementwise (1 or 0 of the operands' type).
     pub async fn lt(&self, a: &SecVec, b: &SecVec) -> Result<SecVec> {
         a.ty.ordered("<")?;

@@ -59,7 +59,7 @@ impl Runtime {
     /// about half or more pass; rejected ones reveal nothing about the
     /// accepted. Constant rounds per batch; a batch of `2n + 8` candidates
     /// falls short with negligible probability, and then another is drawn.
-    async fn random_below_bits(&self, field: &Field, b: u128, n: usize) -> Result<Vec<Fe>> {
+    pub(crate) async fn random_below_bits(&self, field: &Field, b: u128, n: usize) -> Result<Vec<Fe>> {
         let k = (128 - (b - 1).leading_zeros()) as usize;
         let per = k + 2; // value bits, the test's sign bit, a spare bit
         let mut out = Vec::with_capacity(n * (k + 1));
