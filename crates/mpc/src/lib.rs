@@ -52,6 +52,7 @@ mod runtime;
 mod secure;
 mod session;
 pub mod shamir;
+mod statistics;
 
 pub use error::{Error, Result};
 pub use field::{Fe, Field};
