@@ -702,6 +702,26 @@ impl Runtime {
         Ok(SecVec { ty: a.ty, shares: rows.concat() })
     }
 
+    /// `1/x`, elementwise: for `secfxp` by normalisation and Newton's
+    /// method (accurate to a few units in the last place; undefined for 0, as
+    /// in MPyC), for `secfld` exactly (an error for 0).
+    pub async fn reciprocal(&self, x: &SecVec) -> Result<SecVec> {
+        let field = *x.ty.field();
+        let shares = match x.ty.kind {
+            Kind::Fxp { frac } => self.reciprocal_fxp_raw(&field, x.ty.bits, frac, &x.shares).await?,
+            Kind::Fld => self.reciprocal_fld_raw(&field, &x.shares).await?,
+            Kind::Int => return Err(Error::Type("secint has no reciprocals: divide by public values with floordiv_public".into())),
+        };
+        Ok(SecVec { ty: x.ty, shares })
+    }
+
+    /// `a / b`, elementwise, for secret `b` (`secfxp`, `secfld`): `a · (1/b)`.
+    pub async fn div(&self, a: &SecVec, b: &SecVec) -> Result<SecVec> {
+        same_type(a, b)?;
+        let inv = self.reciprocal(b).await?;
+        self.mul(a, &inv).await
+    }
+
     /// `a mod b` for a public modulus, with Python's floor semantics (the
     /// result is in `[0, b)`): for `secint` an integer `b`, for `secfxp` a
     /// positive `b` whose scaled value `b·2^f` is an integer (MPyC's rule).

@@ -9,6 +9,7 @@ mod bits;
 mod compare;
 mod divide;
 mod fixed;
+mod reciprocal;
 mod sort;
 
 pub use sort::merge_exchange_layers;
