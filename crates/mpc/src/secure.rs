@@ -452,10 +452,11 @@ impl Runtime {
     pub async fn random_int(&self, ty: &SecType, lo: i128, hi: i128, n: usize) -> Result<SecVec> {
         ty.ordered("random integers")?;
         self.check_field(ty.field())?;
-        let (lo_fe, hi_fe) = (ty.encode(Value::Int(lo))?, ty.encode(Value::Int(hi - 1)));
-        if hi <= lo || hi_fe.is_err() {
+        // hi > lo first, so that hi − 1 cannot overflow; both ends in range, so hi − lo cannot.
+        if hi <= lo || ty.encode(Value::Int(hi - 1)).is_err() {
             return Err(Error::InvalidArgument(format!("no {ty} values in [{lo}, {hi})")));
         }
+        let lo_fe = ty.encode(Value::Int(lo))?;
         let (field, b) = (*ty.field(), (hi - lo) as u128);
         let values: Vec<Fe> = if b == 1 {
             vec![field.zero(); n]

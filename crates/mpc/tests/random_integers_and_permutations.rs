@@ -69,13 +69,17 @@ fn bad_ranges_are_errors() {
         Ok([
             rt.random_int(&int, 5, 5, 1).await.unwrap_err(),
             rt.random_int(&int, 0, 300, 1).await.unwrap_err(),
+            rt.random_int(&int, i128::MAX, i128::MIN, 1).await.unwrap_err(),
+            rt.random_int(&int, i128::MIN, i128::MAX, 1).await.unwrap_err(),
             rt.random_int(&fld, 0, 10, 1).await.unwrap_err(),
             rt.shuffle(&input(&rt, &fld, 0, &[Value::Int(1)]).await?).await.unwrap_err(),
         ])
     })
     .unwrap();
-    let [empty, wide, field, small] = &out.results[0];
-    assert!(matches!(empty, Error::InvalidArgument(_)), "{empty:?}");
+    let [empty, wide, reversed, huge, field, small] = &out.results[0];
+    for e in [empty, reversed, huge] {
+        assert!(matches!(e, Error::InvalidArgument(_) | Error::OutOfRange(_)), "{e:?}");
+    }
     assert!(matches!(wide, Error::InvalidArgument(_) | Error::OutOfRange(_)), "{wide:?}");
     assert!(matches!(field, Error::Type(_)), "{field:?}");
     assert!(matches!(small, Error::InvalidArgument(_)), "{small:?}");
