@@ -20,12 +20,12 @@ proptest! {
 
     #[test]
     fn fields_and_decoding(p in any::<u128>(), bytes in prop::collection::vec(any::<u8>(), 0..64)) {
-        if let Ok(f) = Field::new(p | 1) {
-            if let Some(xs) = f.decode(&bytes) {
-                let mut out = Vec::new();
-                f.encode(&xs, &mut out);
-                prop_assert_eq!(out, bytes);
-            }
+        if let Ok(f) = Field::new(p | 1)
+            && let Some(xs) = f.decode(&bytes)
+        {
+            let mut out = Vec::new();
+            f.encode(&xs, &mut out);
+            prop_assert_eq!(out, bytes);
         }
     }
 }
