@@ -2,10 +2,12 @@
 //! WebAssembly alike.
 //!
 //! ```text
-//!  secure     secint(l), secfxp(l, f), secfld(p) on vectors: SecVec + Runtime ops
-//!  protocols  input, open, reshare, random bits, comparisons, truncation, sorting
+//!  secure, statistics  secint(l), secfxp(l, f), secfld(p) on vectors: SecVec + Runtime ops
+//!  protocols  input, open, reshare, random bits, comparisons, truncation, sorting,
+//!             modulo and division, bit decomposition, reciprocals
 //!  runtime    one party: rounds that batch every step, PRSS, Lagrange cache
 //!  session    sans-IO driver: poll → Send / Receive / Done, handle_message
+//!  local      every party in one thread over an in-memory network (tests, fault injection)
 //!  shamir, prss, field   Shamir sharing, pseudorandom sharing, GF(p) arithmetic
 //! ```
 //!
