@@ -593,4 +593,3 @@ fn mont_wide(a: u128, b: u128, p: u128, n0: u64) -> u128 {
     let r = t1 << 64 | t0;
     if t2 != 0 || r >= p { r.wrapping_sub(p) } else { r }
 }
-
