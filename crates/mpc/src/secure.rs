@@ -6,12 +6,23 @@
 //! local; everything else is an `async` method of [`Runtime`] that costs the
 //! rounds of one operation however long the vectors are.
 
-use futures_util::future::try_join;
+use futures_util::future::{try_join, try_join_all};
 
 use crate::field::{Fe, Field, blum_prime};
 use crate::protocols::basic::same_len;
 use crate::runtime::{Receivers, Runtime, SEC_PARAM};
 use crate::{Error, PartyId, Result};
+
+/// Random permutations [`Runtime::random_derangement`] draws side by side:
+/// at least a third of the permutations of `n ≥ 2` elements are
+/// derangements, so a whole batch fails with probability at most
+/// `(2/3)^8 < 0.04` (for large `n`, about `(1 − 1/e)^8 ≈ 0.026`). Fewer
+/// than 30, so `try_join_all` polls the candidates in order and every party
+/// registers their steps in the same order.
+const DERANGEMENT_BATCH: usize = 8;
+
+/// Batches [`Runtime::random_derangement`] tries before giving up.
+const DERANGEMENT_MAX_BATCHES: usize = 64;
 
 /// What kind of values a secure type holds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -482,6 +493,59 @@ impl Runtime {
         self.shuffle(&SecVec { ty: *ty, shares: indices }).await
     }
 
+    /// A uniformly random derangement of `0..n` (a permutation with no fixed
+    /// point) as secret values of `ty` (`secint` or `secfld`), `n ≥ 2`, as in
+    /// MPyC's `secretsanta` demo: draw a random permutation `p` (see
+    /// [`Runtime::random_permutation`]), open only whether
+    /// `Π_i (p_i − i)` is zero, and retry if it is.
+    ///
+    /// To save rounds, 8 candidates are drawn side by side (in the rounds
+    /// of one) and the first derangement among them is kept. This is still
+    /// uniform over the derangements: the candidates are independent and
+    /// uniform (as far as [`Runtime::shuffle`] is), so one that is a
+    /// derangement is uniform over the derangements, and which one is kept
+    /// depends only on the opened bits. Nothing else is revealed: each
+    /// candidate's product is opened times a random multiplier, which is
+    /// uniform unless the product is zero (a zero multiplier, probability
+    /// `1/p`, only discards a candidate, independently of it), and the other
+    /// candidates, whose bits are public, are independent of the kept one
+    /// and discarded. A batch fails with probability below 0.04;
+    /// after 64 failed batches (probability below 10⁻⁹⁰) it gives up with
+    /// [`Error::Internal`].
+    pub async fn random_derangement(&self, ty: &SecType, n: usize) -> Result<SecVec> {
+        if let Kind::Fxp { .. } = ty.kind {
+            return Err(Error::Type(format!("random derangements are of secint or secfld values, not {ty}")));
+        }
+        if n < 2 {
+            return Err(Error::InvalidArgument(format!("there is no derangement of {n} element{}", if n == 1 { "" } else { "s" })));
+        }
+        self.check_field(ty.field())?;
+        let field = *ty.field();
+        let indices: Vec<Fe> = (0..n).map(|i| ty.encode(Value::Int(i as i128))).collect::<Result<_>>()?;
+        let identity = SecVec { ty: *ty, shares: indices.clone() };
+        for _ in 0..DERANGEMENT_MAX_BATCHES {
+            let mut candidates = try_join_all((0..DERANGEMENT_BATCH).map(|_| self.shuffle(&identity))).await?;
+            // Factors p_i − i; the last one goes into the random multiplier of
+            // is_zero_public (made alongside the product tree), as comparisons do.
+            let rows: Vec<Vec<Fe>> =
+                candidates.iter().map(|c| c.shares[..n - 1].iter().zip(&indices).map(|(&p, &i)| field.sub(p, i)).collect()).collect();
+            let last: Vec<Fe> = candidates.iter().map(|c| field.sub(c.shares[n - 1], indices[n - 1])).collect();
+            let (products, multiplier) = try_join(self.prod_rows(&field, rows), async {
+                let r = self.random_fe(&field, DERANGEMENT_BATCH).await?;
+                self.mul_raw(&field, &r, &last).await
+            })
+            .await?;
+            let has_fixed_point = self.is_zero_public_by(&field, &products, &multiplier).await?;
+            if let Some(k) = has_fixed_point.iter().position(|&fixed| !fixed) {
+                return Ok(candidates.swap_remove(k));
+            }
+        }
+        Err(Error::Internal(format!(
+            "no derangement of {n} elements among {} random permutations",
+            DERANGEMENT_BATCH * DERANGEMENT_MAX_BATCHES
+        )))
+    }
+
     /// The elements of `a` in a random secret order: sorted by independent
     /// random keys as long as the field allows comparing (`l` bits for
     /// `secint(l)`). Keys tie with probability about `n²/2^l` (for 20 values
@@ -705,18 +769,23 @@ impl Runtime {
 
     /// `1/x`, elementwise: for `secfxp` by normalisation and Newton's
     /// method (accurate to a few units in the last place; undefined for 0, as
-    /// in MPyC), for `secfld` exactly (an error for 0).
+    /// in MPyC), for `secfld` exactly (an error for 0); for `secint`, the
+    /// field inverse: exact division when b divides a, as MPyC, for `a · (1/b)`
+    /// (an error for 0; on its own `1/x` is a field element, not an integer).
     pub async fn reciprocal(&self, x: &SecVec) -> Result<SecVec> {
         let field = *x.ty.field();
         let shares = match x.ty.kind {
             Kind::Fxp { frac } => self.reciprocal_fxp_raw(&field, x.ty.bits, frac, &x.shares).await?,
-            Kind::Fld => self.reciprocal_fld_raw(&field, &x.shares).await?,
-            Kind::Int => return Err(Error::Type("secint has no reciprocals: divide by public values with floordiv_public".into())),
+            Kind::Fld | Kind::Int => self.reciprocal_fld_raw(&field, &x.shares).await?,
         };
         Ok(SecVec { ty: x.ty, shares })
     }
 
-    /// `a / b`, elementwise, for secret `b` (`secfxp`, `secfld`): `a · (1/b)`.
+    /// `a / b`, elementwise, for secret `b`: `a · (1/b)`. For `secfxp`
+    /// approximately, for `secfld` exactly; for `secint`, the field inverse:
+    /// exact division when b divides a, as MPyC (`(a·b)/b = a`; otherwise
+    /// the result is meaningless — use [`Runtime::floordiv_public`] for
+    /// rounding division by public values). Dividing by 0 is an error.
     pub async fn div(&self, a: &SecVec, b: &SecVec) -> Result<SecVec> {
         same_type(a, b)?;
         let inv = self.reciprocal(b).await?;
