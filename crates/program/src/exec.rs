@@ -1,0 +1,365 @@
+//! Running a [`Plan`] as one party on the engine.
+//!
+//! Every node of the plan becomes a future that waits for the nodes it reads
+//! and then runs its engine operation; all of them run concurrently, so
+//! independent operations — the iterations of an unrolled loop, the items of
+//! a list — share the engine's rounds. Futures are polled in node order on
+//! every party, so all parties register the same steps in the same order.
+
+use core::cell::RefCell;
+use core::future::{Future, poll_fn};
+use core::pin::Pin;
+use core::task::Poll;
+use std::collections::BTreeMap;
+use std::rc::Rc;
+
+use cohort_mpc::{Kind, PartyId, Receivers, Runtime, SecType, SecVec, Value};
+use serde_json::Value as Json;
+
+use crate::check::engine_message;
+use crate::error::{Error, Result};
+use crate::plan::{InputSpec, Map, NodeId, Op, OutputTo, Owner, Pair, Plan, Random, Reduce};
+
+/// What one party learns: each output revealed to it, by name, as JSON
+/// (numbers, or arrays of them for vectors and matrices).
+pub type Outputs = BTreeMap<String, Json>;
+
+/// One party's input values, checked against the plan: for each declared
+/// input, this party's values if it provides that input.
+#[derive(Clone, Debug)]
+pub struct PartyInputs {
+    party: PartyId,
+    values: Vec<Option<Vec<Value>>>,
+}
+
+impl PartyInputs {
+    /// Checks party `party`'s inputs, given by name as JSON numbers (or
+    /// arrays of numbers for vector inputs), against `plan`: every input
+    /// this party provides must be present with the declared length, type
+    /// range and bounds, and nothing else may be given.
+    pub fn new(plan: &Plan, party: PartyId, given: &BTreeMap<String, Json>) -> Result<Self> {
+        if party >= plan.parties {
+            return Err(Error::general(format!("party {party} does not exist: this run has {} parties", plan.parties)));
+        }
+        for name in given.keys() {
+            match plan.inputs.iter().find(|i| &i.name == name) {
+                None => {
+                    let names: Vec<&str> = plan.inputs.iter().map(|i| i.name.as_str()).collect();
+                    return Err(Error::general(format!(
+                        "the program has no input `{name}`; its inputs are: {}",
+                        if names.is_empty() { "none".to_string() } else { names.join(", ") }
+                    )));
+                }
+                Some(InputSpec { owner: Owner::Role { role, party: p }, .. }) if *p != party => {
+                    return Err(Error::general(format!("input `{name}` is provided by {role} (party {p}), not by party {party}")));
+                }
+                Some(_) => {}
+            }
+        }
+        let values = plan
+            .inputs
+            .iter()
+            .map(|spec| {
+                if !spec.owner.includes(party) {
+                    return Ok(None);
+                }
+                let value = given.get(&spec.name).ok_or_else(|| {
+                    Error::new(spec.span, format!("input `{}` is missing for party {party}: it takes {}", spec.name, describe_input(spec)))
+                })?;
+                input_values(spec, value).map(Some)
+            })
+            .collect::<Result<_>>()?;
+        Ok(PartyInputs { party, values })
+    }
+}
+
+/// What an input takes, in words: "a secint(32) number" or "a list of 5 secint(32) numbers".
+pub fn describe_input(spec: &InputSpec) -> String {
+    let bounds = spec.bounds.map(|(lo, hi)| format!(" between {} and {}", show(lo), show(hi))).unwrap_or_default();
+    match spec.len {
+        None => format!("a {} number{bounds}", spec.ty),
+        Some(n) => format!("a list of {n} {} numbers{bounds}", spec.ty),
+    }
+}
+
+fn show(v: Value) -> String {
+    match v {
+        Value::Int(i) => i.to_string(),
+        Value::Fixed(x) => x.to_string(),
+    }
+}
+
+fn input_values(spec: &InputSpec, value: &Json) -> Result<Vec<Value>> {
+    let wrong = || Error::general(format!("input `{}` takes {}; got {value}", spec.name, describe_input(spec)));
+    let items: Vec<&Json> = match (spec.len, value) {
+        (None, Json::Array(_)) | (Some(_), Json::Number(_)) => return Err(wrong()),
+        (None, v) => vec![v],
+        (Some(n), Json::Array(items)) if items.len() == n => items.iter().collect(),
+        (Some(_), _) => return Err(wrong()),
+    };
+    items
+        .into_iter()
+        .map(|item| {
+            let v = match (spec.ty.kind(), item) {
+                (_, Json::Number(n)) if n.as_i64().is_some() => Value::Int(n.as_i64().unwrap_or_default().into()),
+                (_, Json::Number(n)) if n.as_u64().is_some() => Value::Int(n.as_u64().unwrap_or_default().into()),
+                (Kind::Fxp { .. }, Json::Number(n)) => Value::Fixed(n.as_f64().ok_or_else(wrong)?),
+                (_, Json::Number(n)) => {
+                    return Err(Error::general(format!("input `{}` is a {}: whole numbers only, not {n}", spec.name, spec.ty)));
+                }
+                _ => return Err(wrong()),
+            };
+            spec.ty.encode(v).map_err(|e| {
+                Error::general(format!("input `{}`: {} does not fit {}: {}", spec.name, show(v), spec.ty, engine_message(&e)))
+            })?;
+            if let Some((lo, hi)) = spec.bounds
+                && (v.as_f64() < lo.as_f64() || v.as_f64() > hi.as_f64())
+            {
+                return Err(Error::general(format!(
+                    "input `{}` must be between {} and {}; got {}",
+                    spec.name,
+                    show(lo),
+                    show(hi),
+                    show(v)
+                )));
+            }
+            Ok(v)
+        })
+        .collect()
+}
+
+/// Runs `plan` as this party of the session `rt` belongs to, with this
+/// party's checked inputs, and returns what it learns.
+pub async fn run(plan: &Plan, rt: &Runtime, inputs: &PartyInputs) -> Result<Outputs> {
+    if rt.parties() != plan.parties || rt.id() != inputs.party {
+        return Err(Error::general(format!(
+            "the plan is for party {} of {}, but this session is party {} of {}",
+            inputs.party,
+            plan.parties,
+            rt.id(),
+            rt.parties()
+        )));
+    }
+    let cells: RefCell<Vec<Option<Rc<SecVec>>>> = RefCell::new(vec![None; plan.nodes.len()]);
+    let outputs: RefCell<Outputs> = RefCell::new(BTreeMap::new());
+    let cells = &cells;
+    let ready = |id: NodeId| poll_fn(move |_| cells.borrow()[id].clone().map_or(Poll::Pending, Poll::Ready));
+    let mut tasks: Vec<Pin<Box<dyn Future<Output = Result<()>> + '_>>> = Vec::new();
+    for (i, node) in plan.nodes.iter().enumerate() {
+        tasks.push(Box::pin(async move {
+            let mut args = Vec::new();
+            for d in node.op.deps() {
+                args.push(ready(d).await);
+            }
+            let value = eval(plan, rt, inputs, &node.op, &args).await.map_err(|e| located(node.span, &e))?;
+            cells.borrow_mut()[i] = Some(Rc::new(value));
+            Ok(())
+        }));
+    }
+    let outputs_ref = &outputs;
+    for out in &plan.outputs {
+        tasks.push(Box::pin(async move {
+            let x = ready(out.node).await;
+            let located = |e: cohort_mpc::Error| located(out.span, &e);
+            let revealed: Option<Vec<Value>> = match &out.to {
+                OutputTo::All => Some(rt.reveal_all(&x).await.map_err(located)?),
+                OutputTo::Parties(ps) => rt.reveal(&x, &Receivers::Only(ps.clone())).await.map_err(located)?,
+                OutputTo::Each => {
+                    let row = x.len() / plan.parties;
+                    let rows = (0..plan.parties).map(|p| {
+                        let x = &x;
+                        async move { rt.reveal(&x.select(&(p * row..(p + 1) * row).collect::<Vec<_>>())?, &Receivers::Only(vec![p])).await }
+                    });
+                    join_in_order(rows).await.map_err(located)?.into_iter().flatten().next()
+                }
+            };
+            if let Some(values) = revealed {
+                let shape = if out.to == OutputTo::Each { &out.shape[1..] } else { &out.shape[..] };
+                outputs_ref.borrow_mut().insert(out.name.clone(), to_json(&values, shape));
+            }
+            Ok(())
+        }));
+    }
+    join_in_order(tasks).await?;
+    Ok(outputs.into_inner())
+}
+
+/// An engine error at a node: misuse errors point at the program; network
+/// and peer failures concern the session as a whole.
+fn located(span: crate::ast::Span, e: &cohort_mpc::Error) -> Error {
+    use cohort_mpc::Error as E;
+    match e {
+        E::InvalidArgument(_) | E::OutOfRange(_) | E::Type(_) => Error::new(span, engine_message(e)),
+        other => Error::general(other.to_string()),
+    }
+}
+
+/// Revealed values shaped as JSON: a number, or nested arrays.
+fn to_json(values: &[Value], shape: &[usize]) -> Json {
+    match shape {
+        [] => values.first().map_or(Json::Null, |&v| number(v)),
+        [_, rest @ ..] => {
+            let row = rest.iter().product::<usize>().max(1);
+            Json::Array(values.chunks(row).map(|c| to_json(c, rest)).collect())
+        }
+    }
+}
+
+fn number(v: Value) -> Json {
+    match v {
+        Value::Int(i) => i64::try_from(i).map_or_else(|_| Json::String(i.to_string()), Json::from),
+        Value::Fixed(x) => serde_json::Number::from_f64(x).map_or(Json::Null, Json::Number),
+    }
+}
+
+/// Runs futures concurrently, polling them in order every time, and returns
+/// their results in order or the first error. (`futures_util`'s `join_all`
+/// switches to wake-driven polling for many futures; the engine's sessions
+/// poll with a no-op waker, so every branch must be polled every time.)
+pub(crate) async fn join_in_order<F, T, E>(futs: impl IntoIterator<Item = F>) -> Result<Vec<T>, E>
+where
+    F: Future<Output = Result<T, E>>,
+{
+    let mut futs: Vec<Pin<Box<F>>> = futs.into_iter().map(Box::pin).collect();
+    let mut out: Vec<Option<T>> = futs.iter().map(|_| None).collect();
+    let mut pending: Vec<usize> = (0..futs.len()).collect();
+    poll_fn(move |cx| {
+        let mut failed = None;
+        pending.retain(|&i| {
+            if failed.is_some() {
+                return true;
+            }
+            match futs[i].as_mut().poll(cx) {
+                Poll::Ready(Ok(v)) => {
+                    out[i] = Some(v);
+                    false
+                }
+                Poll::Ready(Err(e)) => {
+                    failed = Some(e);
+                    false
+                }
+                Poll::Pending => true,
+            }
+        });
+        if let Some(e) = failed {
+            return Poll::Ready(Err(e));
+        }
+        if pending.is_empty() { Poll::Ready(Ok(out.iter_mut().filter_map(Option::take).collect())) } else { Poll::Pending }
+    })
+    .await
+}
+
+async fn eval(plan: &Plan, rt: &Runtime, inputs: &PartyInputs, op: &Op, args: &[Rc<SecVec>]) -> cohort_mpc::Result<SecVec> {
+    let a = || &*args[0];
+    let b = || &*args[1];
+    Ok(match op {
+        Op::Input(i) => {
+            let spec = &plan.inputs[*i];
+            let n = spec.len.unwrap_or(1);
+            let mine = inputs.values[*i].as_deref();
+            match spec.owner {
+                Owner::Role { party, .. } => rt.input(&spec.ty, party, mine.filter(|_| rt.id() == party), n).await?,
+                Owner::Each => {
+                    let me = rt.id();
+                    let parts = join_in_order((0..plan.parties).map(|p| rt.input(&spec.ty, p, mine.filter(|_| p == me), n))).await?;
+                    concat(&spec.ty, &parts)?
+                }
+            }
+        }
+        Op::Const { ty, values } => SecVec::from_shares(*ty, values.iter().map(|&v| ty.encode(v)).collect::<cohort_mpc::Result<_>>()?),
+        Op::Gather { indices, .. } => a().select(indices)?,
+        Op::Concat(_) => concat(a().ty(), &args.iter().map(|x| (**x).clone()).collect::<Vec<_>>())?,
+        Op::Add(..) => a().add(b())?,
+        Op::Sub(..) => a().sub(b())?,
+        Op::Neg(_) => a().neg(),
+        Op::AddPublic(_, c) => a().add_public(*c)?,
+        Op::MulPublic(_, c) => rt.mul_public(a(), *c).await?,
+        Op::DivPublic(_, c) => div_public(rt, a(), *c).await?,
+        Op::FloorDiv(_, c) => rt.floordiv_public(a(), *c).await?,
+        Op::Mod(_, c) => rt.mod_public(a(), *c).await?,
+        Op::Shl(_, k) => a().shl(*k)?,
+        Op::Shr(_, k) => rt.shr(a(), *k).await?,
+        Op::Pair(f, ..) => match f {
+            Pair::Mul => rt.mul(a(), b()).await?,
+            Pair::Div => rt.div(a(), b()).await?,
+            Pair::Lt => rt.lt(a(), b()).await?,
+            Pair::Le => rt.le(a(), b()).await?,
+            Pair::Gt => rt.gt(a(), b()).await?,
+            Pair::Ge => rt.ge(a(), b()).await?,
+            Pair::Eq => rt.eq(a(), b()).await?,
+            Pair::Ne => rt.ne(a(), b()).await?,
+            Pair::MinPairwise => rt.min_pairwise(a(), b()).await?,
+            Pair::MaxPairwise => rt.max_pairwise(a(), b()).await?,
+            Pair::Inner => rt.inner(a(), b()).await?,
+            Pair::Covariance => rt.covariance(a(), b()).await?,
+        },
+        Op::Map(f, _) => match f {
+            Map::Abs => rt.abs(a()).await?,
+            Map::Sign => rt.sign(a()).await?,
+            Map::IsZero => rt.is_zero(a()).await?,
+            Map::Reciprocal => rt.reciprocal(a()).await?,
+            Map::Sqrt => rt.sqrt(a()).await?,
+            Map::ToBits => rt.to_bits(a()).await?,
+        },
+        Op::Reduce { f, rows, len, .. } => {
+            let x = a();
+            let parts = join_in_order((0..*rows).map(|r| async move {
+                let row = x.select(&(r * len..(r + 1) * len).collect::<Vec<_>>())?;
+                reduce(rt, *f, &row).await
+            }))
+            .await?;
+            concat(x.ty(), &parts)?
+        }
+        Op::ColumnSums { rows, cols, .. } => {
+            let x = a();
+            let sums = (0..*cols)
+                .map(|c| Ok(x.select(&(0..*rows).map(|r| r * cols + c).collect::<Vec<_>>())?.sum()))
+                .collect::<cohort_mpc::Result<Vec<_>>>()?;
+            concat(x.ty(), &sums)?
+        }
+        Op::IfElse(..) => rt.if_else(a(), b(), &args[2]).await?,
+        Op::MatMul { rows, inner, cols, .. } => rt.matmul(a(), b(), *rows, *inner, *cols).await?,
+        Op::Sort(_) => rt.sort(a(), false).await?,
+        Op::Shuffle(_) => rt.shuffle(a()).await?,
+        Op::Random { f, ty, n } => match f {
+            Random::Int { lo, hi } => rt.random_int(ty, *lo, *hi, *n).await?,
+            Random::Bits => rt.random_bits(ty, *n).await?,
+            Random::Permutation => rt.random_permutation(ty, *n).await?,
+            Random::Derangement => rt.random_derangement(ty, *n).await?,
+        },
+    })
+}
+
+async fn reduce(rt: &Runtime, f: Reduce, x: &SecVec) -> cohort_mpc::Result<SecVec> {
+    Ok(match f {
+        Reduce::Sum => x.sum(),
+        Reduce::Prod | Reduce::All => rt.prod(x).await?,
+        Reduce::Any => rt.prod(&x.neg().add_public(Value::Int(1))?).await?.neg().add_public(Value::Int(1))?,
+        Reduce::Min => rt.min(x).await?,
+        Reduce::Max => rt.max(x).await?,
+        Reduce::Argmin => rt.argmin(x).await?.0,
+        Reduce::Argmax => rt.argmax(x).await?.0,
+        Reduce::Mean => rt.mean(x).await?,
+        Reduce::Variance => rt.variance(x).await?,
+        Reduce::Pvariance => rt.pvariance(x).await?,
+        Reduce::Stdev => rt.stdev(x).await?,
+        Reduce::Median => rt.median(x).await?,
+        Reduce::FromBits => x.from_bits()?,
+    })
+}
+
+/// `a / c` for a public `c`: fixed point multiplies by `1/c`; integers and
+/// field elements multiply by the field inverse of `c` (exact division, as MPyC).
+async fn div_public(rt: &Runtime, a: &SecVec, c: Value) -> cohort_mpc::Result<SecVec> {
+    let ty = a.ty();
+    if let Kind::Fxp { .. } = ty.kind() {
+        return rt.mul_public(a, Value::Fixed(1.0 / c.as_f64())).await;
+    }
+    let field = ty.field();
+    let inv = field.inv(ty.encode(c)?)?;
+    Ok(SecVec::from_shares(*ty, a.shares().iter().map(|&x| field.mul(x, inv)).collect()))
+}
+
+fn concat(ty: &SecType, parts: &[SecVec]) -> cohort_mpc::Result<SecVec> {
+    Ok(SecVec::from_shares(*ty, parts.iter().flat_map(|p| p.shares().iter().copied()).collect()))
+}

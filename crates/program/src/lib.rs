@@ -1,0 +1,160 @@
+//! Cohort's program language: what a page asks participants to run, and
+//! what each of them approves.
+//!
+//! ```text
+//!  ast      the syntax tree; its serde form is the JSON syntax
+//!  lexer, parser   the text syntax (Python-like layout), errors with line and column
+//!  print    the canonical text, which the program hash is taken over
+//!  check    type checking and elaboration for m parties into a Plan
+//!  plan     the dataflow graph of engine operations, shapes and types resolved
+//!  exec     one party runs a Plan on the engine
+//!  render   the approval window's description: who inputs what, what is revealed to whom
+//! ```
+//!
+//! A program declares its name, how many parties it allows, its inputs
+//! (from every party or from one named role) and every value it reveals,
+//! with the receivers. Values are secret (`secint`, `secfxp`, `secfld`
+//! scalars, vectors and matrices) or public (numbers, `parties`, loop
+//! variables). Public values, loops and `if`s are computed before the run,
+//! so a checked program always performs the same operations; secret values
+//! leave the computation only through its `reveal` statements.
+//!
+//! ```
+//! use cohort_program::CheckedProgram;
+//!
+//! let program = CheckedProgram::parse(r#"
+//! program "Average salary"
+//! parties 3 or more
+//!
+//! input salary: secint(32) from each typed   # every party types its own
+//! reveal total = sum(salary) to all
+//! reveal average = mean(salary) to all
+//! "#).unwrap();
+//! assert_eq!(program.parties(), 3..=cohort_mpc::MAX_PARTIES);
+//! assert!(program.render().contains("salary"));
+//! ```
+//!
+//! The hash of a program is SHA-256 over `cohort-program-v1\n` followed by
+//! its canonical text: comments and layout do not change it; any change to
+//! the tree does. Parties refuse to run with a peer whose hash differs.
+
+mod ast;
+mod check;
+mod error;
+mod exec;
+mod lexer;
+mod parser;
+mod plan;
+mod print;
+mod render;
+
+use core::ops::RangeInclusive;
+
+use sha2::{Digest, Sha256};
+
+pub use ast::*;
+pub use check::{MAX_ELEMENTS, MAX_NODES, OPERATIONS};
+pub use error::{Error, Result};
+pub use exec::{Outputs, PartyInputs, describe_input, run};
+pub use lexer::MAX_SOURCE_LEN;
+pub use parser::KEYWORDS;
+pub use plan::{InputSpec, OutputSpec, OutputTo, Owner, Plan};
+
+/// Domain separation for program hashes.
+const HASH_DOMAIN: &[u8] = b"cohort-program-v1\n";
+
+/// A program that parses and type-checks for every number of parties it allows.
+#[derive(Clone, Debug)]
+pub struct CheckedProgram {
+    ast: Program,
+    canonical: String,
+    hash: [u8; 32],
+    parties: RangeInclusive<usize>,
+}
+
+impl CheckedProgram {
+    /// Parses and checks a program in the text syntax.
+    pub fn parse(src: &str) -> Result<Self> {
+        Self::check(parser::parse(src)?)
+    }
+
+    /// Reads and checks a program in the JSON syntax. It must be exactly a
+    /// tree the text syntax can express (so that its canonical text parses
+    /// back to it); errors then refer to lines of the canonical text.
+    pub fn from_json(json: &str) -> Result<Self> {
+        if json.len() > MAX_SOURCE_LEN {
+            return Err(Error::general(format!("the program is {} bytes long; the limit is {MAX_SOURCE_LEN}", json.len())));
+        }
+        let tree: Program = serde_json::from_str(json).map_err(|e| Error::general(format!("not a program in the JSON syntax: {e}")))?;
+        let text = print::canonical(&tree);
+        let reparsed = parser::parse(&text).map_err(|e| Error::general(format!("the JSON program cannot be written as text: {e}")))?;
+        if reparsed != tree {
+            return Err(Error::general(
+                "the JSON program cannot be written as text (write negative numbers as a `neg` of a positive number)",
+            ));
+        }
+        Self::check(reparsed)
+    }
+
+    /// Reads a program in either syntax: JSON if it starts with `{`.
+    pub fn load(src: &str) -> Result<Self> {
+        if src.trim_start().starts_with('{') { Self::from_json(src) } else { Self::parse(src) }
+    }
+
+    fn check(ast: Program) -> Result<Self> {
+        let (lo, hi) = check::party_range(&ast)?;
+        for m in lo..=hi {
+            check::elaborate(&ast, m)
+                .map_err(|e| if lo == hi { e } else { Error { message: format!("with {m} parties: {}", e.message), ..e } })?;
+        }
+        let canonical = print::canonical(&ast);
+        let hash = Sha256::new().chain_update(HASH_DOMAIN).chain_update(canonical.as_bytes()).finalize().into();
+        Ok(CheckedProgram { ast, canonical, hash, parties: lo..=hi })
+    }
+
+    /// The syntax tree.
+    pub fn ast(&self) -> &Program {
+        &self.ast
+    }
+
+    /// The program's name.
+    pub fn name(&self) -> &str {
+        &self.ast.name
+    }
+
+    /// The JSON syntax of the program.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(&self.ast).expect("a syntax tree serialises")
+    }
+
+    /// The canonical text.
+    pub fn canonical(&self) -> &str {
+        &self.canonical
+    }
+
+    /// SHA-256 of the canonical text (with a domain prefix).
+    pub fn hash(&self) -> [u8; 32] {
+        self.hash
+    }
+
+    /// The hash in lowercase hexadecimal.
+    pub fn hash_hex(&self) -> String {
+        self.hash.iter().map(|b| format!("{b:02x}")).collect()
+    }
+
+    /// The numbers of parties the program allows.
+    pub fn parties(&self) -> RangeInclusive<usize> {
+        self.parties.clone()
+    }
+
+    /// The program unrolled for `m` parties.
+    pub fn plan(&self, m: usize) -> Result<Plan> {
+        check::elaborate(&self.ast, m)
+    }
+
+    /// The description shown in the approval window: the name, the party
+    /// count, the hash, who inputs what and what is revealed to whom.
+    pub fn render(&self) -> String {
+        render::render(self)
+    }
+}
