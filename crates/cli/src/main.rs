@@ -1,12 +1,17 @@
-//! `cohort`: run MPC parties natively and benchmark the engine.
+//! `cohort`: check and run MPC programs natively, and benchmark the engine.
 //!
 //! ```text
+//! cohort check FILE                   validate; print the canonical form, hash and approval rendering
+//! cohort run FILE --inputs IN.json    every party on this machine over TCP loopback
+//! cohort party FILE --id I --peers A,B,C --input NAME=VALUE …   one party of a session across machines
 //! cohort sum 10 20 12                 three local parties; everyone learns the sum
-//! cohort bench --parties 3 --json     the engine workloads, one JSON line each
+//! cohort bench --parties 3 --json     the engine workloads and the example programs, one JSON line each
 //! ```
 
 mod bench;
+mod examples;
 mod launch;
+mod programs;
 
 use std::process::ExitCode;
 
@@ -15,8 +20,23 @@ use std::process::ExitCode;
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+use std::path::PathBuf;
+use std::time::Duration;
+
 use clap::{Parser, Subcommand};
-use cohort_mpc::{Receivers, Result, SecType, Value};
+use cohort_mpc::{Receivers, SecType, Value};
+
+/// A failure with the message the user sees.
+#[derive(Debug)]
+pub(crate) struct Failure(pub(crate) String);
+
+impl From<cohort_mpc::Error> for Failure {
+    fn from(e: cohort_mpc::Error) -> Self {
+        Failure(e.to_string())
+    }
+}
+
+type Result<T = ()> = core::result::Result<T, Failure>;
 
 #[derive(Parser)]
 #[command(name = "cohort", version, about = "Secure multiparty computation: run parties natively and benchmark the engine")]
@@ -27,6 +47,59 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Check a program: print its canonical form, its hash and what the
+    /// approval window shows; exit non-zero with the error otherwise.
+    Check {
+        /// The program (text, or JSON if it starts with `{`).
+        file: PathBuf,
+        /// Print the program's JSON syntax instead.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Run every party of a program on this machine over TCP loopback and
+    /// print what each party learns.
+    Run {
+        /// The program.
+        file: PathBuf,
+        /// The inputs: a JSON array with one object per party, mapping input
+        /// names to numbers or lists of numbers, as [{"salary": 52000}, …].
+        #[arg(long)]
+        inputs: PathBuf,
+        /// Number of parties (default: one per object in the inputs file).
+        #[arg(long)]
+        parties: Option<usize>,
+        /// Shamir threshold (default (m-1)/2).
+        #[arg(long)]
+        threshold: Option<usize>,
+        /// One JSON line per party: {"party": I, "outputs": {NAME: VALUE, …}}.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Run one party of a program, with the other parties on other machines
+    /// (or other terminals). Every party lists the same addresses in the
+    /// same order; party I listens on the I-th.
+    Party {
+        /// The program; every party must run the same one (same hash).
+        file: PathBuf,
+        /// This party's number, from 0.
+        #[arg(long)]
+        id: usize,
+        /// Every party's HOST:PORT, in party order, this party's included.
+        #[arg(long, value_delimiter = ',', required = true)]
+        peers: Vec<String>,
+        /// This party's inputs, as NAME=VALUE (VALUE a number or a list such as [1,2,3]).
+        #[arg(long = "input")]
+        inputs: Vec<String>,
+        /// Shamir threshold (default (m-1)/2).
+        #[arg(long)]
+        threshold: Option<usize>,
+        /// Seconds to wait for a peer to connect or to answer before giving up.
+        #[arg(long, default_value_t = 60.0)]
+        timeout: f64,
+        /// Print the outputs as a JSON line.
+        #[arg(long)]
+        json: bool,
+    },
     /// Run one local party per value over TCP loopback; each inputs its value
     /// secretly and all learn only the sum.
     Sum {
@@ -51,7 +124,8 @@ enum Command {
         /// Runs per workload; the fastest is reported.
         #[arg(long, default_value_t = 3)]
         runs: usize,
-        /// Only these workloads (comma-separated: mul, mul_latency, lt, eq, sort).
+        /// Only these workloads (comma-separated: mul, mul_latency, lt, eq, sort,
+        /// and `program` for the example programs).
         #[arg(long, value_delimiter = ',')]
         only: Vec<String>,
         /// Print one JSON object per line.
@@ -63,7 +137,7 @@ enum Command {
 fn main() -> ExitCode {
     match run(Cli::parse()) {
         Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
+        Err(Failure(e)) => {
             eprintln!("cohort: {e}");
             ExitCode::FAILURE
         }
@@ -76,6 +150,23 @@ fn default_threshold(m: usize, t: Option<usize>) -> usize {
 
 fn run(cli: Cli) -> Result<()> {
     match cli.command {
+        Command::Check { file, json } => print_out(&programs::check(&file, json)?),
+        Command::Run { file, inputs, parties, threshold, json } => print_out(&programs::run(&file, parties, threshold, &inputs, json)?),
+        Command::Party { file, id, peers, inputs, threshold, timeout, json } => {
+            if !(timeout > 0.0 && timeout <= 86_400.0) {
+                return Err(Failure(format!("--timeout {timeout}: give a number of seconds from 0 to 86400")));
+            }
+            let timeout = Duration::from_secs_f64(timeout);
+            print_out(&programs::party(&programs::PartyOptions {
+                path: &file,
+                id,
+                peers: &peers,
+                threshold,
+                inputs: &inputs,
+                timeout,
+                json,
+            })?)
+        }
         Command::Sum { values, threshold, bits } => sum(values, threshold, bits),
         Command::Bench { parties, threshold, runs, only, json } => bench(parties, threshold, runs, only, json),
     }
@@ -115,36 +206,59 @@ fn sum(values: Vec<i64>, threshold: Option<usize>, bits: u32) -> Result<()> {
 fn print_out(text: &str) -> Result<()> {
     use std::io::Write;
     match std::io::stdout().lock().write_all(text.as_bytes()) {
-        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(cohort_mpc::Error::Transport(format!("writing the output: {e}"))),
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(Failure(format!("writing the output: {e}"))),
         _ => Ok(()),
     }
 }
 
 fn bench(parties: usize, threshold: Option<usize>, runs: usize, only: Vec<String>, json: bool) -> Result<()> {
-    let workloads: Vec<bench::Workload> =
-        bench::WORKLOADS.iter().copied().filter(|w| only.is_empty() || only.iter().any(|o| o == w.name)).collect();
-    if let Some(unknown) = only.iter().find(|o| !bench::WORKLOADS.iter().any(|w| w.name == o.as_str())) {
-        return Err(cohort_mpc::Error::InvalidArgument(format!("unknown workload {unknown}")));
+    if let Some(unknown) = only.iter().find(|o| o.as_str() != "program" && !bench::WORKLOADS.iter().any(|w| w.name == o.as_str())) {
+        return Err(Failure(format!("unknown workload {unknown}")));
     }
+    let wanted = |name: &str| only.is_empty() || only.iter().any(|o| o == name);
+    let workloads: Vec<bench::Workload> = bench::WORKLOADS.iter().copied().filter(|w| wanted(w.name)).collect();
     let t = default_threshold(parties, threshold);
-    let results = launch::run_parties(parties, t, move |_| {
-        let workloads = workloads.clone();
-        move |rt| bench::run(rt, workloads, runs)
-    })?;
-    // Party 0's clock, as MPyC reports.
     let mut out = String::new();
-    for m in &results[0] {
-        if json {
-            let line = serde_json::json!({
-                "workload": m.workload.name, "n": m.workload.n, "ms": (m.ms * 1000.0).round() / 1000.0,
-                "rounds": m.rounds, "bytes_sent": m.bytes_sent, "parties": parties, "threshold": t,
-            });
-            out.push_str(&format!("{line}\n"));
-        } else {
-            out.push_str(&format!(
-                "{:<12} n={:<6} {:>10.3} ms  {:>4} rounds  {:>9} bytes sent\n",
-                m.workload.name, m.workload.n, m.ms, m.rounds, m.bytes_sent
-            ));
+    if !workloads.is_empty() {
+        let results = launch::run_parties(parties, t, move |_| {
+            let workloads = workloads.clone();
+            move |rt| bench::run(rt, workloads, runs)
+        })?;
+        // Party 0's clock, as MPyC reports.
+        for m in &results[0] {
+            if json {
+                let line = serde_json::json!({
+                    "workload": m.workload.name, "n": m.workload.n, "ms": (m.ms * 1000.0).round() / 1000.0,
+                    "rounds": m.rounds, "bytes_sent": m.bytes_sent, "parties": parties, "threshold": t,
+                });
+                out.push_str(&format!("{line}\n"));
+            } else {
+                out.push_str(&format!(
+                    "{:<24} n={:<6} {:>10.3} ms  {:>4} rounds  {:>9} bytes sent\n",
+                    m.workload.name, m.workload.n, m.ms, m.rounds, m.bytes_sent
+                ));
+            }
+        }
+    }
+    if wanted("program") {
+        for example in &examples::EXAMPLES {
+            let m = bench::run_example(example, runs)?;
+            if json {
+                let line = serde_json::json!({
+                    "workload": "program", "name": m.name, "ms": (m.ms * 1000.0).round() / 1000.0,
+                    "rounds": m.rounds, "bytes_sent": m.bytes_sent, "parties": m.parties, "threshold": m.threshold,
+                });
+                out.push_str(&format!("{line}\n"));
+            } else {
+                out.push_str(&format!(
+                    "{:<24} m={:<6} {:>10.3} ms  {:>4} rounds  {:>9} bytes sent\n",
+                    format!("program:{}", m.name),
+                    m.parties,
+                    m.ms,
+                    m.rounds,
+                    m.bytes_sent
+                ));
+            }
         }
     }
     print_out(&out)

@@ -53,6 +53,20 @@ fn bench_prints_one_json_line_per_workload() {
 }
 
 #[test]
+fn bench_prints_a_program_line_per_example() {
+    let out = cohort(&["bench", "--json", "--runs", "1", "--only", "program"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let lines: Vec<serde_json::Value> = String::from_utf8_lossy(&out.stdout).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let names: Vec<&str> = lines.iter().map(|l| l["name"].as_str().unwrap()).collect();
+    assert_eq!(names.len(), 9, "{names:?}");
+    assert!(names.contains(&"average_salary") && names.contains(&"linear_regression"), "{names:?}");
+    for l in &lines {
+        assert_eq!(l["workload"], "program");
+        assert!(l["rounds"].as_u64().unwrap() >= 1 && l["ms"].as_f64().unwrap() > 0.0, "{l}");
+    }
+}
+
+#[test]
 fn a_reader_that_stops_early_is_not_an_error() {
     // Like `cohort sum … | head -0`: stdout is closed before anything is written.
     let mut child = Command::new(env!("CARGO_BIN_EXE_cohort"))

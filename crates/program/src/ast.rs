@@ -53,13 +53,11 @@ pub struct Parties {
 }
 
 /// A statement with its position.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Stmt {
     /// What the statement does.
-    #[serde(flatten)]
     pub kind: StmtKind,
     /// Where it starts.
-    #[serde(skip)]
     pub span: Span,
 }
 
@@ -216,15 +214,34 @@ pub enum Number {
 }
 
 /// An expression with its position.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Expr {
     /// What the expression is.
-    #[serde(flatten)]
     pub kind: ExprKind,
     /// Where it starts.
-    #[serde(skip)]
     pub span: Span,
 }
+
+/// Statements and expressions serialise as their kind alone: positions are
+/// not part of the JSON form.
+macro_rules! serde_as_kind {
+    ($node:ty, $kind:ty) => {
+        impl Serialize for $node {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                self.kind.serialize(s)
+            }
+        }
+
+        impl<'de> Deserialize<'de> for $node {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                <$kind>::deserialize(d).map(|kind| Self { kind, span: Span::default() })
+            }
+        }
+    };
+}
+
+serde_as_kind!(Stmt, StmtKind);
+serde_as_kind!(Expr, ExprKind);
 
 /// The expressions of the language.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -1,0 +1,174 @@
+//! `cohort check | run | party`: programs in the language of
+//! `cohort-program`, checked, run by local parties, or run as one party of
+//! a session across machines.
+
+use std::collections::BTreeMap;
+use std::net::{SocketAddr, TcpListener, ToSocketAddrs};
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+use cohort_mpc::{Config, PartyId, Session, Transport, run_blocking};
+use cohort_net::{MeshConfig, TcpMesh};
+use cohort_program::{CheckedProgram, Outputs, PartyInputs, Plan};
+use serde_json::Value as Json;
+
+use crate::{Failure, launch};
+
+/// Reads and checks a program file (text, or JSON if it starts with `{`).
+pub(crate) fn load(path: &Path) -> Result<CheckedProgram, Failure> {
+    let src = std::fs::read_to_string(path).map_err(|e| Failure(format!("cannot read {}: {e}", path.display())))?;
+    CheckedProgram::load(&src).map_err(|e| Failure(format!("{}: {e}", path.display())))
+}
+
+/// `cohort check`: the canonical form, the hash and the approval rendering
+/// (or, with `json`, the program's JSON syntax).
+pub(crate) fn check(path: &Path, json: bool) -> Result<String, Failure> {
+    let program = load(path)?;
+    if json {
+        return Ok(format!("{}\n", program.to_json()));
+    }
+    Ok(format!("{}\nHash: {}\n\n{}", program.canonical(), program.hash_hex(), program.render()))
+}
+
+/// Parses an inputs file: a JSON array with one object per party, mapping
+/// input names to numbers (or arrays of numbers for vector inputs).
+pub(crate) fn read_inputs(path: &Path) -> Result<Vec<BTreeMap<String, Json>>, Failure> {
+    let text = std::fs::read_to_string(path).map_err(|e| Failure(format!("cannot read {}: {e}", path.display())))?;
+    serde_json::from_str(&text).map_err(|e| {
+        Failure(format!(
+            "{}: not an inputs file ({e}); expected one object per party, as [{{\"salary\": 52000}}, {{\"salary\": 61000}}]",
+            path.display()
+        ))
+    })
+}
+
+/// The plan for `m` parties and every party's checked inputs.
+fn prepare(
+    path: &Path,
+    program: &CheckedProgram,
+    m: usize,
+    inputs: &[BTreeMap<String, Json>],
+) -> Result<(Arc<Plan>, Vec<PartyInputs>), Failure> {
+    let plan = program.plan(m).map_err(|e| Failure(format!("{}: {e}", path.display())))?;
+    let prepared = inputs
+        .iter()
+        .enumerate()
+        .map(|(i, given)| PartyInputs::new(&plan, i, given).map_err(|e| Failure(format!("{}: party {i}: {e}", path.display()))))
+        .collect::<Result<_, _>>()?;
+    Ok((Arc::new(plan), prepared))
+}
+
+/// `cohort run`: every party on this machine over TCP loopback.
+pub(crate) fn run(path: &Path, parties: Option<usize>, threshold: Option<usize>, inputs: &Path, json: bool) -> Result<String, Failure> {
+    let program = load(path)?;
+    let given = read_inputs(inputs)?;
+    let m = parties.unwrap_or(given.len());
+    if given.len() != m {
+        return Err(Failure(format!("{} gives inputs for {} parties, but --parties is {m}", inputs.display(), given.len())));
+    }
+    let (plan, prepared) = prepare(path, &program, m, &given)?;
+    let prepared = Arc::new(prepared);
+    let results = launch::run_parties(m, crate::default_threshold(m, threshold), move |id| {
+        let (plan, prepared) = (plan.clone(), prepared.clone());
+        move |rt: std::rc::Rc<cohort_mpc::Runtime>| async move { Ok(cohort_program::run(&plan, &rt, &prepared[id]).await) }
+    })?;
+    let outputs = results.into_iter().collect::<Result<Vec<_>, _>>().map_err(|e| Failure(format!("{}: {e}", path.display())))?;
+    Ok(outputs.iter().enumerate().map(|(i, o)| show(i, o, json)).collect())
+}
+
+/// One party's outputs: a JSON line, or `party I: name = value, …`.
+fn show(party: PartyId, outputs: &Outputs, json: bool) -> String {
+    if json {
+        return format!("{{\"party\": {party}, \"outputs\": {}}}\n", serde_json::json!(outputs));
+    }
+    let items: Vec<String> = outputs.iter().map(|(k, v)| format!("{k} = {v}")).collect();
+    format!("party {party}: {}\n", if items.is_empty() { "(learns nothing)".to_string() } else { items.join(", ") })
+}
+
+/// Options of `cohort party`.
+pub(crate) struct PartyOptions<'a> {
+    pub(crate) path: &'a Path,
+    pub(crate) id: PartyId,
+    pub(crate) peers: &'a [String],
+    pub(crate) threshold: Option<usize>,
+    pub(crate) inputs: &'a [String],
+    pub(crate) timeout: Duration,
+    pub(crate) json: bool,
+}
+
+/// `cohort party`: this machine's party of a session whose parties listen
+/// at `peers` (in party order, this party's own address included).
+pub(crate) fn party(o: &PartyOptions<'_>) -> Result<String, Failure> {
+    let program = load(o.path)?;
+    let m = o.peers.len();
+    if o.id >= m {
+        return Err(Failure(format!("--id {} is not a party: --peers lists {m} parties, numbered 0 to {}", o.id, m.saturating_sub(1))));
+    }
+    let given = o
+        .inputs
+        .iter()
+        .map(|kv| {
+            let (name, value) =
+                kv.split_once('=').ok_or_else(|| Failure(format!("--input {kv}: write NAME=VALUE, as salary=52000 or set=[1,2,3]")))?;
+            let value: Json = serde_json::from_str(value)
+                .map_err(|_| Failure(format!("--input {kv}: the value must be a number or a list of numbers, as 52000 or [1,2,3]")))?;
+            Ok((name.to_string(), value))
+        })
+        .collect::<Result<BTreeMap<_, _>, Failure>>()?;
+    let plan = program.plan(m).map_err(|e| Failure(format!("{}: {e}", o.path.display())))?;
+    let inputs = PartyInputs::new(&plan, o.id, &given).map_err(|e| Failure(format!("{}: {e}", o.path.display())))?;
+    let addrs = o
+        .peers
+        .iter()
+        .map(|p| {
+            p.to_socket_addrs().ok().and_then(|mut a| a.next()).ok_or_else(|| Failure(format!("--peers: `{p}` is not a HOST:PORT address")))
+        })
+        .collect::<Result<Vec<SocketAddr>, _>>()?;
+    let t = crate::default_threshold(m, o.threshold);
+    let config = Config { parties: m, threshold: t, id: o.id, seed: None, prss: true };
+    config.validate()?;
+    let listener = TcpListener::bind(addrs[o.id]).map_err(|e| Failure(format!("cannot listen on {}: {e}", addrs[o.id])))?;
+    let mesh_config = MeshConfig { connect_timeout: o.timeout, read_timeout: o.timeout, ..MeshConfig::default() };
+    let mut mesh = TcpMesh::connect(o.id, &addrs, Some(listener), &mesh_config)?;
+    agree(&mut mesh, &program, o.id, m, t)?;
+    let mut session = Session::new(&config, move |rt| async move { Ok(cohort_program::run(&plan, &rt, &inputs).await) })?;
+    let outputs = run_blocking(&mut session, &mut mesh)?.map_err(|e| Failure(format!("{}: {e}", o.path.display())))?;
+    Ok(show(o.id, &outputs, o.json))
+}
+
+/// What parties tell each other before computing: the program hash, the
+/// number of parties and the threshold. Any difference ends the session.
+fn agree(mesh: &mut TcpMesh, program: &CheckedProgram, me: PartyId, m: usize, t: usize) -> Result<(), Failure> {
+    const TAG: &[u8; 8] = b"PROGRAM1";
+    let mut hello = TAG.to_vec();
+    hello.extend_from_slice(&program.hash());
+    hello.extend_from_slice(&(m as u32).to_le_bytes());
+    hello.extend_from_slice(&(t as u32).to_le_bytes());
+    for j in (0..m).filter(|&j| j != me) {
+        mesh.send(j, hello.clone())?;
+    }
+    for j in (0..m).filter(|&j| j != me) {
+        let theirs = mesh.recv(j)?;
+        if theirs.len() != hello.len() || &theirs[..8] != TAG {
+            return Err(Failure(format!("party {j} did not introduce its program: it runs another version of cohort, or something else")));
+        }
+        if theirs[8..40] != hello[8..40] {
+            let hex: String = theirs[8..40].iter().map(|b| format!("{b:02x}")).collect();
+            return Err(Failure(format!(
+                "party {j} runs a different program (hash {hex}); this party runs {} (hash {})",
+                program.name(),
+                program.hash_hex()
+            )));
+        }
+        if theirs[40..] != hello[40..] {
+            let field = |b: &[u8]| u32::from_le_bytes(b.try_into().unwrap_or_default());
+            return Err(Failure(format!(
+                "party {j} expects {} parties with threshold {}; this party expects {m} with threshold {t}",
+                field(&theirs[40..44]),
+                field(&theirs[44..48])
+            )));
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,185 @@
+//! `cohort check`, `cohort run` and `cohort party` on the example programs:
+//! results, the JSON output shape, and clear errors for bad programs,
+//! inputs and peers.
+
+use std::net::TcpListener;
+use std::path::PathBuf;
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+fn cohort(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_cohort")).args(args).output().expect("cohort runs")
+}
+
+fn example(file: &str) -> String {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../examples").join(file).to_string_lossy().into_owned()
+}
+
+fn stdout(out: &Output) -> String {
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn fails_with(out: &Output, expected: &str) {
+    assert_eq!(out.status.code(), Some(1), "stdout: {}", String::from_utf8_lossy(&out.stdout));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.starts_with("cohort: ") && stderr.contains(expected), "expected {expected:?} in: {stderr}");
+}
+
+/// `n` loopback addresses that were free a moment ago.
+fn free_addrs(n: usize) -> Vec<String> {
+    let listeners: Vec<TcpListener> = (0..n).map(|_| TcpListener::bind("127.0.0.1:0").unwrap()).collect();
+    listeners.iter().map(|l| l.local_addr().unwrap().to_string()).collect()
+}
+
+fn write_temp(name: &str, text: &str) -> String {
+    let path = std::env::temp_dir().join(format!("cohort-cli-test-{}-{name}", std::process::id()));
+    std::fs::write(&path, text).unwrap();
+    path.to_string_lossy().into_owned()
+}
+
+#[test]
+fn check_prints_canonical_form_hash_and_rendering() {
+    let text = stdout(&cohort(&["check", &example("average_salary.cohort")]));
+    assert!(text.starts_with("program \"Average salary\"\nparties 3 or more\n"), "{text}");
+    let hash = text.lines().find_map(|l| l.strip_prefix("Hash: ")).expect("a hash line");
+    assert_eq!(hash.len(), 64);
+    assert!(text.contains(&format!("Program hash: {hash}")), "the rendering repeats the hash");
+    assert!(text.contains("salary: a secint(32) number between 0 and 100000000 from every party, typed by the participant"), "{text}");
+    assert!(text.contains("Nothing else is revealed."));
+}
+
+#[test]
+fn check_converts_between_text_and_json_without_changing_the_hash() {
+    let text = stdout(&cohort(&["check", &example("set_intersection_size.cohort")]));
+    let json = stdout(&cohort(&["check", "--json", &example("set_intersection_size.cohort")]));
+    let path = write_temp("psi.json", &json);
+    let from_json = stdout(&cohort(&["check", &path]));
+    assert_eq!(text, from_json);
+}
+
+#[test]
+fn check_reports_errors_with_line_and_column() {
+    let path = write_temp("bad.cohort", "program \"x\"\nparties 3\ninput a: secint(32) from each\nlet b = a +\n");
+    fails_with(&cohort(&["check", &path]), "line 4, column 12: expected a value");
+    fails_with(&cohort(&["check", "/nonexistent/program.cohort"]), "cannot read /nonexistent/program.cohort");
+}
+
+#[test]
+fn run_prints_every_partys_outputs_as_json_lines_in_the_expected_shape() {
+    for name in ["average_salary", "second_price_auction", "set_intersection_size"] {
+        let out =
+            stdout(&cohort(&["run", &example(&format!("{name}.cohort")), "--inputs", &example(&format!("{name}.inputs.json")), "--json"]));
+        let got: Vec<serde_json::Value> = out.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+        let want: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(example(&format!("{name}.expected.json"))).unwrap()).unwrap();
+        assert_eq!(serde_json::Value::Array(got), want, "{name}");
+        assert!(out.starts_with("{\"party\": 0, \"outputs\": "), "{out}");
+    }
+}
+
+#[test]
+fn run_with_a_threshold_and_a_human_readable_table() {
+    let out =
+        stdout(&cohort(&["run", &example("millionaires.cohort"), "--inputs", &example("millionaires.inputs.json"), "--threshold", "0"]));
+    assert_eq!(out, "party 0: richest = 1\nparty 1: richest = 1\nparty 2: richest = 1\n");
+}
+
+#[test]
+fn run_rejects_bad_inputs_and_party_counts() {
+    let program = example("average_salary.cohort");
+    let missing = write_temp("missing.json", r#"[{"salary": 1}, {}, {"salary": 3}]"#);
+    fails_with(&cohort(&["run", &program, "--inputs", &missing]), "party 1: line 6, column 1: input `salary` is missing");
+    let range = write_temp("range.json", r#"[{"salary": 1}, {"salary": 1e12}, {"salary": 3}]"#);
+    fails_with(&cohort(&["run", &program, "--inputs", &range]), "party 1: input `salary`");
+    let wrong_type = write_temp("type.json", r#"[{"salary": 1}, {"salary": "a lot"}, {"salary": 3}]"#);
+    fails_with(&cohort(&["run", &program, "--inputs", &wrong_type]), "input `salary` takes a secint(32) number");
+    let two = write_temp("two.json", r#"[{"salary": 1}, {"salary": 2}]"#);
+    fails_with(&cohort(&["run", &program, "--inputs", &two]), "runs with 3 or more parties, not 2");
+    fails_with(
+        &cohort(&["run", &program, "--inputs", &example("average_salary.inputs.json"), "--parties", "4"]),
+        "gives inputs for 3 parties, but --parties is 4",
+    );
+    let garbage = write_temp("garbage.json", "{not json");
+    fails_with(&cohort(&["run", &program, "--inputs", &garbage]), "not an inputs file");
+}
+
+fn spawn_party(program: &str, id: usize, peers: &str, inputs: &[&str], timeout: &str) -> std::process::Child {
+    let mut args = vec!["party".to_string(), program.to_string(), "--id".into(), id.to_string(), "--peers".into(), peers.to_string()];
+    args.extend(["--timeout".to_string(), timeout.to_string(), "--json".into()]);
+    for i in inputs {
+        args.extend(["--input".to_string(), i.to_string()]);
+    }
+    Command::new(env!("CARGO_BIN_EXE_cohort")).args(&args).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().expect("cohort starts")
+}
+
+#[test]
+fn three_parties_as_separate_processes() {
+    let peers = free_addrs(3).join(",");
+    let program = example("set_intersection_size.cohort");
+    let sets = ["set=[1,2,3,4,5]", "set=[2,3,5,7,11]", "set=[5,3,13,2,17]"];
+    let children: Vec<_> = (0..3).map(|i| spawn_party(&program, i, &peers, &[sets[i]], "20")).collect();
+    for (i, child) in children.into_iter().enumerate() {
+        let out = child.wait_with_output().unwrap();
+        assert_eq!(stdout(&out), format!("{{\"party\": {i}, \"outputs\": {{\"size\":3}}}}\n"));
+    }
+}
+
+#[test]
+fn a_peer_with_another_program_is_refused() {
+    let peers = free_addrs(3).join(",");
+    let children = vec![
+        spawn_party(&example("average_salary.cohort"), 0, &peers, &["salary=1"], "20"),
+        spawn_party(&example("millionaires.cohort"), 1, &peers, &["wealth=2"], "20"),
+        spawn_party(&example("average_salary.cohort"), 2, &peers, &["salary=3"], "20"),
+    ];
+    for child in children {
+        let out = child.wait_with_output().unwrap();
+        fails_with(&out, "runs a different program (hash ");
+    }
+}
+
+#[test]
+fn an_unreachable_peer_gives_up_after_the_timeout() {
+    let peers = free_addrs(3).join(",");
+    let start = Instant::now();
+    let out = spawn_party(&example("average_salary.cohort"), 0, &peers, &["salary=1"], "1").wait_with_output().unwrap();
+    fails_with(&out, "did not connect within 1s");
+    assert!(start.elapsed() < Duration::from_secs(20), "gave up in {:?}", start.elapsed());
+}
+
+#[test]
+fn a_peer_that_vanishes_mid_run_ends_the_others_with_an_error() {
+    // 20,000 sequential multiplications: long enough to stop a party in the middle.
+    let path = write_temp(
+        "long.cohort",
+        "program \"long\"\nparties 3\ninput x: secint(32) from each\nlet acc = x[0]\nfor i in range(20000):\n    acc = acc * x[1]\nreveal acc to all\n",
+    );
+    let peers = free_addrs(3).join(",");
+    let mut children: Vec<_> = (0..3).map(|i| spawn_party(&path, i, &peers, &["x=1"], "30")).collect();
+    std::thread::sleep(Duration::from_millis(1500));
+    let start = Instant::now();
+    children[2].kill().unwrap();
+    children.pop().unwrap().wait().unwrap();
+    for child in children {
+        let out = child.wait_with_output().unwrap();
+        fails_with(&out, "transport failed");
+    }
+    assert!(start.elapsed() < Duration::from_secs(20), "the others stopped in {:?}", start.elapsed());
+}
+
+#[test]
+fn party_argument_errors() {
+    let program = example("average_salary.cohort");
+    let peers = free_addrs(3).join(",");
+    fails_with(&cohort(&["party", &program, "--id", "3", "--peers", &peers, "--input", "salary=1"]), "--id 3 is not a party");
+    fails_with(&cohort(&["party", &program, "--id", "0", "--peers", &peers, "--input", "salary"]), "write NAME=VALUE");
+    fails_with(&cohort(&["party", &program, "--id", "0", "--peers", &peers, "--input", "salary=abc"]), "must be a number or a list");
+    fails_with(&cohort(&["party", &program, "--id", "0", "--peers", &peers, "--input", "salary=1.5"]), "whole numbers only");
+    fails_with(&cohort(&["party", &program, "--id", "0", "--peers", &peers]), "input `salary` is missing");
+    fails_with(
+        &cohort(&["party", &program, "--id", "0", "--peers", "nowhere,b,c", "--input", "salary=1"]),
+        "`nowhere` is not a HOST:PORT address",
+    );
+    fails_with(&cohort(&["party", &program, "--id", "0", "--peers", &peers, "--input", "salary=1", "--timeout", "0"]), "--timeout 0");
+}
