@@ -1,0 +1,101 @@
+//! A mesh of secure channels over an in-memory transport: three parties run
+//! an MPC session through it; a party with the wrong identity or another
+//! session's transcript cannot join.
+
+mod common;
+
+use std::thread;
+
+use cohort_channel::{Identity, SecureMesh, Transcript};
+use cohort_mpc::{Config, Receivers, SecType, Session, Value, run_blocking};
+use common::*;
+
+fn transcript(ids: &[Identity], session: &str) -> Transcript {
+    Transcript::new(session, [7; 32], 1, ids.iter().map(Identity::fingerprint).collect())
+}
+
+#[test]
+fn three_parties_compute_a_sum_over_secure_channels() {
+    let ids: Vec<Identity> = (0..3).map(|_| Identity::generate().unwrap()).collect();
+    let transcript = transcript(&ids, "s1");
+    let handles: Vec<_> = mem_mesh(3)
+        .into_iter()
+        .zip(ids)
+        .enumerate()
+        .map(|(me, (transport, id))| {
+            let transcript = transcript.clone();
+            thread::spawn(move || {
+                let mut mesh = SecureMesh::establish(transport, me, &id, &transcript)?;
+                let config = Config { parties: 3, threshold: 1, id: me, seed: None, prss: true };
+                let mut session = Session::new(&config, move |rt| async move {
+                    let ty = SecType::int(32)?;
+                    let mine = [Value::Int(10 * (me as i128 + 1))];
+                    let mut total = rt.input(&ty, 0, (me == 0).then_some(&mine[..]), 1).await?;
+                    for owner in 1..3 {
+                        total = total.add(&rt.input(&ty, owner, (me == owner).then_some(&mine[..]), 1).await?)?;
+                    }
+                    // A large vector too, so that messages are split into several frames.
+                    let big = rt.input(&ty, 0, (me == 0).then(|| vec![Value::Int(1); 20_000]).as_deref(), 20_000).await?;
+                    let big_sum = big.sum();
+                    Ok((rt.reveal(&total, &Receivers::All).await?, rt.reveal(&big_sum, &Receivers::All).await?))
+                })?;
+                run_blocking(&mut session, &mut mesh)
+            })
+        })
+        .collect();
+    for h in handles {
+        let (total, big) = h.join().unwrap().unwrap();
+        assert_eq!(total, Some(vec![Value::Int(60)]));
+        assert_eq!(big, Some(vec![Value::Int(20_000)]));
+    }
+}
+
+/// Runs `establish` for three parties, where party 2 uses `impostor`'s
+/// identity or transcript; returns each party's result as text.
+fn establish_all(ids: Vec<Identity>, transcripts: Vec<Transcript>) -> Vec<Result<(), String>> {
+    let handles: Vec<_> = mem_mesh(3)
+        .into_iter()
+        .zip(ids.into_iter().zip(transcripts))
+        .enumerate()
+        .map(|(me, (transport, (id, transcript)))| {
+            thread::spawn(move || SecureMesh::establish(transport, me, &id, &transcript).map(|_| ()).map_err(|e| e.to_string()))
+        })
+        .collect();
+    handles.into_iter().map(|h| h.join().unwrap()).collect()
+}
+
+#[test]
+fn a_party_with_another_identity_is_refused() {
+    let ids: Vec<Identity> = (0..3).map(|_| Identity::generate().unwrap()).collect();
+    let expected = transcript(&ids, "s1");
+    let mallory = Identity::generate().unwrap();
+    let mallory_view = Transcript::new("s1", [7; 32], 1, vec![ids[0].fingerprint(), ids[1].fingerprint(), mallory.fingerprint()]);
+    let mut ids = ids;
+    ids[2] = mallory;
+    let results = establish_all(ids, vec![expected.clone(), expected, mallory_view]);
+    // Parties 0 and 1 expect party 2's real key; they refuse the impostor.
+    for r in &results[..2] {
+        let e = r.as_ref().unwrap_err();
+        assert!(e.contains("party 2 misbehaved: wrong identity") || e.contains("party 2"), "{e}");
+    }
+    assert!(results[2].is_err());
+}
+
+#[test]
+fn a_party_of_another_session_is_refused() {
+    let ids: Vec<Identity> = (0..3).map(|_| Identity::generate().unwrap()).collect();
+    let (a, b) = (transcript(&ids, "s1"), transcript(&ids, "s2"));
+    let results = establish_all(ids, vec![a.clone(), a, b]);
+    assert!(results.iter().all(Result::is_err), "{results:?}");
+    // Whoever meets party 2 first says why; the others see it leave.
+    assert!(results.iter().any(|r| r.as_ref().unwrap_err().contains("another session")), "{results:?}");
+}
+
+#[test]
+fn an_identity_that_is_not_the_partys_is_refused_locally() {
+    let ids: Vec<Identity> = (0..3).map(|_| Identity::generate().unwrap()).collect();
+    let t = transcript(&ids, "s1");
+    let stranger = Identity::generate().unwrap();
+    let err = SecureMesh::establish(mem_mesh(3).remove(0), 0, &stranger, &t).err().unwrap();
+    assert!(err.to_string().contains("is not party 0's"), "{err}");
+}
