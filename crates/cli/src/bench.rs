@@ -165,7 +165,7 @@ pub(crate) fn run_example(example: &crate::examples::Example, runs: usize) -> co
     let mut best: Option<ProgramMeasurement> = None;
     for _ in 0..runs.max(1) {
         let (plan, inputs) = (plan.clone(), inputs.clone());
-        let results = crate::launch::run_parties(m, t, move |id| {
+        let results = crate::launch::run_parties(m, t, program.hash(), move |id| {
             let (plan, inputs) = (plan.clone(), inputs.clone());
             move |rt: Rc<Runtime>| async move {
                 let (start, before) = (Instant::now(), rt.stats());

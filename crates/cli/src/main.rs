@@ -10,6 +10,7 @@
 
 mod bench;
 mod examples;
+mod identity;
 mod launch;
 mod programs;
 
@@ -85,8 +86,22 @@ enum Command {
         #[arg(long)]
         id: usize,
         /// Every party's HOST:PORT, in party order, this party's included.
-        #[arg(long, value_delimiter = ',', required = true)]
+        #[arg(long, value_delimiter = ',', required_unless_present = "peers_file", conflicts_with = "peers_file")]
         peers: Vec<String>,
+        /// Every party's public key (64 hex digits) or fingerprint, in party
+        /// order, this party's included; a peer proving another key is refused.
+        #[arg(long, value_delimiter = ',', required_unless_present = "peers_file", conflicts_with = "peers_file")]
+        keys: Vec<String>,
+        /// A file with a line `HOST:PORT KEY` per party, in party order,
+        /// instead of --peers and --keys.
+        #[arg(long)]
+        peers_file: Option<PathBuf>,
+        /// This party's identity file (default $COHORT_IDENTITY or ~/.cohort/identity.json).
+        #[arg(long)]
+        identity: Option<PathBuf>,
+        /// The session's id: every party must give the same one.
+        #[arg(long, default_value = "cohort")]
+        session: String,
         /// This party's inputs, as NAME=VALUE (VALUE a number or a list such as [1,2,3]).
         #[arg(long = "input")]
         inputs: Vec<String>,
@@ -99,6 +114,14 @@ enum Command {
         /// Print the outputs as a JSON line.
         #[arg(long)]
         json: bool,
+    },
+    /// This machine's long-term identity: an ed25519 key pair.
+    Identity {
+        #[command(subcommand)]
+        action: IdentityAction,
+        /// The identity file (default $COHORT_IDENTITY or ~/.cohort/identity.json).
+        #[arg(long, global = true)]
+        identity: Option<PathBuf>,
     },
     /// Run one local party per value over TCP loopback; each inputs its value
     /// secretly and all learn only the sum.
@@ -134,6 +157,38 @@ enum Command {
     },
 }
 
+#[derive(Subcommand)]
+enum IdentityAction {
+    /// Create a new identity and print its fingerprint and public key.
+    New {
+        /// Replace an existing identity (its key is lost).
+        #[arg(long)]
+        force: bool,
+    },
+    /// Print the identity's fingerprint and public key.
+    Show,
+    /// Write the identity encrypted under a passphrase (Argon2id, XChaCha20-Poly1305).
+    Export {
+        /// Write here instead of standard output.
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Read the passphrase from this file (else $COHORT_PASSPHRASE, else standard input).
+        #[arg(long)]
+        passphrase_file: Option<PathBuf>,
+    },
+    /// Decrypt an exported identity into the identity file.
+    Import {
+        /// The export.
+        file: PathBuf,
+        /// Read the passphrase from this file (else $COHORT_PASSPHRASE, else standard input).
+        #[arg(long)]
+        passphrase_file: Option<PathBuf>,
+        /// Replace an existing identity.
+        #[arg(long)]
+        force: bool,
+    },
+}
+
 fn main() -> ExitCode {
     match run(Cli::parse()) {
         Ok(()) => ExitCode::SUCCESS,
@@ -152,20 +207,48 @@ fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Check { file, json } => print_out(&programs::check(&file, json)?),
         Command::Run { file, inputs, parties, threshold, json } => print_out(&programs::run(&file, parties, threshold, &inputs, json)?),
-        Command::Party { file, id, peers, inputs, threshold, timeout, json } => {
+        Command::Party { file, id, peers, keys, peers_file, identity, session, inputs, threshold, timeout, json } => {
             if !(timeout > 0.0 && timeout <= 86_400.0) {
                 return Err(Failure(format!("--timeout {timeout}: give a number of seconds from 0 to 86400")));
             }
             let timeout = Duration::from_secs_f64(timeout);
+            let peers = match peers_file {
+                Some(f) => identity::read_peers_file(&f)?,
+                None => {
+                    if peers.len() != keys.len() {
+                        return Err(Failure(format!(
+                            "--peers lists {} parties but --keys {}: give one key per party, in the same order",
+                            peers.len(),
+                            keys.len()
+                        )));
+                    }
+                    let keys = keys.iter().map(|k| identity::parse_peer(k)).collect::<Result<Vec<_>>>()?;
+                    peers.into_iter().zip(keys).collect()
+                }
+            };
+            let identity = identity::load(&identity::path(identity)?)?;
             print_out(&programs::party(&programs::PartyOptions {
                 path: &file,
                 id,
                 peers: &peers,
+                identity: &identity,
+                session: &session,
                 threshold,
                 inputs: &inputs,
                 timeout,
                 json,
             })?)
+        }
+        Command::Identity { action, identity: file } => {
+            let path = identity::path(file)?;
+            print_out(&match action {
+                IdentityAction::New { force } => identity::new(&path, force)?,
+                IdentityAction::Show => identity::show(&path)?,
+                IdentityAction::Export { out, passphrase_file } => identity::export(&path, out.as_deref(), passphrase_file.as_deref())?,
+                IdentityAction::Import { file, passphrase_file, force } => {
+                    identity::import(&path, &file, passphrase_file.as_deref(), force)?
+                }
+            })
         }
         Command::Sum { values, threshold, bits } => sum(values, threshold, bits),
         Command::Bench { parties, threshold, runs, only, json } => bench(parties, threshold, runs, only, json),
@@ -178,7 +261,7 @@ fn sum(values: Vec<i64>, threshold: Option<usize>, bits: u32) -> Result<()> {
     for &v in &values {
         ty.encode(Value::Int(v.into()))?; // clear error before any party starts
     }
-    let results = launch::run_parties(m, default_threshold(m, threshold), move |id| {
+    let results = launch::run_parties(m, default_threshold(m, threshold), launch::label_hash("cohort sum"), move |id| {
         let mine = [Value::Int(values[id].into())];
         move |rt: std::rc::Rc<cohort_mpc::Runtime>| async move {
             let mut total = None;
@@ -220,7 +303,7 @@ fn bench(parties: usize, threshold: Option<usize>, runs: usize, only: Vec<String
     let t = default_threshold(parties, threshold);
     let mut out = String::new();
     if !workloads.is_empty() {
-        let results = launch::run_parties(parties, t, move |_| {
+        let results = launch::run_parties(parties, t, launch::label_hash("cohort bench"), move |_| {
             let workloads = workloads.clone();
             move |rt| bench::run(rt, workloads, runs)
         })?;

@@ -8,6 +8,7 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
+use cohort_channel::{Fingerprint, Identity, SecureMesh, Transcript};
 use cohort_mpc::{Config, PartyId, Session, Transport, run_blocking};
 use cohort_net::{MeshConfig, TcpMesh};
 use cohort_program::{CheckedProgram, Outputs, PartyInputs, Plan};
@@ -69,7 +70,7 @@ pub(crate) fn run(path: &Path, parties: Option<usize>, threshold: Option<usize>,
     }
     let (plan, prepared) = prepare(path, &program, m, &given)?;
     let prepared = Arc::new(prepared);
-    let results = launch::run_parties(m, crate::default_threshold(m, threshold), move |id| {
+    let results = launch::run_parties(m, crate::default_threshold(m, threshold), program.hash(), move |id| {
         let (plan, prepared) = (plan.clone(), prepared.clone());
         move |rt: std::rc::Rc<cohort_mpc::Runtime>| async move { Ok(cohort_program::run(&plan, &rt, &prepared[id]).await) }
     })?;
@@ -90,7 +91,10 @@ fn show(party: PartyId, outputs: &Outputs, json: bool) -> String {
 pub(crate) struct PartyOptions<'a> {
     pub(crate) path: &'a Path,
     pub(crate) id: PartyId,
-    pub(crate) peers: &'a [String],
+    /// Every party's address and identity, in party order.
+    pub(crate) peers: &'a [(String, Fingerprint)],
+    pub(crate) identity: &'a Identity,
+    pub(crate) session: &'a str,
     pub(crate) threshold: Option<usize>,
     pub(crate) inputs: &'a [String],
     pub(crate) timeout: Duration,
@@ -103,7 +107,11 @@ pub(crate) fn party(o: &PartyOptions<'_>) -> Result<String, Failure> {
     let program = load(o.path)?;
     let m = o.peers.len();
     if o.id >= m {
-        return Err(Failure(format!("--id {} is not a party: --peers lists {m} parties, numbered 0 to {}", o.id, m.saturating_sub(1))));
+        return Err(Failure(format!(
+            "--id {} is not a party: the peers list has {m} parties, numbered 0 to {}",
+            o.id,
+            m.saturating_sub(1)
+        )));
     }
     let given = o
         .inputs
@@ -121,7 +129,7 @@ pub(crate) fn party(o: &PartyOptions<'_>) -> Result<String, Failure> {
     let addrs = o
         .peers
         .iter()
-        .map(|p| {
+        .map(|(p, _)| {
             p.to_socket_addrs().ok().and_then(|mut a| a.next()).ok_or_else(|| Failure(format!("--peers: `{p}` is not a HOST:PORT address")))
         })
         .collect::<Result<Vec<SocketAddr>, _>>()?;
@@ -130,8 +138,19 @@ pub(crate) fn party(o: &PartyOptions<'_>) -> Result<String, Failure> {
     config.validate()?;
     let listener = TcpListener::bind(addrs[o.id]).map_err(|e| Failure(format!("cannot listen on {}: {e}", addrs[o.id])))?;
     let mesh_config = MeshConfig { connect_timeout: o.timeout, read_timeout: o.timeout, ..MeshConfig::default() };
+    let fingerprints: Vec<Fingerprint> = o.peers.iter().map(|(_, f)| f.clone()).collect();
+    if fingerprints[o.id] != o.identity.fingerprint() {
+        return Err(Failure(format!(
+            "this party's identity has fingerprint {}, but the peers list gives party {} the key {}",
+            o.identity.fingerprint(),
+            o.id,
+            fingerprints[o.id]
+        )));
+    }
     let mut mesh = TcpMesh::connect(o.id, &addrs, Some(listener), &mesh_config)?;
     agree(&mut mesh, &program, o.id, m, t)?;
+    let transcript = Transcript::new(o.session, program.hash(), t, fingerprints);
+    let mut mesh = SecureMesh::establish(mesh, o.id, o.identity, &transcript)?;
     let mut session = Session::new(&config, move |rt| async move { Ok(cohort_program::run(&plan, &rt, &inputs).await) })?;
     let outputs = run_blocking(&mut session, &mut mesh)?.map_err(|e| Failure(format!("{}: {e}", o.path.display())))?;
     Ok(show(o.id, &outputs, o.json))

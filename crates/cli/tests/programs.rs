@@ -21,7 +21,13 @@ fn stdout(out: &Output) -> String {
 }
 
 fn fails_with(out: &Output, expected: &str) {
-    assert_eq!(out.status.code(), Some(1), "stdout: {}", String::from_utf8_lossy(&out.stdout));
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "stdout: {}\nstderr: {}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.starts_with("cohort: ") && stderr.contains(expected), "expected {expected:?} in: {stderr}");
 }
@@ -104,8 +110,45 @@ fn run_rejects_bad_inputs_and_party_counts() {
     fails_with(&cohort(&["run", &program, "--inputs", &garbage]), "not an inputs file");
 }
 
-fn spawn_party(program: &str, id: usize, peers: &str, inputs: &[&str], timeout: &str) -> std::process::Child {
-    let mut args = vec!["party".to_string(), program.to_string(), "--id".into(), id.to_string(), "--peers".into(), peers.to_string()];
+/// `n` fresh identity files and their fingerprints.
+fn identities(n: usize) -> Vec<(String, String)> {
+    (0..n)
+        .map(|i| {
+            let path = std::env::temp_dir().join(format!("cohort-cli-test-{}-{}-id{i}.json", std::process::id(), unique()));
+            let path = path.to_string_lossy().into_owned();
+            let out = stdout(&cohort(&["identity", "new", "--identity", &path, "--force"]));
+            let fp = out.lines().find_map(|l| l.strip_prefix("Fingerprint: ")).expect("a fingerprint").to_string();
+            (path, fp)
+        })
+        .collect()
+}
+
+fn unique() -> u64 {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static N: AtomicU64 = AtomicU64::new(0);
+    N.fetch_add(1, Ordering::Relaxed)
+}
+
+/// A session's parties: their addresses, identity files and the comma-separated keys.
+struct Parties {
+    peers: String,
+    ids: Vec<(String, String)>,
+    keys: String,
+}
+
+fn parties(n: usize) -> Parties {
+    let ids = identities(n);
+    let keys = ids.iter().map(|(_, fp)| fp.clone()).collect::<Vec<_>>().join(",");
+    Parties { peers: free_addrs(n).join(","), ids, keys }
+}
+
+fn spawn_party(program: &str, id: usize, p: &Parties, inputs: &[&str], timeout: &str) -> std::process::Child {
+    spawn_party_as(program, id, p, &p.ids[id].0, inputs, timeout)
+}
+
+fn spawn_party_as(program: &str, id: usize, p: &Parties, identity: &str, inputs: &[&str], timeout: &str) -> std::process::Child {
+    let mut args = vec!["party".to_string(), program.to_string(), "--id".into(), id.to_string(), "--peers".into(), p.peers.clone()];
+    args.extend(["--keys".to_string(), p.keys.clone(), "--identity".into(), identity.to_string()]);
     args.extend(["--timeout".to_string(), timeout.to_string(), "--json".into()]);
     for i in inputs {
         args.extend(["--input".to_string(), i.to_string()]);
@@ -115,10 +158,10 @@ fn spawn_party(program: &str, id: usize, peers: &str, inputs: &[&str], timeout: 
 
 #[test]
 fn three_parties_as_separate_processes() {
-    let peers = free_addrs(3).join(",");
+    let p = parties(3);
     let program = example("set_intersection_size.cohort");
     let sets = ["set=[1,2,3,4,5]", "set=[2,3,5,7,11]", "set=[5,3,13,2,17]"];
-    let children: Vec<_> = (0..3).map(|i| spawn_party(&program, i, &peers, &[sets[i]], "20")).collect();
+    let children: Vec<_> = (0..3).map(|i| spawn_party(&program, i, &p, &[sets[i]], "20")).collect();
     for (i, child) in children.into_iter().enumerate() {
         let out = child.wait_with_output().unwrap();
         assert_eq!(stdout(&out), format!("{{\"party\": {i}, \"outputs\": {{\"size\":3}}}}\n"));
@@ -127,11 +170,11 @@ fn three_parties_as_separate_processes() {
 
 #[test]
 fn a_peer_with_another_program_is_refused() {
-    let peers = free_addrs(3).join(",");
+    let p = parties(3);
     let children = vec![
-        spawn_party(&example("average_salary.cohort"), 0, &peers, &["salary=1"], "20"),
-        spawn_party(&example("millionaires.cohort"), 1, &peers, &["wealth=2"], "20"),
-        spawn_party(&example("average_salary.cohort"), 2, &peers, &["salary=3"], "20"),
+        spawn_party(&example("average_salary.cohort"), 0, &p, &["salary=1"], "20"),
+        spawn_party(&example("millionaires.cohort"), 1, &p, &["wealth=2"], "20"),
+        spawn_party(&example("average_salary.cohort"), 2, &p, &["salary=3"], "20"),
     ];
     for child in children {
         let out = child.wait_with_output().unwrap();
@@ -141,9 +184,9 @@ fn a_peer_with_another_program_is_refused() {
 
 #[test]
 fn an_unreachable_peer_gives_up_after_the_timeout() {
-    let peers = free_addrs(3).join(",");
+    let p = parties(3);
     let start = Instant::now();
-    let out = spawn_party(&example("average_salary.cohort"), 0, &peers, &["salary=1"], "1").wait_with_output().unwrap();
+    let out = spawn_party(&example("average_salary.cohort"), 0, &p, &["salary=1"], "1").wait_with_output().unwrap();
     fails_with(&out, "did not connect within 1s");
     assert!(start.elapsed() < Duration::from_secs(20), "gave up in {:?}", start.elapsed());
 }
@@ -155,8 +198,8 @@ fn a_peer_that_vanishes_mid_run_ends_the_others_with_an_error() {
         "long.cohort",
         "program \"long\"\nparties 3\ninput x: secint(32) from each\nlet acc = x[0]\nfor i in range(20000):\n    acc = acc * x[1]\nreveal acc to all\n",
     );
-    let peers = free_addrs(3).join(",");
-    let mut children: Vec<_> = (0..3).map(|i| spawn_party(&path, i, &peers, &["x=1"], "30")).collect();
+    let p = parties(3);
+    let mut children: Vec<_> = (0..3).map(|i| spawn_party(&path, i, &p, &["x=1"], "30")).collect();
     std::thread::sleep(Duration::from_millis(1500));
     let start = Instant::now();
     children[2].kill().unwrap();
@@ -169,17 +212,88 @@ fn a_peer_that_vanishes_mid_run_ends_the_others_with_an_error() {
 }
 
 #[test]
+fn a_peer_proving_another_key_is_refused() {
+    let p = parties(3);
+    let mallory = identities(1).remove(0);
+    // Mallory takes party 2's address with her own key (her keys list names
+    // herself as party 2, so she gets past her own check).
+    let mut keys: Vec<&str> = p.keys.split(',').collect();
+    keys[2] = &mallory.1;
+    let mallory_view =
+        Parties { peers: p.peers.clone(), ids: vec![p.ids[0].clone(), p.ids[1].clone(), mallory.clone()], keys: keys.join(",") };
+    let program = example("average_salary.cohort");
+    let children = vec![
+        spawn_party(&program, 0, &p, &["salary=1"], "20"),
+        spawn_party(&program, 1, &p, &["salary=2"], "20"),
+        spawn_party(&program, 2, &mallory_view, &["salary=3"], "20"),
+    ];
+    let outs: Vec<Output> = children.into_iter().map(|c| c.wait_with_output().unwrap()).collect();
+    for out in &outs {
+        assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    }
+    // The honest party that meets Mallory first refuses her key.
+    let refused = outs[..2].iter().any(|o| String::from_utf8_lossy(&o.stderr).contains("party 2 misbehaved: the handshake failed"));
+    assert!(refused, "{:?}", outs.iter().map(|o| String::from_utf8_lossy(&o.stderr).into_owned()).collect::<Vec<_>>());
+}
+
+#[test]
+fn a_peers_file_gives_addresses_and_keys() {
+    let p = parties(3);
+    let lines: Vec<String> = p.peers.split(',').zip(&p.ids).map(|(addr, (_, fp))| format!("{addr} {fp}  # party")).collect();
+    let file = write_temp(&format!("peers-{}.txt", unique()), &format!("# a session\n{}\n", lines.join("\n")));
+    let program = example("unanimous_vote.cohort");
+    let children: Vec<_> = (0..3)
+        .map(|i| {
+            Command::new(env!("CARGO_BIN_EXE_cohort"))
+                .args([
+                    "party",
+                    &program,
+                    "--id",
+                    &i.to_string(),
+                    "--peers-file",
+                    &file,
+                    "--identity",
+                    &p.ids[i].0,
+                    "--input",
+                    "vote=1",
+                    "--timeout",
+                    "20",
+                ])
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    for (i, c) in children.into_iter().enumerate() {
+        assert_eq!(stdout(&c.wait_with_output().unwrap()), format!("party {i}: unanimous = 1\n"));
+    }
+}
+
+#[test]
 fn party_argument_errors() {
     let program = example("average_salary.cohort");
-    let peers = free_addrs(3).join(",");
-    fails_with(&cohort(&["party", &program, "--id", "3", "--peers", &peers, "--input", "salary=1"]), "--id 3 is not a party");
-    fails_with(&cohort(&["party", &program, "--id", "0", "--peers", &peers, "--input", "salary"]), "write NAME=VALUE");
-    fails_with(&cohort(&["party", &program, "--id", "0", "--peers", &peers, "--input", "salary=abc"]), "must be a number or a list");
-    fails_with(&cohort(&["party", &program, "--id", "0", "--peers", &peers, "--input", "salary=1.5"]), "whole numbers only");
-    fails_with(&cohort(&["party", &program, "--id", "0", "--peers", &peers]), "input `salary` is missing");
-    fails_with(
-        &cohort(&["party", &program, "--id", "0", "--peers", "nowhere,b,c", "--input", "salary=1"]),
-        "`nowhere` is not a HOST:PORT address",
-    );
-    fails_with(&cohort(&["party", &program, "--id", "0", "--peers", &peers, "--input", "salary=1", "--timeout", "0"]), "--timeout 0");
+    let p = parties(3);
+    let (peers, keys, me) = (p.peers.as_str(), p.keys.as_str(), p.ids[0].0.as_str());
+    let party = |extra: &[&str]| {
+        let mut args = vec!["party", &program, "--peers", peers, "--keys", keys, "--identity", me];
+        args.extend(extra);
+        cohort(&args)
+    };
+    fails_with(&party(&["--id", "3", "--input", "salary=1"]), "--id 3 is not a party");
+    fails_with(&party(&["--id", "0", "--input", "salary"]), "write NAME=VALUE");
+    fails_with(&party(&["--id", "0", "--input", "salary=abc"]), "must be a number or a list");
+    fails_with(&party(&["--id", "0", "--input", "salary=1.5"]), "whole numbers only");
+    fails_with(&party(&["--id", "0"]), "input `salary` is missing");
+    fails_with(&party(&["--id", "0", "--input", "salary=1", "--timeout", "0"]), "--timeout 0");
+    let two_keys = keys.rsplit_once(',').unwrap().0;
+    let with = |peers: &str, keys: &str, identity: &str| {
+        cohort(&["party", &program, "--id", "0", "--peers", peers, "--keys", keys, "--identity", identity, "--input", "salary=1"])
+    };
+    fails_with(&with(peers, two_keys, me), "give one key per party");
+    fails_with(&with("nowhere,b,c", keys, me), "`nowhere` is not a HOST:PORT address");
+    fails_with(&with(peers, &format!("{two_keys},zzzz"), me), "is not a fingerprint");
+    fails_with(&with(peers, keys, "/nonexistent/id.json"), "cohort identity new");
+    // Party 1's identity claiming to be party 0.
+    fails_with(&with(peers, keys, &p.ids[1].0), "this party's identity has fingerprint");
 }
