@@ -11,13 +11,16 @@
 //! truncated or oversized is rejected with its own error, and any error
 //! closes the channel for good.
 
-use chacha20poly1305::aead::{Aead, KeyInit, Payload};
-use chacha20poly1305::{ChaCha20Poly1305, Nonce};
+use chacha20poly1305::aead::{AeadInOut, KeyInit};
+use chacha20poly1305::{ChaCha20Poly1305, Nonce, Tag};
 
 use crate::error::ChannelError;
 
-/// The most plaintext bytes in one frame (as a Noise transport message).
-pub const MAX_CHUNK: usize = 65_535 - TAG;
+/// The most plaintext bytes in one frame: 1 MiB less the tag. (Noise's own
+/// transport messages stop at 64 KiB; larger frames mean fewer writes for
+/// the engine's large rounds, and the bound still caps what a peer can make
+/// this side buffer before authenticating it.)
+pub const MAX_CHUNK: usize = (1 << 20) - TAG;
 /// Frame header: counter and flags.
 pub const HEADER: usize = 9;
 const TAG: usize = 16;
@@ -94,17 +97,18 @@ impl SecureChannel {
         for (i, chunk) in chunks.into_iter().enumerate() {
             let counter = self.send.counter;
             let flags = if i == last { LAST } else { 0 };
-            let mut header = [0u8; HEADER];
-            header[..8].copy_from_slice(&counter.to_le_bytes());
-            header[8] = flags;
-            let sealed = self
+            let mut frame = Vec::with_capacity(HEADER + chunk.len() + TAG);
+            frame.extend_from_slice(&counter.to_le_bytes());
+            frame.push(flags);
+            frame.extend_from_slice(chunk);
+            let (header, body) = frame.split_at_mut(HEADER);
+            let tag = self
                 .send
                 .cipher
-                .encrypt(&nonce(counter), Payload { msg: chunk, aad: &header })
+                .encrypt_inout_detached(&nonce(counter), header, body.into())
                 .map_err(|_| ChannelError::Oversized("a chunk too large to encrypt".into()))?;
+            frame.extend_from_slice(&tag);
             self.send.counter = counter.checked_add(1).ok_or_else(|| ChannelError::Oversized("2^64 frames on one channel".into()))?;
-            let mut frame = header.to_vec();
-            frame.extend(sealed);
             frames.push(frame);
         }
         Ok(frames)
@@ -127,14 +131,24 @@ impl SecureChannel {
         if frame.len() > MAX_FRAME {
             return Err(ChannelError::Oversized(format!("a frame of {} bytes exceeds the limit of {MAX_FRAME}", frame.len())));
         }
-        let (header, body) = frame.split_at(HEADER);
+        let (header, sealed) = frame.split_at(HEADER);
+        let (body, tag) = sealed.split_at(sealed.len() - TAG);
+        let tag = Tag::try_from(tag).expect("16 bytes");
         let counter = u64::from_le_bytes(header[..8].try_into().expect("8 bytes"));
         let expected = self.recv.counter;
-        let opened =
-            if counter == expected { self.recv.cipher.decrypt(&nonce(counter), Payload { msg: body, aad: header }).ok() } else { None };
-        let Some(chunk) = opened else {
+        if self.partial.len() + body.len() > self.max_message {
+            return Err(ChannelError::Oversized(format!("a message over the limit of {} bytes", self.max_message)));
+        }
+        // Decrypt in place at the end of the message being assembled.
+        let start = self.partial.len();
+        self.partial.extend_from_slice(body);
+        let opened = counter == expected
+            && self.recv.cipher.decrypt_inout_detached(&nonce(counter), header, (&mut self.partial[start..]).into(), &tag).is_ok();
+        if !opened {
+            self.partial.truncate(start);
             // Only on failure: was it one of our own frames, sent back?
-            if self.send.cipher.decrypt(&nonce(counter), Payload { msg: body, aad: header }).is_ok() {
+            let mut copy = body.to_vec();
+            if self.send.cipher.decrypt_inout_detached(&nonce(counter), header, copy.as_mut_slice().into(), &tag).is_ok() {
                 return Err(ChannelError::Reflected { counter });
             }
             return Err(match counter.cmp(&expected) {
@@ -142,12 +156,8 @@ impl SecureChannel {
                 core::cmp::Ordering::Greater => ChannelError::Reordered { counter, expected },
                 core::cmp::Ordering::Equal => ChannelError::Tampered { counter },
             });
-        };
-        self.recv.counter += 1;
-        if self.partial.len() + chunk.len() > self.max_message {
-            return Err(ChannelError::Oversized(format!("a message over the limit of {} bytes", self.max_message)));
         }
-        self.partial.extend_from_slice(&chunk);
+        self.recv.counter += 1;
         Ok((header[8] & LAST != 0).then(|| core::mem::take(&mut self.partial)))
     }
 

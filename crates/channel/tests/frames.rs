@@ -69,9 +69,9 @@ fn oversized_frames_and_messages_are_rejected() {
     assert!(matches!(b.open(&huge), Err(ChannelError::Oversized(_))));
 
     let (a2, b2) = pair();
-    let (mut a2, mut b2) = (a2.with_max_message(100_000), b2.with_max_message(70_000));
-    assert!(matches!(a2.seal(&[0u8; 100_001]), Err(ChannelError::Oversized(_))));
-    let frames = a2.seal(&[0u8; 90_000]).unwrap();
+    let (mut a2, mut b2) = (a2.with_max_message(3 * MAX_CHUNK), b2.with_max_message(MAX_CHUNK + MAX_CHUNK / 2));
+    assert!(matches!(a2.seal(&vec![0u8; 3 * MAX_CHUNK + 1]), Err(ChannelError::Oversized(_))));
+    let frames = a2.seal(&vec![0u8; 2 * MAX_CHUNK]).unwrap();
     assert_eq!(b2.open(&frames[0]).unwrap(), None);
     assert!(matches!(b2.open(&frames[1]), Err(ChannelError::Oversized(_))));
     let _ = a.seal(b"fine").unwrap();

@@ -12,10 +12,31 @@ use cohort_channel::{Identity, SecureMesh, Transcript};
 use cohort_mpc::{Config, Error, PartyId, Result, Runtime, Session, run_blocking};
 use cohort_net::{MeshConfig, TcpMesh};
 
+/// How local parties talk.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Channels {
+    /// Secure channels (every real computation).
+    Secure,
+    /// Plain TCP frames: only `cohort bench --plaintext`, to compare the
+    /// engine with MPyC, which runs without TLS by default.
+    Plaintext,
+}
+
 /// Runs `program(id)` as party `id` for every party of an `m`-party session
-/// with threshold `t`, over secure channels on TCP on 127.0.0.1, bound to
+/// with threshold `t`, over TCP on 127.0.0.1 with secure channels bound to
 /// `program_hash`. Returns the results in party order, or the first party's error.
 pub(crate) fn run_parties<T, P, F, Fut>(m: usize, t: usize, program_hash: [u8; 32], program: P) -> Result<Vec<T>>
+where
+    T: Send + 'static,
+    P: Fn(PartyId) -> F + Send + Sync + 'static,
+    F: FnOnce(Rc<Runtime>) -> Fut,
+    Fut: Future<Output = Result<T>> + 'static,
+{
+    run_parties_over(Channels::Secure, m, t, program_hash, program)
+}
+
+/// [`run_parties`] with a choice of channels.
+pub(crate) fn run_parties_over<T, P, F, Fut>(channels: Channels, m: usize, t: usize, program_hash: [u8; 32], program: P) -> Result<Vec<T>>
 where
     T: Send + 'static,
     P: Fn(PartyId) -> F + Send + Sync + 'static,
@@ -41,11 +62,13 @@ where
             thread::Builder::new()
                 .name(format!("party-{id}"))
                 .spawn(move || -> Result<T> {
-                    let mesh = TcpMesh::connect(id, &addrs, Some(listener), &MeshConfig::default())?;
-                    let mut mesh = SecureMesh::establish(mesh, id, &identity, &transcript)?;
+                    let mut mesh = TcpMesh::connect(id, &addrs, Some(listener), &MeshConfig::default())?;
                     let config = Config { parties: m, threshold: t, id, seed: None, prss: true };
                     let mut session = Session::new(&config, program(id))?;
-                    run_blocking(&mut session, &mut mesh)
+                    match channels {
+                        Channels::Secure => run_blocking(&mut session, &mut SecureMesh::establish(mesh, id, &identity, &transcript)?),
+                        Channels::Plaintext => run_blocking(&mut session, &mut mesh),
+                    }
                 })
                 .map_err(|e| Error::Internal(format!("cannot start a party thread: {e}")))
         })

@@ -154,6 +154,10 @@ enum Command {
         /// Print one JSON object per line.
         #[arg(long)]
         json: bool,
+        /// Run the engine workloads over plain TCP instead of secure channels,
+        /// to compare the engine with MPyC (which runs without TLS by default).
+        #[arg(long)]
+        plaintext: bool,
     },
 }
 
@@ -251,7 +255,7 @@ fn run(cli: Cli) -> Result<()> {
             })
         }
         Command::Sum { values, threshold, bits } => sum(values, threshold, bits),
-        Command::Bench { parties, threshold, runs, only, json } => bench(parties, threshold, runs, only, json),
+        Command::Bench { parties, threshold, runs, only, json, plaintext } => bench(parties, threshold, runs, only, json, plaintext),
     }
 }
 
@@ -294,7 +298,7 @@ fn print_out(text: &str) -> Result<()> {
     }
 }
 
-fn bench(parties: usize, threshold: Option<usize>, runs: usize, only: Vec<String>, json: bool) -> Result<()> {
+fn bench(parties: usize, threshold: Option<usize>, runs: usize, only: Vec<String>, json: bool, plaintext: bool) -> Result<()> {
     if let Some(unknown) = only.iter().find(|o| o.as_str() != "program" && !bench::WORKLOADS.iter().any(|w| w.name == o.as_str())) {
         return Err(Failure(format!("unknown workload {unknown}")));
     }
@@ -303,7 +307,8 @@ fn bench(parties: usize, threshold: Option<usize>, runs: usize, only: Vec<String
     let t = default_threshold(parties, threshold);
     let mut out = String::new();
     if !workloads.is_empty() {
-        let results = launch::run_parties(parties, t, launch::label_hash("cohort bench"), move |_| {
+        let channels = if plaintext { launch::Channels::Plaintext } else { launch::Channels::Secure };
+        let results = launch::run_parties_over(channels, parties, t, launch::label_hash("cohort bench"), move |_| {
             let workloads = workloads.clone();
             move |rt| bench::run(rt, workloads, runs)
         })?;
@@ -313,6 +318,7 @@ fn bench(parties: usize, threshold: Option<usize>, runs: usize, only: Vec<String
                 let line = serde_json::json!({
                     "workload": m.workload.name, "n": m.workload.n, "ms": (m.ms * 1000.0).round() / 1000.0,
                     "rounds": m.rounds, "bytes_sent": m.bytes_sent, "parties": parties, "threshold": t,
+                    "channels": if plaintext { "plaintext" } else { "secure" },
                 });
                 out.push_str(&format!("{line}\n"));
             } else {
