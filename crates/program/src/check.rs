@@ -153,7 +153,7 @@ impl Val {
 
     fn what(&self) -> String {
         match self {
-            Val::Public { shape, .. } => format!("public {}", shape_name(shape)),
+            Val::Public { shape, .. } => shape_name(shape).replacen("a ", "a public ", 1),
             Val::Secret { ty, shape, .. } => format!("{} of {ty}", shape_name(shape)),
             Val::Type(ty) => format!("the type {ty}"),
             Val::Role(p) => format!("the role of party {p}"),
@@ -321,7 +321,7 @@ impl Elab {
             Some(Bounds { min, max }) => {
                 let (lo, hi) = (Num::from(min).value(), Num::from(max).value());
                 for v in [lo, hi] {
-                    ty.encode(v).map_err(|e| Error::new(span, format!("the bound {v:?} does not fit {ty}: {}", engine_message(&e))))?;
+                    ty.encode(v).map_err(|e| Error::new(span, format!("the bound {}", misfit(v, ty, &e))))?;
                 }
                 if lo.as_f64() > hi.as_f64() {
                     return err(span, "the lower bound is above the upper bound");
@@ -395,7 +395,7 @@ impl Elab {
         };
         let hi = self.public_int(end, "a range's end")?;
         if hi.saturating_sub(lo) > MAX_NODES as i128 {
-            return err(end.span, format!("a range of {} values is too long to unroll; use vectors", hi - lo));
+            return err(end.span, format!("a range from {lo} to {hi} is too long to unroll; use vectors"));
         }
         Ok((lo, hi.max(lo)))
     }
@@ -553,9 +553,7 @@ impl Elab {
                 let n = size(shape);
                 let values: Vec<Value> = (0..n).map(|i| data[if s.is_empty() { 0 } else { i }].value()).collect();
                 for v in &values {
-                    ty.encode(*v).map_err(|e| {
-                        Error::new(span, format!("the public value {} does not fit {ty}: {}", show(*v), engine_message(&e)))
-                    })?;
+                    ty.encode(*v).map_err(|e| Error::new(span, format!("the public value {}", misfit(*v, ty, &e))))?;
                 }
                 self.push(Op::Const { ty, values }, span)
             }
@@ -680,9 +678,7 @@ impl Elab {
             }
             return Ok(());
         }
-        ty.encode(c.value())
-            .map(|_| ())
-            .map_err(|e| Error::new(span, format!("the public value {} does not fit {ty}: {}", show(c.value()), engine_message(&e))))
+        ty.encode(c.value()).map(|_| ()).map_err(|e| Error::new(span, format!("the public value {}", misfit(c.value(), ty, &e))))
     }
 
     fn call(&mut self, func: &str, args: &[Expr], span: Span) -> Result<Val> {
@@ -798,6 +794,9 @@ impl Elab {
                     return err(span, format!("`concat` takes vectors, not {}", v.what()));
                 }
                 let n: usize = vals.iter().map(|v| v.shape()[0]).sum();
+                if n > MAX_ELEMENTS {
+                    return err(span, format!("`concat` would make {n} elements; a value has at most {MAX_ELEMENTS}"));
+                }
                 match self.common_type(&vals, span)? {
                     None => Ok(Val::Public {
                         data: Rc::new(
@@ -837,6 +836,12 @@ impl Elab {
                         return err(span, "`to_bits` takes a scalar or a vector");
                     }
                     shape.push(ty.bits() as usize);
+                    if size(&shape) > MAX_ELEMENTS {
+                        return err(
+                            span,
+                            format!("`to_bits` would make {} bits; a value has at most {MAX_ELEMENTS} elements", size(&shape)),
+                        );
+                    }
                 }
                 let node = self.push(Op::Map(f, node), span)?;
                 Ok(Val::Secret { node, ty, shape })
@@ -902,6 +907,9 @@ impl Elab {
                 };
                 if k != k2 {
                     return err(span, format!("`matmul` of {} and {}: the inner sizes differ", shape_name(&sa), shape_name(&sb)));
+                }
+                if r.saturating_mul(*c) > MAX_ELEMENTS {
+                    return err(span, format!("`matmul` would make a {r}×{c} matrix; a value has at most {MAX_ELEMENTS} elements"));
                 }
                 let (a, b) = (self.secret(&vals[0], ty, &sa, span)?, self.secret(&vals[1], ty, &sb, span)?);
                 let node = self.push(Op::MatMul { a, b, rows: *r, inner: *k, cols: *c }, span)?;
@@ -1064,6 +1072,15 @@ fn show(v: Value) -> String {
     }
 }
 
+/// Why `v` does not fit `ty`, from the engine's error, naming both once:
+/// "5000000000 does not fit secint(32): the range is [-2147483648, 2147483648)".
+pub(crate) fn misfit(v: Value, ty: SecType, e: &cohort_mpc::Error) -> String {
+    match e {
+        cohort_mpc::Error::OutOfRange(m) => m.clone(),
+        other => format!("{} does not fit {ty}: {}", show(v), engine_message(other)),
+    }
+}
+
 /// The engine's message without its category prefix.
 pub(crate) fn engine_message(e: &cohort_mpc::Error) -> String {
     use cohort_mpc::Error as E;
@@ -1111,7 +1128,7 @@ fn public_num(op: BinaryOp, a: Num, b: Num, span: Span) -> Result<Num> {
             FloorDiv | Mod if y == 0 => err(span, "division by zero"),
             FloorDiv | Mod if x == i128::MIN && y == -1 => Err(overflow()),
             FloorDiv => Ok(Num::Int(python_floordiv(x, y))),
-            Mod => Ok(Num::Int(x - y * python_floordiv(x, y))),
+            Mod => Ok(Num::Int(python_mod(x, y))),
             Shl => match u32::try_from(y) {
                 Ok(k) if k < 127 => x.checked_mul(1i128 << k).map(Num::Int).ok_or_else(overflow),
                 _ => err(span, "shift out of range"),
@@ -1157,4 +1174,10 @@ fn public_num(op: BinaryOp, a: Num, b: Num, span: Span) -> Result<Num> {
 fn python_floordiv(x: i128, y: i128) -> i128 {
     let q = x / y;
     if (x % y != 0) && ((x < 0) != (y < 0)) { q - 1 } else { q }
+}
+
+/// `x % y` with the sign of `y`, as Python; unlike `x - y * (x // y)`, it cannot overflow.
+fn python_mod(x: i128, y: i128) -> i128 {
+    let r = x % y;
+    if r != 0 && ((r < 0) != (y < 0)) { r + y } else { r }
 }

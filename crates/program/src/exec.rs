@@ -16,7 +16,7 @@ use std::rc::Rc;
 use cohort_mpc::{Kind, PartyId, Receivers, Runtime, SecType, SecVec, Value};
 use serde_json::Value as Json;
 
-use crate::check::engine_message;
+use crate::check::{engine_message, misfit};
 use crate::error::{Error, Result};
 use crate::plan::{InputSpec, Map, NodeId, Op, OutputTo, Owner, Pair, Plan, Random, Reduce};
 
@@ -104,14 +104,20 @@ fn input_values(spec: &InputSpec, value: &Json) -> Result<Vec<Value>> {
                 (_, Json::Number(n)) if n.as_i64().is_some() => Value::Int(n.as_i64().unwrap_or_default().into()),
                 (_, Json::Number(n)) if n.as_u64().is_some() => Value::Int(n.as_u64().unwrap_or_default().into()),
                 (Kind::Fxp { .. }, Json::Number(n)) => Value::Fixed(n.as_f64().ok_or_else(wrong)?),
+                // A whole number written as a decimal (`2.0`, `1e12`), as JSON writers may.
+                (_, Json::Number(n)) if n.as_f64().is_some_and(|x| x.fract() == 0.0) => {
+                    let x = n.as_f64().unwrap_or_default();
+                    if x.abs() >= 2f64.powi(127) {
+                        return Err(Error::general(format!("input `{}`: {n} does not fit {}", spec.name, spec.ty)));
+                    }
+                    Value::Int(x as i128)
+                }
                 (_, Json::Number(n)) => {
                     return Err(Error::general(format!("input `{}` is a {}: whole numbers only, not {n}", spec.name, spec.ty)));
                 }
                 _ => return Err(wrong()),
             };
-            spec.ty.encode(v).map_err(|e| {
-                Error::general(format!("input `{}`: {} does not fit {}: {}", spec.name, show(v), spec.ty, engine_message(&e)))
-            })?;
+            spec.ty.encode(v).map_err(|e| Error::general(format!("input `{}`: {}", spec.name, misfit(v, spec.ty, &e))))?;
             if let Some((lo, hi)) = spec.bounds
                 && (v.as_f64() < lo.as_f64() || v.as_f64() > hi.as_f64())
             {

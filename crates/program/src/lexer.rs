@@ -49,7 +49,7 @@ pub(crate) fn lex(src: &str) -> Result<Vec<(Tok, Span)>> {
     }
     let mut out = Vec::new();
     let mut indents = vec![0usize];
-    let mut depth = 0usize; // open brackets
+    let mut open: Vec<(&str, Span)> = Vec::new(); // brackets not yet closed
     let mut last_line = 1u32;
     for (n, line) in src.lines().enumerate() {
         let line_no = u32::try_from(n + 1).unwrap_or(u32::MAX);
@@ -57,7 +57,7 @@ pub(crate) fn lex(src: &str) -> Result<Vec<(Tok, Span)>> {
         let chars: Vec<char> = line.chars().collect();
         let at = |col: usize| Span { line: line_no, col: u32::try_from(col + 1).unwrap_or(u32::MAX) };
         let mut i = 0;
-        if depth == 0 {
+        if open.is_empty() {
             while i < chars.len() && chars[i] == ' ' {
                 i += 1;
             }
@@ -102,9 +102,9 @@ pub(crate) fn lex(src: &str) -> Result<Vec<(Tok, Span)>> {
                 i = j;
             } else if let Some(p) = PUNCTS.iter().find(|p| p.chars().zip(&chars[i..]).filter(|(a, b)| a == *b).count() == p.len()) {
                 match *p {
-                    "(" | "[" => depth += 1,
+                    "(" | "[" => open.push((p, start)),
                     ")" | "]" => {
-                        depth = depth.checked_sub(1).ok_or_else(|| Error::new(start, format!("`{p}` closes nothing")))?;
+                        open.pop().ok_or_else(|| Error::new(start, format!("`{p}` closes nothing")))?;
                     }
                     _ => {}
                 }
@@ -114,13 +114,13 @@ pub(crate) fn lex(src: &str) -> Result<Vec<(Tok, Span)>> {
                 return Err(Error::new(start, format!("unexpected character {c:?}")));
             }
         }
-        if depth == 0 && !matches!(out.last(), None | Some((Tok::Newline | Tok::Indent | Tok::Dedent, _))) {
+        if open.is_empty() && !matches!(out.last(), None | Some((Tok::Newline | Tok::Indent | Tok::Dedent, _))) {
             out.push((Tok::Newline, at(chars.len())));
         }
     }
     let end = Span { line: last_line + 1, col: 1 };
-    if depth > 0 {
-        return Err(Error::new(end, "the program ends inside brackets: a `(` or `[` is not closed"));
+    if let Some((p, at)) = open.last() {
+        return Err(Error::new(*at, format!("this `{p}` is never closed")));
     }
     for _ in 1..indents.len() {
         out.push((Tok::Dedent, end));

@@ -86,6 +86,8 @@ impl CheckedProgram {
             return Err(Error::general(format!("the program is {} bytes long; the limit is {MAX_SOURCE_LEN}", json.len())));
         }
         let tree: Program = serde_json::from_str(json).map_err(|e| Error::general(format!("not a program in the JSON syntax: {e}")))?;
+        // The text parser refuses such a range itself; say why rather than "cannot be written as text".
+        check::party_range(&tree)?;
         let text = print::canonical(&tree);
         let reparsed = parser::parse(&text).map_err(|e| Error::general(format!("the JSON program cannot be written as text: {e}")))?;
         if reparsed != tree {

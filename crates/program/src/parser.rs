@@ -1,11 +1,18 @@
 //! The text syntax: a recursive-descent parser over [`crate::lexer`]'s tokens.
 
+use cohort_mpc::MAX_PARTIES;
+
 use crate::ast::*;
 use crate::error::{Error, Result};
 use crate::lexer::{Tok, lex};
 
 /// How deeply expressions and blocks may nest.
 const MAX_DEPTH: usize = 64;
+
+/// How deep an expression's tree may be. A chain such as `a + b + c` or
+/// `x[0][1]` deepens the tree by one level per operator without nesting
+/// the parser; checking, printing and dropping the tree recurse that deep.
+const MAX_TREE_DEPTH: usize = 256;
 
 /// Words with a meaning of their own, which cannot name anything. (`from`,
 /// `each`, `typed`, `between`, `to`, `all`, `party`, `more` and `range` only
@@ -16,7 +23,7 @@ pub const KEYWORDS: [&str; 14] =
 /// Parses a program's text.
 pub(crate) fn parse(src: &str) -> Result<Program> {
     let toks = lex(src)?;
-    let mut p = Parser { toks, pos: 0, depth: 0 };
+    let mut p = Parser { toks, pos: 0, depth: 0, tree_depth: 0 };
     p.program()
 }
 
@@ -24,6 +31,8 @@ struct Parser {
     toks: Vec<(Tok, Span)>,
     pos: usize,
     depth: usize,
+    /// The depth of the expression tree parsed last (see [`MAX_TREE_DEPTH`]).
+    tree_depth: usize,
 }
 
 impl Parser {
@@ -101,6 +110,20 @@ impl Parser {
         Ok(())
     }
 
+    /// Records that the expression just built at `at` is `depth` levels deep.
+    fn tree(&mut self, depth: usize, at: Span) -> Result<()> {
+        if depth > MAX_TREE_DEPTH {
+            return Err(Error::new(
+                at,
+                format!(
+                    "this expression is more than {MAX_TREE_DEPTH} operations deep (each operator of a chain such as `a + b + c` counts); split it with `let`"
+                ),
+            ));
+        }
+        self.tree_depth = depth;
+        Ok(())
+    }
+
     fn program(&mut self) -> Result<Program> {
         while matches!(self.peek(), Tok::Newline) {
             self.bump();
@@ -121,17 +144,31 @@ impl Parser {
             ));
         }
         self.bump();
+        let min_at = self.span();
         let min = self.uint("the number of parties")?;
-        let max = if self.is_word("to") {
+        let (max, max_at) = if self.is_word("to") {
             self.bump();
-            Some(self.uint("the largest number of parties")?)
+            let at = self.span();
+            (Some(self.uint("the largest number of parties")?), at)
         } else if self.is_word("or") {
             self.bump();
             self.word("more")?;
-            None
+            (None, min_at)
         } else {
-            Some(min)
+            (Some(min), min_at)
         };
+        // The checker tests the range too (for JSON programs); here the error can point at the number.
+        if min == 0 {
+            return Err(Error::new(min_at, "a program needs at least 1 party"));
+        }
+        for (n, at) in [(min, min_at), (max.unwrap_or(min), max_at)] {
+            if n as usize > MAX_PARTIES {
+                return Err(Error::new(at, format!("{n} parties is too many: at most {MAX_PARTIES} can run a program")));
+            }
+        }
+        if let Some(max) = max.filter(|&max| max < min) {
+            return Err(Error::new(max_at, format!("the fewest parties come first: write `parties {max} to {min}`")));
+        }
         self.newline()?;
         let mut body = Vec::new();
         while !matches!(self.peek(), Tok::Eof) {
@@ -366,7 +403,10 @@ impl Parser {
         let first = self.expr()?;
         let bounds = if self.is_punct(",") {
             self.bump();
-            (Some(first), self.expr()?)
+            let first_depth = self.tree_depth;
+            let end = self.expr()?;
+            self.tree_depth = self.tree_depth.max(first_depth);
+            (Some(first), end)
         } else {
             (None, first)
         };
@@ -381,14 +421,18 @@ impl Parser {
     fn binary(&mut self, min: u8) -> Result<Expr> {
         self.enter()?;
         let mut left = self.unary()?;
+        let mut depth = self.tree_depth;
         while let Some(op) = self.binary_op().filter(|op| op.precedence() >= min) {
             let at = self.bump().1;
             let right = self.binary(op.precedence() + 1)?;
             if op.precedence() == 4 && self.binary_op().is_some_and(|o| o.precedence() == 4) {
                 return Err(Error::new(self.span(), "comparisons cannot be chained: write `(a < b) and (b < c)`"));
             }
+            self.tree(1 + depth.max(self.tree_depth), at)?;
+            depth = self.tree_depth;
             left = Expr { kind: ExprKind::Binary { op, left: Box::new(left), right: Box::new(right) }, span: at };
         }
+        self.tree_depth = depth;
         self.depth -= 1;
         Ok(left)
     }
@@ -438,6 +482,7 @@ impl Parser {
             }
             UnaryOp::Not => self.binary(NOT_PRECEDENCE)?,
         };
+        self.tree(1 + self.tree_depth, span)?;
         Ok(Expr { kind: ExprKind::Unary { op, operand: Box::new(operand) }, span })
     }
 
@@ -446,10 +491,17 @@ impl Parser {
         while self.is_punct("[") {
             self.bump();
             let span = e.span;
+            let mut depth = self.tree_depth;
             let start = if self.is_punct(":") { None } else { Some(Box::new(self.expr()?)) };
+            if start.is_some() {
+                depth = depth.max(self.tree_depth);
+            }
             if self.is_punct(":") {
                 self.bump();
                 let end = if self.is_punct("]") { None } else { Some(Box::new(self.expr()?)) };
+                if end.is_some() {
+                    depth = depth.max(self.tree_depth);
+                }
                 self.punct("]")?;
                 e = Expr { kind: ExprKind::Slice { base: Box::new(e), start, end }, span };
             } else {
@@ -457,12 +509,14 @@ impl Parser {
                 let index = start.ok_or_else(|| self.unexpected("an index"))?;
                 e = Expr { kind: ExprKind::Index { base: Box::new(e), index }, span };
             }
+            self.tree(1 + depth, span)?;
         }
         Ok(e)
     }
 
     fn atom(&mut self) -> Result<Expr> {
         let span = self.span();
+        let mut inner = 0; // the depth of the deepest part
         let kind = match self.peek().clone() {
             Tok::Int(v) => {
                 self.bump();
@@ -485,11 +539,13 @@ impl Parser {
                     ExprKind::List(Vec::new())
                 } else {
                     let first = self.expr()?;
+                    inner = self.tree_depth;
                     if self.is_word("for") {
                         self.bump();
                         let (var, _) = self.name("the loop variable")?;
                         self.word("in")?;
                         let (start, end) = self.range()?;
+                        inner = inner.max(self.tree_depth);
                         self.punct("]")?;
                         ExprKind::Comprehension { element: Box::new(first), var, start: start.map(Box::new), end: Box::new(end) }
                     } else {
@@ -500,6 +556,7 @@ impl Parser {
                                 break;
                             }
                             items.push(self.expr()?);
+                            inner = inner.max(self.tree_depth);
                         }
                         self.punct("]")?;
                         ExprKind::List(items)
@@ -517,6 +574,7 @@ impl Parser {
                     let mut args = Vec::new();
                     while !self.is_punct(")") {
                         args.push(self.expr()?);
+                        inner = inner.max(self.tree_depth);
                         if !self.is_punct(",") {
                             break;
                         }
@@ -530,6 +588,7 @@ impl Parser {
             }
             _ => return Err(self.unexpected("a value")),
         };
+        self.tree(1 + inner, span)?;
         Ok(Expr { kind, span })
     }
 }

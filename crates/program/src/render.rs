@@ -31,6 +31,7 @@ pub(crate) fn render(p: &CheckedProgram) -> String {
             [] => "a number".to_string(),
             [_] if o.to == OutputTo::Each => "one number per party".to_string(),
             [_] => "a list".to_string(),
+            [_, _] if o.to == OutputTo::Each => "one list per party".to_string(),
             _ => "a table".to_string(),
         };
         let to = match &o.to {

@@ -8,7 +8,10 @@ fn the_language_doc_lists_every_operation() {
     let doc = std::fs::read_to_string(common::examples_dir().join("../docs/language.md")).expect("docs/language.md");
     for (signature, _) in cohort_program::OPERATIONS {
         // The names called in the signature: words directly followed by `(`.
-        let names = signature.split('(').filter_map(|before| before.rsplit(|c: char| !c.is_alphanumeric() && c != '_').next()).filter(|n| !n.is_empty());
+        let names = signature
+            .split('(')
+            .filter_map(|before| before.rsplit(|c: char| !c.is_alphanumeric() && c != '_').next())
+            .filter(|n| !n.is_empty());
         for name in names {
             assert!(doc.contains(&format!("`{name}(")), "docs/language.md does not list `{name}`");
         }
