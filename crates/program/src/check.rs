@@ -55,7 +55,7 @@ pub(crate) fn elaborate(program: &Program, m: usize) -> Result<Plan> {
     if m < lo || m > hi {
         return Err(Error::general(format!("\"{}\" runs with {} parties, not {m}", program.name, describe_range(lo, hi))));
     }
-    let mut e = Elab { m, nodes: Vec::new(), scopes: vec![HashMap::new()], inputs: Vec::new(), outputs: Vec::new(), steps: 0 };
+    let mut e = Elab { m, nodes: Vec::new(), scopes: vec![HashMap::new()], inputs: Vec::new(), outputs: Vec::new(), steps: 0, stored: 0 };
     e.block(&program.body, true)?;
     if e.outputs.is_empty() {
         return Err(Error::general("the program reveals nothing: add a `reveal NAME = … to all` statement"));
@@ -175,7 +175,12 @@ struct Elab {
     inputs: Vec<InputSpec>,
     outputs: Vec<OutputSpec>,
     steps: usize,
+    /// Elements stored at check time (index lists and constants), bounded by [`MAX_STORED`].
+    stored: usize,
 }
+
+/// The most elements of index lists and constants a plan may store.
+pub const MAX_STORED: usize = 1 << 24;
 
 fn err<T>(span: Span, msg: impl Into<String>) -> Result<T> {
     Err(Error::new(span, msg))
@@ -183,6 +188,18 @@ fn err<T>(span: Span, msg: impl Into<String>) -> Result<T> {
 
 impl Elab {
     fn push(&mut self, op: Op, span: Span) -> Result<NodeId> {
+        let stored = match &op {
+            Op::Gather { indices, .. } => indices.len(),
+            Op::Const { values, .. } => values.len(),
+            _ => 0,
+        };
+        self.stored += stored;
+        if self.stored > MAX_STORED {
+            return err(
+                span,
+                format!("the program stores more than {MAX_STORED} indices and constants; use fewer or smaller vectors in loops"),
+            );
+        }
         if self.nodes.len() >= MAX_NODES {
             return err(span, format!("the program unrolls to more than {MAX_NODES} operations; use vectors instead of long loops"));
         }
@@ -411,6 +428,20 @@ impl Elab {
     }
 
     fn value(&mut self, e: &Expr) -> Result<Val> {
+        let v = self.value_inner(e)?;
+        // Public vectors are computed here, at check time: count their elements too.
+        if let Val::Public { shape, .. } = &v
+            && !shape.is_empty()
+        {
+            self.stored += size(shape);
+            if self.stored > MAX_STORED {
+                return err(e.span, format!("the program computes more than {MAX_STORED} public elements; use smaller vectors in loops"));
+            }
+        }
+        Ok(v)
+    }
+
+    fn value_inner(&mut self, e: &Expr) -> Result<Val> {
         self.step(e.span)?;
         let span = e.span;
         match &e.kind {
@@ -627,6 +658,9 @@ impl Elab {
                 };
                 if matches!(a, Val::Public { .. }) {
                     return err(span, format!("`{}` with a secret right operand is not supported", op.symbol()));
+                }
+                if matches!(op, FloorDiv | Mod) {
+                    check_divisor(ty, c).map_err(|why| Error::new(span, format!("`{}` by {}: {why}", op.symbol(), show(c.value()))))?;
                 }
                 let x = secret(self, &a)?;
                 let node = match op {
@@ -1169,6 +1203,17 @@ fn public_num(op: BinaryOp, a: Num, b: Num, span: Span) -> Result<Num> {
             if v.is_finite() { Ok(Num::Float(v)) } else { Err(overflow()) }
         }
     }
+}
+
+/// MPyC's rule for a public divisor of `ty`: `c·2^f` must be a whole number
+/// from 1 to below `2^l`.
+fn check_divisor(ty: SecType, c: Num) -> core::result::Result<(), String> {
+    let scaled = c.f64() * 2f64.powi(ty.frac() as i32);
+    if scaled.fract() != 0.0 || scaled < 1.0 || scaled >= 2f64.powi(ty.bits() as i32) {
+        let unit = if ty.frac() == 0 { "a whole number".to_string() } else { format!("a positive multiple of 2^-{}", ty.frac()) };
+        return Err(format!("the divisor must be {unit} below 2^{} for {ty}", ty.bits() - ty.frac()));
+    }
+    Ok(())
 }
 
 fn python_floordiv(x: i128, y: i128) -> i128 {

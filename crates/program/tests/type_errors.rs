@@ -308,3 +308,32 @@ fn a_loop_beyond_max_nodes_is_an_error() {
     let src = format!("{HEADER}input x: secint(32) from each\nreveal y = [[x[0] for j in range(1000)] for i in range(1000)] to all\n");
     fails_quickly(&src, "operations");
 }
+
+#[test]
+fn public_divisors_are_checked_before_the_run() {
+    for (expr, why) in [
+        ("a // 0", "`//` by 0: the divisor must be a whole number below 2^32"),
+        ("a % -3", "`%` by -3: the divisor must be a whole number below 2^32"),
+        ("a % 5000000000", "`%` by 5000000000"),
+        ("a // 2.5", "`//` by 2.5"),
+    ] {
+        let src = format!("program \"d\"\nparties 3\ninput a: secint(32) from each\nreveal r = {expr} to all\n");
+        let e = cohort_program::CheckedProgram::parse(&src).unwrap_err();
+        assert_eq!((e.span.line, e.span.col), (4, 14), "{expr}: {e}");
+        assert!(e.message.contains(why), "{expr}: {e}");
+    }
+    let fxp = "program \"d\"\nparties 3\ninput a: secfxp(32, 16) from each\nreveal r = a // 0.5 to all\n";
+    assert!(cohort_program::CheckedProgram::parse(fxp).is_ok(), "0.5 is a valid secfxp divisor");
+}
+
+#[test]
+fn large_vectors_in_long_loops_are_refused_quickly() {
+    let src = "program \"big\"\nparties 3\ninput a: secint(32)[100000] from each\nlet s = a[0][0]\nlet x = a[0]\nfor i in range(1000):\n    x = x * s\nreveal x to all\n";
+    let start = std::time::Instant::now();
+    let e = cohort_program::CheckedProgram::parse(src).unwrap_err();
+    assert!(e.message.contains("stores more than"), "{e}");
+    assert!(start.elapsed() < std::time::Duration::from_secs(10));
+    let public = "program \"big\"\nparties 3\ninput a: secint(32) from each\nlet v = [i for i in range(100000)]\nfor i in range(1000):\n    v = v + 1\nreveal r = a to all\n";
+    let e = cohort_program::CheckedProgram::parse(public).unwrap_err();
+    assert!(e.message.contains("public elements"), "{e}");
+}
