@@ -53,7 +53,7 @@ use core::ops::RangeInclusive;
 use sha2::{Digest, Sha256};
 
 pub use ast::*;
-pub use check::{MAX_ELEMENTS, MAX_NODES, OPERATIONS};
+pub use check::{MAX_ELEMENTS, MAX_NODES, MAX_STORED, OPERATIONS};
 pub use error::{Error, Result};
 pub use exec::{Outputs, PartyInputs, describe_input, run};
 pub use lexer::MAX_SOURCE_LEN;
