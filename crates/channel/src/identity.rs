@@ -65,7 +65,9 @@ impl Identity {
         self.public().fingerprint()
     }
 
-    pub(crate) fn sign(&self, msg: &[u8]) -> [u8; 64] {
+    /// Signs `msg` with the identity key (ed25519). Callers prefix a context
+    /// string naming the purpose, so signatures cannot be replayed elsewhere.
+    pub fn sign(&self, msg: &[u8]) -> [u8; 64] {
         self.key.sign(msg).to_bytes()
     }
 
@@ -170,6 +172,11 @@ impl PublicKey {
 
     pub(crate) fn verify(&self, msg: &[u8], signature: &[u8; 64]) -> bool {
         self.0.verify(msg, &Signature::from_bytes(signature)).is_ok()
+    }
+
+    /// Whether `signature_hex` (128 hex digits) is this key's signature of `msg`.
+    pub fn verify_signature(&self, msg: &[u8], signature_hex: &str) -> bool {
+        unhex::<64>(signature_hex).is_some_and(|signature| self.verify(msg, &signature))
     }
 }
 

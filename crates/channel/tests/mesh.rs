@@ -73,11 +73,12 @@ fn a_party_with_another_identity_is_refused() {
     let mut ids = ids;
     ids[2] = mallory;
     let results = establish_all(ids, vec![expected.clone(), expected, mallory_view]);
-    // Parties 0 and 1 expect party 2's real key; they refuse the impostor.
-    for r in &results[..2] {
-        let e = r.as_ref().unwrap_err();
-        assert!(e.contains("party 2 misbehaved: wrong identity") || e.contains("party 2"), "{e}");
-    }
+    // Parties 0 and 1 expect party 2's real key: whoever meets the impostor
+    // first refuses it (her transcript names her key, so the handshake
+    // fails; the handshake tests cover a peer proving the wrong key within
+    // one transcript); the other sees the session end.
+    assert!(results.iter().all(Result::is_err), "{results:?}");
+    assert!(results[..2].iter().any(|r| r.as_ref().unwrap_err().contains("party 2 misbehaved")), "{results:?}");
     assert!(results[2].is_err());
 }
 

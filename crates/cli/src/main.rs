@@ -86,8 +86,12 @@ enum Command {
         #[arg(long)]
         id: usize,
         /// Every party's HOST:PORT, in party order, this party's included.
-        #[arg(long, value_delimiter = ',', required_unless_present = "peers_file", conflicts_with = "peers_file")]
+        #[arg(long, value_delimiter = ',', required_unless_present_any = ["peers_file", "signal"], conflicts_with_all = ["peers_file", "signal"])]
         peers: Vec<String>,
+        /// Meet the other parties through this signal server (ws://HOST:PORT/)
+        /// and relay through it, instead of connecting directly; give --keys.
+        #[arg(long)]
+        signal: Option<String>,
         /// Every party's public key (64 hex digits) or fingerprint, in party
         /// order, this party's included; a peer proving another key is refused.
         #[arg(long, value_delimiter = ',', required_unless_present = "peers_file", conflicts_with = "peers_file")]
@@ -114,6 +118,18 @@ enum Command {
         /// Print the outputs as a JSON line.
         #[arg(long)]
         json: bool,
+    },
+    /// Sessions: `cohort session new FILE` prints a fresh session id and an invite.
+    Session {
+        #[command(subcommand)]
+        action: SessionAction,
+    },
+    /// Run a signal server: rendezvous, WebRTC signaling and an encrypted relay
+    /// for parties that cannot connect directly (see docs/signal.md).
+    Signal {
+        /// Address to listen on (default $COHORT_SIGNAL_LISTEN or 127.0.0.1:8787).
+        #[arg(long)]
+        listen: Option<std::net::SocketAddr>,
     },
     /// This machine's long-term identity: an ed25519 key pair.
     Identity {
@@ -158,6 +174,18 @@ enum Command {
         /// to compare the engine with MPyC (which runs without TLS by default).
         #[arg(long)]
         plaintext: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum SessionAction {
+    /// Print a new random session id and an invite for a program.
+    New {
+        /// The program the session runs.
+        file: PathBuf,
+        /// The signal server the parties meet at (ws://HOST:PORT/).
+        #[arg(long)]
+        signal: Option<String>,
     },
 }
 
@@ -211,13 +239,16 @@ fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Check { file, json } => print_out(&programs::check(&file, json)?),
         Command::Run { file, inputs, parties, threshold, json } => print_out(&programs::run(&file, parties, threshold, &inputs, json)?),
-        Command::Party { file, id, peers, keys, peers_file, identity, session, inputs, threshold, timeout, json } => {
+        Command::Party { file, id, peers, signal, keys, peers_file, identity, session, inputs, threshold, timeout, json } => {
             if !(timeout > 0.0 && timeout <= 86_400.0) {
                 return Err(Failure(format!("--timeout {timeout}: give a number of seconds from 0 to 86400")));
             }
             let timeout = Duration::from_secs_f64(timeout);
             let peers = match peers_file {
                 Some(f) => identity::read_peers_file(&f)?,
+                None if signal.is_some() => {
+                    keys.iter().map(|k| Ok((String::new(), identity::parse_peer(k)?))).collect::<Result<Vec<_>>>()?
+                }
                 None => {
                     if peers.len() != keys.len() {
                         return Err(Failure(format!(
@@ -237,11 +268,20 @@ fn run(cli: Cli) -> Result<()> {
                 peers: &peers,
                 identity: &identity,
                 session: &session,
+                signal: signal.as_deref(),
                 threshold,
                 inputs: &inputs,
                 timeout,
                 json,
             })?)
+        }
+        Command::Session { action: SessionAction::New { file, signal } } => print_out(&programs::new_session(&file, signal.as_deref())?),
+        Command::Signal { listen } => {
+            let mut config = cohort_signal::server::ServerConfig::from_env().map_err(Failure)?;
+            if let Some(addr) = listen {
+                config.listen = addr;
+            }
+            cohort_signal::server::run_until_signal(config).map_err(|e| Failure(format!("the signal server: {e}")))
         }
         Command::Identity { action, identity: file } => {
             let path = identity::path(file)?;

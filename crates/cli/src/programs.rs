@@ -12,6 +12,7 @@ use cohort_channel::{Fingerprint, Identity, SecureMesh, Transcript};
 use cohort_mpc::{Config, PartyId, Session, Transport, run_blocking};
 use cohort_net::{MeshConfig, TcpMesh};
 use cohort_program::{CheckedProgram, Outputs, PartyInputs, Plan};
+use cohort_signal::client::RelayTransport;
 use serde_json::Value as Json;
 
 use crate::{Failure, launch};
@@ -95,6 +96,8 @@ pub(crate) struct PartyOptions<'a> {
     pub(crate) peers: &'a [(String, Fingerprint)],
     pub(crate) identity: &'a Identity,
     pub(crate) session: &'a str,
+    /// Meet and relay through this signal server instead of connecting directly.
+    pub(crate) signal: Option<&'a str>,
     pub(crate) threshold: Option<usize>,
     pub(crate) inputs: &'a [String],
     pub(crate) timeout: Duration,
@@ -126,18 +129,9 @@ pub(crate) fn party(o: &PartyOptions<'_>) -> Result<String, Failure> {
         .collect::<Result<BTreeMap<_, _>, Failure>>()?;
     let plan = program.plan(m).map_err(|e| Failure(format!("{}: {e}", o.path.display())))?;
     let inputs = PartyInputs::new(&plan, o.id, &given).map_err(|e| Failure(format!("{}: {e}", o.path.display())))?;
-    let addrs = o
-        .peers
-        .iter()
-        .map(|(p, _)| {
-            p.to_socket_addrs().ok().and_then(|mut a| a.next()).ok_or_else(|| Failure(format!("--peers: `{p}` is not a HOST:PORT address")))
-        })
-        .collect::<Result<Vec<SocketAddr>, _>>()?;
     let t = crate::default_threshold(m, o.threshold);
     let config = Config { parties: m, threshold: t, id: o.id, seed: None, prss: true };
     config.validate()?;
-    let listener = TcpListener::bind(addrs[o.id]).map_err(|e| Failure(format!("cannot listen on {}: {e}", addrs[o.id])))?;
-    let mesh_config = MeshConfig { connect_timeout: o.timeout, read_timeout: o.timeout, ..MeshConfig::default() };
     let fingerprints: Vec<Fingerprint> = o.peers.iter().map(|(_, f)| f.clone()).collect();
     if fingerprints[o.id] != o.identity.fingerprint() {
         return Err(Failure(format!(
@@ -147,18 +141,52 @@ pub(crate) fn party(o: &PartyOptions<'_>) -> Result<String, Failure> {
             fingerprints[o.id]
         )));
     }
-    let mut mesh = TcpMesh::connect(o.id, &addrs, Some(listener), &mesh_config)?;
-    agree(&mut mesh, &program, o.id, m, t)?;
-    let transcript = Transcript::new(o.session, program.hash(), t, fingerprints);
-    let mut mesh = SecureMesh::establish(mesh, o.id, o.identity, &transcript)?;
-    let mut session = Session::new(&config, move |rt| async move { Ok(cohort_program::run(&plan, &rt, &inputs).await) })?;
-    let outputs = run_blocking(&mut session, &mut mesh)?.map_err(|e| Failure(format!("{}: {e}", o.path.display())))?;
+    let transcript = Transcript::new(o.session, program.hash(), t, fingerprints.clone());
+    let outputs = match o.signal {
+        Some(url) => {
+            let relay = RelayTransport::connect(url, o.identity, o.session, fingerprints, o.id, o.timeout)?;
+            compute(relay, &program, o, &config, &transcript, plan, inputs)?
+        }
+        None => {
+            let addrs = o
+                .peers
+                .iter()
+                .map(|(p, _)| {
+                    p.to_socket_addrs()
+                        .ok()
+                        .and_then(|mut a| a.next())
+                        .ok_or_else(|| Failure(format!("--peers: `{p}` is not a HOST:PORT address")))
+                })
+                .collect::<Result<Vec<SocketAddr>, _>>()?;
+            let listener = TcpListener::bind(addrs[o.id]).map_err(|e| Failure(format!("cannot listen on {}: {e}", addrs[o.id])))?;
+            let mesh_config = MeshConfig { connect_timeout: o.timeout, read_timeout: o.timeout, ..MeshConfig::default() };
+            let mesh = TcpMesh::connect(o.id, &addrs, Some(listener), &mesh_config)?;
+            compute(mesh, &program, o, &config, &transcript, plan, inputs)?
+        }
+    };
     Ok(show(o.id, &outputs, o.json))
+}
+
+/// Agrees on the program with every peer, opens the secure channels and
+/// runs this party's session over `transport`.
+fn compute<T: Transport>(
+    mut transport: T,
+    program: &CheckedProgram,
+    o: &PartyOptions<'_>,
+    config: &Config,
+    transcript: &Transcript,
+    plan: Plan,
+    inputs: PartyInputs,
+) -> Result<Outputs, Failure> {
+    agree(&mut transport, program, o.id, config.parties, config.threshold)?;
+    let mut mesh = SecureMesh::establish(transport, o.id, o.identity, transcript)?;
+    let mut session = Session::new(config, move |rt| async move { Ok(cohort_program::run(&plan, &rt, &inputs).await) })?;
+    run_blocking(&mut session, &mut mesh)?.map_err(|e| Failure(format!("{}: {e}", o.path.display())))
 }
 
 /// What parties tell each other before computing: the program hash, the
 /// number of parties and the threshold. Any difference ends the session.
-fn agree(mesh: &mut TcpMesh, program: &CheckedProgram, me: PartyId, m: usize, t: usize) -> Result<(), Failure> {
+fn agree(mesh: &mut impl Transport, program: &CheckedProgram, me: PartyId, m: usize, t: usize) -> Result<(), Failure> {
     const TAG: &[u8; 8] = b"PROGRAM1";
     let mut hello = TAG.to_vec();
     hello.extend_from_slice(&program.hash());
@@ -190,4 +218,28 @@ fn agree(mesh: &mut TcpMesh, program: &CheckedProgram, me: PartyId, m: usize, t:
         }
     }
     Ok(())
+}
+
+/// `cohort session new`: a fresh session id (128 random bits) and an invite
+/// naming the session, the program's hash and the signal server.
+pub(crate) fn new_session(path: &Path, signal: Option<&str>) -> Result<String, Failure> {
+    let program = load(path)?;
+    let mut id = [0u8; 16];
+    getrandom::fill(&mut id).map_err(|e| Failure(format!("no system randomness: {e}")))?;
+    let id: String = id.iter().map(|b| format!("{b:02x}")).collect();
+    let mut invite = format!("cohort-invite:v1?session={id}&program={}", program.hash_hex());
+    if let Some(url) = signal {
+        invite.push_str(&format!("&signal={url}"));
+    }
+    Ok(format!(
+        "Session: {id}\nProgram: {} ({} parties, hash {})\nInvite:  {invite}\nEach party runs: cohort party {} --session {id}{} --keys KEY0,KEY1,… --id I --input NAME=VALUE …\n",
+        program.name(),
+        {
+            let r = program.parties();
+            if r.start() == r.end() { r.start().to_string() } else { format!("{}–{}", r.start(), r.end()) }
+        },
+        program.hash_hex(),
+        path.display(),
+        signal.map(|u| format!(" --signal {u}")).unwrap_or_default()
+    ))
 }

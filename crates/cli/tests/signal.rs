@@ -1,0 +1,192 @@
+//! Parties meeting through a signal server started by the test: three CLI
+//! parties compute an example through its relay; a party that disconnects
+//! mid-run, or a server that goes away, ends the others with a clear error
+//! in bounded time; `cohort session new` prints a session and an invite.
+
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::PathBuf;
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+fn bin() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_cohort"))
+}
+
+fn example(file: &str) -> String {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../examples").join(file).to_string_lossy().into_owned()
+}
+
+fn temp(name: &str) -> String {
+    let dir = std::env::temp_dir().join(format!("cohort-signal-cli-test-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir.join(name).to_string_lossy().into_owned()
+}
+
+/// A signal server on a free port, killed when dropped.
+struct Server {
+    child: Child,
+    addr: String,
+}
+
+impl Server {
+    fn start() -> Server {
+        let addr = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().to_string();
+        Server::start_at(addr)
+    }
+
+    fn start_at(addr: String) -> Server {
+        let child = bin().args(["signal", "--listen", &addr]).stdout(Stdio::null()).stderr(Stdio::null()).spawn().unwrap();
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            if let Ok(mut s) = TcpStream::connect(&addr) {
+                let _ = s.write_all(b"GET /health HTTP/1.1\r\nHost: x\r\n\r\n");
+                let mut buf = String::new();
+                let _ = s.set_read_timeout(Some(Duration::from_secs(2)));
+                let _ = s.read_to_string(&mut buf);
+                if buf.starts_with("HTTP/1.1 200") {
+                    break;
+                }
+            }
+            assert!(Instant::now() < deadline, "the signal server did not come up");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        Server { child, addr }
+    }
+
+    fn url(&self) -> String {
+        format!("ws://{}/", self.addr)
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// `n` identity files and the comma-separated fingerprints.
+fn identities(n: usize, tag: &str) -> (Vec<String>, String) {
+    let mut paths = Vec::new();
+    let mut fps = Vec::new();
+    for i in 0..n {
+        let path = temp(&format!("{tag}-id{i}.json"));
+        let out = bin().args(["identity", "new", "--force", "--identity", &path]).output().unwrap();
+        assert!(out.status.success());
+        let text = String::from_utf8_lossy(&out.stdout).into_owned();
+        fps.push(text.lines().find_map(|l| l.strip_prefix("Fingerprint: ")).unwrap().to_string());
+        paths.push(path);
+    }
+    (paths, fps.join(","))
+}
+
+fn party(program: &str, id: usize, url: &str, session: &str, ids: &(Vec<String>, String), input: &str, timeout: &str) -> Child {
+    bin()
+        .args([
+            "party",
+            program,
+            "--id",
+            &id.to_string(),
+            "--signal",
+            url,
+            "--session",
+            session,
+            "--keys",
+            &ids.1,
+            "--identity",
+            &ids.0[id],
+        ])
+        .args(["--input", input, "--timeout", timeout, "--json"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap()
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+#[test]
+fn three_parties_compute_through_the_relay() {
+    let server = Server::start();
+    let ids = identities(3, "relay");
+    let program = example("average_salary.cohort");
+    let salaries = ["salary=52000", "salary=61000", "salary=47500"];
+    let children: Vec<Child> = (0..3).map(|i| party(&program, i, &server.url(), "s-relay", &ids, salaries[i], "20")).collect();
+    for (i, c) in children.into_iter().enumerate() {
+        let out = c.wait_with_output().unwrap();
+        assert!(out.status.success(), "party {i}: {}", stderr(&out));
+        assert_eq!(
+            String::from_utf8_lossy(&out.stdout),
+            format!("{{\"party\": {i}, \"outputs\": {{\"average\":53500,\"total\":160500}}}}\n")
+        );
+    }
+}
+
+#[test]
+fn a_party_that_disconnects_mid_run_stops_the_others() {
+    let server = Server::start();
+    let ids = identities(3, "vanish");
+    let path = temp("long.cohort");
+    std::fs::write(&path, "program \"long\"\nparties 3\ninput x: secint(32) from each\nlet acc = x[0]\nfor i in range(20000):\n    acc = acc * x[1]\nreveal acc to all\n").unwrap();
+    let mut children: Vec<Child> = (0..3).map(|i| party(&path, i, &server.url(), "s-vanish", &ids, "x=1", "60")).collect();
+    std::thread::sleep(Duration::from_millis(2500));
+    let start = Instant::now();
+    children[2].kill().unwrap();
+    children.pop().unwrap().wait().unwrap();
+    for c in children {
+        let out = c.wait_with_output().unwrap();
+        assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+        assert!(stderr(&out).contains("left the session") || stderr(&out).contains("transport failed"), "{}", stderr(&out));
+    }
+    assert!(start.elapsed() < Duration::from_secs(20), "the others stopped after {:?}", start.elapsed());
+}
+
+#[test]
+fn a_server_that_goes_away_gives_clean_errors() {
+    let server = Server::start();
+    let ids = identities(3, "restart");
+    let path = temp("long2.cohort");
+    std::fs::write(&path, "program \"long\"\nparties 3\ninput x: secint(32) from each\nlet acc = x[0]\nfor i in range(20000):\n    acc = acc * x[1]\nreveal acc to all\n").unwrap();
+    let children: Vec<Child> = (0..3).map(|i| party(&path, i, &server.url(), "s-restart", &ids, "x=1", "60")).collect();
+    std::thread::sleep(Duration::from_millis(2500));
+    let start = Instant::now();
+    let addr = server.addr.clone();
+    drop(server);
+    for c in children {
+        let out = c.wait_with_output().unwrap();
+        assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+        assert!(stderr(&out).contains("signal server"), "{}", stderr(&out));
+    }
+    assert!(start.elapsed() < Duration::from_secs(20), "stopped after {:?}", start.elapsed());
+    // A restarted server: a party alone waits for the others, then gives up cleanly.
+    let _server = Server::start_at(addr.clone());
+    let out =
+        party(&example("unanimous_vote.cohort"), 0, &format!("ws://{addr}/"), "s-after", &ids, "vote=1", "2").wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("not every party joined"), "{}", stderr(&out));
+}
+
+#[test]
+fn an_unreachable_server_is_a_clear_error() {
+    let ids = identities(3, "unreachable");
+    let addr = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
+    let out = party(&example("unanimous_vote.cohort"), 0, &format!("ws://{addr}/"), "s", &ids, "vote=1", "2").wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("cannot reach the signal server"), "{}", stderr(&out));
+}
+
+#[test]
+fn session_new_prints_an_id_and_an_invite() {
+    let out = bin().args(["session", "new", &example("average_salary.cohort"), "--signal", "ws://127.0.0.1:7700/"]).output().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = String::from_utf8_lossy(&out.stdout);
+    let id = text.lines().find_map(|l| l.strip_prefix("Session: ")).unwrap();
+    assert_eq!(id.len(), 32);
+    assert!(text.contains(&format!("Invite:  cohort-invite:v1?session={id}&program=")), "{text}");
+    assert!(text.contains("&signal=ws://127.0.0.1:7700/"), "{text}");
+    let again = bin().args(["session", "new", &example("average_salary.cohort")]).output().unwrap();
+    assert!(!String::from_utf8_lossy(&again.stdout).contains(id), "session ids are random");
+}

@@ -1,0 +1,313 @@
+//! The native client: joins a room of the signal server and relays a
+//! session's frames through it, as a blocking [`Transport`] for the engine.
+//!
+//! The WebSocket runs on its own thread with a single-threaded tokio
+//! runtime; the blocking side sends through a bounded queue and receives
+//! from one queue per peer. A peer that leaves the room, the server closing
+//! the connection, or a peer that stays silent past the timeout all end
+//! `recv` with a clear error, so a session never hangs on a vanished peer.
+
+use std::sync::mpsc;
+use std::thread;
+use std::time::{Duration, Instant};
+
+use cohort_channel::{Fingerprint, Identity};
+use cohort_mpc::{Error, PartyId, Result, Transport};
+use futures_util::{SinkExt, StreamExt};
+use tokio::sync::mpsc as tokio_mpsc;
+use tungstenite::Message;
+
+use crate::protocol::{AUTH_CONTEXT, ClientMessage, ServerMessage, decode_relay, encode_relay};
+
+/// What the relay thread delivers for one peer.
+type Delivery = core::result::Result<Vec<u8>, String>;
+
+/// A session's parties reached through a signal server's relay.
+pub struct RelayTransport {
+    me: PartyId,
+    room: String,
+    parties: Vec<Fingerprint>,
+    out: tokio_mpsc::Sender<Message>,
+    inbox: Vec<mpsc::Receiver<Delivery>>,
+    timeout: Duration,
+    thread: Option<thread::JoinHandle<()>>,
+}
+
+fn transport_error(e: impl core::fmt::Display) -> Error {
+    Error::Transport(e.to_string())
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn unhex32(s: &str) -> Option<[u8; 32]> {
+    if s.len() != 64 || !s.is_ascii() {
+        return None;
+    }
+    let v: Option<Vec<u8>> = (0..64).step_by(2).map(|i| u8::from_str_radix(&s[i..i + 2], 16).ok()).collect();
+    v?.try_into().ok()
+}
+
+impl RelayTransport {
+    /// Connects to the signal server at `url` (`ws://HOST:PORT/`), proves
+    /// `identity`, joins room `room` whose parties are `parties` (in party
+    /// order; `parties[me]` is this identity), and waits until every party
+    /// is present. Gives up after `timeout`, which also bounds how long
+    /// `recv` waits for a peer.
+    pub fn connect(url: &str, identity: &Identity, room: &str, parties: Vec<Fingerprint>, me: PartyId, timeout: Duration) -> Result<Self> {
+        if parties.get(me) != Some(&identity.fingerprint()) {
+            return Err(Error::InvalidArgument(format!("this identity ({}) is not party {me} of the session", identity.fingerprint())));
+        }
+        let m = parties.len();
+        let (out_tx, out_rx) = tokio_mpsc::channel::<Message>(1024);
+        let (senders, inbox): (Vec<_>, Vec<_>) = (0..m).map(|_| mpsc::channel::<Delivery>()).unzip();
+        let (ready_tx, ready_rx) = mpsc::channel::<Result<()>>();
+        let job = Job {
+            url: url.to_string(),
+            identity_secret: identity.to_file(),
+            room: room.to_string(),
+            parties: parties.iter().map(|p| p.to_string()).collect(),
+            me,
+            timeout,
+        };
+        let thread = thread::Builder::new()
+            .name("signal-relay".into())
+            .spawn(move || {
+                let rt = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+                    Ok(rt) => rt,
+                    Err(e) => {
+                        let _ = ready_tx.send(Err(Error::Internal(format!("cannot start the relay's runtime: {e}"))));
+                        return;
+                    }
+                };
+                rt.block_on(job.run(out_rx, senders, ready_tx));
+            })
+            .map_err(|e| Error::Internal(format!("cannot start the relay thread: {e}")))?;
+        match ready_rx.recv_timeout(timeout + Duration::from_secs(1)) {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => return Err(e),
+            Err(_) => return Err(Error::Transport(format!("the signal server at {url} did not admit this party within {timeout:?}"))),
+        }
+        Ok(RelayTransport { me, room: room.to_string(), parties, out: out_tx, inbox, timeout, thread: Some(thread) })
+    }
+}
+
+impl Drop for RelayTransport {
+    fn drop(&mut self) {
+        let _ = self.out.try_send(Message::Close(None));
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+impl Transport for RelayTransport {
+    fn send(&mut self, to: PartyId, msg: Vec<u8>) -> Result<()> {
+        let fp = self.parties.get(to).ok_or_else(|| Error::InvalidArgument(format!("no party {to}")))?;
+        let frame = encode_relay(&self.room, fp.as_str(), &msg).ok_or_else(|| Error::InvalidArgument("room id too long".into()))?;
+        self.out
+            .blocking_send(Message::Binary(frame.into()))
+            .map_err(|_| Error::Transport("the connection to the signal server is closed".into()))
+    }
+
+    fn recv(&mut self, from: PartyId) -> Result<Vec<u8>> {
+        let me = self.me;
+        let inbox = self.inbox.get(from).ok_or_else(|| Error::InvalidArgument(format!("no party {from}")))?;
+        match inbox.recv_timeout(self.timeout) {
+            Ok(Ok(msg)) => Ok(msg),
+            Ok(Err(why)) => Err(Error::Transport(why)),
+            Err(mpsc::RecvTimeoutError::Timeout) => {
+                Err(Error::Transport(format!("party {from} sent nothing to party {me} for {:?}", self.timeout)))
+            }
+            Err(mpsc::RecvTimeoutError::Disconnected) => Err(Error::Transport("the connection to the signal server is closed".into())),
+        }
+    }
+}
+
+/// The relay thread's work.
+struct Job {
+    url: String,
+    identity_secret: String,
+    room: String,
+    parties: Vec<String>,
+    me: PartyId,
+    timeout: Duration,
+}
+
+impl Job {
+    async fn run(self, mut out: tokio_mpsc::Receiver<Message>, inbox: Vec<mpsc::Sender<Delivery>>, ready: mpsc::Sender<Result<()>>) {
+        let deadline = Instant::now() + self.timeout;
+        let connected =
+            tokio::time::timeout(self.timeout, tokio_tungstenite::connect_async_with_config(self.url.as_str(), None, true)).await;
+        let mut ws = match connected {
+            Ok(Ok((ws, _))) => ws,
+            Ok(Err(e)) => {
+                let _ = ready.send(Err(Error::Transport(format!("cannot reach the signal server at {}: {e}", self.url))));
+                return;
+            }
+            Err(_) => {
+                let _ = ready
+                    .send(Err(Error::Transport(format!("the signal server at {} did not answer within {:?}", self.url, self.timeout))));
+                return;
+            }
+        };
+        let joined = tokio::time::timeout_at(tokio::time::Instant::from_std(deadline), self.admit(&mut ws)).await;
+        match joined {
+            Ok(Ok(())) => {
+                let _ = ready.send(Ok(()));
+            }
+            Ok(Err(e)) => {
+                let _ = ready.send(Err(e));
+                return;
+            }
+            Err(_) => {
+                let _ = ready.send(Err(Error::Transport(format!(
+                    "not every party joined room {} on the signal server within {:?}",
+                    self.room, self.timeout
+                ))));
+                return;
+            }
+        }
+        let (mut sink, mut stream) = ws.split();
+        let fail_all = |why: String| {
+            for tx in &inbox {
+                let _ = tx.send(Err(why.clone()));
+            }
+        };
+        loop {
+            tokio::select! {
+                msg = out.recv() => match msg {
+                    Some(Message::Close(_)) | None => {
+                        let _ = sink.send(Message::Close(None)).await;
+                        return;
+                    }
+                    Some(m) => {
+                        if let Err(e) = sink.send(m).await {
+                            fail_all(format!("sending to the signal server failed: {e}"));
+                            return;
+                        }
+                    }
+                },
+                incoming = stream.next() => match incoming {
+                    Some(Ok(Message::Binary(frame))) => {
+                        let Some((room, from, payload)) = decode_relay(&frame) else {
+                            fail_all("the signal server sent a malformed relay frame".into());
+                            return;
+                        };
+                        if room != self.room {
+                            continue;
+                        }
+                        match self.parties.iter().position(|p| p == from) {
+                            Some(j) => {
+                                let _ = inbox[j].send(Ok(payload.to_vec()));
+                            }
+                            None => {
+                                fail_all(format!("the signal server relayed a frame from {from}, who is not a party"));
+                                return;
+                            }
+                        }
+                    }
+                    Some(Ok(Message::Text(text))) => match serde_json::from_str::<ServerMessage>(&text) {
+                        Ok(ServerMessage::Presence { room, present }) if room == self.room => {
+                            for (j, p) in self.parties.iter().enumerate() {
+                                if j != self.me && !present.contains(p) {
+                                    let _ = inbox[j].send(Err(format!("party {j} left the session (it disconnected from the signal server)")));
+                                }
+                            }
+                        }
+                        Ok(ServerMessage::Error { code, message }) => {
+                            fail_all(format!("the signal server: {message} ({})", serde_json::to_string(&code).unwrap_or_default().trim_matches('"')));
+                        }
+                        _ => {}
+                    },
+                    Some(Ok(_)) => {}
+                    Some(Err(e)) => {
+                        fail_all(format!("the connection to the signal server failed: {e}"));
+                        return;
+                    }
+                    None => {
+                        fail_all("the signal server closed the connection".into());
+                        return;
+                    }
+                },
+            }
+        }
+    }
+
+    /// Challenge, auth, join, and waiting until every party is present.
+    async fn admit<S>(&self, ws: &mut S) -> Result<()>
+    where
+        S: futures_util::Stream<Item = core::result::Result<Message, tungstenite::Error>>
+            + futures_util::Sink<Message, Error = tungstenite::Error>
+            + Unpin,
+    {
+        let identity = Identity::from_file(&self.identity_secret).map_err(|e| Error::Internal(e.to_string()))?;
+        let nonce = match next_message(ws).await? {
+            ServerMessage::Challenge { nonce, .. } => {
+                unhex32(&nonce).ok_or_else(|| transport_error("the signal server sent a malformed challenge"))?
+            }
+            other => return Err(unexpected(&other)),
+        };
+        let signature = identity.sign(&[AUTH_CONTEXT, &nonce[..]].concat());
+        send(ws, &ClientMessage::Auth { key: identity.public().to_hex(), signature: hex(&signature) }).await?;
+        match next_message(ws).await? {
+            ServerMessage::Welcome { .. } => {}
+            other => return Err(unexpected(&other)),
+        }
+        send(ws, &ClientMessage::Join { room: self.room.clone(), parties: self.parties.clone() }).await?;
+        let mut present = match next_message(ws).await? {
+            ServerMessage::Joined { present, .. } => present,
+            other => return Err(unexpected(&other)),
+        };
+        while !self.parties.iter().all(|p| present.contains(p)) {
+            match next_message(ws).await? {
+                ServerMessage::Presence { room, present: now } if room == self.room => present = now,
+                ServerMessage::Error { .. } => return Err(unexpected(&ServerMessage::Presence { room: String::new(), present: vec![] })),
+                _ => {}
+            }
+        }
+        Ok(())
+    }
+}
+
+fn unexpected(msg: &ServerMessage) -> Error {
+    match msg {
+        ServerMessage::Error { code, message } => Error::Transport(format!(
+            "the signal server refused: {message} ({})",
+            serde_json::to_string(code).unwrap_or_default().trim_matches('"')
+        )),
+        other => Error::Transport(format!("the signal server sent an unexpected message: {other:?}")),
+    }
+}
+
+async fn send<S>(ws: &mut S, msg: &ClientMessage) -> Result<()>
+where
+    S: futures_util::Sink<Message, Error = tungstenite::Error> + Unpin,
+{
+    let text = serde_json::to_string(msg).map_err(transport_error)?;
+    ws.send(Message::Text(text.into())).await.map_err(|e| Error::Transport(format!("sending to the signal server failed: {e}")))
+}
+
+async fn next_message<S>(ws: &mut S) -> Result<ServerMessage>
+where
+    S: futures_util::Stream<Item = core::result::Result<Message, tungstenite::Error>> + Unpin,
+{
+    loop {
+        match ws.next().await {
+            Some(Ok(Message::Text(text))) => {
+                return serde_json::from_str(&text)
+                    .map_err(|e| Error::Transport(format!("the signal server sent something unreadable: {e}")));
+            }
+            Some(Ok(Message::Close(frame))) => {
+                return Err(Error::Transport(format!(
+                    "the signal server closed the connection{}",
+                    frame.map(|f| format!(": {}", f.reason)).unwrap_or_default()
+                )));
+            }
+            Some(Ok(_)) => {}
+            Some(Err(e)) => return Err(Error::Transport(format!("the connection to the signal server failed: {e}"))),
+            None => return Err(Error::Transport("the signal server closed the connection".into())),
+        }
+    }
+}

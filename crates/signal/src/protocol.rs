@@ -1,0 +1,221 @@
+//! The signal server's WebSocket protocol, shared by the server and the
+//! native client. (`docs/signal.md` documents it for other clients.)
+//!
+//! Text frames carry JSON objects tagged by `"type"`; binary frames carry
+//! relayed channel frames. A session goes:
+//!
+//! ```text
+//! server → client  {"type":"challenge","nonce":HEX32,"server":"cohort-signal/1"}
+//! client → server  {"type":"auth","key":HEX32,"signature":HEX64}      signs AUTH_CONTEXT ‖ nonce
+//! server → client  {"type":"welcome","fingerprint":FP,"ice_servers":[…],"limits":{…}}
+//! client → server  {"type":"join","room":ID,"parties":[FP,…]}       the session id and its parties, in order
+//! server → client  {"type":"joined","room":ID,"present":[FP,…]}     then {"type":"presence",…} on every change
+//! client → server  {"type":"signal","room":ID,"to":FP,"data":JSON}  WebRTC offer, answer or ICE candidate
+//! server → client  {"type":"signal","room":ID,"from":FP,"data":JSON}
+//! client → server  {"type":"leave","room":ID}
+//! server → client  {"type":"error","code":CODE,"message":TEXT}     fatal ones are followed by a close
+//! relay (binary, both ways): u8 room length ‖ room ‖ u8 fingerprint length ‖ fingerprint ‖ payload
+//!                  (to the server: the recipient's fingerprint; from the server: the sender's)
+//! ```
+//!
+//! The relayed payloads are the secure channel's frames: the server sees
+//! only ciphertext, and cannot impersonate a party, whose channel
+//! handshake proves its identity key end to end.
+
+use serde::{Deserialize, Serialize};
+
+/// What a client signs to authenticate: this context, then the 32-byte nonce.
+pub const AUTH_CONTEXT: &[u8] = b"cohort-signal-v1 auth";
+/// The server's protocol name, sent in the challenge.
+pub const SERVER_NAME: &str = "cohort-signal/1";
+
+/// An ICE server handed to clients (a STUN or TURN URL and credentials).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IceServer {
+    /// `stun:host:port` or `turn:host:port?transport=udp` URLs.
+    pub urls: Vec<String>,
+    /// TURN user name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub username: Option<String>,
+    /// TURN credential.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub credential: Option<String>,
+}
+
+/// The limits a server enforces, sent to clients in the welcome.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Limits {
+    /// Largest message (text or binary), bytes.
+    pub max_message: usize,
+    /// Messages queued for one client before it is disconnected as too slow.
+    pub max_queue: usize,
+    /// Messages per second one client may send (a burst of this many is allowed).
+    pub max_rate: u32,
+    /// Parties in one room.
+    pub max_parties: usize,
+    /// Rooms one identity may be in at once.
+    pub max_rooms_per_identity: usize,
+    /// Seconds without any message (pongs included) before a client is dropped.
+    pub idle_timeout_secs: u64,
+    /// Seconds between the server's pings.
+    pub heartbeat_secs: u64,
+    /// Seconds a room may live, however active.
+    pub room_lifetime_secs: u64,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_message: 1 << 20,
+            max_queue: 1024,
+            max_rate: 2000,
+            max_parties: 62,
+            max_rooms_per_identity: 8,
+            idle_timeout_secs: 60,
+            heartbeat_secs: 15,
+            room_lifetime_secs: 24 * 3600,
+        }
+    }
+}
+
+/// A message from the server.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum ServerMessage {
+    /// Sign this nonce to authenticate.
+    Challenge {
+        /// 32 random bytes in hex.
+        nonce: String,
+        /// [`SERVER_NAME`].
+        server: String,
+    },
+    /// Authenticated.
+    Welcome {
+        /// The client's fingerprint, as the server knows it.
+        fingerprint: String,
+        /// ICE servers for WebRTC.
+        ice_servers: Vec<IceServer>,
+        /// The server's limits.
+        limits: Limits,
+    },
+    /// Joined a room; who is present.
+    Joined {
+        /// The room (session id).
+        room: String,
+        /// Fingerprints of the parties present, this one included.
+        present: Vec<String>,
+    },
+    /// Who is present now.
+    Presence {
+        /// The room.
+        room: String,
+        /// Fingerprints of the parties present.
+        present: Vec<String>,
+    },
+    /// A signaling message from another party.
+    Signal {
+        /// The room.
+        room: String,
+        /// The sender's fingerprint.
+        from: String,
+        /// What it sent.
+        data: serde_json::Value,
+    },
+    /// Something went wrong.
+    Error {
+        /// A stable code (see [`ErrorCode`]).
+        code: ErrorCode,
+        /// A plain explanation.
+        message: String,
+    },
+}
+
+/// A message from a client.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+pub enum ClientMessage {
+    /// The answer to the challenge.
+    Auth {
+        /// The ed25519 public key, hex.
+        key: String,
+        /// The signature of [`AUTH_CONTEXT`] ‖ nonce, hex.
+        signature: String,
+    },
+    /// Join (or create) a room.
+    Join {
+        /// The session id.
+        room: String,
+        /// The session's parties' fingerprints, in party order; the room
+        /// admits only them, and every joiner must give the same list.
+        parties: Vec<String>,
+    },
+    /// Send a signaling message to another party of the room.
+    Signal {
+        /// The room.
+        room: String,
+        /// The recipient's fingerprint.
+        to: String,
+        /// Anything (an SDP offer or answer, an ICE candidate).
+        data: serde_json::Value,
+    },
+    /// Leave a room.
+    Leave {
+        /// The room.
+        room: String,
+    },
+}
+
+/// Error codes of [`ServerMessage::Error`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    /// Not a message of this protocol, or out of order. Fatal.
+    BadMessage,
+    /// A message over the size limit. Fatal.
+    TooLarge,
+    /// Too many messages per second. Fatal.
+    RateLimited,
+    /// The client did not read its messages fast enough. Fatal.
+    QueueFull,
+    /// The signature does not verify, or the challenge was not answered. Fatal.
+    AuthFailed,
+    /// The room has as many parties as allowed, or this identity is not among its parties.
+    RoomFull,
+    /// The room exists with another list of parties.
+    RoomMismatch,
+    /// This identity is in too many rooms.
+    TooManyRooms,
+    /// The recipient is not present in the room.
+    NotInRoom,
+    /// No such room (or this client is not in it).
+    UnknownRoom,
+    /// No message within the idle timeout. Fatal.
+    IdleTimeout,
+    /// The server is shutting down. Fatal.
+    ShuttingDown,
+}
+
+/// Encodes a relay frame: room, a fingerprint (recipient or sender), payload.
+pub fn encode_relay(room: &str, fingerprint: &str, payload: &[u8]) -> Option<Vec<u8>> {
+    let (r, f) = (room.as_bytes(), fingerprint.as_bytes());
+    if r.len() > 255 || f.len() > 255 {
+        return None;
+    }
+    let mut out = Vec::with_capacity(2 + r.len() + f.len() + payload.len());
+    out.push(r.len() as u8);
+    out.extend_from_slice(r);
+    out.push(f.len() as u8);
+    out.extend_from_slice(f);
+    out.extend_from_slice(payload);
+    Some(out)
+}
+
+/// Decodes a relay frame into (room, fingerprint, payload).
+pub fn decode_relay(frame: &[u8]) -> Option<(&str, &str, &[u8])> {
+    let (&rl, rest) = frame.split_first()?;
+    let room = rest.get(..rl as usize)?;
+    let rest = &rest[rl as usize..];
+    let (&fl, rest) = rest.split_first()?;
+    let fp = rest.get(..fl as usize)?;
+    Some((core::str::from_utf8(room).ok()?, core::str::from_utf8(fp).ok()?, &rest[fl as usize..]))
+}

@@ -1,0 +1,508 @@
+//! One TCP connection: a plain HTTP request (the health endpoint) or a
+//! WebSocket session — challenge, authentication, then requests to the hub.
+//!
+//! A session is two tasks: the reader (this connection's requests, limits
+//! and idle timeout) and the writer (the bounded outgoing queue and the
+//! heartbeat). Either ends the session through one `watch` cell holding why
+//! it ended; the writer then sends a fatal error and a close, and the reader
+//! closes the TCP connection gracefully.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+use std::time::Duration;
+
+use cohort_channel::PublicKey;
+use futures_util::stream::{SplitSink, SplitStream};
+use futures_util::{SinkExt, StreamExt};
+use serde_json::json;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+use tokio::sync::{mpsc, watch};
+use tokio::time::{Instant, MissedTickBehavior, interval_at, sleep_until, timeout};
+use tokio_tungstenite::WebSocketStream;
+use tungstenite::Error as WsError;
+use tungstenite::Message;
+use tungstenite::protocol::WebSocketConfig;
+use tungstenite::protocol::frame::CloseFrame;
+use tungstenite::protocol::frame::coding::CloseCode;
+
+use super::Shared;
+use super::hub::{ConnId, Joined, Outgoing, Peer, Refusal};
+use crate::protocol::{AUTH_CONTEXT, ClientMessage, ErrorCode, SERVER_NAME, ServerMessage};
+
+type Ws = WebSocketStream<TcpStream>;
+
+/// How long a goodbye (an error, a close, draining the socket) may take.
+const FAREWELL: Duration = Duration::from_secs(1);
+/// How much of a request head is examined before the WebSocket handshake.
+const HEAD_PEEK: usize = 8192;
+
+/// Why a session ended.
+#[derive(Clone, Debug)]
+pub(super) enum End {
+    /// The client closed, or the connection broke (why, for the log).
+    Closed(String),
+    /// A fatal error, sent to the client before closing.
+    Error(ErrorCode, String),
+}
+
+/// The hub's way to a session: its outgoing queue and its end.
+pub(super) struct Link {
+    out: mpsc::Sender<Message>,
+    end: Arc<watch::Sender<Option<End>>>,
+}
+
+impl Peer for Link {
+    fn send(&self, msg: Outgoing) -> bool {
+        let msg = match msg {
+            Outgoing::Text(t) => Message::text(t),
+            Outgoing::Binary(b) => Message::binary(b),
+        };
+        // A closed queue means the session is ending anyway.
+        !matches!(self.out.try_send(msg), Err(mpsc::error::TrySendError::Full(_)))
+    }
+
+    fn end(&self, code: ErrorCode, message: String) {
+        finish(&self.end, End::Error(code, message));
+    }
+}
+
+/// Records why the session ended, unless it already has.
+fn finish(end: &watch::Sender<Option<End>>, why: End) {
+    end.send_if_modified(|cell| {
+        let first = cell.is_none();
+        if first {
+            *cell = Some(why);
+        }
+        first
+    });
+}
+
+/// Serves one accepted TCP connection. Until it is a WebSocket session,
+/// the server stopping (`stopped` turning true) simply drops it.
+pub(super) async fn handle(shared: Arc<Shared>, stream: TcpStream, peer: SocketAddr, mut stopped: watch::Receiver<bool>) {
+    let ws = tokio::select! {
+        ws = open(&shared, stream, peer) => ws,
+        _ = stopped.wait_for(|stop| *stop) => None,
+    };
+    if let Some(ws) = ws {
+        session(shared, ws, peer).await;
+    }
+}
+
+/// Answers a plain HTTP request, or completes the WebSocket handshake.
+async fn open(shared: &Shared, stream: TcpStream, peer: SocketAddr) -> Option<Ws> {
+    let limits = &shared.limits;
+    let patience = Duration::from_secs(limits.idle_timeout_secs.min(10));
+    match timeout(patience, classify(&stream)).await {
+        Ok(Ok(Request::Upgrade)) => {}
+        Ok(Ok(Request::Health)) => {
+            let (rooms, clients) = {
+                let hub = shared.hub();
+                (hub.rooms(), hub.clients())
+            };
+            let body = json!({"status": "ok", "rooms": rooms, "clients": clients}).to_string();
+            respond(stream, "200 OK", "application/json", &body).await;
+            return None;
+        }
+        Ok(Ok(Request::Other(status))) => {
+            shared.log.event("http_refused", json!({"peer": peer.to_string(), "status": status}));
+            respond(stream, status, "text/plain", "cohort-signal: connect with a WebSocket, or GET /health\n").await;
+            return None;
+        }
+        Ok(Err(_)) | Err(_) => return None,
+    }
+    let config = WebSocketConfig::default().max_message_size(Some(limits.max_message)).max_frame_size(Some(limits.max_message));
+    let reason = match timeout(patience, tokio_tungstenite::accept_async_with_config(stream, Some(config))).await {
+        Ok(Ok(ws)) => return Some(ws),
+        Ok(Err(e)) => e.to_string(),
+        Err(_) => "timed out".to_string(),
+    };
+    shared.log.event("handshake_failed", json!({"peer": peer.to_string(), "reason": reason}));
+    None
+}
+
+/// What a connection asks for, judged from its request head.
+#[derive(Debug, PartialEq, Eq)]
+enum Request {
+    /// A WebSocket handshake (or something the handshake should judge).
+    Upgrade,
+    /// `GET /health`.
+    Health,
+    /// Any other HTTP request: answered with this status.
+    Other(&'static str),
+}
+
+/// Peeks at the request head (without consuming it, so the WebSocket
+/// handshake can read it).
+async fn classify(stream: &TcpStream) -> std::io::Result<Request> {
+    let mut buf = vec![0u8; HEAD_PEEK];
+    loop {
+        let n = stream.peek(&mut buf).await?;
+        if n == 0 {
+            return Err(std::io::ErrorKind::UnexpectedEof.into());
+        }
+        if let Some(end) = buf[..n].windows(4).position(|w| w == b"\r\n\r\n") {
+            return Ok(parse_head(&buf[..end]));
+        }
+        if n == buf.len() {
+            return Ok(Request::Upgrade);
+        }
+        // Part of the head has arrived; peeking again at once would spin.
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+}
+
+fn parse_head(head: &[u8]) -> Request {
+    let text = String::from_utf8_lossy(head);
+    let mut lines = text.split("\r\n");
+    let request: Vec<&str> = lines.next().unwrap_or_default().split(' ').collect();
+    if lines.any(|line| line.split_once(':').is_some_and(|(name, _)| name.trim().eq_ignore_ascii_case("upgrade"))) {
+        return Request::Upgrade;
+    }
+    match request[..] {
+        ["GET", target, version] if version.starts_with("HTTP/1.") => {
+            if target == "/health" || target.starts_with("/health?") {
+                Request::Health
+            } else {
+                Request::Other("404 Not Found")
+            }
+        }
+        [method, _, version] if version.starts_with("HTTP/1.") && method.bytes().all(|b| b.is_ascii_uppercase()) => {
+            Request::Other("404 Not Found")
+        }
+        _ => Request::Other("400 Bad Request"),
+    }
+}
+
+async fn respond(mut stream: TcpStream, status: &str, content_type: &str, body: &str) {
+    let response = format!(
+        "HTTP/1.1 {status}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    let _ = timeout(FAREWELL, stream.write_all(response.as_bytes())).await;
+    linger(stream).await;
+}
+
+/// Closes a TCP connection gracefully: sends FIN, then reads (and drops)
+/// what the client still sends until it closes too, for at most
+/// [`FAREWELL`]. Closing with unread data would reset the connection and
+/// could lose the last message to the client.
+async fn linger(mut tcp: TcpStream) {
+    let _ = timeout(FAREWELL, tcp.shutdown()).await;
+    let mut buf = [0u8; 4096];
+    let _ = timeout(FAREWELL, async { while matches!(tcp.read(&mut buf).await, Ok(n) if n > 0) {} }).await;
+}
+
+/// Runs an accepted WebSocket to its end.
+async fn session(shared: Arc<Shared>, ws: Ws, peer: SocketAddr) {
+    let id = shared.next_id.fetch_add(1, Ordering::Relaxed);
+    let limits = &shared.limits;
+    let (out, out_rx) = mpsc::channel(limits.max_queue);
+    let (end, ended) = watch::channel(None);
+    let end = Arc::new(end);
+    // The hub holds the only sender: the queue closes when the hub forgets the session.
+    let admitted = shared.hub().connect(id, Link { out, end: end.clone() });
+    shared.log.event("connect", json!({"conn": id, "peer": peer.to_string()}));
+    let mut nonce = [0u8; 32];
+    if !admitted {
+        finish(&end, End::Error(ErrorCode::ShuttingDown, "the server is shutting down".into()));
+    } else if getrandom::fill(&mut nonce).is_err() {
+        finish(&end, End::Closed("no randomness for a challenge".into()));
+    } else {
+        let challenge = ServerMessage::Challenge { nonce: hex(&nonce), server: SERVER_NAME.into() };
+        shared.hub().send(id, Outgoing::message(&challenge));
+    }
+    let (sink, stream) = ws.split();
+    let heartbeat = Duration::from_secs(limits.heartbeat_secs);
+    let mut writer = tokio::spawn(write_loop(sink, out_rx, end.clone(), ended.clone(), heartbeat));
+    let bucket = Bucket::new(limits.max_rate, Instant::now());
+    let mut reader = Reader { shared: &shared, id, end: &end, nonce, fingerprint: None, bucket };
+    let stream = reader.run(stream, ended).await;
+    let closed = shared.hub().disconnect(id);
+    let why = end.borrow().clone();
+    let (code, reason) = match why {
+        Some(End::Error(code, _)) => (Some(code), None),
+        Some(End::Closed(why)) => (None, Some(why)),
+        None => (None, None),
+    };
+    shared.log.event("disconnect", json!({"conn": id, "fingerprint": reader.fingerprint, "code": code, "reason": reason}));
+    for room in closed {
+        shared.log.event("room_closed", json!({"room": room, "reason": "empty"}));
+    }
+    match timeout(FAREWELL * 2, &mut writer).await {
+        Ok(Ok(sink)) => {
+            if let Ok(ws) = stream.reunite(sink) {
+                linger(ws.into_inner()).await;
+            }
+        }
+        _ => writer.abort(),
+    }
+}
+
+/// Sends the queue's messages and the heartbeat until the session ends,
+/// then (for a fatal error) what is still queued, the error and a close,
+/// all within [`FAREWELL`].
+async fn write_loop(
+    mut sink: SplitSink<Ws, Message>,
+    mut out: mpsc::Receiver<Message>,
+    end: Arc<watch::Sender<Option<End>>>,
+    mut ended: watch::Receiver<Option<End>>,
+    heartbeat: Duration,
+) -> SplitSink<Ws, Message> {
+    let mut ping = interval_at(Instant::now() + heartbeat, heartbeat);
+    ping.set_missed_tick_behavior(MissedTickBehavior::Delay);
+    let why = loop {
+        let msg = tokio::select! {
+            biased;
+            why = ended.wait_for(Option::is_some) => break why.ok().and_then(|w| w.clone()),
+            msg = out.recv() => match msg {
+                Some(msg) => msg,
+                None => break end.borrow().clone(),
+            },
+            _ = ping.tick() => Message::Ping(Default::default()),
+        };
+        tokio::select! {
+            biased;
+            why = ended.wait_for(Option::is_some) => break why.ok().and_then(|w| w.clone()),
+            sent = sink.send(msg) => if let Err(e) = sent {
+                finish(&end, End::Closed(format!("sending failed: {e}")));
+                return sink;
+            },
+        }
+    };
+    match why {
+        Some(End::Error(code, message)) => {
+            let error = Outgoing::message(&ServerMessage::Error { code, message });
+            let Outgoing::Text(error) = error else { unreachable!("errors are text") };
+            let close = CloseFrame {
+                code: match code {
+                    ErrorCode::TooLarge => CloseCode::Size,
+                    ErrorCode::ShuttingDown => CloseCode::Away,
+                    _ => CloseCode::Policy,
+                },
+                reason: code_name(code).into(),
+            };
+            let _ = timeout(FAREWELL, async {
+                // What was queued before the end goes first, unless the
+                // client is too slow for its queue.
+                if code != ErrorCode::QueueFull {
+                    while let Ok(msg) = out.try_recv() {
+                        sink.feed(msg).await?;
+                    }
+                }
+                sink.send(Message::text(error)).await?;
+                sink.send(Message::Close(Some(close))).await
+            })
+            .await;
+        }
+        Some(End::Closed(_)) | None => {
+            let _ = timeout(FAREWELL, sink.close()).await;
+        }
+    }
+    sink
+}
+
+/// A session's reading side: requests, limits and the idle timeout.
+struct Reader<'a> {
+    shared: &'a Shared,
+    id: ConnId,
+    end: &'a watch::Sender<Option<End>>,
+    nonce: [u8; 32],
+    fingerprint: Option<String>,
+    bucket: Bucket,
+}
+
+impl Reader<'_> {
+    async fn run(&mut self, mut stream: SplitStream<Ws>, mut ended: watch::Receiver<Option<End>>) -> SplitStream<Ws> {
+        let idle = Duration::from_secs(self.shared.limits.idle_timeout_secs);
+        let mut deadline = Instant::now() + idle;
+        loop {
+            let next = tokio::select! {
+                biased;
+                _ = ended.wait_for(Option::is_some) => break,
+                _ = sleep_until(deadline) => {
+                    self.fail(Refusal::new(ErrorCode::IdleTimeout, format!("no message for {} s", idle.as_secs())));
+                    break;
+                }
+                next = stream.next() => next,
+            };
+            let now = Instant::now();
+            deadline = now + idle;
+            if !self.receive(next, now) {
+                break;
+            }
+        }
+        stream
+    }
+
+    /// Handles one read; false when the session ends.
+    fn receive(&mut self, next: Option<Result<Message, WsError>>, now: Instant) -> bool {
+        let max = self.shared.limits.max_message;
+        let too_large = || Refusal::new(ErrorCode::TooLarge, format!("a message over {max} bytes"));
+        let msg = match next {
+            Some(Ok(msg)) => msg,
+            Some(Err(WsError::Capacity(_))) => return self.fail(too_large()),
+            Some(Err(WsError::Protocol(e))) => {
+                return self.fail(Refusal::new(ErrorCode::BadMessage, format!("a WebSocket protocol error: {e}")));
+            }
+            Some(Err(WsError::Utf8(_))) => return self.fail(Refusal::new(ErrorCode::BadMessage, "a text message that is not UTF-8")),
+            Some(Err(e)) => return self.close(e.to_string()),
+            None => return self.close("the connection ended".into()),
+        };
+        if !self.bucket.take(now) {
+            let rate = self.shared.limits.max_rate;
+            return self.fail(Refusal::new(ErrorCode::RateLimited, format!("more than {rate} messages per second")));
+        }
+        let done = match msg {
+            Message::Text(text) if text.len() > max => Err(too_large()),
+            Message::Text(text) => self.text(&text),
+            Message::Binary(frame) if frame.len() > max => Err(too_large()),
+            Message::Binary(frame) => match self.fingerprint {
+                None => Err(not_authenticated()),
+                Some(_) => self.shared.hub().relay(self.id, &frame),
+            },
+            Message::Close(_) => return self.close("closed by the client".into()),
+            Message::Ping(_) | Message::Pong(_) | Message::Frame(_) => Ok(()),
+        };
+        match done {
+            Ok(()) => true,
+            Err(refusal) if refusal.is_fatal() => self.fail(refusal),
+            Err(refusal) => {
+                self.shared.log.event("refused", json!({"conn": self.id, "fingerprint": self.fingerprint, "code": refusal.code}));
+                self.shared.hub().send(self.id, Outgoing::error(refusal.code, refusal.message));
+                true
+            }
+        }
+    }
+
+    fn text(&mut self, text: &str) -> Result<(), Refusal> {
+        let msg: ClientMessage =
+            serde_json::from_str(text).map_err(|e| Refusal::new(ErrorCode::BadMessage, format!("not a message of this protocol: {e}")))?;
+        let log = self.shared.log;
+        match (msg, self.fingerprint.clone()) {
+            (ClientMessage::Auth { key, signature }, None) => self.auth(&key, &signature),
+            (ClientMessage::Auth { .. }, Some(_)) => Err(Refusal::new(ErrorCode::BadMessage, "already authenticated")),
+            (_, None) => Err(not_authenticated()),
+            (ClientMessage::Join { room, parties }, Some(fp)) => {
+                let joined = self.shared.hub().join(self.id, &room, parties, std::time::Instant::now())?;
+                let how = match joined {
+                    Joined::Created => "created",
+                    Joined::Entered => "entered",
+                    Joined::Replaced(_) => "replaced",
+                    Joined::Again => "again",
+                };
+                log.event("join", json!({"conn": self.id, "fingerprint": fp, "room": room, "how": how}));
+                Ok(())
+            }
+            (ClientMessage::Signal { room, to, data }, Some(_)) => self.shared.hub().signal(self.id, &room, &to, data),
+            (ClientMessage::Leave { room }, Some(fp)) => {
+                let closed = self.shared.hub().leave(self.id, &room)?;
+                log.event("leave", json!({"conn": self.id, "fingerprint": fp, "room": room}));
+                if closed {
+                    log.event("room_closed", json!({"room": room, "reason": "empty"}));
+                }
+                Ok(())
+            }
+        }
+    }
+
+    fn auth(&mut self, key: &str, signature: &str) -> Result<(), Refusal> {
+        let failed = |why: &str| Refusal::new(ErrorCode::AuthFailed, why);
+        let key = PublicKey::from_hex(key).map_err(|_| failed("`key` is not an ed25519 public key in hex"))?;
+        let mut signed = AUTH_CONTEXT.to_vec();
+        signed.extend_from_slice(&self.nonce);
+        if !key.verify_signature(&signed, signature) {
+            return Err(failed("the signature does not verify (sign the auth context and this connection's nonce)"));
+        }
+        let fingerprint = key.fingerprint().to_string();
+        let limits = &self.shared.limits;
+        let welcome = ServerMessage::Welcome {
+            fingerprint: fingerprint.clone(),
+            ice_servers: self.shared.ice_servers.clone(),
+            limits: limits.clone(),
+        };
+        {
+            let mut hub = self.shared.hub();
+            hub.authenticate(self.id, fingerprint.clone());
+            hub.send(self.id, Outgoing::message(&welcome));
+        }
+        self.shared.log.event("auth", json!({"conn": self.id, "fingerprint": fingerprint}));
+        self.fingerprint = Some(fingerprint);
+        Ok(())
+    }
+
+    /// Ends the session with a fatal error; returns false.
+    fn fail(&self, refusal: Refusal) -> bool {
+        self.shared.log.event("error", json!({"conn": self.id, "fingerprint": self.fingerprint, "code": refusal.code}));
+        finish(self.end, End::Error(refusal.code, refusal.message));
+        false
+    }
+
+    /// Ends the session without an error; returns false.
+    fn close(&self, why: String) -> bool {
+        finish(self.end, End::Closed(why));
+        false
+    }
+}
+
+fn not_authenticated() -> Refusal {
+    Refusal::new(ErrorCode::BadMessage, "authenticate first: the first message must be `auth`")
+}
+
+/// A token bucket: `rate` messages per second, bursts of `rate`.
+struct Bucket {
+    tokens: f64,
+    rate: f64,
+    last: Instant,
+}
+
+impl Bucket {
+    fn new(rate: u32, now: Instant) -> Self {
+        Bucket { tokens: f64::from(rate), rate: f64::from(rate), last: now }
+    }
+
+    fn take(&mut self, now: Instant) -> bool {
+        self.tokens = (self.tokens + self.rate * now.saturating_duration_since(self.last).as_secs_f64()).min(self.rate);
+        self.last = now;
+        if self.tokens < 1.0 {
+            return false;
+        }
+        self.tokens -= 1.0;
+        true
+    }
+}
+
+fn code_name(code: ErrorCode) -> String {
+    serde_json::to_value(code).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn request_heads_are_classified() {
+        assert_eq!(parse_head(b"GET /health HTTP/1.1\r\nHost: x"), Request::Health);
+        assert_eq!(parse_head(b"GET /health?full HTTP/1.0"), Request::Health);
+        assert_eq!(parse_head(b"GET / HTTP/1.1\r\nUpgrade: websocket\r\nConnection: Upgrade"), Request::Upgrade);
+        assert_eq!(parse_head(b"GET / HTTP/1.1\r\nHost: x"), Request::Other("404 Not Found"));
+        assert_eq!(parse_head(b"POST /health HTTP/1.1"), Request::Other("404 Not Found"));
+        assert_eq!(parse_head(b"hello"), Request::Other("400 Bad Request"));
+    }
+
+    #[test]
+    fn the_bucket_allows_a_burst_then_the_rate() {
+        let start = Instant::now();
+        let mut bucket = Bucket::new(10, start);
+        assert!((0..10).all(|_| bucket.take(start)));
+        assert!(!bucket.take(start));
+        assert!(bucket.take(start + Duration::from_millis(100)));
+        assert!(!bucket.take(start + Duration::from_millis(100)));
+    }
+}

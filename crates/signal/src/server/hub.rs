@@ -1,0 +1,472 @@
+//! The server's state, without I/O: connections, rooms, memberships, and
+//! who gets which message. Connections deliver through a [`Peer`], which
+//! only queues (it never blocks); time is passed in.
+
+use std::collections::{BTreeSet, HashMap};
+use std::time::{Duration, Instant};
+
+use cohort_channel::Fingerprint;
+
+use crate::protocol::{self, ErrorCode, Limits, ServerMessage};
+
+/// A connection's number, unique for the server's lifetime.
+pub(super) type ConnId = u64;
+
+/// Longest room id (session id), bytes.
+pub(super) const MAX_ROOM_ID: usize = 128;
+
+/// A message on its way to a client.
+#[derive(Clone, Debug, PartialEq)]
+pub(super) enum Outgoing {
+    /// A JSON text frame.
+    Text(String),
+    /// A relay frame.
+    Binary(Vec<u8>),
+}
+
+impl Outgoing {
+    pub(super) fn message(msg: &ServerMessage) -> Outgoing {
+        Outgoing::Text(serde_json::to_string(msg).expect("server messages serialise"))
+    }
+
+    pub(super) fn error(code: ErrorCode, message: impl Into<String>) -> Outgoing {
+        Outgoing::message(&ServerMessage::Error { code, message: message.into() })
+    }
+}
+
+/// The way to one client: a bounded queue, and a way to end it.
+pub(super) trait Peer {
+    /// Queues `msg`; false when the queue is full.
+    fn send(&self, msg: Outgoing) -> bool;
+    /// Ends the connection with this (fatal) error.
+    fn end(&self, code: ErrorCode, message: String);
+}
+
+/// Why a client's request was refused.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(super) struct Refusal {
+    /// The code sent.
+    pub(super) code: ErrorCode,
+    /// The explanation sent.
+    pub(super) message: String,
+}
+
+impl Refusal {
+    pub(super) fn new(code: ErrorCode, message: impl Into<String>) -> Refusal {
+        Refusal { code, message: message.into() }
+    }
+
+    /// Whether the connection ends with this error.
+    pub(super) fn is_fatal(&self) -> bool {
+        is_fatal(self.code)
+    }
+}
+
+/// Whether an error code ends the connection (as the protocol documents).
+pub(super) fn is_fatal(code: ErrorCode) -> bool {
+    use ErrorCode::*;
+    match code {
+        BadMessage | TooLarge | RateLimited | QueueFull | AuthFailed | IdleTimeout | ShuttingDown => true,
+        RoomFull | RoomMismatch | TooManyRooms | NotInRoom | UnknownRoom => false,
+    }
+}
+
+/// What a join did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Joined {
+    /// Created the room.
+    Created,
+    /// Entered an existing room.
+    Entered,
+    /// Took over this identity's place from another connection.
+    Replaced(ConnId),
+    /// Was already there on this connection.
+    Again,
+}
+
+struct Conn<P> {
+    peer: P,
+    fingerprint: Option<String>,
+    rooms: BTreeSet<String>,
+}
+
+struct Room {
+    parties: Vec<String>,
+    members: HashMap<String, ConnId>,
+    expires: Instant,
+}
+
+impl Room {
+    fn present(&self) -> Vec<String> {
+        self.parties.iter().filter(|p| self.members.contains_key(*p)).cloned().collect()
+    }
+}
+
+/// Connections and rooms.
+pub(super) struct Hub<P> {
+    limits: Limits,
+    conns: HashMap<ConnId, Conn<P>>,
+    rooms: HashMap<String, Room>,
+    /// Rooms each identity is in, over all its connections.
+    rooms_of: HashMap<String, usize>,
+    closing: bool,
+}
+
+impl<P: Peer> Hub<P> {
+    pub(super) fn new(limits: Limits) -> Self {
+        Hub { limits, conns: HashMap::new(), rooms: HashMap::new(), rooms_of: HashMap::new(), closing: false }
+    }
+
+    /// Live connections.
+    pub(super) fn clients(&self) -> usize {
+        self.conns.len()
+    }
+
+    /// Live rooms.
+    pub(super) fn rooms(&self) -> usize {
+        self.rooms.len()
+    }
+
+    /// Registers a new connection; false (and no registration) once shutting down.
+    pub(super) fn connect(&mut self, id: ConnId, peer: P) -> bool {
+        if self.closing {
+            return false;
+        }
+        self.conns.insert(id, Conn { peer, fingerprint: None, rooms: BTreeSet::new() });
+        true
+    }
+
+    /// Records the identity a connection proved.
+    pub(super) fn authenticate(&mut self, id: ConnId, fingerprint: String) {
+        if let Some(conn) = self.conns.get_mut(&id) {
+            conn.fingerprint = Some(fingerprint);
+        }
+    }
+
+    /// Queues a message for a connection, ending it if its queue is full.
+    /// Once shutting down, nothing more is sent but the farewell.
+    pub(super) fn send(&self, id: ConnId, msg: Outgoing) {
+        if !self.closing
+            && let Some(conn) = self.conns.get(&id)
+            && !conn.peer.send(msg)
+        {
+            let max = self.limits.max_queue;
+            conn.peer.end(ErrorCode::QueueFull, format!("more than {max} messages waiting: the client reads too slowly"));
+        }
+    }
+
+    /// Removes a connection from its rooms and forgets it; returns the rooms that closed.
+    pub(super) fn disconnect(&mut self, id: ConnId) -> Vec<String> {
+        let Some(conn) = self.conns.remove(&id) else { return Vec::new() };
+        let Some(fp) = conn.fingerprint else { return Vec::new() };
+        conn.rooms.into_iter().filter(|room| self.remove_member(room, &fp, id)).collect()
+    }
+
+    /// Joins (or creates) a room, answers `joined` and tells the others.
+    pub(super) fn join(&mut self, id: ConnId, room: &str, parties: Vec<String>, now: Instant) -> Result<Joined, Refusal> {
+        let fp = self.fingerprint(id)?;
+        check_room_id(room)?;
+        let max = self.limits.max_parties;
+        if parties.len() > max {
+            return Err(Refusal::new(ErrorCode::RoomFull, format!("a room holds at most {max} parties, not {}", parties.len())));
+        }
+        if parties.len() < 2 {
+            return Err(Refusal::new(ErrorCode::BadMessage, "a room needs at least 2 parties"));
+        }
+        for (i, p) in parties.iter().enumerate() {
+            if Fingerprint::parse(p).ok().is_none_or(|f| f.as_str() != p) {
+                return Err(Refusal::new(
+                    ErrorCode::BadMessage,
+                    format!("party {i} is not a fingerprint as printed (`k3vq-…`, 6 groups of 4)"),
+                ));
+            }
+            if parties[..i].contains(p) {
+                return Err(Refusal::new(ErrorCode::BadMessage, format!("party {p} is listed twice")));
+            }
+        }
+        if !parties.contains(&fp) {
+            return Err(Refusal::new(ErrorCode::RoomFull, format!("not admitted to room `{room}`: {fp} is not among its parties")));
+        }
+        let existing = self.rooms.get(room);
+        if let Some(r) = existing
+            && r.parties != parties
+        {
+            return Err(Refusal::new(ErrorCode::RoomMismatch, format!("room `{room}` exists with another list of parties")));
+        }
+        let outcome = match existing.and_then(|r| r.members.get(&fp)).copied() {
+            Some(old) if old == id => Joined::Again,
+            Some(old) => Joined::Replaced(old),
+            None => {
+                let count = self.rooms_of.get(&fp).copied().unwrap_or(0);
+                let max = self.limits.max_rooms_per_identity;
+                if count >= max {
+                    return Err(Refusal::new(
+                        ErrorCode::TooManyRooms,
+                        format!("this identity is in {count} rooms already (at most {max})"),
+                    ));
+                }
+                *self.rooms_of.entry(fp.clone()).or_default() += 1;
+                if existing.is_some() { Joined::Entered } else { Joined::Created }
+            }
+        };
+        if let Joined::Replaced(old) = outcome {
+            if let Some(conn) = self.conns.get_mut(&old) {
+                conn.rooms.remove(room);
+            }
+            let msg = format!("left room `{room}`: this identity joined it from another connection");
+            self.send(old, Outgoing::error(ErrorCode::UnknownRoom, msg));
+        }
+        let lifetime = Duration::from_secs(self.limits.room_lifetime_secs);
+        let r = self.rooms.entry(room.to_string()).or_insert_with(|| Room { parties, members: HashMap::new(), expires: now + lifetime });
+        r.members.insert(fp, id);
+        if let Some(conn) = self.conns.get_mut(&id) {
+            conn.rooms.insert(room.to_string());
+        }
+        let present = r.present();
+        self.send(id, Outgoing::message(&ServerMessage::Joined { room: room.to_string(), present: present.clone() }));
+        if outcome != Joined::Again {
+            self.presence(room, present, Some(id));
+        }
+        Ok(outcome)
+    }
+
+    /// Leaves a room; returns whether the room closed.
+    pub(super) fn leave(&mut self, id: ConnId, room: &str) -> Result<bool, Refusal> {
+        let fp = self.fingerprint(id)?;
+        self.member(id, &fp, room)?;
+        if let Some(conn) = self.conns.get_mut(&id) {
+            conn.rooms.remove(room);
+        }
+        Ok(self.remove_member(room, &fp, id))
+    }
+
+    /// Forwards signaling data to a party present in the room.
+    pub(super) fn signal(&self, id: ConnId, room: &str, to: &str, data: serde_json::Value) -> Result<(), Refusal> {
+        let fp = self.fingerprint(id)?;
+        let recipient = self.recipient(id, &fp, room, to)?;
+        self.send(recipient, Outgoing::message(&ServerMessage::Signal { room: room.to_string(), from: fp, data }));
+        Ok(())
+    }
+
+    /// Forwards a relay frame (room, recipient, payload) as (room, sender, payload).
+    pub(super) fn relay(&self, id: ConnId, frame: &[u8]) -> Result<(), Refusal> {
+        let fp = self.fingerprint(id)?;
+        let (room, to, payload) =
+            protocol::decode_relay(frame).ok_or_else(|| Refusal::new(ErrorCode::BadMessage, "a malformed relay frame"))?;
+        let recipient = self.recipient(id, &fp, room, to)?;
+        let out = protocol::encode_relay(room, &fp, payload).expect("room ids and fingerprints are short");
+        self.send(recipient, Outgoing::Binary(out));
+        Ok(())
+    }
+
+    /// Closes the rooms past their lifetime, telling their members; returns them.
+    pub(super) fn expire(&mut self, now: Instant) -> Vec<String> {
+        let expired: Vec<String> = self.rooms.iter().filter(|(_, r)| r.expires <= now).map(|(name, _)| name.clone()).collect();
+        for name in &expired {
+            let room = self.rooms.remove(name).expect("listed above");
+            for (fp, id) in room.members {
+                self.forget_room(&fp);
+                if let Some(conn) = self.conns.get_mut(&id) {
+                    conn.rooms.remove(name);
+                }
+                let secs = self.limits.room_lifetime_secs;
+                self.send(id, Outgoing::error(ErrorCode::UnknownRoom, format!("room `{name}` expired: rooms live at most {secs} s")));
+            }
+        }
+        expired
+    }
+
+    /// Refuses new connections and ends every live one with `shutting_down`.
+    pub(super) fn shut_down(&mut self) {
+        self.closing = true;
+        for conn in self.conns.values() {
+            conn.peer.end(ErrorCode::ShuttingDown, "the server is shutting down".into());
+        }
+    }
+
+    fn fingerprint(&self, id: ConnId) -> Result<String, Refusal> {
+        self.conns
+            .get(&id)
+            .and_then(|c| c.fingerprint.clone())
+            .ok_or_else(|| Refusal::new(ErrorCode::BadMessage, "authenticate first: the first message must be `auth`"))
+    }
+
+    fn member(&self, id: ConnId, fp: &str, room: &str) -> Result<&Room, Refusal> {
+        self.rooms
+            .get(room)
+            .filter(|r| r.members.get(fp) == Some(&id))
+            .ok_or_else(|| Refusal::new(ErrorCode::UnknownRoom, format!("not in room `{room}` (join it first)")))
+    }
+
+    fn recipient(&self, id: ConnId, fp: &str, room: &str, to: &str) -> Result<ConnId, Refusal> {
+        let r = self.member(id, fp, room)?;
+        r.members.get(to).copied().ok_or_else(|| Refusal::new(ErrorCode::NotInRoom, format!("{to} is not present in room `{room}`")))
+    }
+
+    /// Removes `fp` (on connection `id`) from a room, telling the others;
+    /// returns whether the room closed.
+    fn remove_member(&mut self, room: &str, fp: &str, id: ConnId) -> bool {
+        let Some(r) = self.rooms.get_mut(room) else { return false };
+        if r.members.get(fp) != Some(&id) {
+            return false;
+        }
+        r.members.remove(fp);
+        let present = (!r.members.is_empty()).then(|| r.present());
+        self.forget_room(fp);
+        match present {
+            Some(present) => {
+                self.presence(room, present, None);
+                false
+            }
+            None => {
+                self.rooms.remove(room);
+                true
+            }
+        }
+    }
+
+    fn forget_room(&mut self, fp: &str) {
+        if let Some(n) = self.rooms_of.get_mut(fp) {
+            *n -= 1;
+            if *n == 0 {
+                self.rooms_of.remove(fp);
+            }
+        }
+    }
+
+    fn presence(&self, room: &str, present: Vec<String>, except: Option<ConnId>) {
+        let Some(r) = self.rooms.get(room) else { return };
+        let msg = Outgoing::message(&ServerMessage::Presence { room: room.to_string(), present });
+        for &member in r.members.values().filter(|&&m| Some(m) != except) {
+            self.send(member, msg.clone());
+        }
+    }
+}
+
+/// Room ids are 1 to [`MAX_ROOM_ID`] printable ASCII characters, no spaces.
+fn check_room_id(room: &str) -> Result<(), Refusal> {
+    if room.is_empty() || room.len() > MAX_ROOM_ID || !room.bytes().all(|b| b.is_ascii_graphic()) {
+        return Err(Refusal::new(
+            ErrorCode::BadMessage,
+            format!("a room id is 1 to {MAX_ROOM_ID} printable ASCII characters without spaces"),
+        ));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use std::cell::RefCell;
+    use std::rc::Rc;
+
+    use cohort_channel::Identity;
+
+    use super::*;
+
+    /// A peer that records what it gets, with a queue of `room` messages.
+    #[derive(Clone, Default)]
+    struct Recorder {
+        got: Rc<RefCell<Vec<Outgoing>>>,
+        ended: Rc<RefCell<Option<ErrorCode>>>,
+        room: usize,
+    }
+
+    impl Peer for Recorder {
+        fn send(&self, msg: Outgoing) -> bool {
+            let mut got = self.got.borrow_mut();
+            if got.len() >= self.room {
+                return false;
+            }
+            got.push(msg);
+            true
+        }
+        fn end(&self, code: ErrorCode, _: String) {
+            self.ended.borrow_mut().get_or_insert(code);
+        }
+    }
+
+    impl Recorder {
+        fn take(&self) -> Vec<ServerMessage> {
+            self.got
+                .borrow_mut()
+                .drain(..)
+                .map(|o| match o {
+                    Outgoing::Text(t) => serde_json::from_str(&t).unwrap(),
+                    Outgoing::Binary(_) => panic!("binary"),
+                })
+                .collect()
+        }
+    }
+
+    fn fps(n: usize) -> Vec<String> {
+        let mut v: Vec<String> = (0..n).map(|_| Identity::generate().unwrap().fingerprint().to_string()).collect();
+        v.sort();
+        v
+    }
+
+    fn hub_with(parties: &[String], room: usize) -> (Hub<Recorder>, Vec<Recorder>) {
+        let mut hub = Hub::new(Limits { max_rooms_per_identity: 2, ..Limits::default() });
+        let peers: Vec<Recorder> = parties.iter().map(|_| Recorder { room, ..Recorder::default() }).collect();
+        for (i, (fp, peer)) in parties.iter().zip(&peers).enumerate() {
+            assert!(hub.connect(i as ConnId, peer.clone()));
+            hub.authenticate(i as ConnId, fp.clone());
+        }
+        (hub, peers)
+    }
+
+    #[test]
+    fn presence_follows_joins_and_leaves_in_party_order() {
+        let parties = fps(3);
+        let (mut hub, peers) = hub_with(&parties, 100);
+        let now = Instant::now();
+        assert_eq!(hub.join(2, "s", parties.clone(), now), Ok(Joined::Created));
+        assert_eq!(hub.join(0, "s", parties.clone(), now), Ok(Joined::Entered));
+        let both = vec![parties[0].clone(), parties[2].clone()];
+        assert_eq!(peers[0].take(), vec![ServerMessage::Joined { room: "s".into(), present: both.clone() }]);
+        assert_eq!(peers[2].take().last(), Some(&ServerMessage::Presence { room: "s".into(), present: both }));
+        assert_eq!(hub.leave(2, "s"), Ok(false));
+        assert_eq!(peers[0].take(), vec![ServerMessage::Presence { room: "s".into(), present: vec![parties[0].clone()] }]);
+        assert_eq!(hub.disconnect(0), vec!["s".to_string()]);
+        assert_eq!((hub.rooms(), hub.rooms_of.len()), (0, 0));
+    }
+
+    #[test]
+    fn a_full_queue_ends_only_the_slow_client() {
+        let parties = fps(2);
+        let (mut hub, peers) = hub_with(&parties, 1);
+        let now = Instant::now();
+        hub.join(0, "s", parties.clone(), now).unwrap();
+        hub.join(1, "s", parties.clone(), now).unwrap();
+        // Peer 0 holds `joined` and has no room for the presence update.
+        assert_eq!(*peers[0].ended.borrow(), Some(ErrorCode::QueueFull));
+        assert_eq!(*peers[1].ended.borrow(), None);
+    }
+
+    #[test]
+    fn rooms_expire_and_tell_their_members() {
+        let parties = fps(2);
+        let (mut hub, peers) = hub_with(&parties, 100);
+        let now = Instant::now();
+        hub.join(0, "s", parties.clone(), now).unwrap();
+        peers[0].take();
+        assert!(hub.expire(now).is_empty());
+        assert_eq!(hub.expire(now + Duration::from_secs(hub.limits.room_lifetime_secs)), vec!["s".to_string()]);
+        assert!(matches!(peers[0].take()[..], [ServerMessage::Error { code: ErrorCode::UnknownRoom, .. }]));
+        assert_eq!((hub.rooms(), hub.rooms_of.len()), (0, 0));
+    }
+
+    #[test]
+    fn bad_room_ids_and_party_lists_are_refused() {
+        let parties = fps(2);
+        let (mut hub, _) = hub_with(&parties, 100);
+        let now = Instant::now();
+        let code = |r: Result<Joined, Refusal>| r.unwrap_err().code;
+        assert_eq!(code(hub.join(0, "", parties.clone(), now)), ErrorCode::BadMessage);
+        assert_eq!(code(hub.join(0, &"x".repeat(129), parties.clone(), now)), ErrorCode::BadMessage);
+        assert_eq!(code(hub.join(0, "a b", parties.clone(), now)), ErrorCode::BadMessage);
+        assert_eq!(code(hub.join(0, "s", vec![parties[0].clone()], now)), ErrorCode::BadMessage);
+        assert_eq!(code(hub.join(0, "s", vec![parties[0].clone(), parties[0].clone()], now)), ErrorCode::BadMessage);
+        assert_eq!(code(hub.join(0, "s", vec![parties[0].clone(), parties[1].to_uppercase()], now)), ErrorCode::BadMessage);
+        assert_eq!(hub.rooms(), 0);
+    }
+}

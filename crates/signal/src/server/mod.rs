@@ -1,0 +1,386 @@
+//! The signal server: WebSocket over TCP, a health endpoint on the same
+//! port, and structured logs on stderr.
+//!
+//! ```text
+//!  mod.rs   configuration, the accept loop, ServerHandle, run_until_signal
+//!  conn.rs  one connection: GET /health, or a WebSocket session (challenge, auth, limits, heartbeat)
+//!  hub.rs   rooms and memberships without I/O: who is present, who gets which message
+//!  log.rs   one JSON object per line, without secrets
+//! ```
+//!
+//! Every client has a bounded outgoing queue that the hub fills without
+//! waiting; a client that does not keep up is disconnected (`queue_full`),
+//! so no client can hold up another. Rooms live until their last member
+//! leaves or disconnects, or until `room_lifetime_secs` after creation; then
+//! the remaining members get a (non-fatal) `unknown_room` error naming the
+//! room, and the room is gone.
+//!
+//! ```
+//! use cohort_signal::server::{ServerConfig, ServerHandle};
+//!
+//! let config = ServerConfig { listen: "127.0.0.1:0".parse().unwrap(), log: false, ..ServerConfig::default() };
+//! let server = ServerHandle::spawn(config).unwrap();
+//! println!("clients connect to ws://{}/", server.addr());
+//! assert_eq!((server.rooms(), server.clients()), (0, 0));
+//! server.shutdown();
+//! ```
+
+mod conn;
+mod hub;
+mod log;
+
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::time::Duration;
+
+use serde_json::json;
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+use tokio::task::JoinSet;
+
+use crate::protocol::{IceServer, Limits};
+use conn::Link;
+use hub::Hub;
+use log::Log;
+
+/// The address a server listens on unless configured otherwise.
+pub const DEFAULT_LISTEN: &str = "127.0.0.1:8787";
+
+/// How long a shutdown waits for clients to be told and closed.
+const SHUTDOWN_GRACE: Duration = Duration::from_secs(3);
+
+/// A server's configuration.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ServerConfig {
+    /// The address to listen on (port 0: any free port).
+    pub listen: SocketAddr,
+    /// The limits enforced and announced to clients.
+    pub limits: Limits,
+    /// STUN and TURN servers announced to clients.
+    pub ice_servers: Vec<IceServer>,
+    /// Connections (WebSocket or HTTP) at once; more are answered `503`.
+    pub max_clients: usize,
+    /// Whether to write logs to stderr.
+    pub log: bool,
+}
+
+impl Default for ServerConfig {
+    fn default() -> Self {
+        ServerConfig {
+            listen: DEFAULT_LISTEN.parse().expect("a valid address"),
+            limits: Limits::default(),
+            ice_servers: Vec::new(),
+            max_clients: 10_000,
+            log: true,
+        }
+    }
+}
+
+impl ServerConfig {
+    /// The configuration from the environment, with defaults where unset:
+    ///
+    /// | variable | field | default |
+    /// |---|---|---|
+    /// | `COHORT_SIGNAL_LISTEN` | `listen` | [`DEFAULT_LISTEN`] |
+    /// | `COHORT_SIGNAL_MAX_MESSAGE` | `limits.max_message` (bytes) | 1048576 |
+    /// | `COHORT_SIGNAL_MAX_QUEUE` | `limits.max_queue` (messages) | 1024 |
+    /// | `COHORT_SIGNAL_MAX_RATE` | `limits.max_rate` (messages per second) | 2000 |
+    /// | `COHORT_SIGNAL_MAX_PARTIES` | `limits.max_parties` | 62 |
+    /// | `COHORT_SIGNAL_MAX_ROOMS` | `limits.max_rooms_per_identity` | 8 |
+    /// | `COHORT_SIGNAL_IDLE_TIMEOUT` | `limits.idle_timeout_secs` | 60 |
+    /// | `COHORT_SIGNAL_HEARTBEAT` | `limits.heartbeat_secs` | 15 |
+    /// | `COHORT_SIGNAL_ROOM_LIFETIME` | `limits.room_lifetime_secs` | 86400 |
+    /// | `COHORT_SIGNAL_MAX_CLIENTS` | `max_clients` | 10000 |
+    /// | `COHORT_SIGNAL_ICE_SERVERS` | `ice_servers`: a JSON array of `{"urls":[…],"username":…,"credential":…}`, or comma-separated URLs | none |
+    /// | `COHORT_SIGNAL_LOG` | `log`: `0`, `off` or `false` turn logs off | on |
+    pub fn from_env() -> Result<ServerConfig, String> {
+        ServerConfig::from_vars(|name| std::env::var(name).ok())
+    }
+
+    fn from_vars(var: impl Fn(&str) -> Option<String>) -> Result<ServerConfig, String> {
+        fn parse<T: std::str::FromStr>(var: &impl Fn(&str) -> Option<String>, name: &str, into: &mut T) -> Result<(), String>
+        where
+            T::Err: std::fmt::Display,
+        {
+            if let Some(text) = var(name) {
+                *into = text.trim().parse().map_err(|e| format!("{name}=`{text}`: {e}"))?;
+            }
+            Ok(())
+        }
+        let mut config = ServerConfig::default();
+        let l = &mut config.limits;
+        parse(&var, "COHORT_SIGNAL_LISTEN", &mut config.listen)?;
+        parse(&var, "COHORT_SIGNAL_MAX_MESSAGE", &mut l.max_message)?;
+        parse(&var, "COHORT_SIGNAL_MAX_QUEUE", &mut l.max_queue)?;
+        parse(&var, "COHORT_SIGNAL_MAX_RATE", &mut l.max_rate)?;
+        parse(&var, "COHORT_SIGNAL_MAX_PARTIES", &mut l.max_parties)?;
+        parse(&var, "COHORT_SIGNAL_MAX_ROOMS", &mut l.max_rooms_per_identity)?;
+        parse(&var, "COHORT_SIGNAL_IDLE_TIMEOUT", &mut l.idle_timeout_secs)?;
+        parse(&var, "COHORT_SIGNAL_HEARTBEAT", &mut l.heartbeat_secs)?;
+        parse(&var, "COHORT_SIGNAL_ROOM_LIFETIME", &mut l.room_lifetime_secs)?;
+        parse(&var, "COHORT_SIGNAL_MAX_CLIENTS", &mut config.max_clients)?;
+        if let Some(text) = var("COHORT_SIGNAL_ICE_SERVERS") {
+            let text = text.trim();
+            config.ice_servers = if text.starts_with('[') {
+                serde_json::from_str(text).map_err(|e| format!("COHORT_SIGNAL_ICE_SERVERS: not a JSON array of ICE servers: {e}"))?
+            } else {
+                let urls = text.split(',').map(str::trim).filter(|u| !u.is_empty());
+                urls.map(|url| IceServer { urls: vec![url.to_string()], username: None, credential: None }).collect()
+            };
+        }
+        if let Some(text) = var("COHORT_SIGNAL_LOG") {
+            config.log = !matches!(text.trim().to_ascii_lowercase().as_str(), "0" | "off" | "false" | "no");
+        }
+        config.validate()?;
+        Ok(config)
+    }
+
+    /// Checks that the limits make sense together.
+    pub fn validate(&self) -> Result<(), String> {
+        let l = &self.limits;
+        let checks = [
+            (l.max_message >= 1024, "max_message must be at least 1024 bytes"),
+            (l.max_queue >= 1, "max_queue must be at least 1"),
+            (l.max_rate >= 1, "max_rate must be at least 1"),
+            (l.max_parties >= 2, "max_parties must be at least 2"),
+            (l.max_rooms_per_identity >= 1, "max_rooms_per_identity must be at least 1"),
+            (l.heartbeat_secs >= 1, "heartbeat_secs must be at least 1"),
+            (l.idle_timeout_secs > l.heartbeat_secs, "idle_timeout_secs must exceed heartbeat_secs, or quiet clients time out"),
+            (l.room_lifetime_secs >= 1, "room_lifetime_secs must be at least 1"),
+            (self.max_clients >= 1, "max_clients must be at least 1"),
+        ];
+        match checks.iter().find(|(ok, _)| !ok) {
+            Some((_, why)) => Err(format!("signal server configuration: {why}")),
+            None => Ok(()),
+        }
+    }
+}
+
+/// State shared by the accept loop, the connections and the handle.
+struct Shared {
+    hub: Mutex<Hub<Link>>,
+    limits: Limits,
+    ice_servers: Vec<IceServer>,
+    max_clients: usize,
+    log: Log,
+    next_id: AtomicU64,
+    /// TCP connections being served.
+    connections: AtomicUsize,
+}
+
+impl Shared {
+    /// The hub. Its lock is held only for non-blocking work.
+    fn hub(&self) -> MutexGuard<'_, Hub<Link>> {
+        self.hub.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+/// A server running on its own thread with its own tokio runtime. Dropping
+/// the handle shuts the server down, as [`ServerHandle::shutdown`] does.
+#[derive(Debug)]
+pub struct ServerHandle {
+    addr: SocketAddr,
+    shared: Arc<Shared>,
+    stop: watch::Sender<bool>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl std::fmt::Debug for Shared {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Shared").finish_non_exhaustive()
+    }
+}
+
+impl ServerHandle {
+    /// Binds `config.listen` and starts serving.
+    pub fn spawn(config: ServerConfig) -> std::io::Result<ServerHandle> {
+        config.validate().map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, e))?;
+        let listener = std::net::TcpListener::bind(config.listen)?;
+        listener.set_nonblocking(true)?;
+        let addr = listener.local_addr()?;
+        let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).thread_name("cohort-signal").enable_all().build()?;
+        let listener = {
+            let _context = runtime.enter();
+            TcpListener::from_std(listener)?
+        };
+        let shared = Arc::new(Shared {
+            hub: Mutex::new(Hub::new(config.limits.clone())),
+            limits: config.limits,
+            ice_servers: config.ice_servers,
+            max_clients: config.max_clients,
+            log: Log { on: config.log },
+            next_id: AtomicU64::new(1),
+            connections: AtomicUsize::new(0),
+        });
+        let (stop, stopped) = watch::channel(false);
+        let serving = shared.clone();
+        let thread = std::thread::Builder::new().name("cohort-signal".into()).spawn(move || {
+            runtime.block_on(serve(listener, serving, stopped));
+            runtime.shutdown_timeout(Duration::from_secs(1));
+        })?;
+        shared.log.event("listening", json!({"addr": addr.to_string()}));
+        Ok(ServerHandle { addr, shared, stop, thread: Some(thread) })
+    }
+
+    /// The address the server listens on.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// Live rooms.
+    pub fn rooms(&self) -> usize {
+        self.shared.hub().rooms()
+    }
+
+    /// Live WebSocket connections (authenticated or not).
+    pub fn clients(&self) -> usize {
+        self.shared.hub().clients()
+    }
+
+    /// Stops accepting, sends every client `shutting_down` and a close, and
+    /// waits (a few seconds at most) for the connections to end.
+    pub fn shutdown(mut self) {
+        self.stop();
+    }
+
+    fn stop(&mut self) {
+        let _ = self.stop.send(true);
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+impl Drop for ServerHandle {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+/// Runs a server until Ctrl-C or SIGTERM, then shuts it down gracefully.
+/// Logs go to stderr (see [`ServerConfig::log`]). For `cohort signal`.
+pub fn run_until_signal(config: ServerConfig) -> std::io::Result<()> {
+    let server = ServerHandle::spawn(config)?;
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+    let signalled = runtime.block_on(terminated());
+    server.shared.log.event("signal", json!({"action": "shutting down"}));
+    server.shutdown();
+    signalled
+}
+
+/// Waits for Ctrl-C or SIGTERM.
+#[cfg(unix)]
+async fn terminated() -> std::io::Result<()> {
+    use tokio::signal::unix::{SignalKind, signal};
+    let mut term = signal(SignalKind::terminate())?;
+    tokio::select! {
+        r = tokio::signal::ctrl_c() => r,
+        _ = term.recv() => Ok(()),
+    }
+}
+
+/// Waits for Ctrl-C.
+#[cfg(not(unix))]
+async fn terminated() -> std::io::Result<()> {
+    tokio::signal::ctrl_c().await
+}
+
+/// Accepts connections until told to stop, expiring old rooms on the way;
+/// then ends every session and waits for them.
+async fn serve(listener: TcpListener, shared: Arc<Shared>, mut stopped: watch::Receiver<bool>) {
+    let mut tasks = JoinSet::new();
+    let stop_watch = stopped.clone();
+    let lifetime_ms = shared.limits.room_lifetime_secs.saturating_mul(1000);
+    let mut sweep = tokio::time::interval(Duration::from_millis((lifetime_ms / 4).clamp(50, 1000)));
+    sweep.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tokio::select! {
+            _ = stopped.wait_for(|stop| *stop) => break,
+            accepted = listener.accept() => match accepted {
+                Ok((stream, peer)) => {
+                    let _ = stream.set_nodelay(true);
+                    if shared.connections.load(Ordering::Relaxed) >= shared.max_clients {
+                        shared.log.event("connection_refused", json!({"peer": peer.to_string(), "reason": "too many connections"}));
+                        let _ = stream.try_write(b"HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+                        continue;
+                    }
+                    let (guard, stopped) = (ConnectionCount::new(shared.clone()), stop_watch.clone());
+                    tasks.spawn(async move {
+                        conn::handle(guard.0.clone(), stream, peer, stopped).await;
+                        drop(guard);
+                    });
+                }
+                Err(e) => {
+                    // Out of file descriptors, usually: wait a little rather than spin.
+                    shared.log.event("accept_failed", json!({"reason": e.to_string()}));
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                }
+            },
+            Some(_) = tasks.join_next(), if !tasks.is_empty() => {}
+            _ = sweep.tick() => {
+                let expired = shared.hub().expire(std::time::Instant::now());
+                for room in expired {
+                    shared.log.event("room_closed", json!({"room": room, "reason": "expired"}));
+                }
+            }
+        }
+    }
+    drop(listener);
+    shared.log.event("shutting_down", json!({"clients": shared.hub().clients()}));
+    shared.hub().shut_down();
+    let _ = tokio::time::timeout(SHUTDOWN_GRACE, async { while tasks.join_next().await.is_some() {} }).await;
+    tasks.shutdown().await;
+    shared.log.event("stopped", json!({}));
+}
+
+/// Counts a TCP connection while it is served.
+struct ConnectionCount(Arc<Shared>);
+
+impl ConnectionCount {
+    fn new(shared: Arc<Shared>) -> Self {
+        shared.connections.fetch_add(1, Ordering::Relaxed);
+        ConnectionCount(shared)
+    }
+}
+
+impl Drop for ConnectionCount {
+    fn drop(&mut self) {
+        self.0.connections.fetch_sub(1, Ordering::Relaxed);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn from(vars: &[(&str, &str)]) -> Result<ServerConfig, String> {
+        ServerConfig::from_vars(|name| vars.iter().find(|(n, _)| *n == name).map(|(_, v)| v.to_string()))
+    }
+
+    #[test]
+    fn the_environment_overrides_defaults() {
+        assert_eq!(from(&[]), Ok(ServerConfig::default()));
+        let config = from(&[
+            ("COHORT_SIGNAL_LISTEN", "0.0.0.0:9000"),
+            ("COHORT_SIGNAL_MAX_RATE", "50"),
+            ("COHORT_SIGNAL_ICE_SERVERS", "stun:a:3478, stun:b:3478"),
+            ("COHORT_SIGNAL_LOG", "off"),
+        ])
+        .unwrap();
+        assert_eq!(config.listen, "0.0.0.0:9000".parse().unwrap());
+        assert_eq!(config.limits.max_rate, 50);
+        assert_eq!(config.ice_servers.len(), 2);
+        assert!(!config.log);
+        let turn = r#"[{"urls":["turn:t:3478"],"username":"u","credential":"c"}]"#;
+        assert_eq!(from(&[("COHORT_SIGNAL_ICE_SERVERS", turn)]).unwrap().ice_servers[0].username.as_deref(), Some("u"));
+    }
+
+    #[test]
+    fn bad_settings_are_refused_with_their_name() {
+        assert!(from(&[("COHORT_SIGNAL_MAX_QUEUE", "many")]).unwrap_err().contains("COHORT_SIGNAL_MAX_QUEUE"));
+        assert!(from(&[("COHORT_SIGNAL_MAX_QUEUE", "0")]).unwrap_err().contains("max_queue"));
+        assert!(from(&[("COHORT_SIGNAL_HEARTBEAT", "60")]).unwrap_err().contains("heartbeat"));
+        assert!(from(&[("COHORT_SIGNAL_ICE_SERVERS", "[1]")]).is_err());
+    }
+}

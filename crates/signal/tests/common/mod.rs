@@ -1,0 +1,223 @@
+//! Helpers for the signal server tests: a server on a free port, and a
+//! blocking WebSocket client that authenticates with a fresh identity.
+//! Every socket has a read timeout, so a missing message fails a test
+//! instead of hanging it.
+
+#![allow(dead_code, unreachable_pub)]
+
+use std::net::{SocketAddr, TcpStream};
+use std::time::{Duration, Instant};
+
+use cohort_channel::Identity;
+use cohort_signal::protocol::{AUTH_CONTEXT, ClientMessage, ErrorCode, Limits, SERVER_NAME, ServerMessage};
+use cohort_signal::server::{ServerConfig, ServerHandle};
+use tungstenite::{Message, WebSocket};
+
+/// How long a test waits for any one message.
+pub const PATIENCE: Duration = Duration::from_secs(5);
+
+/// A quiet server on a free local port with these limits.
+pub fn server(limits: Limits) -> ServerHandle {
+    let config = ServerConfig {
+        listen: "127.0.0.1:0".parse().unwrap(),
+        limits,
+        log: std::env::var_os("COHORT_TEST_LOG").is_some(),
+        ..ServerConfig::default()
+    };
+    ServerHandle::spawn(config).unwrap()
+}
+
+/// A server with the default limits.
+pub fn default_server() -> ServerHandle {
+    server(Limits::default())
+}
+
+/// Polls `done` until it holds, failing the test after [`PATIENCE`].
+pub fn wait_until(what: &str, done: impl Fn() -> bool) {
+    let deadline = Instant::now() + PATIENCE;
+    while !done() {
+        assert!(Instant::now() < deadline, "timed out waiting until {what}");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
+/// `AUTH_CONTEXT ‖ nonce`, signed, in hex.
+pub fn sign_challenge(identity: &Identity, nonce_hex: &str) -> String {
+    let mut msg = AUTH_CONTEXT.to_vec();
+    msg.extend(unhex(nonce_hex));
+    hex(&identity.sign(&msg))
+}
+
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+pub fn unhex(s: &str) -> Vec<u8> {
+    (0..s.len()).step_by(2).map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap()).collect()
+}
+
+/// The fingerprints of these clients, sorted: a room's party list.
+pub fn parties(clients: &[&Client]) -> Vec<String> {
+    let mut fps: Vec<String> = clients.iter().map(|c| c.fp.clone()).collect();
+    fps.sort();
+    fps
+}
+
+/// Something the server sent.
+#[derive(Debug, PartialEq)]
+pub enum Incoming {
+    Text(ServerMessage),
+    Binary(Vec<u8>),
+}
+
+/// A test client: a WebSocket and an identity.
+pub struct Client {
+    pub ws: WebSocket<TcpStream>,
+    pub identity: Identity,
+    /// The identity's fingerprint.
+    pub fp: String,
+    /// The connection's challenge nonce, hex.
+    pub nonce: String,
+}
+
+impl Client {
+    /// Connects with a fresh identity and reads the challenge (no auth yet).
+    pub fn open(addr: SocketAddr) -> Client {
+        Client::open_as(addr, Identity::generate().unwrap())
+    }
+
+    /// Connects as `identity` and reads the challenge (no auth yet).
+    pub fn open_as(addr: SocketAddr, identity: Identity) -> Client {
+        let tcp = TcpStream::connect(addr).unwrap();
+        tcp.set_read_timeout(Some(PATIENCE)).unwrap();
+        tcp.set_write_timeout(Some(PATIENCE)).unwrap();
+        tcp.set_nodelay(true).unwrap();
+        let (ws, _) = tungstenite::client::client(format!("ws://{addr}/"), tcp).unwrap();
+        let fp = identity.fingerprint().to_string();
+        let mut client = Client { ws, identity, fp, nonce: String::new() };
+        match client.msg() {
+            ServerMessage::Challenge { nonce, server } => {
+                assert_eq!(server, SERVER_NAME);
+                assert_eq!(nonce.len(), 64);
+                client.nonce = nonce;
+            }
+            other => panic!("expected a challenge, got {other:?}"),
+        }
+        client
+    }
+
+    /// Connects with a fresh identity and authenticates.
+    pub fn connect(addr: SocketAddr) -> Client {
+        Client::connect_as(addr, Identity::generate().unwrap())
+    }
+
+    /// Connects as `identity` and authenticates.
+    pub fn connect_as(addr: SocketAddr, identity: Identity) -> Client {
+        let mut client = Client::open_as(addr, identity);
+        let signature = sign_challenge(&client.identity, &client.nonce);
+        client.send(&ClientMessage::Auth { key: client.identity.public().to_hex(), signature });
+        match client.msg() {
+            ServerMessage::Welcome { fingerprint, .. } => assert_eq!(fingerprint, client.fp),
+            other => panic!("expected a welcome, got {other:?}"),
+        }
+        client
+    }
+
+    pub fn send(&mut self, msg: &ClientMessage) {
+        self.send_text(&serde_json::to_string(msg).unwrap());
+    }
+
+    pub fn send_text(&mut self, text: &str) {
+        self.ws.send(Message::text(text)).unwrap();
+    }
+
+    pub fn send_binary(&mut self, bytes: Vec<u8>) {
+        self.ws.send(Message::binary(bytes)).unwrap();
+    }
+
+    /// Sends a relay frame to `to` in `room`.
+    pub fn relay(&mut self, room: &str, to: &str, payload: &[u8]) {
+        self.send_binary(cohort_signal::protocol::encode_relay(room, to, payload).unwrap());
+    }
+
+    /// The next text or binary message (pings and pongs skipped).
+    pub fn recv(&mut self) -> Incoming {
+        loop {
+            match self.ws.read() {
+                Ok(Message::Text(t)) => return Incoming::Text(serde_json::from_str(t.as_str()).unwrap()),
+                Ok(Message::Binary(b)) => return Incoming::Binary(b.to_vec()),
+                Ok(Message::Ping(_) | Message::Pong(_)) => {}
+                Ok(other) => panic!("expected a message, got {other:?}"),
+                Err(e) => panic!("expected a message, got {e}"),
+            }
+        }
+    }
+
+    /// The next text message.
+    pub fn msg(&mut self) -> ServerMessage {
+        match self.recv() {
+            Incoming::Text(msg) => msg,
+            other => panic!("expected a text message, got {other:?}"),
+        }
+    }
+
+    /// The next binary message.
+    pub fn binary(&mut self) -> Vec<u8> {
+        match self.recv() {
+            Incoming::Binary(b) => b,
+            other => panic!("expected a binary message, got {other:?}"),
+        }
+    }
+
+    /// Expects an error with this code; returns its message.
+    pub fn expect_error(&mut self, code: ErrorCode) -> String {
+        match self.msg() {
+            ServerMessage::Error { code: c, message } if c == code => message,
+            other => panic!("expected a {code:?} error, got {other:?}"),
+        }
+    }
+
+    /// Expects a fatal error with this code, then the connection's end.
+    pub fn expect_fatal(&mut self, code: ErrorCode) -> String {
+        let message = self.expect_error(code);
+        self.expect_closed();
+        message
+    }
+
+    /// Expects the connection to end (a close frame, or the socket closing) soon.
+    pub fn expect_closed(&mut self) {
+        loop {
+            match self.ws.read() {
+                Ok(Message::Close(_) | Message::Ping(_) | Message::Pong(_)) => {}
+                Ok(other) => panic!("expected the connection to close, got {other:?}"),
+                Err(tungstenite::Error::Io(e)) if matches!(e.kind(), std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut) => {
+                    panic!("the connection stayed open")
+                }
+                Err(_) => return,
+            }
+        }
+    }
+
+    /// Joins `room` with these parties; returns who is present.
+    pub fn join(&mut self, room: &str, parties: &[String]) -> Vec<String> {
+        self.send(&ClientMessage::Join { room: room.into(), parties: parties.to_vec() });
+        match self.msg() {
+            ServerMessage::Joined { room: r, present } if r == room => present,
+            other => panic!("expected joined, got {other:?}"),
+        }
+    }
+
+    /// Expects a presence update for `room`; returns who is present.
+    pub fn presence(&mut self, room: &str) -> Vec<String> {
+        match self.msg() {
+            ServerMessage::Presence { room: r, present } if r == room => present,
+            other => panic!("expected presence in {room}, got {other:?}"),
+        }
+    }
+
+    /// Closes the WebSocket politely and waits for the server's close.
+    pub fn close(mut self) {
+        let _ = self.ws.close(None);
+        while self.ws.read().is_ok() {}
+    }
+}
