@@ -130,6 +130,40 @@ enum Command {
         /// Address to listen on (default $COHORT_SIGNAL_LISTEN or 127.0.0.1:8787).
         #[arg(long)]
         listen: Option<std::net::SocketAddr>,
+        /// Largest message, bytes ($COHORT_SIGNAL_MAX_MESSAGE).
+        #[arg(long)]
+        max_message: Option<usize>,
+        /// Messages queued per client before it is dropped as too slow ($COHORT_SIGNAL_MAX_QUEUE).
+        #[arg(long)]
+        max_queue: Option<usize>,
+        /// Messages per second per client ($COHORT_SIGNAL_MAX_RATE).
+        #[arg(long)]
+        max_rate: Option<u32>,
+        /// Parties per room ($COHORT_SIGNAL_MAX_PARTIES).
+        #[arg(long)]
+        max_parties: Option<usize>,
+        /// Rooms one identity may be in ($COHORT_SIGNAL_MAX_ROOMS).
+        #[arg(long)]
+        max_rooms: Option<usize>,
+        /// Seconds without a message before a client is dropped ($COHORT_SIGNAL_IDLE_TIMEOUT).
+        #[arg(long)]
+        idle_timeout: Option<u64>,
+        /// Seconds between pings ($COHORT_SIGNAL_HEARTBEAT).
+        #[arg(long)]
+        heartbeat: Option<u64>,
+        /// Seconds a room may live ($COHORT_SIGNAL_ROOM_LIFETIME).
+        #[arg(long)]
+        room_lifetime: Option<u64>,
+        /// Connections at once ($COHORT_SIGNAL_MAX_CLIENTS).
+        #[arg(long)]
+        max_clients: Option<usize>,
+        /// A STUN or TURN URL handed to clients; repeat for several
+        /// ($COHORT_SIGNAL_ICE_SERVERS also takes a JSON array with credentials).
+        #[arg(long = "ice-server")]
+        ice_servers: Vec<String>,
+        /// No log lines on standard error.
+        #[arg(long)]
+        quiet: bool,
     },
     /// This machine's long-term identity: an ed25519 key pair.
     Identity {
@@ -276,11 +310,37 @@ fn run(cli: Cli) -> Result<()> {
             })?)
         }
         Command::Session { action: SessionAction::New { file, signal } } => print_out(&programs::new_session(&file, signal.as_deref())?),
-        Command::Signal { listen } => {
+        Command::Signal {
+            listen,
+            max_message,
+            max_queue,
+            max_rate,
+            max_parties,
+            max_rooms,
+            idle_timeout,
+            heartbeat,
+            room_lifetime,
+            max_clients,
+            ice_servers,
+            quiet,
+        } => {
             let mut config = cohort_signal::server::ServerConfig::from_env().map_err(Failure)?;
-            if let Some(addr) = listen {
-                config.listen = addr;
+            let l = &mut config.limits;
+            config.listen = listen.unwrap_or(config.listen);
+            l.max_message = max_message.unwrap_or(l.max_message);
+            l.max_queue = max_queue.unwrap_or(l.max_queue);
+            l.max_rate = max_rate.unwrap_or(l.max_rate);
+            l.max_parties = max_parties.unwrap_or(l.max_parties);
+            l.max_rooms_per_identity = max_rooms.unwrap_or(l.max_rooms_per_identity);
+            l.idle_timeout_secs = idle_timeout.unwrap_or(l.idle_timeout_secs);
+            l.heartbeat_secs = heartbeat.unwrap_or(l.heartbeat_secs);
+            l.room_lifetime_secs = room_lifetime.unwrap_or(l.room_lifetime_secs);
+            config.max_clients = max_clients.unwrap_or(config.max_clients);
+            if !ice_servers.is_empty() {
+                config.ice_servers = vec![cohort_signal::protocol::IceServer { urls: ice_servers, username: None, credential: None }];
             }
+            config.log &= !quiet;
+            config.validate().map_err(Failure)?;
             cohort_signal::server::run_until_signal(config).map_err(|e| Failure(format!("the signal server: {e}")))
         }
         Command::Identity { action, identity: file } => {

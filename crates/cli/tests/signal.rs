@@ -190,3 +190,13 @@ fn session_new_prints_an_id_and_an_invite() {
     let again = bin().args(["session", "new", &example("average_salary.cohort")]).output().unwrap();
     assert!(!String::from_utf8_lossy(&again.stdout).contains(id), "session ids are random");
 }
+
+#[test]
+fn signal_server_flags_are_checked() {
+    let out = bin().args(["signal", "--listen", "127.0.0.1:0", "--heartbeat", "100", "--idle-timeout", "10"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("idle_timeout_secs must exceed heartbeat_secs"), "{}", stderr(&out));
+    let out = bin().args(["signal", "--listen", "127.0.0.1:0"]).env("COHORT_SIGNAL_MAX_RATE", "lots").output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("COHORT_SIGNAL_MAX_RATE"), "{}", stderr(&out));
+}
