@@ -3,26 +3,18 @@
 //! explains it in plain words: layout, tokens, the header, keywords,
 //! comparisons, misplaced statements, literals and nesting.
 
+mod common;
+
 use cohort_program::{CheckedProgram, Error, KEYWORDS};
+use common::error;
 
 /// The first two lines of a program; statements start on line 3.
 const HEADER: &str = "program \"t\"\nparties 3\n";
 
-/// Parses `src`, which must fail.
-#[track_caller]
-fn error(src: &str) -> Error {
-    match CheckedProgram::parse(src) {
-        Ok(p) => panic!("expected an error, but this checks:\n{}", p.canonical()),
-        Err(e) => e,
-    }
-}
-
-/// `src` fails at `line`, `col` with a message containing `phrase`.
+/// `src` fails at `line`, `col` with a plain message containing `phrase`.
 #[track_caller]
 fn assert_error(src: &str, line: u32, col: u32, phrase: &str) -> Error {
-    let e = error(src);
-    assert_eq!((e.span.line, e.span.col), (line, col), "position of {:?} in\n{src}", e.message);
-    assert!(e.message.contains(phrase), "message {:?} lacks {phrase:?} for\n{src}", e.message);
+    let e = common::assert_error(src, line, col, phrase);
     assert_plain(&e.message);
     e
 }

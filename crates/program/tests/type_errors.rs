@@ -7,6 +7,8 @@
 
 mod common;
 
+use common::{assert_error, error};
+
 use std::time::{Duration, Instant};
 
 use cohort_program::{CheckedProgram, Error, MAX_NODES};
@@ -27,23 +29,6 @@ input v: secint(32)[4] from alice
 /// `HEADER`, `DECLS` and then `body` from line 8.
 fn with_decls(body: &str) -> String {
     format!("{HEADER}{DECLS}{body}")
-}
-
-#[track_caller]
-fn error(src: &str) -> Error {
-    match CheckedProgram::parse(src) {
-        Ok(p) => panic!("expected an error, but this checks:\n{}", p.canonical()),
-        Err(e) => e,
-    }
-}
-
-/// `src` fails at `line`, `col` with a message containing `phrase`.
-#[track_caller]
-fn assert_error(src: &str, line: u32, col: u32, phrase: &str) -> Error {
-    let e = error(src);
-    assert_eq!((e.span.line, e.span.col), (line, col), "position of {:?} in\n{src}", e.message);
-    assert!(e.message.contains(phrase), "message {:?} lacks {phrase:?} for\n{src}", e.message);
-    e
 }
 
 #[test]

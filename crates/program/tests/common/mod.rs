@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::rc::Rc;
 
-use cohort_program::{CheckedProgram, Outputs, PartyInputs};
+use cohort_program::{CheckedProgram, Error, Outputs, PartyInputs};
 use serde_json::Value as Json;
 
 /// One party's inputs by name.
@@ -101,4 +101,22 @@ pub fn assert_outputs(name: &str, got: &[Outputs], want: &[Outputs], tolerance: 
 /// `{name: value}` for a party.
 pub fn inputs(pairs: &[(&str, Json)]) -> Inputs {
     pairs.iter().map(|(k, v)| (k.to_string(), v.clone())).collect()
+}
+
+/// Parses `src`, which must fail.
+#[track_caller]
+pub fn error(src: &str) -> Error {
+    match CheckedProgram::parse(src) {
+        Ok(p) => panic!("expected an error, but this checks:\n{}", p.canonical()),
+        Err(e) => e,
+    }
+}
+
+/// `src` fails at `line`, `col` with a message containing `phrase`.
+#[track_caller]
+pub fn assert_error(src: &str, line: u32, col: u32, phrase: &str) -> Error {
+    let e = error(src);
+    assert_eq!((e.span.line, e.span.col), (line, col), "position of {:?} in\n{src}", e.message);
+    assert!(e.message.contains(phrase), "message {:?} lacks {phrase:?} for\n{src}", e.message);
+    e
 }
