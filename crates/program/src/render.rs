@@ -38,7 +38,7 @@ pub(crate) fn render(p: &CheckedProgram) -> String {
             OutputTo::All => "to every party".to_string(),
             OutputTo::Each => "each party learns only its own element".to_string(),
             OutputTo::Parties(ps) => {
-                let names: Vec<String> = ps.iter().map(|&q| role_of(&plan, p, q)).collect();
+                let names: Vec<String> = ps.iter().map(|&q| role_of(p, q)).collect();
                 format!("only to {}", names.join(", "))
             }
         };
@@ -48,15 +48,17 @@ pub(crate) fn render(p: &CheckedProgram) -> String {
     out
 }
 
-/// "seller (party 0)" for a party with a role.
-fn role_of(plan: &crate::Plan, p: &CheckedProgram, party: usize) -> String {
-    let _ = plan;
-    for s in &p.ast().body {
-        if let crate::ast::StmtKind::Role { name, party: q } = &s.kind
-            && *q as usize == party
-        {
-            return format!("{name} (party {party})");
-        }
-    }
-    format!("party {party}")
+/// "seller (party 0)" for a party with a role, "seller, auditor (party 0)"
+/// for one with two, "party 2" for one without.
+fn role_of(p: &CheckedProgram, party: usize) -> String {
+    let roles: Vec<&str> = p
+        .ast()
+        .body
+        .iter()
+        .filter_map(|s| match &s.kind {
+            crate::ast::StmtKind::Role { name, party: q } if *q as usize == party => Some(name.as_str()),
+            _ => None,
+        })
+        .collect();
+    if roles.is_empty() { format!("party {party}") } else { format!("{} (party {party})", roles.join(", ")) }
 }

@@ -186,3 +186,10 @@ fn a_single_party_count_is_rendered_as_such() {
     let q = common::program("program \"Four\"\nparties 4\ninput x: secint(8) from each\nreveal s = sum(x) + 0 to all\n");
     assert_ne!(p.render(), q.render());
 }
+
+#[test]
+fn a_party_with_two_roles_is_named_by_both() {
+    let src = "program \"two roles\"\nparties 3\nrole seller = party 0\nrole auditor = party 0\ninput a: secint(32) from each\nreveal r = sum(a) to auditor\n";
+    let text = cohort_program::CheckedProgram::parse(src).unwrap().render();
+    assert!(text.contains("only to seller, auditor (party 0)"), "{text}");
+}
