@@ -106,7 +106,7 @@ enum Command {
         /// The session's id: every party must give the same one.
         #[arg(long, default_value = "cohort")]
         session: String,
-        /// This party's inputs, as NAME=VALUE (VALUE a number or a list such as [1,2,3]).
+        /// This party's inputs, as NAME=VALUE (VALUE a number or a list such as `[1,2,3]`).
         #[arg(long = "input")]
         inputs: Vec<String>,
         /// Shamir threshold (default (m-1)/2).
