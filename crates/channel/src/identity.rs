@@ -249,7 +249,8 @@ impl KdfParams {
     }
 }
 
-pub(crate) fn hex(bytes: &[u8]) -> String {
+/// Bytes in lowercase hexadecimal, as keys, nonces and signatures travel in JSON.
+pub fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
@@ -260,7 +261,8 @@ fn unhex_vec(s: &str) -> Option<Vec<u8>> {
     (0..s.len()).step_by(2).map(|i| u8::from_str_radix(&s[i..i + 2], 16).ok()).collect()
 }
 
-fn unhex<const N: usize>(s: &str) -> Option<[u8; N]> {
+/// Exactly `N` bytes from hexadecimal (either case); `None` for anything else.
+pub fn unhex<const N: usize>(s: &str) -> Option<[u8; N]> {
     unhex_vec(s)?.try_into().ok()
 }
 

@@ -42,6 +42,6 @@ mod transcript;
 
 pub use channel::{DEFAULT_MAX_MESSAGE, HEADER, MAX_CHUNK, MAX_FRAME, SecureChannel};
 pub use error::ChannelError;
-pub use identity::{Fingerprint, Identity, PublicKey};
+pub use identity::{Fingerprint, Identity, PublicKey, hex, unhex};
 pub use mesh::SecureMesh;
 pub use transcript::Transcript;

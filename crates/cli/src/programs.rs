@@ -201,7 +201,7 @@ fn agree(mesh: &mut impl Transport, program: &CheckedProgram, me: PartyId, m: us
             return Err(Failure(format!("party {j} did not introduce its program: it runs another version of cohort, or something else")));
         }
         if theirs[8..40] != hello[8..40] {
-            let hex: String = theirs[8..40].iter().map(|b| format!("{b:02x}")).collect();
+            let hex = cohort_channel::hex(&theirs[8..40]);
             return Err(Failure(format!(
                 "party {j} runs a different program (hash {hex}); this party runs {} (hash {})",
                 program.name(),
@@ -226,7 +226,7 @@ pub(crate) fn new_session(path: &Path, signal: Option<&str>) -> Result<String, F
     let program = load(path)?;
     let mut id = [0u8; 16];
     getrandom::fill(&mut id).map_err(|e| Failure(format!("no system randomness: {e}")))?;
-    let id: String = id.iter().map(|b| format!("{b:02x}")).collect();
+    let id = cohort_channel::hex(&id);
     let mut invite = format!("cohort-invite:v1?session={id}&program={}", program.hash_hex());
     if let Some(url) = signal {
         invite.push_str(&format!("&signal={url}"));

@@ -11,7 +11,7 @@ use std::sync::mpsc;
 use std::thread;
 use std::time::{Duration, Instant};
 
-use cohort_channel::{Fingerprint, Identity};
+use cohort_channel::{Fingerprint, Identity, hex, unhex};
 use cohort_mpc::{Error, PartyId, Result, Transport};
 use futures_util::{SinkExt, StreamExt};
 use tokio::sync::mpsc as tokio_mpsc;
@@ -35,18 +35,6 @@ pub struct RelayTransport {
 
 fn transport_error(e: impl core::fmt::Display) -> Error {
     Error::Transport(e.to_string())
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-fn unhex32(s: &str) -> Option<[u8; 32]> {
-    if s.len() != 64 || !s.is_ascii() {
-        return None;
-    }
-    let v: Option<Vec<u8>> = (0..64).step_by(2).map(|i| u8::from_str_radix(&s[i..i + 2], 16).ok()).collect();
-    v?.try_into().ok()
 }
 
 impl RelayTransport {
@@ -245,7 +233,7 @@ impl Job {
         let identity = Identity::from_file(&self.identity_secret).map_err(|e| Error::Internal(e.to_string()))?;
         let nonce = match next_message(ws).await? {
             ServerMessage::Challenge { nonce, .. } => {
-                unhex32(&nonce).ok_or_else(|| transport_error("the signal server sent a malformed challenge"))?
+                unhex::<32>(&nonce).ok_or_else(|| transport_error("the signal server sent a malformed challenge"))?
             }
             other => return Err(unexpected(&other)),
         };

@@ -211,7 +211,7 @@ async fn session(shared: Arc<Shared>, ws: Ws, peer: SocketAddr) {
     } else if getrandom::fill(&mut nonce).is_err() {
         finish(&end, End::Closed("no randomness for a challenge".into()));
     } else {
-        let challenge = ServerMessage::Challenge { nonce: hex(&nonce), server: SERVER_NAME.into() };
+        let challenge = ServerMessage::Challenge { nonce: cohort_channel::hex(&nonce), server: SERVER_NAME.into() };
         shared.hub().send(id, Outgoing::message(&challenge));
     }
     let (sink, stream) = ws.split();
@@ -476,10 +476,6 @@ impl Bucket {
 
 fn code_name(code: ErrorCode) -> String {
     serde_json::to_value(code).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 #[cfg(test)]
