@@ -88,10 +88,15 @@ enum Command {
         /// Every party's HOST:PORT, in party order, this party's included.
         #[arg(long, value_delimiter = ',', required_unless_present_any = ["peers_file", "signal"], conflicts_with_all = ["peers_file", "signal"])]
         peers: Vec<String>,
-        /// Meet the other parties through this signal server (ws://HOST:PORT/)
-        /// and relay through it, instead of connecting directly; give --keys.
+        /// Meet the other parties through this signal server (ws://HOST:PORT/
+        /// or wss://HOST:PORT/) and relay through it, instead of connecting
+        /// directly; give --keys.
         #[arg(long)]
         signal: Option<String>,
+        /// Also trust the CA (or self-signed) certificates in this PEM file
+        /// for a wss:// signal server.
+        #[arg(long, requires = "signal")]
+        signal_ca: Option<PathBuf>,
         /// Every party's public key (64 hex digits) or fingerprint, in party
         /// order, this party's included; a peer proving another key is refused.
         #[arg(long, value_delimiter = ',', required_unless_present = "peers_file", conflicts_with = "peers_file")]
@@ -161,6 +166,12 @@ enum Command {
         /// ($COHORT_SIGNAL_ICE_SERVERS also takes a JSON array with credentials).
         #[arg(long = "ice-server")]
         ice_servers: Vec<String>,
+        /// Serve wss:// with this PEM certificate chain, leaf first ($COHORT_SIGNAL_TLS_CERT).
+        #[arg(long, requires = "tls_key")]
+        tls_cert: Option<PathBuf>,
+        /// The certificate's PEM private key ($COHORT_SIGNAL_TLS_KEY).
+        #[arg(long, requires = "tls_cert")]
+        tls_key: Option<PathBuf>,
         /// No log lines on standard error.
         #[arg(long)]
         quiet: bool,
@@ -273,11 +284,21 @@ fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Check { file, json } => print_out(&programs::check(&file, json)?),
         Command::Run { file, inputs, parties, threshold, json } => print_out(&programs::run(&file, parties, threshold, &inputs, json)?),
-        Command::Party { file, id, peers, signal, keys, peers_file, identity, session, inputs, threshold, timeout, json } => {
+        Command::Party { file, id, peers, signal, signal_ca, keys, peers_file, identity, session, inputs, threshold, timeout, json } => {
             if !(timeout > 0.0 && timeout <= 86_400.0) {
                 return Err(Failure(format!("--timeout {timeout}: give a number of seconds from 0 to 86400")));
             }
             let timeout = Duration::from_secs_f64(timeout);
+            let signal = match signal {
+                None => None,
+                Some(url) => {
+                    let server = cohort_signal::Endpoint::new(&url).map_err(|e| Failure(format!("--signal: {e}")))?;
+                    Some(match signal_ca {
+                        Some(ca) => server.trust_pem_file(&ca).map_err(|e| Failure(format!("--signal-ca: {e}")))?,
+                        None => server,
+                    })
+                }
+            };
             let peers = match peers_file {
                 Some(f) => identity::read_peers_file(&f)?,
                 None if signal.is_some() => {
@@ -302,7 +323,7 @@ fn run(cli: Cli) -> Result<()> {
                 peers: &peers,
                 identity: &identity,
                 session: &session,
-                signal: signal.as_deref(),
+                signal: signal.as_ref(),
                 threshold,
                 inputs: &inputs,
                 timeout,
@@ -322,6 +343,8 @@ fn run(cli: Cli) -> Result<()> {
             room_lifetime,
             max_clients,
             ice_servers,
+            tls_cert,
+            tls_key,
             quiet,
         } => {
             let mut config = cohort_signal::server::ServerConfig::from_env().map_err(Failure)?;
@@ -338,6 +361,9 @@ fn run(cli: Cli) -> Result<()> {
             config.max_clients = max_clients.unwrap_or(config.max_clients);
             if !ice_servers.is_empty() {
                 config.ice_servers = vec![cohort_signal::protocol::IceServer { urls: ice_servers, username: None, credential: None }];
+            }
+            if let (Some(cert), Some(key)) = (tls_cert, tls_key) {
+                config.tls = Some(cohort_signal::server::TlsFiles { cert, key });
             }
             config.log &= !quiet;
             config.validate().map_err(Failure)?;

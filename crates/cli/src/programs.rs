@@ -97,7 +97,7 @@ pub(crate) struct PartyOptions<'a> {
     pub(crate) identity: &'a Identity,
     pub(crate) session: &'a str,
     /// Meet and relay through this signal server instead of connecting directly.
-    pub(crate) signal: Option<&'a str>,
+    pub(crate) signal: Option<&'a cohort_signal::Endpoint>,
     pub(crate) threshold: Option<usize>,
     pub(crate) inputs: &'a [String],
     pub(crate) timeout: Duration,
@@ -143,8 +143,8 @@ pub(crate) fn party(o: &PartyOptions<'_>) -> Result<String, Failure> {
     }
     let transcript = Transcript::new(o.session, program.hash(), t, fingerprints.clone());
     let outputs = match o.signal {
-        Some(url) => {
-            let relay = RelayTransport::connect(url, o.identity, o.session, fingerprints, o.id, o.timeout)?;
+        Some(server) => {
+            let relay = RelayTransport::connect(server, o.identity, o.session, fingerprints, o.id, o.timeout)?;
             compute(relay, &program, o, &config, &transcript, plan, inputs)?
         }
         None => {

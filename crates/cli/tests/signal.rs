@@ -1,7 +1,8 @@
 //! Parties meeting through a signal server started by the test: three CLI
 //! parties compute an example through its relay; a party that disconnects
 //! mid-run, or a server that goes away, ends the others with a clear error
-//! in bounded time; `cohort session new` prints a session and an invite.
+//! in bounded time; `cohort session new` prints a session and an invite;
+//! the same parties meet through a `wss://` server that they trust.
 
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -82,7 +83,12 @@ fn identities(n: usize, tag: &str) -> (Vec<String>, String) {
 }
 
 fn party(program: &str, id: usize, url: &str, session: &str, ids: &(Vec<String>, String), input: &str, timeout: &str) -> Child {
-    bin()
+    party_command(program, id, url, session, ids, input, timeout).spawn().unwrap()
+}
+
+fn party_command(program: &str, id: usize, url: &str, session: &str, ids: &(Vec<String>, String), input: &str, timeout: &str) -> Command {
+    let mut command = bin();
+    command
         .args([
             "party",
             program,
@@ -99,9 +105,8 @@ fn party(program: &str, id: usize, url: &str, session: &str, ids: &(Vec<String>,
         ])
         .args(["--input", input, "--timeout", timeout, "--json"])
         .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap()
+        .stderr(Stdio::piped());
+    command
 }
 
 fn stderr(out: &Output) -> String {
@@ -123,6 +128,39 @@ fn three_parties_compute_through_the_relay() {
             format!("{{\"party\": {i}, \"outputs\": {{\"average\":53500,\"total\":160500}}}}\n")
         );
     }
+}
+
+#[test]
+fn three_parties_compute_through_a_tls_server() {
+    let issued = rcgen::generate_simple_self_signed(vec!["localhost".to_string()]).unwrap();
+    let (cert, key) = (temp("tls-cert.pem"), temp("tls-key.pem"));
+    std::fs::write(&cert, issued.cert.pem()).unwrap();
+    std::fs::write(&key, issued.signing_key.serialize_pem()).unwrap();
+    let addr = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
+    let args = ["signal", "--listen", &addr.to_string(), "--tls-cert", &cert, "--tls-key", &key];
+    let child = bin().args(args).stdout(Stdio::null()).stderr(Stdio::null()).spawn().unwrap();
+    let _server = Server { child, addr: addr.to_string() };
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while TcpStream::connect(addr).is_err() {
+        assert!(Instant::now() < deadline, "the TLS signal server did not come up");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let url = format!("wss://localhost:{}/", addr.port());
+    let ids = identities(3, "tls");
+    let program = example("average_salary.cohort");
+    let salaries = ["salary=52000", "salary=61000", "salary=47500"];
+    let children: Vec<Child> = (0..3)
+        .map(|i| party_command(&program, i, &url, "s-tls", &ids, salaries[i], "20").args(["--signal-ca", &cert]).spawn().unwrap())
+        .collect();
+    for (i, c) in children.into_iter().enumerate() {
+        let out = c.wait_with_output().unwrap();
+        assert!(out.status.success(), "party {i}: {}", stderr(&out));
+        assert!(String::from_utf8_lossy(&out.stdout).contains(r#"{"average":53500,"total":160500}"#));
+    }
+    // Without the CA, the certificate is refused, with the reason.
+    let out = party_command(&program, 0, &url, "s-tls-untrusted", &ids, salaries[0], "5").output().unwrap();
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("certificate"), "{}", stderr(&out));
 }
 
 #[test]
@@ -199,4 +237,12 @@ fn signal_server_flags_are_checked() {
     let out = bin().args(["signal", "--listen", "127.0.0.1:0"]).env("COHORT_SIGNAL_MAX_RATE", "lots").output().unwrap();
     assert_eq!(out.status.code(), Some(1));
     assert!(stderr(&out).contains("COHORT_SIGNAL_MAX_RATE"), "{}", stderr(&out));
+    let missing = temp("absent-cert.pem");
+    let out = bin().args(["signal", "--listen", "127.0.0.1:0", "--tls-cert", &missing, "--tls-key", &missing]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("absent-cert.pem"), "{}", stderr(&out));
+    let out = bin().args(["signal", "--tls-cert", &missing]).output().unwrap();
+    assert!(!out.status.success() && stderr(&out).contains("--tls-key"), "{}", stderr(&out));
+    let out = bin().args(["party", "x.cohort", "--id", "0", "--keys", "a", "--signal", "http://127.0.0.1:1/"]).output().unwrap();
+    assert!(!out.status.success() && stderr(&out).contains("ws:// or wss://"), "{}", stderr(&out));
 }

@@ -13,6 +13,7 @@ use std::time::{Duration, Instant};
 
 use cohort_channel::Identity;
 use cohort_mpc::Transport;
+use cohort_signal::Endpoint;
 use cohort_signal::client::RelayTransport;
 
 fn arg(name: &str, default: &str) -> String {
@@ -35,7 +36,8 @@ fn main() {
             let (url, fps, start) = (url.clone(), fps.clone(), start.clone());
             handles.push(thread::spawn(move || -> (u64, Vec<u32>) {
                 let room = format!("load-{r}");
-                let transport = RelayTransport::connect(&url, &id, &room, fps, me, Duration::from_secs(30));
+                let transport =
+                    RelayTransport::connect(&Endpoint::new(&url).expect("a ws:// URL"), &id, &room, fps, me, Duration::from_secs(30));
                 start.wait();
                 let mut t = match transport {
                     Ok(t) => t,

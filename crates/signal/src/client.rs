@@ -15,8 +15,10 @@ use cohort_channel::{Fingerprint, Identity, hex, unhex};
 use cohort_mpc::{Error, PartyId, Result, Transport};
 use futures_util::{SinkExt, StreamExt};
 use tokio::sync::mpsc as tokio_mpsc;
+use tokio_tungstenite::{Connector, connect_async_tls_with_config};
 use tungstenite::Message;
 
+use crate::Endpoint;
 use crate::protocol::{AUTH_CONTEXT, ClientMessage, ServerMessage, decode_relay, encode_relay};
 
 /// What the relay thread delivers for one peer.
@@ -38,21 +40,31 @@ fn transport_error(e: impl core::fmt::Display) -> Error {
 }
 
 impl RelayTransport {
-    /// Connects to the signal server at `url` (`ws://HOST:PORT/`), proves
+    /// Connects to the signal server at `server` (`ws://` or `wss://`), proves
     /// `identity`, joins room `room` whose parties are `parties` (in party
     /// order; `parties[me]` is this identity), and waits until every party
     /// is present. Gives up after `timeout`, which also bounds how long
     /// `recv` waits for a peer.
-    pub fn connect(url: &str, identity: &Identity, room: &str, parties: Vec<Fingerprint>, me: PartyId, timeout: Duration) -> Result<Self> {
+    pub fn connect(
+        server: &Endpoint,
+        identity: &Identity,
+        room: &str,
+        parties: Vec<Fingerprint>,
+        me: PartyId,
+        timeout: Duration,
+    ) -> Result<Self> {
         if parties.get(me) != Some(&identity.fingerprint()) {
             return Err(Error::InvalidArgument(format!("this identity ({}) is not party {me} of the session", identity.fingerprint())));
         }
+        let url = server.url();
+        let connector = server.connector().map_err(Error::InvalidArgument)?;
         let m = parties.len();
         let (out_tx, out_rx) = tokio_mpsc::channel::<Message>(1024);
         let (senders, inbox): (Vec<_>, Vec<_>) = (0..m).map(|_| mpsc::channel::<Delivery>()).unzip();
         let (ready_tx, ready_rx) = mpsc::channel::<Result<()>>();
         let job = Job {
             url: url.to_string(),
+            connector,
             identity_secret: identity.to_file(),
             room: room.to_string(),
             parties: parties.iter().map(|p| p.to_string()).collect(),
@@ -116,6 +128,7 @@ impl Transport for RelayTransport {
 /// The relay thread's work.
 struct Job {
     url: String,
+    connector: Connector,
     identity_secret: String,
     room: String,
     parties: Vec<String>,
@@ -127,7 +140,8 @@ impl Job {
     async fn run(self, mut out: tokio_mpsc::Receiver<Message>, inbox: Vec<mpsc::Sender<Delivery>>, ready: mpsc::Sender<Result<()>>) {
         let deadline = Instant::now() + self.timeout;
         let connected =
-            tokio::time::timeout(self.timeout, tokio_tungstenite::connect_async_with_config(self.url.as_str(), None, true)).await;
+            tokio::time::timeout(self.timeout, connect_async_tls_with_config(self.url.as_str(), None, true, Some(self.connector.clone())))
+                .await;
         let mut ws = match connected {
             Ok(Ok((ws, _))) => ws,
             Ok(Err(e)) => {

@@ -12,8 +12,12 @@
 //!  protocol   the WebSocket messages (JSON text frames, binary relay frames), limits, error codes
 //!  server     the tokio server: `cohort signal --listen ADDR`
 //!  client     a blocking native client, and a relay Transport for the engine's sessions
+//!  endpoint   a server's ws:// or wss:// URL and the TLS roots it is checked against
 //! ```
 
 pub mod client;
+pub mod endpoint;
 pub mod protocol;
 pub mod server;
+
+pub use endpoint::Endpoint;

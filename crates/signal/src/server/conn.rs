@@ -1,5 +1,5 @@
-//! One TCP connection: a plain HTTP request (the health endpoint) or a
-//! WebSocket session — challenge, authentication, then requests to the hub.
+//! One TCP connection, over TLS when the server has a certificate: a plain
+//! HTTP request (the health endpoint) or a WebSocket session — challenge, authentication, then requests to the hub.
 //!
 //! A session is two tasks: the reader (this connection's requests, limits
 //! and idle timeout) and the writer (the bounded outgoing queue and the
@@ -29,14 +29,15 @@ use tungstenite::protocol::frame::coding::CloseCode;
 
 use super::Shared;
 use super::hub::{ConnId, Joined, Outgoing, Peer, Refusal};
+use super::stream::{Io, Rewind};
 use crate::protocol::{AUTH_CONTEXT, ClientMessage, ErrorCode, SERVER_NAME, ServerMessage};
 
-type Ws = WebSocketStream<TcpStream>;
+type Ws = WebSocketStream<Rewind>;
 
 /// How long a goodbye (an error, a close, draining the socket) may take.
 const FAREWELL: Duration = Duration::from_secs(1);
 /// How much of a request head is examined before the WebSocket handshake.
-const HEAD_PEEK: usize = 8192;
+const HEAD_LIMIT: usize = 8192;
 
 /// Why a session ended.
 #[derive(Clone, Debug)]
@@ -91,13 +92,33 @@ pub(super) async fn handle(shared: Arc<Shared>, stream: TcpStream, peer: SocketA
     }
 }
 
-/// Answers a plain HTTP request, or completes the WebSocket handshake.
+/// Completes the TLS handshake (when the server has a certificate), then
+/// answers a plain HTTP request or completes the WebSocket handshake.
 async fn open(shared: &Shared, stream: TcpStream, peer: SocketAddr) -> Option<Ws> {
     let limits = &shared.limits;
     let patience = Duration::from_secs(limits.idle_timeout_secs.min(10));
-    match timeout(patience, classify(&stream)).await {
-        Ok(Ok(Request::Upgrade)) => {}
-        Ok(Ok(Request::Health)) => {
+    let mut io: Box<dyn Io> = match &shared.tls {
+        None => Box::new(stream),
+        Some(acceptor) => match timeout(patience, acceptor.accept(stream)).await {
+            Ok(Ok(tls)) => Box::new(tls),
+            Ok(Err(e)) => {
+                shared.log.event("tls_failed", json!({"peer": peer.to_string(), "reason": e.to_string()}));
+                return None;
+            }
+            Err(_) => {
+                shared.log.event("tls_failed", json!({"peer": peer.to_string(), "reason": "timed out"}));
+                return None;
+            }
+        },
+    };
+    let (request, head) = match timeout(patience, read_head(&mut io)).await {
+        Ok(Ok(read)) => read,
+        Ok(Err(_)) | Err(_) => return None,
+    };
+    let stream = Rewind::new(head, io);
+    match request {
+        Request::Upgrade => {}
+        Request::Health => {
             let (rooms, clients) = {
                 let hub = shared.hub();
                 (hub.rooms(), hub.clients())
@@ -106,12 +127,11 @@ async fn open(shared: &Shared, stream: TcpStream, peer: SocketAddr) -> Option<Ws
             respond(stream, "200 OK", "application/json", &body).await;
             return None;
         }
-        Ok(Ok(Request::Other(status))) => {
+        Request::Other(status) => {
             shared.log.event("http_refused", json!({"peer": peer.to_string(), "status": status}));
             respond(stream, status, "text/plain", "cohort-signal: connect with a WebSocket, or GET /health\n").await;
             return None;
         }
-        Ok(Err(_)) | Err(_) => return None,
     }
     let config = WebSocketConfig::default().max_message_size(Some(limits.max_message)).max_frame_size(Some(limits.max_message));
     let reason = match timeout(patience, tokio_tungstenite::accept_async_with_config(stream, Some(config))).await {
@@ -134,23 +154,26 @@ enum Request {
     Other(&'static str),
 }
 
-/// Peeks at the request head (without consuming it, so the WebSocket
-/// handshake can read it).
-async fn classify(stream: &TcpStream) -> std::io::Result<Request> {
-    let mut buf = vec![0u8; HEAD_PEEK];
+/// Reads the request head (up to [`HEAD_LIMIT`] bytes) and judges it. The
+/// bytes read are returned, to be read again by the WebSocket handshake.
+async fn read_head(io: &mut Box<dyn Io>) -> std::io::Result<(Request, Vec<u8>)> {
+    let mut buf = Vec::with_capacity(1024);
+    let mut chunk = [0u8; 2048];
     loop {
-        let n = stream.peek(&mut buf).await?;
+        let want = chunk.len().min(HEAD_LIMIT - buf.len());
+        let n = io.read(&mut chunk[..want]).await?;
         if n == 0 {
             return Err(std::io::ErrorKind::UnexpectedEof.into());
         }
-        if let Some(end) = buf[..n].windows(4).position(|w| w == b"\r\n\r\n") {
-            return Ok(parse_head(&buf[..end]));
+        // The end of the head may straddle two reads.
+        let from = buf.len().saturating_sub(3);
+        buf.extend_from_slice(&chunk[..n]);
+        if let Some(end) = buf[from..].windows(4).position(|w| w == b"\r\n\r\n") {
+            return Ok((parse_head(&buf[..from + end]), buf));
         }
-        if n == buf.len() {
-            return Ok(Request::Upgrade);
+        if buf.len() == HEAD_LIMIT {
+            return Ok((Request::Upgrade, buf));
         }
-        // Part of the head has arrived; peeking again at once would spin.
-        tokio::time::sleep(Duration::from_millis(5)).await;
     }
 }
 
@@ -176,7 +199,7 @@ fn parse_head(head: &[u8]) -> Request {
     }
 }
 
-async fn respond(mut stream: TcpStream, status: &str, content_type: &str, body: &str) {
+async fn respond(mut stream: Rewind, status: &str, content_type: &str, body: &str) {
     let response = format!(
         "HTTP/1.1 {status}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n{body}",
         body.len()
@@ -185,11 +208,11 @@ async fn respond(mut stream: TcpStream, status: &str, content_type: &str, body: 
     linger(stream).await;
 }
 
-/// Closes a TCP connection gracefully: sends FIN, then reads (and drops)
+/// Closes a connection gracefully: sends FIN (after TLS's close_notify), then reads (and drops)
 /// what the client still sends until it closes too, for at most
 /// [`FAREWELL`]. Closing with unread data would reset the connection and
 /// could lose the last message to the client.
-async fn linger(mut tcp: TcpStream) {
+async fn linger(mut tcp: Rewind) {
     let _ = timeout(FAREWELL, tcp.shutdown()).await;
     let mut buf = [0u8; 4096];
     let _ = timeout(FAREWELL, async { while matches!(tcp.read(&mut buf).await, Ok(n) if n > 0) {} }).await;

@@ -1,8 +1,9 @@
-//! The signal server: WebSocket over TCP, a health endpoint on the same
-//! port, and structured logs on stderr.
+//! The signal server: WebSocket over TCP (or over TLS, given certificate
+//! files), a health endpoint on the same port, and structured logs on stderr.
 //!
 //! ```text
 //!  mod.rs   configuration, the accept loop, ServerHandle, run_until_signal
+//!  stream.rs  plain TCP or TLS (rustls), with the request head put back
 //!  conn.rs  one connection: GET /health, or a WebSocket session (challenge, auth, limits, heartbeat)
 //!  hub.rs   rooms and memberships without I/O: who is present, who gets which message
 //!  log.rs   one JSON object per line, without secrets
@@ -28,8 +29,10 @@
 mod conn;
 mod hub;
 mod log;
+mod stream;
 
 use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
@@ -63,6 +66,17 @@ pub struct ServerConfig {
     pub max_clients: usize,
     /// Whether to write logs to stderr.
     pub log: bool,
+    /// Serve `wss://` (TLS) with this certificate, rather than `ws://`.
+    pub tls: Option<TlsFiles>,
+}
+
+/// A TLS certificate chain and its private key, as PEM files.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TlsFiles {
+    /// The certificate chain, leaf first.
+    pub cert: PathBuf,
+    /// The private key (PKCS#8, PKCS#1 or SEC1).
+    pub key: PathBuf,
 }
 
 impl Default for ServerConfig {
@@ -73,6 +87,7 @@ impl Default for ServerConfig {
             ice_servers: Vec::new(),
             max_clients: 10_000,
             log: true,
+            tls: None,
         }
     }
 }
@@ -94,6 +109,7 @@ impl ServerConfig {
     /// | `COHORT_SIGNAL_MAX_CLIENTS` | `max_clients` | 10000 |
     /// | `COHORT_SIGNAL_ICE_SERVERS` | `ice_servers`: a JSON array of `{"urls":[…],"username":…,"credential":…}`, or comma-separated URLs | none |
     /// | `COHORT_SIGNAL_LOG` | `log`: `0`, `off` or `false` turn logs off | on |
+    /// | `COHORT_SIGNAL_TLS_CERT`, `COHORT_SIGNAL_TLS_KEY` | `tls`: PEM files (both, or neither) | plain `ws://` |
     pub fn from_env() -> Result<ServerConfig, String> {
         ServerConfig::from_vars(|name| std::env::var(name).ok())
     }
@@ -132,6 +148,12 @@ impl ServerConfig {
         if let Some(text) = var("COHORT_SIGNAL_LOG") {
             config.log = !matches!(text.trim().to_ascii_lowercase().as_str(), "0" | "off" | "false" | "no");
         }
+        let file = |name| var(name).map(|path| PathBuf::from(path.trim())).filter(|path| !path.as_os_str().is_empty());
+        config.tls = match (file("COHORT_SIGNAL_TLS_CERT"), file("COHORT_SIGNAL_TLS_KEY")) {
+            (Some(cert), Some(key)) => Some(TlsFiles { cert, key }),
+            (None, None) => None,
+            _ => return Err("COHORT_SIGNAL_TLS_CERT and COHORT_SIGNAL_TLS_KEY go together: set both, or neither".into()),
+        };
         config.validate()?;
         Ok(config)
     }
@@ -164,6 +186,8 @@ struct Shared {
     ice_servers: Vec<IceServer>,
     max_clients: usize,
     log: Log,
+    /// Present when the server speaks TLS.
+    tls: Option<tokio_rustls::TlsAcceptor>,
     next_id: AtomicU64,
     /// TCP connections being served.
     connections: AtomicUsize,
@@ -193,9 +217,11 @@ impl std::fmt::Debug for Shared {
 }
 
 impl ServerHandle {
-    /// Binds `config.listen` and starts serving.
+    /// Reads the TLS files (if any), binds `config.listen` and starts serving.
     pub fn spawn(config: ServerConfig) -> std::io::Result<ServerHandle> {
-        config.validate().map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, e))?;
+        let invalid = |e| std::io::Error::new(std::io::ErrorKind::InvalidInput, e);
+        config.validate().map_err(invalid)?;
+        let tls = config.tls.as_ref().map(|files| stream::acceptor(&files.cert, &files.key)).transpose().map_err(invalid)?;
         let listener = std::net::TcpListener::bind(config.listen)?;
         listener.set_nonblocking(true)?;
         let addr = listener.local_addr()?;
@@ -210,6 +236,7 @@ impl ServerHandle {
             ice_servers: config.ice_servers,
             max_clients: config.max_clients,
             log: Log { on: config.log },
+            tls,
             next_id: AtomicU64::new(1),
             connections: AtomicUsize::new(0),
         });
@@ -219,7 +246,7 @@ impl ServerHandle {
             runtime.block_on(serve(listener, serving, stopped));
             runtime.shutdown_timeout(Duration::from_secs(1));
         })?;
-        shared.log.event("listening", json!({"addr": addr.to_string()}));
+        shared.log.event("listening", json!({"addr": addr.to_string(), "tls": shared.tls.is_some()}));
         Ok(ServerHandle { addr, shared, stop, thread: Some(thread) })
     }
 
@@ -382,5 +409,15 @@ mod tests {
         assert!(from(&[("COHORT_SIGNAL_MAX_QUEUE", "0")]).unwrap_err().contains("max_queue"));
         assert!(from(&[("COHORT_SIGNAL_HEARTBEAT", "60")]).unwrap_err().contains("heartbeat"));
         assert!(from(&[("COHORT_SIGNAL_ICE_SERVERS", "[1]")]).is_err());
+    }
+
+    #[test]
+    fn tls_files_come_in_pairs() {
+        let both = from(&[("COHORT_SIGNAL_TLS_CERT", "/etc/cohort/cert.pem"), ("COHORT_SIGNAL_TLS_KEY", "/etc/cohort/key.pem")]);
+        let tls = both.unwrap().tls.unwrap();
+        assert_eq!((tls.cert, tls.key), (PathBuf::from("/etc/cohort/cert.pem"), PathBuf::from("/etc/cohort/key.pem")));
+        let lone = from(&[("COHORT_SIGNAL_TLS_CERT", "/etc/cohort/cert.pem")]).unwrap_err();
+        assert!(lone.contains("COHORT_SIGNAL_TLS_KEY"), "{lone}");
+        assert_eq!(from(&[("COHORT_SIGNAL_TLS_CERT", " "), ("COHORT_SIGNAL_TLS_KEY", "")]).unwrap().tls, None);
     }
 }
