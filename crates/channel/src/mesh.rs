@@ -1,6 +1,6 @@
 //! A full mesh of secure channels over any message transport.
 
-use cohort_mpc::{Error, PartyId, Result, Transport};
+use cohort_mpc::{AsyncTransport, Blocking, Error, PartyId, Result, Transport, block_on};
 
 use crate::channel::SecureChannel;
 use crate::error::ChannelError;
@@ -24,63 +24,98 @@ fn misbehaved(party: PartyId, e: ChannelError) -> Error {
     Error::PeerMisbehaved { party, reason: e.to_string() }
 }
 
+/// The handshakes' outcome: a channel and a proven key per peer.
+type Handshakes = (Vec<Option<SecureChannel>>, Vec<Option<PublicKey>>);
+
 impl<T: Transport> SecureMesh<T> {
     /// Runs the handshakes with every peer of the session `transcript`
     /// describes, as party `me` with `identity`.
     pub fn establish(mut inner: T, me: PartyId, identity: &Identity, transcript: &Transcript) -> Result<Self> {
-        let parties = transcript.parties();
-        let m = parties.len();
-        if me >= m {
-            return Err(Error::InvalidArgument(format!("party {me} is not among the session's {m} parties")));
-        }
-        if parties[me] != identity.fingerprint() {
-            return Err(Error::InvalidArgument(format!(
-                "this identity ({}) is not party {me}'s: the session lists {}",
-                identity.fingerprint(),
-                parties[me]
-            )));
-        }
-        let mut initiators: Vec<Option<Initiator>> = (0..m).map(|_| None).collect();
-        let mut responders: Vec<Option<Responder>> = (0..m).map(|_| None).collect();
-        let mut channels: Vec<Option<SecureChannel>> = (0..m).map(|_| None).collect();
-        let mut peers = vec![None; m];
-        // 1. Message 1 to every later party.
-        for j in me + 1..m {
-            let (state, msg1) = handshake::initiate(&parties[j], &transcript.prologue(me, j)).map_err(|e| misbehaved(j, e))?;
-            inner.send(j, msg1)?;
-            initiators[j] = Some(state);
-        }
-        // 2. Answer every earlier party's message 1.
-        for j in 0..me {
-            let msg1 = inner.recv(j)?;
-            let (state, msg2) =
-                handshake::respond(identity, &parties[j], &transcript.prologue(j, me), &msg1).map_err(|e| misbehaved(j, e))?;
-            inner.send(j, msg2)?;
-            responders[j] = Some(state);
-        }
-        // 3. Finish with every later party.
-        for j in me + 1..m {
-            let msg2 = inner.recv(j)?;
-            let state = initiators[j].take().expect("initiated in step 1");
-            let (msg3, channel, key) = state.finish(identity, &msg2).map_err(|e| misbehaved(j, e))?;
-            inner.send(j, msg3)?;
-            channels[j] = Some(channel);
-            peers[j] = Some(key);
-        }
-        // 4. Finish with every earlier party.
-        for j in 0..me {
-            let msg3 = inner.recv(j)?;
-            let state = responders[j].take().expect("answered in step 2");
-            let (channel, key) = state.finish(&msg3).map_err(|e| misbehaved(j, e))?;
-            channels[j] = Some(channel);
-            peers[j] = Some(key);
-        }
+        let (channels, peers) = block_on(handshakes(&mut Blocking(&mut inner), me, identity, transcript))?;
         Ok(SecureMesh { inner, me, channels, peers })
     }
+}
 
+impl<T: AsyncTransport> SecureMesh<T> {
+    /// [`SecureMesh::establish`] over a transport whose receives wait.
+    pub async fn establish_async(mut inner: T, me: PartyId, identity: &Identity, transcript: &Transcript) -> Result<Self> {
+        let (channels, peers) = handshakes(&mut inner, me, identity, transcript).await?;
+        Ok(SecureMesh { inner, me, channels, peers })
+    }
+}
+
+/// Runs the handshakes with every peer, in the four steps that keep any
+/// party from waiting for another in a cycle.
+async fn handshakes(inner: &mut impl AsyncTransport, me: PartyId, identity: &Identity, transcript: &Transcript) -> Result<Handshakes> {
+    let parties = transcript.parties();
+    let m = parties.len();
+    if me >= m {
+        return Err(Error::InvalidArgument(format!("party {me} is not among the session's {m} parties")));
+    }
+    if parties[me] != identity.fingerprint() {
+        return Err(Error::InvalidArgument(format!(
+            "this identity ({}) is not party {me}'s: the session lists {}",
+            identity.fingerprint(),
+            parties[me]
+        )));
+    }
+    let mut initiators: Vec<Option<Initiator>> = (0..m).map(|_| None).collect();
+    let mut responders: Vec<Option<Responder>> = (0..m).map(|_| None).collect();
+    let mut channels: Vec<Option<SecureChannel>> = (0..m).map(|_| None).collect();
+    let mut peers = vec![None; m];
+    // 1. Message 1 to every later party.
+    for j in me + 1..m {
+        let (state, msg1) = handshake::initiate(&parties[j], &transcript.prologue(me, j)).map_err(|e| misbehaved(j, e))?;
+        inner.send(j, msg1)?;
+        initiators[j] = Some(state);
+    }
+    // 2. Answer every earlier party's message 1.
+    for j in 0..me {
+        let msg1 = inner.recv(j).await?;
+        let (state, msg2) = handshake::respond(identity, &parties[j], &transcript.prologue(j, me), &msg1).map_err(|e| misbehaved(j, e))?;
+        inner.send(j, msg2)?;
+        responders[j] = Some(state);
+    }
+    // 3. Finish with every later party.
+    for j in me + 1..m {
+        let msg2 = inner.recv(j).await?;
+        let state = initiators[j].take().expect("initiated in step 1");
+        let (msg3, channel, key) = state.finish(identity, &msg2).map_err(|e| misbehaved(j, e))?;
+        inner.send(j, msg3)?;
+        channels[j] = Some(channel);
+        peers[j] = Some(key);
+    }
+    // 4. Finish with every earlier party.
+    for j in 0..me {
+        let msg3 = inner.recv(j).await?;
+        let state = responders[j].take().expect("answered in step 2");
+        let (channel, key) = state.finish(&msg3).map_err(|e| misbehaved(j, e))?;
+        channels[j] = Some(channel);
+        peers[j] = Some(key);
+    }
+    Ok((channels, peers))
+}
+
+impl<T> SecureMesh<T> {
     /// The public key party `j` proved (`None` for this party).
     pub fn peer_key(&self, j: PartyId) -> Option<PublicKey> {
         self.peers.get(j).copied().flatten()
+    }
+
+    /// Seals `msg` for party `to` into frames.
+    fn seal(&mut self, to: PartyId, msg: &[u8]) -> Result<Vec<Vec<u8>>> {
+        self.channel(to)?.seal(msg).map_err(|e| Error::Transport(format!("to party {to}: {e}")))
+    }
+
+    /// Opens the next frame from `from` (or the transport's error): a whole
+    /// message, or `None` while a message is still arriving in chunks.
+    fn open(&mut self, from: PartyId, frame: Result<Vec<u8>>) -> Result<Option<Vec<u8>>> {
+        let channel = self.channel(from)?;
+        match frame {
+            // A stream that ended inside a message was truncated.
+            Err(e) => Err(channel.end_of_stream().err().map_or(e, |t| misbehaved(from, t))),
+            Ok(frame) => channel.open(&frame).map_err(|e| misbehaved(from, e)),
+        }
     }
 
     fn channel(&mut self, j: PartyId) -> Result<&mut SecureChannel> {
@@ -94,25 +129,33 @@ impl<T: Transport> SecureMesh<T> {
 
 impl<T: Transport> Transport for SecureMesh<T> {
     fn send(&mut self, to: PartyId, msg: Vec<u8>) -> Result<()> {
-        let frames = self.channel(to)?.seal(&msg).map_err(|e| Error::Transport(format!("to party {to}: {e}")))?;
+        let frames = self.seal(to, &msg)?;
         frames.into_iter().try_for_each(|f| self.inner.send(to, f))
     }
 
     fn recv(&mut self, from: PartyId) -> Result<Vec<u8>> {
         self.channel(from)?;
         loop {
-            let frame = match self.inner.recv(from) {
-                Ok(frame) => frame,
-                Err(e) => {
-                    // A stream that ended inside a message was truncated.
-                    let channel = self.channel(from)?;
-                    return Err(channel.end_of_stream().err().map_or(e, |t| misbehaved(from, t)));
-                }
-            };
-            match self.channel(from)?.open(&frame) {
-                Ok(Some(msg)) => return Ok(msg),
-                Ok(None) => {}
-                Err(e) => return Err(misbehaved(from, e)),
+            let frame = self.inner.recv(from);
+            if let Some(msg) = self.open(from, frame)? {
+                return Ok(msg);
+            }
+        }
+    }
+}
+
+impl<T: AsyncTransport> AsyncTransport for SecureMesh<T> {
+    fn send(&mut self, to: PartyId, msg: Vec<u8>) -> Result<()> {
+        let frames = self.seal(to, &msg)?;
+        frames.into_iter().try_for_each(|f| self.inner.send(to, f))
+    }
+
+    async fn recv(&mut self, from: PartyId) -> Result<Vec<u8>> {
+        self.channel(from)?;
+        loop {
+            let frame = self.inner.recv(from).await;
+            if let Some(msg) = self.open(from, frame)? {
+                return Ok(msg);
             }
         }
     }

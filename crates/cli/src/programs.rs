@@ -9,7 +9,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use cohort_channel::{Fingerprint, Identity, SecureMesh, Transcript};
-use cohort_mpc::{Config, PartyId, Session, Transport, run_blocking};
+use cohort_mpc::{Blocking, Config, PartyId, Session, Transport, block_on, run_blocking};
 use cohort_net::{MeshConfig, TcpMesh};
 use cohort_program::{CheckedProgram, Outputs, PartyInputs, Plan};
 use cohort_signal::client::RelayTransport;
@@ -178,46 +178,10 @@ fn compute<T: Transport>(
     plan: Plan,
     inputs: PartyInputs,
 ) -> Result<Outputs, Failure> {
-    agree(&mut transport, program, o.id, config.parties, config.threshold)?;
+    block_on(cohort_program::agree(&mut Blocking(&mut transport), program, o.id, config.parties, config.threshold)).map_err(Failure)?;
     let mut mesh = SecureMesh::establish(transport, o.id, o.identity, transcript)?;
     let mut session = Session::new(config, move |rt| async move { Ok(cohort_program::run(&plan, &rt, &inputs).await) })?;
     run_blocking(&mut session, &mut mesh)?.map_err(|e| Failure(format!("{}: {e}", o.path.display())))
-}
-
-/// What parties tell each other before computing: the program hash, the
-/// number of parties and the threshold. Any difference ends the session.
-fn agree(mesh: &mut impl Transport, program: &CheckedProgram, me: PartyId, m: usize, t: usize) -> Result<(), Failure> {
-    const TAG: &[u8; 8] = b"PROGRAM1";
-    let mut hello = TAG.to_vec();
-    hello.extend_from_slice(&program.hash());
-    hello.extend_from_slice(&(m as u32).to_le_bytes());
-    hello.extend_from_slice(&(t as u32).to_le_bytes());
-    for j in (0..m).filter(|&j| j != me) {
-        mesh.send(j, hello.clone())?;
-    }
-    for j in (0..m).filter(|&j| j != me) {
-        let theirs = mesh.recv(j)?;
-        if theirs.len() != hello.len() || &theirs[..8] != TAG {
-            return Err(Failure(format!("party {j} did not introduce its program: it runs another version of cohort, or something else")));
-        }
-        if theirs[8..40] != hello[8..40] {
-            let hex = cohort_channel::hex(&theirs[8..40]);
-            return Err(Failure(format!(
-                "party {j} runs a different program (hash {hex}); this party runs {} (hash {})",
-                program.name(),
-                program.hash_hex()
-            )));
-        }
-        if theirs[40..] != hello[40..] {
-            let field = |b: &[u8]| u32::from_le_bytes(b.try_into().unwrap_or_default());
-            return Err(Failure(format!(
-                "party {j} expects {} parties with threshold {}; this party expects {m} with threshold {t}",
-                field(&theirs[40..44]),
-                field(&theirs[44..48])
-            )));
-        }
-    }
-    Ok(())
 }
 
 /// `cohort session new`: a fresh session id (128 random bits) and an invite

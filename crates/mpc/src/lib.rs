@@ -43,7 +43,8 @@
 //! ```
 //!
 //! A native driver runs a [`Session`] with [`run_blocking`] over any
-//! [`Transport`]; the browser drives it from data-channel events.
+//! [`Transport`]; the browser runs it with [`run_async`] over an
+//! [`AsyncTransport`] fed by data-channel events.
 
 mod error;
 pub mod field;
@@ -61,7 +62,7 @@ pub use field::{Fe, Field};
 pub use protocols::merge_exchange_layers;
 pub use runtime::{Config, MAX_PARTIES, Receivers, Runtime, SEC_PARAM, Stats};
 pub use secure::{Kind, SecType, SecVec, Value};
-pub use session::{Session, Step, Transport, run_blocking};
+pub use session::{AsyncTransport, Blocking, Session, Step, Transport, block_on, run_async, run_blocking};
 
 /// A party's index in a session, `0..m`.
 pub type PartyId = usize;

@@ -130,17 +130,66 @@ pub trait Transport {
     fn recv(&mut self, from: PartyId) -> Result<Vec<u8>>;
 }
 
+/// An ordered, reliable message transport whose receives may wait (a
+/// browser's data channels, where messages arrive as events).
+pub trait AsyncTransport {
+    /// Sends one message to party `to`, without waiting for `to` to read it.
+    fn send(&mut self, to: PartyId, msg: Vec<u8>) -> Result<()>;
+    /// Receives the next message from party `from`.
+    fn recv(&mut self, from: PartyId) -> impl Future<Output = Result<Vec<u8>>>;
+}
+
+/// A blocking [`Transport`] seen as an [`AsyncTransport`] whose receives
+/// are ready at once, so one async protocol serves both.
+pub struct Blocking<'a, T>(pub &'a mut T);
+
+impl<T: Transport> AsyncTransport for Blocking<'_, T> {
+    fn send(&mut self, to: PartyId, msg: Vec<u8>) -> Result<()> {
+        self.0.send(to, msg)
+    }
+
+    fn recv(&mut self, from: PartyId) -> impl Future<Output = Result<Vec<u8>>> {
+        core::future::ready(self.0.recv(from))
+    }
+}
+
+/// Runs a future that never waits on anything but a [`Blocking`]
+/// transport (so every poll makes progress) on this thread.
+pub fn block_on<F: Future>(future: F) -> F::Output {
+    let mut future = core::pin::pin!(future);
+    loop {
+        if let Poll::Ready(out) = future.as_mut().poll(&mut Context::from_waker(Waker::noop())) {
+            return out;
+        }
+    }
+}
+
 /// Runs a session to completion over a blocking transport. A transport error
 /// ends the session with that error.
 pub fn run_blocking<T: 'static>(session: &mut Session<T>, transport: &mut impl Transport) -> Result<T> {
+    block_on(run_async(session, &mut Blocking(transport)))
+}
+
+/// Runs a session to completion over an async transport. A transport error
+/// ends the session with that error.
+pub async fn run_async<T: 'static>(session: &mut Session<T>, transport: &mut impl AsyncTransport) -> Result<T> {
     loop {
         let io = match session.poll() {
             Step::Done(result) => return result,
             Step::Send(msgs) => msgs.into_iter().try_for_each(|(to, msg)| transport.send(to, msg)),
-            Step::Receive(peers) => peers.into_iter().try_for_each(|from| {
-                let msg = transport.recv(from)?;
-                session.handle_message(from, msg)
-            }),
+            Step::Receive(peers) => {
+                let mut received = Ok(());
+                for from in peers {
+                    received = match transport.recv(from).await {
+                        Ok(msg) => session.handle_message(from, msg),
+                        Err(e) => Err(e),
+                    };
+                    if received.is_err() {
+                        break;
+                    }
+                }
+                received
+            }
         };
         if let Err(e) = io {
             session.fail(e);

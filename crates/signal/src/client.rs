@@ -257,7 +257,7 @@ impl Job {
             ServerMessage::Welcome { .. } => {}
             other => return Err(unexpected(&other)),
         }
-        send(ws, &ClientMessage::Join { room: self.room.clone(), parties: self.parties.clone() }).await?;
+        send(ws, &ClientMessage::Join { room: self.room.clone(), parties: self.parties.clone(), size: None }).await?;
         let mut present = match next_message(ws).await? {
             ServerMessage::Joined { present, .. } => present,
             other => return Err(unexpected(&other)),

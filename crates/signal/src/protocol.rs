@@ -147,7 +147,12 @@ pub enum ClientMessage {
         room: String,
         /// The session's parties' fingerprints, in party order; the room
         /// admits only them, and every joiner must give the same list.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
         parties: Vec<String>,
+        /// Instead of `parties`: an open room, admitting the first `size`
+        /// distinct identities to join, in the order of their fingerprints.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        size: Option<usize>,
     },
     /// Send a signaling message to another party of the room.
     Signal {

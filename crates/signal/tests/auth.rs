@@ -85,7 +85,7 @@ fn anything_but_auth_first_is_a_bad_message() {
 
     let mut client = Client::open(server.addr());
     let parties = vec![client.fp.clone(), Identity::generate().unwrap().fingerprint().to_string()];
-    client.send(&ClientMessage::Join { room: "r".into(), parties });
+    client.send(&ClientMessage::Join { room: "r".into(), parties, size: None });
     client.expect_fatal(ErrorCode::BadMessage);
 
     let mut client = Client::open(server.addr());

@@ -28,7 +28,7 @@ use tungstenite::protocol::frame::CloseFrame;
 use tungstenite::protocol::frame::coding::CloseCode;
 
 use super::Shared;
-use super::hub::{ConnId, Joined, Outgoing, Peer, Refusal};
+use super::hub::{Admission, ConnId, Joined, Outgoing, Peer, Refusal};
 use super::stream::{Io, Rewind};
 use crate::protocol::{AUTH_CONTEXT, ClientMessage, ErrorCode, SERVER_NAME, ServerMessage};
 
@@ -408,8 +408,13 @@ impl Reader<'_> {
             (ClientMessage::Auth { key, signature }, None) => self.auth(&key, &signature),
             (ClientMessage::Auth { .. }, Some(_)) => Err(Refusal::new(ErrorCode::BadMessage, "already authenticated")),
             (_, None) => Err(not_authenticated()),
-            (ClientMessage::Join { room, parties }, Some(fp)) => {
-                let joined = self.shared.hub().join(self.id, &room, parties, std::time::Instant::now())?;
+            (ClientMessage::Join { room, parties, size }, Some(fp)) => {
+                let admission = match (parties.is_empty(), size) {
+                    (false, None) => Admission::Listed(parties),
+                    (true, Some(size)) => Admission::Open(size),
+                    _ => return Err(Refusal::new(ErrorCode::BadMessage, "a join gives `parties` (a fixed list) or `size` (an open room)")),
+                };
+                let joined = self.shared.hub().join(self.id, &room, admission, std::time::Instant::now())?;
                 let how = match joined {
                     Joined::Created => "created",
                     Joined::Entered => "entered",

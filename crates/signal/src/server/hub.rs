@@ -91,9 +91,23 @@ struct Conn<P> {
 }
 
 struct Room {
+    /// The parties admitted, in party order (sorted, for an open room).
     parties: Vec<String>,
+    /// For an open room, how many parties it admits.
+    open: Option<usize>,
     members: HashMap<String, ConnId>,
     expires: Instant,
+}
+
+/// Who a room admits.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(super) enum Admission {
+    /// These parties, in this order.
+    Listed(Vec<String>),
+    /// The first this many distinct identities to join, in the order of
+    /// their fingerprints. Until it is full, a party that leaves frees its
+    /// place; once full, its parties are fixed.
+    Open(usize),
 }
 
 impl Room {
@@ -163,35 +177,51 @@ impl<P: Peer> Hub<P> {
     }
 
     /// Joins (or creates) a room, answers `joined` and tells the others.
-    pub(super) fn join(&mut self, id: ConnId, room: &str, parties: Vec<String>, now: Instant) -> Result<Joined, Refusal> {
+    pub(super) fn join(&mut self, id: ConnId, room: &str, admission: Admission, now: Instant) -> Result<Joined, Refusal> {
         let fp = self.fingerprint(id)?;
         check_room_id(room)?;
         let max = self.limits.max_parties;
-        if parties.len() > max {
-            return Err(Refusal::new(ErrorCode::RoomFull, format!("a room holds at most {max} parties, not {}", parties.len())));
+        let size = match &admission {
+            Admission::Listed(parties) => parties.len(),
+            Admission::Open(size) => *size,
+        };
+        if size > max {
+            return Err(Refusal::new(ErrorCode::RoomFull, format!("a room holds at most {max} parties, not {size}")));
         }
-        if parties.len() < 2 {
+        if size < 2 {
             return Err(Refusal::new(ErrorCode::BadMessage, "a room needs at least 2 parties"));
         }
-        for (i, p) in parties.iter().enumerate() {
-            if Fingerprint::parse(p).ok().is_none_or(|f| f.as_str() != p) {
-                return Err(Refusal::new(
-                    ErrorCode::BadMessage,
-                    format!("party {i} is not a fingerprint as printed (`k3vq-…`, 6 groups of 4)"),
-                ));
+        if let Admission::Listed(parties) = &admission {
+            for (i, p) in parties.iter().enumerate() {
+                if Fingerprint::parse(p).ok().is_none_or(|f| f.as_str() != p) {
+                    return Err(Refusal::new(
+                        ErrorCode::BadMessage,
+                        format!("party {i} is not a fingerprint as printed (`k3vq-…`, 6 groups of 4)"),
+                    ));
+                }
+                if parties[..i].contains(p) {
+                    return Err(Refusal::new(ErrorCode::BadMessage, format!("party {p} is listed twice")));
+                }
             }
-            if parties[..i].contains(p) {
-                return Err(Refusal::new(ErrorCode::BadMessage, format!("party {p} is listed twice")));
+            if !parties.contains(&fp) {
+                return Err(Refusal::new(ErrorCode::RoomFull, format!("not admitted to room `{room}`: {fp} is not among its parties")));
             }
-        }
-        if !parties.contains(&fp) {
-            return Err(Refusal::new(ErrorCode::RoomFull, format!("not admitted to room `{room}`: {fp} is not among its parties")));
         }
         let existing = self.rooms.get(room);
-        if let Some(r) = existing
-            && r.parties != parties
-        {
-            return Err(Refusal::new(ErrorCode::RoomMismatch, format!("room `{room}` exists with another list of parties")));
+        if let Some(r) = existing {
+            match (&admission, r.open) {
+                (Admission::Listed(parties), None) if *parties == r.parties => {}
+                (Admission::Open(size), Some(open)) if *size == open => {}
+                (_, None) => {
+                    return Err(Refusal::new(ErrorCode::RoomMismatch, format!("room `{room}` exists with another list of parties")));
+                }
+                (_, Some(open)) => {
+                    return Err(Refusal::new(ErrorCode::RoomMismatch, format!("room `{room}` exists as an open room of {open} parties")));
+                }
+            }
+            if r.open.is_some_and(|open| r.parties.len() >= open && !r.parties.contains(&fp)) {
+                return Err(Refusal::new(ErrorCode::RoomFull, format!("room `{room}` is full: its {size} parties have joined")));
+            }
         }
         let outcome = match existing.and_then(|r| r.members.get(&fp)).copied() {
             Some(old) if old == id => Joined::Again,
@@ -217,7 +247,15 @@ impl<P: Peer> Hub<P> {
             self.send(old, Outgoing::error(ErrorCode::UnknownRoom, msg));
         }
         let lifetime = Duration::from_secs(self.limits.room_lifetime_secs);
-        let r = self.rooms.entry(room.to_string()).or_insert_with(|| Room { parties, members: HashMap::new(), expires: now + lifetime });
+        let r = self.rooms.entry(room.to_string()).or_insert_with(|| match admission {
+            Admission::Listed(parties) => Room { parties, open: None, members: HashMap::new(), expires: now + lifetime },
+            Admission::Open(size) => Room { parties: Vec::new(), open: Some(size), members: HashMap::new(), expires: now + lifetime },
+        });
+        if r.open.is_some()
+            && let Err(place) = r.parties.binary_search(&fp)
+        {
+            r.parties.insert(place, fp.clone());
+        }
         r.members.insert(fp, id);
         if let Some(conn) = self.conns.get_mut(&id) {
             conn.rooms.insert(room.to_string());
@@ -311,6 +349,9 @@ impl<P: Peer> Hub<P> {
             return false;
         }
         r.members.remove(fp);
+        if r.open.is_some_and(|open| r.parties.len() < open) {
+            r.parties.retain(|p| p != fp);
+        }
         let present = (!r.members.is_empty()).then(|| r.present());
         self.forget_room(fp);
         match present {
@@ -419,8 +460,8 @@ mod tests {
         let parties = fps(3);
         let (mut hub, peers) = hub_with(&parties, 100);
         let now = Instant::now();
-        assert_eq!(hub.join(2, "s", parties.clone(), now), Ok(Joined::Created));
-        assert_eq!(hub.join(0, "s", parties.clone(), now), Ok(Joined::Entered));
+        assert_eq!(hub.join(2, "s", Admission::Listed(parties.clone()), now), Ok(Joined::Created));
+        assert_eq!(hub.join(0, "s", Admission::Listed(parties.clone()), now), Ok(Joined::Entered));
         let both = vec![parties[0].clone(), parties[2].clone()];
         assert_eq!(peers[0].take(), vec![ServerMessage::Joined { room: "s".into(), present: both.clone() }]);
         assert_eq!(peers[2].take().last(), Some(&ServerMessage::Presence { room: "s".into(), present: both }));
@@ -435,8 +476,8 @@ mod tests {
         let parties = fps(2);
         let (mut hub, peers) = hub_with(&parties, 1);
         let now = Instant::now();
-        hub.join(0, "s", parties.clone(), now).unwrap();
-        hub.join(1, "s", parties.clone(), now).unwrap();
+        hub.join(0, "s", Admission::Listed(parties.clone()), now).unwrap();
+        hub.join(1, "s", Admission::Listed(parties.clone()), now).unwrap();
         // Peer 0 holds `joined` and has no room for the presence update.
         assert_eq!(*peers[0].ended.borrow(), Some(ErrorCode::QueueFull));
         assert_eq!(*peers[1].ended.borrow(), None);
@@ -447,7 +488,7 @@ mod tests {
         let parties = fps(2);
         let (mut hub, peers) = hub_with(&parties, 100);
         let now = Instant::now();
-        hub.join(0, "s", parties.clone(), now).unwrap();
+        hub.join(0, "s", Admission::Listed(parties.clone()), now).unwrap();
         peers[0].take();
         assert!(hub.expire(now).is_empty());
         assert_eq!(hub.expire(now + Duration::from_secs(hub.limits.room_lifetime_secs)), vec!["s".to_string()]);
@@ -461,12 +502,15 @@ mod tests {
         let (mut hub, _) = hub_with(&parties, 100);
         let now = Instant::now();
         let code = |r: Result<Joined, Refusal>| r.unwrap_err().code;
-        assert_eq!(code(hub.join(0, "", parties.clone(), now)), ErrorCode::BadMessage);
-        assert_eq!(code(hub.join(0, &"x".repeat(129), parties.clone(), now)), ErrorCode::BadMessage);
-        assert_eq!(code(hub.join(0, "a b", parties.clone(), now)), ErrorCode::BadMessage);
-        assert_eq!(code(hub.join(0, "s", vec![parties[0].clone()], now)), ErrorCode::BadMessage);
-        assert_eq!(code(hub.join(0, "s", vec![parties[0].clone(), parties[0].clone()], now)), ErrorCode::BadMessage);
-        assert_eq!(code(hub.join(0, "s", vec![parties[0].clone(), parties[1].to_uppercase()], now)), ErrorCode::BadMessage);
+        assert_eq!(code(hub.join(0, "", Admission::Listed(parties.clone()), now)), ErrorCode::BadMessage);
+        assert_eq!(code(hub.join(0, &"x".repeat(129), Admission::Listed(parties.clone()), now)), ErrorCode::BadMessage);
+        assert_eq!(code(hub.join(0, "a b", Admission::Listed(parties.clone()), now)), ErrorCode::BadMessage);
+        assert_eq!(code(hub.join(0, "s", Admission::Listed(vec![parties[0].clone()]), now)), ErrorCode::BadMessage);
+        assert_eq!(code(hub.join(0, "s", Admission::Listed(vec![parties[0].clone(), parties[0].clone()]), now)), ErrorCode::BadMessage);
+        assert_eq!(
+            code(hub.join(0, "s", Admission::Listed(vec![parties[0].clone(), parties[1].to_uppercase()]), now)),
+            ErrorCode::BadMessage
+        );
         assert_eq!(hub.rooms(), 0);
     }
 }

@@ -200,7 +200,16 @@ impl Client {
 
     /// Joins `room` with these parties; returns who is present.
     pub fn join(&mut self, room: &str, parties: &[String]) -> Vec<String> {
-        self.send(&ClientMessage::Join { room: room.into(), parties: parties.to_vec() });
+        self.send(&ClientMessage::Join { room: room.into(), parties: parties.to_vec(), size: None });
+        match self.msg() {
+            ServerMessage::Joined { room: r, present } if r == room => present,
+            other => panic!("expected joined, got {other:?}"),
+        }
+    }
+
+    /// Joins the open room `room` of `size` parties; returns who is present.
+    pub fn join_open(&mut self, room: &str, size: usize) -> Vec<String> {
+        self.send(&ClientMessage::Join { room: room.into(), parties: Vec::new(), size: Some(size) });
         match self.msg() {
             ServerMessage::Joined { room: r, present } if r == room => present,
             other => panic!("expected joined, got {other:?}"),
