@@ -1,0 +1,128 @@
+//! The operations the extension calls, as plain Rust over JSON text, so
+//! they are tested natively; `bindings` exports them to JavaScript.
+
+use std::collections::BTreeMap;
+
+use cohort_channel::{Fingerprint, Identity, PublicKey, hex, unhex};
+use cohort_program::{CheckedProgram, Owner, describe_input};
+use serde_json::{Value as Json, json};
+
+use crate::host::PartyConfig;
+
+/// A fresh identity, in its storage form (secret: kept in extension storage).
+pub fn generate_identity() -> Result<String, String> {
+    Ok(Identity::generate().map_err(|e| e.to_string())?.to_file())
+}
+
+fn identity(secret: &str) -> Result<Identity, String> {
+    Identity::from_file(secret).map_err(|e| format!("the stored identity is unreadable: {e}"))
+}
+
+/// `{"key": HEX, "fingerprint": FP}` of a stored identity.
+pub fn identity_info(secret: &str) -> Result<String, String> {
+    let id = identity(secret)?;
+    Ok(json!({"key": id.public().to_hex(), "fingerprint": id.fingerprint().to_string()}).to_string())
+}
+
+/// The signature (hex) a signal server's challenge asks for: over
+/// `AUTH_CONTEXT ‖ nonce`.
+pub fn sign_challenge(secret: &str, nonce_hex: &str) -> Result<String, String> {
+    let nonce = unhex::<32>(nonce_hex).ok_or("the signal server sent a malformed challenge")?;
+    let context = b"cohort-signal-v1 auth";
+    Ok(hex(&identity(secret)?.sign(&[&context[..], &nonce[..]].concat())))
+}
+
+/// The identity encrypted under a passphrase (Argon2id, XChaCha20-Poly1305).
+pub fn export_identity(secret: &str, passphrase: &str) -> Result<String, String> {
+    identity(secret)?.export(passphrase).map_err(|e| e.to_string())
+}
+
+/// An exported identity, decrypted, in its storage form.
+pub fn import_identity(exported: &str, passphrase: &str) -> Result<String, String> {
+    Ok(Identity::import(exported, passphrase).map_err(|e| e.to_string())?.to_file())
+}
+
+/// A fingerprint from a public key (64 hex digits) or a fingerprint.
+pub fn parse_peer(text: &str) -> Result<String, String> {
+    let text = text.trim();
+    if let Ok(key) = PublicKey::from_hex(text) {
+        return Ok(key.fingerprint().to_string());
+    }
+    Fingerprint::parse(text).map(|f| f.to_string()).map_err(|e| format!("`{text}` is neither a public key nor a fingerprint: {e}"))
+}
+
+/// Parses and checks a program (text or JSON form): its name, hash, party
+/// counts, canonical text and the rendering shown for approval.
+pub fn check_program(source: &str) -> Result<String, String> {
+    let program = CheckedProgram::load(source).map_err(|e| e.to_string())?;
+    let parties = program.parties();
+    Ok(json!({
+        "name": program.name(),
+        "hash": program.hash_hex(),
+        "parties": {"min": parties.start(), "max": parties.end()},
+        "canonical": program.canonical(),
+        "rendering": program.render(),
+    })
+    .to_string())
+}
+
+/// The inputs party `me` of `m` provides: `[{"name", "description", "typed"}]`,
+/// `typed` meaning the participant types it in the approval window.
+pub fn party_inputs(source: &str, m: usize, me: usize) -> Result<String, String> {
+    let program = CheckedProgram::load(source).map_err(|e| e.to_string())?;
+    let plan = program.plan(m).map_err(|e| e.to_string())?;
+    let mine: Vec<Json> = plan
+        .inputs
+        .iter()
+        .filter(|spec| match &spec.owner {
+            Owner::Each => true,
+            Owner::Role { party, .. } => *party == me,
+        })
+        .map(|spec| json!({"name": spec.name, "description": describe_input(spec), "typed": spec.typed}))
+        .collect();
+    Ok(Json::Array(mine).to_string())
+}
+
+/// A party's configuration from the extension's JSON:
+/// `{"program", "session", "parties": [FP…], "me", "threshold"?, "inputs": {…}}`.
+pub fn party_config(json: &str) -> Result<PartyConfig, String> {
+    #[derive(serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Raw {
+        program: String,
+        session: String,
+        parties: Vec<String>,
+        me: usize,
+        #[serde(default)]
+        threshold: Option<usize>,
+        #[serde(default)]
+        inputs: BTreeMap<String, Json>,
+    }
+    let raw: Raw = serde_json::from_str(json).map_err(|e| format!("a malformed session configuration: {e}"))?;
+    let program = CheckedProgram::load(&raw.program).map_err(|e| e.to_string())?;
+    let parties =
+        raw.parties.iter().map(|p| Fingerprint::parse(p).map_err(|e| format!("party `{p}`: {e}"))).collect::<Result<Vec<_>, _>>()?;
+    if raw.me >= parties.len() {
+        return Err(format!("party {} is not among the session's {} parties", raw.me, parties.len()));
+    }
+    Ok(PartyConfig { program, session: raw.session, parties, me: raw.me, threshold: raw.threshold, inputs: raw.inputs })
+}
+
+/// A new session for a program (text or JSON) of `parties` parties at the
+/// signal server `signal`: `{"session", "invite", "hash", "name"}`.
+pub fn new_session(source: &str, parties: usize, signal: &str) -> Result<String, String> {
+    let program = CheckedProgram::load(source).map_err(|e| e.to_string())?;
+    let allowed = program.parties();
+    if !allowed.contains(&parties) {
+        return Err(format!("program `{}` runs with {} to {} parties, not {parties}", program.name(), allowed.start(), allowed.end()));
+    }
+    program.plan(parties).map_err(|e| e.to_string())?;
+    let invite = crate::invite::Invite::new(&program.hash_hex(), parties, signal)?;
+    Ok(json!({"session": invite.session, "invite": invite.to_string(), "hash": program.hash_hex(), "name": program.name()}).to_string())
+}
+
+/// An invite's fields as JSON: `{"session", "program", "parties", "signal"}`.
+pub fn parse_invite(text: &str) -> Result<String, String> {
+    let invite = crate::invite::Invite::parse(text)?;
+    Ok(json!({"session": invite.session, "program": invite.program, "parties": invite.parties, "signal": invite.signal}).to_string())
+}

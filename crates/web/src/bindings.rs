@@ -1,0 +1,158 @@
+//! The JavaScript interface (wasm-bindgen). Errors become exceptions whose
+//! message is the Rust error's text; structured results are JSON text.
+
+use std::rc::Rc;
+
+use js_sys::{Function, Promise, Uint8Array};
+use wasm_bindgen::prelude::*;
+
+use crate::api;
+use crate::host::{Inbox, Links, PartyConfig, run_party};
+
+fn js<T>(result: Result<T, String>) -> Result<T, JsError> {
+    result.map_err(|e| JsError::new(&e))
+}
+
+/// The crate's version.
+#[wasm_bindgen]
+pub fn version() -> String {
+    env!("CARGO_PKG_VERSION").to_string()
+}
+
+/// A fresh identity in its storage form.
+#[wasm_bindgen(js_name = generateIdentity)]
+pub fn generate_identity() -> Result<String, JsError> {
+    js(api::generate_identity())
+}
+
+/// `{"key", "fingerprint"}` of a stored identity, as JSON.
+#[wasm_bindgen(js_name = identityInfo)]
+pub fn identity_info(secret: &str) -> Result<String, JsError> {
+    js(api::identity_info(secret))
+}
+
+/// The signature (hex) answering a signal server's challenge nonce (hex).
+#[wasm_bindgen(js_name = signChallenge)]
+pub fn sign_challenge(secret: &str, nonce_hex: &str) -> Result<String, JsError> {
+    js(api::sign_challenge(secret, nonce_hex))
+}
+
+/// The identity encrypted under a passphrase.
+#[wasm_bindgen(js_name = exportIdentity)]
+pub fn export_identity(secret: &str, passphrase: &str) -> Result<String, JsError> {
+    js(api::export_identity(secret, passphrase))
+}
+
+/// An exported identity, decrypted, in its storage form.
+#[wasm_bindgen(js_name = importIdentity)]
+pub fn import_identity(exported: &str, passphrase: &str) -> Result<String, JsError> {
+    js(api::import_identity(exported, passphrase))
+}
+
+/// The fingerprint of a public key or fingerprint.
+#[wasm_bindgen(js_name = parsePeer)]
+pub fn parse_peer(text: &str) -> Result<String, JsError> {
+    js(api::parse_peer(text))
+}
+
+/// A program's name, hash, party counts, canonical text and rendering, as JSON.
+#[wasm_bindgen(js_name = checkProgram)]
+pub fn check_program(source: &str) -> Result<String, JsError> {
+    js(api::check_program(source))
+}
+
+/// The inputs party `me` of `m` provides, as JSON.
+#[wasm_bindgen(js_name = partyInputs)]
+pub fn party_inputs(source: &str, m: usize, me: usize) -> Result<String, JsError> {
+    js(api::party_inputs(source, m, me))
+}
+
+/// One party of a session. The page's network code delivers peers' frames
+/// with `deliver`, reports lost peers with `peerFailed`, calls `stalled`
+/// about once a second, and awaits `run()`.
+#[wasm_bindgen]
+pub struct Party {
+    config: Rc<PartyConfig>,
+    secret: String,
+    inbox: Inbox,
+    send: Function,
+    progress: Function,
+}
+
+#[wasm_bindgen]
+impl Party {
+    /// A party from its configuration (JSON), its identity (storage form),
+    /// `send(peer, bytes)` and `progress(stage)`.
+    #[wasm_bindgen(constructor)]
+    pub fn new(config: &str, secret: &str, send: Function, progress: Function) -> Result<Party, JsError> {
+        let config = js(api::party_config(config))?;
+        js(api::identity_info(secret))?;
+        let inbox = Inbox::new(config.parties.len());
+        Ok(Party { config: Rc::new(config), secret: secret.to_string(), inbox, send, progress })
+    }
+
+    /// A frame from party `from`.
+    pub fn deliver(&self, from: usize, frame: &[u8]) {
+        self.inbox.deliver(from, frame.to_vec());
+    }
+
+    /// Party `from` is gone; reading from it fails with `why`.
+    #[wasm_bindgen(js_name = peerFailed)]
+    pub fn peer_failed(&self, from: usize, why: String) {
+        self.inbox.fail(from, why);
+    }
+
+    /// Ends the session with `why`.
+    pub fn cancel(&self, why: &str) {
+        self.inbox.fail_all(why);
+    }
+
+    /// The peer waited for longer than `timeout_ms` (its read then fails), if any.
+    pub fn stalled(&self, now_ms: f64, timeout_ms: f64) -> Option<usize> {
+        self.inbox.stalled(now_ms, timeout_ms)
+    }
+
+    /// Runs the session; resolves to the outputs (JSON) or rejects with the error.
+    pub fn run(&self) -> Promise {
+        let (config, secret, inbox) = (self.config.clone(), self.secret.clone(), self.inbox.clone());
+        let (send, progress) = (self.send.clone(), self.progress.clone());
+        wasm_bindgen_futures::future_to_promise(async move {
+            let identity = cohort_channel::Identity::from_file(&secret).map_err(|e| JsError::new(&e.to_string()))?;
+            let links = Links::new(inbox, move |to: usize, msg: Vec<u8>| {
+                send.call2(&JsValue::NULL, &JsValue::from(to), &Uint8Array::from(&msg[..]))
+                    .map(drop)
+                    .map_err(|e| cohort_mpc::Error::Transport(format!("sending to party {to} failed: {}", describe(&e))))
+            });
+            let report = |stage: crate::host::Stage| {
+                let _ = progress.call1(&JsValue::NULL, &JsValue::from_str(stage.name()));
+            };
+            match run_party(&config, &identity, links, report).await {
+                Ok(outputs) => Ok(JsValue::from_str(&serde_json::to_string(&outputs).unwrap_or_default())),
+                Err(e) => Err(JsError::new(&e).into()),
+            }
+        })
+    }
+}
+
+fn describe(e: &JsValue) -> String {
+    use wasm_bindgen::JsCast;
+    match e.as_string() {
+        Some(text) => text,
+        None => match e.dyn_ref::<js_sys::Error>() {
+            Some(error) => String::from(error.message()),
+            None => format!("{e:?}"),
+        },
+    }
+}
+
+/// A new session: `{"session", "invite", "hash", "name"}` as JSON.
+#[wasm_bindgen(js_name = newSession)]
+pub fn new_session(source: &str, parties: usize, signal: &str) -> Result<String, JsError> {
+    js(api::new_session(source, parties, signal))
+}
+
+/// An invite's fields: `{"session", "program", "parties", "signal"}` as JSON.
+#[wasm_bindgen(js_name = parseInvite)]
+pub fn parse_invite(text: &str) -> Result<String, JsError> {
+    js(api::parse_invite(text))
+}

@@ -1,0 +1,227 @@
+//! The session host: one party of a session, driven by messages that
+//! arrive as events (data-channel or relay frames), not by blocking reads.
+//!
+//! The network side delivers each peer's frames into an [`Inbox`]; the
+//! party sends through a callback. [`run_party`] then does what `cohort
+//! party` does: the program hello, the secure-channel handshakes, and the
+//! computation, reporting each [`Stage`] as it is reached. Nothing here
+//! knows whether a peer is reached directly or through the relay.
+
+use std::cell::RefCell;
+use std::collections::{BTreeMap, VecDeque};
+use std::future::Future;
+use std::pin::Pin;
+use std::rc::Rc;
+use std::task::{Context, Poll, Waker};
+
+use cohort_channel::{Fingerprint, Identity, SecureMesh, Transcript};
+use cohort_mpc::{AsyncTransport, Config, Error, PartyId, Result, Session, run_async};
+use cohort_program::{CheckedProgram, Outputs, PartyInputs};
+use serde_json::Value as Json;
+
+/// What one party of a session runs.
+#[derive(Debug)]
+pub struct PartyConfig {
+    /// The checked program every party runs.
+    pub program: CheckedProgram,
+    /// The session id (the signal server's room).
+    pub session: String,
+    /// Every party's fingerprint, in party order.
+    pub parties: Vec<Fingerprint>,
+    /// This party's position in `parties`.
+    pub me: PartyId,
+    /// The Shamir threshold; `None` for the default (m-1)/2.
+    pub threshold: Option<usize>,
+    /// This party's inputs by name (from the page, or typed by the participant).
+    pub inputs: BTreeMap<String, Json>,
+}
+
+impl PartyConfig {
+    /// The threshold in force.
+    pub fn threshold(&self) -> usize {
+        self.threshold.unwrap_or((self.parties.len().saturating_sub(1)) / 2)
+    }
+}
+
+/// How far a party has come, reported to the page and the popup.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Stage {
+    /// Checking that every peer runs the same program.
+    Agreeing,
+    /// Running the secure-channel handshakes.
+    Handshaking,
+    /// Computing.
+    Running,
+}
+
+impl Stage {
+    /// The stage's name in the page API's events.
+    pub fn name(self) -> &'static str {
+        match self {
+            Stage::Agreeing => "agreeing",
+            Stage::Handshaking => "handshaking",
+            Stage::Running => "running",
+        }
+    }
+}
+
+/// What has arrived from each peer, and who the party waits for.
+#[derive(Debug, Default)]
+struct InboxState {
+    queues: Vec<VecDeque<core::result::Result<Vec<u8>, String>>>,
+    wakers: Vec<Option<Waker>>,
+    /// The peer a receive waits for, and since when (set by [`Inbox::stalled`]).
+    waiting: Option<(PartyId, Option<f64>)>,
+}
+
+/// Frames delivered by the network, per peer, until the party reads them.
+/// Clones share one inbox.
+#[derive(Clone, Debug, Default)]
+pub struct Inbox(Rc<RefCell<InboxState>>);
+
+impl Inbox {
+    /// An empty inbox for a session of `m` parties.
+    pub fn new(m: usize) -> Inbox {
+        let state = InboxState { queues: vec![VecDeque::new(); m], wakers: vec![None; m], waiting: None };
+        Inbox(Rc::new(RefCell::new(state)))
+    }
+
+    /// A frame from party `from` (ignored if there is no such party).
+    pub fn deliver(&self, from: PartyId, frame: Vec<u8>) {
+        self.push(from, Ok(frame));
+    }
+
+    /// Party `from` is gone: the party's next read from it fails with `why`.
+    pub fn fail(&self, from: PartyId, why: String) {
+        self.push(from, Err(why));
+    }
+
+    /// Every read fails with `why` (the session is cancelled).
+    pub fn fail_all(&self, why: &str) {
+        let m = self.0.borrow().queues.len();
+        for j in 0..m {
+            self.fail(j, why.to_string());
+        }
+    }
+
+    /// Whether the party has waited for one peer longer than `timeout_ms`
+    /// (by the clock `now_ms` the caller passes, called periodically). If so,
+    /// that peer's read fails with a clear error and the peer is returned.
+    pub fn stalled(&self, now_ms: f64, timeout_ms: f64) -> Option<PartyId> {
+        let stalled = {
+            let mut state = self.0.borrow_mut();
+            match &mut state.waiting {
+                Some((_, since @ None)) => {
+                    *since = Some(now_ms);
+                    None
+                }
+                Some((from, Some(since))) if now_ms - *since > timeout_ms => Some(*from),
+                _ => None,
+            }
+        };
+        if let Some(from) = stalled {
+            self.fail(from, format!("party {from} sent nothing for {:.0} s", timeout_ms / 1000.0));
+        }
+        stalled
+    }
+
+    fn push(&self, from: PartyId, item: core::result::Result<Vec<u8>, String>) {
+        let waker = {
+            let mut state = self.0.borrow_mut();
+            let Some(queue) = state.queues.get_mut(from) else { return };
+            queue.push_back(item);
+            state.wakers[from].take()
+        };
+        if let Some(waker) = waker {
+            waker.wake();
+        }
+    }
+
+    fn poll_recv(&self, from: PartyId, cx: &mut Context<'_>) -> Poll<Result<Vec<u8>>> {
+        let mut state = self.0.borrow_mut();
+        let Some(queue) = state.queues.get_mut(from) else {
+            return Poll::Ready(Err(Error::InvalidArgument(format!("no party {from}"))));
+        };
+        match queue.pop_front() {
+            Some(item) => {
+                if state.waiting.is_some_and(|(p, _)| p == from) {
+                    state.waiting = None;
+                }
+                Poll::Ready(item.map_err(Error::Transport))
+            }
+            None => {
+                state.wakers[from] = Some(cx.waker().clone());
+                if state.waiting.is_none_or(|(p, _)| p != from) {
+                    state.waiting = Some((from, None));
+                }
+                Poll::Pending
+            }
+        }
+    }
+}
+
+/// A party's links to its peers: an [`Inbox`] to read from and a function
+/// that hands a frame to the network.
+pub struct Links<S> {
+    inbox: Inbox,
+    send: S,
+}
+
+impl<S: FnMut(PartyId, Vec<u8>) -> Result<()>> Links<S> {
+    /// Links reading from `inbox` and sending with `send`.
+    pub fn new(inbox: Inbox, send: S) -> Self {
+        Links { inbox, send }
+    }
+}
+
+struct Recv {
+    inbox: Inbox,
+    from: PartyId,
+}
+
+impl Future for Recv {
+    type Output = Result<Vec<u8>>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        self.inbox.poll_recv(self.from, cx)
+    }
+}
+
+impl<S: FnMut(PartyId, Vec<u8>) -> Result<()>> AsyncTransport for Links<S> {
+    fn send(&mut self, to: PartyId, msg: Vec<u8>) -> Result<()> {
+        (self.send)(to, msg)
+    }
+
+    fn recv(&mut self, from: PartyId) -> impl Future<Output = Result<Vec<u8>>> {
+        Recv { inbox: self.inbox.clone(), from }
+    }
+}
+
+/// Runs one party: checks the inputs, agrees on the program with every peer,
+/// runs the handshakes, computes, and returns the outputs this party may see.
+pub async fn run_party(
+    config: &PartyConfig,
+    identity: &Identity,
+    mut links: impl AsyncTransport,
+    mut progress: impl FnMut(Stage),
+) -> core::result::Result<Outputs, String> {
+    let m = config.parties.len();
+    let me = config.me;
+    if config.parties.get(me) != Some(&identity.fingerprint()) {
+        return Err(format!("this identity ({}) is not party {me} of the session", identity.fingerprint()));
+    }
+    let t = config.threshold();
+    let plan = config.program.plan(m).map_err(|e| e.to_string())?;
+    let inputs = PartyInputs::new(&plan, me, &config.inputs).map_err(|e| e.to_string())?;
+    let engine = Config { parties: m, threshold: t, id: me, seed: None, prss: true };
+    engine.validate().map_err(|e| e.to_string())?;
+    progress(Stage::Agreeing);
+    cohort_program::agree(&mut links, &config.program, me, m, t).await?;
+    progress(Stage::Handshaking);
+    let transcript = Transcript::new(&config.session, config.program.hash(), t, config.parties.clone());
+    let mut mesh = SecureMesh::establish_async(links, me, identity, &transcript).await.map_err(|e| e.to_string())?;
+    progress(Stage::Running);
+    let mut session =
+        Session::new(&engine, move |rt| async move { Ok(cohort_program::run(&plan, &rt, &inputs).await) }).map_err(|e| e.to_string())?;
+    run_async(&mut session, &mut mesh).await.map_err(|e| e.to_string())?.map_err(|e| e.to_string())
+}

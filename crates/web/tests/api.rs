@@ -1,0 +1,111 @@
+//! The extension's operations over JSON text: identities, programs,
+//! invites and session configurations, with their errors.
+
+use cohort_channel::{Identity, PublicKey};
+use cohort_web::api;
+use cohort_web::invite::Invite;
+use serde_json::{Value as Json, json};
+
+fn parse(text: &str) -> Json {
+    serde_json::from_str(text).unwrap()
+}
+
+fn example(name: &str) -> String {
+    std::fs::read_to_string(format!("{}/../../examples/{name}", env!("CARGO_MANIFEST_DIR"))).unwrap()
+}
+
+#[test]
+fn identities_are_generated_shown_signed_with_and_backed_up() {
+    let secret = api::generate_identity().unwrap();
+    let info = parse(&api::identity_info(&secret).unwrap());
+    let identity = Identity::from_file(&secret).unwrap();
+    assert_eq!(info, json!({"key": identity.public().to_hex(), "fingerprint": identity.fingerprint().to_string()}));
+    // The challenge signature is what the signal server verifies.
+    let nonce = "ab".repeat(32);
+    let signature = api::sign_challenge(&secret, &nonce).unwrap();
+    let message = [cohort_signal::protocol::AUTH_CONTEXT, &[0xab; 32][..]].concat();
+    assert!(PublicKey::from_hex(info["key"].as_str().unwrap()).unwrap().verify_signature(&message, &signature));
+    assert!(api::sign_challenge(&secret, "zz").unwrap_err().contains("malformed challenge"));
+    // Backup and restore.
+    let exported = api::export_identity(&secret, "correct horse").unwrap();
+    assert!(!exported.contains(&secret));
+    assert_eq!(api::import_identity(&exported, "correct horse").unwrap(), secret);
+    assert!(api::import_identity(&exported, "wrong").is_err());
+    assert!(api::identity_info("{}").unwrap_err().contains("unreadable"));
+    // Peers by key or fingerprint.
+    let fp = info["fingerprint"].as_str().unwrap();
+    assert_eq!(api::parse_peer(info["key"].as_str().unwrap()).unwrap(), fp);
+    assert_eq!(api::parse_peer(fp).unwrap(), fp);
+    assert!(api::parse_peer("nonsense").is_err());
+}
+
+#[test]
+fn programs_are_checked_and_rendered() {
+    let source = example("average_salary.cohort");
+    let checked = parse(&api::check_program(&source).unwrap());
+    assert_eq!(checked["name"], "Average salary");
+    assert_eq!(checked["hash"].as_str().unwrap().len(), 64);
+    assert_eq!(checked["parties"]["min"], 3);
+    assert!(checked["rendering"].as_str().unwrap().contains("salary"));
+    let inputs = parse(&api::party_inputs(&source, 3, 1).unwrap());
+    assert_eq!(inputs, json!([{"name": "salary", "description": "a secint(32) number between 0 and 100000000", "typed": true}]));
+    let auction = example("second_price_auction.cohort");
+    assert!(api::check_program(&auction).is_ok());
+    let err = api::check_program("program \"x\"\nparties 3\nreveal y to all\n").unwrap_err();
+    assert!(err.contains("line 3"), "{err}");
+}
+
+#[test]
+fn sessions_get_invites_that_read_back() {
+    let source = example("average_salary.cohort");
+    let made = parse(&api::new_session(&source, 3, "ws://127.0.0.1:8787/").unwrap());
+    let invite = made["invite"].as_str().unwrap();
+    let read = parse(&api::parse_invite(invite).unwrap());
+    assert_eq!(read, json!({"session": made["session"], "program": made["hash"], "parties": 3, "signal": "ws://127.0.0.1:8787/"}));
+    let again = parse(&api::new_session(&source, 3, "ws://127.0.0.1:8787/").unwrap());
+    assert_ne!(again["session"], made["session"], "session ids are random");
+    assert!(api::new_session(&source, 2, "ws://x/").unwrap_err().contains("3 to"));
+    assert!(api::new_session(&source, 3, "http://x/").unwrap_err().contains("signal server URL"));
+}
+
+#[test]
+fn malformed_invites_are_refused_with_the_reason() {
+    let good =
+        Invite::parse(&format!("cohort-invite:v1?session={}&program={}&parties=3&signal=wss://s.example/", "a".repeat(32), "b".repeat(64)))
+            .unwrap();
+    assert_eq!(Invite::parse(&good.to_string()).unwrap(), good);
+    let cases = [
+        ("https://example.com", "wrong prefix"),
+        ("cohort-invite:v1?session=x", "no program"),
+        (&good.to_string().replace(&"a".repeat(32), "x"), "session id"),
+        (&good.to_string().replace("parties=3", "parties=three"), "not a number"),
+        (&good.to_string().replace("parties=3", "parties=1"), "2 to 62"),
+        (&format!("{good}&session=x"), "given twice"),
+        (&format!("{good}&evil=1"), "unknown field"),
+        (&good.to_string().replace("&signal=wss://s.example/", ""), "no signal"),
+        (&good.to_string().replace("wss://s.example/", "javascript:alert(1)"), "signal server URL"),
+    ];
+    for (text, why) in cases {
+        let err = Invite::parse(text).unwrap_err();
+        assert!(err.contains(why), "{text}: expected `{why}` in {err}");
+    }
+}
+
+#[test]
+fn session_configurations_are_validated() {
+    let source = example("average_salary.cohort");
+    let fps: Vec<String> = (0..3).map(|_| Identity::generate().unwrap().fingerprint().to_string()).collect();
+    let config = json!({"program": source, "session": "s", "parties": fps, "me": 1, "inputs": {"salary": 5}});
+    let parsed = api::party_config(&config.to_string()).unwrap();
+    assert_eq!((parsed.me, parsed.threshold()), (1, 1));
+    let mut bad = config.clone();
+    bad["me"] = json!(3);
+    assert!(api::party_config(&bad.to_string()).unwrap_err().contains("not among"));
+    let mut bad = config.clone();
+    bad["parties"][0] = json!("nobody");
+    assert!(api::party_config(&bad.to_string()).unwrap_err().contains("party `nobody`"));
+    let mut bad = config.clone();
+    bad["extra"] = json!(true);
+    assert!(api::party_config(&bad.to_string()).unwrap_err().contains("malformed"));
+    assert!(api::party_config("[]").unwrap_err().contains("malformed"));
+}

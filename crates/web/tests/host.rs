@@ -1,0 +1,230 @@
+//! The session host natively: parties driven only by delivered frames (as
+//! in the browser) compute the examples; a vanished, silent or cheating
+//! peer ends the others with a clear error, never a hang.
+
+use std::cell::RefCell;
+use std::collections::BTreeMap;
+use std::future::Future;
+use std::pin::Pin;
+use std::rc::Rc;
+use std::task::{Context, Poll, Waker};
+
+use cohort_channel::Identity;
+use cohort_mpc::PartyId;
+use cohort_program::{CheckedProgram, Outputs};
+use cohort_web::host::{Inbox, Links, PartyConfig, Stage, run_party};
+use serde_json::{Value as Json, json};
+
+type PartyFuture = Pin<Box<dyn Future<Output = Result<Outputs, String>>>>;
+
+fn example(name: &str) -> String {
+    std::fs::read_to_string(format!("{}/../../examples/{name}", env!("CARGO_MANIFEST_DIR"))).unwrap()
+}
+
+/// A network for `m` parties in one thread: what party `i` sends to `j`
+/// goes into `j`'s inbox, unless `tamper` changes or drops it.
+struct Net {
+    inboxes: Vec<Inbox>,
+    identities: Vec<Identity>,
+    stages: Rc<RefCell<Vec<(PartyId, Stage)>>>,
+}
+
+type Tamper = Rc<dyn Fn(PartyId, PartyId, Vec<u8>) -> Option<Vec<u8>>>;
+
+impl Net {
+    fn new(m: usize) -> Net {
+        let mut identities: Vec<Identity> = (0..m).map(|_| Identity::generate().unwrap()).collect();
+        identities.sort_by_key(|id| id.fingerprint().to_string());
+        Net { inboxes: (0..m).map(|_| Inbox::new(m)).collect(), identities, stages: Rc::default() }
+    }
+
+    fn config(&self, program: &str, me: PartyId, inputs: Json) -> PartyConfig {
+        let inputs: BTreeMap<String, Json> = serde_json::from_value(inputs).unwrap();
+        PartyConfig {
+            program: CheckedProgram::load(program).unwrap(),
+            session: "test-session".into(),
+            parties: self.identities.iter().map(Identity::fingerprint).collect(),
+            me,
+            threshold: None,
+            inputs,
+        }
+    }
+
+    fn party(&self, config: PartyConfig, tamper: Option<Tamper>) -> PartyFuture {
+        let me = config.me;
+        let inboxes = self.inboxes.clone();
+        let links = Links::new(self.inboxes[me].clone(), move |to: PartyId, msg: Vec<u8>| {
+            let msg = match &tamper {
+                Some(t) => t(me, to, msg),
+                None => Some(msg),
+            };
+            if let Some(msg) = msg {
+                inboxes[to].deliver(me, msg);
+            }
+            Ok(())
+        });
+        let identity = Identity::from_file(&self.identities[me].to_file()).unwrap();
+        let stages = self.stages.clone();
+        Box::pin(async move { run_party(&config, &identity, links, |stage| stages.borrow_mut().push((me, stage))).await })
+    }
+}
+
+/// Polls every party until all have finished, or until none can move (a
+/// deadlock: returned as `None` for the parties still waiting).
+fn drive(mut parties: Vec<PartyFuture>, mut between: impl FnMut(usize)) -> Vec<Option<Result<Outputs, String>>> {
+    let mut results: Vec<Option<Result<Outputs, String>>> = parties.iter().map(|_| None).collect();
+    let mut cx = Context::from_waker(Waker::noop());
+    for sweep in 0..100_000 {
+        for (i, party) in parties.iter_mut().enumerate() {
+            if results[i].is_none()
+                && let Poll::Ready(out) = party.as_mut().poll(&mut cx)
+            {
+                results[i] = Some(out);
+            }
+        }
+        if results.iter().all(Option::is_some) {
+            break;
+        }
+        between(sweep);
+    }
+    results
+}
+
+#[test]
+fn three_parties_compute_the_average_salary_from_delivered_frames() {
+    let net = Net::new(3);
+    let program = example("average_salary.cohort");
+    let salaries = [52000, 61000, 47500];
+    let parties = (0..3).map(|i| net.party(net.config(&program, i, json!({"salary": salaries[i]})), None)).collect();
+    for (i, result) in drive(parties, |_| {}).into_iter().enumerate() {
+        let outputs = result.expect("finished").unwrap_or_else(|e| panic!("party {i}: {e}"));
+        assert_eq!(serde_json::to_value(&outputs).unwrap(), json!({"total": 160500, "average": 53500}), "party {i}");
+    }
+    let stages = net.stages.borrow();
+    for i in 0..3 {
+        let mine: Vec<Stage> = stages.iter().filter(|(p, _)| *p == i).map(|(_, s)| *s).collect();
+        assert_eq!(mine, [Stage::Agreeing, Stage::Handshaking, Stage::Running]);
+    }
+}
+
+#[test]
+fn every_example_with_expected_outputs_matches_them() {
+    for name in ["millionaires", "second_price_auction", "unanimous_vote", "sort_inputs", "set_intersection_size"] {
+        let program = example(&format!("{name}.cohort"));
+        let inputs: Vec<Json> = serde_json::from_str(&example(&format!("{name}.inputs.json"))).unwrap();
+        let expected: Vec<Json> = serde_json::from_str(&example(&format!("{name}.expected.json"))).unwrap();
+        let net = Net::new(inputs.len());
+        let parties = inputs.iter().enumerate().map(|(i, inp)| net.party(net.config(&program, i, inp.clone()), None)).collect();
+        for (i, result) in drive(parties, |_| {}).into_iter().enumerate() {
+            let outputs = result.expect("finished").unwrap_or_else(|e| panic!("{name} party {i}: {e}"));
+            assert_eq!(serde_json::to_value(&outputs).unwrap(), expected[i]["outputs"], "{name} party {i}");
+        }
+    }
+}
+
+#[test]
+fn a_peer_that_vanishes_ends_the_others_with_its_error() {
+    let net = Net::new(3);
+    let program = example("sort_inputs.cohort");
+    let inputs: Vec<Json> = serde_json::from_str(&example("sort_inputs.inputs.json")).unwrap();
+    // Party 2 never runs; the network reports it gone after a while.
+    let parties = (0..2).map(|i| net.party(net.config(&program, i, inputs[i].clone()), None)).collect();
+    let inboxes = net.inboxes.clone();
+    let results = drive(parties, |sweep| {
+        if sweep == 10 {
+            for inbox in &inboxes[..2] {
+                inbox.fail(2, "party 2 left the session".into());
+            }
+        }
+    });
+    for (i, r) in results.into_iter().enumerate() {
+        let err = r.expect("finished").expect_err("party 2 is gone");
+        assert!(err.contains("party 2 left the session"), "party {i}: {err}");
+    }
+}
+
+#[test]
+fn a_silent_peer_is_reported_stalled_and_ends_the_session() {
+    let net = Net::new(3);
+    let program = example("average_salary.cohort");
+    let parties = (0..2).map(|i| net.party(net.config(&program, i, json!({"salary": 1})), None)).collect();
+    let inboxes = net.inboxes.clone();
+    let mut stalled = Vec::new();
+    let results = drive(parties, |sweep| {
+        for inbox in &inboxes[..2] {
+            stalled.extend(inbox.stalled(sweep as f64 * 100.0, 5_000.0));
+        }
+    });
+    assert_eq!(stalled, [2, 2]);
+    for r in results {
+        assert!(r.expect("finished").unwrap_err().contains("party 2 sent nothing for 5 s"));
+    }
+}
+
+#[test]
+fn a_tampered_frame_ends_the_session_with_a_channel_error() {
+    let net = Net::new(3);
+    let program = example("average_salary.cohort");
+    let sent = Rc::new(RefCell::new(0usize));
+    let count = sent.clone();
+    // Party 1 flips a bit in its fifth message to party 0 (after the handshakes).
+    let tamper: Tamper = Rc::new(move |from, to, mut msg| {
+        if from == 1 && to == 0 {
+            *count.borrow_mut() += 1;
+            if *count.borrow() == 5 {
+                let last = msg.len() - 1;
+                msg[last] ^= 1;
+            }
+        }
+        Some(msg)
+    });
+    let parties = (0..3).map(|i| net.party(net.config(&program, i, json!({"salary": 10})), (i == 1).then(|| tamper.clone()))).collect();
+    let inboxes = net.inboxes.clone();
+    let results = drive(parties, |sweep| {
+        // A real network reports the failed party's peers gone; here, after a while.
+        if sweep == 50 {
+            for inbox in &inboxes {
+                inbox.fail_all("the session was cancelled");
+            }
+        }
+    });
+    let err = results[0].clone().expect("finished").unwrap_err();
+    assert!(err.contains("party 1") && err.contains("tampered"), "{err}");
+    assert!(*sent.borrow() >= 5);
+}
+
+#[test]
+fn a_peer_with_another_program_is_refused_before_any_share() {
+    let net = Net::new(3);
+    let average = example("average_salary.cohort");
+    let other = average.replace("reveal average = mean(salary) to all", "reveal top = max(salary) to all");
+    let parties = (0..3)
+        .map(|i| {
+            let program = if i == 2 { &other } else { &average };
+            net.party(net.config(program, i, json!({"salary": 5})), None)
+        })
+        .collect();
+    let results = drive(parties, |_| {});
+    for (i, r) in results.into_iter().enumerate() {
+        let err = r.expect("finished").unwrap_err();
+        assert!(err.contains("runs a different program"), "party {i}: {err}");
+    }
+}
+
+#[test]
+fn bad_inputs_and_a_foreign_identity_are_refused_before_connecting() {
+    let net = Net::new(3);
+    let program = example("average_salary.cohort");
+    let bad = net.party(net.config(&program, 0, json!({"salary": -5})), None);
+    let missing = net.party(net.config(&program, 1, json!({})), None);
+    let results = drive(vec![bad, missing], |_| {});
+    assert!(results[0].clone().unwrap().unwrap_err().contains("salary"));
+    assert!(results[1].clone().unwrap().unwrap_err().contains("salary"));
+    // An identity that is not party 2's.
+    let config = net.config(&program, 2, json!({"salary": 5}));
+    let stranger = Identity::generate().unwrap();
+    let links = Links::new(Inbox::new(3), |_: PartyId, _: Vec<u8>| Ok(()));
+    let run = Box::pin(async move { run_party(&config, &stranger, links, |_| {}).await });
+    let err = drive(vec![run], |_| {}).remove(0).unwrap().unwrap_err();
+    assert!(err.contains("is not party 2"), "{err}");
+}
