@@ -6,6 +6,7 @@
 //!  handshake   Noise XX (25519, ChaCha20-Poly1305, SHA-256) with identity signatures over the handshake hash
 //!  channel     AEAD frames: a key per direction, counter nonces, chunking, specific errors
 //!  mesh        a full mesh of channels over any message transport (TCP, data channels, a relay)
+//!  invite      the invite naming a session, its program hash, party count and signal server
 //! ```
 //!
 //! Security: parties know each other by long-term ed25519 keys (compared by
@@ -37,11 +38,13 @@ mod channel;
 mod error;
 pub mod handshake;
 mod identity;
+mod invite;
 mod mesh;
 mod transcript;
 
 pub use channel::{DEFAULT_MAX_MESSAGE, HEADER, MAX_CHUNK, MAX_FRAME, SecureChannel};
 pub use error::ChannelError;
 pub use identity::{Fingerprint, Identity, PublicKey, hex, unhex};
+pub use invite::Invite;
 pub use mesh::SecureMesh;
 pub use transcript::Transcript;

@@ -83,10 +83,16 @@ enum Command {
         /// The program; every party must run the same one (same hash).
         file: PathBuf,
         /// This party's number, from 0.
-        #[arg(long)]
-        id: usize,
+        #[arg(long, required_unless_present = "invite")]
+        id: Option<usize>,
+        /// Join by invite (`cohort-invite:v1?…`, from `cohort session new`
+        /// or a page's createSession): meet the other parties, browsers
+        /// included, in the invite's open room on its signal server; the
+        /// party order is that of the fingerprints.
+        #[arg(long, conflicts_with_all = ["id", "peers", "signal", "keys", "peers_file", "session"])]
+        invite: Option<String>,
         /// Every party's HOST:PORT, in party order, this party's included.
-        #[arg(long, value_delimiter = ',', required_unless_present_any = ["peers_file", "signal"], conflicts_with_all = ["peers_file", "signal"])]
+        #[arg(long, value_delimiter = ',', required_unless_present_any = ["peers_file", "signal", "invite"], conflicts_with_all = ["peers_file", "signal"])]
         peers: Vec<String>,
         /// Meet the other parties through this signal server (ws://HOST:PORT/
         /// or wss://HOST:PORT/) and relay through it, instead of connecting
@@ -95,11 +101,11 @@ enum Command {
         signal: Option<String>,
         /// Also trust the CA (or self-signed) certificates in this PEM file
         /// for a wss:// signal server.
-        #[arg(long, requires = "signal")]
+        #[arg(long)]
         signal_ca: Option<PathBuf>,
         /// Every party's public key (64 hex digits) or fingerprint, in party
         /// order, this party's included; a peer proving another key is refused.
-        #[arg(long, value_delimiter = ',', required_unless_present = "peers_file", conflicts_with = "peers_file")]
+        #[arg(long, value_delimiter = ',', required_unless_present_any = ["peers_file", "invite"], conflicts_with = "peers_file")]
         keys: Vec<String>,
         /// A file with a line `HOST:PORT KEY` per party, in party order,
         /// instead of --peers and --keys.
@@ -228,9 +234,12 @@ enum SessionAction {
     New {
         /// The program the session runs.
         file: PathBuf,
-        /// The signal server the parties meet at (ws://HOST:PORT/).
+        /// The signal server the parties meet at (ws:// or wss://).
+        #[arg(long, default_value = "ws://127.0.0.1:8787/")]
+        signal: String,
+        /// How many parties (default: the fewest the program allows).
         #[arg(long)]
-        signal: Option<String>,
+        parties: Option<usize>,
     },
 }
 
@@ -284,19 +293,45 @@ fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Check { file, json } => print_out(&programs::check(&file, json)?),
         Command::Run { file, inputs, parties, threshold, json } => print_out(&programs::run(&file, parties, threshold, &inputs, json)?),
-        Command::Party { file, id, peers, signal, signal_ca, keys, peers_file, identity, session, inputs, threshold, timeout, json } => {
+        Command::Party {
+            file,
+            id,
+            invite,
+            peers,
+            signal,
+            signal_ca,
+            keys,
+            peers_file,
+            identity,
+            session,
+            inputs,
+            threshold,
+            timeout,
+            json,
+        } => {
             if !(timeout > 0.0 && timeout <= 86_400.0) {
                 return Err(Failure(format!("--timeout {timeout}: give a number of seconds from 0 to 86400")));
             }
             let timeout = Duration::from_secs_f64(timeout);
+            let trust = |server: cohort_signal::Endpoint| match &signal_ca {
+                Some(ca) => server.trust_pem_file(ca).map_err(|e| Failure(format!("--signal-ca: {e}"))),
+                None => Ok(server),
+            };
+            if let Some(invite) = invite {
+                let invite = cohort_channel::Invite::parse(&invite).map_err(|e| Failure(format!("--invite: {e}")))?;
+                let server = trust(cohort_signal::Endpoint::new(&invite.signal).map_err(|e| Failure(format!("--invite: {e}")))?)?;
+                let identity = identity::load(&identity::path(identity)?)?;
+                return print_out(&programs::party_by_invite(&file, &invite, &server, &identity, threshold, &inputs, timeout, json)?);
+            }
+            let id = id.expect("clap requires --id without --invite");
+            if signal.is_none() && signal_ca.is_some() {
+                return Err(Failure("--signal-ca goes with --signal or --invite".into()));
+            }
             let signal = match signal {
                 None => None,
                 Some(url) => {
                     let server = cohort_signal::Endpoint::new(&url).map_err(|e| Failure(format!("--signal: {e}")))?;
-                    Some(match signal_ca {
-                        Some(ca) => server.trust_pem_file(&ca).map_err(|e| Failure(format!("--signal-ca: {e}")))?,
-                        None => server,
-                    })
+                    Some(trust(server)?)
                 }
             };
             let peers = match peers_file {
@@ -330,7 +365,9 @@ fn run(cli: Cli) -> Result<()> {
                 json,
             })?)
         }
-        Command::Session { action: SessionAction::New { file, signal } } => print_out(&programs::new_session(&file, signal.as_deref())?),
+        Command::Session { action: SessionAction::New { file, signal, parties } } => {
+            print_out(&programs::new_session(&file, &signal, parties)?)
+        }
         Command::Signal {
             listen,
             max_message,

@@ -8,10 +8,11 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
-use cohort_channel::{Fingerprint, Identity, SecureMesh, Transcript};
+use cohort_channel::{Fingerprint, Identity, Invite, SecureMesh, Transcript};
 use cohort_mpc::{Blocking, Config, PartyId, Session, Transport, block_on, run_blocking};
 use cohort_net::{MeshConfig, TcpMesh};
 use cohort_program::{CheckedProgram, Outputs, PartyInputs, Plan};
+use cohort_signal::Endpoint;
 use cohort_signal::client::RelayTransport;
 use serde_json::Value as Json;
 
@@ -116,17 +117,7 @@ pub(crate) fn party(o: &PartyOptions<'_>) -> Result<String, Failure> {
             m.saturating_sub(1)
         )));
     }
-    let given = o
-        .inputs
-        .iter()
-        .map(|kv| {
-            let (name, value) =
-                kv.split_once('=').ok_or_else(|| Failure(format!("--input {kv}: write NAME=VALUE, as salary=52000 or set=[1,2,3]")))?;
-            let value: Json = serde_json::from_str(value)
-                .map_err(|_| Failure(format!("--input {kv}: the value must be a number or a list of numbers, as 52000 or [1,2,3]")))?;
-            Ok((name.to_string(), value))
-        })
-        .collect::<Result<BTreeMap<_, _>, Failure>>()?;
+    let given = parse_inputs(o.inputs)?;
     let plan = program.plan(m).map_err(|e| Failure(format!("{}: {e}", o.path.display())))?;
     let inputs = PartyInputs::new(&plan, o.id, &given).map_err(|e| Failure(format!("{}: {e}", o.path.display())))?;
     let t = crate::default_threshold(m, o.threshold);
@@ -145,7 +136,7 @@ pub(crate) fn party(o: &PartyOptions<'_>) -> Result<String, Failure> {
     let outputs = match o.signal {
         Some(server) => {
             let relay = RelayTransport::connect(server, o.identity, o.session, fingerprints, o.id, o.timeout)?;
-            compute(relay, &program, o, &config, &transcript, plan, inputs)?
+            compute(relay, &program, o.path, o.identity, &config, &transcript, plan, inputs)?
         }
         None => {
             let addrs = o
@@ -161,7 +152,7 @@ pub(crate) fn party(o: &PartyOptions<'_>) -> Result<String, Failure> {
             let listener = TcpListener::bind(addrs[o.id]).map_err(|e| Failure(format!("cannot listen on {}: {e}", addrs[o.id])))?;
             let mesh_config = MeshConfig { connect_timeout: o.timeout, read_timeout: o.timeout, ..MeshConfig::default() };
             let mesh = TcpMesh::connect(o.id, &addrs, Some(listener), &mesh_config)?;
-            compute(mesh, &program, o, &config, &transcript, plan, inputs)?
+            compute(mesh, &program, o.path, o.identity, &config, &transcript, plan, inputs)?
         }
     };
     Ok(show(o.id, &outputs, o.json))
@@ -169,41 +160,100 @@ pub(crate) fn party(o: &PartyOptions<'_>) -> Result<String, Failure> {
 
 /// Agrees on the program with every peer, opens the secure channels and
 /// runs this party's session over `transport`.
+#[allow(clippy::too_many_arguments)]
 fn compute<T: Transport>(
     mut transport: T,
     program: &CheckedProgram,
-    o: &PartyOptions<'_>,
+    path: &Path,
+    identity: &Identity,
     config: &Config,
     transcript: &Transcript,
     plan: Plan,
     inputs: PartyInputs,
 ) -> Result<Outputs, Failure> {
-    block_on(cohort_program::agree(&mut Blocking(&mut transport), program, o.id, config.parties, config.threshold)).map_err(Failure)?;
-    let mut mesh = SecureMesh::establish(transport, o.id, o.identity, transcript)?;
+    block_on(cohort_program::agree(&mut Blocking(&mut transport), program, config.id, config.parties, config.threshold))
+        .map_err(Failure)?;
+    let mut mesh = SecureMesh::establish(transport, config.id, identity, transcript)?;
     let mut session = Session::new(config, move |rt| async move { Ok(cohort_program::run(&plan, &rt, &inputs).await) })?;
-    run_blocking(&mut session, &mut mesh)?.map_err(|e| Failure(format!("{}: {e}", o.path.display())))
+    run_blocking(&mut session, &mut mesh)?.map_err(|e| Failure(format!("{}: {e}", path.display())))
 }
 
-/// `cohort session new`: a fresh session id (128 random bits) and an invite
-/// naming the session, the program's hash and the signal server.
-pub(crate) fn new_session(path: &Path, signal: Option<&str>) -> Result<String, Failure> {
+/// `--input NAME=VALUE` arguments as a map of JSON values.
+fn parse_inputs(inputs: &[String]) -> Result<BTreeMap<String, Json>, Failure> {
+    inputs
+        .iter()
+        .map(|kv| {
+            let (name, value) =
+                kv.split_once('=').ok_or_else(|| Failure(format!("--input {kv}: write NAME=VALUE, as salary=52000 or set=[1,2,3]")))?;
+            let value: Json = serde_json::from_str(value)
+                .map_err(|_| Failure(format!("--input {kv}: the value must be a number or a list of numbers, as 52000 or [1,2,3]")))?;
+            Ok((name.to_string(), value))
+        })
+        .collect()
+}
+
+/// `cohort party FILE --invite …`: this machine's party of a session joined
+/// by invite, meeting the others (browsers included) in the invite's open
+/// room and relaying through its signal server. Party numbers follow the
+/// parties' fingerprints.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn party_by_invite(
+    path: &Path,
+    invite: &Invite,
+    server: &Endpoint,
+    identity: &Identity,
+    threshold: Option<usize>,
+    inputs: &[String],
+    timeout: Duration,
+    json: bool,
+) -> Result<String, Failure> {
     let program = load(path)?;
-    let mut id = [0u8; 16];
-    getrandom::fill(&mut id).map_err(|e| Failure(format!("no system randomness: {e}")))?;
-    let id = cohort_channel::hex(&id);
-    let mut invite = format!("cohort-invite:v1?session={id}&program={}", program.hash_hex());
-    if let Some(url) = signal {
-        invite.push_str(&format!("&signal={url}"));
+    if program.hash_hex() != invite.program {
+        return Err(Failure(format!(
+            "{} is not the invite's program: its hash is {}, the invite's {}",
+            path.display(),
+            program.hash_hex(),
+            invite.program
+        )));
     }
+    let m = invite.parties;
+    let plan = program.plan(m).map_err(|e| Failure(format!("{}: {e}", path.display())))?;
+    let given = parse_inputs(inputs)?;
+    // Before meeting anyone: the inputs must suit some party of the session.
+    let unsuitable: Option<Vec<_>> = (0..m).map(|i| PartyInputs::new(&plan, i, &given).err()).collect();
+    if let Some(errors) = unsuitable {
+        return Err(Failure(format!("{}: {}", path.display(), errors[0])));
+    }
+    let t = crate::default_threshold(m, threshold);
+    let (relay, fingerprints, id) = RelayTransport::connect_open(server, identity, &invite.session, m, timeout)?;
+    let inputs = PartyInputs::new(&plan, id, &given).map_err(|e| Failure(format!("{} (as party {id}): {e}", path.display())))?;
+    let config = Config { parties: m, threshold: t, id, seed: None, prss: true };
+    config.validate()?;
+    let transcript = Transcript::new(&invite.session, program.hash(), t, fingerprints);
+    let outputs = compute(relay, &program, path, identity, &config, &transcript, plan, inputs)?;
+    Ok(show(id, &outputs, json))
+}
+
+/// `cohort session new`: a fresh session id (128 random bits) and the
+/// invite naming the session, the program's hash, the number of parties
+/// and the signal server.
+pub(crate) fn new_session(path: &Path, signal: &str, parties: Option<usize>) -> Result<String, Failure> {
+    let program = load(path)?;
+    let allowed = program.parties();
+    let m = parties.unwrap_or(*allowed.start());
+    if !allowed.contains(&m) {
+        return Err(Failure(format!("--parties {m}: {} runs with {} to {} parties", path.display(), allowed.start(), allowed.end())));
+    }
+    program.plan(m).map_err(|e| Failure(format!("{}: {e}", path.display())))?;
+    let invite = Invite::new(&program.hash_hex(), m, signal).map_err(|e| Failure(format!("--signal: {e}")))?;
+    let id = &invite.session;
     Ok(format!(
-        "Session: {id}\nProgram: {} ({} parties, hash {})\nInvite:  {invite}\nEach party runs: cohort party {} --session {id}{} --keys KEY0,KEY1,… --id I --input NAME=VALUE …\n",
+        "Session: {id}\nProgram: {} ({m} parties, hash {})\nInvite:  {invite}\n\
+         Each party (a browser, or this CLI) joins by invite: cohort party {} --invite '{invite}' --input NAME=VALUE …\n\
+         Parties that know each other's keys can instead run: cohort party {} --session {id} --signal {signal} --keys KEY0,KEY1,… --id I …\n",
         program.name(),
-        {
-            let r = program.parties();
-            if r.start() == r.end() { r.start().to_string() } else { format!("{}–{}", r.start(), r.end()) }
-        },
         program.hash_hex(),
         path.display(),
-        signal.map(|u| format!(" --signal {u}")).unwrap_or_default()
+        path.display(),
     ))
 }

@@ -246,3 +246,55 @@ fn signal_server_flags_are_checked() {
     let out = bin().args(["party", "x.cohort", "--id", "0", "--keys", "a", "--signal", "http://127.0.0.1:1/"]).output().unwrap();
     assert!(!out.status.success() && stderr(&out).contains("ws:// or wss://"), "{}", stderr(&out));
 }
+
+#[test]
+fn three_parties_join_by_invite() {
+    let server = Server::start();
+    let program = example("average_salary.cohort");
+    let out = bin().args(["session", "new", &program, "--signal", &server.url(), "--parties", "3"]).output().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    let invite = text.lines().find_map(|l| l.strip_prefix("Invite:  ")).unwrap().to_string();
+    assert!(invite.contains("&parties=3&signal=ws://"), "{invite}");
+    let ids = identities(3, "invite");
+    let salaries = ["salary=52000", "salary=61000", "salary=47500"];
+    let children: Vec<Child> = (0..3)
+        .map(|i| {
+            bin()
+                .args([
+                    "party",
+                    &program,
+                    "--invite",
+                    &invite,
+                    "--identity",
+                    &ids.0[i],
+                    "--input",
+                    salaries[i],
+                    "--timeout",
+                    "20",
+                    "--json",
+                ])
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    let mut parties_seen = Vec::new();
+    for (i, c) in children.into_iter().enumerate() {
+        let out = c.wait_with_output().unwrap();
+        assert!(out.status.success(), "party {i}: {}", stderr(&out));
+        let line: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(line["outputs"], serde_json::json!({"average": 53500, "total": 160500}));
+        parties_seen.push(line["party"].as_u64().unwrap());
+    }
+    parties_seen.sort();
+    assert_eq!(parties_seen, [0, 1, 2], "party numbers follow the fingerprints, one each");
+    // A program that is not the invite's is refused before meeting anyone.
+    let other = temp("other.cohort");
+    std::fs::write(&other, std::fs::read_to_string(&program).unwrap().replace("mean(salary)", "max(salary)")).unwrap();
+    let out = bin().args(["party", &other, "--invite", &invite, "--identity", &ids.0[0], "--input", "salary=1"]).output().unwrap();
+    assert!(!out.status.success() && stderr(&out).contains("is not the invite's program"), "{}", stderr(&out));
+    let out = bin().args(["party", &program, "--invite", "cohort-invite:v1?session=x", "--identity", &ids.0[0]]).output().unwrap();
+    assert!(!out.status.success() && stderr(&out).contains("--invite"), "{}", stderr(&out));
+}

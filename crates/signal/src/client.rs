@@ -56,19 +56,50 @@ impl RelayTransport {
         if parties.get(me) != Some(&identity.fingerprint()) {
             return Err(Error::InvalidArgument(format!("this identity ({}) is not party {me} of the session", identity.fingerprint())));
         }
+        let names = parties.iter().map(|p| p.to_string()).collect();
+        Self::start(server, identity, room, names, None, timeout).map(|(transport, _)| transport)
+    }
+
+    /// Connects as [`RelayTransport::connect`] does, but to the open room
+    /// `room` of `size` parties (a session joined by invite), waits until
+    /// it is full, and returns the transport with the session's parties
+    /// (in the room's order, by fingerprint) and this party's position.
+    /// Tells each peer that it is reached only through the relay, so
+    /// browser peers do not wait for a WebRTC connection.
+    pub fn connect_open(
+        server: &Endpoint,
+        identity: &Identity,
+        room: &str,
+        size: usize,
+        timeout: Duration,
+    ) -> Result<(Self, Vec<Fingerprint>, PartyId)> {
+        let (transport, parties) = Self::start(server, identity, room, Vec::new(), Some(size), timeout)?;
+        let me = transport.me;
+        Ok((transport, parties, me))
+    }
+
+    fn start(
+        server: &Endpoint,
+        identity: &Identity,
+        room: &str,
+        parties: Vec<String>,
+        open: Option<usize>,
+        timeout: Duration,
+    ) -> Result<(Self, Vec<Fingerprint>)> {
         let url = server.url();
         let connector = server.connector().map_err(Error::InvalidArgument)?;
-        let m = parties.len();
+        let m = open.unwrap_or(parties.len());
         let (out_tx, out_rx) = tokio_mpsc::channel::<Message>(1024);
         let (senders, inbox): (Vec<_>, Vec<_>) = (0..m).map(|_| mpsc::channel::<Delivery>()).unzip();
-        let (ready_tx, ready_rx) = mpsc::channel::<Result<()>>();
+        let (ready_tx, ready_rx) = mpsc::channel::<Result<Vec<String>>>();
         let job = Job {
             url: url.to_string(),
             connector,
             identity_secret: identity.to_file(),
+            fingerprint: identity.fingerprint().to_string(),
             room: room.to_string(),
-            parties: parties.iter().map(|p| p.to_string()).collect(),
-            me,
+            parties,
+            open,
             timeout,
         };
         let thread = thread::Builder::new()
@@ -84,12 +115,22 @@ impl RelayTransport {
                 rt.block_on(job.run(out_rx, senders, ready_tx));
             })
             .map_err(|e| Error::Internal(format!("cannot start the relay thread: {e}")))?;
-        match ready_rx.recv_timeout(timeout + Duration::from_secs(1)) {
-            Ok(Ok(())) => {}
+        let names = match ready_rx.recv_timeout(timeout + Duration::from_secs(1)) {
+            Ok(Ok(names)) => names,
             Ok(Err(e)) => return Err(e),
             Err(_) => return Err(Error::Transport(format!("the signal server at {url} did not admit this party within {timeout:?}"))),
-        }
-        Ok(RelayTransport { me, room: room.to_string(), parties, out: out_tx, inbox, timeout, thread: Some(thread) })
+        };
+        let parties = names
+            .iter()
+            .map(|p| Fingerprint::parse(p).map_err(|_| Error::Transport(format!("the signal server listed `{p}` as a party"))))
+            .collect::<Result<Vec<_>>>()?;
+        let me = parties
+            .iter()
+            .position(|p| *p == identity.fingerprint())
+            .ok_or_else(|| Error::Transport("the signal server's room does not list this party".into()))?;
+        let transport =
+            RelayTransport { me, room: room.to_string(), parties: parties.clone(), out: out_tx, inbox, timeout, thread: Some(thread) };
+        Ok((transport, parties))
     }
 }
 
@@ -131,13 +172,22 @@ struct Job {
     connector: Connector,
     identity_secret: String,
     room: String,
+    /// The parties in order; empty for an open room until it fills.
     parties: Vec<String>,
-    me: PartyId,
+    /// For an open room, how many parties it admits.
+    open: Option<usize>,
+    /// This party's fingerprint.
+    fingerprint: String,
     timeout: Duration,
 }
 
 impl Job {
-    async fn run(self, mut out: tokio_mpsc::Receiver<Message>, inbox: Vec<mpsc::Sender<Delivery>>, ready: mpsc::Sender<Result<()>>) {
+    async fn run(
+        mut self,
+        mut out: tokio_mpsc::Receiver<Message>,
+        inbox: Vec<mpsc::Sender<Delivery>>,
+        ready: mpsc::Sender<Result<Vec<String>>>,
+    ) {
         let deadline = Instant::now() + self.timeout;
         let connected =
             tokio::time::timeout(self.timeout, connect_async_tls_with_config(self.url.as_str(), None, true, Some(self.connector.clone())))
@@ -156,8 +206,9 @@ impl Job {
         };
         let joined = tokio::time::timeout_at(tokio::time::Instant::from_std(deadline), self.admit(&mut ws)).await;
         match joined {
-            Ok(Ok(())) => {
-                let _ = ready.send(Ok(()));
+            Ok(Ok(parties)) => {
+                self.parties = parties.clone();
+                let _ = ready.send(Ok(parties));
             }
             Ok(Err(e)) => {
                 let _ = ready.send(Err(e));
@@ -213,7 +264,7 @@ impl Job {
                     Some(Ok(Message::Text(text))) => match serde_json::from_str::<ServerMessage>(&text) {
                         Ok(ServerMessage::Presence { room, present }) if room == self.room => {
                             for (j, p) in self.parties.iter().enumerate() {
-                                if j != self.me && !present.contains(p) {
+                                if *p != self.fingerprint && !present.contains(p) {
                                     let _ = inbox[j].send(Err(format!("party {j} left the session (it disconnected from the signal server)")));
                                 }
                             }
@@ -237,8 +288,9 @@ impl Job {
         }
     }
 
-    /// Challenge, auth, join, and waiting until every party is present.
-    async fn admit<S>(&self, ws: &mut S) -> Result<()>
+    /// Challenge, auth, join, and waiting until every party is present;
+    /// returns the parties in order.
+    async fn admit<S>(&self, ws: &mut S) -> Result<Vec<String>>
     where
         S: futures_util::Stream<Item = core::result::Result<Message, tungstenite::Error>>
             + futures_util::Sink<Message, Error = tungstenite::Error>
@@ -257,19 +309,32 @@ impl Job {
             ServerMessage::Welcome { .. } => {}
             other => return Err(unexpected(&other)),
         }
-        send(ws, &ClientMessage::Join { room: self.room.clone(), parties: self.parties.clone(), size: None }).await?;
+        send(ws, &ClientMessage::Join { room: self.room.clone(), parties: self.parties.clone(), size: self.open }).await?;
         let mut present = match next_message(ws).await? {
             ServerMessage::Joined { present, .. } => present,
             other => return Err(unexpected(&other)),
         };
-        while !self.parties.iter().all(|p| present.contains(p)) {
+        let everyone = |present: &Vec<String>| match self.open {
+            Some(size) => present.len() == size,
+            None => self.parties.iter().all(|p| present.contains(p)),
+        };
+        while !everyone(&present) {
             match next_message(ws).await? {
                 ServerMessage::Presence { room, present: now } if room == self.room => present = now,
-                ServerMessage::Error { .. } => return Err(unexpected(&ServerMessage::Presence { room: String::new(), present: vec![] })),
+                error @ ServerMessage::Error { .. } => return Err(unexpected(&error)),
                 _ => {}
             }
         }
-        Ok(())
+        if self.open.is_none() {
+            return Ok(self.parties.clone());
+        }
+        // Browser peers: a native party has no WebRTC, so they use the relay at once.
+        let me = identity.fingerprint().to_string();
+        for peer in present.iter().filter(|p| **p != me) {
+            let data = serde_json::json!({"kind": "relay"});
+            send(ws, &ClientMessage::Signal { room: self.room.clone(), to: peer.clone(), data }).await?;
+        }
+        Ok(present)
     }
 }
 

@@ -117,12 +117,22 @@ pub fn new_session(source: &str, parties: usize, signal: &str) -> Result<String,
         return Err(format!("program `{}` runs with {} to {} parties, not {parties}", program.name(), allowed.start(), allowed.end()));
     }
     program.plan(parties).map_err(|e| e.to_string())?;
-    let invite = crate::invite::Invite::new(&program.hash_hex(), parties, signal)?;
+    let invite = cohort_channel::Invite::new(&program.hash_hex(), parties, signal)?;
     Ok(json!({"session": invite.session, "invite": invite.to_string(), "hash": program.hash_hex(), "name": program.name()}).to_string())
 }
 
 /// An invite's fields as JSON: `{"session", "program", "parties", "signal"}`.
 pub fn parse_invite(text: &str) -> Result<String, String> {
-    let invite = crate::invite::Invite::parse(text)?;
+    let invite = cohort_channel::Invite::parse(text)?;
     Ok(json!({"session": invite.session, "program": invite.program, "parties": invite.parties, "signal": invite.signal}).to_string())
+}
+
+/// Checks party `me`'s inputs (a JSON object) against the program for `m`
+/// parties: every input present, of its type, within its bounds.
+pub fn check_inputs(source: &str, m: usize, me: usize, inputs: &str) -> Result<(), String> {
+    let program = CheckedProgram::load(source).map_err(|e| e.to_string())?;
+    let plan = program.plan(m).map_err(|e| e.to_string())?;
+    let given: BTreeMap<String, Json> =
+        serde_json::from_str(inputs).map_err(|e| format!("inputs are a JSON object of NAME: value: {e}"))?;
+    cohort_program::PartyInputs::new(&plan, me, &given).map(drop).map_err(|e| e.to_string())
 }

@@ -156,3 +156,9 @@ pub fn new_session(source: &str, parties: usize, signal: &str) -> Result<String,
 pub fn parse_invite(text: &str) -> Result<String, JsError> {
     js(api::parse_invite(text))
 }
+
+/// Checks party `me`'s inputs (JSON object) for a session of `m`; throws the reason.
+#[wasm_bindgen(js_name = checkInputs)]
+pub fn check_inputs(source: &str, m: usize, me: usize, inputs: &str) -> Result<(), JsError> {
+    js(api::check_inputs(source, m, me, inputs))
+}

@@ -3,7 +3,6 @@
 //! ```text
 //!  api       identities, programs and session configuration, over JSON text (tested natively)
 //!  host      one party of a session driven by delivered frames: hello, handshakes, computation
-//!  invite    the invite string that names a session, its program hash, party count and signal server
 //!  bindings  the wasm-bindgen exports the extension's JavaScript calls (wasm32 only)
 //! ```
 //!
@@ -14,7 +13,6 @@
 
 pub mod api;
 pub mod host;
-pub mod invite;
 
 #[cfg(target_arch = "wasm32")]
 pub mod bindings;

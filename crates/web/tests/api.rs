@@ -1,9 +1,9 @@
 //! The extension's operations over JSON text: identities, programs,
 //! invites and session configurations, with their errors.
 
+use cohort_channel::Invite;
 use cohort_channel::{Identity, PublicKey};
 use cohort_web::api;
-use cohort_web::invite::Invite;
 use serde_json::{Value as Json, json};
 
 fn parse(text: &str) -> Json {
@@ -49,6 +49,10 @@ fn programs_are_checked_and_rendered() {
     assert!(checked["rendering"].as_str().unwrap().contains("salary"));
     let inputs = parse(&api::party_inputs(&source, 3, 1).unwrap());
     assert_eq!(inputs, json!([{"name": "salary", "description": "a secint(32) number between 0 and 100000000", "typed": true}]));
+    assert!(api::check_inputs(&source, 3, 0, r#"{"salary": 61000}"#).is_ok());
+    assert!(api::check_inputs(&source, 3, 0, r#"{"salary": -1}"#).unwrap_err().contains("salary"));
+    assert!(api::check_inputs(&source, 3, 0, r#"{}"#).unwrap_err().contains("salary"));
+    assert!(api::check_inputs(&source, 3, 0, "[1]").unwrap_err().contains("JSON object"));
     let auction = example("second_price_auction.cohort");
     assert!(api::check_program(&auction).is_ok());
     let err = api::check_program("program \"x\"\nparties 3\nreveal y to all\n").unwrap_err();

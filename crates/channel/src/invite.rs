@@ -29,7 +29,7 @@ impl Invite {
     pub fn new(program: &str, parties: usize, signal: &str) -> Result<Invite, String> {
         let mut id = [0u8; 16];
         getrandom::fill(&mut id).map_err(|e| format!("no randomness for a session id: {e}"))?;
-        let invite = Invite { session: cohort_channel::hex(&id), program: program.to_string(), parties, signal: signal.to_string() };
+        let invite = Invite { session: crate::hex(&id), program: program.to_string(), parties, signal: signal.to_string() };
         invite.check()?;
         Ok(invite)
     }
