@@ -1,0 +1,533 @@
+// The extension's service worker: routes page requests, keeps per-origin
+// permissions, opens approval windows one at a time, owns the identity and
+// the known peers, and drives sessions run by the offscreen document.
+//
+// State that must survive a restart (identity, peers, sites, settings) is
+// in chrome.storage.local; sessions and approvals live in memory, and a
+// page whose background restarts gets an error for its requests in flight.
+
+import init, * as wasm from './wasm/cohort_web.js';
+
+const ready = init({ module_or_path: chrome.runtime.getURL('wasm/cohort_web_bg.wasm') });
+
+const ERR = {
+  USER_REJECTED: 4001, REQUEST_PENDING: 4002, UNAUTHORIZED: 4100, UNSUPPORTED_METHOD: 4200,
+  INVALID_PROGRAM: 4300, PEER_UNREACHABLE: 4400, SESSION_FAILED: 4500, INVALID_PARAMS: -32602,
+};
+const DEFAULT_SETTINGS = { signal: 'ws://127.0.0.1:8787/', iceServers: [], iceTransportPolicy: 'all', fallbackMs: 4000 };
+const LOBBY_TIMEOUT_S = 300;
+const EXTENSION_ORIGIN = new URL(chrome.runtime.getURL('')).origin;
+
+class PageError extends Error {
+  constructor(code, message) {
+    super(message);
+    this.code = code;
+  }
+}
+
+// ---------------------------------------------------------------- storage
+
+async function stored(key, fallback) {
+  const got = await chrome.storage.local.get(key);
+  return got[key] ?? fallback;
+}
+
+async function identitySecret() {
+  await ready;
+  let secret = await stored('identity', null);
+  if (!secret) {
+    secret = wasm.generateIdentity();
+    await chrome.storage.local.set({ identity: secret });
+  }
+  return secret;
+}
+
+async function identity() {
+  return JSON.parse(wasm.identityInfo(await identitySecret()));
+}
+
+const settings = async () => ({ ...DEFAULT_SETTINGS, ...(await stored('settings', {})) });
+const sites = () => stored('sites', {});
+const peers = () => stored('peers', {});
+
+chrome.runtime.onInstalled.addListener(() => { identitySecret().catch(console.error); });
+
+// ---------------------------------------------------------------- pages
+
+/** Ports of connected pages, with their origin (from the browser, not the page). */
+const pages = new Set();
+
+chrome.runtime.onConnect.addListener((port) => {
+  if (port.name !== 'cohort-page' || !port.sender?.tab || port.sender.id !== chrome.runtime.id) return port.disconnect();
+  const origin = port.sender.origin ?? new URL(port.sender.url).origin;
+  const page = { port, origin, tabId: port.sender.tab.id };
+  pages.add(page);
+  port.onDisconnect.addListener(() => {
+    pages.delete(page);
+    // A closed page takes its sessions with it: the other parties learn that this one left.
+    for (const session of sessions.values()) {
+      if (session.page === page) fail(session, ERR.SESSION_FAILED, 'the page was closed', true, 'cancelled');
+    }
+  });
+  port.onMessage.addListener((msg) => {
+    if (msg?.kind !== 'request' || !Number.isSafeInteger(msg.id)) return;
+    handle(page, msg.method, msg.params).then(
+      (result) => reply(page, { kind: 'reply', id: msg.id, result }),
+      (e) => reply(page, {
+        kind: 'reply', id: msg.id,
+        error: { code: e instanceof PageError ? e.code : ERR.SESSION_FAILED, message: e.message || String(e) },
+      }),
+    );
+  });
+});
+
+function reply(page, msg) {
+  try { page.port.postMessage(msg); } catch { pages.delete(page); }
+}
+
+function emit(origin, event, data) {
+  for (const page of pages) if (page.origin === origin) reply(page, { kind: 'event', event, data });
+}
+
+function param(params, name, type, { optional = false } = {}) {
+  const value = params?.[name];
+  if (value === undefined && optional) return undefined;
+  const ok = type === 'integer' ? Number.isSafeInteger(value) : typeof value === type && value !== null;
+  if (!ok) throw new PageError(ERR.INVALID_PARAMS, `params.${name} must be ${type === 'object' ? 'an object' : `a ${type}`}`);
+  return value;
+}
+
+async function requirePermission(origin) {
+  if (!(await sites())[origin]) {
+    throw new PageError(ERR.UNAUTHORIZED, `${origin} is not connected to Cohort: call connect first`);
+  }
+}
+
+const methods = {
+  async connect(page) {
+    if (!(await sites())[page.origin]) {
+      await approve({ kind: 'connect', origin: page.origin });
+      const all = await sites();
+      all[page.origin] = { since: Date.now() };
+      await chrome.storage.local.set({ sites: all });
+      changed();
+    }
+    return identity();
+  },
+
+  async identity(page) {
+    await requirePermission(page.origin);
+    return identity();
+  },
+
+  async createSession(page, params) {
+    await requirePermission(page.origin);
+    const program = param(params, 'program', 'string');
+    const parties = param(params, 'parties', 'integer');
+    const signal = param(params, 'signal', 'string', { optional: true }) ?? (await settings()).signal;
+    await ready;
+    let made;
+    try {
+      made = JSON.parse(wasm.newSession(program, parties, signal));
+    } catch (e) {
+      throw new PageError(/signal server|parties/.test(e.message) ? ERR.INVALID_PARAMS : ERR.INVALID_PROGRAM, e.message);
+    }
+    return { session: made.session, invite: made.invite, hash: made.hash, name: made.name };
+  },
+
+  async joinSession(page, params) {
+    await requirePermission(page.origin);
+    const inviteText = param(params, 'invite', 'string');
+    const program = param(params, 'program', 'string');
+    const inputs = param(params, 'inputs', 'object', { optional: true }) ?? {};
+    const timeout = param(params, 'timeout', 'integer', { optional: true }) ?? LOBBY_TIMEOUT_S;
+    if (Array.isArray(inputs)) throw new PageError(ERR.INVALID_PARAMS, 'params.inputs must be an object of NAME: value');
+    await ready;
+    let invite, checked;
+    try {
+      invite = JSON.parse(wasm.parseInvite(inviteText));
+    } catch (e) {
+      throw new PageError(ERR.INVALID_PARAMS, e.message);
+    }
+    try {
+      checked = JSON.parse(wasm.checkProgram(program));
+    } catch (e) {
+      throw new PageError(ERR.INVALID_PROGRAM, e.message);
+    }
+    if (checked.hash !== invite.program) {
+      throw new PageError(ERR.INVALID_PROGRAM, `this is not the invite's program: its hash is ${checked.hash}, the invite's ${invite.program}`);
+    }
+    if (invite.parties < checked.parties.min || invite.parties > checked.parties.max) {
+      throw new PageError(ERR.INVALID_PROGRAM, `program "${checked.name}" does not run with ${invite.parties} parties`);
+    }
+    if (sessions.has(invite.session)) throw new PageError(ERR.INVALID_PARAMS, `this browser has already joined session ${invite.session}`);
+    const me = await identity();
+    const session = {
+      id: invite.session, origin: page.origin, name: checked.name, program, checked, m: invite.parties,
+      signal: invite.signal, stage: 'waiting', parties: null, party: null, paths: {}, outputs: null, error: null,
+      code: null, waiters: [], pageInputs: inputs, fingerprint: me.fingerprint, page,
+    };
+    sessions.set(session.id, session);
+    setStage(session, 'waiting');
+    const lobby = new Promise((resolve, reject) => { session.lobby = { resolve, reject }; });
+    const timer = setTimeout(() => fail(session, ERR.PEER_UNREACHABLE,
+      `not all ${session.m} parties arrived within ${timeout} s`), timeout * 1000);
+    try {
+      const s = await settings();
+      await offscreen({ type: 'lobby', session: session.id, signal: session.signal, m: session.m, secret: await identitySecret(),
+        iceServers: s.iceServers, iceTransportPolicy: s.iceTransportPolicy, fallbackMs: s.fallbackMs });
+      await lobby;
+    } finally {
+      clearTimeout(timer);
+    }
+    // Every party is here: who is who, and what this party provides.
+    session.party = session.parties.indexOf(me.fingerprint);
+    const wanted = JSON.parse(wasm.partyInputs(program, session.m, session.party));
+    for (const name of Object.keys(inputs)) {
+      const spec = wanted.find((w) => w.name === name);
+      if (!spec) throw fail(session, ERR.INVALID_PARAMS, `this party provides no input \`${name}\``);
+      if (spec.typed) throw fail(session, ERR.INVALID_PARAMS, `input \`${name}\` is typed by the participant; the page must not supply it`);
+    }
+    for (const spec of wanted) {
+      if (!spec.typed && inputs[spec.name] === undefined) throw fail(session, ERR.INVALID_PARAMS, `input \`${spec.name}\` is missing`);
+    }
+    setStage(session, 'approving');
+    const known = await peers();
+    let typed;
+    try {
+      typed = await approve({
+        kind: 'join', origin: page.origin, session: session.id, threshold: Math.floor((session.m - 1) / 2),
+        program: { name: checked.name, hash: checked.hash, rendering: checked.rendering },
+        parties: session.parties.map((fp, index) => ({
+          index, fingerprint: fp, petname: known[fp]?.petname ?? null, you: fp === me.fingerprint, changed: false,
+        })),
+        me: session.party,
+        inputs: wanted.map((w) => (w.typed ? w : { ...w, value: inputs[w.name] })),
+      }, session);
+    } catch (e) {
+      fail(session, e.code ?? ERR.USER_REJECTED, e.message, true, e.code === ERR.USER_REJECTED ? 'cancelled' : 'failed');
+      throw e;
+    }
+    if (session.stage !== 'approving') throw new PageError(session.code ?? ERR.SESSION_FAILED, session.error ?? 'the session ended');
+    await remember(session.parties.filter((fp) => fp !== me.fingerprint));
+    setStage(session, 'connecting');
+    const config = { program, session: session.id, parties: session.parties, me: session.party, inputs: { ...inputs, ...typed } };
+    await offscreen({ type: 'start', session: session.id, config });
+    return { session: session.id, party: session.party, parties: session.parties };
+  },
+
+  async status(page, params) {
+    const session = mine(page, params);
+    return view(session);
+  },
+
+  async result(page, params) {
+    const session = mine(page, params);
+    return new Promise((resolve, reject) => {
+      session.waiters.push({ resolve, reject });
+      settle(session);
+    });
+  },
+
+  async cancel(page, params) {
+    const session = mine(page, params);
+    if (!['done', 'failed', 'cancelled'].includes(session.stage)) {
+      fail(session, ERR.SESSION_FAILED, 'the page cancelled the session', true, 'cancelled');
+    }
+    return view(session);
+  },
+
+  async disconnect(page) {
+    await revoke(page.origin);
+    return true;
+  },
+};
+
+async function handle(page, method, params) {
+  if (!Object.hasOwn(methods, method)) throw new PageError(ERR.UNSUPPORTED_METHOD, `unsupported method \`${method}\``);
+  return methods[method](page, params ?? {});
+}
+
+// ---------------------------------------------------------------- sessions
+
+/** Sessions by id. */
+const sessions = new Map();
+
+function mine(page, params) {
+  const id = param(params, 'session', 'string');
+  const session = sessions.get(id);
+  // Another origin's session is indistinguishable from none.
+  if (!session || session.origin !== page.origin) throw new PageError(ERR.INVALID_PARAMS, `no session ${id} for this site`);
+  return session;
+}
+
+function view(s) {
+  return { session: s.id, name: s.name, stage: s.stage, party: s.party, parties: s.parties, paths: s.paths, error: s.error, code: s.code };
+}
+
+function setStage(session, stage) {
+  session.stage = stage;
+  emit(session.origin, 'session', view(session));
+  changed();
+  settle(session);
+}
+
+function settle(session) {
+  if (session.stage === 'done') {
+    for (const w of session.waiters.splice(0)) w.resolve({ session: session.id, outputs: session.outputs });
+  } else if (session.stage === 'failed' || session.stage === 'cancelled') {
+    for (const w of session.waiters.splice(0)) w.reject(new PageError(session.code, session.error));
+  }
+}
+
+/** Ends a session with an error (returned, to throw); tells the offscreen document to drop it. */
+function fail(session, code, message, tellHost = true, stage = 'failed') {
+  const error = new PageError(code, message);
+  if (['done', 'failed', 'cancelled'].includes(session.stage)) return error;
+  session.code = code;
+  session.error = message;
+  session.lobby?.reject(new PageError(code, message));
+  if (session.approval) answer(session.approval, false, null, new PageError(code, message));
+  if (tellHost) offscreen({ type: 'cancel', session: session.id, reason: message }).catch(() => {});
+  setStage(session, stage);
+  return error;
+}
+
+async function remember(fingerprints) {
+  const known = await peers();
+  let added = false;
+  for (const fp of fingerprints) {
+    if (!known[fp]) {
+      known[fp] = { petname: null, firstSeen: Date.now() };
+      added = true;
+    }
+  }
+  if (added) await chrome.storage.local.set({ peers: known });
+}
+
+async function revoke(origin) {
+  const all = await sites();
+  delete all[origin];
+  await chrome.storage.local.set({ sites: all });
+  for (const session of sessions.values()) {
+    if (session.origin === origin) fail(session, ERR.UNAUTHORIZED, 'the site was disconnected from Cohort', true, 'cancelled');
+  }
+  emit(origin, 'disconnect', { origin });
+  changed();
+}
+
+// ---------------------------------------------------------------- offscreen document
+
+let hostReady = null;
+
+async function offscreen(msg) {
+  if (!hostReady) {
+    hostReady = (async () => {
+      const existing = await chrome.runtime.getContexts({ contextTypes: ['OFFSCREEN_DOCUMENT'] });
+      if (!existing.length) {
+        const up = new Promise((resolve) => { hostUp = resolve; });
+        await chrome.offscreen.createDocument({
+          url: 'offscreen.html', reasons: ['WEB_RTC'],
+          justification: 'Runs MPC sessions: WebRTC data channels to the other parties and the WebAssembly engine.',
+        });
+        await up;
+      }
+    })().catch((e) => { hostReady = null; throw e; });
+  }
+  await hostReady;
+  const answer = await chrome.runtime.sendMessage({ to: 'offscreen', ...msg });
+  if (!answer?.ok) throw new PageError(ERR.SESSION_FAILED, answer?.error ?? 'the session host did not answer');
+  return answer;
+}
+
+let hostUp = () => {};
+
+function fromHost(msg) {
+  if (msg.type === 'ready') return hostUp();
+  const session = sessions.get(msg.session);
+  if (!session) return;
+  switch (msg.type) {
+    case 'parties':
+      session.parties = msg.parties;
+      session.lobby?.resolve();
+      session.lobby = null;
+      break;
+    case 'stage':
+      if (!['done', 'failed', 'cancelled'].includes(session.stage)) setStage(session, msg.stage);
+      break;
+    case 'path':
+      session.paths[msg.peer] = msg.path;
+      emit(session.origin, 'session', view(session));
+      changed();
+      break;
+    case 'done':
+      session.outputs = msg.outputs;
+      setStage(session, 'done');
+      break;
+    case 'failed':
+      fail(session, msg.peerLost ? ERR.PEER_UNREACHABLE : ERR.SESSION_FAILED, msg.error, false);
+      break;
+  }
+}
+
+// ---------------------------------------------------------------- approvals
+
+/** Approvals waiting for the user; the first has the window. */
+const approvals = [];
+let nextApproval = 1;
+
+/** Asks the user; resolves with the typed inputs (join) or true, rejects with USER_REJECTED. */
+function approve(details, session = null) {
+  if (approvals.some((a) => a.details.origin === details.origin)) {
+    return Promise.reject(new PageError(ERR.REQUEST_PENDING, 'another request from this site is waiting for the user; try again after it is answered'));
+  }
+  return new Promise((resolve, reject) => {
+    const approval = { id: nextApproval++, details, resolve, reject, windowId: null, session };
+    if (session) session.approval = approval;
+    approvals.push(approval);
+    changed();
+    if (approvals.length === 1) show(approval);
+  });
+}
+
+async function show(approval) {
+  try {
+    const win = await chrome.windows.create({ url: `approve.html?id=${approval.id}`, type: 'popup', width: 520, height: 720, focused: true });
+    approval.windowId = win.id;
+    if (!approvals.includes(approval)) chrome.windows.remove(win.id).catch(() => {});
+  } catch (e) {
+    answer(approval, false, null, new PageError(ERR.SESSION_FAILED, `the approval window could not open: ${e.message}`));
+  }
+}
+
+function answer(approval, approved, inputs, error = null) {
+  const at = approvals.indexOf(approval);
+  if (at < 0) return;
+  approvals.splice(at, 1);
+  if (approval.session) approval.session.approval = null;
+  if (approval.windowId !== null) chrome.windows.remove(approval.windowId).catch(() => {});
+  if (approved) approval.resolve(inputs ?? {});
+  else approval.reject(error ?? new PageError(ERR.USER_REJECTED, 'the user refused'));
+  if (at === 0 && approvals.length) show(approvals[0]);
+  changed();
+}
+
+chrome.windows.onRemoved.addListener((windowId) => {
+  const approval = approvals.find((a) => a.windowId === windowId);
+  if (approval) {
+    approval.windowId = null;
+    answer(approval, false, null, new PageError(ERR.USER_REJECTED, 'the user closed the approval window'));
+  }
+});
+
+// ---------------------------------------------------------------- extension pages
+
+const ui = {
+  async 'approval:get'(msg) {
+    const approval = approvals.find((a) => a.id === msg.id);
+    if (!approval) throw new Error('this request is no longer waiting (it was answered, withdrawn or expired)');
+    return { approval: { id: approval.id, ...approval.details } };
+  },
+  async 'approval:answer'(msg) {
+    const approval = approvals.find((a) => a.id === msg.id);
+    if (!approval) throw new Error('this request is no longer waiting');
+    if (msg.approved && approval.details.kind === 'join') {
+      const typed = msg.inputs && typeof msg.inputs === 'object' ? msg.inputs : {};
+      for (const spec of approval.details.inputs.filter((i) => i.typed)) {
+        if (typed[spec.name] === undefined) throw new Error(`type your input \`${spec.name}\` first`);
+      }
+      const s = approval.session;
+      try {
+        // The engine checks types and bounds; a bad value is reported here, in the window.
+        wasm.checkInputs(s.program, s.m, s.party, JSON.stringify({ ...s.pageInputs, ...typed }));
+      } catch (e) {
+        throw new Error(e.message);
+      }
+      answer(approval, true, typed);
+    } else {
+      answer(approval, msg.approved === true, null);
+    }
+    return {};
+  },
+  async 'ui:state'() {
+    return {
+      identity: await identity(),
+      sessions: [...sessions.values()].map((s) => ({ ...view(s), id: s.id, origin: s.origin, outputs: s.outputs })),
+      pending: approvals.length,
+      sites: Object.entries(await sites()).map(([origin, v]) => ({ origin, since: v.since })),
+      peers: Object.entries(await peers()).map(([fingerprint, v]) => ({ fingerprint, petname: v.petname, firstSeen: v.firstSeen })),
+      settings: await settings(),
+    };
+  },
+  async 'ui:exportIdentity'(msg) {
+    if (typeof msg.passphrase !== 'string' || msg.passphrase.length < 8) throw new Error('choose a passphrase of at least 8 characters');
+    return { exported: wasm.exportIdentity(await identitySecret(), msg.passphrase) };
+  },
+  async 'ui:importIdentity'(msg) {
+    const secret = wasm.importIdentity(String(msg.exported ?? ''), String(msg.passphrase ?? ''));
+    await chrome.storage.local.set({ identity: secret });
+    return { identity: await identity() };
+  },
+  async 'ui:resetIdentity'() {
+    await chrome.storage.local.set({ identity: wasm.generateIdentity() });
+    return { identity: await identity() };
+  },
+  async 'ui:setPetname'(msg) {
+    const known = await peers();
+    if (!known[msg.fingerprint]) throw new Error('no such peer');
+    known[msg.fingerprint].petname = String(msg.petname ?? '').trim().slice(0, 64) || null;
+    await chrome.storage.local.set({ peers: known });
+    return {};
+  },
+  async 'ui:addPeer'(msg) {
+    const fp = wasm.parsePeer(String(msg.peer ?? ''));
+    const known = await peers();
+    known[fp] = { petname: String(msg.petname ?? '').trim().slice(0, 64) || null, firstSeen: known[fp]?.firstSeen ?? Date.now() };
+    await chrome.storage.local.set({ peers: known });
+    return { fingerprint: fp };
+  },
+  async 'ui:removePeer'(msg) {
+    const known = await peers();
+    delete known[msg.fingerprint];
+    await chrome.storage.local.set({ peers: known });
+    return {};
+  },
+  async 'ui:revokeSite'(msg) {
+    await revoke(String(msg.origin));
+    return {};
+  },
+  async 'ui:saveSettings'(msg) {
+    const s = msg.settings ?? {};
+    if (typeof s.signal !== 'string' || !/^wss?:\/\/[^\s/]+/i.test(s.signal)) throw new Error('the signal server is a ws:// or wss:// URL');
+    if (!Array.isArray(s.iceServers) || !s.iceServers.every((x) => x && (typeof x.urls === 'string' || Array.isArray(x.urls)))) {
+      throw new Error('ICE servers are a JSON array of {"urls": […], "username"?, "credential"?}');
+    }
+    if (!['all', 'relay'].includes(s.iceTransportPolicy)) throw new Error('the ICE transport policy is "all" or "relay"');
+    const fallbackMs = Number(s.fallbackMs);
+    if (!(fallbackMs >= 500 && fallbackMs <= 60000)) throw new Error('the fallback delay is 500 to 60000 ms');
+    await chrome.storage.local.set({ settings: { signal: s.signal, iceServers: s.iceServers, iceTransportPolicy: s.iceTransportPolicy, fallbackMs } });
+    return {};
+  },
+};
+
+chrome.runtime.onMessage.addListener((msg, sender, sendResponse) => {
+  if (sender.id !== chrome.runtime.id || !sender.url || new URL(sender.url).origin !== EXTENSION_ORIGIN) return false;
+  if (msg?.from === 'offscreen') {
+    fromHost(msg);
+    return false;
+  }
+  if (msg?.to !== 'background' || !Object.hasOwn(ui, msg.type)) return false;
+  ready.then(() => ui[msg.type](msg)).then(
+    (result) => {
+      sendResponse({ ok: true, ...result });
+      if (msg.type !== 'ui:state' && msg.type !== 'approval:get') changed();
+    },
+    (e) => sendResponse({ ok: false, error: e.message || String(e) }),
+  );
+  return true;
+});
+
+/** Tells open extension pages (the popup, options) to refresh. */
+function changed() {
+  chrome.runtime.sendMessage({ type: 'ui:changed' }).catch(() => {});
+}

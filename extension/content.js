@@ -1,0 +1,74 @@
+// The bridge between a page's provider (inpage.js, in the page's world)
+// and the extension's background. It accepts only well-formed requests
+// posted by this very window, forwards them over a port (the background
+// learns the page's origin from the port, never from the page), and posts
+// replies and events back. A restarted background fails the requests in
+// flight rather than leaving them hanging.
+(() => {
+  'use strict';
+  const CHANNEL = 'cohort-provider-v1';
+  const MAX_REQUEST = 1 << 20;
+  const target = window.origin === 'null' ? '*' : window.origin;
+  const inFlight = new Set();
+  let port = null;
+  let keepAlive = null;
+
+  const toPage = (msg) => window.postMessage({ channel: CHANNEL, dir: 'to-page', ...msg }, target);
+  const fail = (id, code, message) => toPage({ kind: 'reply', id, error: { code, message } });
+
+  function connect() {
+    if (port) return port;
+    port = chrome.runtime.connect({ name: 'cohort-page' });
+    port.onMessage.addListener((msg) => {
+      if (!msg || typeof msg !== 'object') return;
+      if (msg.kind === 'reply') {
+        inFlight.delete(msg.id);
+        toPage({ kind: 'reply', id: msg.id, result: msg.result, error: msg.error });
+      } else if (msg.kind === 'event') {
+        toPage({ kind: 'event', event: msg.event, data: msg.data });
+      }
+      idle();
+    });
+    port.onDisconnect.addListener(() => {
+      port = null;
+      for (const id of inFlight) fail(id, 4500, 'the Cohort extension restarted or was updated; try again');
+      inFlight.clear();
+      idle();
+    });
+    return port;
+  }
+
+  // While a request waits (for the user, or for other parties), ping the
+  // background so it is not stopped for being idle.
+  function idle() {
+    if (inFlight.size && !keepAlive) {
+      keepAlive = setInterval(() => port?.postMessage({ kind: 'ping' }), 20_000);
+    } else if (!inFlight.size && keepAlive) {
+      clearInterval(keepAlive);
+      keepAlive = null;
+    }
+  }
+
+  window.addEventListener('message', (event) => {
+    const msg = event.data;
+    if (event.source !== window || !msg || msg.channel !== CHANNEL || msg.dir !== 'to-extension') return;
+    const { id, method, params } = msg;
+    if (!Number.isSafeInteger(id) || id <= 0) return;
+    if (typeof method !== 'string' || method.length > 64) return fail(id, -32602, 'method must be a short string');
+    let size;
+    try {
+      size = JSON.stringify(params ?? {}).length;
+    } catch {
+      return fail(id, -32602, 'params must be JSON: plain objects, arrays, strings, numbers, booleans');
+    }
+    if (size > MAX_REQUEST) return fail(id, -32602, `params are ${size} bytes; at most ${MAX_REQUEST}`);
+    try {
+      connect().postMessage({ kind: 'request', id, method, params: params ?? {} });
+      inFlight.add(id);
+      idle();
+    } catch (e) {
+      port = null;
+      fail(id, 4500, `the Cohort extension is unavailable: ${e.message}`);
+    }
+  });
+})();

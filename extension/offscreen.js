@@ -1,0 +1,336 @@
+// The session host (an offscreen document, reason WEB_RTC): for each
+// session it meets the other parties at the signal server, forms a full
+// mesh of WebRTC data channels, and runs the WebAssembly party over it.
+//
+// Paths: for each peer, this party sends every frame one way, chosen
+// before the first frame: the data channel if it opens within the
+// fallback delay (`direct`, or `turn` when the selected candidate is a
+// TURN relay), else the signal server's relay (`relay`). It never switches,
+// so each direction stays in order; it accepts frames from either path, so
+// the two sides need not choose alike. The engine never knows which path
+// a peer uses. Frames are the secure channel's ciphertext either way.
+
+import init, { Party, signChallenge, identityInfo } from './wasm/cohort_web.js';
+
+await init({ module_or_path: chrome.runtime.getURL('wasm/cohort_web_bg.wasm') });
+
+const STALL_BEFORE_RUNNING_MS = 300_000;
+const STALL_RUNNING_MS = 60_000;
+const NEGOTIATION_MS = 60_000;
+const sessions = new Map();
+
+const toBackground = (msg) => chrome.runtime.sendMessage({ from: 'offscreen', ...msg }).catch(() => {});
+const text = new TextEncoder();
+
+function encodeRelay(room, fingerprint, payload) {
+  const r = text.encode(room);
+  const f = text.encode(fingerprint);
+  const frame = new Uint8Array(2 + r.length + f.length + payload.length);
+  frame[0] = r.length;
+  frame.set(r, 1);
+  frame[1 + r.length] = f.length;
+  frame.set(f, 2 + r.length);
+  frame.set(payload, 2 + r.length + f.length);
+  return frame;
+}
+
+function decodeRelay(bytes) {
+  const b = new Uint8Array(bytes);
+  if (b.length < 2) return null;
+  const rl = b[0];
+  if (b.length < 2 + rl) return null;
+  const fl = b[1 + rl];
+  if (b.length < 2 + rl + fl) return null;
+  const decoder = new TextDecoder();
+  return { room: decoder.decode(b.subarray(1, 1 + rl)), from: decoder.decode(b.subarray(2 + rl, 2 + rl + fl)), payload: b.subarray(2 + rl + fl) };
+}
+
+class Session {
+  constructor(opts) {
+    Object.assign(this, opts);
+    this.fingerprint = JSON.parse(identityInfo(this.secret)).fingerprint;
+    this.parties = null;
+    this.party = null;
+    this.peers = [];
+    this.early = new Map(); // fingerprint -> [signal data or frames] before start
+    this.ended = false;
+    this.running = false;
+    this.peerLost = false;
+  }
+
+  /** Connects to the signal server and waits in the session's open room. */
+  lobby() {
+    return new Promise((resolve, reject) => {
+      let ws;
+      try {
+        ws = new WebSocket(this.server);
+      } catch (e) {
+        return reject(new Error(`cannot reach the signal server at ${this.server}: ${e.message}`));
+      }
+      this.ws = ws;
+      ws.binaryType = 'arraybuffer';
+      ws.onerror = () => this.end(`the signal server at ${this.server} cannot be reached`, true);
+      ws.onclose = (e) => this.end(`the signal server closed the connection${e.reason ? `: ${e.reason}` : ''}`, true);
+      ws.onmessage = (e) => {
+        if (typeof e.data !== 'string') return this.relayed(e.data);
+        let msg;
+        try { msg = JSON.parse(e.data); } catch { return this.end('the signal server sent something unreadable', false); }
+        this.onServer(msg);
+      };
+      resolve();
+    });
+  }
+
+  onServer(msg) {
+    switch (msg.type) {
+      case 'challenge':
+        this.ws.send(JSON.stringify({ type: 'auth', key: JSON.parse(identityInfo(this.secret)).key, signature: signChallenge(this.secret, msg.nonce) }));
+        break;
+      case 'welcome':
+        if (!this.iceServers?.length) this.iceServers = msg.ice_servers ?? [];
+        this.ws.send(JSON.stringify({ type: 'join', room: this.session, size: this.m }));
+        break;
+      case 'joined':
+      case 'presence':
+        if (msg.room === this.session) this.presence(msg.present);
+        break;
+      case 'signal':
+        if (msg.room === this.session) this.signalled(msg.from, msg.data);
+        break;
+      case 'error':
+        if (['bad_message', 'too_large', 'rate_limited', 'queue_full', 'auth_failed', 'idle_timeout', 'shutting_down', 'room_full', 'room_mismatch', 'too_many_rooms'].includes(msg.code)) {
+          this.end(`the signal server: ${msg.message} (${msg.code})`, msg.code !== 'room_full');
+        }
+        break;
+    }
+  }
+
+  presence(present) {
+    if (!this.parties) {
+      if (present.length === this.m) {
+        this.parties = present;
+        toBackground({ type: 'parties', session: this.session, parties: present });
+      }
+      return;
+    }
+    this.parties.forEach((fp, j) => {
+      if (fp !== this.fingerprint && !present.includes(fp)) this.lost(j, `party ${j} left the session`);
+    });
+  }
+
+  /** Starts computing: paths to every peer, then the party. */
+  start(config) {
+    this.party = new Party(JSON.stringify(config), this.secret, (to, bytes) => this.send(to, bytes), (stage) => {
+      if (stage === 'running') this.running = true;
+      toBackground({ type: 'stage', session: this.session, stage });
+    });
+    this.me = config.me;
+    this.peers = this.parties.map((fp, j) => (j === this.me ? null : { fp, j, path: null, queue: [], pc: null, dc: null, candidates: [], remote: false }));
+    for (const peer of this.peers) if (peer) this.connect(peer);
+    for (const [fp, items] of this.early) {
+      const j = this.parties.indexOf(fp);
+      for (const item of items) (item instanceof Uint8Array ? this.party.deliver(j, item) : this.signalled(fp, item));
+    }
+    this.early.clear();
+    this.watchdog = setInterval(() => {
+      const lost = this.party.stalled(Date.now(), this.running ? STALL_RUNNING_MS : STALL_BEFORE_RUNNING_MS);
+      if (lost !== undefined) this.peerLost = true;
+    }, 1000);
+    this.party.run().then(
+      (outputs) => this.finish({ type: 'done', session: this.session, outputs: JSON.parse(outputs) }),
+      (e) => this.finish({ type: 'failed', session: this.session, error: e.message ?? String(e), peerLost: this.peerLost }),
+    );
+  }
+
+  connect(peer) {
+    if (this.relayOnly) return this.choose(peer, 'relay');
+    const pc = new RTCPeerConnection({ iceServers: this.iceServers, iceTransportPolicy: this.iceTransportPolicy });
+    const dc = pc.createDataChannel('cohort', { negotiated: true, id: 0, ordered: true });
+    dc.binaryType = 'arraybuffer';
+    Object.assign(peer, { pc, dc });
+    pc.onicecandidate = (e) => { if (e.candidate) this.signal(peer, { kind: 'candidate', candidate: e.candidate.toJSON() }); };
+    dc.onmessage = (e) => this.party?.deliver(peer.j, new Uint8Array(e.data));
+    dc.onopen = async () => {
+      if (peer.path !== null) return;
+      this.choose(peer, await this.kindOfPath(pc));
+    };
+    dc.onclose = () => {
+      if (peer.path !== 'relay') this.lost(peer.j, `the connection to party ${peer.j} closed`);
+    };
+    // The fallback delay runs from when both ends are negotiating (the
+    // answer arrives, or the offer is answered); a peer still approving
+    // gets longer, up to NEGOTIATION_MS.
+    peer.fallback = setTimeout(() => this.choose(peer, 'relay'), NEGOTIATION_MS);
+    if (this.me < peer.j) {
+      pc.createOffer()
+        .then((offer) => pc.setLocalDescription(offer))
+        .then(() => this.signal(peer, { kind: 'offer', sdp: pc.localDescription.toJSON() }))
+        .catch(() => this.choose(peer, 'relay'));
+    }
+  }
+
+  async kindOfPath(pc) {
+    try {
+      const stats = await pc.getStats();
+      for (const report of stats.values()) {
+        if (report.type === 'candidate-pair' && report.nominated && report.state === 'succeeded') {
+          const local = stats.get(report.localCandidateId);
+          return local?.candidateType === 'relay' ? 'turn' : 'direct';
+        }
+      }
+    } catch { /* no stats: call it direct */ }
+    return 'direct';
+  }
+
+  choose(peer, path) {
+    if (peer.path !== null || this.ended) return;
+    peer.path = path;
+    clearTimeout(peer.fallback);
+    toBackground({ type: 'path', session: this.session, peer: peer.j, path });
+    for (const bytes of peer.queue.splice(0)) this.transmit(peer, bytes);
+  }
+
+  async signalled(from, data) {
+    if (!this.party) {
+      if (!this.early.has(from)) this.early.set(from, []);
+      return this.early.get(from).push(data);
+    }
+    const peer = this.peers[this.parties.indexOf(from)];
+    if (!peer || !data || typeof data !== 'object') return;
+    try {
+      if (data.kind === 'relay') return this.choose(peer, 'relay');
+      if (!peer.pc) return;
+      if (data.kind === 'offer' && this.me > peer.j) {
+        await peer.pc.setRemoteDescription(data.sdp);
+        peer.remote = true;
+        const answer = await peer.pc.createAnswer();
+        await peer.pc.setLocalDescription(answer);
+        this.signal(peer, { kind: 'answer', sdp: peer.pc.localDescription.toJSON() });
+        this.negotiating(peer);
+      } else if (data.kind === 'answer' && this.me < peer.j) {
+        await peer.pc.setRemoteDescription(data.sdp);
+        peer.remote = true;
+        this.negotiating(peer);
+      } else if (data.kind === 'candidate') {
+        if (!peer.remote) return peer.candidates.push(data.candidate);
+        await peer.pc.addIceCandidate(data.candidate);
+      }
+      if (peer.remote) for (const c of peer.candidates.splice(0)) await peer.pc.addIceCandidate(c);
+    } catch {
+      // Bad signaling from a peer (or the server): the fallback timer moves it to the relay.
+    }
+  }
+
+  /** Both ends are negotiating: the direct path gets the fallback delay from now. */
+  negotiating(peer) {
+    if (peer.path !== null) return;
+    clearTimeout(peer.fallback);
+    peer.fallback = setTimeout(() => this.choose(peer, 'relay'), this.fallbackMs);
+  }
+
+  signal(peer, data) {
+    if (this.ws?.readyState === WebSocket.OPEN) this.ws.send(JSON.stringify({ type: 'signal', room: this.session, to: peer.fp, data }));
+  }
+
+  relayed(bytes) {
+    const frame = decodeRelay(bytes);
+    if (!frame || frame.room !== this.session) return;
+    const j = this.parties?.indexOf(frame.from) ?? -1;
+    if (j < 0) return;
+    const payload = new Uint8Array(frame.payload);
+    if (this.party) this.party.deliver(j, payload);
+    else {
+      if (!this.early.has(frame.from)) this.early.set(frame.from, []);
+      this.early.get(frame.from).push(payload);
+    }
+  }
+
+  send(to, bytes) {
+    const peer = this.peers[to];
+    if (!peer) throw new Error(`no party ${to}`);
+    if (peer.path === null) peer.queue.push(bytes);
+    else this.transmit(peer, bytes);
+  }
+
+  transmit(peer, bytes) {
+    if (peer.path === 'relay') {
+      if (this.ws.readyState !== WebSocket.OPEN) return this.lost(peer.j, 'the signal server connection is closed');
+      this.ws.send(encodeRelay(this.session, peer.fp, bytes));
+    } else if (peer.dc.readyState === 'open') {
+      peer.dc.send(bytes);
+    } else {
+      this.lost(peer.j, `the connection to party ${peer.j} closed`);
+    }
+  }
+
+  lost(j, why) {
+    if (this.ended) return;
+    if (!this.party) return this.end(why, true);
+    this.peerLost = true;
+    this.party.peerFailed(j, why);
+  }
+
+  finish(msg) {
+    if (this.ended) return;
+    toBackground(msg);
+    this.close();
+  }
+
+  /** Ends the session with an error (before it runs, or from the server). */
+  end(why, peerLost) {
+    if (this.ended) return;
+    if (this.party) {
+      this.peerLost ||= peerLost;
+      this.party.cancel(why);
+      return;
+    }
+    this.finish({ type: 'failed', session: this.session, error: why, peerLost });
+  }
+
+  close() {
+    this.ended = true;
+    clearInterval(this.watchdog);
+    for (const peer of this.peers) {
+      if (!peer) continue;
+      clearTimeout(peer.fallback);
+      try { peer.pc?.close(); } catch { /* already closed */ }
+    }
+    // Give the last frames a moment to leave before closing the socket.
+    setTimeout(() => { try { this.ws?.close(1000); } catch { /* already closed */ } }, 1000);
+    sessions.delete(this.session);
+  }
+}
+
+const commands = {
+  async lobby(msg) {
+    if (sessions.has(msg.session)) throw new Error(`session ${msg.session} is already running here`);
+    const session = new Session({
+      session: msg.session, server: msg.signal, m: msg.m, secret: msg.secret, iceServers: msg.iceServers,
+      iceTransportPolicy: msg.iceTransportPolicy, fallbackMs: msg.fallbackMs,
+    });
+    sessions.set(msg.session, session);
+    await session.lobby();
+  },
+  async start(msg) {
+    const session = sessions.get(msg.session);
+    if (!session?.parties) throw new Error(`session ${msg.session} is not ready to start`);
+    session.start(msg.config);
+  },
+  async cancel(msg) {
+    const session = sessions.get(msg.session);
+    if (!session) return;
+    if (session.party) session.party.cancel(msg.reason);
+    session.close();
+  },
+};
+
+chrome.runtime.onMessage.addListener((msg, sender, sendResponse) => {
+  if (sender.id !== chrome.runtime.id || msg?.to !== 'offscreen' || !Object.hasOwn(commands, msg.type)) return false;
+  commands[msg.type](msg).then(() => sendResponse({ ok: true }), (e) => sendResponse({ ok: false, error: e.message ?? String(e) }));
+  return true;
+});
+
+// While sessions run, keep the background awake (it holds their state).
+setInterval(() => { if (sessions.size) toBackground({ type: 'keepalive' }); }, 20_000);
+
+toBackground({ type: 'ready' });

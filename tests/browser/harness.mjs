@@ -1,0 +1,150 @@
+// Shared set-up for the browser tests: a signal server, a test site, and
+// Chromium instances with the extension loaded, plus helpers that drive
+// the page API and the approval window.
+
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import http from 'node:http';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { chromium } from 'playwright-core';
+
+export const ROOT = path.resolve(import.meta.dirname, '../..');
+export const EXTENSION = process.env.COHORT_EXTENSION ?? path.join(ROOT, 'dist/chrome');
+export const COHORT = process.env.COHORT_BIN ?? path.join(ROOT, 'target/debug/cohort');
+const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
+
+export const program = (name) => readFileSync(path.join(ROOT, 'examples', `${name}.cohort`), 'utf8');
+
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+    server.on('error', reject);
+  });
+}
+
+async function waitFor(what, check, ms = 10_000) {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    try {
+      if (await check()) return;
+    } catch { /* not yet */ }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** Starts a process that is killed by `stop()`; its output goes to the log if COHORT_TEST_LOG is set. */
+export function start(cmd, args) {
+  const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  const keep = (d) => {
+    output += d;
+    if (process.env.COHORT_TEST_LOG) process.stderr.write(d);
+  };
+  child.stdout.on('data', keep);
+  child.stderr.on('data', keep);
+  return { child, output: () => output, stop: () => child.kill('SIGKILL') };
+}
+
+/** A signal server on a free port. */
+export async function startSignal() {
+  const port = await freePort();
+  const proc = start(COHORT, ['signal', '--listen', `127.0.0.1:${port}`]);
+  await waitFor('the signal server', async () => (await fetch(`http://127.0.0.1:${port}/health`)).ok);
+  return { ...proc, port, url: `ws://127.0.0.1:${port}/` };
+}
+
+/** coturn on a free port with user u:p, for relayed WebRTC. */
+export async function startTurn() {
+  const port = await freePort();
+  const proc = start('turnserver', [
+    '-n', '--listening-ip=127.0.0.1', '--relay-ip=127.0.0.1', '-L', '127.0.0.1', `--listening-port=${port}`,
+    '--lt-cred-mech', '--user=u:p', '--realm=cohort', '--no-tls', '--no-dtls', '--no-cli', '--allow-loopback-peers',
+    '--min-port=49152', '--max-port=49300', '--log-file=stdout', '--simple-log',
+  ]);
+  await waitFor('the TURN server', () => proc.output().includes('Total General servers') || proc.output().includes('IPv4. UDP listener opened'));
+  return { ...proc, port, url: `turn:127.0.0.1:${port}` };
+}
+
+/** Serves tests/browser/site on a free port (each port is its own origin). */
+export async function startSite() {
+  const dir = path.join(import.meta.dirname, 'site');
+  const server = http.createServer((req, res) => {
+    const name = new URL(req.url, 'http://x').pathname === '/' ? 'index.html' : new URL(req.url, 'http://x').pathname.slice(1);
+    if (!/^[a-z.]+$/.test(name)) return res.writeHead(404).end();
+    try {
+      const body = readFileSync(path.join(dir, name));
+      res.writeHead(200, { 'content-type': name.endsWith('.js') ? 'text/javascript' : 'text/html' }).end(body);
+    } catch {
+      res.writeHead(404).end();
+    }
+  });
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  return { url: `http://127.0.0.1:${server.address().port}/`, stop: () => server.close() };
+}
+
+/** A Chromium with the extension, its service worker, and the site open in a page. */
+export async function launch(site, settings = null) {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'cohort-chromium-'));
+  const context = await chromium.launchPersistentContext(dir, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      `--disable-extensions-except=${EXTENSION}`, `--load-extension=${EXTENSION}`, '--no-sandbox', '--disable-gpu',
+      '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', '--disable-sync',
+      '--no-first-run', '--allow-loopback-in-peer-connection', '--disable-features=WebRtcHideLocalIpsWithMdns',
+    ],
+  });
+  const worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'));
+  if (settings) await worker.evaluate((s) => chrome.storage.local.set({ settings: s }), settings);
+  const page = await context.newPage();
+  await page.goto(site.url);
+  await page.waitForFunction(() => window.cohort?.isCohort);
+  const browser = {
+    context, worker, page,
+    call: (method, params) => page.evaluate(([m, p]) => window.call(m, p), [method, params]),
+    close: async () => {
+      await context.close().catch(() => {});
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+  return browser;
+}
+
+/** Waits for the next approval window in `browser` and answers it. */
+export async function answerApproval(browser, { inputs = {}, refuse = false, close = false } = {}) {
+  const popup = await browser.context.waitForEvent('page', { predicate: (p) => p.url().includes('/approve.html'), timeout: 60_000 });
+  await popup.waitForLoadState();
+  await popup.waitForSelector('#approve');
+  const details = {
+    text: await popup.locator('body').innerText(),
+  };
+  if (close) {
+    await popup.close();
+    return details;
+  }
+  // Answering closes the window, possibly while the click is still settling.
+  const click = (selector) => popup.click(selector).catch((e) => {
+    if (!/closed/.test(e.message)) throw e;
+  });
+  if (refuse) {
+    await click('#refuse');
+    return details;
+  }
+  for (const [name, value] of Object.entries(inputs)) await popup.fill(`input[data-input="${name}"]`, String(value));
+  await click('#approve');
+  return details;
+}
+
+/** connect, approved in the window; returns the identity. */
+export async function connect(browser) {
+  const [, reply] = await Promise.all([answerApproval(browser), browser.call('connect')]);
+  if (reply.error) throw new Error(`connect: ${reply.error.message}`);
+  return reply.result;
+}

@@ -1,0 +1,71 @@
+// Three Chromium instances, each with the extension, compute the average
+// salary through a signal server started here: each page connects, joins
+// by invite, the participant types the salary in the approval window, and
+// every page gets the result — and no page sees any typed salary.
+
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { answerApproval, connect, launch, program, startSignal, startSite } from './harness.mjs';
+
+let signal, site;
+const browsers = [];
+
+before(async () => {
+  signal = await startSignal();
+  site = await startSite();
+});
+
+after(async () => {
+  await Promise.all(browsers.map((b) => b.close()));
+  signal?.stop();
+  site?.stop();
+});
+
+/** Runs the average salary across `browsers`, each typing its salary; returns each page's join and result replies. */
+export async function averageSalary(parties, salaries, signalUrl) {
+  const source = program('average_salary');
+  const created = await parties[0].call('createSession', { program: source, parties: parties.length, signal: signalUrl });
+  assert.ifError(created.error);
+  const { invite } = created.result;
+  const joined = await Promise.all(parties.map(async (b, i) => {
+    const [approval, reply] = await Promise.all([
+      answerApproval(b, { inputs: { salary: salaries[i] } }),
+      b.call('joinSession', { invite, program: source }),
+    ]);
+    return { approval, reply };
+  }));
+  const results = await Promise.all(parties.map((b, i) => b.call('result', { session: joined[i].reply.result?.session })));
+  return { created: created.result, joined, results };
+}
+
+test('three browsers compute the average salary; no page sees a salary', async () => {
+  for (let i = 0; i < 3; i++) browsers.push(await launch(site));
+  const ids = [];
+  for (const b of browsers) ids.push(await connect(b));
+  assert.equal(new Set(ids.map((id) => id.fingerprint)).size, 3, 'each browser has its own identity');
+  const salaries = [52000, 61000, 47500];
+  const { created, joined, results } = await averageSalary(browsers, salaries, signal.url);
+  assert.match(created.invite, /^cohort-invite:v1\?session=[0-9a-f]{32}&program=[0-9a-f]{64}&parties=3&signal=ws:/);
+  for (const [i, { approval, reply }] of joined.entries()) {
+    assert.ifError(reply.error);
+    assert.equal(reply.result.parties.length, 3);
+    assert.equal(reply.result.parties[reply.result.party], ids[i].fingerprint);
+    // The approval window showed the origin, the program, its hash and every party.
+    assert.ok(approval.text.includes(new URL(site.url).origin), approval.text);
+    assert.ok(approval.text.includes(created.hash), 'the hash is shown');
+    for (const id of ids) assert.ok(approval.text.includes(id.fingerprint), `party ${id.fingerprint} is shown`);
+  }
+  for (const [i, r] of results.entries()) {
+    assert.ifError(r.error);
+    assert.deepEqual(r.result.outputs, { total: 160500, average: 53500 }, `page ${i}`);
+  }
+  for (const [i, b] of browsers.entries()) {
+    const seen = await b.page.evaluate(() => window.seen.join('\n'));
+    for (const s of salaries) assert.ok(!seen.includes(String(s)), `page ${i} saw a salary (${s})`);
+    const stages = await b.page.evaluate(() => window.events.map((e) => e.stage));
+    for (const stage of ['waiting', 'approving', 'connecting', 'running', 'done']) assert.ok(stages.includes(stage), `page ${i} had no ${stage} event: ${stages}`);
+    const status = await b.call('status', { session: joined[i].reply.result.session });
+    assert.equal(status.result.stage, 'done');
+    assert.deepEqual(Object.values(status.result.paths).sort(), ['direct', 'direct'], 'loopback peers connect directly');
+  }
+});
