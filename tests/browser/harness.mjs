@@ -8,6 +8,7 @@ import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import assert from 'node:assert/strict';
 import { chromium } from 'playwright-core';
 
 export const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -147,4 +148,32 @@ export async function connect(browser) {
   const [, reply] = await Promise.all([answerApproval(browser), browser.call('connect')]);
   if (reply.error) throw new Error(`connect: ${reply.error.message}`);
   return reply.result;
+}
+
+/**
+ * Runs the average salary across `parties` (browsers), each typing its
+ * salary in the approval window; `others` run alongside (say, a CLI party)
+ * once the invite exists. Returns the creation, each join and each result.
+ */
+export async function averageSalary(parties, salaries, signalUrl, { m = parties.length, others = () => [] } = {}) {
+  const source = program('average_salary');
+  const created = await parties[0].call('createSession', { program: source, parties: m, signal: signalUrl });
+  assert.ifError(created.error);
+  const { invite } = created.result;
+  const extra = others(invite);
+  const joined = await Promise.all(parties.map(async (b, i) => {
+    const [approval, reply] = await Promise.all([
+      answerApproval(b, { inputs: { salary: salaries[i] } }),
+      b.call('joinSession', { invite, program: source }),
+    ]);
+    return { approval, reply };
+  }));
+  const results = await Promise.all(parties.map((b, i) => b.call('result', { session: joined[i].reply.result?.session })));
+  return { created: created.result, joined, results, extra: await Promise.all(extra) };
+}
+
+/** Each browser's view of its peers' paths, by peer fingerprint. */
+export async function pathsByPeer(browser, session) {
+  const status = (await browser.call('status', { session })).result;
+  return Object.fromEntries(Object.entries(status.paths).map(([j, path]) => [status.parties[j], path]));
 }

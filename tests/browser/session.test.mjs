@@ -5,7 +5,7 @@
 
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { answerApproval, connect, launch, program, startSignal, startSite } from './harness.mjs';
+import { averageSalary, connect, launch, startSignal, startSite } from './harness.mjs';
 
 let signal, site;
 const browsers = [];
@@ -20,23 +20,6 @@ after(async () => {
   signal?.stop();
   site?.stop();
 });
-
-/** Runs the average salary across `browsers`, each typing its salary; returns each page's join and result replies. */
-export async function averageSalary(parties, salaries, signalUrl) {
-  const source = program('average_salary');
-  const created = await parties[0].call('createSession', { program: source, parties: parties.length, signal: signalUrl });
-  assert.ifError(created.error);
-  const { invite } = created.result;
-  const joined = await Promise.all(parties.map(async (b, i) => {
-    const [approval, reply] = await Promise.all([
-      answerApproval(b, { inputs: { salary: salaries[i] } }),
-      b.call('joinSession', { invite, program: source }),
-    ]);
-    return { approval, reply };
-  }));
-  const results = await Promise.all(parties.map((b, i) => b.call('result', { session: joined[i].reply.result?.session })));
-  return { created: created.result, joined, results };
-}
 
 test('three browsers compute the average salary; no page sees a salary', async () => {
   for (let i = 0; i < 3; i++) browsers.push(await launch(site));
