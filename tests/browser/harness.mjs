@@ -109,7 +109,7 @@ export async function launch(site, settings = null) {
   await page.waitForFunction(() => window.cohort?.isCohort);
   const browser = {
     context, worker, page,
-    call: (method, params) => page.evaluate(([m, p]) => window.call(m, p), [method, params]),
+    call: (method, params) => browser.page.evaluate(([m, p]) => window.call(m, p), [method, params]),
     close: async () => {
       await context.close().catch(() => {});
       rmSync(dir, { recursive: true, force: true });
@@ -118,11 +118,13 @@ export async function launch(site, settings = null) {
   return browser;
 }
 
-/** Waits for the next approval window in `browser` and answers it. */
-export async function answerApproval(browser, { inputs = {}, refuse = false, close = false } = {}) {
+/** Waits for the next approval window in `browser` and answers it (after `first(window)`, if given). */
+export async function answerApproval(browser, { inputs = {}, refuse = false, close = false, first = null } = {}) {
   const popup = await browser.context.waitForEvent('page', { predicate: (p) => p.url().includes('/approve.html'), timeout: 60_000 });
   await popup.waitForLoadState();
   await popup.waitForSelector('#approve');
+  // Something to do while the window waits for its answer.
+  if (first) await first(popup);
   const details = {
     text: await popup.locator('body').innerText(),
   };

@@ -1,0 +1,58 @@
+// A mixed session: two browsers and one native party (`cohort party
+// --invite`) compute the average salary together. The native party uses
+// the signal server's relay and tells the browsers so; the browsers still
+// reach each other directly.
+
+import assert from 'node:assert/strict';
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import { COHORT, ROOT, averageSalary, connect, launch, pathsByPeer, startSignal, startSite } from './harness.mjs';
+
+let signal, site;
+const browsers = [];
+
+before(async () => {
+  signal = await startSignal();
+  site = await startSite();
+});
+
+after(async () => {
+  await Promise.all(browsers.map((b) => b.close()));
+  signal?.stop();
+  site?.stop();
+});
+
+/** Runs `cohort party … --invite` and resolves with its exit code, output and error text. */
+function cliParty(invite, identityFile, salary) {
+  const args = ['party', path.join(ROOT, 'examples/average_salary.cohort'), '--invite', invite, '--identity', identityFile,
+    '--input', `salary=${salary}`, '--timeout', '60', '--json'];
+  const child = spawn(COHORT, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d) => { stdout += d; });
+  child.stderr.on('data', (d) => { stderr += d; });
+  return new Promise((resolve) => child.on('exit', (code) => resolve({ code, stdout, stderr })));
+}
+
+test('two browsers and a CLI party compute together', async () => {
+  for (let i = 0; i < 2; i++) browsers.push(await launch(site));
+  const ids = [];
+  for (const b of browsers) ids.push(await connect(b));
+  const identityFile = path.join(mkdtempSync(path.join(os.tmpdir(), 'cohort-cli-')), 'identity.json');
+  const shown = execFileSync(COHORT, ['identity', 'new', '--identity', identityFile], { encoding: 'utf8' });
+  const cliFingerprint = shown.match(/Fingerprint: (\S+)/)[1];
+  const { joined, results, extra } = await averageSalary(browsers, [52000, 61000], signal.url, {
+    m: 3,
+    others: (invite) => [cliParty(invite, identityFile, 47500)],
+  });
+  for (const r of results) assert.deepEqual(r.result?.outputs, { total: 160500, average: 53500 }, JSON.stringify(r.error));
+  const [cli] = extra;
+  assert.equal(cli.code, 0, cli.stderr);
+  assert.deepEqual(JSON.parse(cli.stdout).outputs, { average: 53500, total: 160500 });
+  for (const [i, j] of joined.entries()) assert.ok(j.reply.result.parties.includes(cliFingerprint), `browser ${i} lists the CLI party`);
+  const session = joined[0].reply.result.session;
+  assert.deepEqual(await pathsByPeer(browsers[0], session), { [ids[1].fingerprint]: 'direct', [cliFingerprint]: 'relay' });
+});
