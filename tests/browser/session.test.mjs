@@ -26,6 +26,8 @@ test('three browsers compute the average salary; no page sees a salary', async (
   const ids = [];
   for (const b of browsers) ids.push(await connect(b));
   assert.equal(new Set(ids.map((id) => id.fingerprint)).size, 3, 'each browser has its own identity');
+  // Browser 0 knows browser 1 as "Bob"; browser 2 is unknown to it.
+  await browsers[0].worker.evaluate((fp) => chrome.storage.local.set({ peers: { [fp]: { petname: 'Bob', firstSeen: 1 } } }), ids[1].fingerprint);
   const salaries = [52000, 61000, 47500];
   const { created, joined, results } = await averageSalary(browsers, salaries, signal.url);
   assert.match(created.invite, /^cohort-invite:v1\?session=[0-9a-f]{32}&program=[0-9a-f]{64}&parties=3&signal=ws:/);
@@ -38,6 +40,8 @@ test('three browsers compute the average salary; no page sees a salary', async (
     assert.ok(approval.text.includes(created.hash), 'the hash is shown');
     for (const id of ids) assert.ok(approval.text.includes(id.fingerprint), `party ${id.fingerprint} is shown`);
   }
+  assert.match(joined[0].approval.text, /Bob/);
+  assert.match(joined[0].approval.text, /unknown/);
   for (const [i, r] of results.entries()) {
     assert.ifError(r.error);
     assert.deepEqual(r.result.outputs, { total: 160500, average: 53500 }, `page ${i}`);
@@ -51,4 +55,9 @@ test('three browsers compute the average salary; no page sees a salary', async (
     assert.equal(status.result.stage, 'done');
     assert.deepEqual(Object.values(status.result.paths).sort(), ['direct', 'direct'], 'loopback peers connect directly');
   }
+  // The popup shows the finished session.
+  const popup = await browsers[0].context.newPage();
+  await popup.goto(`chrome-extension://${new URL(browsers[0].worker.url()).host}/popup.html`);
+  await popup.waitForFunction(() => /Average salary/.test(document.getElementById('sessions').textContent));
+  assert.match(await popup.textContent('#sessions'), /done/i);
 });
