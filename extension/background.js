@@ -9,6 +9,9 @@
 import init, * as wasm from './wasm/cohort_web.js';
 
 const ready = init({ module_or_path: chrome.runtime.getURL('wasm/cohort_web_bg.wasm') });
+/** How long start-up took (ms): the worker's WebAssembly, and the session host's creation. */
+const startup = { worker: null, host: null, hostWasm: null };
+ready.then(() => { startup.worker = performance.now(); });
 
 const ERR = {
   USER_REJECTED: 4001, REQUEST_PENDING: 4002, UNAUTHORIZED: 4100, UNSUPPORTED_METHOD: 4200,
@@ -325,7 +328,8 @@ async function offscreen(msg) {
     hostReady = (async () => {
       const existing = await chrome.runtime.getContexts({ contextTypes: ['OFFSCREEN_DOCUMENT'] });
       if (!existing.length) {
-        const up = new Promise((resolve) => { hostUp = resolve; });
+        const began = performance.now();
+        const up = new Promise((resolve) => { hostUp = (readyMs) => { startup.host = performance.now() - began; startup.hostWasm = readyMs; resolve(); }; });
         await chrome.offscreen.createDocument({
           url: 'offscreen.html', reasons: ['WEB_RTC'],
           justification: 'Runs MPC sessions: WebRTC data channels to the other parties and the WebAssembly engine.',
@@ -343,12 +347,13 @@ async function offscreen(msg) {
 let hostUp = () => {};
 
 function fromHost(msg) {
-  if (msg.type === 'ready') return hostUp();
+  if (msg.type === 'ready') return hostUp(msg.readyMs);
   const session = sessions.get(msg.session);
   if (!session) return;
   switch (msg.type) {
     case 'parties':
       session.parties = msg.parties;
+      session.party = msg.parties.indexOf(session.fingerprint);
       session.lobby?.resolve();
       session.lobby = null;
       break;
@@ -448,6 +453,29 @@ const ui = {
       answer(approval, msg.approved === true, null);
     }
     return {};
+  },
+  // The benchmark page (bench.html): the engine's workloads across browsers.
+  async 'bench:run'(msg) {
+    const m = Number(msg.m);
+    if (!Number.isSafeInteger(m) || m < 2 || typeof msg.room !== 'string' || typeof msg.signal !== 'string') {
+      throw new Error('bench:run takes {signal, room, m, only?, runs?}');
+    }
+    const id = `bench-${msg.room}`;
+    const session = {
+      id, origin: EXTENSION_ORIGIN, name: 'Benchmark', stage: 'waiting', parties: null, party: null, paths: {}, outputs: null,
+      error: null, code: null, waiters: [], page: null,
+    };
+    sessions.set(id, session);
+    const done = new Promise((resolve, reject) => session.waiters.push({ resolve, reject }));
+    const s = await settings();
+    await offscreen({ type: 'lobby', session: id, signal: msg.signal, m, secret: await identitySecret(), iceServers: s.iceServers,
+      iceTransportPolicy: s.iceTransportPolicy, fallbackMs: s.fallbackMs, bench: { only: msg.only ?? [], runs: msg.runs ?? 3 } });
+    const { outputs } = await done;
+    return { lines: outputs, paths: session.paths, startup };
+  },
+  async 'bench:startup'() {
+    await offscreen({ type: 'ping' });
+    return { startup };
   },
   async 'ui:state'() {
     return {

@@ -53,6 +53,7 @@ pub struct SecureChannel {
     recv: Direction,
     partial: Vec<u8>,
     max_message: usize,
+    chunk: usize,
     failed: Option<ChannelError>,
 }
 
@@ -63,6 +64,7 @@ impl SecureChannel {
             recv: Direction::new(recv_key),
             partial: Vec::new(),
             max_message: DEFAULT_MAX_MESSAGE,
+            chunk: MAX_CHUNK,
             failed: None,
         }
     }
@@ -70,6 +72,14 @@ impl SecureChannel {
     /// Limits the size of messages this end accepts and sends.
     pub fn with_max_message(mut self, max: usize) -> Self {
         self.max_message = max;
+        self
+    }
+
+    /// Splits sent messages into chunks of at most `chunk` bytes (1 to
+    /// [`MAX_CHUNK`]), for transports with small messages such as WebRTC
+    /// data channels. The receiver accepts any chunk size.
+    pub fn with_chunk(mut self, chunk: usize) -> Self {
+        self.chunk = chunk.clamp(1, MAX_CHUNK);
         self
     }
 
@@ -91,7 +101,7 @@ impl SecureChannel {
         if msg.len() > self.max_message {
             return Err(ChannelError::Oversized(format!("a message of {} bytes exceeds the limit of {}", msg.len(), self.max_message)));
         }
-        let chunks: Vec<&[u8]> = if msg.is_empty() { vec![&[][..]] } else { msg.chunks(MAX_CHUNK).collect() };
+        let chunks: Vec<&[u8]> = if msg.is_empty() { vec![&[][..]] } else { msg.chunks(self.chunk).collect() };
         let last = chunks.len() - 1;
         let mut frames = Vec::with_capacity(chunks.len());
         for (i, chunk) in chunks.into_iter().enumerate() {

@@ -97,6 +97,13 @@ async fn handshakes(inner: &mut impl AsyncTransport, me: PartyId, identity: &Ide
 }
 
 impl<T> SecureMesh<T> {
+    /// Splits every channel's messages into chunks of at most `chunk` bytes
+    /// (see [`SecureChannel::with_chunk`]).
+    pub fn with_chunk(mut self, chunk: usize) -> Self {
+        self.channels = self.channels.into_iter().map(|c| c.map(|c| c.with_chunk(chunk))).collect();
+        self
+    }
+
     /// The public key party `j` proved (`None` for this party).
     pub fn peer_key(&self, j: PartyId) -> Option<PublicKey> {
         self.peers.get(j).copied().flatten()

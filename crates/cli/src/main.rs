@@ -473,7 +473,7 @@ fn bench(parties: usize, threshold: Option<usize>, runs: usize, only: Vec<String
         let channels = if plaintext { launch::Channels::Plaintext } else { launch::Channels::Secure };
         let results = launch::run_parties_over(channels, parties, t, launch::label_hash("cohort bench"), move |_| {
             let workloads = workloads.clone();
-            move |rt| bench::run(rt, workloads, runs)
+            move |rt| bench::run(rt, workloads, runs, bench::clock_ms)
         })?;
         // Party 0's clock, as MPyC reports.
         for m in &results[0] {

@@ -46,6 +46,7 @@
 //! [`Transport`]; the browser runs it with [`run_async`] over an
 //! [`AsyncTransport`] fed by data-channel events.
 
+pub mod bench;
 mod error;
 pub mod field;
 pub mod local;

@@ -136,3 +136,32 @@ pub fn check_inputs(source: &str, m: usize, me: usize, inputs: &str) -> Result<(
         serde_json::from_str(inputs).map_err(|e| format!("inputs are a JSON object of NAME: value: {e}"))?;
     cohort_program::PartyInputs::new(&plan, me, &given).map(drop).map_err(|e| e.to_string())
 }
+
+/// A benchmark party's configuration from the extension's JSON:
+/// `{"session", "parties": [FP…], "me", "only"?: [NAME…], "runs"?}`.
+pub fn bench_config(json: &str) -> Result<crate::host::BenchConfig, String> {
+    #[derive(serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Raw {
+        session: String,
+        parties: Vec<String>,
+        me: usize,
+        #[serde(default)]
+        only: Vec<String>,
+        #[serde(default)]
+        runs: Option<usize>,
+    }
+    let raw: Raw = serde_json::from_str(json).map_err(|e| format!("a malformed benchmark configuration: {e}"))?;
+    let parties =
+        raw.parties.iter().map(|p| Fingerprint::parse(p).map_err(|e| format!("party `{p}`: {e}"))).collect::<Result<Vec<_>, _>>()?;
+    if raw.me >= parties.len() {
+        return Err(format!("party {} is not among the session's {} parties", raw.me, parties.len()));
+    }
+    if let Some(unknown) = raw.only.iter().find(|o| !cohort_mpc::bench::WORKLOADS.iter().any(|w| w.name == o.as_str())) {
+        return Err(format!("unknown workload `{unknown}`"));
+    }
+    let workloads =
+        cohort_mpc::bench::WORKLOADS.iter().copied().filter(|w| raw.only.is_empty() || raw.only.iter().any(|o| o == w.name)).collect();
+    let runs = raw.runs.unwrap_or(3).clamp(1, 100);
+    Ok(crate::host::BenchConfig { session: raw.session, parties, me: raw.me, workloads, runs })
+}

@@ -7,7 +7,20 @@ use js_sys::{Function, Promise, Uint8Array};
 use wasm_bindgen::prelude::*;
 
 use crate::api;
-use crate::host::{Inbox, Links, PartyConfig, run_party};
+use crate::host::{BenchConfig, Inbox, Links, PartyConfig, run_bench, run_party};
+
+/// What a party runs: a program, or the engine's benchmark.
+enum Job {
+    Program(PartyConfig),
+    Bench(BenchConfig),
+}
+
+#[wasm_bindgen]
+extern "C" {
+    /// `performance.now()`: milliseconds, sub-millisecond where the browser allows.
+    #[wasm_bindgen(js_namespace = performance, js_name = now)]
+    fn performance_now() -> f64;
+}
 
 fn js<T>(result: Result<T, String>) -> Result<T, JsError> {
     result.map_err(|e| JsError::new(&e))
@@ -72,7 +85,7 @@ pub fn party_inputs(source: &str, m: usize, me: usize) -> Result<String, JsError
 /// about once a second, and awaits `run()`.
 #[wasm_bindgen]
 pub struct Party {
-    config: Rc<PartyConfig>,
+    job: Rc<Job>,
     secret: String,
     inbox: Inbox,
     send: Function,
@@ -88,7 +101,16 @@ impl Party {
         let config = js(api::party_config(config))?;
         js(api::identity_info(secret))?;
         let inbox = Inbox::new(config.parties.len());
-        Ok(Party { config: Rc::new(config), secret: secret.to_string(), inbox, send, progress })
+        Ok(Party { job: Rc::new(Job::Program(config)), secret: secret.to_string(), inbox, send, progress })
+    }
+
+    /// A benchmark party (the engine's workloads, as `cohort bench`) from its
+    /// configuration (JSON); `run()` resolves to a JSON array of measurements.
+    pub fn bench(config: &str, secret: &str, send: Function, progress: Function) -> Result<Party, JsError> {
+        let config = js(api::bench_config(config))?;
+        js(api::identity_info(secret))?;
+        let inbox = Inbox::new(config.parties.len());
+        Ok(Party { job: Rc::new(Job::Bench(config)), secret: secret.to_string(), inbox, send, progress })
     }
 
     /// A frame from party `from`.
@@ -114,7 +136,7 @@ impl Party {
 
     /// Runs the session; resolves to the outputs (JSON) or rejects with the error.
     pub fn run(&self) -> Promise {
-        let (config, secret, inbox) = (self.config.clone(), self.secret.clone(), self.inbox.clone());
+        let (job, secret, inbox) = (self.job.clone(), self.secret.clone(), self.inbox.clone());
         let (send, progress) = (self.send.clone(), self.progress.clone());
         wasm_bindgen_futures::future_to_promise(async move {
             let identity = cohort_channel::Identity::from_file(&secret).map_err(|e| JsError::new(&e.to_string()))?;
@@ -126,8 +148,14 @@ impl Party {
             let report = |stage: crate::host::Stage| {
                 let _ = progress.call1(&JsValue::NULL, &JsValue::from_str(stage.name()));
             };
-            match run_party(&config, &identity, links, report).await {
-                Ok(outputs) => Ok(JsValue::from_str(&serde_json::to_string(&outputs).unwrap_or_default())),
+            let done = match &*job {
+                Job::Program(config) => run_party(config, &identity, links, report).await.map(|out| serde_json::to_string(&out)),
+                Job::Bench(config) => {
+                    run_bench(config, &identity, links, performance_now, report).await.map(|out| serde_json::to_string(&out))
+                }
+            };
+            match done {
+                Ok(json) => Ok(JsValue::from_str(&json.unwrap_or_default())),
                 Err(e) => Err(JsError::new(&e).into()),
             }
         })

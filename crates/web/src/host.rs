@@ -19,6 +19,11 @@ use cohort_mpc::{AsyncTransport, Config, Error, PartyId, Result, Session, run_as
 use cohort_program::{CheckedProgram, Outputs, PartyInputs};
 use serde_json::Value as Json;
 
+/// The largest chunk of a message in one frame: frames (chunk, 9-byte
+/// header, 16-byte tag) stay within 64 KiB, which every browser's data
+/// channels carry as one message.
+pub const FRAME_CHUNK: usize = 65536 - cohort_channel::HEADER - 16;
+
 /// What one party of a session runs.
 #[derive(Debug)]
 pub struct PartyConfig {
@@ -219,9 +224,59 @@ pub async fn run_party(
     cohort_program::agree(&mut links, &config.program, me, m, t).await?;
     progress(Stage::Handshaking);
     let transcript = Transcript::new(&config.session, config.program.hash(), t, config.parties.clone());
-    let mut mesh = SecureMesh::establish_async(links, me, identity, &transcript).await.map_err(|e| e.to_string())?;
+    let mut mesh = SecureMesh::establish_async(links, me, identity, &transcript).await.map_err(|e| e.to_string())?.with_chunk(FRAME_CHUNK);
     progress(Stage::Running);
     let mut session =
         Session::new(&engine, move |rt| async move { Ok(cohort_program::run(&plan, &rt, &inputs).await) }).map_err(|e| e.to_string())?;
     run_async(&mut session, &mut mesh).await.map_err(|e| e.to_string())?.map_err(|e| e.to_string())
+}
+
+/// What a benchmark party runs: the engine's workloads (as `cohort bench`).
+#[derive(Debug)]
+pub struct BenchConfig {
+    /// The session id (the signal server's room).
+    pub session: String,
+    /// Every party's fingerprint, in party order.
+    pub parties: Vec<Fingerprint>,
+    /// This party's position in `parties`.
+    pub me: PartyId,
+    /// The workloads, in order.
+    pub workloads: Vec<cohort_mpc::bench::Workload>,
+    /// Runs of each; the fastest counts.
+    pub runs: usize,
+}
+
+/// Runs the engine's benchmark workloads as one party over secure channels;
+/// returns one JSON object per workload, as `cohort bench --json` prints.
+pub async fn run_bench(
+    config: &BenchConfig,
+    identity: &Identity,
+    links: impl AsyncTransport,
+    clock: fn() -> f64,
+    mut progress: impl FnMut(Stage),
+) -> core::result::Result<Vec<Json>, String> {
+    let m = config.parties.len();
+    let t = (m - 1) / 2;
+    let engine = Config { parties: m, threshold: t, id: config.me, seed: None, prss: true };
+    engine.validate().map_err(|e| e.to_string())?;
+    progress(Stage::Handshaking);
+    // No program: the transcript names the benchmark instead.
+    let mut hash = [0u8; 32];
+    hash[..12].copy_from_slice(b"cohort bench");
+    let transcript = Transcript::new(&config.session, hash, t, config.parties.clone());
+    let mut mesh =
+        SecureMesh::establish_async(links, config.me, identity, &transcript).await.map_err(|e| e.to_string())?.with_chunk(FRAME_CHUNK);
+    progress(Stage::Running);
+    let (workloads, runs) = (config.workloads.clone(), config.runs);
+    let mut session = Session::new(&engine, move |rt| cohort_mpc::bench::run(rt, workloads, runs, clock)).map_err(|e| e.to_string())?;
+    let measured = run_async(&mut session, &mut mesh).await.map_err(|e| e.to_string())?;
+    Ok(measured
+        .iter()
+        .map(|w| {
+            serde_json::json!({
+                "workload": w.workload.name, "n": w.workload.n, "ms": (w.ms * 1000.0).round() / 1000.0,
+                "rounds": w.rounds, "bytes_sent": w.bytes_sent, "parties": m, "threshold": t, "channels": "secure",
+            })
+        })
+        .collect())
 }

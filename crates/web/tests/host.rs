@@ -228,3 +228,38 @@ fn bad_inputs_and_a_foreign_identity_are_refused_before_connecting() {
     let err = drive(vec![run], |_| {}).remove(0).unwrap().unwrap_err();
     assert!(err.contains("is not party 2"), "{err}");
 }
+
+#[test]
+fn the_benchmark_runs_the_engine_workloads_and_reports_them() {
+    fn clock() -> f64 {
+        use std::sync::atomic::{AtomicU64, Ordering};
+        static TICKS: AtomicU64 = AtomicU64::new(0);
+        TICKS.fetch_add(1, Ordering::Relaxed) as f64
+    }
+    let net = Net::new(3);
+    let parties: Vec<PartyFuture> = (0..3)
+        .map(|me| {
+            let json = json!({"session": "bench", "parties": net.identities.iter().map(|i| i.fingerprint().to_string()).collect::<Vec<_>>(),
+                "me": me, "only": ["mul", "lt"], "runs": 1});
+            let config = cohort_web::api::bench_config(&json.to_string()).unwrap();
+            let inboxes = net.inboxes.clone();
+            let links = Links::new(net.inboxes[me].clone(), move |to: PartyId, msg: Vec<u8>| {
+                inboxes[to].deliver(me, msg);
+                Ok(())
+            });
+            let identity = Identity::from_file(&net.identities[me].to_file()).unwrap();
+            Box::pin(async move {
+                let lines = cohort_web::host::run_bench(&config, &identity, links, clock, |_| {}).await?;
+                Ok(lines.into_iter().enumerate().map(|(i, l)| (i.to_string(), l)).collect())
+            }) as PartyFuture
+        })
+        .collect();
+    for result in drive(parties, |_| {}) {
+        let lines = result.expect("finished").unwrap();
+        assert_eq!(lines["0"]["workload"], "mul");
+        assert_eq!((lines["0"]["n"].as_u64(), lines["0"]["rounds"].as_u64()), (Some(10_000), Some(1)));
+        assert_eq!(lines["1"]["workload"], "lt");
+        assert!(lines["1"]["rounds"].as_u64().unwrap() > 1);
+    }
+    assert!(cohort_web::api::bench_config(r#"{"session":"s","parties":[],"me":0}"#).unwrap_err().contains("not among"));
+}
