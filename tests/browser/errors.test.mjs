@@ -110,3 +110,30 @@ test('a party that leaves mid-run stops the others with PEER_UNREACHABLE, and th
   }));
   for (const d of done) assert.deepEqual(d.result?.outputs, { total: 600, average: 200 }, JSON.stringify(d.error));
 });
+
+test('a page can cancel its session, and another site cannot see or touch it', async () => {
+  const [a] = browsers;
+  const source = program('average_salary');
+  const { result } = await a.call('createSession', { program: source, parties: 3, signal: signal.url });
+  const joining = a.call('joinSession', { invite: result.invite, program: source });
+  await a.page.waitForFunction((s) => window.events.some((e) => e.session === s && e.stage === 'waiting'), result.session);
+  // Another origin, even in the same browser, sees no such session.
+  const other = await startSite();
+  const page = await a.context.newPage();
+  await page.goto(other.url);
+  await page.waitForFunction(() => window.cohort?.isCohort);
+  const [approval, connected] = await Promise.all([answerApproval(a), page.evaluate(() => window.call('connect'))]);
+  assert.ok(connected.result && approval.text.includes(new URL(other.url).origin));
+  for (const method of ['status', 'result', 'cancel']) {
+    const reply = await page.evaluate(([m, s]) => window.call(m, { session: s }), [method, result.session]);
+    assert.equal(code(reply), -32602, `${method}: ${JSON.stringify(reply)}`);
+  }
+  await page.close();
+  other.stop();
+  // The owner cancels: the waiting join ends, and the status says so.
+  const cancelled = await a.call('cancel', { session: result.session });
+  assert.equal(cancelled.result.stage, 'cancelled');
+  const joined = await joining;
+  assert.equal(code(joined), 4500, JSON.stringify(joined));
+  assert.equal((await a.call('status', { session: result.session })).result.stage, 'cancelled');
+});
