@@ -180,6 +180,8 @@ const methods = {
       await offscreen({ type: 'lobby', session: session.id, signal: session.signal, m: session.m, secret: await identitySecret(),
         iceServers: s.iceServers, iceTransportPolicy: s.iceTransportPolicy, fallbackMs: s.fallbackMs });
       await lobby;
+    } catch (e) {
+      throw fail(session, e.code ?? ERR.SESSION_FAILED, e.message);
     } finally {
       clearTimeout(timer);
     }
