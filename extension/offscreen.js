@@ -19,6 +19,9 @@ const readyMs = performance.now();
 const STALL_BEFORE_RUNNING_MS = 300_000;
 const STALL_RUNNING_MS = 60_000;
 const NEGOTIATION_MS = 60_000;
+// A data channel's send buffer: frames wait above HIGH until it drains below LOW.
+const SEND_BUFFER_HIGH = 4 << 20;
+const SEND_BUFFER_LOW = 1 << 20;
 const sessions = new Map();
 
 const toBackground = (msg) => chrome.runtime.sendMessage({ from: 'offscreen', ...msg }).catch(() => {});
@@ -130,7 +133,7 @@ class Session {
       toBackground({ type: 'stage', session: this.session, stage });
     });
     this.me = config.me;
-    this.peers = this.parties.map((fp, j) => (j === this.me ? null : { fp, j, path: null, queue: [], pc: null, dc: null, candidates: [], remote: false }));
+    this.peers = this.parties.map((fp, j) => (j === this.me ? null : { fp, j, path: null, queue: [], backlog: [], pc: null, dc: null, candidates: [], remote: false }));
     for (const peer of this.peers) if (peer) this.connect(peer);
     for (const [fp, items] of this.early) {
       const j = this.parties.indexOf(fp);
@@ -152,6 +155,8 @@ class Session {
     const pc = new RTCPeerConnection({ iceServers: this.iceServers, iceTransportPolicy: this.iceTransportPolicy });
     const dc = pc.createDataChannel('cohort', { negotiated: true, id: 0, ordered: true });
     dc.binaryType = 'arraybuffer';
+    dc.bufferedAmountLowThreshold = SEND_BUFFER_LOW;
+    dc.onbufferedamountlow = () => this.drain(peer);
     Object.assign(peer, { pc, dc });
     pc.onicecandidate = (e) => { if (e.candidate) this.signal(peer, { kind: 'candidate', candidate: e.candidate.toJSON() }); };
     dc.onmessage = (e) => this.party?.deliver(peer.j, new Uint8Array(e.data));
@@ -261,10 +266,21 @@ class Session {
     if (peer.path === 'relay') {
       if (this.ws.readyState !== WebSocket.OPEN) return this.lost(peer.j, 'the signal server connection is closed');
       this.ws.send(encodeRelay(this.session, peer.fp, bytes));
-    } else if (peer.dc.readyState === 'open') {
-      peer.dc.send(bytes);
-    } else {
+    } else if (peer.dc.readyState !== 'open') {
       this.lost(peer.j, `the connection to party ${peer.j} closed`);
+    } else if (peer.backlog.length || peer.dc.bufferedAmount > SEND_BUFFER_HIGH) {
+      // Back-pressure: a data channel closes if its send buffer overflows,
+      // so frames wait here until it drains (in order, behind the others).
+      peer.backlog.push(bytes);
+    } else {
+      peer.dc.send(bytes);
+    }
+  }
+
+  /** Sends what waited for the data channel's buffer to drain. */
+  drain(peer) {
+    while (peer.backlog.length && peer.dc.readyState === 'open' && peer.dc.bufferedAmount <= SEND_BUFFER_HIGH) {
+      peer.dc.send(peer.backlog.shift());
     }
   }
 

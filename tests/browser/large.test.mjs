@@ -1,0 +1,53 @@
+// Large rounds: eight independent products of 340,000-element vectors share
+// one round, so each party sends about 22 MB to each peer at once — more
+// than a data channel's send buffer is allowed to hold. Frames wait for the
+// buffer to drain (back-pressure) instead of closing the channel.
+
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { answerApproval, connect, launch, startSignal, startSite } from './harness.mjs';
+
+const BIG = `program "Big rounds"
+parties 3
+input x: secint(32)[340000] from each
+let a = x[0] * x[1]
+let b = x[1] * x[2]
+let c = x[0] * x[2]
+let d = x[0] * x[0]
+let e = x[1] * x[1]
+let f = x[2] * x[2]
+let g = x[1] * x[0]
+let h = x[2] * x[1]
+reveal s = sum(a) + sum(b) + sum(c) + sum(d) + sum(e) + sum(f) + sum(g) + sum(h) to all
+`;
+
+let signal, site;
+const browsers = [];
+
+before(async () => {
+  signal = await startSignal();
+  site = await startSite();
+});
+
+after(async () => {
+  await Promise.all(browsers.map((b) => b.close()));
+  signal?.stop();
+  site?.stop();
+});
+
+test('rounds of megabytes reach every party over the data channels', async () => {
+  for (let i = 0; i < 3; i++) browsers.push(await launch(site));
+  for (const b of browsers) await connect(b);
+  const { result } = await browsers[0].call('createSession', { program: BIG, parties: 3, signal: signal.url });
+  const ones = new Array(340000).fill(1);
+  const outcomes = await Promise.all(browsers.map(async (b) => {
+    const [, joined] = await Promise.all([answerApproval(b), b.call('joinSession', { invite: result.invite, program: BIG, inputs: { x: ones } })]);
+    assert.ifError(joined.error);
+    const status = await b.call('result', { session: joined.result.session });
+    return { status, paths: (await b.call('status', { session: joined.result.session })).result.paths };
+  }));
+  for (const { status, paths } of outcomes) {
+    assert.deepEqual(status.result?.outputs, { s: 2720000 }, JSON.stringify(status.error));
+    assert.deepEqual(Object.values(paths), ['direct', 'direct']);
+  }
+});
