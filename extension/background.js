@@ -63,7 +63,7 @@ const pages = new Set();
 chrome.runtime.onConnect.addListener((port) => {
   if (port.name !== 'cohort-page' || !port.sender?.tab || port.sender.id !== chrome.runtime.id) return port.disconnect();
   const origin = port.sender.origin ?? new URL(port.sender.url).origin;
-  const page = { port, origin, tabId: port.sender.tab.id };
+  const page = { port, origin, url: port.sender.url, tabId: port.sender.tab.id };
   pages.add(page);
   port.onDisconnect.addListener(() => {
     pages.delete(page);
@@ -135,7 +135,9 @@ const methods = {
     } catch (e) {
       throw new PageError(/signal server|parties/.test(e.message) ? ERR.INVALID_PARAMS : ERR.INVALID_PROGRAM, e.message);
     }
-    return { session: made.session, invite: made.invite, hash: made.hash, name: made.name };
+    // A link back to the requesting page that carries the invite in its fragment (never sent to the site's server).
+    const link = `${page.url.split('#')[0]}#cohort-invite=${encodeURIComponent(made.invite)}`;
+    return { session: made.session, invite: made.invite, link, hash: made.hash, name: made.name };
   },
 
   async joinSession(page, params) {

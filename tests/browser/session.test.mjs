@@ -31,6 +31,7 @@ test('three browsers compute the average salary; no page sees a salary', async (
   const salaries = [52000, 61000, 47500];
   const { created, joined, results } = await averageSalary(browsers, salaries, signal.url);
   assert.match(created.invite, /^cohort-invite:v1\?session=[0-9a-f]{32}&program=[0-9a-f]{64}&parties=3&signal=ws:/);
+  assert.equal(created.link, `${site.url}#cohort-invite=${encodeURIComponent(created.invite)}`);
   for (const [i, { approval, reply }] of joined.entries()) {
     assert.ifError(reply.error);
     assert.equal(reply.result.parties.length, 3);
