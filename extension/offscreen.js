@@ -50,6 +50,29 @@ function decodeRelay(bytes) {
   return { room: decoder.decode(b.subarray(1, 1 + rl)), from: decoder.decode(b.subarray(2 + rl, 2 + rl + fl)), payload: b.subarray(2 + rl + fl) };
 }
 
+/**
+ * Keeps a client under the signal server's message rate (80% of it, leaving
+ * room for pongs), so a fast relayed session is slowed rather than cut off.
+ */
+class Pacer {
+  constructor(maxRate) {
+    this.rate = Math.max(1, maxRate) * 0.8 / 1000; // per ms
+    this.burst = this.rate * 500;
+    this.tokens = this.burst;
+    this.last = performance.now();
+  }
+
+  /** Takes a token and returns 0, or returns the milliseconds until one is due. */
+  wait() {
+    const now = performance.now();
+    this.tokens = Math.min(this.burst, this.tokens + (now - this.last) * this.rate);
+    this.last = now;
+    if (this.tokens < 1) return Math.ceil((1 - this.tokens) / this.rate);
+    this.tokens -= 1;
+    return 0;
+  }
+}
+
 class Session {
   constructor(opts) {
     Object.assign(this, opts);
@@ -93,6 +116,7 @@ class Session {
         break;
       case 'welcome':
         if (!this.iceServers?.length) this.iceServers = msg.ice_servers ?? [];
+        this.pacer = new Pacer(msg.limits?.max_rate ?? 10_000);
         this.ws.send(JSON.stringify({ type: 'join', room: this.session, size: this.m }));
         break;
       case 'joined':
@@ -239,7 +263,27 @@ class Session {
   }
 
   signal(peer, data) {
-    if (this.ws?.readyState === WebSocket.OPEN) this.ws.send(JSON.stringify({ type: 'signal', room: this.session, to: peer.fp, data }));
+    this.toServer(JSON.stringify({ type: 'signal', room: this.session, to: peer.fp, data }));
+  }
+
+  /** Sends to the signal server within its message rate; what must wait keeps its order. */
+  toServer(message) {
+    if (this.ws?.readyState !== WebSocket.OPEN) return;
+    this.outbox ??= [];
+    this.outbox.push(message);
+    this.flush();
+  }
+
+  flush() {
+    clearTimeout(this.flushTimer);
+    while (this.outbox.length && this.ws.readyState === WebSocket.OPEN) {
+      const wait = this.pacer ? this.pacer.wait() : 0;
+      if (wait > 0) {
+        this.flushTimer = setTimeout(() => this.flush(), wait);
+        return;
+      }
+      this.ws.send(this.outbox.shift());
+    }
   }
 
   relayed(bytes) {
@@ -265,7 +309,7 @@ class Session {
   transmit(peer, bytes) {
     if (peer.path === 'relay') {
       if (this.ws.readyState !== WebSocket.OPEN) return this.lost(peer.j, 'the signal server connection is closed');
-      this.ws.send(encodeRelay(this.session, peer.fp, bytes));
+      this.toServer(encodeRelay(this.session, peer.fp, bytes));
     } else if (peer.dc.readyState !== 'open') {
       this.lost(peer.j, `the connection to party ${peer.j} closed`);
     } else if (peer.backlog.length || peer.dc.bufferedAmount > SEND_BUFFER_HIGH) {

@@ -53,10 +53,10 @@ export function start(cmd, args) {
   return { child, output: () => output, stop: () => child.kill('SIGKILL') };
 }
 
-/** A signal server on a free port. */
-export async function startSignal() {
+/** A signal server on a free port (with `cohort signal` flags, if any). */
+export async function startSignal(flags = []) {
   const port = await freePort();
-  const proc = start(COHORT, ['signal', '--listen', `127.0.0.1:${port}`]);
+  const proc = start(COHORT, ['signal', '--listen', `127.0.0.1:${port}`, ...flags]);
   await waitFor('the signal server', async () => (await fetch(`http://127.0.0.1:${port}/health`)).ok);
   return { ...proc, port, url: `ws://127.0.0.1:${port}/` };
 }

@@ -6,7 +6,7 @@
 
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { averageSalary, connect, freePort, launch, pathsByPeer, startSignal, startSite, startTurn } from './harness.mjs';
+import { answerApproval, averageSalary, connect, freePort, launch, pathsByPeer, startSignal, startSite, startTurn } from './harness.mjs';
 
 let signal, site, turn;
 const open = [];
@@ -58,5 +58,28 @@ test('with a TURN server and relay-only ICE every pair connects through TURN', a
     const paths = await pathsByPeer(b, session);
     const expected = Object.fromEntries(ids.filter((_, j) => j !== i).map((id) => [id.fingerprint, 'turn']));
     assert.deepEqual(paths, expected, `browser ${i}`);
+  }
+});
+
+test('relayed parties keep to the signal server\'s message rate', async () => {
+  // 400 rounds over the relay would far exceed 300 messages a second if sent at once.
+  const slow = await startSignal(['--max-rate', '300']);
+  try {
+    const settings = { signal: slow.url, iceServers: [{ urls: [`turn:127.0.0.1:${await freePort()}`], username: 'u', credential: 'p' }], iceTransportPolicy: 'relay', fallbackMs: 500 };
+    const { browsers } = await three([settings, settings, settings]);
+    const chain = 'program "Chain"\nparties 3\ninput x: secint(32) from each\nlet acc = x[0]\nfor i in range(400):\n    acc = acc * x[1]\nreveal acc to all\n';
+    const { result } = await browsers[0].call('createSession', { program: chain, parties: 3, signal: slow.url });
+    const outcomes = await Promise.all(browsers.map(async (b) => {
+      const [, joined] = await Promise.all([answerApproval(b), b.call('joinSession', { invite: result.invite, program: chain, inputs: { x: 1 } })]);
+      assert.ifError(joined.error);
+      const done = await b.call('result', { session: joined.result.session });
+      return { done, paths: await pathsByPeer(b, joined.result.session) };
+    }));
+    for (const { done, paths } of outcomes) {
+      assert.deepEqual(done.result?.outputs, { acc: 1 }, JSON.stringify(done.error));
+      assert.deepEqual(Object.values(paths), ['relay', 'relay']);
+    }
+  } finally {
+    slow.stop();
   }
 });

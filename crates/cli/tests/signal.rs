@@ -37,7 +37,11 @@ impl Server {
     }
 
     fn start_at(addr: String) -> Server {
-        let child = bin().args(["signal", "--listen", &addr]).stdout(Stdio::null()).stderr(Stdio::null()).spawn().unwrap();
+        Server::start_with(addr, &[])
+    }
+
+    fn start_with(addr: String, flags: &[&str]) -> Server {
+        let child = bin().args(["signal", "--listen", &addr]).args(flags).stdout(Stdio::null()).stderr(Stdio::null()).spawn().unwrap();
         let deadline = Instant::now() + Duration::from_secs(10);
         loop {
             if let Ok(mut s) = TcpStream::connect(&addr) {
@@ -297,4 +301,21 @@ fn three_parties_join_by_invite() {
     assert!(!out.status.success() && stderr(&out).contains("is not the invite's program"), "{}", stderr(&out));
     let out = bin().args(["party", &program, "--invite", "cohort-invite:v1?session=x", "--identity", &ids.0[0]]).output().unwrap();
     assert!(!out.status.success() && stderr(&out).contains("--invite"), "{}", stderr(&out));
+}
+
+#[test]
+fn a_fast_session_keeps_to_the_servers_message_rate() {
+    // 1,000 rounds take well under a second natively: sent at once, they
+    // would exceed 1,000 messages per second and be cut off (rate_limited).
+    let addr = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().to_string();
+    let server = Server::start_with(addr, &["--max-rate", "1000"]);
+    let ids = identities(3, "paced");
+    let path = temp("paced.cohort");
+    std::fs::write(&path, "program \"chain\"\nparties 3\ninput x: secint(32) from each\nlet acc = x[0]\nfor i in range(1000):\n    acc = acc * x[1]\nreveal acc to all\n").unwrap();
+    let children: Vec<Child> = (0..3).map(|i| party(&path, i, &server.url(), "s-paced", &ids, "x=1", "30")).collect();
+    for (i, c) in children.into_iter().enumerate() {
+        let out = c.wait_with_output().unwrap();
+        assert!(out.status.success(), "party {i}: {}", stderr(&out));
+        assert!(String::from_utf8_lossy(&out.stdout).contains(r#""acc":1"#), "{}", String::from_utf8_lossy(&out.stdout));
+    }
 }

@@ -19,7 +19,7 @@ use tokio_tungstenite::{Connector, connect_async_tls_with_config};
 use tungstenite::Message;
 
 use crate::Endpoint;
-use crate::protocol::{AUTH_CONTEXT, ClientMessage, ServerMessage, decode_relay, encode_relay};
+use crate::protocol::{AUTH_CONTEXT, ClientMessage, Limits, ServerMessage, decode_relay, encode_relay};
 
 /// What the relay thread delivers for one peer.
 type Delivery = core::result::Result<Vec<u8>, String>;
@@ -100,6 +100,7 @@ impl RelayTransport {
             room: room.to_string(),
             parties,
             open,
+            max_rate: std::cell::Cell::new(Limits::default().max_rate),
             timeout,
         };
         let thread = thread::Builder::new()
@@ -176,6 +177,8 @@ struct Job {
     parties: Vec<String>,
     /// For an open room, how many parties it admits.
     open: Option<usize>,
+    /// Messages per second the server allows this client (from `welcome`).
+    max_rate: std::cell::Cell<u32>,
     /// This party's fingerprint.
     fingerprint: String,
     timeout: Duration,
@@ -223,6 +226,7 @@ impl Job {
             }
         }
         let (mut sink, mut stream) = ws.split();
+        let mut pacer = Pacer::new(self.max_rate.get());
         let fail_all = |why: String| {
             for tx in &inbox {
                 let _ = tx.send(Err(why.clone()));
@@ -236,6 +240,7 @@ impl Job {
                         return;
                     }
                     Some(m) => {
+                        pacer.wait().await;
                         if let Err(e) = sink.send(m).await {
                             fail_all(format!("sending to the signal server failed: {e}"));
                             return;
@@ -306,7 +311,7 @@ impl Job {
         let signature = identity.sign(&[AUTH_CONTEXT, &nonce[..]].concat());
         send(ws, &ClientMessage::Auth { key: identity.public().to_hex(), signature: hex(&signature) }).await?;
         match next_message(ws).await? {
-            ServerMessage::Welcome { .. } => {}
+            ServerMessage::Welcome { limits, .. } => self.max_rate.set(limits.max_rate),
             other => return Err(unexpected(&other)),
         }
         send(ws, &ClientMessage::Join { room: self.room.clone(), parties: self.parties.clone(), size: self.open }).await?;
@@ -335,6 +340,35 @@ impl Job {
             send(ws, &ClientMessage::Signal { room: self.room.clone(), to: peer.clone(), data }).await?;
         }
         Ok(present)
+    }
+}
+
+/// Keeps this client under the server's message rate (with room for pongs
+/// and signaling), so a fast session slows down instead of being cut off.
+struct Pacer {
+    tokens: f64,
+    rate: f64,
+    last: tokio::time::Instant,
+}
+
+impl Pacer {
+    fn new(max_rate: u32) -> Pacer {
+        let rate = f64::from(max_rate.max(1)) * 0.8;
+        Pacer { tokens: rate / 2.0, rate, last: tokio::time::Instant::now() }
+    }
+
+    async fn wait(&mut self) {
+        let refill = |p: &mut Pacer| {
+            let now = tokio::time::Instant::now();
+            p.tokens = (p.tokens + p.rate * (now - p.last).as_secs_f64()).min(p.rate / 2.0);
+            p.last = now;
+        };
+        refill(self);
+        if self.tokens < 1.0 {
+            tokio::time::sleep(Duration::from_secs_f64((1.0 - self.tokens) / self.rate)).await;
+            refill(self);
+        }
+        self.tokens -= 1.0;
     }
 }
 

@@ -68,7 +68,7 @@ impl Default for Limits {
         Limits {
             max_message: 1 << 20,
             max_queue: 1024,
-            max_rate: 2000,
+            max_rate: 10_000,
             max_parties: 62,
             max_rooms_per_identity: 8,
             idle_timeout_secs: 60,

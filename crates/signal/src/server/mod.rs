@@ -100,7 +100,7 @@ impl ServerConfig {
     /// | `COHORT_SIGNAL_LISTEN` | `listen` | [`DEFAULT_LISTEN`] |
     /// | `COHORT_SIGNAL_MAX_MESSAGE` | `limits.max_message` (bytes) | 1048576 |
     /// | `COHORT_SIGNAL_MAX_QUEUE` | `limits.max_queue` (messages) | 1024 |
-    /// | `COHORT_SIGNAL_MAX_RATE` | `limits.max_rate` (messages per second) | 2000 |
+    /// | `COHORT_SIGNAL_MAX_RATE` | `limits.max_rate` (messages per second) | 10000 |
     /// | `COHORT_SIGNAL_MAX_PARTIES` | `limits.max_parties` | 62 |
     /// | `COHORT_SIGNAL_MAX_ROOMS` | `limits.max_rooms_per_identity` | 8 |
     /// | `COHORT_SIGNAL_IDLE_TIMEOUT` | `limits.idle_timeout_secs` | 60 |
