@@ -9,6 +9,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import assert from 'node:assert/strict';
+import { after, before } from 'node:test';
 import { chromium } from 'playwright-core';
 
 export const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -178,4 +179,22 @@ export async function averageSalary(parties, salaries, signalUrl, { m = parties.
 export async function pathsByPeer(browser, session) {
   const status = (await browser.call('status', { session })).result;
   return Object.fromEntries(Object.entries(status.paths).map(([j, path]) => [status.parties[j], path]));
+}
+
+/**
+ * A signal server and the test site for a test file: started before its
+ * tests; stopped, with every browser in `browsers`, after them.
+ */
+export function servers() {
+  const env = { signal: null, site: null, browsers: [] };
+  before(async () => {
+    env.signal = await startSignal();
+    env.site = await startSite();
+  });
+  after(async () => {
+    await Promise.all(env.browsers.map((b) => b.close()));
+    env.signal?.stop();
+    env.site?.stop();
+  });
+  return env;
 }

@@ -4,8 +4,8 @@
 // buffer to drain (back-pressure) instead of closing the channel.
 
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import { answerApproval, connect, launch, startSignal, startSite } from './harness.mjs';
+import { test } from 'node:test';
+import { answerApproval, connect, launch, servers } from './harness.mjs';
 
 const BIG = `program "Big rounds"
 parties 3
@@ -21,26 +21,14 @@ let h = x[2] * x[1]
 reveal s = sum(a) + sum(b) + sum(c) + sum(d) + sum(e) + sum(f) + sum(g) + sum(h) to all
 `;
 
-let signal, site;
-const browsers = [];
-
-before(async () => {
-  signal = await startSignal();
-  site = await startSite();
-});
-
-after(async () => {
-  await Promise.all(browsers.map((b) => b.close()));
-  signal?.stop();
-  site?.stop();
-});
+const env = servers();
 
 test('rounds of megabytes reach every party over the data channels', async () => {
-  for (let i = 0; i < 3; i++) browsers.push(await launch(site));
-  for (const b of browsers) await connect(b);
-  const { result } = await browsers[0].call('createSession', { program: BIG, parties: 3, signal: signal.url });
+  for (let i = 0; i < 3; i++) env.browsers.push(await launch(env.site));
+  for (const b of env.browsers) await connect(b);
+  const { result } = await env.browsers[0].call('createSession', { program: BIG, parties: 3, signal: env.signal.url });
   const ones = new Array(340000).fill(1);
-  const outcomes = await Promise.all(browsers.map(async (b) => {
+  const outcomes = await Promise.all(env.browsers.map(async (b) => {
     const [, joined] = await Promise.all([answerApproval(b), b.call('joinSession', { invite: result.invite, program: BIG, inputs: { x: ones } })]);
     assert.ifError(joined.error);
     const status = await b.call('result', { session: joined.result.session });

@@ -8,22 +8,10 @@ import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { after, before, test } from 'node:test';
-import { COHORT, ROOT, averageSalary, connect, launch, pathsByPeer, startSignal, startSite } from './harness.mjs';
+import { test } from 'node:test';
+import { COHORT, ROOT, averageSalary, connect, launch, pathsByPeer, servers } from './harness.mjs';
 
-let signal, site;
-const browsers = [];
-
-before(async () => {
-  signal = await startSignal();
-  site = await startSite();
-});
-
-after(async () => {
-  await Promise.all(browsers.map((b) => b.close()));
-  signal?.stop();
-  site?.stop();
-});
+const env = servers();
 
 /** Runs `cohort party … --invite` and resolves with its exit code, output and error text. */
 function cliParty(invite, identityFile, salary) {
@@ -38,13 +26,13 @@ function cliParty(invite, identityFile, salary) {
 }
 
 test('two browsers and a CLI party compute together', async () => {
-  for (let i = 0; i < 2; i++) browsers.push(await launch(site));
+  for (let i = 0; i < 2; i++) env.browsers.push(await launch(env.site));
   const ids = [];
-  for (const b of browsers) ids.push(await connect(b));
+  for (const b of env.browsers) ids.push(await connect(b));
   const identityFile = path.join(mkdtempSync(path.join(os.tmpdir(), 'cohort-cli-')), 'identity.json');
   const shown = execFileSync(COHORT, ['identity', 'new', '--identity', identityFile], { encoding: 'utf8' });
   const cliFingerprint = shown.match(/Fingerprint: (\S+)/)[1];
-  const { joined, results, extra } = await averageSalary(browsers, [52000, 61000], signal.url, {
+  const { joined, results, extra } = await averageSalary(env.browsers, [52000, 61000], env.signal.url, {
     m: 3,
     others: (invite) => [cliParty(invite, identityFile, 47500)],
   });
@@ -54,5 +42,5 @@ test('two browsers and a CLI party compute together', async () => {
   assert.deepEqual(JSON.parse(cli.stdout).outputs, { average: 53500, total: 160500 });
   for (const [i, j] of joined.entries()) assert.ok(j.reply.result.parties.includes(cliFingerprint), `browser ${i} lists the CLI party`);
   const session = joined[0].reply.result.session;
-  assert.deepEqual(await pathsByPeer(browsers[0], session), { [ids[1].fingerprint]: 'direct', [cliFingerprint]: 'relay' });
+  assert.deepEqual(await pathsByPeer(env.browsers[0], session), { [ids[1].fingerprint]: 'direct', [cliFingerprint]: 'relay' });
 });

@@ -4,40 +4,28 @@
 // every page gets the result — and no page sees any typed salary.
 
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import { averageSalary, connect, launch, startSignal, startSite } from './harness.mjs';
+import { test } from 'node:test';
+import { averageSalary, connect, launch, servers } from './harness.mjs';
 
-let signal, site;
-const browsers = [];
-
-before(async () => {
-  signal = await startSignal();
-  site = await startSite();
-});
-
-after(async () => {
-  await Promise.all(browsers.map((b) => b.close()));
-  signal?.stop();
-  site?.stop();
-});
+const env = servers();
 
 test('three browsers compute the average salary; no page sees a salary', async () => {
-  for (let i = 0; i < 3; i++) browsers.push(await launch(site));
+  for (let i = 0; i < 3; i++) env.browsers.push(await launch(env.site));
   const ids = [];
-  for (const b of browsers) ids.push(await connect(b));
+  for (const b of env.browsers) ids.push(await connect(b));
   assert.equal(new Set(ids.map((id) => id.fingerprint)).size, 3, 'each browser has its own identity');
   // Browser 0 knows browser 1 as "Bob"; browser 2 is unknown to it.
-  await browsers[0].worker.evaluate((fp) => chrome.storage.local.set({ peers: { [fp]: { petname: 'Bob', firstSeen: 1 } } }), ids[1].fingerprint);
+  await env.browsers[0].worker.evaluate((fp) => chrome.storage.local.set({ peers: { [fp]: { petname: 'Bob', firstSeen: 1 } } }), ids[1].fingerprint);
   const salaries = [52000, 61000, 47500];
-  const { created, joined, results } = await averageSalary(browsers, salaries, signal.url);
+  const { created, joined, results } = await averageSalary(env.browsers, salaries, env.signal.url);
   assert.match(created.invite, /^cohort-invite:v1\?session=[0-9a-f]{32}&program=[0-9a-f]{64}&parties=3&signal=ws:/);
-  assert.equal(created.link, `${site.url}#cohort-invite=${encodeURIComponent(created.invite)}`);
+  assert.equal(created.link, `${env.site.url}#cohort-invite=${encodeURIComponent(created.invite)}`);
   for (const [i, { approval, reply }] of joined.entries()) {
     assert.ifError(reply.error);
     assert.equal(reply.result.parties.length, 3);
     assert.equal(reply.result.parties[reply.result.party], ids[i].fingerprint);
     // The approval window showed the origin, the program, its hash and every party.
-    assert.ok(approval.text.includes(new URL(site.url).origin), approval.text);
+    assert.ok(approval.text.includes(new URL(env.site.url).origin), approval.text);
     assert.ok(approval.text.includes(created.hash), 'the hash is shown');
     for (const id of ids) assert.ok(approval.text.includes(id.fingerprint), `party ${id.fingerprint} is shown`);
   }
@@ -47,7 +35,7 @@ test('three browsers compute the average salary; no page sees a salary', async (
     assert.ifError(r.error);
     assert.deepEqual(r.result.outputs, { total: 160500, average: 53500 }, `page ${i}`);
   }
-  for (const [i, b] of browsers.entries()) {
+  for (const [i, b] of env.browsers.entries()) {
     const seen = await b.page.evaluate(() => window.seen.join('\n'));
     for (const s of salaries) assert.ok(!seen.includes(String(s)), `page ${i} saw a salary (${s})`);
     const stages = await b.page.evaluate(() => window.events.map((e) => e.stage));
@@ -57,8 +45,8 @@ test('three browsers compute the average salary; no page sees a salary', async (
     assert.deepEqual(Object.values(status.result.paths).sort(), ['direct', 'direct'], 'loopback peers connect directly');
   }
   // The popup shows the finished session.
-  const popup = await browsers[0].context.newPage();
-  await popup.goto(`chrome-extension://${new URL(browsers[0].worker.url()).host}/popup.html`);
+  const popup = await env.browsers[0].context.newPage();
+  await popup.goto(`chrome-extension://${new URL(env.browsers[0].worker.url()).host}/popup.html`);
   await popup.waitForFunction(() => /Average salary/.test(document.getElementById('sessions').textContent));
   assert.match(await popup.textContent('#sessions'), /done/i);
 });
