@@ -128,7 +128,8 @@ class Session {
         break;
       case 'error':
         if (['bad_message', 'too_large', 'rate_limited', 'queue_full', 'auth_failed', 'idle_timeout', 'shutting_down', 'room_full', 'room_mismatch', 'too_many_rooms'].includes(msg.code)) {
-          this.end(`the signal server: ${msg.message} (${msg.code})`, msg.code !== 'room_full');
+          // The server going away is like the peers going away; the rest are failures of this session.
+          this.end(`the signal server: ${msg.message} (${msg.code})`, ['shutting_down', 'idle_timeout'].includes(msg.code));
         }
         break;
     }
