@@ -122,7 +122,6 @@ export async function launch(site, settings = null) {
 /** Waits for the next approval window in `browser` and answers it (after `first(window)`, if given). */
 export async function answerApproval(browser, { inputs = {}, refuse = false, close = false, first = null } = {}) {
   const popup = await browser.context.waitForEvent('page', { predicate: (p) => p.url().includes('/approve.html'), timeout: 60_000 });
-  await popup.waitForLoadState();
   await popup.waitForSelector('#approve');
   // Something to do while the window waits for its answer.
   if (first) await first(popup);
