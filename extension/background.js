@@ -326,6 +326,8 @@ async function revoke(origin) {
 // ---------------------------------------------------------------- offscreen document
 
 let hostReady = null;
+/** Resolves the session host's start-up, when its `ready` message arrives. */
+let hostUp = () => {};
 
 async function offscreen(msg) {
   if (!hostReady) {
@@ -347,8 +349,6 @@ async function offscreen(msg) {
   if (!answer?.ok) throw new PageError(ERR.SESSION_FAILED, answer?.error ?? 'the session host did not answer');
   return answer;
 }
-
-let hostUp = () => {};
 
 function fromHost(msg) {
   if (msg.type === 'ready') return hostUp(msg.readyMs);

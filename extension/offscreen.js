@@ -88,26 +88,24 @@ class Session {
 
   /** Connects to the signal server and waits in the session's open room. */
   lobby() {
-    return new Promise((resolve, reject) => {
-      let ws;
-      try {
-        ws = new WebSocket(this.server);
-      } catch (e) {
-        return reject(new Error(`cannot reach the signal server at ${this.server}: ${e.message}`));
-      }
-      this.ws = ws;
-      ws.binaryType = 'arraybuffer';
-      ws.onerror = () => this.end(`the signal server at ${this.server} cannot be reached`, true);
-      ws.onclose = (e) => this.end(`the signal server closed the connection${e.reason ? `: ${e.reason}` : ''}`, true);
-      ws.onmessage = (e) => {
-        if (typeof e.data !== 'string') return this.relayed(e.data);
-        let msg;
-        try { msg = JSON.parse(e.data); } catch { return this.end('the signal server sent something unreadable', false); }
-        this.onServer(msg);
-      };
-      resolve();
-    });
+    let ws;
+    try {
+      ws = new WebSocket(this.server);
+    } catch (e) {
+      throw new Error(`cannot reach the signal server at ${this.server}: ${e.message}`);
+    }
+    this.ws = ws;
+    ws.binaryType = 'arraybuffer';
+    ws.onerror = () => this.end(`the signal server at ${this.server} cannot be reached`, true);
+    ws.onclose = (e) => this.end(`the signal server closed the connection${e.reason ? `: ${e.reason}` : ''}`, true);
+    ws.onmessage = (e) => {
+      if (typeof e.data !== 'string') return this.relayed(e.data);
+      let msg;
+      try { msg = JSON.parse(e.data); } catch { return this.end('the signal server sent something unreadable', false); }
+      this.onServer(msg);
+    };
   }
+
 
   onServer(msg) {
     switch (msg.type) {
@@ -176,7 +174,6 @@ class Session {
   }
 
   connect(peer) {
-    if (this.relayOnly) return this.choose(peer, 'relay');
     const pc = new RTCPeerConnection({ iceServers: this.iceServers, iceTransportPolicy: this.iceTransportPolicy });
     const dc = pc.createDataChannel('cohort', { negotiated: true, id: 0, ordered: true });
     dc.binaryType = 'arraybuffer';
@@ -375,7 +372,7 @@ const commands = {
       iceTransportPolicy: msg.iceTransportPolicy, fallbackMs: msg.fallbackMs, bench: msg.bench ?? null,
     });
     sessions.set(msg.session, session);
-    await session.lobby();
+    session.lobby();
   },
   async start(msg) {
     const session = sessions.get(msg.session);

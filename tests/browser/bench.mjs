@@ -18,19 +18,15 @@ try {
   const t0 = performance.now();
   for (let i = 0; i < 3; i++) browsers.push(await launch(site));
   const launched = performance.now() - t0;
-  const { startup } = await browsers[0].page.evaluate(() => 0).then(async () => {
-    const ext = `chrome-extension://${new URL(browsers[0].worker.url()).host}`;
-    const page = await browsers[0].context.newPage();
-    await page.goto(`${ext}/popup.html`);
-    const reply = await page.evaluate(() => chrome.runtime.sendMessage({ to: 'background', type: 'bench:startup' }));
-    await page.close();
-    return reply;
-  });
+  const ext = (b) => `chrome-extension://${new URL(b.worker.url()).host}`;
+  const probe = await browsers[0].context.newPage();
+  await probe.goto(`${ext(browsers[0])}/popup.html`);
+  const { startup } = await probe.evaluate(() => chrome.runtime.sendMessage({ to: 'background', type: 'bench:startup' }));
+  await probe.close();
   const room = `r${Date.now()}`;
   const pages = await Promise.all(browsers.map(async (b) => {
     const page = await b.context.newPage();
-    const ext = `chrome-extension://${new URL(b.worker.url()).host}`;
-    await page.goto(`${ext}/bench.html?signal=${encodeURIComponent(signal.url)}&room=${room}&m=3&runs=${runs}&only=${only}`);
+    await page.goto(`${ext(b)}/bench.html?signal=${encodeURIComponent(signal.url)}&room=${room}&m=3&runs=${runs}&only=${only}`);
     return page;
   }));
   await Promise.all(pages.map((p) => p.waitForFunction(() => document.body.dataset.state, null, { timeout: 600_000 })));

@@ -100,11 +100,7 @@ pub fn party_config(json: &str) -> Result<PartyConfig, String> {
     }
     let raw: Raw = serde_json::from_str(json).map_err(|e| format!("a malformed session configuration: {e}"))?;
     let program = CheckedProgram::load(&raw.program).map_err(|e| e.to_string())?;
-    let parties =
-        raw.parties.iter().map(|p| Fingerprint::parse(p).map_err(|e| format!("party `{p}`: {e}"))).collect::<Result<Vec<_>, _>>()?;
-    if raw.me >= parties.len() {
-        return Err(format!("party {} is not among the session's {} parties", raw.me, parties.len()));
-    }
+    let parties = session_parties(&raw.parties, raw.me)?;
     Ok(PartyConfig { program, session: raw.session, parties, me: raw.me, threshold: raw.threshold, inputs: raw.inputs })
 }
 
@@ -152,11 +148,7 @@ pub fn bench_config(json: &str) -> Result<crate::host::BenchConfig, String> {
         runs: Option<usize>,
     }
     let raw: Raw = serde_json::from_str(json).map_err(|e| format!("a malformed benchmark configuration: {e}"))?;
-    let parties =
-        raw.parties.iter().map(|p| Fingerprint::parse(p).map_err(|e| format!("party `{p}`: {e}"))).collect::<Result<Vec<_>, _>>()?;
-    if raw.me >= parties.len() {
-        return Err(format!("party {} is not among the session's {} parties", raw.me, parties.len()));
-    }
+    let parties = session_parties(&raw.parties, raw.me)?;
     if let Some(unknown) = raw.only.iter().find(|o| !cohort_mpc::bench::WORKLOADS.iter().any(|w| w.name == o.as_str())) {
         return Err(format!("unknown workload `{unknown}`"));
     }
@@ -164,4 +156,13 @@ pub fn bench_config(json: &str) -> Result<crate::host::BenchConfig, String> {
         cohort_mpc::bench::WORKLOADS.iter().copied().filter(|w| raw.only.is_empty() || raw.only.iter().any(|o| o == w.name)).collect();
     let runs = raw.runs.unwrap_or(3).clamp(1, 100);
     Ok(crate::host::BenchConfig { session: raw.session, parties, me: raw.me, workloads, runs })
+}
+
+/// A session's parties (fingerprints, in party order), with `me` among them.
+fn session_parties(parties: &[String], me: usize) -> Result<Vec<Fingerprint>, String> {
+    let parties = parties.iter().map(|p| Fingerprint::parse(p).map_err(|e| format!("party `{p}`: {e}"))).collect::<Result<Vec<_>, _>>()?;
+    if me >= parties.len() {
+        return Err(format!("party {me} is not among the session's {} parties", parties.len()));
+    }
+    Ok(parties)
 }

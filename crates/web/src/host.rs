@@ -15,7 +15,7 @@ use std::rc::Rc;
 use std::task::{Context, Poll, Waker};
 
 use cohort_channel::{Fingerprint, Identity, SecureMesh, Transcript};
-use cohort_mpc::{AsyncTransport, Config, Error, PartyId, Result, Session, run_async};
+use cohort_mpc::{AsyncTransport, Config, Error, PartyId, Result, Runtime, Session, run_async};
 use cohort_program::{CheckedProgram, Outputs, PartyInputs};
 use serde_json::Value as Json;
 
@@ -210,25 +210,48 @@ pub async fn run_party(
     mut links: impl AsyncTransport,
     mut progress: impl FnMut(Stage),
 ) -> core::result::Result<Outputs, String> {
-    let m = config.parties.len();
-    let me = config.me;
-    if config.parties.get(me) != Some(&identity.fingerprint()) {
-        return Err(format!("this identity ({}) is not party {me} of the session", identity.fingerprint()));
-    }
-    let t = config.threshold();
+    let (m, me, t) = (config.parties.len(), config.me, config.threshold());
+    let engine = engine_config(&config.parties, me, t, identity)?;
     let plan = config.program.plan(m).map_err(|e| e.to_string())?;
     let inputs = PartyInputs::new(&plan, me, &config.inputs).map_err(|e| e.to_string())?;
-    let engine = Config { parties: m, threshold: t, id: me, seed: None, prss: true };
-    engine.validate().map_err(|e| e.to_string())?;
     progress(Stage::Agreeing);
     cohort_program::agree(&mut links, &config.program, me, m, t).await?;
-    progress(Stage::Handshaking);
     let transcript = Transcript::new(&config.session, config.program.hash(), t, config.parties.clone());
-    let mut mesh = SecureMesh::establish_async(links, me, identity, &transcript).await.map_err(|e| e.to_string())?.with_chunk(FRAME_CHUNK);
+    let body = move |rt: Rc<Runtime>| async move { Ok(cohort_program::run(&plan, &rt, &inputs).await) };
+    compute(links, identity, &engine, &transcript, &mut progress, body).await?.map_err(|e| e.to_string())
+}
+
+/// The engine's configuration for party `me`, once `identity` is checked to be that party.
+fn engine_config(parties: &[Fingerprint], me: PartyId, t: usize, identity: &Identity) -> core::result::Result<Config, String> {
+    if parties.get(me) != Some(&identity.fingerprint()) {
+        return Err(format!("this identity ({}) is not party {me} of the session", identity.fingerprint()));
+    }
+    let engine = Config { parties: parties.len(), threshold: t, id: me, seed: None, prss: true };
+    engine.validate().map_err(|e| e.to_string())?;
+    Ok(engine)
+}
+
+/// The secure-channel handshakes with every peer, then `body` on the engine
+/// over those channels (frames within [`FRAME_CHUNK`]).
+async fn compute<T, F, Fut>(
+    links: impl AsyncTransport,
+    identity: &Identity,
+    engine: &Config,
+    transcript: &Transcript,
+    progress: &mut impl FnMut(Stage),
+    body: F,
+) -> core::result::Result<T, String>
+where
+    T: 'static,
+    F: FnOnce(Rc<Runtime>) -> Fut,
+    Fut: Future<Output = cohort_mpc::Result<T>> + 'static,
+{
+    progress(Stage::Handshaking);
+    let mesh = SecureMesh::establish_async(links, engine.id, identity, transcript).await.map_err(|e| e.to_string())?;
+    let mut mesh = mesh.with_chunk(FRAME_CHUNK);
     progress(Stage::Running);
-    let mut session =
-        Session::new(&engine, move |rt| async move { Ok(cohort_program::run(&plan, &rt, &inputs).await) }).map_err(|e| e.to_string())?;
-    run_async(&mut session, &mut mesh).await.map_err(|e| e.to_string())?.map_err(|e| e.to_string())
+    let mut session = Session::new(engine, body).map_err(|e| e.to_string())?;
+    run_async(&mut session, &mut mesh).await.map_err(|e| e.to_string())
 }
 
 /// What a benchmark party runs: the engine's workloads (as `cohort bench`).
@@ -257,19 +280,14 @@ pub async fn run_bench(
 ) -> core::result::Result<Vec<Json>, String> {
     let m = config.parties.len();
     let t = (m - 1) / 2;
-    let engine = Config { parties: m, threshold: t, id: config.me, seed: None, prss: true };
-    engine.validate().map_err(|e| e.to_string())?;
-    progress(Stage::Handshaking);
+    let engine = engine_config(&config.parties, config.me, t, identity)?;
     // No program: the transcript names the benchmark instead.
     let mut hash = [0u8; 32];
     hash[..12].copy_from_slice(b"cohort bench");
     let transcript = Transcript::new(&config.session, hash, t, config.parties.clone());
-    let mut mesh =
-        SecureMesh::establish_async(links, config.me, identity, &transcript).await.map_err(|e| e.to_string())?.with_chunk(FRAME_CHUNK);
-    progress(Stage::Running);
     let (workloads, runs) = (config.workloads.clone(), config.runs);
-    let mut session = Session::new(&engine, move |rt| cohort_mpc::bench::run(rt, workloads, runs, clock)).map_err(|e| e.to_string())?;
-    let measured = run_async(&mut session, &mut mesh).await.map_err(|e| e.to_string())?;
+    let body = move |rt| cohort_mpc::bench::run(rt, workloads, runs, clock);
+    let measured = compute(links, identity, &engine, &transcript, &mut progress, body).await?;
     Ok(measured
         .iter()
         .map(|w| {
