@@ -7,9 +7,12 @@
 //! ```
 //!
 //! The extension's JavaScript owns the network (WebSocket to the signal
-//! server, WebRTC data channels, the relay fallback) and the user interface;
-//! everything that touches a secret — the identity key, inputs, shares,
-//! channel keys — lives here, in the same Rust as the native CLI.
+//! server, WebRTC data channels, the relay fallback) and the user interface.
+//! All cryptography and all computation on secrets — signing, the
+//! handshakes, channel keys, shares — happen here, in the same Rust as the
+//! native CLI. The stored identity and the participant's inputs pass through
+//! the extension's own JavaScript (storage, the approval window), never
+//! through a page.
 
 pub mod api;
 pub mod host;
