@@ -54,8 +54,15 @@ enum Command {
         /// The program (text, or JSON if it starts with `{`).
         file: PathBuf,
         /// Print the program's JSON syntax instead.
-        #[arg(long)]
+        #[arg(long, conflicts_with = "disclosure")]
         json: bool,
+        /// Print what each reveal discloses, as one JSON array.
+        #[arg(long)]
+        disclosure: bool,
+        /// Describe a session of this many parties (default: the fewest the
+        /// program allows, but 3 when it allows 2 and more).
+        #[arg(long)]
+        parties: Option<usize>,
     },
     /// Run every party of a program on this machine over TCP loopback and
     /// print what each party learns.
@@ -291,7 +298,7 @@ fn default_threshold(m: usize, t: Option<usize>) -> usize {
 
 fn run(cli: Cli) -> Result<()> {
     match cli.command {
-        Command::Check { file, json } => print_out(&programs::check(&file, json)?),
+        Command::Check { file, json, disclosure, parties } => print_out(&programs::check(&file, json, disclosure, parties)?),
         Command::Run { file, inputs, parties, threshold, json } => print_out(&programs::run(&file, parties, threshold, &inputs, json)?),
         Command::Party {
             file,

@@ -26,12 +26,18 @@ pub(crate) fn load(path: &Path) -> Result<CheckedProgram, Failure> {
 
 /// `cohort check`: the canonical form, the hash and the approval rendering
 /// (or, with `json`, the program's JSON syntax).
-pub(crate) fn check(path: &Path, json: bool) -> Result<String, Failure> {
+pub(crate) fn check(path: &Path, json: bool, disclosure: bool, parties: Option<usize>) -> Result<String, Failure> {
     let program = load(path)?;
     if json {
         return Ok(format!("{}\n", program.to_json()));
     }
-    Ok(format!("{}\nHash: {}\n\n{}", program.canonical(), program.hash_hex(), program.render()))
+    let m = parties.unwrap_or_else(|| program.default_parties());
+    let fail = |e: cohort_program::Error| Failure(format!("{}: {e}", path.display()));
+    if disclosure {
+        return Ok(format!("{}\n", program.disclosure(m).map_err(fail)?.to_json()));
+    }
+    let rendering = program.render_for(m, cohort_mpc::default_threshold(m)).map_err(fail)?;
+    Ok(format!("{}\nHash: {}\n\n{rendering}", program.canonical(), program.hash_hex()))
 }
 
 /// Parses an inputs file: a JSON array with one object per party, mapping

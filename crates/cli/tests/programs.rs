@@ -51,7 +51,7 @@ fn check_prints_canonical_form_hash_and_rendering() {
     let hash = text.lines().find_map(|l| l.strip_prefix("Hash: ")).expect("a hash line");
     assert_eq!(hash.len(), 64);
     assert!(text.contains(&format!("Program hash: {hash}")), "the rendering repeats the hash");
-    assert!(text.contains("salary: a secint(32) number between 0 and 100000000 from every party, typed by the participant"), "{text}");
+    assert!(text.contains("salary: a whole number from 0 to 100,000,000 — every party types its own; the page never sees it"), "{text}");
     assert!(text.contains("Nothing else is revealed."));
 }
 
@@ -99,7 +99,7 @@ fn run_rejects_bad_inputs_and_party_counts() {
     let range = write_temp("range.json", r#"[{"salary": 1}, {"salary": 1e12}, {"salary": 3}]"#);
     fails_with(&cohort(&["run", &program, "--inputs", &range]), "party 1: input `salary`");
     let wrong_type = write_temp("type.json", r#"[{"salary": 1}, {"salary": "a lot"}, {"salary": 3}]"#);
-    fails_with(&cohort(&["run", &program, "--inputs", &wrong_type]), "input `salary` takes a secint(32) number");
+    fails_with(&cohort(&["run", &program, "--inputs", &wrong_type]), "input `salary` takes a whole number from 0 to 100,000,000");
     let two = write_temp("two.json", r#"[{"salary": 1}, {"salary": 2}]"#);
     fails_with(&cohort(&["run", &program, "--inputs", &two]), "runs with 3 or more parties, not 2");
     fails_with(

@@ -31,6 +31,13 @@ use crate::{Error, PartyId, Result, shamir};
 /// The most parties a session may have (subsets of parties are 64-bit masks).
 pub const MAX_PARTIES: usize = 62;
 
+/// The default Shamir threshold for `m` parties, MPyC's `(m - 1) / 2`: the
+/// most parties that may pool their shares and still learn nothing. It is 0
+/// (no privacy) for fewer than 3 parties.
+pub const fn default_threshold(m: usize) -> usize {
+    m.saturating_sub(1) / 2
+}
+
 /// The statistical security parameter `k` (MPyC's default).
 pub const SEC_PARAM: u32 = 30;
 

@@ -73,18 +73,65 @@ impl PartyInputs {
     }
 }
 
-/// What an input takes, in words: "a secint(32) number" or "a list of 5 secint(32) numbers".
+/// What an input takes, in plain words: "a whole number from 0 to
+/// 100,000,000", "a list of 4 numbers with up to 4 decimals, each from -0.5
+/// to 99.75".
 pub fn describe_input(spec: &InputSpec) -> String {
-    let bounds = spec.bounds.map(|(lo, hi)| format!(" between {} and {}", show(lo), show(hi))).unwrap_or_default();
-    match spec.len {
-        None => format!("a {} number{bounds}", spec.ty),
-        Some(n) => format!("a list of {n} {} numbers{bounds}", spec.ty),
+    let ty = spec.ty;
+    let (noun, plural) = match ty.kind() {
+        Kind::Int => ("a whole number".to_string(), "whole numbers".to_string()),
+        Kind::Fxp { frac } => {
+            let decimals = (f64::from(frac) * core::f64::consts::LOG10_2).floor() as u32;
+            match decimals {
+                0 => {
+                    (format!("a number in steps of 1/{}", 1u64 << frac.min(63)), format!("numbers in steps of 1/{}", 1u64 << frac.min(63)))
+                }
+                1 => ("a number with up to 1 decimal".to_string(), "numbers with up to 1 decimal".to_string()),
+                d => (format!("a number with up to {d} decimals"), format!("numbers with up to {d} decimals")),
+            }
+        }
+        Kind::Fld => (
+            format!("a whole number modulo {}", grouped(ty.field().modulus() as i128)),
+            format!("whole numbers modulo {}", grouped(ty.field().modulus() as i128)),
+        ),
+    };
+    let range = match (spec.bounds, ty.kind()) {
+        (Some((lo, hi)), _) => format!("from {} to {}", show_grouped(lo), show_grouped(hi)),
+        (None, Kind::Fld) => String::new(),
+        (None, Kind::Int) => {
+            let half = 1i128 << (ty.bits() - 1);
+            format!("from {} to {}", grouped(-half), grouped(half - 1))
+        }
+        (None, Kind::Fxp { frac }) => {
+            let half = 1i128 << (ty.bits() - 1 - frac);
+            format!("from {} to below {}", grouped(-half), grouped(half))
+        }
+    };
+    match (spec.len, range.is_empty()) {
+        (None, true) => noun,
+        (None, false) => format!("{noun} {range}"),
+        (Some(n), true) => format!("a list of {n} {plural}"),
+        (Some(n), false) => format!("a list of {n} {plural}, each {range}"),
     }
 }
 
-fn show(v: Value) -> String {
+/// A whole number with thousands separators: 100,000,000.
+fn grouped(v: i128) -> String {
+    let digits = v.unsigned_abs().to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if v < 0 { format!("-{out}") } else { out }
+}
+
+fn show_grouped(v: Value) -> String {
     match v {
-        Value::Int(i) => i.to_string(),
+        Value::Int(i) => grouped(i),
+        Value::Fixed(x) if x.fract() == 0.0 && x.abs() < 1e15 => grouped(x as i128),
         Value::Fixed(x) => x.to_string(),
     }
 }
@@ -122,11 +169,11 @@ fn input_values(spec: &InputSpec, value: &Json) -> Result<Vec<Value>> {
                 && (v.as_f64() < lo.as_f64() || v.as_f64() > hi.as_f64())
             {
                 return Err(Error::general(format!(
-                    "input `{}` must be between {} and {}; got {}",
+                    "input `{}` must be from {} to {}; got {}",
                     spec.name,
-                    show(lo),
-                    show(hi),
-                    show(v)
+                    show_grouped(lo),
+                    show_grouped(hi),
+                    show_grouped(v)
                 )));
             }
             Ok(v)

@@ -40,6 +40,7 @@
 
 mod ast;
 mod check;
+mod disclosure;
 mod error;
 mod exec;
 mod hello;
@@ -55,12 +56,14 @@ use sha2::{Digest, Sha256};
 
 pub use ast::*;
 pub use check::{MAX_ELEMENTS, MAX_NODES, MAX_STORED, OPERATIONS};
+pub use disclosure::{Class, Dependency, Disclosure, Exposure, Pooling, Provider, Receivers as RevealedTo, Reveal};
 pub use error::{Error, Result};
 pub use exec::{Outputs, PartyInputs, describe_input, run};
 pub use hello::agree;
 pub use lexer::MAX_SOURCE_LEN;
 pub use parser::KEYWORDS;
 pub use plan::{InputSpec, OutputSpec, OutputTo, Owner, Plan};
+pub use render::{class_words, privacy_words};
 
 /// Domain separation for program hashes.
 const HASH_DOMAIN: &[u8] = b"cohort-program-v1\n";
@@ -156,9 +159,45 @@ impl CheckedProgram {
         check::elaborate(&self.ast, m)
     }
 
-    /// The description shown in the approval window: the name, the party
-    /// count, the hash, who inputs what and what is revealed to whom.
+    /// What each reveal discloses with `m` parties: receivers, a plain
+    /// description, the inputs it depends on and its [`Class`].
+    pub fn disclosure(&self, m: usize) -> Result<Disclosure> {
+        let plan = self.plan(m)?;
+        Ok(disclosure::analyse(&plan, &self.roles()))
+    }
+
+    /// The declared roles with their parties, in order.
+    pub fn roles(&self) -> Vec<(String, usize)> {
+        self.ast
+            .body
+            .iter()
+            .filter_map(|s| match &s.kind {
+                StmtKind::Role { name, party } => Some((name.clone(), *party as usize)),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// The description shown for approval, for the default session: the
+    /// fewest parties the program allows, but 3 when it allows 2 and more
+    /// (with 2 the threshold is 0 and nothing stays private), with the
+    /// default threshold.
     pub fn render(&self) -> String {
-        render::render(self)
+        let m = self.default_parties();
+        self.render_for(m, cohort_mpc::default_threshold(m)).expect("a checked program elaborates for the parties it allows")
+    }
+
+    /// The description shown for approval of a session of `m` parties with
+    /// threshold `t`: the name, the party count, the hash, the privacy the
+    /// threshold gives, who inputs what, and what each reveal discloses.
+    pub fn render_for(&self, m: usize, t: usize) -> Result<String> {
+        render::render(self, m, t)
+    }
+
+    /// The number of parties a session runs with unless told otherwise: the
+    /// fewest allowed, but at least 3 where the program allows it.
+    pub fn default_parties(&self) -> usize {
+        let (lo, hi) = (*self.parties.start(), *self.parties.end());
+        if lo < 3 && hi >= 3 { 3 } else { lo }
     }
 }

@@ -1,64 +1,97 @@
-//! The approval window's description of a program, in plain words.
+//! The approval's description of a program, in plain words: who inputs
+//! what, how private the inputs are, and what each reveal discloses (from
+//! [`crate::Disclosure`], never from the program's own names or comments).
 
 use core::fmt::Write;
 
-use crate::CheckedProgram;
 use crate::check::describe_range;
+use crate::disclosure::{Class, Disclosure, Receivers};
 use crate::exec::describe_input;
-use crate::plan::{OutputTo, Owner};
+use crate::plan::Owner;
+use crate::{CheckedProgram, Result};
 
-pub(crate) fn render(p: &CheckedProgram) -> String {
+/// The privacy a threshold gives, in words, for a session of `m` parties
+/// with threshold `t`. Never claims secrecy when `t` is 0.
+pub fn privacy_words(m: usize, t: usize) -> String {
+    if t == 0 {
+        return format!("No privacy: with {m} parties and threshold 0, every party's input is sent to the other parties in the clear.");
+    }
+    let others = m - 1;
+    format!(
+        "Apart from what is revealed, each input stays private unless {} or more of the other {others} parties pool what they received.",
+        t + 1
+    )
+}
+
+/// What a class means, in words.
+pub fn class_words(class: Class) -> &'static str {
+    match class {
+        Class::Input => "one party's input itself",
+        Class::OneParty => "computed from one party's input alone",
+        Class::SeveralParties => "computed from several parties' inputs",
+        Class::None => "depends on no one's input",
+    }
+}
+
+pub(crate) fn render(p: &CheckedProgram, m: usize, t: usize) -> Result<String> {
     let (lo, hi) = (*p.parties().start(), *p.parties().end());
-    let plan = p.plan(lo).expect("a checked program elaborates for its fewest parties");
+    let plan = p.plan(m)?;
+    let disclosure = p.disclosure(m)?;
     let mut out = String::new();
     let _ = writeln!(out, "“{}” for {} parties", p.name(), describe_range(lo, hi));
     let _ = writeln!(out, "Program hash: {}", p.hash_hex());
-    out.push_str("\nInputs (each stays secret; only what is listed under Revealed is learned):\n");
+    let _ = writeln!(out);
+    if lo != hi {
+        let _ = writeln!(out, "As run by {m} parties (threshold {t}):");
+    }
+    let _ = writeln!(out, "{}", privacy_words(m, t));
+    out.push_str("\nInputs:\n");
     if plan.inputs.is_empty() {
         out.push_str("  none\n");
     }
     for spec in &plan.inputs {
-        let who = match &spec.owner {
-            Owner::Each => "every party".to_string(),
-            Owner::Role { role, party } => format!("{role} (party {party})"),
+        let how = match (&spec.owner, spec.typed) {
+            (Owner::Each, true) => "every party types its own; the page never sees it".to_string(),
+            (Owner::Each, false) => "every party's page supplies its own".to_string(),
+            (Owner::Role { party, .. }, true) => format!("{} types it; the page never sees it", disclosure.party_name(*party)),
+            (Owner::Role { party, .. }, false) => format!("the page of {} supplies it", disclosure.party_name(*party)),
         };
-        let how = if spec.typed { "typed by the participant; the page never sees it" } else { "supplied by the page" };
-        let _ = writeln!(out, "  • {}: {} from {who}, {how}", spec.name, describe_input(spec));
+        let _ = writeln!(out, "  • {}: {} — {how}", spec.name, describe_input(spec));
     }
     out.push_str("\nRevealed:\n");
-    for o in &plan.outputs {
-        let what = match o.shape.as_slice() {
-            [] => "a number".to_string(),
-            [_] if o.to == OutputTo::Each => "one number per party".to_string(),
-            [_] => "a list".to_string(),
-            [_, _] if o.to == OutputTo::Each => "one list per party".to_string(),
-            _ => "a table".to_string(),
-        };
-        let to = match &o.to {
-            OutputTo::All => "to every party".to_string(),
-            OutputTo::Each => "each party learns only its own element".to_string(),
-            OutputTo::Parties(ps) => {
-                let names: Vec<String> = ps.iter().map(|&q| role_of(p, q)).collect();
-                format!("only to {}", names.join(", "))
-            }
-        };
-        let _ = writeln!(out, "  • {} ({what}, {}): {to}", o.name, o.ty);
-    }
+    render_reveals(&mut out, &disclosure);
     out.push_str("Nothing else is revealed.\n");
-    out
+    Ok(out)
 }
 
-/// "seller (party 0)" for a party with a role, "seller, auditor (party 0)"
-/// for one with two, "party 2" for one without.
-fn role_of(p: &CheckedProgram, party: usize) -> String {
-    let roles: Vec<&str> = p
-        .ast()
-        .body
-        .iter()
-        .filter_map(|s| match &s.kind {
-            crate::ast::StmtKind::Role { name, party: q } if *q as usize == party => Some(name.as_str()),
-            _ => None,
-        })
-        .collect();
-    if roles.is_empty() { format!("party {party}") } else { format!("{} (party {party})", roles.join(", ")) }
+fn render_reveals(out: &mut String, d: &Disclosure) {
+    let m = d.parties();
+    for r in &d.reveals {
+        let _ = writeln!(out, "  • {}: {}", r.reveal, r.text);
+        let _ = writeln!(out, "      {}", class_words(r.class));
+        for e in &r.exposes {
+            let what =
+                if e.class == Class::Input { format!("{} itself", e.whose) } else { format!("a value computed from {} alone", e.whose) };
+            let to = if r.to == Receivers::Word("all") {
+                "every party".to_string()
+            } else {
+                e.to.iter().map(|&q| d.party_name(q)).collect::<Vec<_>>().join(", ")
+            };
+            let _ = writeln!(out, "      WARNING: this reveals {what} to {to}");
+        }
+        if let Some(pool) = &r.pooling {
+            let enough = match &r.to {
+                Receivers::Word(_) => true,
+                Receivers::Parties(ps) => ps.len() >= 2,
+            };
+            if enough && m >= 2 {
+                let from = if pool.of == "total" { "the total" } else { "the mean, up to its rounding" };
+                let _ = if m == 2 {
+                    writeln!(out, "      Each party can work out the other's {} from {from}", pool.input)
+                } else {
+                    writeln!(out, "      Any {} parties together can work out the remaining party's {} from {from}", m - 1, pool.input)
+                };
+            }
+        }
+    }
 }

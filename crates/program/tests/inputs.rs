@@ -103,15 +103,19 @@ fn fixed_point_inputs_may_be_integers_or_decimals() {
 
 #[test]
 fn a_missing_input_names_it_and_what_it_takes() {
-    let e = refused(1, inputs(&[]), "input `salary` is missing for party 1: it takes a secint(32) number between 0 and 1000000");
+    let e = refused(1, inputs(&[]), "input `salary` is missing for party 1: it takes a whole number from 0 to 1,000,000");
     assert_eq!((e.span.line, e.span.col), (5, 1), "at the input's declaration");
     let mut alice = valid()[0].clone();
     alice.remove("prices");
-    let e = refused(0, alice, "input `prices` is missing for party 0: it takes a list of 3 secfxp(32, 16) numbers");
+    let e = refused(
+        0,
+        alice,
+        "input `prices` is missing for party 0: it takes a list of 3 numbers with up to 4 decimals, each from -32,768 to below 32,768",
+    );
     assert_eq!(e.span.line, 6);
     let mut alice = valid()[0].clone();
     alice.remove("rate");
-    refused(0, alice, "input `rate` is missing for party 0: it takes a secfxp(32, 16) number between -1.5 and 2.5");
+    refused(0, alice, "input `rate` is missing for party 0: it takes a number with up to 4 decimals from -1.5 to 2.5");
 }
 
 #[test]
@@ -136,16 +140,36 @@ fn an_input_of_another_role_is_refused() {
 
 #[test]
 fn a_vector_of_the_wrong_length_is_refused() {
-    refused(0, alice_with("prices", json!([1, 2])), "input `prices` takes a list of 3 secfxp(32, 16) numbers; got [1,2]");
-    refused(0, alice_with("prices", json!([1, 2, 3, 4])), "input `prices` takes a list of 3 secfxp(32, 16) numbers; got [1,2,3,4]");
-    refused(0, alice_with("prices", json!([])), "input `prices` takes a list of 3 secfxp(32, 16) numbers; got []");
+    refused(
+        0,
+        alice_with("prices", json!([1, 2])),
+        "input `prices` takes a list of 3 numbers with up to 4 decimals, each from -32,768 to below 32,768; got [1,2]",
+    );
+    refused(
+        0,
+        alice_with("prices", json!([1, 2, 3, 4])),
+        "input `prices` takes a list of 3 numbers with up to 4 decimals, each from -32,768 to below 32,768; got [1,2,3,4]",
+    );
+    refused(
+        0,
+        alice_with("prices", json!([])),
+        "input `prices` takes a list of 3 numbers with up to 4 decimals, each from -32,768 to below 32,768; got []",
+    );
 }
 
 #[test]
 fn scalars_and_lists_are_not_interchangeable() {
-    refused(1, salary(json!([5])), "input `salary` takes a secint(32) number between 0 and 1000000; got [5]");
-    refused(0, alice_with("prices", json!(5)), "input `prices` takes a list of 3 secfxp(32, 16) numbers; got 5");
-    refused(0, alice_with("prices", json!([[1, 2, 3]])), "input `prices` takes a list of 3 secfxp(32, 16) numbers; got [[1,2,3]]");
+    refused(1, salary(json!([5])), "input `salary` takes a whole number from 0 to 1,000,000; got [5]");
+    refused(
+        0,
+        alice_with("prices", json!(5)),
+        "input `prices` takes a list of 3 numbers with up to 4 decimals, each from -32,768 to below 32,768; got 5",
+    );
+    refused(
+        0,
+        alice_with("prices", json!([[1, 2, 3]])),
+        "input `prices` takes a list of 3 numbers with up to 4 decimals, each from -32,768 to below 32,768; got [[1,2,3]]",
+    );
 }
 
 #[test]
@@ -169,7 +193,7 @@ fn a_whole_number_written_as_a_decimal_is_a_whole_number() {
         alice_with("count", json!(1e12)),
         "input `count`: 1000000000000 does not fit secint(32): the range is [-2147483648, 2147483648)",
     );
-    refused(1, salary(json!(2e6)), "input `salary` must be between 0 and 1000000; got 2000000");
+    refused(1, salary(json!(2e6)), "input `salary` must be from 0 to 1,000,000; got 2,000,000");
     refused(0, alice_with("count", json!(1e300)), "input `count`: 1e+300 does not fit secint(32)");
 }
 
@@ -203,19 +227,23 @@ fn a_value_outside_the_type_range_is_refused() {
 
 #[test]
 fn a_value_outside_the_declared_bounds_is_refused() {
-    refused(1, salary(json!(1_000_001)), "input `salary` must be between 0 and 1000000; got 1000001");
-    refused(1, salary(json!(-1)), "input `salary` must be between 0 and 1000000; got -1");
-    refused(0, alice_with("rate", json!(2.75)), "input `rate` must be between -1.5 and 2.5; got 2.75");
-    refused(0, alice_with("rate", json!(-2)), "input `rate` must be between -1.5 and 2.5; got -2");
+    refused(1, salary(json!(1_000_001)), "input `salary` must be from 0 to 1,000,000; got 1,000,001");
+    refused(1, salary(json!(-1)), "input `salary` must be from 0 to 1,000,000; got -1");
+    refused(0, alice_with("rate", json!(2.75)), "input `rate` must be from -1.5 to 2.5; got 2.75");
+    refused(0, alice_with("rate", json!(-2)), "input `rate` must be from -1.5 to 2.5; got -2");
 }
 
 #[test]
 fn a_string_or_other_non_number_is_refused() {
-    refused(1, salary(json!("5")), "input `salary` takes a secint(32) number between 0 and 1000000; got \"5\"");
-    refused(1, salary(json!(null)), "input `salary` takes a secint(32) number between 0 and 1000000; got null");
-    refused(1, salary(json!(true)), "input `salary` takes a secint(32) number between 0 and 1000000; got true");
-    refused(1, salary(json!({"value": 5})), "input `salary` takes a secint(32) number between 0 and 1000000; got {\"value\":5}");
-    refused(0, alice_with("prices", json!([1, "2", 3])), "input `prices` takes a list of 3 secfxp(32, 16) numbers; got [1,\"2\",3]");
+    refused(1, salary(json!("5")), "input `salary` takes a whole number from 0 to 1,000,000; got \"5\"");
+    refused(1, salary(json!(null)), "input `salary` takes a whole number from 0 to 1,000,000; got null");
+    refused(1, salary(json!(true)), "input `salary` takes a whole number from 0 to 1,000,000; got true");
+    refused(1, salary(json!({"value": 5})), "input `salary` takes a whole number from 0 to 1,000,000; got {\"value\":5}");
+    refused(
+        0,
+        alice_with("prices", json!([1, "2", 3])),
+        "input `prices` takes a list of 3 numbers with up to 4 decimals, each from -32,768 to below 32,768; got [1,\"2\",3]",
+    );
 }
 
 #[test]
