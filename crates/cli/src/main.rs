@@ -279,7 +279,7 @@ fn main() -> ExitCode {
     match run(Cli::parse()) {
         Ok(()) => ExitCode::SUCCESS,
         Err(Failure(e)) => {
-            eprintln!("cohort: {e}");
+            eprintln!("cohort: {}", terminal_safe(&e));
             ExitCode::FAILURE
         }
     }
@@ -451,11 +451,31 @@ fn sum(values: Vec<i64>, threshold: Option<usize>, bits: u32) -> Result<()> {
     print_out(&out)
 }
 
-/// Writes to standard output; a reader that stopped early (`| head`) is not
-/// an error.
+/// `text` with every character that could drive the terminal or make the
+/// text display as something else escaped: control characters (escape
+/// sequences, carriage returns, backspaces) as `\x1b`, bidirectional and
+/// invisible formatting characters as `\u{202e}` — the characters
+/// [`cohort_program::hidden_character`] names, except line ends and tabs.
+/// Everything printed goes through it (see [`print_out`] and `main`): it
+/// carries text from programs, input files, peers and servers.
+pub(crate) fn terminal_safe(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '\n' | '\t' => out.push(c),
+            c if cohort_program::hidden_character(c).is_none() => out.push(c),
+            c if u32::from(c) < 0x100 => out.push_str(&format!("\\x{:02x}", u32::from(c))),
+            c => out.push_str(&format!("\\u{{{:x}}}", u32::from(c))),
+        }
+    }
+    out
+}
+
+/// Writes to standard output, through [`terminal_safe`]; a reader that
+/// stopped early (`| head`) is not an error.
 fn print_out(text: &str) -> Result<()> {
     use std::io::Write;
-    match std::io::stdout().lock().write_all(text.as_bytes()) {
+    match std::io::stdout().lock().write_all(terminal_safe(text).as_bytes()) {
         Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(Failure(format!("writing the output: {e}"))),
         _ => Ok(()),
     }
