@@ -25,7 +25,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::{Parser, Subcommand};
-use cohort_mpc::{Receivers, SecType, Value};
+use cohort_mpc::{Config, Receivers, SecType, Value};
 
 /// A failure with the message the user sees.
 #[derive(Debug)]
@@ -72,6 +72,10 @@ enum Command {
         /// Shamir threshold (default (m-1)/2).
         #[arg(long)]
         threshold: Option<usize>,
+        /// Run even with threshold 0, which gives no privacy: every party's
+        /// input reaches the others in the clear.
+        #[arg(long)]
+        no_privacy: bool,
         /// One JSON line per party: {"party": I, "outputs": {NAME: VALUE, …}}.
         #[arg(long)]
         json: bool,
@@ -123,6 +127,10 @@ enum Command {
         /// Shamir threshold (default (m-1)/2).
         #[arg(long)]
         threshold: Option<usize>,
+        /// Run even with threshold 0, which gives no privacy: every party's
+        /// input reaches the others in the clear.
+        #[arg(long)]
+        no_privacy: bool,
         /// Seconds to wait for a peer to connect or to answer before giving up.
         #[arg(long, default_value_t = 60.0)]
         timeout: f64,
@@ -199,6 +207,10 @@ enum Command {
         /// Shamir threshold (default (m-1)/2).
         #[arg(long)]
         threshold: Option<usize>,
+        /// Run even with threshold 0, which gives no privacy: every party's
+        /// input reaches the others in the clear.
+        #[arg(long)]
+        no_privacy: bool,
         /// Bit length of the secure integers.
         #[arg(long, default_value_t = 32)]
         bits: u32,
@@ -211,6 +223,10 @@ enum Command {
         /// Shamir threshold (default (m-1)/2).
         #[arg(long)]
         threshold: Option<usize>,
+        /// Run even with threshold 0, which gives no privacy: every party's
+        /// input reaches the others in the clear.
+        #[arg(long)]
+        no_privacy: bool,
         /// Runs per workload; the fastest is reported.
         #[arg(long, default_value_t = 3)]
         runs: usize,
@@ -285,14 +301,28 @@ fn main() -> ExitCode {
     }
 }
 
-fn default_threshold(m: usize, t: Option<usize>) -> usize {
-    t.unwrap_or(m.saturating_sub(1) / 2)
+/// The threshold of an `m`-party session: `given`, or
+/// [`cohort_mpc::default_threshold`]. A threshold of 0 gives no privacy, so
+/// it is refused unless `no_privacy` (`--no-privacy`) says everyone agrees.
+fn threshold(m: usize, given: Option<usize>, no_privacy: bool) -> Result<usize> {
+    let t = given.unwrap_or(cohort_mpc::default_threshold(m));
+    Config { parties: m, threshold: t, id: 0, seed: None, prss: true }.validate()?;
+    if t == 0 && !no_privacy {
+        let how = if m < 3 { "run with 3 or more parties" } else { "give a threshold of 1 or more (--threshold)" };
+        return Err(Failure(format!(
+            "with threshold 0 every party's input is sent to the others in the clear; {how}, \
+             or pass --no-privacy if everyone agrees to share their inputs"
+        )));
+    }
+    Ok(t)
 }
 
 fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Check { file, json } => print_out(&programs::check(&file, json)?),
-        Command::Run { file, inputs, parties, threshold, json } => print_out(&programs::run(&file, parties, threshold, &inputs, json)?),
+        Command::Run { file, inputs, parties, threshold, no_privacy, json } => {
+            print_out(&programs::run(&file, parties, threshold, no_privacy, &inputs, json)?)
+        }
         Command::Party {
             file,
             id,
@@ -306,6 +336,7 @@ fn run(cli: Cli) -> Result<()> {
             session,
             inputs,
             threshold,
+            no_privacy,
             timeout,
             json,
         } => {
@@ -321,7 +352,9 @@ fn run(cli: Cli) -> Result<()> {
                 let invite = cohort_channel::Invite::parse(&invite).map_err(|e| Failure(format!("--invite: {e}")))?;
                 let server = trust(cohort_signal::Endpoint::new(&invite.signal).map_err(|e| Failure(format!("--invite: {e}")))?)?;
                 let identity = identity::load(&identity::path(identity)?)?;
-                return print_out(&programs::party_by_invite(&file, &invite, &server, &identity, threshold, &inputs, timeout, json)?);
+                return print_out(&programs::party_by_invite(
+                    &file, &invite, &server, &identity, threshold, no_privacy, &inputs, timeout, json,
+                )?);
             }
             let id = id.expect("clap requires --id without --invite");
             if signal.is_none() && signal_ca.is_some() {
@@ -360,6 +393,7 @@ fn run(cli: Cli) -> Result<()> {
                 session: &session,
                 signal: signal.as_ref(),
                 threshold,
+                no_privacy,
                 inputs: &inputs,
                 timeout,
                 json,
@@ -417,18 +451,20 @@ fn run(cli: Cli) -> Result<()> {
                 }
             })
         }
-        Command::Sum { values, threshold, bits } => sum(values, threshold, bits),
-        Command::Bench { parties, threshold, runs, only, json, plaintext } => bench(parties, threshold, runs, only, json, plaintext),
+        Command::Sum { values, threshold, no_privacy, bits } => sum(values, threshold, no_privacy, bits),
+        Command::Bench { parties, threshold, no_privacy, runs, only, json, plaintext } => {
+            bench(parties, threshold, no_privacy, runs, only, json, plaintext)
+        }
     }
 }
 
-fn sum(values: Vec<i64>, threshold: Option<usize>, bits: u32) -> Result<()> {
+fn sum(values: Vec<i64>, threshold: Option<usize>, no_privacy: bool, bits: u32) -> Result<()> {
     let m = values.len();
     let ty = SecType::int(bits)?;
     for &v in &values {
         ty.encode(Value::Int(v.into()))?; // clear error before any party starts
     }
-    let results = launch::run_parties(m, default_threshold(m, threshold), launch::label_hash("cohort sum"), move |id| {
+    let results = launch::run_parties(m, self::threshold(m, threshold, no_privacy)?, launch::label_hash("cohort sum"), move |id| {
         let mine = [Value::Int(values[id].into())];
         move |rt: std::rc::Rc<cohort_mpc::Runtime>| async move {
             let mut total = None;
@@ -481,13 +517,21 @@ fn print_out(text: &str) -> Result<()> {
     }
 }
 
-fn bench(parties: usize, threshold: Option<usize>, runs: usize, only: Vec<String>, json: bool, plaintext: bool) -> Result<()> {
+fn bench(
+    parties: usize,
+    threshold: Option<usize>,
+    no_privacy: bool,
+    runs: usize,
+    only: Vec<String>,
+    json: bool,
+    plaintext: bool,
+) -> Result<()> {
     if let Some(unknown) = only.iter().find(|o| o.as_str() != "program" && !bench::WORKLOADS.iter().any(|w| w.name == o.as_str())) {
         return Err(Failure(format!("unknown workload {unknown}")));
     }
     let wanted = |name: &str| only.is_empty() || only.iter().any(|o| o == name);
     let workloads: Vec<bench::Workload> = bench::WORKLOADS.iter().copied().filter(|w| wanted(w.name)).collect();
-    let t = default_threshold(parties, threshold);
+    let t = self::threshold(parties, threshold, no_privacy)?;
     let mut out = String::new();
     if !workloads.is_empty() {
         let channels = if plaintext { launch::Channels::Plaintext } else { launch::Channels::Secure };
@@ -514,7 +558,7 @@ fn bench(parties: usize, threshold: Option<usize>, runs: usize, only: Vec<String
     }
     if wanted("program") {
         for example in &examples::EXAMPLES {
-            let m = bench::run_example(example, runs)?;
+            let m = bench::run_example(example, runs, no_privacy)?;
             if json {
                 let line = serde_json::json!({
                     "workload": "program", "name": m.name, "ms": (m.ms * 1000.0).round() / 1000.0,

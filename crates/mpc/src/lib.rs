@@ -61,7 +61,7 @@ mod statistics;
 pub use error::{Error, Result};
 pub use field::{Fe, Field};
 pub use protocols::merge_exchange_layers;
-pub use runtime::{Config, MAX_PARTIES, Receivers, Runtime, SEC_PARAM, Stats};
+pub use runtime::{Config, MAX_PARTIES, Receivers, Runtime, SEC_PARAM, Stats, default_threshold};
 pub use secure::{Kind, SecType, SecVec, Value};
 pub use session::{AsyncTransport, Blocking, Session, Step, Transport, block_on, run_async, run_blocking};
 
