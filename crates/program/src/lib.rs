@@ -57,7 +57,7 @@ pub use ast::*;
 pub use check::{MAX_ELEMENTS, MAX_NODES, MAX_STORED, OPERATIONS};
 pub use error::{Error, Result};
 pub use exec::{Outputs, PartyInputs, describe_input, run};
-pub use hello::agree;
+pub use hello::{HelloError, agree};
 pub use lexer::{MAX_SOURCE_LEN, hidden_character};
 pub use parser::KEYWORDS;
 pub use plan::{InputSpec, OutputSpec, OutputTo, Owner, Plan};
