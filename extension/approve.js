@@ -159,9 +159,9 @@ function collectInputs() {
   return values;
 }
 
-async function answer(approved) {
+async function answer(approved, block = false) {
   if (busy || !approval) return;
-  let fields = { id, approved };
+  let fields = { id, approved, block };
   if (approved && approval.kind === 'join') {
     const inputs = collectInputs();
     if (!inputs) {
@@ -171,7 +171,7 @@ async function answer(approved) {
     fields = { ...fields, inputs };
   }
   busy = true;
-  $('approve').disabled = $('refuse').disabled = true;
+  $('approve').disabled = $('refuse').disabled = $('block').disabled = true;
   setStatus(status, approved ? 'Approving…' : 'Refusing…');
   try {
     await send('approval:answer', fields);
@@ -179,12 +179,13 @@ async function answer(approved) {
   } catch (error) {
     setStatus(status, errorText(error), 'error');
     busy = false;
-    $('approve').disabled = $('refuse').disabled = false;
+    $('approve').disabled = $('refuse').disabled = $('block').disabled = false;
   }
 }
 
 $('approve').addEventListener('click', () => answer(true));
 $('refuse').addEventListener('click', () => answer(false));
+$('block').addEventListener('click', () => answer(false, true));
 $('close').addEventListener('click', () => window.close());
 $('inputs-form').addEventListener('submit', (event) => event.preventDefault());
 

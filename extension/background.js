@@ -2,9 +2,11 @@
 // permissions, opens approval windows one at a time, owns the identity and
 // the known peers, and drives sessions run by the offscreen document.
 //
-// State that must survive a restart (identity, peers, sites, settings) is
-// in chrome.storage.local; sessions and approvals live in memory, and a
-// page whose background restarts gets an error for its requests in flight.
+// State that must survive a restart (identity, peers, sites, blocked sites,
+// settings) is in chrome.storage.local; the count of refusals in a row per
+// site is in chrome.storage.session (it survives the worker's restarts, not
+// the browser's); sessions and approvals live in memory, and a page whose
+// background restarts gets an error for its requests in flight.
 
 import init, * as wasm from './wasm/cohort_web.js';
 
@@ -19,6 +21,9 @@ const ERR = {
 };
 const DEFAULT_SETTINGS = { signal: 'ws://127.0.0.1:8787/', iceServers: [], iceTransportPolicy: 'all', fallbackMs: 4000 };
 const LOBBY_TIMEOUT_S = 300;
+/** A site refused this many times in a row (Refuse, or the window closed) is not asked again for PAUSE_MS. */
+const REFUSALS_BEFORE_PAUSE = 3;
+const PAUSE_MS = 10 * 60 * 1000;
 const EXTENSION_ORIGIN = new URL(chrome.runtime.getURL('')).origin;
 
 class PageError extends Error {
@@ -52,6 +57,10 @@ async function identity() {
 const settings = async () => ({ ...DEFAULT_SETTINGS, ...(await stored('settings', {})) });
 const sites = () => stored('sites', {});
 const peers = () => stored('peers', {});
+/** Sites the participant blocked: origin → {since}. */
+const blocked = () => stored('blocked', {});
+/** Refusals in a row per site: origin → {count, until} (`until`: no prompt before then). */
+const refusals = async () => (await chrome.storage.session.get('refusals')).refusals ?? {};
 
 chrome.runtime.onInstalled.addListener(() => { identitySecret().catch(console.error); });
 
@@ -60,10 +69,36 @@ chrome.runtime.onInstalled.addListener(() => { identitySecret().catch(console.er
 /** Ports of connected pages, with their origin (from the browser, not the page). */
 const pages = new Set();
 
+/**
+ * Why a page's origin cannot use Cohort, or null if it can. Permissions,
+ * sessions and approvals are per origin, and the participant is shown the
+ * origin: an opaque origin (`null`: sandboxed pages, some data: and blob:
+ * documents) is no one in particular and is shared by unrelated pages, and a
+ * `file:` page is any file on the disk. Only http:// and https:// origins
+ * are served.
+ */
+function unservedOrigin(origin) {
+  if (typeof origin === 'string' && /^https?:\/\/[^/]+$/i.test(origin)) return null;
+  const what = origin === 'null' || !origin ? 'a page with an opaque (null) origin, such as a sandboxed page'
+    : origin.startsWith('file:') ? 'a file: page' : `a page of origin ${origin}`;
+  return `Cohort does not serve ${what}: open the page from an http:// or https:// address`;
+}
+
+/** The origin the browser reports for a port's page (never the page's word); `null` if it has none. */
+function senderOrigin(sender) {
+  if (sender.origin) return sender.origin;
+  try {
+    return new URL(sender.url).origin;
+  } catch {
+    return 'null';
+  }
+}
+
 chrome.runtime.onConnect.addListener((port) => {
   if (port.name !== 'cohort-page' || !port.sender?.tab || port.sender.id !== chrome.runtime.id) return port.disconnect();
-  const origin = port.sender.origin ?? new URL(port.sender.url).origin;
-  const page = { port, origin, url: port.sender.url, tabId: port.sender.tab.id };
+  const origin = senderOrigin(port.sender);
+  // A page of an origin Cohort does not serve keeps its port, so that each of its requests gets a clear UNAUTHORIZED.
+  const page = { port, origin, url: port.sender.url, tabId: port.sender.tab.id, unserved: unservedOrigin(origin) };
   pages.add(page);
   port.onDisconnect.addListener(() => {
     pages.delete(page);
@@ -106,6 +141,52 @@ async function requirePermission(origin) {
   }
 }
 
+/** Throws UNAUTHORIZED if the participant blocked `origin`. */
+async function refuseBlocked(origin) {
+  if ((await blocked())[origin]) {
+    throw new PageError(ERR.UNAUTHORIZED, `the participant blocked ${origin} in Cohort; they can unblock it in Cohort's options`);
+  }
+}
+
+/** Throws unless the participant may be asked about a request of `origin`: not blocked, not paused after refusals. */
+async function mayAsk(origin) {
+  await refuseBlocked(origin);
+  const until = (await refusals())[origin]?.until ?? 0;
+  if (until > Date.now()) {
+    const minutes = Math.ceil((until - Date.now()) / 60_000);
+    throw new PageError(ERR.USER_REJECTED, `the participant refused this site ${REFUSALS_BEFORE_PAUSE} times in a row; `
+      + `Cohort will not ask them again for ${minutes} minute${minutes === 1 ? '' : 's'}`);
+  }
+}
+
+/** Counts the participant's answer to a request of `origin`: an approval resets the count, the third refusal in a row pauses the site. */
+async function answered(origin, approved) {
+  const all = await refusals();
+  const count = approved ? 0 : (all[origin]?.count ?? 0) + 1;
+  if (count === 0) delete all[origin];
+  else if (count >= REFUSALS_BEFORE_PAUSE) all[origin] = { count: 0, until: Date.now() + PAUSE_MS };
+  else all[origin] = { count, until: 0 };
+  await chrome.storage.session.set({ refusals: all });
+}
+
+/** Blocks `origin`: it loses its permission (and its sessions) and its requests are refused without asking. */
+async function block(origin) {
+  const all = await blocked();
+  all[origin] = { since: Date.now() };
+  await chrome.storage.local.set({ blocked: all });
+  if ((await sites())[origin]) await revoke(origin);
+  changed();
+}
+
+/** A session needs a threshold of at least 1: with 0, every party's input reaches the others in the clear. */
+async function requirePrivacy(m) {
+  await ready;
+  if (wasm.defaultThreshold(m) === 0) {
+    throw new PageError(ERR.INVALID_PARAMS, `a session needs at least 3 parties for privacy: with ${m}, `
+      + "every party's input would reach the others in the clear");
+  }
+}
+
 const methods = {
   async connect(page) {
     if (!(await sites())[page.origin]) {
@@ -128,7 +209,7 @@ const methods = {
     const program = param(params, 'program', 'string');
     const parties = param(params, 'parties', 'integer');
     const signal = param(params, 'signal', 'string', { optional: true }) ?? (await settings()).signal;
-    await ready;
+    await requirePrivacy(parties);
     let made;
     try {
       made = JSON.parse(wasm.newSession(program, parties, signal));
@@ -154,6 +235,9 @@ const methods = {
     } catch (e) {
       throw new PageError(ERR.INVALID_PARAMS, e.message);
     }
+    await requirePrivacy(invite.parties);
+    // Before joining the lobby: the participant will be asked at the end of it.
+    await mayAsk(page.origin);
     try {
       checked = JSON.parse(wasm.checkProgram(program));
     } catch (e) {
@@ -165,7 +249,8 @@ const methods = {
     if (invite.parties < checked.parties.min || invite.parties > checked.parties.max) {
       throw new PageError(ERR.INVALID_PROGRAM, `program "${checked.name}" does not run with ${invite.parties} parties`);
     }
-    if (sessions.has(invite.session)) throw new PageError(ERR.INVALID_PARAMS, `this browser has already joined session ${invite.session}`);
+    // The same answer whichever site joined first: a site learns nothing of another site's sessions.
+    if (sessions.has(invite.session)) throw new PageError(ERR.INVALID_PARAMS, 'this session cannot be joined: a browser joins a session once');
     const me = await identity();
     const session = {
       id: invite.session, origin: page.origin, name: checked.name, program, checked, m: invite.parties,
@@ -203,7 +288,7 @@ const methods = {
     let typed;
     try {
       typed = await approve({
-        kind: 'join', origin: page.origin, session: session.id, threshold: Math.floor((session.m - 1) / 2),
+        kind: 'join', origin: page.origin, session: session.id, threshold: wasm.defaultThreshold(session.m),
         program: { name: checked.name, hash: checked.hash, rendering: checked.rendering },
         parties: session.parties.map((fp, index) => ({
           index, fingerprint: fp, petname: known[fp]?.petname ?? null, you: fp === me.fingerprint, changed: false,
@@ -224,11 +309,13 @@ const methods = {
   },
 
   async status(page, params) {
+    await requirePermission(page.origin);
     const session = mine(page, params);
     return view(session);
   },
 
   async result(page, params) {
+    await requirePermission(page.origin);
     const session = mine(page, params);
     return new Promise((resolve, reject) => {
       session.waiters.push({ resolve, reject });
@@ -237,6 +324,7 @@ const methods = {
   },
 
   async cancel(page, params) {
+    await requirePermission(page.origin);
     const session = mine(page, params);
     if (!['done', 'failed', 'cancelled'].includes(session.stage)) {
       fail(session, ERR.SESSION_FAILED, 'the page cancelled the session', true, 'cancelled');
@@ -251,6 +339,8 @@ const methods = {
 };
 
 async function handle(page, method, params) {
+  if (page.unserved) throw new PageError(ERR.UNAUTHORIZED, page.unserved);
+  await refuseBlocked(page.origin);
   if (!Object.hasOwn(methods, method)) throw new PageError(ERR.UNSUPPORTED_METHOD, `unsupported method \`${method}\``);
   return methods[method](page, params ?? {});
 }
@@ -385,10 +475,14 @@ function fromHost(msg) {
 const approvals = [];
 let nextApproval = 1;
 
-/** Asks the user; resolves with the typed inputs (join) or true, rejects with USER_REJECTED. */
-function approve(details, session = null) {
+/**
+ * Asks the user; resolves with the typed inputs (join) or true, rejects with
+ * USER_REJECTED (or at once, without asking, if the site is blocked or paused).
+ */
+async function approve(details, session = null) {
+  await mayAsk(details.origin);
   if (approvals.some((a) => a.details.origin === details.origin)) {
-    return Promise.reject(new PageError(ERR.REQUEST_PENDING, 'another request from this site is waiting for the user; try again after it is answered'));
+    throw new PageError(ERR.REQUEST_PENDING, 'another request from this site is waiting for the user; try again after it is answered');
   }
   return new Promise((resolve, reject) => {
     const approval = { id: nextApproval++, details, resolve, reject, windowId: null, session };
@@ -426,6 +520,7 @@ chrome.windows.onRemoved.addListener((windowId) => {
   if (approval) {
     approval.windowId = null;
     answer(approval, false, null, new PageError(ERR.USER_REJECTED, 'the user closed the approval window'));
+    answered(approval.details.origin, false).catch(console.error);
   }
 });
 
@@ -453,8 +548,13 @@ const ui = {
         throw new Error(e.message);
       }
       answer(approval, true, typed);
+      await answered(approval.details.origin, true);
+    } else if (msg.approved !== true && msg.block === true) {
+      answer(approval, false, null, new PageError(ERR.USER_REJECTED, 'the user refused and blocked this site'));
+      await block(approval.details.origin);
     } else {
       answer(approval, msg.approved === true, null);
+      await answered(approval.details.origin, msg.approved === true);
     }
     return {};
   },
@@ -487,6 +587,7 @@ const ui = {
       sessions: [...sessions.values()].map((s) => ({ ...view(s), id: s.id, origin: s.origin, outputs: s.outputs })),
       pending: approvals.length,
       sites: Object.entries(await sites()).map(([origin, v]) => ({ origin, since: v.since })),
+      blocked: Object.entries(await blocked()).map(([origin, v]) => ({ origin, since: v.since })),
       peers: Object.entries(await peers()).map(([fingerprint, v]) => ({ fingerprint, petname: v.petname, firstSeen: v.firstSeen })),
       settings: await settings(),
     };
@@ -526,6 +627,16 @@ const ui = {
   },
   async 'ui:revokeSite'(msg) {
     await revoke(String(msg.origin));
+    return {};
+  },
+  async 'ui:unblockSite'(msg) {
+    const origin = String(msg.origin);
+    const all = await blocked();
+    delete all[origin];
+    await chrome.storage.local.set({ blocked: all });
+    const counts = await refusals();
+    delete counts[origin];
+    await chrome.storage.session.set({ refusals: counts });
     return {};
   },
   async 'ui:saveSettings'(msg) {

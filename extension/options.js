@@ -45,6 +45,7 @@ function render() {
   $('public-key').textContent = state.identity?.key || '(none)';
   if (!editingPetname()) keepFocus(() => renderPeers(state.peers || []));
   keepFocus(() => renderSites(state.sites || []));
+  keepFocus(() => renderBlocked(state.blocked || []));
   if (!settingsDirty) renderSettings(state.settings || {});
 }
 
@@ -114,6 +115,25 @@ function renderSites(sites) {
     );
   }));
   $('no-sites').hidden = sites.length > 0;
+}
+
+function renderBlocked(blocked) {
+  $('blocked').replaceChildren(...blocked.map((site) => {
+    const unblock = el('button', {
+      type: 'button', class: 'small', 'data-focus-key': `unblock:${site.origin}`,
+      'aria-label': `Unblock ${site.origin}`,
+    }, 'Unblock');
+    unblock.addEventListener('click', () =>
+      act(() => send('ui:unblockSite', { origin: site.origin }), `Unblocked ${site.origin}.`));
+    return el('li', { class: 'row' },
+      el('div', { class: 'grow' },
+        el('div', { class: 'origin' }, site.origin),
+        el('div', { class: 'muted small' }, `Blocked since ${formatTime(site.since)}`),
+      ),
+      unblock,
+    );
+  }));
+  $('no-blocked').hidden = blocked.length > 0;
 }
 
 function renderSettings(s) {

@@ -119,8 +119,12 @@ export async function launch(site, settings = null) {
   return browser;
 }
 
-/** Waits for the next approval window in `browser` and answers it (after `first(window)`, if given). */
-export async function answerApproval(browser, { inputs = {}, refuse = false, close = false, first = null } = {}) {
+/**
+ * Waits for the next approval window in `browser` and answers it (after
+ * `first(window)`, if given): approves with `inputs`, or refuses, closes the
+ * window, or blocks the site ("Block this site").
+ */
+export async function answerApproval(browser, { inputs = {}, refuse = false, close = false, block = false, first = null } = {}) {
   const popup = await browser.context.waitForEvent('page', { predicate: (p) => p.url().includes('/approve.html'), timeout: 60_000 });
   await popup.waitForSelector('#approve');
   // Something to do while the window waits for its answer.
@@ -138,6 +142,10 @@ export async function answerApproval(browser, { inputs = {}, refuse = false, clo
   });
   if (refuse) {
     await click('#refuse');
+    return details;
+  }
+  if (block) {
+    await click('#block');
     return details;
   }
   for (const [name, value] of Object.entries(inputs)) await popup.fill(`input[data-input="${name}"]`, String(value));

@@ -28,14 +28,19 @@ pub(crate) struct ProgramMeasurement {
 
 /// Runs an example `runs` times with its own inputs (and so its own number
 /// of parties) over TCP loopback; party 0's fastest run. The outputs are
-/// checked against the example's expected outputs.
-pub(crate) fn run_example(example: &crate::examples::Example, runs: usize) -> core::result::Result<ProgramMeasurement, crate::Failure> {
+/// checked against the example's expected outputs. The threshold is the
+/// default one, refused if 0 unless `no_privacy`.
+pub(crate) fn run_example(
+    example: &crate::examples::Example,
+    runs: usize,
+    no_privacy: bool,
+) -> core::result::Result<ProgramMeasurement, crate::Failure> {
     use crate::Failure;
     let program = cohort_program::CheckedProgram::parse(example.program).map_err(|e| Failure(format!("{}: {e}", example.name)))?;
     let given: Vec<std::collections::BTreeMap<String, serde_json::Value>> =
         serde_json::from_str(example.inputs).map_err(|e| Failure(format!("{}: inputs: {e}", example.name)))?;
     let m = given.len();
-    let t = (m - 1) / 2;
+    let t = crate::threshold(m, None, no_privacy)?;
     let plan = std::sync::Arc::new(program.plan(m).map_err(|e| Failure(e.to_string()))?);
     let inputs = std::sync::Arc::new(
         given

@@ -25,7 +25,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::{Parser, Subcommand};
-use cohort_mpc::{Receivers, SecType, Value};
+use cohort_mpc::{Config, Receivers, SecType, Value};
 
 /// A failure with the message the user sees.
 #[derive(Debug)]
@@ -79,6 +79,10 @@ enum Command {
         /// Shamir threshold (default (m-1)/2).
         #[arg(long)]
         threshold: Option<usize>,
+        /// Run even with threshold 0, which gives no privacy: every party's
+        /// input reaches the others in the clear.
+        #[arg(long)]
+        no_privacy: bool,
         /// One JSON line per party: {"party": I, "outputs": {NAME: VALUE, …}}.
         #[arg(long)]
         json: bool,
@@ -130,6 +134,10 @@ enum Command {
         /// Shamir threshold (default (m-1)/2).
         #[arg(long)]
         threshold: Option<usize>,
+        /// Run even with threshold 0, which gives no privacy: every party's
+        /// input reaches the others in the clear.
+        #[arg(long)]
+        no_privacy: bool,
         /// Seconds to wait for a peer to connect or to answer before giving up.
         #[arg(long, default_value_t = 60.0)]
         timeout: f64,
@@ -206,6 +214,10 @@ enum Command {
         /// Shamir threshold (default (m-1)/2).
         #[arg(long)]
         threshold: Option<usize>,
+        /// Run even with threshold 0, which gives no privacy: every party's
+        /// input reaches the others in the clear.
+        #[arg(long)]
+        no_privacy: bool,
         /// Bit length of the secure integers.
         #[arg(long, default_value_t = 32)]
         bits: u32,
@@ -218,6 +230,10 @@ enum Command {
         /// Shamir threshold (default (m-1)/2).
         #[arg(long)]
         threshold: Option<usize>,
+        /// Run even with threshold 0, which gives no privacy: every party's
+        /// input reaches the others in the clear.
+        #[arg(long)]
+        no_privacy: bool,
         /// Runs per workload; the fastest is reported.
         #[arg(long, default_value_t = 3)]
         runs: usize,
@@ -286,20 +302,34 @@ fn main() -> ExitCode {
     match run(Cli::parse()) {
         Ok(()) => ExitCode::SUCCESS,
         Err(Failure(e)) => {
-            eprintln!("cohort: {e}");
+            eprintln!("cohort: {}", terminal_safe(&e));
             ExitCode::FAILURE
         }
     }
 }
 
-fn default_threshold(m: usize, t: Option<usize>) -> usize {
-    t.unwrap_or(m.saturating_sub(1) / 2)
+/// The threshold of an `m`-party session: `given`, or
+/// [`cohort_mpc::default_threshold`]. A threshold of 0 gives no privacy, so
+/// it is refused unless `no_privacy` (`--no-privacy`) says everyone agrees.
+fn threshold(m: usize, given: Option<usize>, no_privacy: bool) -> Result<usize> {
+    let t = given.unwrap_or(cohort_mpc::default_threshold(m));
+    Config { parties: m, threshold: t, id: 0, seed: None, prss: true }.validate()?;
+    if t == 0 && !no_privacy {
+        let how = if m < 3 { "run with 3 or more parties" } else { "give a threshold of 1 or more (--threshold)" };
+        return Err(Failure(format!(
+            "with threshold 0 every party's input is sent to the others in the clear; {how}, \
+             or pass --no-privacy if everyone agrees to share their inputs"
+        )));
+    }
+    Ok(t)
 }
 
 fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Check { file, json, disclosure, parties } => print_out(&programs::check(&file, json, disclosure, parties)?),
-        Command::Run { file, inputs, parties, threshold, json } => print_out(&programs::run(&file, parties, threshold, &inputs, json)?),
+        Command::Run { file, inputs, parties, threshold, no_privacy, json } => {
+            print_out(&programs::run(&file, parties, threshold, no_privacy, &inputs, json)?)
+        }
         Command::Party {
             file,
             id,
@@ -313,6 +343,7 @@ fn run(cli: Cli) -> Result<()> {
             session,
             inputs,
             threshold,
+            no_privacy,
             timeout,
             json,
         } => {
@@ -328,7 +359,9 @@ fn run(cli: Cli) -> Result<()> {
                 let invite = cohort_channel::Invite::parse(&invite).map_err(|e| Failure(format!("--invite: {e}")))?;
                 let server = trust(cohort_signal::Endpoint::new(&invite.signal).map_err(|e| Failure(format!("--invite: {e}")))?)?;
                 let identity = identity::load(&identity::path(identity)?)?;
-                return print_out(&programs::party_by_invite(&file, &invite, &server, &identity, threshold, &inputs, timeout, json)?);
+                return print_out(&programs::party_by_invite(
+                    &file, &invite, &server, &identity, threshold, no_privacy, &inputs, timeout, json,
+                )?);
             }
             let id = id.expect("clap requires --id without --invite");
             if signal.is_none() && signal_ca.is_some() {
@@ -367,6 +400,7 @@ fn run(cli: Cli) -> Result<()> {
                 session: &session,
                 signal: signal.as_ref(),
                 threshold,
+                no_privacy,
                 inputs: &inputs,
                 timeout,
                 json,
@@ -424,18 +458,20 @@ fn run(cli: Cli) -> Result<()> {
                 }
             })
         }
-        Command::Sum { values, threshold, bits } => sum(values, threshold, bits),
-        Command::Bench { parties, threshold, runs, only, json, plaintext } => bench(parties, threshold, runs, only, json, plaintext),
+        Command::Sum { values, threshold, no_privacy, bits } => sum(values, threshold, no_privacy, bits),
+        Command::Bench { parties, threshold, no_privacy, runs, only, json, plaintext } => {
+            bench(parties, threshold, no_privacy, runs, only, json, plaintext)
+        }
     }
 }
 
-fn sum(values: Vec<i64>, threshold: Option<usize>, bits: u32) -> Result<()> {
+fn sum(values: Vec<i64>, threshold: Option<usize>, no_privacy: bool, bits: u32) -> Result<()> {
     let m = values.len();
     let ty = SecType::int(bits)?;
     for &v in &values {
         ty.encode(Value::Int(v.into()))?; // clear error before any party starts
     }
-    let results = launch::run_parties(m, default_threshold(m, threshold), launch::label_hash("cohort sum"), move |id| {
+    let results = launch::run_parties(m, self::threshold(m, threshold, no_privacy)?, launch::label_hash("cohort sum"), move |id| {
         let mine = [Value::Int(values[id].into())];
         move |rt: std::rc::Rc<cohort_mpc::Runtime>| async move {
             let mut total = None;
@@ -458,23 +494,51 @@ fn sum(values: Vec<i64>, threshold: Option<usize>, bits: u32) -> Result<()> {
     print_out(&out)
 }
 
-/// Writes to standard output; a reader that stopped early (`| head`) is not
-/// an error.
+/// `text` with every character that could drive the terminal or make the
+/// text display as something else escaped: control characters (escape
+/// sequences, carriage returns, backspaces) as `\x1b`, bidirectional and
+/// invisible formatting characters as `\u{202e}` — the characters
+/// [`cohort_program::hidden_character`] names, except line ends and tabs.
+/// Everything printed goes through it (see [`print_out`] and `main`): it
+/// carries text from programs, input files, peers and servers.
+pub(crate) fn terminal_safe(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '\n' | '\t' => out.push(c),
+            c if cohort_program::hidden_character(c).is_none() => out.push(c),
+            c if u32::from(c) < 0x100 => out.push_str(&format!("\\x{:02x}", u32::from(c))),
+            c => out.push_str(&format!("\\u{{{:x}}}", u32::from(c))),
+        }
+    }
+    out
+}
+
+/// Writes to standard output, through [`terminal_safe`]; a reader that
+/// stopped early (`| head`) is not an error.
 fn print_out(text: &str) -> Result<()> {
     use std::io::Write;
-    match std::io::stdout().lock().write_all(text.as_bytes()) {
+    match std::io::stdout().lock().write_all(terminal_safe(text).as_bytes()) {
         Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(Failure(format!("writing the output: {e}"))),
         _ => Ok(()),
     }
 }
 
-fn bench(parties: usize, threshold: Option<usize>, runs: usize, only: Vec<String>, json: bool, plaintext: bool) -> Result<()> {
+fn bench(
+    parties: usize,
+    threshold: Option<usize>,
+    no_privacy: bool,
+    runs: usize,
+    only: Vec<String>,
+    json: bool,
+    plaintext: bool,
+) -> Result<()> {
     if let Some(unknown) = only.iter().find(|o| o.as_str() != "program" && !bench::WORKLOADS.iter().any(|w| w.name == o.as_str())) {
         return Err(Failure(format!("unknown workload {unknown}")));
     }
     let wanted = |name: &str| only.is_empty() || only.iter().any(|o| o == name);
     let workloads: Vec<bench::Workload> = bench::WORKLOADS.iter().copied().filter(|w| wanted(w.name)).collect();
-    let t = default_threshold(parties, threshold);
+    let t = self::threshold(parties, threshold, no_privacy)?;
     let mut out = String::new();
     if !workloads.is_empty() {
         let channels = if plaintext { launch::Channels::Plaintext } else { launch::Channels::Secure };
@@ -501,7 +565,7 @@ fn bench(parties: usize, threshold: Option<usize>, runs: usize, only: Vec<String
     }
     if wanted("program") {
         for example in &examples::EXAMPLES {
-            let m = bench::run_example(example, runs)?;
+            let m = bench::run_example(example, runs, no_privacy)?;
             if json {
                 let line = serde_json::json!({
                     "workload": "program", "name": m.name, "ms": (m.ms * 1000.0).round() / 1000.0,

@@ -69,7 +69,14 @@ fn prepare(
 }
 
 /// `cohort run`: every party on this machine over TCP loopback.
-pub(crate) fn run(path: &Path, parties: Option<usize>, threshold: Option<usize>, inputs: &Path, json: bool) -> Result<String, Failure> {
+pub(crate) fn run(
+    path: &Path,
+    parties: Option<usize>,
+    threshold: Option<usize>,
+    no_privacy: bool,
+    inputs: &Path,
+    json: bool,
+) -> Result<String, Failure> {
     let program = load(path)?;
     let given = read_inputs(inputs)?;
     let m = parties.unwrap_or(given.len());
@@ -78,7 +85,7 @@ pub(crate) fn run(path: &Path, parties: Option<usize>, threshold: Option<usize>,
     }
     let (plan, prepared) = prepare(path, &program, m, &given)?;
     let prepared = Arc::new(prepared);
-    let results = launch::run_parties(m, crate::default_threshold(m, threshold), program.hash(), move |id| {
+    let results = launch::run_parties(m, crate::threshold(m, threshold, no_privacy)?, program.hash(), move |id| {
         let (plan, prepared) = (plan.clone(), prepared.clone());
         move |rt: std::rc::Rc<cohort_mpc::Runtime>| async move { Ok(cohort_program::run(&plan, &rt, &prepared[id]).await) }
     })?;
@@ -106,6 +113,8 @@ pub(crate) struct PartyOptions<'a> {
     /// Meet and relay through this signal server instead of connecting directly.
     pub(crate) signal: Option<&'a cohort_signal::Endpoint>,
     pub(crate) threshold: Option<usize>,
+    /// Run even with threshold 0 (`--no-privacy`).
+    pub(crate) no_privacy: bool,
     pub(crate) inputs: &'a [String],
     pub(crate) timeout: Duration,
     pub(crate) json: bool,
@@ -126,7 +135,7 @@ pub(crate) fn party(o: &PartyOptions<'_>) -> Result<String, Failure> {
     let given = parse_inputs(o.inputs)?;
     let plan = program.plan(m).map_err(|e| Failure(format!("{}: {e}", o.path.display())))?;
     let inputs = PartyInputs::new(&plan, o.id, &given).map_err(|e| Failure(format!("{}: {e}", o.path.display())))?;
-    let t = crate::default_threshold(m, o.threshold);
+    let t = crate::threshold(m, o.threshold, o.no_privacy)?;
     let config = Config { parties: m, threshold: t, id: o.id, seed: None, prss: true };
     config.validate()?;
     let fingerprints: Vec<Fingerprint> = o.peers.iter().map(|(_, f)| f.clone()).collect();
@@ -138,7 +147,8 @@ pub(crate) fn party(o: &PartyOptions<'_>) -> Result<String, Failure> {
             fingerprints[o.id]
         )));
     }
-    let transcript = Transcript::new(o.session, program.hash(), t, fingerprints.clone());
+    // The program and threshold are agreed inside the channels (see `compute`).
+    let transcript = Transcript::meeting(o.session, fingerprints.clone());
     let outputs = match o.signal {
         Some(server) => {
             let relay = RelayTransport::connect(server, o.identity, o.session, fingerprints, o.id, o.timeout)?;
@@ -164,11 +174,12 @@ pub(crate) fn party(o: &PartyOptions<'_>) -> Result<String, Failure> {
     Ok(show(o.id, &outputs, o.json))
 }
 
-/// Agrees on the program with every peer, opens the secure channels and
-/// runs this party's session over `transport`.
+/// Opens the secure channels of the session `transcript` (a
+/// [`Transcript::meeting`]), agrees on the program, party count and
+/// threshold with every peer inside them, and runs this party's session.
 #[allow(clippy::too_many_arguments)]
 fn compute<T: Transport>(
-    mut transport: T,
+    transport: T,
     program: &CheckedProgram,
     path: &Path,
     identity: &Identity,
@@ -177,9 +188,9 @@ fn compute<T: Transport>(
     plan: Plan,
     inputs: PartyInputs,
 ) -> Result<Outputs, Failure> {
-    block_on(cohort_program::agree(&mut Blocking(&mut transport), program, config.id, config.parties, config.threshold))
-        .map_err(Failure)?;
     let mut mesh = SecureMesh::establish(transport, config.id, identity, transcript)?;
+    block_on(cohort_program::agree(&mut Blocking(&mut mesh), program, config.id, config.parties, config.threshold))
+        .map_err(|e| Failure(e.to_string()))?;
     let mut session = Session::new(config, move |rt| async move { Ok(cohort_program::run(&plan, &rt, &inputs).await) })?;
     run_blocking(&mut session, &mut mesh)?.map_err(|e| Failure(format!("{}: {e}", path.display())))
 }
@@ -209,6 +220,7 @@ pub(crate) fn party_by_invite(
     server: &Endpoint,
     identity: &Identity,
     threshold: Option<usize>,
+    no_privacy: bool,
     inputs: &[String],
     timeout: Duration,
     json: bool,
@@ -230,12 +242,12 @@ pub(crate) fn party_by_invite(
     if let Some(errors) = unsuitable {
         return Err(Failure(format!("{}: {}", path.display(), errors[0])));
     }
-    let t = crate::default_threshold(m, threshold);
+    let t = crate::threshold(m, threshold, no_privacy)?;
     let (relay, fingerprints, id) = RelayTransport::connect_open(server, identity, &invite.session, m, timeout)?;
     let inputs = PartyInputs::new(&plan, id, &given).map_err(|e| Failure(format!("{} (as party {id}): {e}", path.display())))?;
     let config = Config { parties: m, threshold: t, id, seed: None, prss: true };
     config.validate()?;
-    let transcript = Transcript::new(&invite.session, program.hash(), t, fingerprints);
+    let transcript = Transcript::meeting(&invite.session, fingerprints);
     let outputs = compute(relay, &program, path, identity, &config, &transcript, plan, inputs)?;
     Ok(show(id, &outputs, json))
 }

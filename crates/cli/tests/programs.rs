@@ -87,7 +87,7 @@ fn run_prints_every_partys_outputs_as_json_lines_in_the_expected_shape() {
 #[test]
 fn run_with_a_threshold_and_a_human_readable_table() {
     let out =
-        stdout(&cohort(&["run", &example("millionaires.cohort"), "--inputs", &example("millionaires.inputs.json"), "--threshold", "0"]));
+        stdout(&cohort(&["run", &example("millionaires.cohort"), "--inputs", &example("millionaires.inputs.json"), "--threshold", "1"]));
     assert_eq!(out, "party 0: richest = 1\nparty 1: richest = 1\nparty 2: richest = 1\n");
 }
 

@@ -31,15 +31,18 @@ use crate::{Error, PartyId, Result, shamir};
 /// The most parties a session may have (subsets of parties are 64-bit masks).
 pub const MAX_PARTIES: usize = 62;
 
-/// The default Shamir threshold for `m` parties, MPyC's `(m - 1) / 2`: the
-/// most parties that may pool their shares and still learn nothing. It is 0
-/// (no privacy) for fewer than 3 parties.
+/// The statistical security parameter `k` (MPyC's default).
+pub const SEC_PARAM: u32 = 30;
+
+/// The default Shamir threshold for `m` parties, MPyC's `(m − 1) / 2`: the
+/// largest `t` with `2t < m`, so that any `t` parties together learn nothing
+/// of the others' inputs. It is 0 for one or two parties, and a threshold
+/// of 0 gives no privacy: every party's input then reaches the others in
+/// the clear. The single source of this rule, for the CLI, the browser
+/// host and (through `cohort-web`) the extension.
 pub const fn default_threshold(m: usize) -> usize {
     m.saturating_sub(1) / 2
 }
-
-/// The statistical security parameter `k` (MPyC's default).
-pub const SEC_PARAM: u32 = 30;
 
 /// What one party needs to know to run a session.
 #[derive(Clone, Debug)]
@@ -60,7 +63,7 @@ pub struct Config {
 impl Config {
     /// A configuration with MPyC's default threshold `(m − 1) / 2`.
     pub fn new(parties: usize, id: PartyId) -> Self {
-        Config { parties, threshold: parties.saturating_sub(1) / 2, id, seed: None, prss: true }
+        Config { parties, threshold: default_threshold(parties), id, seed: None, prss: true }
     }
 
     /// Checks `1 ≤ m ≤ MAX_PARTIES`, `2t < m` and `id < m`.
@@ -72,7 +75,7 @@ impl Config {
         if 2 * t >= m {
             return Err(Error::InvalidArgument(format!(
                 "threshold {t} is too large for {m} parties: need 2t < m, so at most {}",
-                (m - 1) / 2
+                default_threshold(m)
             )));
         }
         if self.id >= m {

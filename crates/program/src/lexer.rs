@@ -1,5 +1,12 @@
 //! Tokens of the text syntax, with Python's layout rules: statements end at
 //! line ends, blocks are indented, and line ends inside brackets are ignored.
+//!
+//! Before anything else the whole text, comments included, is checked for
+//! characters that would make it display differently from what it is (see
+//! [`hidden_character`]): control characters, bidirectional overrides and isolates
+//! (the "Trojan Source" attack hides code in comments with them) and
+//! invisible formatting characters. A program's name and strings are shown
+//! to participants when they approve it, so they must show what they are.
 
 use crate::ast::Span;
 use crate::error::{Error, Result};
@@ -47,6 +54,7 @@ pub(crate) fn lex(src: &str) -> Result<Vec<(Tok, Span)>> {
             format!("the program is {} bytes long; the limit is {MAX_SOURCE_LEN}", src.len()),
         ));
     }
+    refuse_hidden(src)?;
     let mut out = Vec::new();
     let mut indents = vec![0usize];
     let mut open: Vec<(&str, Span)> = Vec::new(); // brackets not yet closed
@@ -185,6 +193,10 @@ fn string(chars: &[char], i: usize, at: Span) -> Result<(String, usize)> {
                 }
                 _ => return Err(Error::new(at, "in a string, `\\` may only escape `\"` or `\\`")),
             },
+            '\t' => {
+                let col = u32::try_from(j + 1).unwrap_or(u32::MAX);
+                return Err(Error::new(Span { line: at.line, col }, "a tab is not allowed inside a string; use spaces"));
+            }
             c => {
                 s.push(c);
                 j += 1;
@@ -192,4 +204,97 @@ fn string(chars: &[char], i: usize, at: Span) -> Result<(String, usize)> {
         }
     }
     Err(Error::new(at, "this string is not closed on its line"))
+}
+
+/// Refuses the first character of `src` that [`hidden_character`] names, with its
+/// line and column. Line ends are `\n` or `\r\n`; tabs are allowed
+/// between tokens and in comments (the layout rules refuse them in
+/// indentation, [`string`] inside strings).
+fn refuse_hidden(src: &str) -> Result<()> {
+    let (mut line, mut col) = (1u32, 1u32);
+    let mut chars = src.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\n' => {
+                line = line.saturating_add(1);
+                col = 0;
+            }
+            '\t' => {}
+            '\r' if chars.peek() == Some(&'\n') => {}
+            c => {
+                if let Some(name) = hidden_character(c) {
+                    return Err(Error::new(
+                        Span { line, col },
+                        format!("{name} is not allowed in a program: it would make the text display differently from what it is"),
+                    ));
+                }
+            }
+        }
+        col = col.saturating_add(1);
+    }
+    Ok(())
+}
+
+/// The description (`U+202E RIGHT-TO-LEFT OVERRIDE`) of a character a
+/// program may not contain, or `None` if it may: every control character
+/// (Unicode category Cc; the lexer lets tabs and line ends through itself),
+/// every formatting character (category Cf: bidirectional embeddings,
+/// overrides, isolates and marks, zero-width characters, the byte order
+/// mark, invisible operators, tag characters), the line and paragraph
+/// separators, and the invisible Hangul fillers.
+pub fn hidden_character(c: char) -> Option<String> {
+    let name = match c {
+        '\u{0}' => "NULL",
+        '\u{7}' => "BELL",
+        '\u{8}' => "BACKSPACE",
+        '\t' => "CHARACTER TABULATION",
+        '\n' => "LINE FEED",
+        '\u{b}' => "LINE TABULATION",
+        '\u{c}' => "FORM FEED",
+        '\r' => "CARRIAGE RETURN",
+        '\u{1b}' => "ESCAPE",
+        '\u{7f}' => "DELETE",
+        '\u{85}' => "NEXT LINE",
+        '\u{9b}' => "CONTROL SEQUENCE INTRODUCER",
+        '\u{0}'..='\u{1f}' | '\u{7f}'..='\u{9f}' => "(a control character)",
+        '\u{ad}' => "SOFT HYPHEN",
+        '\u{61c}' => "ARABIC LETTER MARK",
+        '\u{180e}' => "MONGOLIAN VOWEL SEPARATOR",
+        '\u{200b}' => "ZERO WIDTH SPACE",
+        '\u{200c}' => "ZERO WIDTH NON-JOINER",
+        '\u{200d}' => "ZERO WIDTH JOINER",
+        '\u{200e}' => "LEFT-TO-RIGHT MARK",
+        '\u{200f}' => "RIGHT-TO-LEFT MARK",
+        '\u{2028}' => "LINE SEPARATOR",
+        '\u{2029}' => "PARAGRAPH SEPARATOR",
+        '\u{202a}' => "LEFT-TO-RIGHT EMBEDDING",
+        '\u{202b}' => "RIGHT-TO-LEFT EMBEDDING",
+        '\u{202c}' => "POP DIRECTIONAL FORMATTING",
+        '\u{202d}' => "LEFT-TO-RIGHT OVERRIDE",
+        '\u{202e}' => "RIGHT-TO-LEFT OVERRIDE",
+        '\u{2060}' => "WORD JOINER",
+        '\u{2066}' => "LEFT-TO-RIGHT ISOLATE",
+        '\u{2067}' => "RIGHT-TO-LEFT ISOLATE",
+        '\u{2068}' => "FIRST STRONG ISOLATE",
+        '\u{2069}' => "POP DIRECTIONAL ISOLATE",
+        '\u{feff}' => "ZERO WIDTH NO-BREAK SPACE (byte order mark)",
+        '\u{115f}' | '\u{1160}' | '\u{3164}' | '\u{ffa0}' => "(an invisible Hangul filler)",
+        '\u{600}'..='\u{605}'
+        | '\u{6dd}'
+        | '\u{70f}'
+        | '\u{890}'..='\u{891}'
+        | '\u{8e2}'
+        | '\u{2061}'..='\u{2064}'
+        | '\u{206a}'..='\u{206f}'
+        | '\u{fff9}'..='\u{fffb}'
+        | '\u{110bd}'
+        | '\u{110cd}'
+        | '\u{13430}'..='\u{1343f}'
+        | '\u{1bca0}'..='\u{1bca3}'
+        | '\u{1d173}'..='\u{1d17a}'
+        | '\u{e0001}'
+        | '\u{e0020}'..='\u{e007f}' => "(an invisible formatting character)",
+        _ => return None,
+    };
+    Some(format!("U+{:04X} {name}", u32::from(c)))
 }

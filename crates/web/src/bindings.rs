@@ -32,6 +32,15 @@ pub fn version() -> String {
     env!("CARGO_PKG_VERSION").to_string()
 }
 
+/// The default Shamir threshold for `m` parties,
+/// [`cohort_mpc::default_threshold`]: `(m − 1) / 2`, which is 0 (no
+/// privacy) for fewer than 3 parties. The extension asks here rather than
+/// computing it itself.
+#[wasm_bindgen(js_name = defaultThreshold)]
+pub fn default_threshold(m: usize) -> usize {
+    cohort_mpc::default_threshold(m)
+}
+
 /// A fresh identity in its storage form.
 #[wasm_bindgen(js_name = generateIdentity)]
 pub fn generate_identity() -> Result<String, JsError> {

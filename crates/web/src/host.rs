@@ -3,8 +3,8 @@
 //!
 //! The network side delivers each peer's frames into an [`Inbox`]; the
 //! party sends through a callback. [`run_party`] then does what `cohort
-//! party` does: the program hello, the secure-channel handshakes, and the
-//! computation, reporting each [`Stage`] as it is reached. Nothing here
+//! party` does: the secure-channel handshakes, the program hello inside
+//! them, and the computation, reporting each [`Stage`] as it is reached. Nothing here
 //! knows whether a peer is reached directly or through the relay.
 
 use std::cell::RefCell;
@@ -35,7 +35,7 @@ pub struct PartyConfig {
     pub parties: Vec<Fingerprint>,
     /// This party's position in `parties`.
     pub me: PartyId,
-    /// The Shamir threshold; `None` for the default (m-1)/2.
+    /// The Shamir threshold; `None` for [`cohort_mpc::default_threshold`].
     pub threshold: Option<usize>,
     /// This party's inputs by name (from the page, or typed by the participant).
     pub inputs: BTreeMap<String, Json>,
@@ -44,17 +44,17 @@ pub struct PartyConfig {
 impl PartyConfig {
     /// The threshold in force.
     pub fn threshold(&self) -> usize {
-        self.threshold.unwrap_or((self.parties.len().saturating_sub(1)) / 2)
+        self.threshold.unwrap_or(cohort_mpc::default_threshold(self.parties.len()))
     }
 }
 
 /// How far a party has come, reported to the page and the popup.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Stage {
-    /// Checking that every peer runs the same program.
-    Agreeing,
     /// Running the secure-channel handshakes.
     Handshaking,
+    /// Checking, inside the channels, that every peer runs the same program.
+    Agreeing,
     /// Computing.
     Running,
 }
@@ -202,23 +202,27 @@ impl<S: FnMut(PartyId, Vec<u8>) -> Result<()>> AsyncTransport for Links<S> {
     }
 }
 
-/// Runs one party: checks the inputs, agrees on the program with every peer,
-/// runs the handshakes, computes, and returns the outputs this party may see.
+/// Runs one party: checks the inputs, runs the handshakes, agrees on the
+/// program with every peer inside the channels, computes, and returns the
+/// outputs this party may see.
 pub async fn run_party(
     config: &PartyConfig,
     identity: &Identity,
-    mut links: impl AsyncTransport,
+    links: impl AsyncTransport,
     mut progress: impl FnMut(Stage),
 ) -> core::result::Result<Outputs, String> {
     let (m, me, t) = (config.parties.len(), config.me, config.threshold());
     let engine = engine_config(&config.parties, me, t, identity)?;
     let plan = config.program.plan(m).map_err(|e| e.to_string())?;
     let inputs = PartyInputs::new(&plan, me, &config.inputs).map_err(|e| e.to_string())?;
+    // The program and threshold are agreed inside the channels, encrypted
+    // (see `cohort_program::agree`), so the handshakes bind only the session.
+    let transcript = Transcript::meeting(&config.session, config.parties.clone());
+    let mut mesh = handshake(links, identity, &engine, &transcript, &mut progress).await?;
     progress(Stage::Agreeing);
-    cohort_program::agree(&mut links, &config.program, me, m, t).await?;
-    let transcript = Transcript::new(&config.session, config.program.hash(), t, config.parties.clone());
+    cohort_program::agree(&mut mesh, &config.program, me, m, t).await.map_err(|e| e.to_string())?;
     let body = move |rt: Rc<Runtime>| async move { Ok(cohort_program::run(&plan, &rt, &inputs).await) };
-    compute(links, identity, &engine, &transcript, &mut progress, body).await?.map_err(|e| e.to_string())
+    compute(mesh, &engine, &mut progress, body).await?.map_err(|e| e.to_string())
 }
 
 /// The engine's configuration for party `me`, once `identity` is checked to be that party.
@@ -231,13 +235,23 @@ fn engine_config(parties: &[Fingerprint], me: PartyId, t: usize, identity: &Iden
     Ok(engine)
 }
 
-/// The secure-channel handshakes with every peer, then `body` on the engine
-/// over those channels (frames within [`FRAME_CHUNK`]).
-async fn compute<T, F, Fut>(
-    links: impl AsyncTransport,
+/// The secure-channel handshakes with every peer (frames within [`FRAME_CHUNK`]).
+async fn handshake<L: AsyncTransport>(
+    links: L,
     identity: &Identity,
     engine: &Config,
     transcript: &Transcript,
+    progress: &mut impl FnMut(Stage),
+) -> core::result::Result<SecureMesh<L>, String> {
+    progress(Stage::Handshaking);
+    let mesh = SecureMesh::establish_async(links, engine.id, identity, transcript).await.map_err(|e| e.to_string())?;
+    Ok(mesh.with_chunk(FRAME_CHUNK))
+}
+
+/// `body` on the engine over the secure channels `mesh`.
+async fn compute<T, F, Fut>(
+    mut mesh: SecureMesh<impl AsyncTransport>,
+    engine: &Config,
     progress: &mut impl FnMut(Stage),
     body: F,
 ) -> core::result::Result<T, String>
@@ -246,9 +260,6 @@ where
     F: FnOnce(Rc<Runtime>) -> Fut,
     Fut: Future<Output = cohort_mpc::Result<T>> + 'static,
 {
-    progress(Stage::Handshaking);
-    let mesh = SecureMesh::establish_async(links, engine.id, identity, transcript).await.map_err(|e| e.to_string())?;
-    let mut mesh = mesh.with_chunk(FRAME_CHUNK);
     progress(Stage::Running);
     let mut session = Session::new(engine, body).map_err(|e| e.to_string())?;
     run_async(&mut session, &mut mesh).await.map_err(|e| e.to_string())
@@ -279,7 +290,7 @@ pub async fn run_bench(
     mut progress: impl FnMut(Stage),
 ) -> core::result::Result<Vec<Json>, String> {
     let m = config.parties.len();
-    let t = (m - 1) / 2;
+    let t = cohort_mpc::default_threshold(m);
     let engine = engine_config(&config.parties, config.me, t, identity)?;
     // No program: the transcript names the benchmark instead.
     let mut hash = [0u8; 32];
@@ -287,7 +298,8 @@ pub async fn run_bench(
     let transcript = Transcript::new(&config.session, hash, t, config.parties.clone());
     let (workloads, runs) = (config.workloads.clone(), config.runs);
     let body = move |rt| cohort_mpc::bench::run(rt, workloads, runs, clock);
-    let measured = compute(links, identity, &engine, &transcript, &mut progress, body).await?;
+    let mesh = handshake(links, identity, &engine, &transcript, &mut progress).await?;
+    let measured = compute(mesh, &engine, &mut progress, body).await?;
     Ok(measured
         .iter()
         .map(|w| {

@@ -2,7 +2,7 @@
 //!
 //! ```text
 //!  api       identities, programs and session configuration, over JSON text (tested natively)
-//!  host      one party of a session driven by delivered frames: hello, handshakes, computation
+//!  host      one party of a session driven by delivered frames: handshakes, hello, computation
 //!  bindings  the wasm-bindgen exports the extension's JavaScript calls (wasm32 only)
 //! ```
 //!

@@ -103,7 +103,7 @@ fn three_parties_compute_the_average_salary_from_delivered_frames() {
     let stages = net.stages.borrow();
     for i in 0..3 {
         let mine: Vec<Stage> = stages.iter().filter(|(p, _)| *p == i).map(|(_, s)| *s).collect();
-        assert_eq!(mine, [Stage::Agreeing, Stage::Handshaking, Stage::Running]);
+        assert_eq!(mine, [Stage::Handshaking, Stage::Agreeing, Stage::Running]);
     }
 }
 
@@ -208,6 +208,50 @@ fn a_peer_with_another_program_is_refused_before_any_share() {
     for (i, r) in results.into_iter().enumerate() {
         let err = r.expect("finished").unwrap_err();
         assert!(err.contains("runs a different program"), "party {i}: {err}");
+    }
+}
+
+#[test]
+fn the_program_hello_travels_inside_the_secure_channel() {
+    let net = Net::new(3);
+    let program = example("average_salary.cohort");
+    let hash = CheckedProgram::load(&program).unwrap().hash();
+    let frames: Rc<RefCell<Vec<Vec<u8>>>> = Rc::default();
+    let seen = frames.clone();
+    let record: Tamper = Rc::new(move |_, _, msg| {
+        seen.borrow_mut().push(msg.clone());
+        Some(msg)
+    });
+    let parties = (0..3).map(|i| net.party(net.config(&program, i, json!({"salary": 5})), Some(record.clone()))).collect();
+    for r in drive(parties, |_| {}) {
+        r.expect("finished").unwrap();
+    }
+    // Neither the hello's tag nor the program hash is ever on the wire in the clear.
+    let contains = |hay: &[u8], needle: &[u8]| hay.windows(needle.len()).any(|w| w == needle);
+    for frame in frames.borrow().iter() {
+        assert!(!contains(frame, b"PROGRAM1") && !contains(frame, &hash), "a frame carries the hello in the clear");
+    }
+}
+
+#[test]
+fn a_peer_with_another_threshold_is_refused_with_both_values() {
+    let net = Net::new(5);
+    let program = example("average_salary.cohort");
+    let parties = (0..5)
+        .map(|i| {
+            let mut config = net.config(&program, i, json!({"salary": 5}));
+            config.threshold = Some(if i == 4 { 1 } else { 2 });
+            net.party(config, None)
+        })
+        .collect();
+    for (i, r) in drive(parties, |_| {}).into_iter().enumerate() {
+        let err = r.expect("finished").unwrap_err();
+        let want = if i == 4 {
+            "expects 5 parties with threshold 2; this party expects 5 with threshold 1"
+        } else {
+            "party 4 expects 5 parties with threshold 1"
+        };
+        assert!(err.contains(want), "party {i}: {err}");
     }
 }
 
