@@ -25,6 +25,7 @@ async function load() {
     else throw new Error(`unknown kind of request: ${approval.kind}`);
     setStatus(status, '');
     $('actions').hidden = false;
+    arm();
   } catch (error) {
     setStatus(status, errorText(error), 'error');
     $('failed').hidden = false;
@@ -41,25 +42,35 @@ function showConnect(a) {
 
 function showJoin(a) {
   const program = a.program || {};
+  const disclosure = a.disclosure || { reveals: [], warnings: [], pooled: [] };
   $('join-origin').textContent = a.origin;
   $('program-name').textContent = program.name || 'Unnamed program';
-  $('session').textContent = a.session ? `Session ${a.session}` : '';
-  $('rendering').textContent = program.rendering || '';
-  $('hash').textContent = program.hash || '';
   document.title = `Cohort — ${a.origin}: ${program.name || 'computation'}`;
 
+  // Warnings first: a reveal of one party's input (or a value computed from it alone).
+  $('warnings').replaceChildren(...(disclosure.warnings || []).map((w) =>
+    el('p', { class: 'notice danger', role: 'alert' }, el('strong', {}, 'Warning: '), w)));
+
+  $('revealed').replaceChildren(...(disclosure.reveals || []).map((r) => el('li', { class: 'reveal' },
+    el('div', { class: 'reveal-text' }, el('strong', {}, r.reveal), ' — ', r.text),
+    el('div', { class: 'muted small' }, r.classWords))));
+  $('privacy').textContent = [disclosure.privacy, ...(disclosure.pooled || [])].join(' ');
+
   const parties = a.parties || [];
+  $('seats').textContent = a.open
+    ? `Anyone with the link can take a seat: these ${parties.length} parties took them. Check they are who you expect.`
+    : `Only these ${parties.length} parties can take part.`;
   $('parties').replaceChildren(...parties.map((p) => partyItem(p, a.me)));
   $('party-warnings').replaceChildren(...partyWarnings(parties, a.me));
-  if (typeof a.threshold === 'number' && parties.length) {
-    $('threshold').textContent =
-      `Your input stays private unless more than ${a.threshold} of the ${parties.length} parties work together.`;
-  }
 
   const inputs = a.inputs || [];
   $('inputs').replaceChildren(
     ...(inputs.length ? inputs.map(inputField) : [el('p', { class: 'muted' }, 'You provide no input.')]),
   );
+  $('canonical').textContent = program.canonical || '';
+  $('signal').textContent = a.signal || '';
+  $('session').textContent = a.session || '';
+  $('hash').textContent = program.hash || '';
   $('join').hidden = false;
   $('join-title').focus();
 }
@@ -102,26 +113,46 @@ function partyWarnings(parties, me) {
   return notes;
 }
 
+/** "salary" → "Your salary". */
+const yourLabel = (name) => `Your ${name.replace(/_/g, ' ')}`;
+
 function inputField(input, i) {
   const fieldId = `input-${i}`;
-  const description = input.description || input.name;
+  const description = input.description || '';
   if (!input.typed) {
     return el('div', { class: 'card' },
-      el('div', { class: 'muted small' }, description),
+      el('div', {}, el('strong', {}, yourLabel(input.name)), ' ', el('span', { class: 'muted small' }, `(${description})`)),
       el('div', { class: 'input-value' }, jsonText(input.value)),
       el('span', { class: 'hint' }, 'Supplied by the page.'),
     );
   }
+  const field = el('input', {
+    type: 'text', id: fieldId, inputmode: 'decimal', 'data-input': input.name, required: true,
+    autocomplete: 'off', spellcheck: 'false', 'aria-describedby': `${fieldId}-hint ${fieldId}-error`,
+  });
+  field.addEventListener('input', () => checkField(field));
   return el('div', { class: 'card' },
-    el('label', { for: fieldId }, description),
-    el('input', {
-      type: 'text', id: fieldId, inputmode: 'decimal', 'data-input': input.name, required: true,
-      placeholder: description, autocomplete: 'off', spellcheck: 'false',
-      'aria-describedby': `${fieldId}-hint ${fieldId}-error`,
-    }),
-    el('span', { class: 'hint', id: `${fieldId}-hint` }, 'The site will not see this value.'),
+    el('label', { for: fieldId }, yourLabel(input.name)),
+    el('span', { class: 'hint', id: `${fieldId}-hint` }, `${description[0]?.toUpperCase() ?? ''}${description.slice(1)}. The site will not see it.`),
+    field,
     el('span', { class: 'field-error', id: `${fieldId}-error`, 'aria-live': 'polite' }),
   );
+}
+
+/** Checks a field with the engine's own rules (through the background) and shows the error beside it. */
+async function checkField(field) {
+  const error = document.getElementById(`${field.id}-error`);
+  let message = null;
+  try {
+    const value = parseValue(field.value);
+    ({ error: message } = await send('approval:check', { id, name: field.dataset.input, value }));
+  } catch (e) {
+    message = e.message;
+  }
+  if (message) field.setAttribute('aria-invalid', 'true');
+  else field.removeAttribute('aria-invalid');
+  error.textContent = message || '';
+  return !message;
 }
 
 /** A typed value: a finite number, else a JSON array; throws with a hint. */
@@ -137,20 +168,12 @@ function parseValue(text) {
   throw new Error('Enter a number, or a list like [1, 2, 3].');
 }
 
-function collectInputs() {
+async function collectInputs() {
   const values = {};
   let firstBad = null;
   for (const field of document.querySelectorAll('input[data-input]')) {
-    const error = document.getElementById(`${field.id}-error`);
-    try {
-      values[field.dataset.input] = parseValue(field.value);
-      field.removeAttribute('aria-invalid');
-      error.textContent = '';
-    } catch (e) {
-      field.setAttribute('aria-invalid', 'true');
-      error.textContent = e.message;
-      firstBad ??= field;
-    }
+    if (await checkField(field)) values[field.dataset.input] = parseValue(field.value);
+    else firstBad ??= field;
   }
   if (firstBad) {
     firstBad.focus();
@@ -159,11 +182,41 @@ function collectInputs() {
   return values;
 }
 
+// The Approve button works only after the window has been in view for a
+// second without losing focus (it opens focused), so a click or key press
+// meant for another window — or aimed by a page that opens the request under
+// the cursor — cannot approve by accident. Losing focus or going out of view
+// starts the second again.
+const ARM_MS = 1000;
+let armed = false;
+let armTimer = null;
+
+function arm() {
+  clearTimeout(armTimer);
+  armed = false;
+  $('approve').disabled = true;
+  if (document.visibilityState !== 'visible') return;
+  armTimer = setTimeout(() => {
+    armed = true;
+    if (!busy) $('approve').disabled = false;
+  }, ARM_MS);
+}
+
+function disarm() {
+  clearTimeout(armTimer);
+  armed = false;
+  $('approve').disabled = true;
+}
+
+window.addEventListener('focus', () => { if (!armed) arm(); });
+window.addEventListener('blur', disarm);
+document.addEventListener('visibilitychange', () => (document.visibilityState === 'visible' ? arm() : disarm()));
+
 async function answer(approved, block = false) {
-  if (busy || !approval) return;
+  if (busy || !approval || (approved && !armed)) return;
   let fields = { id, approved, block };
   if (approved && approval.kind === 'join') {
-    const inputs = collectInputs();
+    const inputs = await collectInputs();
     if (!inputs) {
       setStatus(status, 'Please fix the highlighted input.', 'error');
       return;
@@ -179,7 +232,8 @@ async function answer(approved, block = false) {
   } catch (error) {
     setStatus(status, errorText(error), 'error');
     busy = false;
-    $('approve').disabled = $('refuse').disabled = $('block').disabled = false;
+    $('refuse').disabled = $('block').disabled = false;
+    $('approve').disabled = !armed;
   }
 }
 

@@ -287,9 +287,13 @@ const methods = {
     const known = await peers();
     let typed;
     try {
+      const threshold = wasm.defaultThreshold(session.m);
       typed = await approve({
-        kind: 'join', origin: page.origin, session: session.id, threshold: wasm.defaultThreshold(session.m),
-        program: { name: checked.name, hash: checked.hash, rendering: checked.rendering },
+        kind: 'join', origin: page.origin, session: session.id, threshold, signal: session.signal,
+        // Computed from the checked program by the WebAssembly, never from the page's words.
+        disclosure: JSON.parse(wasm.approvalView(program, session.m, threshold, session.party)),
+        open: true,
+        program: { name: checked.name, hash: checked.hash, canonical: checked.canonical },
         parties: session.parties.map((fp, index) => ({
           index, fingerprint: fp, petname: known[fp]?.petname ?? null, you: fp === me.fingerprint, changed: false,
         })),
@@ -532,6 +536,20 @@ const ui = {
     if (!approval) throw new Error('this request is no longer waiting (it was answered, withdrawn or expired)');
     return { approval: { id: approval.id, ...approval.details } };
   },
+  /** Checks one typed value as the participant types it: `{error}` (null when fine). */
+  async 'approval:check'(msg) {
+    const approval = approvals.find((a) => a.id === msg.id);
+    if (!approval || approval.details.kind !== 'join') throw new Error('this request is no longer waiting');
+    const spec = approval.details.inputs.find((i) => i.typed && i.name === msg.name);
+    if (!spec) throw new Error('no such input');
+    const s = approval.session;
+    try {
+      wasm.checkInput(s.program, s.m, s.party, spec.name, JSON.stringify(msg.value ?? null));
+      return { error: null };
+    } catch (e) {
+      return { error: e.message };
+    }
+  },
   async 'approval:answer'(msg) {
     const approval = approvals.find((a) => a.id === msg.id);
     if (!approval) throw new Error('this request is no longer waiting');
@@ -663,7 +681,7 @@ chrome.runtime.onMessage.addListener((msg, sender, sendResponse) => {
   ready.then(() => ui[msg.type](msg)).then(
     (result) => {
       sendResponse({ ok: true, ...result });
-      if (msg.type !== 'ui:state' && msg.type !== 'approval:get') changed();
+      if (!['ui:state', 'approval:get', 'approval:check'].includes(msg.type)) changed();
     },
     (e) => sendResponse({ ok: false, error: e.message || String(e) }),
   );

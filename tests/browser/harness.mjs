@@ -3,7 +3,7 @@
 // the page API and the approval window.
 
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
@@ -124,9 +124,15 @@ export async function launch(site, settings = null) {
  * `first(window)`, if given): approves with `inputs`, or refuses, closes the
  * window, or blocks the site ("Block this site").
  */
-export async function answerApproval(browser, { inputs = {}, refuse = false, close = false, block = false, first = null } = {}) {
+export async function answerApproval(browser, { inputs = {}, refuse = false, close = false, block = false, first = null, screenshot = null } = {}) {
   const popup = await browser.context.waitForEvent('page', { predicate: (p) => p.url().includes('/approve.html'), timeout: 60_000 });
   await popup.waitForSelector('#approve');
+  // Saved under target/ for a person to look at (not committed).
+  if (screenshot) {
+    mkdirSync(path.join(ROOT, 'target/screenshots'), { recursive: true });
+    await popup.waitForSelector('#actions:not([hidden])');
+    await popup.screenshot({ path: path.join(ROOT, 'target/screenshots', screenshot) });
+  }
   // Something to do while the window waits for its answer.
   if (first) await first(popup);
   const details = {
@@ -165,15 +171,14 @@ export async function connect(browser) {
  * salary in the approval window; `others` run alongside (say, a CLI party)
  * once the invite exists. Returns the creation, each join and each result.
  */
-export async function averageSalary(parties, salaries, signalUrl, { m = parties.length, others = () => [] } = {}) {
-  const source = program('average_salary');
+export async function averageSalary(parties, salaries, signalUrl, { m = parties.length, others = () => [], source = program('average_salary'), screenshot = null } = {}) {
   const created = await parties[0].call('createSession', { program: source, parties: m, signal: signalUrl });
   assert.ifError(created.error);
   const { invite } = created.result;
   const extra = others(invite);
   const joined = await Promise.all(parties.map(async (b, i) => {
     const [approval, reply] = await Promise.all([
-      answerApproval(b, { inputs: { salary: salaries[i] } }),
+      answerApproval(b, { inputs: { salary: salaries[i] }, screenshot: i === 0 ? screenshot : null }),
       b.call('joinSession', { invite, program: source }),
     ]);
     return { approval, reply };

@@ -136,6 +136,14 @@ fn show_grouped(v: Value) -> String {
     }
 }
 
+impl InputSpec {
+    /// Checks one party's value for this input (a number, or a list for a
+    /// vector): its shape, its type's range and the declared bounds.
+    pub fn check_value(&self, value: &Json) -> Result<Vec<Value>> {
+        input_values(self, value)
+    }
+}
+
 fn input_values(spec: &InputSpec, value: &Json) -> Result<Vec<Value>> {
     let wrong = || Error::general(format!("input `{}` takes {}; got {value}", spec.name, describe_input(spec)));
     let items: Vec<&Json> = match (spec.len, value) {

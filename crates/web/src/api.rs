@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use cohort_channel::{Fingerprint, Identity, PublicKey, hex, unhex};
-use cohort_program::{CheckedProgram, Owner, describe_input};
+use cohort_program::{CheckedProgram, Owner, class_words, describe_input, privacy_words};
 use serde_json::{Value as Json, json};
 
 use crate::host::PartyConfig;
@@ -81,6 +81,47 @@ pub fn party_inputs(source: &str, m: usize, me: usize) -> Result<String, String>
         .map(|spec| json!({"name": spec.name, "description": describe_input(spec), "typed": spec.typed}))
         .collect();
     Ok(Json::Array(mine).to_string())
+}
+
+/// What party `me` of a session of `m` parties with threshold `t` is asked
+/// to approve, from the checked program (never from the page's words):
+/// `{"privacy", "reveals": [{"reveal", "to", "class", "classWords", "what",
+/// "text"}], "warnings": [SENTENCE], "pooled": [SENTENCE]}`.
+pub fn approval_view(source: &str, m: usize, t: usize, me: usize) -> Result<String, String> {
+    let program = CheckedProgram::load(source).map_err(|e| e.to_string())?;
+    let disclosure = program.disclosure(m).map_err(|e| e.to_string())?;
+    let reveals: Vec<Json> = disclosure
+        .reveals
+        .iter()
+        .map(|r| {
+            json!({
+                "reveal": r.reveal, "to": r.to, "class": r.class.code(), "classWords": class_words(r.class),
+                "what": r.what, "text": r.text,
+            })
+        })
+        .collect();
+    Ok(json!({
+        "privacy": privacy_words(m, t),
+        "threshold": t,
+        "reveals": reveals,
+        "warnings": disclosure.warnings(me),
+        "pooled": disclosure.pooled(me),
+    })
+    .to_string())
+}
+
+/// Checks one value party `me` would give for input `name` (JSON): its
+/// shape, type and bounds; the error says what the input takes.
+pub fn check_input(source: &str, m: usize, me: usize, name: &str, value: &str) -> Result<(), String> {
+    let program = CheckedProgram::load(source).map_err(|e| e.to_string())?;
+    let plan = program.plan(m).map_err(|e| e.to_string())?;
+    let spec = plan
+        .inputs
+        .iter()
+        .find(|s| s.name == name && s.owner.includes(me))
+        .ok_or_else(|| format!("party {me} provides no input `{name}`"))?;
+    let value: Json = serde_json::from_str(value).map_err(|_| format!("{name} takes {}", describe_input(spec)))?;
+    spec.check_value(&value).map(|_| ()).map_err(|e| e.message)
 }
 
 /// A party's configuration from the extension's JSON:

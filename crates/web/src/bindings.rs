@@ -199,3 +199,16 @@ pub fn parse_invite(text: &str) -> Result<String, JsError> {
 pub fn check_inputs(source: &str, m: usize, me: usize, inputs: &str) -> Result<(), JsError> {
     js(api::check_inputs(source, m, me, inputs))
 }
+
+/// What party `me` of `m` parties with threshold `t` is asked to approve
+/// (the disclosure of every reveal, warnings, privacy), as JSON.
+#[wasm_bindgen(js_name = approvalView)]
+pub fn approval_view(source: &str, m: usize, t: usize, me: usize) -> Result<String, JsError> {
+    js(api::approval_view(source, m, t, me))
+}
+
+/// Checks one value (JSON) party `me` of `m` would give for input `name`; throws the reason.
+#[wasm_bindgen(js_name = checkInput)]
+pub fn check_input(source: &str, m: usize, me: usize, name: &str, value: &str) -> Result<(), JsError> {
+    js(api::check_input(source, m, me, name, value))
+}

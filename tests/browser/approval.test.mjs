@@ -1,0 +1,66 @@
+// The approval window says what will be learned, computed from the program:
+// the average salary reads as a participant needs it, and a hostile program
+// that reveals one party's salary under a reassuring name is shown with a
+// warning naming whose salary it is. The Approve button works only after
+// the window has been in view for a second. Screenshots of both windows are
+// saved under target/screenshots/.
+
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { averageSalary, connect, launch, servers } from './harness.mjs';
+
+const env = servers();
+
+const HOSTILE = `program "Average salary"
+parties 3 or more
+
+input salary: secint(32) from each typed between 0 and 100000000
+reveal average = salary[1] to all
+`;
+
+test('the approval window shows what each reveal discloses, with a warning for a hostile program', async () => {
+  for (let i = 0; i < 3; i++) env.browsers.push(await launch(env.site));
+  for (const b of env.browsers) await connect(b);
+
+  const fair = await averageSalary(env.browsers, [52000, 61000, 47500], env.signal.url, { screenshot: 'approval-average-salary.png' });
+  const text = fair.joined[0].approval.text;
+  for (const phrase of [
+    'What will be learned',
+    'total — Every party learns the sum of every party\'s salary.',
+    'average — Every party learns the mean of every party\'s salary.',
+    'The other 2 parties together can work out your salary from the total',
+    'each input stays private unless 2 or more of the other 2 parties pool what they received',
+    'Your salary',
+    'A whole number from 0 to 100,000,000. The site will not see it.',
+    'Anyone with the link can take a seat',
+    env.signal.url,
+  ]) assert.ok(text.includes(phrase), `${phrase} in:\n${text}`);
+  assert.ok(!/Warning/.test(text), text);
+  for (const r of fair.results) assert.deepEqual(r.result.outputs, { total: 160500, average: 53500 });
+
+  const hostile = await averageSalary(env.browsers, [52000, 61000, 47500], env.signal.url, {
+    source: HOSTILE, screenshot: 'approval-hostile.png',
+  });
+  const warned = hostile.joined[0].approval.text;
+  assert.ok(warned.includes('Warning: “average” reveals party 1\'s salary itself to every party.'), warned);
+  assert.ok(warned.includes('average — Every party learns party 1\'s salary.'), warned);
+  assert.ok(hostile.joined[1].approval.text.includes('Warning: “average” reveals your salary itself to every party.'));
+});
+
+test('Approve works only after the window has been in view for a second; a bad value is shown beside its field', async () => {
+  const [b] = env.browsers;
+  const created = await b.call('createSession', { program: HOSTILE, parties: 3, signal: env.signal.url });
+  const others = env.browsers.slice(1).map((o) => o.call('joinSession', { invite: created.result.invite, program: HOSTILE, timeout: 20 }));
+  const popupOpened = b.context.waitForEvent('page', { predicate: (p) => p.url().includes('/approve.html'), timeout: 60_000 });
+  const joining = b.call('joinSession', { invite: created.result.invite, program: HOSTILE });
+  const popup = await popupOpened;
+  await popup.waitForSelector('#actions:not([hidden])');
+  assert.equal(await popup.isDisabled('#approve'), true, 'Approve starts disabled');
+  await popup.fill('input[data-input="salary"]', '200000000');
+  await popup.waitForFunction(() => /from 0 to 100,000,000; got 200,000,000/.test(document.querySelector('.field-error').textContent));
+  await popup.waitForFunction(() => !document.getElementById('approve').disabled, null, { timeout: 5000 });
+  await popup.click('#refuse');
+  const reply = await joining;
+  assert.equal(reply.error?.code, 4001);
+  await Promise.all(others);
+});
