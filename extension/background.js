@@ -265,6 +265,7 @@ const methods = {
     try {
       const s = await settings();
       await offscreen({ type: 'lobby', session: session.id, signal: session.signal, m: session.m, secret: await identitySecret(),
+        token: invite.token, roster: invite.roster?.parties.map((p) => p.fingerprint) ?? null,
         iceServers: s.iceServers, iceTransportPolicy: s.iceTransportPolicy, fallbackMs: s.fallbackMs });
       await lobby;
     } catch (e) {
@@ -292,7 +293,7 @@ const methods = {
         kind: 'join', origin: page.origin, session: session.id, threshold, signal: session.signal,
         // Computed from the checked program by the WebAssembly, never from the page's words.
         disclosure: JSON.parse(wasm.approvalView(program, session.m, threshold, session.party)),
-        open: true,
+        open: invite.open,
         program: { name: checked.name, hash: checked.hash, canonical: checked.canonical },
         parties: session.parties.map((fp, index) => ({
           index, fingerprint: fp, petname: known[fp]?.petname ?? null, you: fp === me.fingerprint, changed: false,
@@ -582,7 +583,9 @@ const ui = {
     if (!Number.isSafeInteger(m) || m < 2 || typeof msg.room !== 'string' || typeof msg.signal !== 'string') {
       throw new Error('bench:run takes {signal, room, m, only?, runs?}');
     }
-    const id = `bench-${msg.room}`;
+    // Benchmark rooms are open rooms with a public token derived from their name.
+    const room = JSON.parse(wasm.benchRoom(msg.room));
+    const id = room.session;
     const session = {
       id, origin: EXTENSION_ORIGIN, name: 'Benchmark', stage: 'waiting', parties: null, party: null, paths: {}, outputs: null,
       error: null, code: null, waiters: [], page: null,
@@ -590,7 +593,7 @@ const ui = {
     sessions.set(id, session);
     const done = new Promise((resolve, reject) => session.waiters.push({ resolve, reject }));
     const s = await settings();
-    await offscreen({ type: 'lobby', session: id, signal: msg.signal, m, secret: await identitySecret(), iceServers: s.iceServers,
+    await offscreen({ type: 'lobby', session: id, signal: msg.signal, m, token: room.token, secret: await identitySecret(), iceServers: s.iceServers,
       iceTransportPolicy: s.iceTransportPolicy, fallbackMs: s.fallbackMs, bench: { only: msg.only ?? [], runs: msg.runs ?? 3 } });
     const { outputs } = await done;
     return { lines: outputs, paths: session.paths, startup };

@@ -110,12 +110,18 @@ class Session {
   onServer(msg) {
     switch (msg.type) {
       case 'challenge':
-        this.ws.send(JSON.stringify({ type: 'auth', key: JSON.parse(identityInfo(this.secret)).key, signature: signChallenge(this.secret, msg.nonce) }));
+        // The whole auth message, signed in Rust over the nonce and this server's origin.
+        try {
+          this.ws.send(signChallenge(this.secret, msg.nonce, this.server));
+        } catch (e) {
+          this.end(`cannot answer the signal server's challenge: ${e.message}`, false);
+        }
         break;
       case 'welcome':
         if (!this.iceServers?.length) this.iceServers = msg.ice_servers ?? [];
         this.pacer = new Pacer(msg.limits?.max_rate ?? 10_000);
-        this.ws.send(JSON.stringify({ type: 'join', room: this.session, size: this.m }));
+        // The invite's admission token; a rostered room names its parties, an open one its size.
+        this.ws.send(JSON.stringify({ type: 'join', room: this.session, token: this.token, ...(this.roster ? { parties: this.roster } : { size: this.m }) }));
         break;
       case 'joined':
       case 'presence':
@@ -125,7 +131,7 @@ class Session {
         if (msg.room === this.session) this.signalled(msg.from, msg.data);
         break;
       case 'error':
-        if (['bad_message', 'too_large', 'rate_limited', 'queue_full', 'auth_failed', 'idle_timeout', 'shutting_down', 'room_full', 'room_mismatch', 'too_many_rooms'].includes(msg.code)) {
+        if (['bad_message', 'too_large', 'rate_limited', 'queue_full', 'auth_failed', 'idle_timeout', 'shutting_down', 'room_full', 'room_mismatch', 'too_many_rooms', 'not_in_roster', 'bad_token'].includes(msg.code)) {
           // The server going away is like the peers going away; the rest are failures of this session.
           this.end(`the signal server: ${msg.message} (${msg.code})`, ['shutting_down', 'idle_timeout'].includes(msg.code));
         }
@@ -368,7 +374,7 @@ const commands = {
   async lobby(msg) {
     if (sessions.has(msg.session)) throw new Error(`session ${msg.session} is already running here`);
     const session = new Session({
-      session: msg.session, server: msg.signal, m: msg.m, secret: msg.secret, iceServers: msg.iceServers,
+      session: msg.session, server: msg.signal, m: msg.m, token: msg.token, roster: msg.roster ?? null, secret: msg.secret, iceServers: msg.iceServers,
       iceTransportPolicy: msg.iceTransportPolicy, fallbackMs: msg.fallbackMs, bench: msg.bench ?? null,
     });
     sessions.set(msg.session, session);

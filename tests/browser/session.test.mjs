@@ -18,7 +18,7 @@ test('three browsers compute the average salary; no page sees a salary', async (
   await env.browsers[0].worker.evaluate((fp) => chrome.storage.local.set({ peers: { [fp]: { petname: 'Bob', firstSeen: 1 } } }), ids[1].fingerprint);
   const salaries = [52000, 61000, 47500];
   const { created, joined, results } = await averageSalary(env.browsers, salaries, env.signal.url);
-  assert.match(created.invite, /^cohort-invite:v1\?session=[0-9a-f]{32}&program=[0-9a-f]{64}&parties=3&signal=ws:/);
+  assert.match(created.invite, /^cohort-invite:v2\?session=[0-9a-f]{32}&program=[0-9a-f]{64}&parties=3&signal=ws:[^&]*&token=[0-9a-f]{64}$/);
   assert.equal(created.link, `${env.site.url}#cohort-invite=${encodeURIComponent(created.invite)}`);
   for (const [i, { approval, reply }] of joined.entries()) {
     assert.ifError(reply.error);

@@ -77,4 +77,130 @@ pub enum ChannelError {
     /// The passphrase does not open the export.
     #[error("wrong passphrase (or a damaged export)")]
     WrongPassphrase,
+    /// A signal server URL that names no server (see [`crate::signal_auth::origin`]).
+    #[error("{0}")]
+    BadServerUrl(String),
+}
+
+/// Why an invite cannot be made or read. [`InviteError::code`] names each
+/// cause with a stable string, for programs (the extension) to match.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum InviteError {
+    /// The text does not start with `cohort-invite:`.
+    #[error("not a Cohort invite: it looks like cohort-invite:v2?session=…&program=…&parties=…&signal=…&token=…")]
+    NotAnInvite,
+    /// An invite of another version (v1 invites carried no admission token).
+    #[error("an invite of another version ({0}): this Cohort reads cohort-invite:v2 invites; ask for a new invite")]
+    OtherVersion(String),
+    /// Longer than any invite.
+    #[error("the invite is {len} bytes long, more than the {max} an invite may have")]
+    TooLong {
+        /// Its length.
+        len: usize,
+        /// The most allowed.
+        max: usize,
+    },
+    /// A field without `=`, or one with an empty name.
+    #[error("a malformed invite field `{0}` (fields are NAME=VALUE, joined by &)")]
+    MalformedField(String),
+    /// A field this version does not know.
+    #[error("the invite has an unknown field `{0}`")]
+    UnknownField(String),
+    /// A field given twice.
+    #[error("the invite gives `{0}` twice")]
+    DuplicateField(String),
+    /// A required field is absent.
+    #[error("the invite has no `{0}`")]
+    MissingField(&'static str),
+    /// The session id is not 32 lowercase hex digits.
+    #[error("an invite's session id is 32 lowercase hex digits")]
+    BadSession,
+    /// The program hash is not 64 lowercase hex digits.
+    #[error("an invite's program hash is 64 lowercase hex digits")]
+    BadProgram,
+    /// The party count is not a number from 2 to 62.
+    #[error("an invite's session has 2 to 62 parties, not `{0}`")]
+    BadParties(String),
+    /// The signal server is not a ws:// or wss:// URL.
+    #[error("the invite's signal server: {0}")]
+    BadSignal(String),
+    /// The admission token is not 64 lowercase hex digits.
+    #[error("an invite's admission token is 64 lowercase hex digits")]
+    BadToken,
+    /// The session id is not the one derived from the admission token.
+    #[error("the invite's session id does not belong to its admission token (a changed or mixed-up invite)")]
+    SessionMismatch,
+    /// Some of `creator`, `roster` and `signature` without the others.
+    #[error("the invite's roster is incomplete: `creator`, `roster` and `signature` go together")]
+    IncompleteRoster,
+    /// A roster entry that is not a fingerprint (with an optional name).
+    #[error("roster entry {index} is malformed: {why}")]
+    BadRosterEntry {
+        /// The entry's position.
+        index: usize,
+        /// What is wrong.
+        why: String,
+    },
+    /// A display name that is too long, empty, or has characters that could mislead.
+    #[error("the name of roster entry {index} is refused: {why}")]
+    BadName {
+        /// The entry's position.
+        index: usize,
+        /// What is wrong.
+        why: String,
+    },
+    /// A roster with another number of entries than the session has parties.
+    #[error("the roster lists {entries} parties, but the session has {parties}")]
+    RosterSize {
+        /// The session's parties.
+        parties: usize,
+        /// The roster's entries.
+        entries: usize,
+    },
+    /// The same fingerprint twice in the roster.
+    #[error("the roster lists {0} twice")]
+    DuplicateParty(String),
+    /// The creator's key is not an ed25519 public key in hex.
+    #[error("the invite's creator is not an ed25519 public key in hex")]
+    BadCreator,
+    /// The creator who signed the roster is not one of its parties.
+    #[error("the roster's creator ({0}) is not one of its parties")]
+    CreatorNotInRoster(String),
+    /// The roster's signature does not verify under the creator's key.
+    #[error("the roster's signature does not verify: the invite was changed, or not signed by its creator")]
+    BadSignature,
+    /// No randomness for a token.
+    #[error("no system randomness for an admission token: {0}")]
+    Randomness(String),
+}
+
+impl InviteError {
+    /// A stable name for the cause, such as `bad_signature`.
+    pub fn code(&self) -> &'static str {
+        match self {
+            InviteError::NotAnInvite => "not_an_invite",
+            InviteError::OtherVersion(_) => "other_version",
+            InviteError::TooLong { .. } => "too_long",
+            InviteError::MalformedField(_) => "malformed_field",
+            InviteError::UnknownField(_) => "unknown_field",
+            InviteError::DuplicateField(_) => "duplicate_field",
+            InviteError::MissingField(_) => "missing_field",
+            InviteError::BadSession => "bad_session",
+            InviteError::BadProgram => "bad_program",
+            InviteError::BadParties(_) => "bad_parties",
+            InviteError::BadSignal(_) => "bad_signal",
+            InviteError::BadToken => "bad_token",
+            InviteError::SessionMismatch => "session_mismatch",
+            InviteError::IncompleteRoster => "incomplete_roster",
+            InviteError::BadRosterEntry { .. } => "bad_roster_entry",
+            InviteError::BadName { .. } => "bad_name",
+            InviteError::RosterSize { .. } => "roster_size",
+            InviteError::DuplicateParty(_) => "duplicate_party",
+            InviteError::BadCreator => "bad_creator",
+            InviteError::CreatorNotInRoster(_) => "creator_not_in_roster",
+            InviteError::BadSignature => "bad_signature",
+            InviteError::Randomness(_) => "randomness",
+        }
+    }
 }

@@ -6,7 +6,8 @@
 //!  handshake   Noise XX (25519, ChaCha20-Poly1305, SHA-256) with identity signatures over the handshake hash
 //!  channel     AEAD frames: a key per direction, counter nonces, chunking, specific errors
 //!  mesh        a full mesh of channels over any message transport (TCP, data channels, a relay)
-//!  invite      the invite naming a session, its program hash, party count and signal server
+//!  invite      the invite naming a session, its program hash, party count, signal server, admission token and optional signed roster
+//!  signal_auth what a client signs for a signal server: context, nonce and the server's origin
 //! ```
 //!
 //! Security: parties know each other by long-term ed25519 keys (compared by
@@ -40,11 +41,12 @@ pub mod handshake;
 mod identity;
 mod invite;
 mod mesh;
+pub mod signal_auth;
 mod transcript;
 
 pub use channel::{DEFAULT_MAX_MESSAGE, HEADER, MAX_CHUNK, MAX_FRAME, SecureChannel};
-pub use error::ChannelError;
+pub use error::{ChannelError, InviteError};
 pub use identity::{Fingerprint, Identity, PublicKey, hex, unhex};
-pub use invite::Invite;
+pub use invite::{AdmissionToken, Invite, MAX_INVITE, MAX_NAME_BYTES, ROSTER_CONTEXT, Roster, RosterEntry, check_name};
 pub use mesh::SecureMesh;
 pub use transcript::Transcript;

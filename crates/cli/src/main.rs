@@ -96,12 +96,20 @@ enum Command {
         /// This party's number, from 0.
         #[arg(long, required_unless_present = "invite")]
         id: Option<usize>,
-        /// Join by invite (`cohort-invite:v1?…`, from `cohort session new`
+        /// Join by invite (`cohort-invite:v2?…`, from `cohort session new`
         /// or a page's createSession): meet the other parties, browsers
-        /// included, in the invite's open room on its signal server; the
-        /// party order is that of the fingerprints.
-        #[arg(long, conflicts_with_all = ["id", "peers", "signal", "keys", "peers_file", "session"])]
+        /// included, in the invite's room on its signal server. A rostered
+        /// invite names its parties (signed by its creator; party order is
+        /// the roster's); an open one seats anyone holding it (party order
+        /// is that of the fingerprints), so the parties are shown for
+        /// confirmation before any input leaves: answer the question, or
+        /// give --yes or --keys.
+        #[arg(long, conflicts_with_all = ["id", "peers", "signal", "peers_file", "session"])]
         invite: Option<String>,
+        /// With --invite: compute with whoever takes the open room's seats,
+        /// without asking (the parties are still printed).
+        #[arg(long, requires = "invite")]
+        yes: bool,
         /// Every party's HOST:PORT, in party order, this party's included.
         #[arg(long, value_delimiter = ',', required_unless_present_any = ["peers_file", "signal", "invite"], conflicts_with_all = ["peers_file", "signal"])]
         peers: Vec<String>,
@@ -116,6 +124,8 @@ enum Command {
         signal_ca: Option<PathBuf>,
         /// Every party's public key (64 hex digits) or fingerprint, in party
         /// order, this party's included; a peer proving another key is refused.
+        /// With --invite: the session's parties must be exactly these (in any
+        /// order), else this party refuses to compute.
         #[arg(long, value_delimiter = ',', required_unless_present_any = ["peers_file", "invite"], conflicts_with = "peers_file")]
         keys: Vec<String>,
         /// A file with a line `HOST:PORT KEY` per party, in party order,
@@ -193,6 +203,12 @@ enum Command {
         /// The certificate's PEM private key ($COHORT_SIGNAL_TLS_KEY).
         #[arg(long, requires = "tls_cert")]
         tls_key: Option<PathBuf>,
+        /// A URL clients reach this server at (wss://signal.example/); repeat
+        /// for several ($COHORT_SIGNAL_PUBLIC_URL, comma-separated). Clients
+        /// sign the server's name; without this, only the loopback names for
+        /// the port (and the listen address, if specific) are accepted.
+        #[arg(long = "public-url")]
+        public_urls: Vec<String>,
         /// No log lines on standard error.
         #[arg(long)]
         quiet: bool,
@@ -253,16 +269,28 @@ enum Command {
 
 #[derive(Subcommand)]
 enum SessionAction {
-    /// Print a new random session id and an invite for a program.
+    /// Print a new session and its invite for a program: open (anyone
+    /// holding the invite takes a seat), or with --roster, for exactly
+    /// these parties, signed with this machine's identity.
     New {
         /// The program the session runs.
         file: PathBuf,
         /// The signal server the parties meet at (ws:// or wss://).
         #[arg(long, default_value = "ws://127.0.0.1:8787/")]
         signal: String,
-        /// How many parties (default: the fewest the program allows).
+        /// How many parties (default: the roster's length, else the fewest the program allows).
         #[arg(long)]
         parties: Option<usize>,
+        /// The expected parties' public keys or fingerprints, in party order,
+        /// this identity's included: only they may take a seat.
+        #[arg(long, value_delimiter = ',')]
+        roster: Vec<String>,
+        /// Display names for the roster's parties, in the same order.
+        #[arg(long, value_delimiter = ',', requires = "roster")]
+        names: Vec<String>,
+        /// The identity that signs the roster (default $COHORT_IDENTITY or ~/.cohort/identity.json).
+        #[arg(long, requires = "roster")]
+        identity: Option<PathBuf>,
     },
 }
 
@@ -334,6 +362,7 @@ fn run(cli: Cli) -> Result<()> {
             file,
             id,
             invite,
+            yes,
             peers,
             signal,
             signal_ca,
@@ -357,11 +386,15 @@ fn run(cli: Cli) -> Result<()> {
             };
             if let Some(invite) = invite {
                 let invite = cohort_channel::Invite::parse(&invite).map_err(|e| Failure(format!("--invite: {e}")))?;
-                let server = trust(cohort_signal::Endpoint::new(&invite.signal).map_err(|e| Failure(format!("--invite: {e}")))?)?;
+                let server = trust(cohort_signal::Endpoint::new(invite.signal()).map_err(|e| Failure(format!("--invite: {e}")))?)?;
                 let identity = identity::load(&identity::path(identity)?)?;
-                return print_out(&programs::party_by_invite(
-                    &file, &invite, &server, &identity, threshold, no_privacy, &inputs, timeout, json,
-                )?);
+                let confirm = match (keys.is_empty(), yes) {
+                    (false, _) => programs::Confirm::Keys(keys.iter().map(|k| identity::parse_peer(k)).collect::<Result<_>>()?),
+                    (true, true) => programs::Confirm::Yes,
+                    (true, false) => programs::Confirm::Ask,
+                };
+                let o = programs::InviteOptions { path: &file, invite: &invite, server: &server, identity: &identity, confirm };
+                return print_out(&programs::party_by_invite(&o, threshold, no_privacy, &inputs, timeout, json)?);
             }
             let id = id.expect("clap requires --id without --invite");
             if signal.is_none() && signal_ca.is_some() {
@@ -406,8 +439,14 @@ fn run(cli: Cli) -> Result<()> {
                 json,
             })?)
         }
-        Command::Session { action: SessionAction::New { file, signal, parties } } => {
-            print_out(&programs::new_session(&file, &signal, parties)?)
+        Command::Session { action: SessionAction::New { file, signal, parties, roster, names, identity } } => {
+            let roster = if roster.is_empty() {
+                None
+            } else {
+                let fingerprints = roster.iter().map(|k| identity::parse_peer(k)).collect::<Result<Vec<_>>>()?;
+                Some((fingerprints, names, identity::load(&identity::path(identity)?)?))
+            };
+            print_out(&programs::new_session(&file, &signal, parties, roster)?)
         }
         Command::Signal {
             listen,
@@ -423,6 +462,7 @@ fn run(cli: Cli) -> Result<()> {
             ice_servers,
             tls_cert,
             tls_key,
+            public_urls,
             quiet,
         } => {
             let mut config = cohort_signal::server::ServerConfig::from_env().map_err(Failure)?;
@@ -442,6 +482,9 @@ fn run(cli: Cli) -> Result<()> {
             }
             if let (Some(cert), Some(key)) = (tls_cert, tls_key) {
                 config.tls = Some(cohort_signal::server::TlsFiles { cert, key });
+            }
+            if !public_urls.is_empty() {
+                config.public_urls = public_urls;
             }
             config.log &= !quiet;
             config.validate().map_err(Failure)?;

@@ -3,12 +3,13 @@
 //! a session across machines.
 
 use std::collections::BTreeMap;
+use std::io::IsTerminal;
 use std::net::{SocketAddr, TcpListener, ToSocketAddrs};
 use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
-use cohort_channel::{Fingerprint, Identity, Invite, SecureMesh, Transcript};
+use cohort_channel::{Fingerprint, Identity, Invite, RosterEntry, SecureMesh, Transcript};
 use cohort_mpc::{Blocking, Config, PartyId, Session, Transport, block_on, run_blocking};
 use cohort_net::{MeshConfig, TcpMesh};
 use cohort_program::{CheckedProgram, Outputs, PartyInputs, Plan};
@@ -209,69 +210,202 @@ fn parse_inputs(inputs: &[String]) -> Result<BTreeMap<String, Json>, Failure> {
         .collect()
 }
 
+/// How a party joining by invite agrees to its co-parties.
+pub(crate) enum Confirm {
+    /// Print the parties and ask on the terminal.
+    Ask,
+    /// Print the parties and go on (`--yes`).
+    Yes,
+    /// The parties must be exactly these (`--keys`), in any order.
+    Keys(Vec<Fingerprint>),
+}
+
+/// What `cohort party FILE --invite …` joins, and how.
+pub(crate) struct InviteOptions<'a> {
+    pub(crate) path: &'a Path,
+    pub(crate) invite: &'a Invite,
+    /// The invite's signal server, with any extra trusted roots.
+    pub(crate) server: &'a Endpoint,
+    pub(crate) identity: &'a Identity,
+    pub(crate) confirm: Confirm,
+}
+
 /// `cohort party FILE --invite …`: this machine's party of a session joined
-/// by invite, meeting the others (browsers included) in the invite's open
-/// room and relaying through its signal server. Party numbers follow the
-/// parties' fingerprints.
-#[allow(clippy::too_many_arguments)]
+/// by invite, meeting the others (browsers included) in the invite's room
+/// and relaying through its signal server. A rostered invite fixes the
+/// parties and their order; for an open one the parties are known only once
+/// the room is full, and are confirmed ([`Confirm`]) before the program
+/// hello, the channel handshakes or any input share leave this machine.
 pub(crate) fn party_by_invite(
-    path: &Path,
-    invite: &Invite,
-    server: &Endpoint,
-    identity: &Identity,
+    o: &InviteOptions<'_>,
     threshold: Option<usize>,
     no_privacy: bool,
     inputs: &[String],
     timeout: Duration,
     json: bool,
 ) -> Result<String, Failure> {
+    let (path, invite) = (o.path, o.invite);
     let program = load(path)?;
-    if program.hash_hex() != invite.program {
+    if program.hash_hex() != invite.program() {
         return Err(Failure(format!(
             "{} is not the invite's program: its hash is {}, the invite's {}",
             path.display(),
             program.hash_hex(),
-            invite.program
+            invite.program()
         )));
     }
-    let m = invite.parties;
+    let m = invite.parties();
     let plan = program.plan(m).map_err(|e| Failure(format!("{}: {e}", path.display())))?;
     let given = parse_inputs(inputs)?;
-    // Before meeting anyone: the inputs must suit some party of the session.
-    let unsuitable: Option<Vec<_>> = (0..m).map(|i| PartyInputs::new(&plan, i, &given).err()).collect();
+    // Before meeting anyone: the inputs must suit this party's seat (or, in
+    // an open room, some seat), and the parties must be confirmable.
+    let me = o.identity.fingerprint();
+    let seats: Vec<usize> = match invite.roster() {
+        Some(_) => vec![invite.seat_of(&me).ok_or_else(|| {
+            Failure(format!("--invite: this identity ({me}) is not in the invite's roster, so the signal server will not seat it"))
+        })?],
+        None => (0..m).collect(),
+    };
+    let unsuitable: Option<Vec<_>> = seats.iter().map(|&i| PartyInputs::new(&plan, i, &given).err()).collect();
     if let Some(errors) = unsuitable {
         return Err(Failure(format!("{}: {}", path.display(), errors[0])));
     }
+    match &o.confirm {
+        Confirm::Keys(keys) if keys.len() != m => {
+            return Err(Failure(format!("--keys lists {} parties, but the invite's session has {m}", keys.len())));
+        }
+        Confirm::Keys(keys) if !keys.contains(&me) => {
+            return Err(Failure(format!("--keys does not list this party's own identity ({me})")));
+        }
+        Confirm::Ask if invite.is_open() && !std::io::stdin().is_terminal() => {
+            return Err(Failure(
+                "--invite: this is an open invite (anyone holding it can take a seat), and there is no terminal to confirm the \
+                 parties on: pass --yes to compute with whoever joins, or --keys KEY,… to require exactly these parties"
+                    .into(),
+            ));
+        }
+        _ => {}
+    }
+    if let (Some(roster), Confirm::Keys(keys)) = (invite.roster(), &o.confirm) {
+        same_parties(&roster.fingerprints(), keys)?;
+    }
     let t = crate::threshold(m, threshold, no_privacy)?;
-    let (relay, fingerprints, id) = RelayTransport::connect_open(server, identity, &invite.session, m, timeout)?;
+    let (relay, fingerprints, id) = RelayTransport::connect_invite(o.server, o.identity, invite, timeout)?;
+    confirm(invite, &fingerprints, id, &o.confirm)?;
     let inputs = PartyInputs::new(&plan, id, &given).map_err(|e| Failure(format!("{} (as party {id}): {e}", path.display())))?;
     let config = Config { parties: m, threshold: t, id, seed: None, prss: true };
     config.validate()?;
-    let transcript = Transcript::meeting(&invite.session, fingerprints);
-    let outputs = compute(relay, &program, path, identity, &config, &transcript, plan, inputs)?;
+    let transcript = Transcript::meeting(invite.session(), fingerprints);
+    let outputs = compute(relay, &program, path, o.identity, &config, &transcript, plan, inputs)?;
     Ok(show(id, &outputs, json))
 }
 
-/// `cohort session new`: a fresh session id (128 random bits) and the
-/// invite naming the session, the program's hash, the number of parties
-/// and the signal server.
-pub(crate) fn new_session(path: &Path, signal: &str, parties: Option<usize>) -> Result<String, Failure> {
+/// Shows the session's parties on standard error and, for an open invite,
+/// has them confirmed as `how` says. Runs once the room is full, before
+/// anything of the computation is sent.
+fn confirm(invite: &Invite, parties: &[Fingerprint], me: PartyId, how: &Confirm) -> Result<(), Failure> {
+    use std::io::{BufRead, Write};
+    let mut list = match invite.roster() {
+        Some(roster) => format!("The session's parties (a roster signed by {}):\n", roster.creator().fingerprint()),
+        None => "The session's parties (an open invite: anyone with the link could take a seat):\n".to_string(),
+    };
+    for (i, fp) in parties.iter().enumerate() {
+        let name = invite.roster().and_then(|r| r.entries().get(i)).and_then(|e| e.name.as_deref());
+        let name = name.map(|n| format!("  \"{n}\"")).unwrap_or_default();
+        let you = if i == me { "  (you)" } else { "" };
+        list.push_str(&format!("  {i}  {fp}{name}{you}\n"));
+    }
+    eprint!("{list}");
+    if !invite.is_open() {
+        // The roster was checked (and, with --keys, compared) before meeting anyone.
+        return Ok(());
+    }
+    match how {
+        Confirm::Yes => Ok(()),
+        Confirm::Keys(keys) => same_parties(parties, keys),
+        Confirm::Ask => {
+            if !std::io::stdin().is_terminal() {
+                return Err(Failure("no terminal to confirm the parties on: pass --yes or --keys".into()));
+            }
+            eprint!("Compute with these parties? [y/N] ");
+            let _ = std::io::stderr().flush();
+            let mut answer = String::new();
+            std::io::stdin().lock().read_line(&mut answer).map_err(|e| Failure(format!("reading the answer: {e}")))?;
+            match answer.trim().to_ascii_lowercase().as_str() {
+                "y" | "yes" => Ok(()),
+                _ => Err(Failure("not computing: the parties were not confirmed".into())),
+            }
+        }
+    }
+}
+
+/// The session's parties are exactly `keys` (in any order).
+fn same_parties(parties: &[Fingerprint], keys: &[Fingerprint]) -> Result<(), Failure> {
+    let (mut a, mut b) = (parties.to_vec(), keys.to_vec());
+    a.sort();
+    b.sort();
+    if a != b {
+        let strangers: Vec<String> = a.iter().filter(|p| !b.contains(p)).map(|p| p.to_string()).collect();
+        return Err(Failure(format!(
+            "--keys: the session's parties are not the ones given (not listed: {}); not computing",
+            if strangers.is_empty() { "none".to_string() } else { strangers.join(", ") }
+        )));
+    }
+    Ok(())
+}
+
+/// `cohort session new`: a fresh invite naming the session (its id derived
+/// from a random admission token), the program's hash, the number of
+/// parties and the signal server; with a roster (fingerprints in party
+/// order, display names, and the identity that signs it, which must be
+/// among them), only those parties may take a seat.
+pub(crate) fn new_session(
+    path: &Path,
+    signal: &str,
+    parties: Option<usize>,
+    roster: Option<(Vec<Fingerprint>, Vec<String>, Identity)>,
+) -> Result<String, Failure> {
     let program = load(path)?;
     let allowed = program.parties();
-    let m = parties.unwrap_or(*allowed.start());
+    let m = parties.or(roster.as_ref().map(|(fps, _, _)| fps.len())).unwrap_or(*allowed.start());
     if !allowed.contains(&m) {
         return Err(Failure(format!("--parties {m}: {} runs with {} to {} parties", path.display(), allowed.start(), allowed.end())));
     }
     program.plan(m).map_err(|e| Failure(format!("{}: {e}", path.display())))?;
-    let invite = Invite::new(&program.hash_hex(), m, signal).map_err(|e| Failure(format!("--signal: {e}")))?;
-    let id = &invite.session;
+    let invite = match roster {
+        None => Invite::open(&program.hash_hex(), m, signal).map_err(|e| Failure(format!("--signal: {e}")))?,
+        Some((fingerprints, names, creator)) => {
+            if !names.is_empty() && names.len() != fingerprints.len() {
+                return Err(Failure(format!("--names gives {} names for the roster's {} parties", names.len(), fingerprints.len())));
+            }
+            if !fingerprints.contains(&creator.fingerprint()) {
+                return Err(Failure(format!(
+                    "--roster does not list this identity ({}), which signs it: the creator of a roster must be one of its parties",
+                    creator.fingerprint()
+                )));
+            }
+            let entries = fingerprints
+                .into_iter()
+                .enumerate()
+                .map(|(i, fingerprint)| RosterEntry { fingerprint, name: names.get(i).cloned() })
+                .collect();
+            Invite::rostered(&program.hash_hex(), m, signal, entries, &creator).map_err(|e| Failure(format!("--roster: {e}")))?
+        }
+    };
+    let id = invite.session();
+    let who = match invite.roster() {
+        Some(roster) => format!(
+            "only these parties may take a seat, in this order: {}",
+            roster.fingerprints().iter().map(|f| f.to_string()).collect::<Vec<_>>().join(", ")
+        ),
+        None => "an open invite: anyone holding it can take a seat; every party confirms the parties before computing".to_string(),
+    };
     Ok(format!(
-        "Session: {id}\nProgram: {} ({m} parties, hash {})\nInvite:  {invite}\n\
+        "Session: {id}\nProgram: {} ({m} parties, hash {})\nParties: {who}\nInvite:  {invite}\n\
          Each party (a browser, or this CLI) joins by invite: cohort party {} --invite '{invite}' --input NAME=VALUE …\n\
-         Parties that know each other's keys can instead run: cohort party {} --session {id} --signal {signal} --keys KEY0,KEY1,… --id I …\n",
+         The invite admits to the session: give it only to its parties.\n",
         program.name(),
         program.hash_hex(),
-        path.display(),
         path.display(),
     ))
 }

@@ -227,7 +227,8 @@ fn session_new_prints_an_id_and_an_invite() {
     let text = String::from_utf8_lossy(&out.stdout);
     let id = text.lines().find_map(|l| l.strip_prefix("Session: ")).unwrap();
     assert_eq!(id.len(), 32);
-    assert!(text.contains(&format!("Invite:  cohort-invite:v1?session={id}&program=")), "{text}");
+    assert!(text.contains(&format!("Invite:  cohort-invite:v2?session={id}&program=")), "{text}");
+    assert!(text.contains("&token=") && text.contains("open invite"), "{text}");
     assert!(text.contains("&signal=ws://127.0.0.1:7700/"), "{text}");
     let again = bin().args(["session", "new", &example("average_salary.cohort")]).output().unwrap();
     assert!(!String::from_utf8_lossy(&again.stdout).contains(id), "session ids are random");
@@ -277,7 +278,9 @@ fn three_parties_join_by_invite() {
                     "--timeout",
                     "20",
                     "--json",
+                    "--yes",
                 ])
+                .stdin(Stdio::null())
                 .stdout(Stdio::piped())
                 .stderr(Stdio::piped())
                 .spawn()
@@ -297,10 +300,10 @@ fn three_parties_join_by_invite() {
     // A program that is not the invite's is refused before meeting anyone.
     let other = temp("other.cohort");
     std::fs::write(&other, std::fs::read_to_string(&program).unwrap().replace("mean(salary)", "max(salary)")).unwrap();
-    let out = bin().args(["party", &other, "--invite", &invite, "--identity", &ids.0[0], "--input", "salary=1"]).output().unwrap();
+    let out = bin().args(["party", &other, "--invite", &invite, "--identity", &ids.0[0], "--input", "salary=1", "--yes"]).output().unwrap();
     assert!(!out.status.success() && stderr(&out).contains("is not the invite's program"), "{}", stderr(&out));
     let out = bin().args(["party", &program, "--invite", "cohort-invite:v1?session=x", "--identity", &ids.0[0]]).output().unwrap();
-    assert!(!out.status.success() && stderr(&out).contains("--invite"), "{}", stderr(&out));
+    assert!(!out.status.success() && stderr(&out).contains("--invite") && stderr(&out).contains("v2"), "{}", stderr(&out));
 }
 
 #[test]

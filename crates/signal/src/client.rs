@@ -11,7 +11,7 @@ use std::sync::mpsc;
 use std::thread;
 use std::time::{Duration, Instant};
 
-use cohort_channel::{Fingerprint, Identity, hex, unhex};
+use cohort_channel::{Fingerprint, Identity, Invite, hex, signal_auth, unhex};
 use cohort_mpc::{Error, PartyId, Result, Transport};
 use futures_util::{SinkExt, StreamExt};
 use tokio::sync::mpsc as tokio_mpsc;
@@ -19,7 +19,7 @@ use tokio_tungstenite::{Connector, connect_async_tls_with_config};
 use tungstenite::Message;
 
 use crate::Endpoint;
-use crate::protocol::{AUTH_CONTEXT, ClientMessage, Limits, ServerMessage, decode_relay, encode_relay};
+use crate::protocol::{ClientMessage, Limits, ServerMessage, decode_relay, encode_relay};
 
 /// What the relay thread delivers for one peer.
 type Delivery = core::result::Result<Vec<u8>, String>;
@@ -44,7 +44,9 @@ impl RelayTransport {
     /// `identity`, joins room `room` whose parties are `parties` (in party
     /// order; `parties[me]` is this identity), and waits until every party
     /// is present. Gives up after `timeout`, which also bounds how long
-    /// `recv` waits for a peer.
+    /// `recv` waits for a peer. For parties that know each other's keys: the
+    /// room needs no admission token, so its id must not have the form of an
+    /// invite's session id.
     pub fn connect(
         server: &Endpoint,
         identity: &Identity,
@@ -57,23 +59,39 @@ impl RelayTransport {
             return Err(Error::InvalidArgument(format!("this identity ({}) is not party {me} of the session", identity.fingerprint())));
         }
         let names = parties.iter().map(|p| p.to_string()).collect();
-        Self::start(server, identity, room, names, None, timeout).map(|(transport, _)| transport)
+        Self::start(server, identity, room, None, names, None, timeout).map(|(transport, _)| transport)
     }
 
-    /// Connects as [`RelayTransport::connect`] does, but to the open room
-    /// `room` of `size` parties (a session joined by invite), waits until
-    /// it is full, and returns the transport with the session's parties
-    /// (in the room's order, by fingerprint) and this party's position.
-    /// Tells each peer that it is reached only through the relay, so
-    /// browser peers do not wait for a WebRTC connection.
-    pub fn connect_open(
+    /// Connects as [`RelayTransport::connect`] does, to the room of
+    /// `invite` (whose signal server `server` must be), presenting its
+    /// admission token; waits until every party is present, and returns the
+    /// transport with the session's parties and this party's position. For
+    /// a rostered invite the parties are the roster's, in its order (and
+    /// this identity must be among them); for an open one, the first
+    /// `invite.parties()` identities to arrive, in the order of their
+    /// fingerprints, which the caller should show to its user before
+    /// computing. Tells each peer that it is reached only through the
+    /// relay, so browser peers do not wait for a WebRTC connection.
+    pub fn connect_invite(
         server: &Endpoint,
         identity: &Identity,
-        room: &str,
-        size: usize,
+        invite: &Invite,
         timeout: Duration,
     ) -> Result<(Self, Vec<Fingerprint>, PartyId)> {
-        let (transport, parties) = Self::start(server, identity, room, Vec::new(), Some(size), timeout)?;
+        let token = Some(invite.token().to_hex());
+        let (parties, open) = match invite.roster() {
+            Some(roster) => {
+                if invite.seat_of(&identity.fingerprint()).is_none() {
+                    return Err(Error::InvalidArgument(format!(
+                        "this identity ({}) is not in the invite's roster",
+                        identity.fingerprint()
+                    )));
+                }
+                (roster.fingerprints().iter().map(|f| f.to_string()).collect(), None)
+            }
+            None => (Vec::new(), Some(invite.parties())),
+        };
+        let (transport, parties) = Self::start(server, identity, invite.session(), token, parties, open, timeout)?;
         let me = transport.me;
         Ok((transport, parties, me))
     }
@@ -82,11 +100,13 @@ impl RelayTransport {
         server: &Endpoint,
         identity: &Identity,
         room: &str,
+        token: Option<String>,
         parties: Vec<String>,
         open: Option<usize>,
         timeout: Duration,
     ) -> Result<(Self, Vec<Fingerprint>)> {
         let url = server.url();
+        let origin = signal_auth::origin(url).map_err(|e| Error::InvalidArgument(e.to_string()))?;
         let connector = server.connector().map_err(Error::InvalidArgument)?;
         let m = open.unwrap_or(parties.len());
         let (out_tx, out_rx) = tokio_mpsc::channel::<Message>(1024);
@@ -94,6 +114,8 @@ impl RelayTransport {
         let (ready_tx, ready_rx) = mpsc::channel::<Result<Vec<String>>>();
         let job = Job {
             url: url.to_string(),
+            origin,
+            token,
             connector,
             identity_secret: identity.to_file(),
             fingerprint: identity.fingerprint().to_string(),
@@ -170,6 +192,10 @@ impl Transport for RelayTransport {
 /// The relay thread's work.
 struct Job {
     url: String,
+    /// The server's origin, as signed in the challenge answer.
+    origin: String,
+    /// The invite's admission token (hex), if joining by invite.
+    token: Option<String>,
     connector: Connector,
     identity_secret: String,
     room: String,
@@ -308,13 +334,16 @@ impl Job {
             }
             other => return Err(unexpected(&other)),
         };
-        let signature = identity.sign(&[AUTH_CONTEXT, &nonce[..]].concat());
-        send(ws, &ClientMessage::Auth { key: identity.public().to_hex(), signature: hex(&signature) }).await?;
+        let signature = identity.sign(&signal_auth::message(&nonce, &self.origin));
+        let auth = ClientMessage::Auth { key: identity.public().to_hex(), signature: hex(&signature), server: self.origin.clone() };
+        send(ws, &auth).await?;
         match next_message(ws).await? {
             ServerMessage::Welcome { limits, .. } => self.max_rate.set(limits.max_rate),
             other => return Err(unexpected(&other)),
         }
-        send(ws, &ClientMessage::Join { room: self.room.clone(), parties: self.parties.clone(), size: self.open }).await?;
+        let join =
+            ClientMessage::Join { room: self.room.clone(), token: self.token.clone(), parties: self.parties.clone(), size: self.open };
+        send(ws, &join).await?;
         let mut present = match next_message(ws).await? {
             ServerMessage::Joined { present, .. } => present,
             other => return Err(unexpected(&other)),
@@ -330,16 +359,14 @@ impl Job {
                 _ => {}
             }
         }
-        if self.open.is_none() {
-            return Ok(self.parties.clone());
-        }
+        let parties = if self.open.is_some() { present } else { self.parties.clone() };
         // Browser peers: a native party has no WebRTC, so they use the relay at once.
         let me = identity.fingerprint().to_string();
-        for peer in present.iter().filter(|p| **p != me) {
+        for peer in parties.iter().filter(|p| **p != me) {
             let data = serde_json::json!({"kind": "relay"});
             send(ws, &ClientMessage::Signal { room: self.room.clone(), to: peer.clone(), data }).await?;
         }
-        Ok(present)
+        Ok(parties)
     }
 }
 

@@ -5,10 +5,12 @@
 //! relayed channel frames. A session goes:
 //!
 //! ```text
-//! server → client  {"type":"challenge","nonce":HEX32,"server":"cohort-signal/1"}
-//! client → server  {"type":"auth","key":HEX32,"signature":HEX64}      signs AUTH_CONTEXT ‖ nonce
+//! server → client  {"type":"challenge","nonce":HEX32,"server":"cohort-signal/2"}
+//! client → server  {"type":"auth","key":HEX32,"signature":HEX64,"server":ORIGIN}   signs AUTH_CONTEXT ‖ nonce ‖ ORIGIN
 //! server → client  {"type":"welcome","fingerprint":FP,"ice_servers":[…],"limits":{…}}
-//! client → server  {"type":"join","room":ID,"parties":[FP,…]}       the session id and its parties, in order
+//! client → server  {"type":"join","room":ID,"token":HEX32,"size":N}          an open room, by invite
+//!                  {"type":"join","room":ID,"token":HEX32,"parties":[FP,…]}  a rostered room, by invite
+//!                  {"type":"join","room":ID,"parties":[FP,…]}                parties that know each other's keys
 //! server → client  {"type":"joined","room":ID,"present":[FP,…]}     then {"type":"presence",…} on every change
 //! client → server  {"type":"signal","room":ID,"to":FP,"data":JSON}  WebRTC offer, answer or ICE candidate
 //! server → client  {"type":"signal","room":ID,"from":FP,"data":JSON}
@@ -24,10 +26,11 @@
 
 use serde::{Deserialize, Serialize};
 
-/// What a client signs to authenticate: this context, then the 32-byte nonce.
-pub const AUTH_CONTEXT: &[u8] = b"cohort-signal-v1 auth";
+/// What a client signs to authenticate: this context, the 32-byte nonce,
+/// then the server's origin ([`cohort_channel::signal_auth::message`]).
+pub use cohort_channel::signal_auth::CONTEXT as AUTH_CONTEXT;
 /// The server's protocol name, sent in the challenge.
-pub const SERVER_NAME: &str = "cohort-signal/1";
+pub const SERVER_NAME: &str = "cohort-signal/2";
 
 /// An ICE server handed to clients (a STUN or TURN URL and credentials).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -138,13 +141,23 @@ pub enum ClientMessage {
     Auth {
         /// The ed25519 public key, hex.
         key: String,
-        /// The signature of [`AUTH_CONTEXT`] ‖ nonce, hex.
+        /// The signature of [`AUTH_CONTEXT`] ‖ nonce ‖ `server`, hex.
         signature: String,
+        /// The origin of the URL the client connected to
+        /// ([`cohort_channel::signal_auth::origin`]): the server's name as
+        /// the client knows it, which the server must answer to.
+        server: String,
     },
     /// Join (or create) a room.
     Join {
         /// The session id.
         room: String,
+        /// The invite's admission token (64 hex digits), whose derived
+        /// session id must be `room`. Required for an open room, and for a
+        /// room whose id has the form of an invite's session id (32
+        /// lowercase hex digits).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        token: Option<String>,
         /// The session's parties' fingerprints, in party order; the room
         /// admits only them, and every joiner must give the same list.
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -184,8 +197,12 @@ pub enum ErrorCode {
     QueueFull,
     /// The signature does not verify, or the challenge was not answered. Fatal.
     AuthFailed,
-    /// The room has as many parties as allowed, or this identity is not among its parties.
+    /// The room has as many parties as allowed (an open room that is full, or over `max_parties`).
     RoomFull,
+    /// This identity is not among the room's parties (its roster, or the listed parties).
+    NotInRoster,
+    /// The admission token is missing, malformed, or does not admit to this room.
+    BadToken,
     /// The room exists with another list of parties.
     RoomMismatch,
     /// This identity is in too many rooms.

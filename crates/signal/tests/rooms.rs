@@ -46,7 +46,7 @@ fn a_room_keeps_its_first_party_list() {
     let mut list = parties(&[&a, &b]);
     a.join("s", &list);
     list.push(third);
-    b.send(&ClientMessage::Join { room: "s".into(), parties: list, size: None });
+    b.send(&ClientMessage::Join { room: "s".into(), token: None, parties: list, size: None });
     b.expect_error(ErrorCode::RoomMismatch);
     // Not fatal: the right list works.
     assert_eq!(b.join("s", &parties(&[&a, &b])), parties(&[&a, &b]));
@@ -58,12 +58,12 @@ fn only_the_rooms_parties_are_admitted() {
     let (mut a, mut b, mut outsider) = (Client::connect(server.addr()), Client::connect(server.addr()), Client::connect(server.addr()));
     let list = parties(&[&a, &b]);
     a.join("s", &list);
-    outsider.send(&ClientMessage::Join { room: "s".into(), parties: list.clone(), size: None });
-    let message = outsider.expect_error(ErrorCode::RoomFull);
+    outsider.send(&ClientMessage::Join { room: "s".into(), token: None, parties: list.clone(), size: None });
+    let message = outsider.expect_error(ErrorCode::NotInRoster);
     assert!(message.contains("not among"), "{message}");
     // More parties than the server allows.
     let many: Vec<String> = (0..3).map(|_| Identity::generate().unwrap().fingerprint().to_string()).chain([b.fp.clone()]).collect();
-    b.send(&ClientMessage::Join { room: "big".into(), parties: many, size: None });
+    b.send(&ClientMessage::Join { room: "big".into(), token: None, parties: many, size: None });
     b.expect_error(ErrorCode::RoomFull);
     assert_eq!(server.rooms(), 1);
 }
@@ -79,9 +79,9 @@ fn an_identity_is_in_a_bounded_number_of_rooms_across_connections() {
     let list = parties(&[&a1, &b]);
     a1.join("r1", &list);
     a2.join("r2", &list);
-    a1.send(&ClientMessage::Join { room: "r3".into(), parties: list.clone(), size: None });
+    a1.send(&ClientMessage::Join { room: "r3".into(), token: None, parties: list.clone(), size: None });
     a1.expect_error(ErrorCode::TooManyRooms);
-    a2.send(&ClientMessage::Join { room: "r3".into(), parties: list.clone(), size: None });
+    a2.send(&ClientMessage::Join { room: "r3".into(), token: None, parties: list.clone(), size: None });
     a2.expect_error(ErrorCode::TooManyRooms);
     a1.send(&ClientMessage::Leave { room: "r1".into() });
     wait_until("r1 is gone", || server.rooms() == 1);
@@ -123,7 +123,7 @@ fn bad_room_ids_and_party_lists_are_bad_messages() {
     let refused = |room: &str, parties: &dyn Fn(&Client) -> Vec<String>| {
         let mut c = Client::connect(server.addr());
         let parties = parties(&c);
-        c.send(&ClientMessage::Join { room: room.into(), parties, size: None });
+        c.send(&ClientMessage::Join { room: room.into(), token: None, parties, size: None });
         c.expect_fatal(ErrorCode::BadMessage);
     };
     refused(&"x".repeat(129), &|c| vec![c.fp.clone(), other.clone()]);

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use cohort_channel::{Fingerprint, Identity, PublicKey, hex, unhex};
+use cohort_channel::{AdmissionToken, Fingerprint, Identity, Invite, PublicKey, RosterEntry, hex, signal_auth, unhex};
 use cohort_program::{CheckedProgram, Owner, class_words, describe_input, privacy_words};
 use serde_json::{Value as Json, json};
 
@@ -24,12 +24,17 @@ pub fn identity_info(secret: &str) -> Result<String, String> {
     Ok(json!({"key": id.public().to_hex(), "fingerprint": id.fingerprint().to_string()}).to_string())
 }
 
-/// The signature (hex) a signal server's challenge asks for: over
-/// `AUTH_CONTEXT ‖ nonce`.
-pub fn sign_challenge(secret: &str, nonce_hex: &str) -> Result<String, String> {
+/// The answer to a signal server's challenge `nonce_hex`, for the server
+/// reached at `server_url`: the whole `auth` message as JSON text,
+/// `{"type":"auth","key","signature","server"}`, its signature over
+/// `AUTH_CONTEXT ‖ nonce ‖ origin` ([`signal_auth::message`]), `server` the
+/// URL's origin.
+pub fn sign_challenge(secret: &str, nonce_hex: &str, server_url: &str) -> Result<String, String> {
     let nonce = unhex::<32>(nonce_hex).ok_or("the signal server sent a malformed challenge")?;
-    let context = b"cohort-signal-v1 auth";
-    Ok(hex(&identity(secret)?.sign(&[&context[..], &nonce[..]].concat())))
+    let origin = signal_auth::origin(server_url).map_err(|e| e.to_string())?;
+    let id = identity(secret)?;
+    let signature = hex(&id.sign(&signal_auth::message(&nonce, &origin)));
+    Ok(json!({"type": "auth", "key": id.public().to_hex(), "signature": signature, "server": origin}).to_string())
 }
 
 /// The identity encrypted under a passphrase (Argon2id, XChaCha20-Poly1305).
@@ -146,22 +151,79 @@ pub fn party_config(json: &str) -> Result<PartyConfig, String> {
 }
 
 /// A new session for a program (text or JSON) of `parties` parties at the
-/// signal server `signal`: `{"session", "invite", "hash", "name"}`.
-pub fn new_session(source: &str, parties: usize, signal: &str) -> Result<String, String> {
+/// signal server `signal`: `{"session", "invite", "hash", "name", "open"}`.
+/// With `roster` — JSON `[{"party": KEY_OR_FINGERPRINT, "name"?: TEXT}, …]`,
+/// the expected parties in party order — the invite admits only them, and
+/// is signed by the identity `secret` (which must be among them); without,
+/// it is open.
+pub fn new_session(source: &str, parties: usize, signal: &str, roster: Option<&str>, secret: Option<&str>) -> Result<String, String> {
+    #[derive(serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Entry {
+        party: String,
+        #[serde(default)]
+        name: Option<String>,
+    }
     let program = CheckedProgram::load(source).map_err(|e| e.to_string())?;
     let allowed = program.parties();
     if !allowed.contains(&parties) {
         return Err(format!("program `{}` runs with {} to {} parties, not {parties}", program.name(), allowed.start(), allowed.end()));
     }
     program.plan(parties).map_err(|e| e.to_string())?;
-    let invite = cohort_channel::Invite::new(&program.hash_hex(), parties, signal)?;
-    Ok(json!({"session": invite.session, "invite": invite.to_string(), "hash": program.hash_hex(), "name": program.name()}).to_string())
+    let invite = match roster {
+        None => Invite::open(&program.hash_hex(), parties, signal).map_err(|e| e.to_string())?,
+        Some(roster) => {
+            let creator = identity(secret.ok_or("a roster is signed with the stored identity, which was not given")?)?;
+            let entries: Vec<Entry> =
+                serde_json::from_str(roster).map_err(|e| format!("a roster is a JSON array of {{\"party\", \"name\"?}}: {e}"))?;
+            let entries = entries
+                .into_iter()
+                .map(|e| {
+                    Ok(RosterEntry { fingerprint: Fingerprint::parse(&parse_peer(&e.party)?).map_err(|e| e.to_string())?, name: e.name })
+                })
+                .collect::<Result<Vec<_>, String>>()?;
+            Invite::rostered(&program.hash_hex(), parties, signal, entries, &creator).map_err(|e| e.to_string())?
+        }
+    };
+    Ok(json!({
+        "session": invite.session(),
+        "invite": invite.to_string(),
+        "hash": program.hash_hex(),
+        "name": program.name(),
+        "open": invite.is_open(),
+    })
+    .to_string())
 }
 
-/// An invite's fields as JSON: `{"session", "program", "parties", "signal"}`.
+/// An invite's fields as JSON: `{"session", "program", "parties", "signal",
+/// "token", "open", "roster"}`, `roster` being `null` for an open invite or
+/// `{"creator": FP, "parties": [{"fingerprint", "name"}]}` (party order),
+/// its signature checked. Errors carry the [`cohort_channel::InviteError`]
+/// code: `"CODE: message"`.
 pub fn parse_invite(text: &str) -> Result<String, String> {
-    let invite = cohort_channel::Invite::parse(text)?;
-    Ok(json!({"session": invite.session, "program": invite.program, "parties": invite.parties, "signal": invite.signal}).to_string())
+    let invite = Invite::parse(text).map_err(|e| format!("{}: {e}", e.code()))?;
+    let roster = invite.roster().map(|r| {
+        let parties: Vec<Json> = r.entries().iter().map(|e| json!({"fingerprint": e.fingerprint.to_string(), "name": e.name})).collect();
+        json!({"creator": r.creator().fingerprint().to_string(), "parties": parties})
+    });
+    Ok(json!({
+        "session": invite.session(),
+        "program": invite.program(),
+        "parties": invite.parties(),
+        "signal": invite.signal(),
+        "token": invite.token().to_hex(),
+        "open": invite.is_open(),
+        "roster": roster,
+    })
+    .to_string())
+}
+
+/// The room of the extension's benchmark named `label`: `{"session",
+/// "token"}`, a public admission token (anyone who knows the label can
+/// join; the benchmark computes on made-up numbers).
+pub fn bench_room(label: &str) -> String {
+    let token = AdmissionToken::public(label);
+    json!({"session": token.session(), "token": token.to_hex()}).to_string()
 }
 
 /// Checks party `me`'s inputs (a JSON object) against the program for `m`

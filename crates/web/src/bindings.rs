@@ -53,10 +53,11 @@ pub fn identity_info(secret: &str) -> Result<String, JsError> {
     js(api::identity_info(secret))
 }
 
-/// The signature (hex) answering a signal server's challenge nonce (hex).
+/// The `auth` message (JSON text) answering a signal server's challenge
+/// nonce (hex), for the server reached at `server_url`.
 #[wasm_bindgen(js_name = signChallenge)]
-pub fn sign_challenge(secret: &str, nonce_hex: &str) -> Result<String, JsError> {
-    js(api::sign_challenge(secret, nonce_hex))
+pub fn sign_challenge(secret: &str, nonce_hex: &str, server_url: &str) -> Result<String, JsError> {
+    js(api::sign_challenge(secret, nonce_hex, server_url))
 }
 
 /// The identity encrypted under a passphrase.
@@ -182,16 +183,31 @@ fn describe(e: &JsValue) -> String {
     }
 }
 
-/// A new session: `{"session", "invite", "hash", "name"}` as JSON.
+/// A new session: `{"session", "invite", "hash", "name", "open"}` as JSON.
+/// With `roster_json` (`[{"party", "name"?}, …]`), a rostered invite signed
+/// by the identity `secret` (storage form); without, an open one.
 #[wasm_bindgen(js_name = newSession)]
-pub fn new_session(source: &str, parties: usize, signal: &str) -> Result<String, JsError> {
-    js(api::new_session(source, parties, signal))
+pub fn new_session(
+    source: &str,
+    parties: usize,
+    signal: &str,
+    roster_json: Option<String>,
+    secret: Option<String>,
+) -> Result<String, JsError> {
+    js(api::new_session(source, parties, signal, roster_json.as_deref(), secret.as_deref()))
 }
 
-/// An invite's fields: `{"session", "program", "parties", "signal"}` as JSON.
+/// An invite's fields: `{"session", "program", "parties", "signal", "token",
+/// "open", "roster"}` as JSON; errors start with a stable code (`bad_signature: …`).
 #[wasm_bindgen(js_name = parseInvite)]
 pub fn parse_invite(text: &str) -> Result<String, JsError> {
     js(api::parse_invite(text))
+}
+
+/// The benchmark room named `label`: `{"session", "token"}` as JSON.
+#[wasm_bindgen(js_name = benchRoom)]
+pub fn bench_room(label: &str) -> String {
+    api::bench_room(label)
 }
 
 /// Checks party `me`'s inputs (JSON object) for a session of `m`; throws the reason.

@@ -20,12 +20,21 @@ fn identities_are_generated_shown_signed_with_and_backed_up() {
     let info = parse(&api::identity_info(&secret).unwrap());
     let identity = Identity::from_file(&secret).unwrap();
     assert_eq!(info, json!({"key": identity.public().to_hex(), "fingerprint": identity.fingerprint().to_string()}));
-    // The challenge signature is what the signal server verifies.
+    // The challenge answer is the auth message the signal server verifies:
+    // a signature over the context, the nonce and the server's origin.
     let nonce = "ab".repeat(32);
-    let signature = api::sign_challenge(&secret, &nonce).unwrap();
-    let message = [cohort_signal::protocol::AUTH_CONTEXT, &[0xab; 32][..]].concat();
-    assert!(PublicKey::from_hex(info["key"].as_str().unwrap()).unwrap().verify_signature(&message, &signature));
-    assert!(api::sign_challenge(&secret, "zz").unwrap_err().contains("malformed challenge"));
+    let auth = parse(&api::sign_challenge(&secret, &nonce, "WS://Localhost:8787/path").unwrap());
+    let answer: cohort_signal::protocol::ClientMessage = serde_json::from_value(auth.clone()).unwrap();
+    assert!(matches!(answer, cohort_signal::protocol::ClientMessage::Auth { .. }));
+    assert_eq!(auth["server"], "ws://localhost:8787");
+    assert_eq!(auth["key"], info["key"]);
+    let message = [cohort_signal::protocol::AUTH_CONTEXT, &[0xab; 32][..], b"ws://localhost:8787"].concat();
+    let key = PublicKey::from_hex(info["key"].as_str().unwrap()).unwrap();
+    assert!(key.verify_signature(&message, auth["signature"].as_str().unwrap()));
+    let elsewhere = [cohort_signal::protocol::AUTH_CONTEXT, &[0xab; 32][..], b"ws://evil.example"].concat();
+    assert!(!key.verify_signature(&elsewhere, auth["signature"].as_str().unwrap()));
+    assert!(api::sign_challenge(&secret, "zz", "ws://x/").unwrap_err().contains("malformed challenge"));
+    assert!(api::sign_challenge(&secret, &nonce, "http://x/").unwrap_err().contains("ws:// or wss://"));
     // Backup and restore.
     let exported = api::export_identity(&secret, "correct horse").unwrap();
     assert!(!exported.contains(&secret));
@@ -62,36 +71,81 @@ fn programs_are_checked_and_rendered() {
 #[test]
 fn sessions_get_invites_that_read_back() {
     let source = example("average_salary.cohort");
-    let made = parse(&api::new_session(&source, 3, "ws://127.0.0.1:8787/").unwrap());
+    let made = parse(&api::new_session(&source, 3, "ws://127.0.0.1:8787/", None, None).unwrap());
     let invite = made["invite"].as_str().unwrap();
     let read = parse(&api::parse_invite(invite).unwrap());
-    assert_eq!(read, json!({"session": made["session"], "program": made["hash"], "parties": 3, "signal": "ws://127.0.0.1:8787/"}));
-    let again = parse(&api::new_session(&source, 3, "ws://127.0.0.1:8787/").unwrap());
+    let token = Invite::parse(invite).unwrap().token().to_hex();
+    assert_eq!(
+        read,
+        json!({"session": made["session"], "program": made["hash"], "parties": 3, "signal": "ws://127.0.0.1:8787/",
+               "token": token, "open": true, "roster": null})
+    );
+    assert_eq!(made["open"], true);
+    let again = parse(&api::new_session(&source, 3, "ws://127.0.0.1:8787/", None, None).unwrap());
     assert_ne!(again["session"], made["session"], "session ids are random");
-    assert!(api::new_session(&source, 2, "ws://x/").unwrap_err().contains("3 to"));
-    assert!(api::new_session(&source, 3, "http://x/").unwrap_err().contains("signal server URL"));
+    assert!(api::new_session(&source, 2, "ws://x/", None, None).unwrap_err().contains("3 to"));
+    assert!(api::new_session(&source, 3, "http://x/", None, None).unwrap_err().contains("signal server URL"));
+}
+
+#[test]
+fn rostered_sessions_are_signed_with_the_stored_identity() {
+    let source = example("average_salary.cohort");
+    let secret = api::generate_identity().unwrap();
+    let me = Identity::from_file(&secret).unwrap();
+    let (b, c) = (Identity::generate().unwrap(), Identity::generate().unwrap());
+    let roster = json!([
+        {"party": me.public().to_hex(), "name": "Alice"},
+        {"party": b.fingerprint().to_string()},
+        {"party": c.public().to_hex(), "name": "Zoë"},
+    ]);
+    let made = parse(&api::new_session(&source, 3, "wss://s.example/", Some(&roster.to_string()), Some(&secret)).unwrap());
+    assert_eq!(made["open"], false);
+    let read = parse(&api::parse_invite(made["invite"].as_str().unwrap()).unwrap());
+    assert_eq!(read["open"], false);
+    assert_eq!(
+        read["roster"],
+        json!({"creator": me.fingerprint().to_string(), "parties": [
+            {"fingerprint": me.fingerprint().to_string(), "name": "Alice"},
+            {"fingerprint": b.fingerprint().to_string(), "name": null},
+            {"fingerprint": c.fingerprint().to_string(), "name": "Zoë"},
+        ]})
+    );
+    // The creator must be in it; a roster needs the identity; names are checked.
+    let others = json!([{"party": b.fingerprint().to_string()}, {"party": c.fingerprint().to_string()}, {"party": Identity::generate().unwrap().fingerprint().to_string()}]);
+    assert!(
+        api::new_session(&source, 3, "ws://x/", Some(&others.to_string()), Some(&secret)).unwrap_err().contains("not one of its parties")
+    );
+    assert!(api::new_session(&source, 3, "ws://x/", Some(&roster.to_string()), None).unwrap_err().contains("stored identity"));
+    let mut hostile = roster.clone();
+    hostile[0]["name"] = json!("Alice\u{202E}");
+    assert!(api::new_session(&source, 3, "ws://x/", Some(&hostile.to_string()), Some(&secret)).unwrap_err().contains("refused"));
+    assert!(api::new_session(&source, 3, "ws://x/", Some("{}"), Some(&secret)).unwrap_err().contains("JSON array"));
+    // The benchmark's rooms have public tokens that admit to them.
+    let room = parse(&api::bench_room("lab"));
+    assert_eq!(cohort_channel::AdmissionToken::from_hex(room["token"].as_str().unwrap()).unwrap().session(), room["session"]);
 }
 
 #[test]
 fn malformed_invites_are_refused_with_the_reason() {
-    let good =
-        Invite::parse(&format!("cohort-invite:v1?session={}&program={}&parties=3&signal=wss://s.example/", "a".repeat(32), "b".repeat(64)))
-            .unwrap();
+    let good = Invite::open(&"b".repeat(64), 3, "wss://s.example/").unwrap();
     assert_eq!(Invite::parse(&good.to_string()).unwrap(), good);
     let cases = [
-        ("https://example.com", "wrong prefix"),
-        ("cohort-invite:v1?session=x", "no program"),
-        (&good.to_string().replace(&"a".repeat(32), "x"), "session id"),
-        (&good.to_string().replace("parties=3", "parties=three"), "not a number"),
-        (&good.to_string().replace("parties=3", "parties=1"), "2 to 62"),
-        (&format!("{good}&session=x"), "given twice"),
-        (&format!("{good}&evil=1"), "unknown field"),
-        (&good.to_string().replace("&signal=wss://s.example/", ""), "no signal"),
-        (&good.to_string().replace("wss://s.example/", "javascript:alert(1)"), "signal server URL"),
+        ("https://example.com".to_string(), "not_an_invite"),
+        (
+            format!("cohort-invite:v1?session={}&program={}&parties=3&signal=wss://s.example/", "a".repeat(32), "b".repeat(64)),
+            "other_version",
+        ),
+        ("cohort-invite:v2?session=x".to_string(), "missing_field"),
+        (good.to_string().replace(good.session(), "x"), "bad_session"),
+        (good.to_string().replace("parties=3", "parties=three"), "bad_parties"),
+        (format!("{good}&session=x"), "duplicate_field"),
+        (format!("{good}&evil=1"), "unknown_field"),
+        (good.to_string().replace("&signal=wss://s.example/", ""), "missing_field"),
+        (good.to_string().replace("wss://s.example/", "javascript:alert(1)"), "bad_signal"),
     ];
-    for (text, why) in cases {
-        let err = Invite::parse(text).unwrap_err();
-        assert!(err.contains(why), "{text}: expected `{why}` in {err}");
+    for (text, code) in cases {
+        assert_eq!(Invite::parse(&text).unwrap_err().code(), code, "{text}");
+        assert!(api::parse_invite(&text).unwrap_err().starts_with(&format!("{code}: ")), "{text}");
     }
 }
 

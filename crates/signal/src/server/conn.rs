@@ -12,7 +12,7 @@ use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use std::time::Duration;
 
-use cohort_channel::PublicKey;
+use cohort_channel::{PublicKey, signal_auth};
 use futures_util::stream::{SplitSink, SplitStream};
 use futures_util::{SinkExt, StreamExt};
 use serde_json::json;
@@ -30,7 +30,7 @@ use tungstenite::protocol::frame::coding::CloseCode;
 use super::Shared;
 use super::hub::{Admission, ConnId, Joined, Outgoing, Peer, Refusal};
 use super::stream::{Io, Rewind};
-use crate::protocol::{AUTH_CONTEXT, ClientMessage, ErrorCode, SERVER_NAME, ServerMessage};
+use crate::protocol::{ClientMessage, ErrorCode, SERVER_NAME, ServerMessage};
 
 type Ws = WebSocketStream<Rewind>;
 
@@ -405,16 +405,16 @@ impl Reader<'_> {
             serde_json::from_str(text).map_err(|e| Refusal::new(ErrorCode::BadMessage, format!("not a message of this protocol: {e}")))?;
         let log = self.shared.log;
         match (msg, self.fingerprint.clone()) {
-            (ClientMessage::Auth { key, signature }, None) => self.auth(&key, &signature),
+            (ClientMessage::Auth { key, signature, server }, None) => self.auth(&key, &signature, &server),
             (ClientMessage::Auth { .. }, Some(_)) => Err(Refusal::new(ErrorCode::BadMessage, "already authenticated")),
             (_, None) => Err(not_authenticated()),
-            (ClientMessage::Join { room, parties, size }, Some(fp)) => {
+            (ClientMessage::Join { room, token, parties, size }, Some(fp)) => {
                 let admission = match (parties.is_empty(), size) {
                     (false, None) => Admission::Listed(parties),
                     (true, Some(size)) => Admission::Open(size),
                     _ => return Err(Refusal::new(ErrorCode::BadMessage, "a join gives `parties` (a fixed list) or `size` (an open room)")),
                 };
-                let joined = self.shared.hub().join(self.id, &room, admission, std::time::Instant::now())?;
+                let joined = self.shared.hub().join(self.id, &room, admission, token.as_deref(), std::time::Instant::now())?;
                 let how = match joined {
                     Joined::Created => "created",
                     Joined::Entered => "entered",
@@ -436,13 +436,26 @@ impl Reader<'_> {
         }
     }
 
-    fn auth(&mut self, key: &str, signature: &str) -> Result<(), Refusal> {
-        let failed = |why: &str| Refusal::new(ErrorCode::AuthFailed, why);
-        let key = PublicKey::from_hex(key).map_err(|_| failed("`key` is not an ed25519 public key in hex"))?;
-        let mut signed = AUTH_CONTEXT.to_vec();
-        signed.extend_from_slice(&self.nonce);
-        if !key.verify_signature(&signed, signature) {
-            return Err(failed("the signature does not verify (sign the auth context and this connection's nonce)"));
+    /// Checks the answer to the challenge: a signature by `key` over the
+    /// context, this connection's nonce and `server`, which must be one of
+    /// the names this server answers to (never taken from the request).
+    fn auth(&mut self, key: &str, signature: &str, server: &str) -> Result<(), Refusal> {
+        let refuse = |reason: &str, message: String| {
+            let claimed: String = server.chars().take(100).collect();
+            self.shared.log.event("auth_refused", json!({"conn": self.id, "reason": reason, "server": claimed}));
+            Refusal::new(ErrorCode::AuthFailed, message)
+        };
+        if !self.shared.names.iter().any(|name| name == server) {
+            let shown: String = server.chars().take(100).flat_map(char::escape_debug).collect();
+            let names = self.shared.names.join(", ");
+            return Err(refuse("wrong_server", format!("the signature is for the server `{shown}`; this server answers to {names}")));
+        }
+        let key = PublicKey::from_hex(key).map_err(|_| refuse("bad_key", "`key` is not an ed25519 public key in hex".into()))?;
+        if !key.verify_signature(&signal_auth::message(&self.nonce, server), signature) {
+            return Err(refuse(
+                "bad_signature",
+                "the signature does not verify (sign the auth context, this connection's nonce and the server's origin)".into(),
+            ));
         }
         let fingerprint = key.fingerprint().to_string();
         let limits = &self.shared.limits;

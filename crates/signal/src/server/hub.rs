@@ -5,7 +5,7 @@
 use std::collections::{BTreeSet, HashMap};
 use std::time::{Duration, Instant};
 
-use cohort_channel::Fingerprint;
+use cohort_channel::{AdmissionToken, Fingerprint};
 
 use crate::protocol::{self, ErrorCode, Limits, ServerMessage};
 
@@ -67,7 +67,7 @@ pub(super) fn is_fatal(code: ErrorCode) -> bool {
     use ErrorCode::*;
     match code {
         BadMessage | TooLarge | RateLimited | QueueFull | AuthFailed | IdleTimeout | ShuttingDown => true,
-        RoomFull | RoomMismatch | TooManyRooms | NotInRoom | UnknownRoom => false,
+        RoomFull | NotInRoster | BadToken | RoomMismatch | TooManyRooms | NotInRoom | UnknownRoom => false,
     }
 }
 
@@ -177,9 +177,19 @@ impl<P: Peer> Hub<P> {
     }
 
     /// Joins (or creates) a room, answers `joined` and tells the others.
-    pub(super) fn join(&mut self, id: ConnId, room: &str, admission: Admission, now: Instant) -> Result<Joined, Refusal> {
+    /// `token` is the invite's admission token, if the client gave one (see
+    /// [`check_token`]). A refused join changes nothing.
+    pub(super) fn join(
+        &mut self,
+        id: ConnId,
+        room: &str,
+        admission: Admission,
+        token: Option<&str>,
+        now: Instant,
+    ) -> Result<Joined, Refusal> {
         let fp = self.fingerprint(id)?;
         check_room_id(room)?;
+        check_token(room, &admission, token)?;
         let max = self.limits.max_parties;
         let size = match &admission {
             Admission::Listed(parties) => parties.len(),
@@ -204,7 +214,7 @@ impl<P: Peer> Hub<P> {
                 }
             }
             if !parties.contains(&fp) {
-                return Err(Refusal::new(ErrorCode::RoomFull, format!("not admitted to room `{room}`: {fp} is not among its parties")));
+                return Err(Refusal::new(ErrorCode::NotInRoster, format!("not admitted to room `{room}`: {fp} is not among its parties")));
             }
         }
         let existing = self.rooms.get(room);
@@ -384,6 +394,37 @@ impl<P: Peer> Hub<P> {
     }
 }
 
+/// Whether a room id has the form of an invite's session id (32 lowercase
+/// hex digits): such rooms are reserved for the holders of its token.
+fn is_invite_room(room: &str) -> bool {
+    room.len() == 32 && room.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+}
+
+/// The admission rule: a join that gives a token must give the one whose
+/// derived session id is the room's; open rooms and rooms with an invite's
+/// id need the token. A listed room with any other id (parties that know
+/// each other's keys, `cohort party --signal … --keys …`) needs none: its
+/// party list alone decides who is seated.
+fn check_token(room: &str, admission: &Admission, token: Option<&str>) -> Result<(), Refusal> {
+    match token {
+        Some(token) => {
+            let token = AdmissionToken::from_hex(token)
+                .map_err(|_| Refusal::new(ErrorCode::BadToken, "an admission token is 64 lowercase hex digits"))?;
+            if token.session() != room {
+                return Err(Refusal::new(ErrorCode::BadToken, format!("this admission token does not admit to room `{room}`")));
+            }
+        }
+        None if matches!(admission, Admission::Open(_)) => {
+            return Err(Refusal::new(ErrorCode::BadToken, "an open room is joined with its invite's admission token"));
+        }
+        None if is_invite_room(room) => {
+            return Err(Refusal::new(ErrorCode::BadToken, format!("room `{room}` belongs to an invite: join it with the invite's token")));
+        }
+        None => {}
+    }
+    Ok(())
+}
+
 /// Room ids are 1 to [`MAX_ROOM_ID`] printable ASCII characters, no spaces.
 fn check_room_id(room: &str) -> Result<(), Refusal> {
     if room.is_empty() || room.len() > MAX_ROOM_ID || !room.bytes().all(|b| b.is_ascii_graphic()) {
@@ -460,8 +501,8 @@ mod tests {
         let parties = fps(3);
         let (mut hub, peers) = hub_with(&parties, 100);
         let now = Instant::now();
-        assert_eq!(hub.join(2, "s", Admission::Listed(parties.clone()), now), Ok(Joined::Created));
-        assert_eq!(hub.join(0, "s", Admission::Listed(parties.clone()), now), Ok(Joined::Entered));
+        assert_eq!(hub.join(2, "s", Admission::Listed(parties.clone()), None, now), Ok(Joined::Created));
+        assert_eq!(hub.join(0, "s", Admission::Listed(parties.clone()), None, now), Ok(Joined::Entered));
         let both = vec![parties[0].clone(), parties[2].clone()];
         assert_eq!(peers[0].take(), vec![ServerMessage::Joined { room: "s".into(), present: both.clone() }]);
         assert_eq!(peers[2].take().last(), Some(&ServerMessage::Presence { room: "s".into(), present: both }));
@@ -476,8 +517,8 @@ mod tests {
         let parties = fps(2);
         let (mut hub, peers) = hub_with(&parties, 1);
         let now = Instant::now();
-        hub.join(0, "s", Admission::Listed(parties.clone()), now).unwrap();
-        hub.join(1, "s", Admission::Listed(parties.clone()), now).unwrap();
+        hub.join(0, "s", Admission::Listed(parties.clone()), None, now).unwrap();
+        hub.join(1, "s", Admission::Listed(parties.clone()), None, now).unwrap();
         // Peer 0 holds `joined` and has no room for the presence update.
         assert_eq!(*peers[0].ended.borrow(), Some(ErrorCode::QueueFull));
         assert_eq!(*peers[1].ended.borrow(), None);
@@ -488,7 +529,7 @@ mod tests {
         let parties = fps(2);
         let (mut hub, peers) = hub_with(&parties, 100);
         let now = Instant::now();
-        hub.join(0, "s", Admission::Listed(parties.clone()), now).unwrap();
+        hub.join(0, "s", Admission::Listed(parties.clone()), None, now).unwrap();
         peers[0].take();
         assert!(hub.expire(now).is_empty());
         assert_eq!(hub.expire(now + Duration::from_secs(hub.limits.room_lifetime_secs)), vec!["s".to_string()]);
@@ -502,15 +543,39 @@ mod tests {
         let (mut hub, _) = hub_with(&parties, 100);
         let now = Instant::now();
         let code = |r: Result<Joined, Refusal>| r.unwrap_err().code;
-        assert_eq!(code(hub.join(0, "", Admission::Listed(parties.clone()), now)), ErrorCode::BadMessage);
-        assert_eq!(code(hub.join(0, &"x".repeat(129), Admission::Listed(parties.clone()), now)), ErrorCode::BadMessage);
-        assert_eq!(code(hub.join(0, "a b", Admission::Listed(parties.clone()), now)), ErrorCode::BadMessage);
-        assert_eq!(code(hub.join(0, "s", Admission::Listed(vec![parties[0].clone()]), now)), ErrorCode::BadMessage);
-        assert_eq!(code(hub.join(0, "s", Admission::Listed(vec![parties[0].clone(), parties[0].clone()]), now)), ErrorCode::BadMessage);
+        assert_eq!(code(hub.join(0, "", Admission::Listed(parties.clone()), None, now)), ErrorCode::BadMessage);
+        assert_eq!(code(hub.join(0, &"x".repeat(129), Admission::Listed(parties.clone()), None, now)), ErrorCode::BadMessage);
+        assert_eq!(code(hub.join(0, "a b", Admission::Listed(parties.clone()), None, now)), ErrorCode::BadMessage);
+        assert_eq!(code(hub.join(0, "s", Admission::Listed(vec![parties[0].clone()]), None, now)), ErrorCode::BadMessage);
         assert_eq!(
-            code(hub.join(0, "s", Admission::Listed(vec![parties[0].clone(), parties[1].to_uppercase()]), now)),
+            code(hub.join(0, "s", Admission::Listed(vec![parties[0].clone(), parties[0].clone()]), None, now)),
+            ErrorCode::BadMessage
+        );
+        assert_eq!(
+            code(hub.join(0, "s", Admission::Listed(vec![parties[0].clone(), parties[1].to_uppercase()]), None, now)),
             ErrorCode::BadMessage
         );
         assert_eq!(hub.rooms(), 0);
+    }
+
+    #[test]
+    fn tokens_must_admit_to_the_room_and_refusals_change_nothing() {
+        let parties = fps(2);
+        let (mut hub, peers) = hub_with(&parties, 100);
+        let now = Instant::now();
+        let token = AdmissionToken::generate().unwrap();
+        let (room, good) = (token.session(), token.to_hex());
+        let other = AdmissionToken::generate().unwrap().to_hex();
+        let code = |r: Result<Joined, Refusal>| r.unwrap_err().code;
+        assert_eq!(code(hub.join(0, &room, Admission::Open(2), Some(&other), now)), ErrorCode::BadToken);
+        assert_eq!(code(hub.join(0, &room, Admission::Open(2), Some("zz"), now)), ErrorCode::BadToken);
+        assert_eq!(code(hub.join(0, &room, Admission::Open(2), None, now)), ErrorCode::BadToken);
+        assert_eq!(code(hub.join(0, "lobby", Admission::Open(2), None, now)), ErrorCode::BadToken);
+        assert_eq!(code(hub.join(0, &room, Admission::Listed(parties.clone()), None, now)), ErrorCode::BadToken);
+        assert_eq!((hub.rooms(), hub.rooms_of.len()), (0, 0));
+        assert!(peers[0].take().is_empty());
+        assert_eq!(hub.join(0, &room, Admission::Open(2), Some(&good), now), Ok(Joined::Created));
+        // Listed rooms with a free-form id need no token.
+        assert_eq!(hub.join(1, "by-keys", Admission::Listed(parties.clone()), None, now), Ok(Joined::Created));
     }
 }

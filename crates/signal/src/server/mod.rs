@@ -68,6 +68,12 @@ pub struct ServerConfig {
     pub log: bool,
     /// Serve `wss://` (TLS) with this certificate, rather than `ws://`.
     pub tls: Option<TlsFiles>,
+    /// The URLs clients reach this server at (`wss://signal.example/`): a
+    /// client's challenge signature must name one of their origins. When
+    /// empty, only the loopback names for the bound port and the listen
+    /// address (if it is a specific one) are accepted; see
+    /// [`ServerConfig::names`].
+    pub public_urls: Vec<String>,
 }
 
 /// A TLS certificate chain and its private key, as PEM files.
@@ -88,6 +94,7 @@ impl Default for ServerConfig {
             max_clients: 10_000,
             log: true,
             tls: None,
+            public_urls: Vec::new(),
         }
     }
 }
@@ -110,6 +117,7 @@ impl ServerConfig {
     /// | `COHORT_SIGNAL_ICE_SERVERS` | `ice_servers`: a JSON array of `{"urls":[…],"username":…,"credential":…}`, or comma-separated URLs | none |
     /// | `COHORT_SIGNAL_LOG` | `log`: `0`, `off` or `false` turn logs off | on |
     /// | `COHORT_SIGNAL_TLS_CERT`, `COHORT_SIGNAL_TLS_KEY` | `tls`: PEM files (both, or neither) | plain `ws://` |
+    /// | `COHORT_SIGNAL_PUBLIC_URL` | `public_urls`: comma-separated URLs | the loopback names |
     pub fn from_env() -> Result<ServerConfig, String> {
         ServerConfig::from_vars(|name| std::env::var(name).ok())
     }
@@ -154,8 +162,43 @@ impl ServerConfig {
             (None, None) => None,
             _ => return Err("COHORT_SIGNAL_TLS_CERT and COHORT_SIGNAL_TLS_KEY go together: set both, or neither".into()),
         };
+        if let Some(text) = var("COHORT_SIGNAL_PUBLIC_URL") {
+            config.public_urls = text.split(',').map(str::trim).filter(|u| !u.is_empty()).map(str::to_string).collect();
+        }
         config.validate()?;
         Ok(config)
+    }
+
+    /// The origins a client's challenge signature may name, for a server
+    /// bound to `bound`: those of [`ServerConfig::public_urls`], or, when
+    /// there are none, `ws://127.0.0.1:PORT`, `ws://localhost:PORT`,
+    /// `ws://[::1]:PORT` and the listen address if it is a specific one
+    /// (`wss://` when serving TLS). Never derived from a request: a relaying
+    /// attacker controls its `Host` header.
+    pub fn names(&self, bound: SocketAddr) -> Result<Vec<String>, String> {
+        let origin = |url: &str| cohort_channel::signal_auth::origin(url).map_err(|e| format!("signal server public URL: {e}"));
+        if !self.public_urls.is_empty() {
+            return self.public_urls.iter().map(|url| origin(url)).collect();
+        }
+        let scheme = if self.tls.is_some() { "wss" } else { "ws" };
+        let port = bound.port();
+        let mut names = vec![
+            origin(&format!("{scheme}://127.0.0.1:{port}"))?,
+            origin(&format!("{scheme}://localhost:{port}"))?,
+            origin(&format!("{scheme}://[::1]:{port}"))?,
+        ];
+        let ip = self.listen.ip();
+        if !ip.is_unspecified() {
+            let host = match ip {
+                std::net::IpAddr::V4(v4) => v4.to_string(),
+                std::net::IpAddr::V6(v6) => format!("[{v6}]"),
+            };
+            let name = origin(&format!("{scheme}://{host}:{port}"))?;
+            if !names.contains(&name) {
+                names.push(name);
+            }
+        }
+        Ok(names)
     }
 
     /// Checks that the limits make sense together.
@@ -172,10 +215,13 @@ impl ServerConfig {
             (l.room_lifetime_secs >= 1, "room_lifetime_secs must be at least 1"),
             (self.max_clients >= 1, "max_clients must be at least 1"),
         ];
-        match checks.iter().find(|(ok, _)| !ok) {
-            Some((_, why)) => Err(format!("signal server configuration: {why}")),
-            None => Ok(()),
+        if let Some((_, why)) = checks.iter().find(|(ok, _)| !ok) {
+            return Err(format!("signal server configuration: {why}"));
         }
+        for url in &self.public_urls {
+            cohort_channel::signal_auth::origin(url).map_err(|e| format!("signal server public URL: {e}"))?;
+        }
+        Ok(())
     }
 }
 
@@ -188,6 +234,8 @@ struct Shared {
     log: Log,
     /// Present when the server speaks TLS.
     tls: Option<tokio_rustls::TlsAcceptor>,
+    /// The origins a challenge signature may name ([`ServerConfig::names`]).
+    names: Vec<String>,
     next_id: AtomicU64,
     /// TCP connections being served.
     connections: AtomicUsize,
@@ -225,6 +273,7 @@ impl ServerHandle {
         let listener = std::net::TcpListener::bind(config.listen)?;
         listener.set_nonblocking(true)?;
         let addr = listener.local_addr()?;
+        let names = config.names(addr).map_err(invalid)?;
         let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).thread_name("cohort-signal").enable_all().build()?;
         let listener = {
             let _context = runtime.enter();
@@ -237,6 +286,7 @@ impl ServerHandle {
             max_clients: config.max_clients,
             log: Log { on: config.log },
             tls,
+            names,
             next_id: AtomicU64::new(1),
             connections: AtomicUsize::new(0),
         });
@@ -246,13 +296,18 @@ impl ServerHandle {
             runtime.block_on(serve(listener, serving, stopped));
             runtime.shutdown_timeout(Duration::from_secs(1));
         })?;
-        shared.log.event("listening", json!({"addr": addr.to_string(), "tls": shared.tls.is_some()}));
+        shared.log.event("listening", json!({"addr": addr.to_string(), "tls": shared.tls.is_some(), "names": shared.names}));
         Ok(ServerHandle { addr, shared, stop, thread: Some(thread) })
     }
 
     /// The address the server listens on.
     pub fn addr(&self) -> SocketAddr {
         self.addr
+    }
+
+    /// The origins a client's challenge signature may name.
+    pub fn names(&self) -> &[String] {
+        &self.shared.names
     }
 
     /// Live rooms.
@@ -409,6 +464,20 @@ mod tests {
         assert!(from(&[("COHORT_SIGNAL_MAX_QUEUE", "0")]).unwrap_err().contains("max_queue"));
         assert!(from(&[("COHORT_SIGNAL_HEARTBEAT", "60")]).unwrap_err().contains("heartbeat"));
         assert!(from(&[("COHORT_SIGNAL_ICE_SERVERS", "[1]")]).is_err());
+    }
+
+    #[test]
+    fn the_server_answers_to_its_configured_names_or_loopback() {
+        let bound: SocketAddr = "127.0.0.1:9000".parse().unwrap();
+        let names = ServerConfig::default().names(bound).unwrap();
+        assert_eq!(names, ["ws://127.0.0.1:9000", "ws://localhost:9000", "ws://[::1]:9000"]);
+        let specific = ServerConfig { listen: "10.0.0.5:9000".parse().unwrap(), ..ServerConfig::default() };
+        assert!(specific.names("10.0.0.5:9000".parse().unwrap()).unwrap().contains(&"ws://10.0.0.5:9000".to_string()));
+        let any = ServerConfig { listen: "0.0.0.0:9000".parse().unwrap(), ..ServerConfig::default() };
+        assert_eq!(any.names("0.0.0.0:9000".parse().unwrap()).unwrap().len(), 3);
+        let config = from(&[("COHORT_SIGNAL_PUBLIC_URL", "wss://Signal.Example/, ws://10.1.1.1:8787/x")]).unwrap();
+        assert_eq!(config.names(bound).unwrap(), ["wss://signal.example", "ws://10.1.1.1:8787"]);
+        assert!(from(&[("COHORT_SIGNAL_PUBLIC_URL", "https://signal.example/")]).unwrap_err().contains("public URL"));
     }
 
     #[test]

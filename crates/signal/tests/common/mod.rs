@@ -8,8 +8,8 @@
 use std::net::{SocketAddr, TcpStream};
 use std::time::{Duration, Instant};
 
-use cohort_channel::Identity;
-use cohort_signal::protocol::{AUTH_CONTEXT, ClientMessage, ErrorCode, Limits, SERVER_NAME, ServerMessage};
+use cohort_channel::{AdmissionToken, Identity, signal_auth};
+use cohort_signal::protocol::{ClientMessage, ErrorCode, Limits, SERVER_NAME, ServerMessage};
 use cohort_signal::server::{ServerConfig, ServerHandle};
 use tungstenite::{Message, WebSocket};
 
@@ -41,11 +41,16 @@ pub fn wait_until(what: &str, done: impl Fn() -> bool) {
     }
 }
 
-/// `AUTH_CONTEXT ‖ nonce`, signed, in hex.
-pub fn sign_challenge(identity: &Identity, nonce_hex: &str) -> String {
-    let mut msg = AUTH_CONTEXT.to_vec();
-    msg.extend(unhex(nonce_hex));
-    hex(&identity.sign(&msg))
+/// `AUTH_CONTEXT ‖ nonce ‖ origin`, signed, in hex.
+pub fn sign_challenge(identity: &Identity, nonce_hex: &str, origin: &str) -> String {
+    let nonce: [u8; 32] = unhex(nonce_hex).try_into().unwrap();
+    hex(&identity.sign(&signal_auth::message(&nonce, origin)))
+}
+
+/// The open room of this (public) token: its id, and the token in hex.
+pub fn open_room(label: &str) -> (String, String) {
+    let token = AdmissionToken::public(label);
+    (token.session(), token.to_hex())
 }
 
 pub fn hex(bytes: &[u8]) -> String {
@@ -78,6 +83,8 @@ pub struct Client {
     pub fp: String,
     /// The connection's challenge nonce, hex.
     pub nonce: String,
+    /// The origin of the URL connected to (`ws://127.0.0.1:PORT`).
+    pub origin: String,
 }
 
 impl Client {
@@ -94,7 +101,8 @@ impl Client {
         tcp.set_nodelay(true).unwrap();
         let (ws, _) = tungstenite::client::client(format!("ws://{addr}/"), tcp).unwrap();
         let fp = identity.fingerprint().to_string();
-        let mut client = Client { ws, identity, fp, nonce: String::new() };
+        let origin = format!("ws://{addr}");
+        let mut client = Client { ws, identity, fp, nonce: String::new(), origin };
         match client.msg() {
             ServerMessage::Challenge { nonce, server } => {
                 assert_eq!(server, SERVER_NAME);
@@ -114,13 +122,18 @@ impl Client {
     /// Connects as `identity` and authenticates.
     pub fn connect_as(addr: SocketAddr, identity: Identity) -> Client {
         let mut client = Client::open_as(addr, identity);
-        let signature = sign_challenge(&client.identity, &client.nonce);
-        client.send(&ClientMessage::Auth { key: client.identity.public().to_hex(), signature });
+        client.auth();
         match client.msg() {
             ServerMessage::Welcome { fingerprint, .. } => assert_eq!(fingerprint, client.fp),
             other => panic!("expected a welcome, got {other:?}"),
         }
         client
+    }
+
+    /// Answers the challenge for this connection's origin.
+    pub fn auth(&mut self) {
+        let signature = sign_challenge(&self.identity, &self.nonce, &self.origin);
+        self.send(&ClientMessage::Auth { key: self.identity.public().to_hex(), signature, server: self.origin.clone() });
     }
 
     pub fn send(&mut self, msg: &ClientMessage) {
@@ -200,20 +213,27 @@ impl Client {
 
     /// Joins `room` with these parties; returns who is present.
     pub fn join(&mut self, room: &str, parties: &[String]) -> Vec<String> {
-        self.send(&ClientMessage::Join { room: room.into(), parties: parties.to_vec(), size: None });
+        self.send(&ClientMessage::Join { room: room.into(), token: None, parties: parties.to_vec(), size: None });
         match self.msg() {
             ServerMessage::Joined { room: r, present } if r == room => present,
             other => panic!("expected joined, got {other:?}"),
         }
     }
 
-    /// Joins the open room `room` of `size` parties; returns who is present.
-    pub fn join_open(&mut self, room: &str, size: usize) -> Vec<String> {
-        self.send(&ClientMessage::Join { room: room.into(), parties: Vec::new(), size: Some(size) });
+    /// Joins the open room of `size` parties admitted by the public token
+    /// for `label` ([`open_room`]); returns who is present.
+    pub fn join_open(&mut self, label: &str, size: usize) -> Vec<String> {
+        let (room, token) = open_room(label);
+        self.send(&ClientMessage::Join { room: room.clone(), token: Some(token), parties: Vec::new(), size: Some(size) });
         match self.msg() {
             ServerMessage::Joined { room: r, present } if r == room => present,
             other => panic!("expected joined, got {other:?}"),
         }
+    }
+
+    /// Expects a presence update for the open room of `label`; returns who is present.
+    pub fn open_presence(&mut self, label: &str) -> Vec<String> {
+        self.presence(&open_room(label).0)
     }
 
     /// Expects a presence update for `room`; returns who is present.
