@@ -15,7 +15,7 @@ const env = servers();
 
 /** Runs `cohort party … --invite` and resolves with its exit code, output and error text. */
 function cliParty(invite, identityFile, salary) {
-  const args = ['party', path.join(ROOT, 'examples/average_salary.cohort'), '--invite', invite, '--identity', identityFile,
+  const args = ['party', path.join(ROOT, 'examples/average_salary.cohort'), '--invite', invite, '--yes', '--identity', identityFile,
     '--input', `salary=${salary}`, '--timeout', '60', '--json'];
   const child = spawn(COHORT, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
