@@ -33,18 +33,23 @@ test('three refusals in a row pause a site; an approval resets the count', async
   assert.equal(code(paused), 4001, JSON.stringify(paused));
   assert.match(paused.error.message, /refused this site 3 times in a row; Cohort will not ask them again for 10 minutes/);
   assert.equal(approvalWindows(a), 0, 'no approval window opened');
-  // A join is refused before it enters the lobby.
-  const invite = `cohort-invite:v1?session=${'ab'.repeat(16)}&program=${'0'.repeat(64)}&parties=3&signal=${env.signal.url}`;
-  const join = await a.call('joinSession', { invite, program: program('average_salary') });
-  assert.equal(code(join), 4001, JSON.stringify(join));
   // Ten minutes later (the pause made to end now), the site is asked again.
-  await a.worker.evaluate((o) => chrome.storage.session.get('refusals').then(({ refusals }) => {
-    refusals[o].until = Date.now() - 1;
+  const pauseUntil = (until) => a.worker.evaluate(([o, t]) => chrome.storage.session.get('refusals').then(({ refusals }) => {
+    refusals[o] = { count: 0, until: t };
     return chrome.storage.session.set({ refusals });
-  }), origin);
+  }), [origin, until]);
+  await pauseUntil(Date.now() - 1);
   assert.ok((await ask({})).result.fingerprint);
   const counts = await a.worker.evaluate(() => chrome.storage.session.get('refusals').then((s) => s.refusals));
   assert.equal(counts[origin], undefined, 'the approval reset the count');
+  // A connected site that is paused (as after three refused joins) has its join refused before it enters the lobby.
+  await pauseUntil(Date.now() + 600_000);
+  const created = await a.call('createSession', { program: program('average_salary'), parties: 3, signal: env.signal.url });
+  assert.ifError(created.error);
+  const join = await a.call('joinSession', { invite: created.result.invite, program: program('average_salary') });
+  assert.equal(code(join), 4001, JSON.stringify(join));
+  assert.match(join.error.message, /will not ask them again for 10 minutes/);
+  assert.equal(approvalWindows(a), 0, 'no approval window opened');
 });
 
 test('a site blocked from the approval window is refused without asking until unblocked', async () => {
