@@ -51,10 +51,10 @@ fn plain_check_warns_in_words() {
     let path = program_file("hostile-words.cohort", HOSTILE);
     let text = stdout(&cohort(&["check", &path]));
     assert!(
-        text.contains("  • average: Every party learns party 1's salary.\n      one party's input itself\n      WARNING: this reveals party 1's salary itself to every party\n"),
+        text.contains("  • average: Every party learns party 1's salary.\n      one party's input itself\n      WARNING: “average” reveals party 1's salary itself to every party.\n"),
         "{text}"
     );
-    assert!(text.contains("Any 2 parties together can work out the remaining party's salary from the total"), "{text}");
+    assert!(text.contains("Any 2 parties together can work out the remaining party's salary from the total."), "{text}");
 }
 
 #[test]

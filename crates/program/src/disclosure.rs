@@ -114,8 +114,27 @@ pub struct Exposure {
 pub struct Pooling {
     /// The input, provided by every party.
     pub input: String,
-    /// `"total"` or `"mean"`.
-    pub of: &'static str,
+    /// Whether the reveal is its total or its mean.
+    pub of: Pooled,
+}
+
+/// What a pooled reveal is of every party's input.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Pooled {
+    /// The sum: the other parties can work the input out exactly.
+    Total,
+    /// The mean: the other parties can work the input out up to its rounding.
+    Mean,
+}
+
+impl Pooled {
+    fn from_words(self) -> &'static str {
+        match self {
+            Pooled::Total => "the total",
+            Pooled::Mean => "the mean, up to its rounding",
+        }
+    }
 }
 
 /// What one reveal discloses.
@@ -124,7 +143,7 @@ pub struct Reveal {
     /// The output's name.
     pub reveal: String,
     /// Who learns it: `"all"`, `"each"` (party i its element i) or the parties' indices.
-    pub to: Receivers,
+    pub to: OutputTo,
     /// How close it comes to one party's input.
     pub class: Class,
     /// The inputs it depends on.
@@ -141,14 +160,15 @@ pub struct Reveal {
     pub pooling: Option<Pooling>,
 }
 
-/// Who learns a reveal.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-#[serde(untagged)]
-pub enum Receivers {
-    /// `"all"` or `"each"`.
-    Word(&'static str),
-    /// These parties.
-    Parties(Vec<PartyId>),
+/// `"all"`, `"each"` or the receiving parties' indices.
+impl Serialize for OutputTo {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            OutputTo::All => s.serialize_str("all"),
+            OutputTo::Each => s.serialize_str("each"),
+            OutputTo::Parties(ps) => ps.serialize(s),
+        }
+    }
 }
 
 /// The disclosure of a whole program for a number of parties.
@@ -179,54 +199,69 @@ impl Disclosure {
         party_words(&self.roles, party)
     }
 
-    /// Warnings for the participant who is party `me`: each reveal that lets
-    /// someone else learn another party's input (or a value computed from it
-    /// alone), or this party's own input itself.
+    /// Warnings for the participant who is party `me`: every reveal that
+    /// lets someone learn another party's input (or a value computed from
+    /// it alone), or this party's own input, other than that party.
     pub fn warnings(&self, me: PartyId) -> Vec<String> {
-        let mut out = Vec::new();
-        for r in &self.reveals {
-            for e in &r.exposes {
-                let whose = if e.party == me { format!("your {}", e.input) } else { e.whose.clone() };
+        self.reveals.iter().flat_map(|r| self.warnings_of(r, Some(me))).collect()
+    }
+
+    /// The warnings of one reveal, addressed to party `me` ("your salary",
+    /// "you") or, with `None`, to nobody in particular.
+    pub fn warnings_of(&self, r: &Reveal, me: Option<PartyId>) -> Vec<String> {
+        r.exposes
+            .iter()
+            .map(|e| {
+                let whose = if Some(e.party) == me { format!("your {}", e.input) } else { e.whose.clone() };
                 let what = match e.class {
                     Class::Input => format!("{whose} itself"),
                     _ => format!("a value computed from {whose} alone"),
                 };
-                out.push(format!("“{}” reveals {what} to {}.", r.reveal, self.receivers_of(r, e, me)));
-            }
-        }
-        out
-    }
-
-    /// What the other parties could work out together about `me`'s input,
-    /// one sentence per reveal where it can be said exactly.
-    pub fn pooled(&self, me: PartyId) -> Vec<String> {
-        let m = self.parties;
-        self.reveals
-            .iter()
-            .filter_map(|r| {
-                let pool = r.pooling.as_ref()?;
-                let others_learn = match &r.to {
-                    Receivers::Word(_) => true,
-                    Receivers::Parties(ps) => ps.iter().any(|&p| p != me),
+                let to = if r.to == OutputTo::All {
+                    "every party".to_string()
+                } else {
+                    join_and(&e.to.iter().map(|&p| if Some(p) == me { "you".into() } else { self.party_name(p) }).collect::<Vec<_>>())
                 };
-                if !others_learn {
-                    return None;
-                }
-                let from = if pool.of == "total" { "the total" } else { "the mean, up to its rounding" };
-                let others = if m == 2 { "The other party".to_string() } else { format!("The other {} parties together", m - 1) };
-                Some(format!("{others} can work out your {} from {from} (“{}”).", pool.input, r.reveal))
+                format!("“{}” reveals {what} to {to}.", r.reveal)
             })
             .collect()
     }
 
-    /// Who learns an exposure, in words, for party `me`: "every party",
-    /// "you and party 1".
-    pub fn receivers_of(&self, r: &Reveal, e: &Exposure, me: PartyId) -> String {
-        if r.to == Receivers::Word("all") {
-            return "every party".into();
+    /// What the other parties could work out together about party `me`'s
+    /// input, one sentence per reveal where it can be said exactly.
+    pub fn pooled(&self, me: PartyId) -> Vec<String> {
+        self.reveals.iter().filter_map(|r| self.pooled_of(r, Some(me))).collect()
+    }
+
+    /// What the other parties could work out together from one reveal:
+    /// about party `me`'s input when some other party learns it, or, with
+    /// `None`, about any party's when every party has another receiver.
+    pub fn pooled_of(&self, r: &Reveal, me: Option<PartyId>) -> Option<String> {
+        let pool = r.pooling.as_ref()?;
+        let m = self.parties;
+        let from = pool.of.from_words();
+        match me {
+            Some(me) => {
+                let others_learn = match &r.to {
+                    OutputTo::Parties(ps) => ps.iter().any(|&p| p != me),
+                    OutputTo::All | OutputTo::Each => true,
+                };
+                let others = if m == 2 { "The other party".to_string() } else { format!("The other {} parties together", m - 1) };
+                others_learn.then(|| format!("{others} can work out your {} from {from} (“{}”).", pool.input, r.reveal))
+            }
+            None => {
+                let every_party_has_another = match &r.to {
+                    OutputTo::Parties(ps) => ps.len() >= 2,
+                    OutputTo::All | OutputTo::Each => true,
+                };
+                let sentence = if m == 2 {
+                    format!("Each party can work out the other's {} from {from}.", pool.input)
+                } else {
+                    format!("Any {} parties together can work out the remaining party's {} from {from}.", m - 1, pool.input)
+                };
+                every_party_has_another.then_some(sentence)
+            }
         }
-        let names: Vec<String> = e.to.iter().map(|&p| if p == me { "you".into() } else { self.party_name(p) }).collect();
-        join_and(&names)
     }
 }
 
@@ -531,11 +566,7 @@ impl<'p> Graph<'p> {
         let describer = Describer { g: self };
         let what =
             describer.phrase(o.node, 0).filter(|p| p.text.len() <= MAX_PHRASE).map_or_else(|| describer.fallback(&all_deps), |p| p.text);
-        let to = match &o.to {
-            OutputTo::All => Receivers::Word("all"),
-            OutputTo::Each => Receivers::Word("each"),
-            OutputTo::Parties(ps) => Receivers::Parties(ps.clone()),
-        };
+        let to = o.to.clone();
         let text = match &o.to {
             OutputTo::All => format!("Every party learns {what}."),
             OutputTo::Each => format!("Each party learns only its own element of {what}."),
@@ -574,7 +605,7 @@ impl<'p> Graph<'p> {
         if spec.owner != Owner::Each || spec.len.is_some() || self.plan.parties < 2 {
             return None;
         }
-        Some(Pooling { input: spec.name.clone(), of: if *f == Reduce::Sum { "total" } else { "mean" } })
+        Some(Pooling { input: spec.name.clone(), of: if *f == Reduce::Sum { Pooled::Total } else { Pooled::Mean } })
     }
 
     /// The input a node is, whole and in order (through identity gathers).

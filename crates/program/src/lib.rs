@@ -56,7 +56,7 @@ use sha2::{Digest, Sha256};
 
 pub use ast::*;
 pub use check::{MAX_ELEMENTS, MAX_NODES, MAX_STORED, OPERATIONS};
-pub use disclosure::{Class, Dependency, Disclosure, Exposure, Pooling, Provider, Receivers as RevealedTo, Reveal};
+pub use disclosure::{Class, Dependency, Disclosure, Exposure, Pooled, Pooling, Provider, Reveal};
 pub use error::{Error, Result};
 pub use exec::{Outputs, PartyInputs, describe_input, run};
 pub use hello::{HelloError, agree};
@@ -162,8 +162,7 @@ impl CheckedProgram {
     /// What each reveal discloses with `m` parties: receivers, a plain
     /// description, the inputs it depends on and its [`Class`].
     pub fn disclosure(&self, m: usize) -> Result<Disclosure> {
-        let plan = self.plan(m)?;
-        Ok(disclosure::analyse(&plan, &self.roles()))
+        Ok(disclosure::analyse(&self.plan(m)?, &self.roles()))
     }
 
     /// The declared roles with their parties, in order.

@@ -5,7 +5,7 @@
 use core::fmt::Write;
 
 use crate::check::describe_range;
-use crate::disclosure::{Class, Disclosure, Receivers};
+use crate::disclosure::{Class, Disclosure};
 use crate::exec::describe_input;
 use crate::plan::Owner;
 use crate::{CheckedProgram, Result};
@@ -36,7 +36,7 @@ pub fn class_words(class: Class) -> &'static str {
 pub(crate) fn render(p: &CheckedProgram, m: usize, t: usize) -> Result<String> {
     let (lo, hi) = (*p.parties().start(), *p.parties().end());
     let plan = p.plan(m)?;
-    let disclosure = p.disclosure(m)?;
+    let disclosure = crate::disclosure::analyse(&plan, &p.roles());
     let mut out = String::new();
     let _ = writeln!(out, "“{}” for {} parties", p.name(), describe_range(lo, hi));
     let _ = writeln!(out, "Program hash: {}", p.hash_hex());
@@ -65,33 +65,14 @@ pub(crate) fn render(p: &CheckedProgram, m: usize, t: usize) -> Result<String> {
 }
 
 fn render_reveals(out: &mut String, d: &Disclosure) {
-    let m = d.parties();
     for r in &d.reveals {
         let _ = writeln!(out, "  • {}: {}", r.reveal, r.text);
         let _ = writeln!(out, "      {}", class_words(r.class));
-        for e in &r.exposes {
-            let what =
-                if e.class == Class::Input { format!("{} itself", e.whose) } else { format!("a value computed from {} alone", e.whose) };
-            let to = if r.to == Receivers::Word("all") {
-                "every party".to_string()
-            } else {
-                e.to.iter().map(|&q| d.party_name(q)).collect::<Vec<_>>().join(", ")
-            };
-            let _ = writeln!(out, "      WARNING: this reveals {what} to {to}");
+        for warning in d.warnings_of(r, None) {
+            let _ = writeln!(out, "      WARNING: {warning}");
         }
-        if let Some(pool) = &r.pooling {
-            let enough = match &r.to {
-                Receivers::Word(_) => true,
-                Receivers::Parties(ps) => ps.len() >= 2,
-            };
-            if enough && m >= 2 {
-                let from = if pool.of == "total" { "the total" } else { "the mean, up to its rounding" };
-                let _ = if m == 2 {
-                    writeln!(out, "      Each party can work out the other's {} from {from}", pool.input)
-                } else {
-                    writeln!(out, "      Any {} parties together can work out the remaining party's {} from {from}", m - 1, pool.input)
-                };
-            }
+        if let Some(pooled) = d.pooled_of(r, None) {
+            let _ = writeln!(out, "      {pooled}");
         }
     }
 }

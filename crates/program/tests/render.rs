@@ -78,10 +78,10 @@ Inputs:
 Revealed:
   • total: Every party learns the sum of every party's salary.
       computed from several parties' inputs
-      Any 2 parties together can work out the remaining party's salary from the total
+      Any 2 parties together can work out the remaining party's salary from the total.
   • average: Every party learns the mean of every party's salary.
       computed from several parties' inputs
-      Any 2 parties together can work out the remaining party's salary from the mean, up to its rounding
+      Any 2 parties together can work out the remaining party's salary from the mean, up to its rounding.
 Nothing else is revealed.
 ",
         p.hash_hex()
@@ -124,8 +124,8 @@ Revealed:
       one party's input itself
   • table: Only party 0 (auditor) learns every party's bid and every party's bid, joined.
       one party's input itself
-      WARNING: this reveals party 1's bid itself to party 0 (auditor)
-      WARNING: this reveals party 2's bid itself to party 0 (auditor)
+      WARNING: “table” reveals party 1's bid itself to party 0 (auditor).
+      WARNING: “table” reveals party 2's bid itself to party 0 (auditor).
   • average_price: Only party 0 (auditor) learns the mean of the auditor's prices.
       computed from one party's input alone
 Nothing else is revealed.

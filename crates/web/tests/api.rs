@@ -172,7 +172,10 @@ fn session_configurations_are_validated() {
 fn the_approval_view_comes_from_the_program_and_warns_of_exposed_inputs() {
     let hostile = "program \"Average salary\"\nparties 3 or more\ninput salary: secint(32) from each typed between 0 and 100000000\nreveal average = salary[2] to all\nreveal total = sum(salary) to all\n";
     let view: serde_json::Value = serde_json::from_str(&api::approval_view(hostile, 3, 1, 0).unwrap()).unwrap();
-    assert_eq!(view["privacy"], "Apart from what is revealed, each input stays private unless 2 or more of the other 2 parties pool what they received.");
+    assert_eq!(
+        view["privacy"],
+        "Apart from what is revealed, each input stays private unless 2 or more of the other 2 parties pool what they received."
+    );
     assert_eq!(view["reveals"][0]["class"], "input");
     assert_eq!(view["reveals"][0]["what"], "party 2's salary");
     assert_eq!(view["warnings"], json!(["“average” reveals party 2's salary itself to every party."]));
@@ -187,7 +190,13 @@ fn the_approval_view_comes_from_the_program_and_warns_of_exposed_inputs() {
 fn one_input_is_checked_with_an_error_that_says_what_it_takes() {
     let program = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../examples/average_salary.cohort")).unwrap();
     api::check_input(&program, 3, 1, "salary", "52000").unwrap();
-    assert_eq!(api::check_input(&program, 3, 1, "salary", "200000000").unwrap_err(), "input `salary` must be from 0 to 100,000,000; got 200,000,000");
-    assert_eq!(api::check_input(&program, 3, 1, "salary", "\"x\"").unwrap_err(), "input `salary` takes a whole number from 0 to 100,000,000; got \"x\"");
+    assert_eq!(
+        api::check_input(&program, 3, 1, "salary", "200000000").unwrap_err(),
+        "input `salary` must be from 0 to 100,000,000; got 200,000,000"
+    );
+    assert_eq!(
+        api::check_input(&program, 3, 1, "salary", "\"x\"").unwrap_err(),
+        "input `salary` takes a whole number from 0 to 100,000,000; got \"x\""
+    );
     assert!(api::check_input(&program, 3, 1, "bonus", "1").unwrap_err().contains("no input `bonus`"));
 }
