@@ -129,7 +129,7 @@ pub enum Pooled {
 }
 
 impl Pooled {
-    fn from_words(self) -> &'static str {
+    fn source_words(self) -> &'static str {
         match self {
             Pooled::Total => "the total",
             Pooled::Mean => "the mean, up to its rounding",
@@ -239,7 +239,7 @@ impl Disclosure {
     pub fn pooled_of(&self, r: &Reveal, me: Option<PartyId>) -> Option<String> {
         let pool = r.pooling.as_ref()?;
         let m = self.parties;
-        let from = pool.of.from_words();
+        let from = pool.of.source_words();
         match me {
             Some(me) => {
                 let others_learn = match &r.to {
