@@ -404,19 +404,10 @@ pub fn check_name(name: &str) -> Result<(), String> {
     if name.trim() != name {
         return Err("it starts or ends with a space".into());
     }
-    if let Some(c) = name.chars().find(|&c| c.is_control() || misleading(c)) {
-        return Err(format!("it has the control, bidirectional or invisible character U+{:04X}", c as u32));
+    if let Some(hidden) = name.chars().find_map(cohort_text::hidden_character) {
+        return Err(format!("it has {hidden}, which would make it display as something else"));
     }
     Ok(())
-}
-
-/// Characters that change how neighbouring text is shown, or show nothing.
-fn misleading(c: char) -> bool {
-    matches!(c,
-        '\u{00AD}' | '\u{034F}' | '\u{061C}' | '\u{115F}' | '\u{1160}' | '\u{180E}'
-        | '\u{200B}'..='\u{200F}' | '\u{2028}'..='\u{202E}' | '\u{2060}'..='\u{206F}'
-        | '\u{3164}' | '\u{FE00}'..='\u{FE0F}' | '\u{FEFF}' | '\u{FFA0}' | '\u{FFF9}'..='\u{FFFB}'
-        | '\u{E0000}'..='\u{E007F}')
 }
 
 fn unreserved(b: u8) -> bool {

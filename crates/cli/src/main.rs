@@ -541,7 +541,7 @@ fn sum(values: Vec<i64>, threshold: Option<usize>, no_privacy: bool, bits: u32) 
 /// text display as something else escaped: control characters (escape
 /// sequences, carriage returns, backspaces) as `\x1b`, bidirectional and
 /// invisible formatting characters as `\u{202e}` — the characters
-/// [`cohort_program::hidden_character`] names, except line ends and tabs.
+/// [`cohort_text::hidden_character`] names, except line ends and tabs.
 /// Everything printed goes through it (see [`print_out`] and `main`): it
 /// carries text from programs, input files, peers and servers.
 pub(crate) fn terminal_safe(text: &str) -> String {
@@ -549,7 +549,7 @@ pub(crate) fn terminal_safe(text: &str) -> String {
     for c in text.chars() {
         match c {
             '\n' | '\t' => out.push(c),
-            c if cohort_program::hidden_character(c).is_none() => out.push(c),
+            c if cohort_text::hidden_character(c).is_none() => out.push(c),
             c if u32::from(c) < 0x100 => out.push_str(&format!("\\x{:02x}", u32::from(c))),
             c => out.push_str(&format!("\\u{{{:x}}}", u32::from(c))),
         }

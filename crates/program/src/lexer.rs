@@ -3,13 +3,14 @@
 //!
 //! Before anything else the whole text, comments included, is checked for
 //! characters that would make it display differently from what it is (see
-//! [`hidden_character`]): control characters, bidirectional overrides and isolates
+//! [`cohort_text::hidden_character`]): control characters, bidirectional overrides and isolates
 //! (the "Trojan Source" attack hides code in comments with them) and
 //! invisible formatting characters. A program's name and strings are shown
 //! to participants when they approve it, so they must show what they are.
 
 use crate::ast::Span;
 use crate::error::{Error, Result};
+use cohort_text::hidden_character;
 
 /// The longest program text accepted.
 pub const MAX_SOURCE_LEN: usize = 1 << 20;
@@ -206,7 +207,7 @@ fn string(chars: &[char], i: usize, at: Span) -> Result<(String, usize)> {
     Err(Error::new(at, "this string is not closed on its line"))
 }
 
-/// Refuses the first character of `src` that [`hidden_character`] names, with its
+/// Refuses the first character of `src` that [`cohort_text::hidden_character`] names, with its
 /// line and column. Line ends are `\n` or `\r\n`; tabs are allowed
 /// between tokens and in comments (the layout rules refuse them in
 /// indentation, [`string`] inside strings).
@@ -233,68 +234,4 @@ fn refuse_hidden(src: &str) -> Result<()> {
         col = col.saturating_add(1);
     }
     Ok(())
-}
-
-/// The description (`U+202E RIGHT-TO-LEFT OVERRIDE`) of a character a
-/// program may not contain, or `None` if it may: every control character
-/// (Unicode category Cc; the lexer lets tabs and line ends through itself),
-/// every formatting character (category Cf: bidirectional embeddings,
-/// overrides, isolates and marks, zero-width characters, the byte order
-/// mark, invisible operators, tag characters), the line and paragraph
-/// separators, and the invisible Hangul fillers.
-pub fn hidden_character(c: char) -> Option<String> {
-    let name = match c {
-        '\u{0}' => "NULL",
-        '\u{7}' => "BELL",
-        '\u{8}' => "BACKSPACE",
-        '\t' => "CHARACTER TABULATION",
-        '\n' => "LINE FEED",
-        '\u{b}' => "LINE TABULATION",
-        '\u{c}' => "FORM FEED",
-        '\r' => "CARRIAGE RETURN",
-        '\u{1b}' => "ESCAPE",
-        '\u{7f}' => "DELETE",
-        '\u{85}' => "NEXT LINE",
-        '\u{9b}' => "CONTROL SEQUENCE INTRODUCER",
-        '\u{0}'..='\u{1f}' | '\u{7f}'..='\u{9f}' => "(a control character)",
-        '\u{ad}' => "SOFT HYPHEN",
-        '\u{61c}' => "ARABIC LETTER MARK",
-        '\u{180e}' => "MONGOLIAN VOWEL SEPARATOR",
-        '\u{200b}' => "ZERO WIDTH SPACE",
-        '\u{200c}' => "ZERO WIDTH NON-JOINER",
-        '\u{200d}' => "ZERO WIDTH JOINER",
-        '\u{200e}' => "LEFT-TO-RIGHT MARK",
-        '\u{200f}' => "RIGHT-TO-LEFT MARK",
-        '\u{2028}' => "LINE SEPARATOR",
-        '\u{2029}' => "PARAGRAPH SEPARATOR",
-        '\u{202a}' => "LEFT-TO-RIGHT EMBEDDING",
-        '\u{202b}' => "RIGHT-TO-LEFT EMBEDDING",
-        '\u{202c}' => "POP DIRECTIONAL FORMATTING",
-        '\u{202d}' => "LEFT-TO-RIGHT OVERRIDE",
-        '\u{202e}' => "RIGHT-TO-LEFT OVERRIDE",
-        '\u{2060}' => "WORD JOINER",
-        '\u{2066}' => "LEFT-TO-RIGHT ISOLATE",
-        '\u{2067}' => "RIGHT-TO-LEFT ISOLATE",
-        '\u{2068}' => "FIRST STRONG ISOLATE",
-        '\u{2069}' => "POP DIRECTIONAL ISOLATE",
-        '\u{feff}' => "ZERO WIDTH NO-BREAK SPACE (byte order mark)",
-        '\u{115f}' | '\u{1160}' | '\u{3164}' | '\u{ffa0}' => "(an invisible Hangul filler)",
-        '\u{600}'..='\u{605}'
-        | '\u{6dd}'
-        | '\u{70f}'
-        | '\u{890}'..='\u{891}'
-        | '\u{8e2}'
-        | '\u{2061}'..='\u{2064}'
-        | '\u{206a}'..='\u{206f}'
-        | '\u{fff9}'..='\u{fffb}'
-        | '\u{110bd}'
-        | '\u{110cd}'
-        | '\u{13430}'..='\u{1343f}'
-        | '\u{1bca0}'..='\u{1bca3}'
-        | '\u{1d173}'..='\u{1d17a}'
-        | '\u{e0001}'
-        | '\u{e0020}'..='\u{e007f}' => "(an invisible formatting character)",
-        _ => return None,
-    };
-    Some(format!("U+{:04X} {name}", u32::from(c)))
 }

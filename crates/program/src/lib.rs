@@ -56,11 +56,12 @@ use sha2::{Digest, Sha256};
 
 pub use ast::*;
 pub use check::{MAX_ELEMENTS, MAX_NODES, MAX_STORED, OPERATIONS};
+pub use cohort_text::hidden_character;
 pub use disclosure::{Class, Dependency, Disclosure, Exposure, Pooled, Pooling, Provider, Reveal};
 pub use error::{Error, Result};
 pub use exec::{Outputs, PartyInputs, describe_input, run};
 pub use hello::{HelloError, agree};
-pub use lexer::{MAX_SOURCE_LEN, hidden_character};
+pub use lexer::MAX_SOURCE_LEN;
 pub use parser::KEYWORDS;
 pub use plan::{InputSpec, OutputSpec, OutputTo, Owner, Plan};
 pub use render::{class_words, privacy_words};
