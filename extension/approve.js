@@ -47,16 +47,23 @@ function showJoin(a) {
   $('program-name').textContent = program.name || 'Unnamed program';
   document.title = `Cohort — ${a.origin}: ${program.name || 'computation'}`;
 
-  // Warnings first: a reveal of one party's input (or a value computed from it alone).
-  $('warnings').replaceChildren(...(disclosure.warnings || []).map((w) =>
-    el('p', { class: 'notice danger', role: 'alert' }, el('strong', {}, 'Warning: '), w)));
+  const parties = a.parties || [];
+  // Warnings first: a reveal of one party's input (or a value computed from
+  // it alone), and a party whose key is not the one a contact of that name has.
+  const changed = parties.filter((p) => p.changed && !isYou(p, a.me));
+  $('warnings').replaceChildren(
+    ...(disclosure.warnings || []).map((w) => el('p', { class: 'notice danger', role: 'alert' }, el('strong', {}, 'Warning: '), w)),
+    ...changed.map((p) => el('p', { class: 'notice danger', role: 'alert' }, el('strong', {}, 'Key changed: '),
+      `party ${p.index}, whom the site calls “${p.name}”, has a different key from your contact ${p.name}. `
+      + 'It may be someone else: check the fingerprint with them before approving.')),
+  );
 
   $('revealed').replaceChildren(...(disclosure.reveals || []).map((r) => el('li', { class: 'reveal' },
     el('div', { class: 'reveal-text' }, el('strong', {}, r.reveal), ' — ', r.text),
-    el('div', { class: 'muted small' }, r.classWords))));
-  $('privacy').textContent = [disclosure.privacy, ...(disclosure.pooled || [])].join(' ');
+    el('div', { class: 'muted small' }, r.classWords),
+    r.pooled ? el('div', { class: 'small' }, r.pooled) : null)));
+  $('privacy').textContent = disclosure.privacy || '';
 
-  const parties = a.parties || [];
   $('seats').textContent = a.open
     ? `Anyone with the link can take a seat: these ${parties.length} parties took them. Check they are who you expect.`
     : `Only these ${parties.length} parties can take part.`;
@@ -89,6 +96,7 @@ function partyItem(p, me) {
       el('span', { class: 'party-index' }, `Party ${p.index}`),
       name,
       you ? el('span', { class: 'muted' }, '(you)') : null,
+      p.name && !you ? el('span', { class: 'muted' }, `— the site calls them “${p.name}”`) : null,
       p.changed ? el('span', { class: 'badge', 'data-tone': 'error' }, 'key changed') : null,
     ),
     fingerprint(p.fingerprint),
@@ -98,13 +106,7 @@ function partyItem(p, me) {
 function partyWarnings(parties, me) {
   const others = parties.filter((p) => !isYou(p, me));
   const unknown = others.filter((p) => !p.petname).length;
-  const changed = others.filter((p) => p.changed).length;
   const notes = [];
-  if (changed) {
-    notes.push(el('p', { class: 'notice danger' },
-      `${changed === 1 ? 'One party’s key has' : `${changed} parties’ keys have`} changed since you last saw them. ` +
-      'It may be someone else: check the fingerprint with them before approving.'));
-  }
   if (unknown) {
     notes.push(el('p', { class: 'notice' },
       `${unknown === 1 ? 'One party is' : `${unknown} parties are`} unknown to you. ` +

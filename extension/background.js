@@ -209,16 +209,27 @@ const methods = {
     const program = param(params, 'program', 'string');
     const parties = param(params, 'parties', 'integer');
     const signal = param(params, 'signal', 'string', { optional: true }) ?? (await settings()).signal;
+    // The expected parties, in party order: [{party: KEY or FINGERPRINT, name?}]; the invite then admits only them.
+    const roster = param(params, 'roster', 'object', { optional: true });
+    if (roster !== undefined && !Array.isArray(roster)) throw new PageError(ERR.INVALID_PARAMS, 'params.roster must be an array of {party, name?}');
     await requirePrivacy(parties);
+    // The program first, so that every later error is about the parameters.
+    try {
+      wasm.checkProgram(program);
+    } catch (e) {
+      throw new PageError(ERR.INVALID_PROGRAM, e.message);
+    }
     let made;
     try {
-      made = JSON.parse(wasm.newSession(program, parties, signal));
+      made = roster === undefined
+        ? JSON.parse(wasm.newSession(program, parties, signal))
+        : JSON.parse(wasm.newSession(program, parties, signal, JSON.stringify(roster), await identitySecret()));
     } catch (e) {
-      throw new PageError(/signal server|parties/.test(e.message) ? ERR.INVALID_PARAMS : ERR.INVALID_PROGRAM, e.message);
+      throw new PageError(ERR.INVALID_PARAMS, e.message);
     }
     // A link back to the requesting page that carries the invite in its fragment (never sent to the site's server).
     const link = `${page.url.split('#')[0]}#cohort-invite=${encodeURIComponent(made.invite)}`;
-    return { session: made.session, invite: made.invite, link, hash: made.hash, name: made.name };
+    return { session: made.session, invite: made.invite, link, hash: made.hash, name: made.name, open: made.open };
   },
 
   async joinSession(page, params) {
@@ -252,6 +263,9 @@ const methods = {
     // The same answer whichever site joined first: a site learns nothing of another site's sessions.
     if (sessions.has(invite.session)) throw new PageError(ERR.INVALID_PARAMS, 'this session cannot be joined: a browser joins a session once');
     const me = await identity();
+    if (invite.roster && !invite.roster.parties.some((p) => p.fingerprint === me.fingerprint)) {
+      throw new PageError(ERR.INVALID_PARAMS, `this session admits only the parties its invite lists, and this browser's identity (${me.fingerprint}) is not one of them`);
+    }
     const session = {
       id: invite.session, origin: page.origin, name: checked.name, program, checked, m: invite.parties,
       signal: invite.signal, stage: 'waiting', parties: null, party: null, paths: {}, outputs: null, error: null,
@@ -295,9 +309,7 @@ const methods = {
         disclosure: JSON.parse(wasm.approvalView(program, session.m, threshold, session.party)),
         open: invite.open,
         program: { name: checked.name, hash: checked.hash, canonical: checked.canonical },
-        parties: session.parties.map((fp, index) => ({
-          index, fingerprint: fp, petname: known[fp]?.petname ?? null, you: fp === me.fingerprint, changed: false,
-        })),
+        parties: session.parties.map((fp, index) => partyView(fp, index, me, known, invite)),
         me: session.party,
         inputs: wanted.map((w) => (w.typed ? w : { ...w, value: inputs[w.name] })),
       }, session);
@@ -393,6 +405,21 @@ function fail(session, code, message, tellHost = true, stage = 'failed') {
   if (tellHost) offscreen({ type: 'cancel', session: session.id, reason: message }).catch(() => {});
   setStage(session, stage);
   return error;
+}
+
+/**
+ * A party as the approval shows it: the participant's petname for its key,
+ * the name the invite's roster gives it (the site's word, shown as such), and
+ * `changed` when that name is a contact's petname for another key — the
+ * contact's key changed, or someone poses as them.
+ */
+function partyView(fingerprint, index, me, known, invite) {
+  const petname = known[fingerprint]?.petname ?? null;
+  const name = invite.roster?.parties.find((p) => p.fingerprint === fingerprint)?.name ?? null;
+  const same = (a, b) => a.localeCompare(b, undefined, { sensitivity: 'accent' }) === 0;
+  const changed = fingerprint !== me.fingerprint && name !== null && (petname === null || !same(petname, name))
+    && Object.entries(known).some(([other, v]) => other !== fingerprint && v.petname && same(v.petname, name));
+  return { index, fingerprint, petname, name, you: fingerprint === me.fingerprint, changed };
 }
 
 async function remember(fingerprints) {

@@ -198,7 +198,7 @@ $('import-form').addEventListener('submit', async (event) => {
 });
 
 $('reset').addEventListener('click', () => {
-  if (!confirm('Reset your identity? Your current key will be replaced by a new one, and peers will see your key as changed. This cannot be undone without a backup.')) return;
+  if (!confirm('Reset your identity? A new key replaces your current one. People who gave your old key a name will see the new one as unknown, or as a changed key when a site invites you under that name, until they check its fingerprint with you. This cannot be undone without a backup.')) return;
   act(() => send('ui:resetIdentity'), 'A new identity was created.');
 });
 

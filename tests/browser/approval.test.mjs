@@ -41,10 +41,12 @@ test('the approval window shows what each reveal discloses, with a warning for a
   const hostile = await averageSalary(env.browsers, [52000, 61000, 47500], env.signal.url, {
     source: HOSTILE, screenshot: 'approval-hostile.png',
   });
-  const warned = hostile.joined[0].approval.text;
+  // Party numbers follow the identities' order, not the browsers'.
+  const asParty = (n) => hostile.joined.find((j) => j.reply.result.party === n).approval.text;
+  const warned = asParty(0);
   assert.ok(warned.includes('Warning: “average” reveals party 1\'s salary itself to every party.'), warned);
   assert.ok(warned.includes('average — Every party learns party 1\'s salary.'), warned);
-  assert.ok(hostile.joined[1].approval.text.includes('Warning: “average” reveals your salary itself to every party.'));
+  assert.ok(asParty(1).includes('Warning: “average” reveals your salary itself to every party.'), asParty(1));
 });
 
 test('Approve works only after the window has been in view for a second; a bad value is shown beside its field', async () => {

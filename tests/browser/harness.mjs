@@ -131,6 +131,8 @@ export async function answerApproval(browser, { inputs = {}, refuse = false, clo
   if (screenshot) {
     mkdirSync(path.join(ROOT, 'target/screenshots'), { recursive: true });
     await popup.waitForSelector('#actions:not([hidden])');
+    // The window's own size (background.js opens it at 520×720).
+    await popup.setViewportSize({ width: 520, height: 720 });
     await popup.screenshot({ path: path.join(ROOT, 'target/screenshots', screenshot) });
   }
   // Something to do while the window waits for its answer.

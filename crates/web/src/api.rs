@@ -90,8 +90,10 @@ pub fn party_inputs(source: &str, m: usize, me: usize) -> Result<String, String>
 
 /// What party `me` of a session of `m` parties with threshold `t` is asked
 /// to approve, from the checked program (never from the page's words):
-/// `{"privacy", "reveals": [{"reveal", "to", "class", "classWords", "what",
-/// "text"}], "warnings": [SENTENCE], "pooled": [SENTENCE]}`.
+/// `{"privacy", "threshold", "reveals": [{"reveal", "to", "class",
+/// "classWords", "what", "text", "pooled"}], "warnings": [SENTENCE]}`, where
+/// a reveal's `pooled` says what the other parties could work out together
+/// from it about `me`'s input (or is null).
 pub fn approval_view(source: &str, m: usize, t: usize, me: usize) -> Result<String, String> {
     let program = CheckedProgram::load(source).map_err(|e| e.to_string())?;
     let disclosure = program.disclosure(m).map_err(|e| e.to_string())?;
@@ -101,7 +103,7 @@ pub fn approval_view(source: &str, m: usize, t: usize, me: usize) -> Result<Stri
         .map(|r| {
             json!({
                 "reveal": r.reveal, "to": r.to, "class": r.class.code(), "classWords": class_words(r.class),
-                "what": r.what, "text": r.text,
+                "what": r.what, "text": r.text, "pooled": disclosure.pooled_of(r, Some(me)),
             })
         })
         .collect();
@@ -110,7 +112,6 @@ pub fn approval_view(source: &str, m: usize, t: usize, me: usize) -> Result<Stri
         "threshold": t,
         "reveals": reveals,
         "warnings": disclosure.warnings(me),
-        "pooled": disclosure.pooled(me),
     })
     .to_string())
 }

@@ -179,7 +179,8 @@ fn the_approval_view_comes_from_the_program_and_warns_of_exposed_inputs() {
     assert_eq!(view["reveals"][0]["class"], "input");
     assert_eq!(view["reveals"][0]["what"], "party 2's salary");
     assert_eq!(view["warnings"], json!(["“average” reveals party 2's salary itself to every party."]));
-    assert_eq!(view["pooled"], json!(["The other 2 parties together can work out your salary from the total (“total”)."]));
+    assert_eq!(view["reveals"][0]["pooled"], json!(null));
+    assert_eq!(view["reveals"][1]["pooled"], "The other 2 parties together can work out your salary from the total (“total”).");
     let mine: serde_json::Value = serde_json::from_str(&api::approval_view(hostile, 3, 1, 2).unwrap()).unwrap();
     assert_eq!(mine["warnings"], json!(["“average” reveals your salary itself to every party."]));
     let none: serde_json::Value = serde_json::from_str(&api::approval_view(hostile, 3, 0, 0).unwrap()).unwrap();

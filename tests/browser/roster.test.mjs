@@ -1,0 +1,55 @@
+// A session whose invite lists its parties (a roster, signed by the
+// creator's identity): the site gives each party a display name; a
+// browser with the invite but not on the roster is refused before it
+// meets anyone; a party whose contact "Carol" now shows up with another
+// key sees "key changed"; the listed parties compute the average salary.
+
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { answerApproval, connect, launch, program, servers } from './harness.mjs';
+
+const env = servers();
+
+test('a rostered session admits only its listed parties and flags a contact whose key changed', async () => {
+  for (let i = 0; i < 4; i++) env.browsers.push(await launch(env.site));
+  const [alice, bob, carol, stranger] = env.browsers;
+  const ids = [];
+  for (const b of env.browsers) ids.push(await connect(b));
+  // Bob knew "Carol" under the stranger's key: the Carol on the roster has another one.
+  await bob.worker.evaluate((fp) => chrome.storage.local.set({ peers: { [fp]: { petname: 'Carol', firstSeen: 1 } } }), ids[3].fingerprint);
+  const source = program('average_salary');
+  const roster = [['Alice', ids[0]], ['Bob', ids[1]], ['Carol', ids[2]]].map(([name, id]) => ({ party: id.key, name }));
+  const created = await alice.call('createSession', { program: source, parties: 3, signal: env.signal.url, roster });
+  assert.ifError(created.error);
+  assert.equal(created.result.open, false);
+  assert.match(created.result.invite, /&creator=[0-9a-f]{64}&roster=.*&signature=[0-9a-f]{128}$/);
+  const { invite } = created.result;
+
+  const refused = await stranger.call('joinSession', { invite, program: source });
+  assert.equal(refused.error?.code, -32602, JSON.stringify(refused));
+  assert.match(refused.error.message, /admits only the parties its invite lists/);
+
+  // A roster entry that is not a key or fingerprint is the page's mistake.
+  const bad = await alice.call('createSession', { program: source, parties: 3, roster: [{ party: 'nobody' }, roster[1], roster[2]] });
+  assert.equal(bad.error?.code, -32602, JSON.stringify(bad));
+
+  const salaries = [52000, 61000, 47500];
+  const joined = await Promise.all([alice, bob, carol].map(async (b, i) => {
+    const [approval, reply] = await Promise.all([
+      answerApproval(b, { inputs: { salary: salaries[i] }, screenshot: i === 1 ? 'approval-roster-key-changed.png' : null }),
+      b.call('joinSession', { invite, program: source }),
+    ]);
+    return { approval, reply };
+  }));
+  for (const { approval, reply } of joined) {
+    assert.ifError(reply.error);
+    assert.ok(approval.text.includes('Only these 3 parties can take part.'), approval.text);
+    assert.ok(!approval.text.includes('Anyone with the link'), approval.text);
+  }
+  const bobs = joined[1].approval.text;
+  assert.ok(bobs.includes('the site calls them “Carol”'), bobs);
+  assert.match(bobs, /key changed/);
+  assert.doesNotMatch(joined[0].approval.text, /key changed/);
+  const results = await Promise.all([alice, bob, carol].map((b, i) => b.call('result', { session: joined[i].reply.result.session })));
+  for (const r of results) assert.deepEqual(r.result?.outputs, { total: 160500, average: 53500 }, JSON.stringify(r));
+});
