@@ -21,7 +21,7 @@ async function load() {
     ({ approval } = await send('approval:get', { id }));
     if (!approval) throw new Error('this request no longer exists');
     if (approval.kind === 'connect') showConnect(approval);
-    else if (approval.kind === 'join') showJoin(approval);
+    else if (approval.kind === 'join' || approval.kind === 'meet') showJoin(approval);
     else throw new Error(`unknown kind of request: ${approval.kind}`);
     setStatus(status, '');
     $('actions').hidden = false;
@@ -64,13 +64,20 @@ function showJoin(a) {
     r.pooled ? el('div', { class: 'small' }, r.pooled) : null)));
   $('privacy').textContent = disclosure.privacy || '';
 
-  $('seats').textContent = a.open
-    ? `Anyone with the link can take a seat: these ${parties.length} parties took them. Check they are who you expect.`
-    : `Only these ${parties.length} parties can take part.`;
+  // 'meet': an open session before its seats are taken; the parties and
+  // this party's input come in a second window, once everyone has arrived.
+  const meeting = a.kind === 'meet';
+  $('your-input').hidden = meeting;
+  $('parties').hidden = meeting;
+  $('seats').textContent = meeting
+    ? 'Anyone with the link can take a seat. Once the seats are taken, you will see who took them and type your input: nothing leaves this browser before you approve that too.'
+    : a.open
+      ? `Anyone with the link can take a seat: these ${parties.length} parties took them. Check they are who you expect.`
+      : `Only these ${parties.length} parties can take part.`;
   $('parties').replaceChildren(...parties.map((p) => partyItem(p, a.me)));
   $('party-warnings').replaceChildren(...partyWarnings(parties, a.me));
 
-  const inputs = a.inputs || [];
+  const inputs = meeting ? [] : a.inputs || [];
   $('inputs').replaceChildren(
     ...(inputs.length ? inputs.map(inputField) : [el('p', { class: 'muted' }, 'You provide no input.')]),
   );

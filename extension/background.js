@@ -269,17 +269,50 @@ const methods = {
     const session = {
       id: invite.session, origin: page.origin, name: checked.name, program, checked, m: invite.parties,
       signal: invite.signal, stage: 'waiting', parties: null, party: null, paths: {}, outputs: null, error: null,
-      code: null, waiters: [], pageInputs: inputs, fingerprint: me.fingerprint, page,
+      code: null, waiters: [], pageInputs: inputs, fingerprint: me.fingerprint, page, hosted: false,
+      roster: invite.roster?.parties.map((p) => p.fingerprint) ?? null,
     };
     sessions.set(session.id, session);
+    const ask = async (details) => {
+      setStage(session, 'approving');
+      try {
+        return await approve({
+          origin: page.origin, session: session.id, signal: session.signal, open: invite.open,
+          program: { name: checked.name, hash: checked.hash, canonical: checked.canonical }, ...details,
+        }, session);
+      } catch (e) {
+        fail(session, e.code ?? ERR.USER_REJECTED, e.message, session.hosted, e.code === ERR.USER_REJECTED ? 'cancelled' : 'failed');
+        throw e;
+      }
+    };
+    const threshold = wasm.defaultThreshold(session.m);
+    const known = await peers();
+    // The participant approves before this browser meets anyone at the
+    // page's signal server. A roster says who the parties are and which
+    // seat is this one's, so that is the whole approval; an open invite's
+    // seats go to whoever arrives, so the participant approves the
+    // computation now, and the parties (with the inputs) once they are known.
+    let typed;
+    if (session.roster) {
+      typed = await ask(joinDetails(session, session.roster, me, known, invite, threshold));
+    } else {
+      await ask({
+        kind: 'meet', threshold,
+        // Computed from the checked program by the WebAssembly, never from the page's words.
+        disclosure: JSON.parse(wasm.approvalView(program, session.m, threshold, undefined)),
+      });
+    }
     setStage(session, 'waiting');
     const lobby = new Promise((resolve, reject) => { session.lobby = { resolve, reject }; });
     const timer = setTimeout(() => fail(session, ERR.PEER_UNREACHABLE,
       `not all ${session.m} parties arrived within ${timeout} s`), timeout * 1000);
     try {
       const s = await settings();
+      session.hosted = true;
       await offscreen({ type: 'lobby', session: session.id, signal: session.signal, m: session.m, secret: await identitySecret(),
-        token: invite.token, roster: invite.roster?.parties.map((p) => p.fingerprint) ?? null,
+        token: invite.token, roster: session.roster,
+        // ICE servers the page's signal server offers are used only if it is the participant's own server.
+        trustServerIce: sameServer(session.signal, s.signal),
         iceServers: s.iceServers, iceTransportPolicy: s.iceTransportPolicy, fallbackMs: s.fallbackMs });
       await lobby;
     } catch (e) {
@@ -287,37 +320,11 @@ const methods = {
     } finally {
       clearTimeout(timer);
     }
-    // Every party is here: who is who, and what this party provides.
-    session.party = session.parties.indexOf(me.fingerprint);
-    const wanted = JSON.parse(wasm.partyInputs(program, session.m, session.party));
-    for (const name of Object.keys(inputs)) {
-      const spec = wanted.find((w) => w.name === name);
-      if (!spec) throw fail(session, ERR.INVALID_PARAMS, `this party provides no input \`${name}\``);
-      if (spec.typed) throw fail(session, ERR.INVALID_PARAMS, `input \`${name}\` is typed by the participant; the page must not supply it`);
+    if (session.roster && session.parties.join() !== session.roster.join()) {
+      throw fail(session, ERR.SESSION_FAILED, 'the signal server seated other parties, or in another order, than the invite lists');
     }
-    for (const spec of wanted) {
-      if (!spec.typed && inputs[spec.name] === undefined) throw fail(session, ERR.INVALID_PARAMS, `input \`${spec.name}\` is missing`);
-    }
-    setStage(session, 'approving');
-    const known = await peers();
-    let typed;
-    try {
-      const threshold = wasm.defaultThreshold(session.m);
-      typed = await approve({
-        kind: 'join', origin: page.origin, session: session.id, threshold, signal: session.signal,
-        // Computed from the checked program by the WebAssembly, never from the page's words.
-        disclosure: JSON.parse(wasm.approvalView(program, session.m, threshold, session.party)),
-        open: invite.open,
-        program: { name: checked.name, hash: checked.hash, canonical: checked.canonical },
-        parties: session.parties.map((fp, index) => partyView(fp, index, me, known, invite)),
-        me: session.party,
-        inputs: wanted.map((w) => (w.typed ? w : { ...w, value: inputs[w.name] })),
-      }, session);
-    } catch (e) {
-      fail(session, e.code ?? ERR.USER_REJECTED, e.message, true, e.code === ERR.USER_REJECTED ? 'cancelled' : 'failed');
-      throw e;
-    }
-    if (session.stage !== 'approving') throw new PageError(session.code ?? ERR.SESSION_FAILED, session.error ?? 'the session ended');
+    if (!session.roster) typed = await ask(joinDetails(session, session.parties, me, known, invite, threshold));
+    if (['done', 'failed', 'cancelled'].includes(session.stage)) throw new PageError(session.code ?? ERR.SESSION_FAILED, session.error ?? 'the session ended');
     await remember(session.parties.filter((fp) => fp !== me.fingerprint));
     setStage(session, 'connecting');
     const config = { program, session: session.id, parties: session.parties, me: session.party, inputs: { ...inputs, ...typed } };
@@ -405,6 +412,46 @@ function fail(session, code, message, tellHost = true, stage = 'failed') {
   if (tellHost) offscreen({ type: 'cancel', session: session.id, reason: message }).catch(() => {});
   setStage(session, stage);
   return error;
+}
+
+/**
+ * What the full approval of a join shows, for the session's `parties` (in
+ * party order): this party's seat, its inputs (checked against what the page
+ * supplied: a page may not supply a typed input), every party and the
+ * disclosure for this seat.
+ */
+function joinDetails(session, parties, me, known, invite, threshold) {
+  session.party = parties.indexOf(me.fingerprint);
+  const wanted = JSON.parse(wasm.partyInputs(session.program, session.m, session.party));
+  const given = session.pageInputs;
+  for (const name of Object.keys(given)) {
+    const spec = wanted.find((w) => w.name === name);
+    if (!spec) throw fail(session, ERR.INVALID_PARAMS, `this party provides no input \`${name}\``, session.hosted);
+    if (spec.typed) throw fail(session, ERR.INVALID_PARAMS, `input \`${name}\` is typed by the participant; the page must not supply it`, session.hosted);
+  }
+  for (const spec of wanted) {
+    if (!spec.typed && given[spec.name] === undefined) throw fail(session, ERR.INVALID_PARAMS, `input \`${spec.name}\` is missing`, session.hosted);
+  }
+  return {
+    kind: 'join', threshold, me: session.party,
+    // Computed from the checked program by the WebAssembly, never from the page's words.
+    disclosure: JSON.parse(wasm.approvalView(session.program, session.m, threshold, session.party)),
+    parties: parties.map((fp, index) => partyView(fp, index, me, known, invite)),
+    inputs: wanted.map((w) => (w.typed ? w : { ...w, value: given[w.name] })),
+  };
+}
+
+/** Whether two signal server URLs name the same server (scheme, host and port). */
+function sameServer(a, b) {
+  const origin = (url) => {
+    try {
+      const u = new URL(url);
+      return `${u.protocol}//${u.host}`.toLowerCase();
+    } catch {
+      return null;
+    }
+  };
+  return origin(a) !== null && origin(a) === origin(b);
 }
 
 /**

@@ -118,7 +118,8 @@ class Session {
         }
         break;
       case 'welcome':
-        if (!this.iceServers?.length) this.iceServers = msg.ice_servers ?? [];
+        // A page-chosen server's ICE servers are used only if the participant chose that server.
+        if (!this.iceServers?.length && this.trustServerIce) this.iceServers = msg.ice_servers ?? [];
         this.pacer = new Pacer(msg.limits?.max_rate ?? 10_000);
         // The invite's admission token; a rostered room names its parties, an open one its size.
         this.ws.send(JSON.stringify({ type: 'join', room: this.session, token: this.token, ...(this.roster ? { parties: this.roster } : { size: this.m }) }));
@@ -374,7 +375,7 @@ const commands = {
   async lobby(msg) {
     if (sessions.has(msg.session)) throw new Error(`session ${msg.session} is already running here`);
     const session = new Session({
-      session: msg.session, server: msg.signal, m: msg.m, token: msg.token, roster: msg.roster ?? null, secret: msg.secret, iceServers: msg.iceServers,
+      session: msg.session, server: msg.signal, m: msg.m, token: msg.token, roster: msg.roster ?? null, secret: msg.secret, trustServerIce: msg.trustServerIce === true, iceServers: msg.iceServers,
       iceTransportPolicy: msg.iceTransportPolicy, fallbackMs: msg.fallbackMs, bench: msg.bench ?? null,
     });
     sessions.set(msg.session, session);

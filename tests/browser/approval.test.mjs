@@ -7,7 +7,7 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { averageSalary, connect, launch, servers } from './harness.mjs';
+import { answerApproval, averageSalary, connect, join, launch, nextApprovalWindow, servers } from './harness.mjs';
 
 const env = servers();
 
@@ -22,7 +22,18 @@ test('the approval window shows what each reveal discloses, with a warning for a
   for (let i = 0; i < 3; i++) env.browsers.push(await launch(env.site));
   for (const b of env.browsers) await connect(b);
 
-  const fair = await averageSalary(env.browsers, [52000, 61000, 47500], env.signal.url, { screenshot: 'approval-average-salary.png' });
+  const fair = await averageSalary(env.browsers, [52000, 61000, 47500], env.signal.url, {
+    screenshot: 'approval-average-salary.png', meetScreenshot: 'approval-average-salary-before-meeting.png',
+  });
+  // Before meeting anyone: what will be learned, about any party, and no input yet.
+  const meet = fair.joined[0].meet.text;
+  for (const phrase of [
+    'total — Every party learns the sum of every party\'s salary.',
+    'Any 2 parties together can work out the remaining party\'s salary from the total.',
+    'Once the seats are taken, you will see who took them and type your input',
+    env.signal.url,
+  ]) assert.ok(meet.includes(phrase), `${phrase} in:\n${meet}`);
+  assert.ok(!meet.includes('Your salary'), meet);
   const text = fair.joined[0].approval.text;
   for (const phrase of [
     'What will be learned',
@@ -43,6 +54,7 @@ test('the approval window shows what each reveal discloses, with a warning for a
   });
   // Party numbers follow the identities' order, not the browsers'.
   const asParty = (n) => hostile.joined.find((j) => j.reply.result.party === n).approval.text;
+  assert.ok(hostile.joined[0].meet.text.includes('Warning: “average” reveals party 1\'s salary itself to every party.'), hostile.joined[0].meet.text);
   const warned = asParty(0);
   assert.ok(warned.includes('Warning: “average” reveals party 1\'s salary itself to every party.'), warned);
   assert.ok(warned.includes('average — Every party learns party 1\'s salary.'), warned);
@@ -52,10 +64,11 @@ test('the approval window shows what each reveal discloses, with a warning for a
 test('Approve works only after the window has been in view for a second; a bad value is shown beside its field', async () => {
   const [b] = env.browsers;
   const created = await b.call('createSession', { program: HOSTILE, parties: 3, signal: env.signal.url });
-  const others = env.browsers.slice(1).map((o) => o.call('joinSession', { invite: created.result.invite, program: HOSTILE, timeout: 20 }));
-  const popupOpened = b.context.waitForEvent('page', { predicate: (p) => p.url().includes('/approve.html'), timeout: 60_000 });
+  // The others join and would approve; this session ends when b refuses.
+  const others = env.browsers.slice(1).map((o) => join(o, created.result.invite, HOSTILE, { inputs: { salary: 1 } }).catch(() => null));
   const joining = b.call('joinSession', { invite: created.result.invite, program: HOSTILE });
-  const popup = await popupOpened;
+  await answerApproval(b); // before meeting anyone
+  const popup = await nextApprovalWindow(b);
   await popup.waitForSelector('#actions:not([hidden])');
   assert.equal(await popup.isDisabled('#approve'), true, 'Approve starts disabled');
   await popup.fill('input[data-input="salary"]', '200000000');

@@ -6,7 +6,7 @@
 
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { answerApproval, connect, launch, program, startSignal, startSite } from './harness.mjs';
+import { answerApproval, connect, join, launch, program, startSignal, startSite } from './harness.mjs';
 
 let signal, site;
 const browsers = [];
@@ -69,11 +69,12 @@ test('a party that refuses to join ends the session for the others', async () =>
   const [a, b, c] = browsers;
   const source = program('average_salary');
   const { result } = await a.call('createSession', { program: source, parties: 3, signal: signal.url });
+  // c refuses once it has seen who the other parties are.
   const [ra, rb, rc] = await Promise.all([
-    Promise.all([answerApproval(a, { inputs: { salary: 1 } }), a.call('joinSession', { invite: result.invite, program: source })]),
-    Promise.all([answerApproval(b, { inputs: { salary: 2 } }), b.call('joinSession', { invite: result.invite, program: source })]),
-    Promise.all([answerApproval(c, { refuse: true }), c.call('joinSession', { invite: result.invite, program: source })]),
-  ]).then((all) => all.map(([, reply]) => reply));
+    join(a, result.invite, source, { inputs: { salary: 1 } }),
+    join(b, result.invite, source, { inputs: { salary: 2 } }),
+    join(c, result.invite, source, { refuse: true }),
+  ]).then((all) => all.map(({ reply }) => reply));
   assert.equal(code(rc), 4001);
   for (const [party, r] of [[a, ra], [b, rb]]) {
     // Either the join was approved and the result fails, or the join itself failed.
@@ -88,7 +89,7 @@ test('a party that leaves mid-run stops the others with PEER_UNREACHABLE, and th
   const long = 'program "Long"\nparties 3\ninput x: secint(32) from each\nlet acc = x[0]\nfor i in range(3000):\n    acc = acc * x[1]\nreveal acc to all\n';
   const { result } = await a.call('createSession', { program: long, parties: 3, signal: signal.url });
   const joins = await Promise.all(browsers.map(async (br) => {
-    const [, reply] = await Promise.all([answerApproval(br), br.call('joinSession', { invite: result.invite, program: long, inputs: { x: 1 } })]);
+    const { reply } = await join(br, result.invite, long, {}, { inputs: { x: 1 } });
     return reply.result.session;
   }));
   await a.page.waitForFunction(() => window.events.some((e) => e.stage === 'running'), null, { timeout: 20_000 });
@@ -105,7 +106,7 @@ test('a party that leaves mid-run stops the others with PEER_UNREACHABLE, and th
   const source = program('average_salary');
   const again = await a.call('createSession', { program: source, parties: 3, signal: signal.url });
   const done = await Promise.all(browsers.map(async (br, i) => {
-    const [, reply] = await Promise.all([answerApproval(br, { inputs: { salary: (i + 1) * 100 } }), br.call('joinSession', { invite: again.result.invite, program: source })]);
+    const { reply } = await join(br, again.result.invite, source, { inputs: { salary: (i + 1) * 100 } });
     return br.call('result', { session: reply.result.session });
   }));
   for (const d of done) assert.deepEqual(d.result?.outputs, { total: 600, average: 200 }, JSON.stringify(d.error));
@@ -116,6 +117,7 @@ test('a page can cancel its session, and another site cannot see or touch it', a
   const source = program('average_salary');
   const { result } = await a.call('createSession', { program: source, parties: 3, signal: signal.url });
   const joining = a.call('joinSession', { invite: result.invite, program: source });
+  await answerApproval(a); // before meeting anyone
   await a.page.waitForFunction((s) => window.events.some((e) => e.session === s && e.stage === 'waiting'), result.session);
   // Another origin, even in the same browser, sees no such session.
   const other = await startSite();

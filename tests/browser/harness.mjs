@@ -119,13 +119,46 @@ export async function launch(site, settings = null) {
   return browser;
 }
 
+/** Approval windows already answered (or being answered), so each is answered once. */
+const handled = new WeakSet();
+
+/** The next approval window of `browser` not yet handled: one already open, or the next to open. */
+export async function nextApprovalWindow(browser) {
+  const isApproval = (p) => p.url().includes('/approve.html') && !handled.has(p);
+  const waiting = browser.context.waitForEvent('page', { predicate: isApproval, timeout: 60_000 });
+  const popup = browser.context.pages().find(isApproval) ?? await waiting;
+  waiting.catch(() => {});
+  handled.add(popup);
+  return popup;
+}
+
+/**
+ * Joins `invite` from `browser` and answers its approval windows: for an
+ * open invite, first the one before meeting anyone (approved), then the
+ * one with the parties and the inputs (answered with `how`, as
+ * answerApproval); a rostered invite has only the second. `params` go to
+ * joinSession. Returns both windows' details (`meet`, `approval`) and the
+ * join's reply.
+ */
+export async function join(browser, invite, program, how = {}, params = {}) {
+  const open = !/&roster=/.test(invite);
+  const replying = browser.call('joinSession', { invite, program, ...params });
+  let meet = null;
+  if (open) {
+    meet = await answerApproval(browser, how.refuseFirst ? { refuse: true } : { screenshot: how.meetScreenshot ?? null });
+    if (how.refuseFirst) return { meet, approval: null, reply: await replying };
+  }
+  const approval = await answerApproval(browser, how);
+  return { meet, approval, reply: await replying };
+}
+
 /**
  * Waits for the next approval window in `browser` and answers it (after
  * `first(window)`, if given): approves with `inputs`, or refuses, closes the
  * window, or blocks the site ("Block this site").
  */
 export async function answerApproval(browser, { inputs = {}, refuse = false, close = false, block = false, first = null, screenshot = null } = {}) {
-  const popup = await browser.context.waitForEvent('page', { predicate: (p) => p.url().includes('/approve.html'), timeout: 60_000 });
+  const popup = await nextApprovalWindow(browser);
   await popup.waitForSelector('#approve');
   // Saved under target/ for a person to look at (not committed).
   if (screenshot) {
@@ -173,18 +206,12 @@ export async function connect(browser) {
  * salary in the approval window; `others` run alongside (say, a CLI party)
  * once the invite exists. Returns the creation, each join and each result.
  */
-export async function averageSalary(parties, salaries, signalUrl, { m = parties.length, others = () => [], source = program('average_salary'), screenshot = null } = {}) {
+export async function averageSalary(parties, salaries, signalUrl, { m = parties.length, others = () => [], source = program('average_salary'), screenshot = null, meetScreenshot = null } = {}) {
   const created = await parties[0].call('createSession', { program: source, parties: m, signal: signalUrl });
   assert.ifError(created.error);
   const { invite } = created.result;
   const extra = others(invite);
-  const joined = await Promise.all(parties.map(async (b, i) => {
-    const [approval, reply] = await Promise.all([
-      answerApproval(b, { inputs: { salary: salaries[i] }, screenshot: i === 0 ? screenshot : null }),
-      b.call('joinSession', { invite, program: source }),
-    ]);
-    return { approval, reply };
-  }));
+  const joined = await Promise.all(parties.map((b, i) => join(b, invite, source, { inputs: { salary: salaries[i] }, screenshot: i === 0 ? screenshot : null, meetScreenshot: i === 0 ? meetScreenshot : null })));
   const results = await Promise.all(parties.map((b, i) => b.call('result', { session: joined[i].reply.result?.session })));
   return { created: created.result, joined, results, extra: await Promise.all(extra) };
 }

@@ -5,7 +5,7 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { answerApproval, connect, launch, servers } from './harness.mjs';
+import { connect, join, launch, servers } from './harness.mjs';
 
 const BIG = `program "Big rounds"
 parties 3
@@ -29,7 +29,7 @@ test('rounds of megabytes reach every party over the data channels', async () =>
   const { result } = await env.browsers[0].call('createSession', { program: BIG, parties: 3, signal: env.signal.url });
   const ones = new Array(340000).fill(1);
   const outcomes = await Promise.all(env.browsers.map(async (b) => {
-    const [, joined] = await Promise.all([answerApproval(b), b.call('joinSession', { invite: result.invite, program: BIG, inputs: { x: ones } })]);
+    const { reply: joined } = await join(b, result.invite, BIG, {}, { inputs: { x: ones } });
     assert.ifError(joined.error);
     const status = await b.call('result', { session: joined.result.session });
     return { status, paths: (await b.call('status', { session: joined.result.session })).result.paths };

@@ -6,7 +6,7 @@
 
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { answerApproval, averageSalary, connect, freePort, launch, pathsByPeer, startSignal, startSite, startTurn } from './harness.mjs';
+import { averageSalary, join, connect, freePort, launch, pathsByPeer, startSignal, startSite, startTurn } from './harness.mjs';
 
 let signal, site, turn;
 const open = [];
@@ -70,7 +70,7 @@ test('relayed parties keep to the signal server\'s message rate', async () => {
     const chain = 'program "Chain"\nparties 3\ninput x: secint(32) from each\nlet acc = x[0]\nfor i in range(400):\n    acc = acc * x[1]\nreveal acc to all\n';
     const { result } = await browsers[0].call('createSession', { program: chain, parties: 3, signal: slow.url });
     const outcomes = await Promise.all(browsers.map(async (b) => {
-      const [, joined] = await Promise.all([answerApproval(b), b.call('joinSession', { invite: result.invite, program: chain, inputs: { x: 1 } })]);
+      const { reply: joined } = await join(b, result.invite, chain, {}, { inputs: { x: 1 } });
       assert.ifError(joined.error);
       const done = await b.call('result', { session: joined.result.session });
       return { done, paths: await pathsByPeer(b, joined.result.session) };

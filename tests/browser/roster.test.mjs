@@ -6,7 +6,7 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { answerApproval, connect, launch, program, servers } from './harness.mjs';
+import { connect, join, launch, program, servers } from './harness.mjs';
 
 const env = servers();
 
@@ -34,13 +34,10 @@ test('a rostered session admits only its listed parties and flags a contact whos
   assert.equal(bad.error?.code, -32602, JSON.stringify(bad));
 
   const salaries = [52000, 61000, 47500];
-  const joined = await Promise.all([alice, bob, carol].map(async (b, i) => {
-    const [approval, reply] = await Promise.all([
-      answerApproval(b, { inputs: { salary: salaries[i] }, screenshot: i === 1 ? 'approval-roster-key-changed.png' : null }),
-      b.call('joinSession', { invite, program: source }),
-    ]);
-    return { approval, reply };
-  }));
+  // One window each, before meeting anyone: the roster says who the parties are.
+  const joined = await Promise.all([alice, bob, carol].map((b, i) => join(b, invite, source, {
+    inputs: { salary: salaries[i] }, screenshot: i === 1 ? 'approval-roster-key-changed.png' : null,
+  })));
   for (const { approval, reply } of joined) {
     assert.ifError(reply.error);
     assert.ok(approval.text.includes('Only these 3 parties can take part.'), approval.text);

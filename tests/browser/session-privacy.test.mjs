@@ -32,6 +32,7 @@ test('joining a session again gives one answer, whichever site joined it', async
   const source = program('average_salary');
   const { result } = await a.call('createSession', { program: source, parties: 3 });
   const joining = a.call('joinSession', { invite: result.invite, program: source });
+  await answerApproval(a); // before meeting anyone
   await a.page.waitForFunction((s) => window.events.some((e) => e.session === s && e.stage === 'waiting'), result.session);
   // The same site again.
   const again = await a.call('joinSession', { invite: result.invite, program: source });

@@ -8,7 +8,7 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { answerApproval, connect, launch, program, servers } from './harness.mjs';
+import { answerApproval, connect, join, launch, program, servers } from './harness.mjs';
 
 const env = servers();
 const code = (reply) => reply.error?.code;
@@ -92,10 +92,8 @@ test('blocking a connected site from a join takes its permission and its session
   const [a, b, c] = parties;
   const source = program('average_salary');
   const { result } = await a.call('createSession', { program: source, parties: 3 });
-  const replies = await Promise.all(parties.map((br, i) => Promise.all([
-    answerApproval(br, i === 2 ? { block: true } : { inputs: { salary: i + 1 } }),
-    br.call('joinSession', { invite: result.invite, program: source }),
-  ]).then(([, reply]) => reply)));
+  const replies = await Promise.all(parties.map((br, i) => join(br, result.invite, source, i === 2 ? { block: true } : { inputs: { salary: i + 1 } })
+    .then(({ reply }) => reply)));
   assert.equal(code(replies[2]), 4001, JSON.stringify(replies[2]));
   await c.page.waitForFunction(() => window.seen.some((s) => s.includes('"event":"disconnect"')));
   assert.equal(code(await c.call('identity')), 4100);

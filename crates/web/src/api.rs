@@ -93,8 +93,9 @@ pub fn party_inputs(source: &str, m: usize, me: usize) -> Result<String, String>
 /// `{"privacy", "threshold", "reveals": [{"reveal", "to", "class",
 /// "classWords", "what", "text", "pooled"}], "warnings": [SENTENCE]}`, where
 /// a reveal's `pooled` says what the other parties could work out together
-/// from it about `me`'s input (or is null).
-pub fn approval_view(source: &str, m: usize, t: usize, me: usize) -> Result<String, String> {
+/// from it (or is null). With `me` unknown (`None`: an open session whose
+/// seats are not taken yet), warnings and pooling speak of any party.
+pub fn approval_view(source: &str, m: usize, t: usize, me: Option<usize>) -> Result<String, String> {
     let program = CheckedProgram::load(source).map_err(|e| e.to_string())?;
     let disclosure = program.disclosure(m).map_err(|e| e.to_string())?;
     let reveals: Vec<Json> = disclosure
@@ -103,17 +104,12 @@ pub fn approval_view(source: &str, m: usize, t: usize, me: usize) -> Result<Stri
         .map(|r| {
             json!({
                 "reveal": r.reveal, "to": r.to, "class": r.class.code(), "classWords": class_words(r.class),
-                "what": r.what, "text": r.text, "pooled": disclosure.pooled_of(r, Some(me)),
+                "what": r.what, "text": r.text, "pooled": disclosure.pooled_of(r, me),
             })
         })
         .collect();
-    Ok(json!({
-        "privacy": privacy_words(m, t),
-        "threshold": t,
-        "reveals": reveals,
-        "warnings": disclosure.warnings(me),
-    })
-    .to_string())
+    let warnings: Vec<String> = disclosure.reveals.iter().flat_map(|r| disclosure.warnings_of(r, me)).collect();
+    Ok(json!({"privacy": privacy_words(m, t), "threshold": t, "reveals": reveals, "warnings": warnings}).to_string())
 }
 
 /// Checks one value party `me` would give for input `name` (JSON): its

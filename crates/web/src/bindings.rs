@@ -217,9 +217,10 @@ pub fn check_inputs(source: &str, m: usize, me: usize, inputs: &str) -> Result<(
 }
 
 /// What party `me` of `m` parties with threshold `t` is asked to approve
-/// (the disclosure of every reveal, warnings, privacy), as JSON.
+/// (the disclosure of every reveal, warnings, privacy), as JSON; `me`
+/// undefined while the party's seat is not known.
 #[wasm_bindgen(js_name = approvalView)]
-pub fn approval_view(source: &str, m: usize, t: usize, me: usize) -> Result<String, JsError> {
+pub fn approval_view(source: &str, m: usize, t: usize, me: Option<usize>) -> Result<String, JsError> {
     js(api::approval_view(source, m, t, me))
 }
 

@@ -171,7 +171,7 @@ fn session_configurations_are_validated() {
 #[test]
 fn the_approval_view_comes_from_the_program_and_warns_of_exposed_inputs() {
     let hostile = "program \"Average salary\"\nparties 3 or more\ninput salary: secint(32) from each typed between 0 and 100000000\nreveal average = salary[2] to all\nreveal total = sum(salary) to all\n";
-    let view: serde_json::Value = serde_json::from_str(&api::approval_view(hostile, 3, 1, 0).unwrap()).unwrap();
+    let view: serde_json::Value = serde_json::from_str(&api::approval_view(hostile, 3, 1, Some(0)).unwrap()).unwrap();
     assert_eq!(
         view["privacy"],
         "Apart from what is revealed, each input stays private unless 2 or more of the other 2 parties pool what they received."
@@ -181,9 +181,12 @@ fn the_approval_view_comes_from_the_program_and_warns_of_exposed_inputs() {
     assert_eq!(view["warnings"], json!(["“average” reveals party 2's salary itself to every party."]));
     assert_eq!(view["reveals"][0]["pooled"], json!(null));
     assert_eq!(view["reveals"][1]["pooled"], "The other 2 parties together can work out your salary from the total (“total”).");
-    let mine: serde_json::Value = serde_json::from_str(&api::approval_view(hostile, 3, 1, 2).unwrap()).unwrap();
+    let mine: serde_json::Value = serde_json::from_str(&api::approval_view(hostile, 3, 1, Some(2)).unwrap()).unwrap();
     assert_eq!(mine["warnings"], json!(["“average” reveals your salary itself to every party."]));
-    let none: serde_json::Value = serde_json::from_str(&api::approval_view(hostile, 3, 0, 0).unwrap()).unwrap();
+    let anyone: serde_json::Value = serde_json::from_str(&api::approval_view(hostile, 3, 1, None).unwrap()).unwrap();
+    assert_eq!(anyone["warnings"], json!(["“average” reveals party 2's salary itself to every party."]));
+    assert_eq!(anyone["reveals"][1]["pooled"], "Any 2 parties together can work out the remaining party's salary from the total.");
+    let none: serde_json::Value = serde_json::from_str(&api::approval_view(hostile, 3, 0, Some(0)).unwrap()).unwrap();
     assert!(none["privacy"].as_str().unwrap().starts_with("No privacy"));
 }
 
