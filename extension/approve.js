@@ -139,7 +139,12 @@ function inputField(input, i) {
     type: 'text', id: fieldId, inputmode: 'decimal', 'data-input': input.name, required: true,
     autocomplete: 'off', spellcheck: 'false', 'aria-describedby': `${fieldId}-hint ${fieldId}-error`,
   });
-  field.addEventListener('input', () => checkField(field));
+  // Checked as the participant types, once they pause (the check re-reads the program).
+  let pause = null;
+  field.addEventListener('input', () => {
+    clearTimeout(pause);
+    pause = setTimeout(() => checkField(field), 250);
+  });
   return el('div', { class: 'card' },
     el('label', { for: fieldId }, yourLabel(input.name)),
     el('span', { class: 'hint', id: `${fieldId}-hint` }, `${description[0]?.toUpperCase() ?? ''}${description.slice(1)}. The site will not see it.`),

@@ -291,6 +291,13 @@ pub(crate) fn party_by_invite(
     }
     let t = crate::threshold(m, threshold, no_privacy)?;
     let (relay, fingerprints, id) = RelayTransport::connect_invite(o.server, o.identity, invite, timeout)?;
+    if let Some(roster) = invite.roster()
+        && fingerprints != roster.fingerprints()
+    {
+        return Err(Failure(
+            "the signal server seated other parties, or in another order, than the invite's roster lists; not computing".into(),
+        ));
+    }
     confirm(invite, &fingerprints, id, &o.confirm)?;
     let inputs = PartyInputs::new(&plan, id, &given).map_err(|e| Failure(format!("{} (as party {id}): {e}", path.display())))?;
     let config = Config { parties: m, threshold: t, id, seed: None, prss: true };
@@ -315,7 +322,7 @@ fn confirm(invite: &Invite, parties: &[Fingerprint], me: PartyId, how: &Confirm)
         let you = if i == me { "  (you)" } else { "" };
         list.push_str(&format!("  {i}  {fp}{name}{you}\n"));
     }
-    eprint!("{list}");
+    eprint!("{}", crate::terminal_safe(&list));
     if !invite.is_open() {
         // The roster was checked (and, with --keys, compared) before meeting anyone.
         return Ok(());
