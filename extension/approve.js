@@ -107,7 +107,33 @@ function partyItem(p, me) {
       p.changed ? el('span', { class: 'badge', 'data-tone': 'error' }, 'key changed') : null,
     ),
     fingerprint(p.fingerprint),
+    !p.petname && !you ? nameForm(p, name) : null,
   );
+}
+
+/**
+ * Lets the participant name an unknown party by its key, here and in their
+ * contacts (after comparing its fingerprint with them, say).
+ */
+function nameForm(p, nameNode) {
+  const fieldId = `petname-${p.index}`;
+  const field = el('input', { type: 'text', id: fieldId, maxlength: '64', autocomplete: 'off', placeholder: 'Name this party', 'aria-label': `A name for party ${p.index}` });
+  const save = el('button', { type: 'submit' }, 'Save name');
+  const form = el('form', { class: 'petname-form' }, field, save);
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const petname = field.value.trim();
+    if (!petname) return field.focus();
+    try {
+      await send('ui:addPeer', { peer: p.fingerprint, petname });
+      nameNode.textContent = petname;
+      nameNode.classList.remove('warn');
+      form.replaceWith(el('span', { class: 'hint' }, 'Saved to your contacts for this key.'));
+    } catch (error) {
+      setStatus(status, errorText(error), 'error');
+    }
+  });
+  return form;
 }
 
 function partyWarnings(parties, me) {

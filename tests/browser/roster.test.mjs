@@ -2,7 +2,8 @@
 // creator's identity): the site gives each party a display name; a
 // browser with the invite but not on the roster is refused before it
 // meets anyone; a party whose contact "Carol" now shows up with another
-// key sees "key changed"; the listed parties compute the average salary.
+// key sees "key changed"; a participant names an unknown party from the
+// window; the listed parties compute the average salary.
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -10,7 +11,7 @@ import { connect, join, launch, program, servers } from './harness.mjs';
 
 const env = servers();
 
-test('a rostered session admits only its listed parties and flags a contact whose key changed', async () => {
+test('a rostered session admits only its listed parties, flags a contact whose key changed, and a party can be named from the window', async () => {
   for (let i = 0; i < 4; i++) env.browsers.push(await launch(env.site));
   const [alice, bob, carol, stranger] = env.browsers;
   const ids = [];
@@ -35,9 +36,17 @@ test('a rostered session admits only its listed parties and flags a contact whos
 
   const salaries = [52000, 61000, 47500];
   // One window each, before meeting anyone: the roster says who the parties are.
+  // Alice names Bob (unknown to her) from the window, by his key.
+  const nameBob = async (popup) => {
+    await popup.fill(`#petname-1`, 'Bob from accounting');
+    await popup.click('#petname-1 + button');
+    await popup.waitForFunction(() => /Saved to your contacts/.test(document.body.textContent));
+  };
   const joined = await Promise.all([alice, bob, carol].map((b, i) => join(b, invite, source, {
-    inputs: { salary: salaries[i] }, screenshot: i === 1 ? 'approval-roster-key-changed.png' : null,
+    inputs: { salary: salaries[i] }, screenshot: i === 1 ? 'approval-roster-key-changed.png' : null, first: i === 0 ? nameBob : null,
   })));
+  const alicesPeers = await alice.worker.evaluate(() => chrome.storage.local.get('peers').then((s) => s.peers));
+  assert.equal(alicesPeers[ids[1].fingerprint]?.petname, 'Bob from accounting', JSON.stringify(alicesPeers));
   for (const { approval, reply } of joined) {
     assert.ifError(reply.error);
     assert.ok(approval.text.includes('Only these 3 parties can take part.'), approval.text);
