@@ -167,6 +167,8 @@ export async function answerApproval(browser, { inputs = {}, refuse = false, clo
     // The window's own size (background.js opens it at 520×720).
     await popup.setViewportSize({ width: 520, height: 720 });
     await popup.screenshot({ path: path.join(ROOT, 'target/screenshots', screenshot) });
+    // And all of it, as the participant sees it scrolling down.
+    await popup.screenshot({ path: path.join(ROOT, 'target/screenshots', screenshot.replace(/\.png$/, '-full.png')), fullPage: true });
   }
   // Something to do while the window waits for its answer.
   if (first) await first(popup);
