@@ -4,86 +4,18 @@
 //! in bounded time; `cohort session new` prints a session and an invite;
 //! the same parties meet through a `wss://` server that they trust.
 
-use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
-use std::path::PathBuf;
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-fn bin() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_cohort"))
-}
+mod common;
 
-fn example(file: &str) -> String {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../examples").join(file).to_string_lossy().into_owned()
-}
-
-fn temp(name: &str) -> String {
-    let dir = std::env::temp_dir().join(format!("cohort-signal-cli-test-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir.join(name).to_string_lossy().into_owned()
-}
-
-/// A signal server on a free port, killed when dropped.
-struct Server {
-    child: Child,
-    addr: String,
-}
-
-impl Server {
-    fn start() -> Server {
-        let addr = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().to_string();
-        Server::start_at(addr)
-    }
-
-    fn start_at(addr: String) -> Server {
-        Server::start_with(addr, &[])
-    }
-
-    fn start_with(addr: String, flags: &[&str]) -> Server {
-        let child = bin().args(["signal", "--listen", &addr]).args(flags).stdout(Stdio::null()).stderr(Stdio::null()).spawn().unwrap();
-        let deadline = Instant::now() + Duration::from_secs(10);
-        loop {
-            if let Ok(mut s) = TcpStream::connect(&addr) {
-                let _ = s.write_all(b"GET /health HTTP/1.1\r\nHost: x\r\n\r\n");
-                let mut buf = String::new();
-                let _ = s.set_read_timeout(Some(Duration::from_secs(2)));
-                let _ = s.read_to_string(&mut buf);
-                if buf.starts_with("HTTP/1.1 200") {
-                    break;
-                }
-            }
-            assert!(Instant::now() < deadline, "the signal server did not come up");
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        Server { child, addr }
-    }
-
-    fn url(&self) -> String {
-        format!("ws://{}/", self.addr)
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
+use common::{Server, bin, example, temp};
 
 /// `n` identity files and the comma-separated fingerprints.
 fn identities(n: usize, tag: &str) -> (Vec<String>, String) {
-    let mut paths = Vec::new();
-    let mut fps = Vec::new();
-    for i in 0..n {
-        let path = temp(&format!("{tag}-id{i}.json"));
-        let out = bin().args(["identity", "new", "--force", "--identity", &path]).output().unwrap();
-        assert!(out.status.success());
-        let text = String::from_utf8_lossy(&out.stdout).into_owned();
-        fps.push(text.lines().find_map(|l| l.strip_prefix("Fingerprint: ")).unwrap().to_string());
-        paths.push(path);
-    }
-    (paths, fps.join(","))
+    let ids = common::identities(n, tag);
+    (ids.iter().map(|id| id.path.clone()).collect(), ids.iter().map(|id| id.fingerprint.as_str()).collect::<Vec<_>>().join(","))
 }
 
 fn party(program: &str, id: usize, url: &str, session: &str, ids: &(Vec<String>, String), input: &str, timeout: &str) -> Child {

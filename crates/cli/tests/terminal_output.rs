@@ -3,23 +3,12 @@
 //! signal server cannot clear the screen, retitle the window or rewrite
 //! what the participant read before.
 
+mod common;
+
 use std::net::TcpListener;
-use std::path::PathBuf;
-use std::process::{Command, Output};
+use std::process::Output;
 
-fn bin() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_cohort"))
-}
-
-fn example(file: &str) -> String {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../examples").join(file).to_string_lossy().into_owned()
-}
-
-fn temp(name: &str) -> String {
-    let dir = std::env::temp_dir().join(format!("cohort-terminal-test-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir.join(name).to_string_lossy().into_owned()
-}
+use common::{bin, example, temp};
 
 /// The escape sequences a hostile party would send: clear the screen,
 /// set the window title, ring the bell, return to the start of the line.

@@ -33,14 +33,26 @@ pub fn stderr(out: &Output) -> String {
 
 /// A signal server on a free port, killed when dropped.
 pub struct Server {
-    child: Child,
+    pub child: Child,
     pub addr: String,
 }
 
 impl Server {
+    /// On a free loopback port.
     pub fn start() -> Server {
+        // The listener is dropped at the end of this statement, freeing the port for the server.
         let addr = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().to_string();
-        let child = bin().args(["signal", "--listen", &addr]).stdout(Stdio::null()).stderr(Stdio::null()).spawn().unwrap();
+        Server::start_at(addr)
+    }
+
+    /// On `addr` (say, where an earlier one stood).
+    pub fn start_at(addr: String) -> Server {
+        Server::start_with(addr, &[])
+    }
+
+    /// On `addr`, with these `cohort signal` flags.
+    pub fn start_with(addr: String, flags: &[&str]) -> Server {
+        let child = bin().args(["signal", "--listen", &addr]).args(flags).stdout(Stdio::null()).stderr(Stdio::null()).spawn().unwrap();
         let deadline = Instant::now() + Duration::from_secs(10);
         loop {
             if let Ok(mut s) = TcpStream::connect(&addr) {
