@@ -98,42 +98,36 @@ function renderPeers(peers) {
   $('no-peers').hidden = peers.length > 0;
 }
 
-function renderSites(sites) {
-  $('sites').replaceChildren(...sites.map((site) => {
-    const revoke = el('button', {
-      type: 'button', class: 'small danger', 'data-focus-key': `revoke:${site.origin}`,
-      'aria-label': `Revoke ${site.origin}`,
-    }, 'Revoke');
-    revoke.addEventListener('click', () =>
-      act(() => send('ui:revokeSite', { origin: site.origin }), `Revoked ${site.origin}.`));
+/**
+ * A list of sites, each with its date and one action button: connected
+ * sites (Revoke) and blocked sites (Unblock).
+ */
+function renderOrigins(list, empty, sites, { label, since, type, message, done, danger = false }) {
+  list.replaceChildren(...sites.map((site) => {
+    const button = el('button', {
+      type: 'button', class: danger ? 'small danger' : 'small', 'data-focus-key': `${type}:${site.origin}`,
+      'aria-label': `${label} ${site.origin}`,
+    }, label);
+    button.addEventListener('click', () => act(() => send(message, { origin: site.origin }), `${done} ${site.origin}.`));
     return el('li', { class: 'row' },
       el('div', { class: 'grow' },
         el('div', { class: 'origin' }, site.origin),
-        el('div', { class: 'muted small' }, `Connected since ${formatTime(site.since)}`),
+        el('div', { class: 'muted small' }, `${since} ${formatTime(site.since)}`),
       ),
-      revoke,
+      button,
     );
   }));
-  $('no-sites').hidden = sites.length > 0;
+  empty.hidden = sites.length > 0;
+}
+
+function renderSites(sites) {
+  renderOrigins($('sites'), $('no-sites'), sites,
+    { label: 'Revoke', since: 'Connected since', type: 'revoke', message: 'ui:revokeSite', done: 'Revoked', danger: true });
 }
 
 function renderBlocked(blocked) {
-  $('blocked').replaceChildren(...blocked.map((site) => {
-    const unblock = el('button', {
-      type: 'button', class: 'small', 'data-focus-key': `unblock:${site.origin}`,
-      'aria-label': `Unblock ${site.origin}`,
-    }, 'Unblock');
-    unblock.addEventListener('click', () =>
-      act(() => send('ui:unblockSite', { origin: site.origin }), `Unblocked ${site.origin}.`));
-    return el('li', { class: 'row' },
-      el('div', { class: 'grow' },
-        el('div', { class: 'origin' }, site.origin),
-        el('div', { class: 'muted small' }, `Blocked since ${formatTime(site.since)}`),
-      ),
-      unblock,
-    );
-  }));
-  $('no-blocked').hidden = blocked.length > 0;
+  renderOrigins($('blocked'), $('no-blocked'), blocked,
+    { label: 'Unblock', since: 'Blocked since', type: 'unblock', message: 'ui:unblockSite', done: 'Unblocked' });
 }
 
 function renderSettings(s) {

@@ -74,15 +74,18 @@ export async function startTurn() {
   return { ...proc, port, url: `turn:127.0.0.1:${port}` };
 }
 
-/** Serves tests/browser/site on a free port (each port is its own origin). */
-export async function startSite() {
+/**
+ * Serves tests/browser/site on a free port (each port is its own origin),
+ * with `headers` on every page (a `sandbox` CSP gives it an opaque origin).
+ */
+export async function startSite(headers = {}) {
   const dir = path.join(import.meta.dirname, 'site');
   const server = http.createServer((req, res) => {
     const name = new URL(req.url, 'http://x').pathname === '/' ? 'index.html' : new URL(req.url, 'http://x').pathname.slice(1);
     if (!/^[a-z.]+$/.test(name)) return res.writeHead(404).end();
     try {
       const body = readFileSync(path.join(dir, name));
-      res.writeHead(200, { 'content-type': name.endsWith('.js') ? 'text/javascript' : 'text/html' }).end(body);
+      res.writeHead(200, { 'content-type': name.endsWith('.js') ? 'text/javascript' : 'text/html', ...headers }).end(body);
     } catch {
       res.writeHead(404).end();
     }

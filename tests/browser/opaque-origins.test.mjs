@@ -5,36 +5,14 @@
 // are not exercised here.)
 
 import assert from 'node:assert/strict';
-import http from 'node:http';
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { test } from 'node:test';
-import { launch, program, servers } from './harness.mjs';
+import { launch, program, servers, startSite } from './harness.mjs';
 
 const env = servers();
 
-/** The test site served with `Content-Security-Policy: sandbox allow-scripts`: its pages have an opaque origin. */
-async function startSandboxedSite() {
-  const dir = path.join(import.meta.dirname, 'site');
-  const server = http.createServer((req, res) => {
-    const name = new URL(req.url, 'http://x').pathname === '/' ? 'index.html' : new URL(req.url, 'http://x').pathname.slice(1);
-    if (!/^[a-z.]+$/.test(name)) return res.writeHead(404).end();
-    try {
-      const body = readFileSync(path.join(dir, name));
-      res.writeHead(200, {
-        'content-type': name.endsWith('.js') ? 'text/javascript' : 'text/html',
-        'content-security-policy': 'sandbox allow-scripts',
-      }).end(body);
-    } catch {
-      res.writeHead(404).end();
-    }
-  });
-  await new Promise((r) => server.listen(0, '127.0.0.1', r));
-  return { url: `http://127.0.0.1:${server.address().port}/`, stop: () => server.close() };
-}
-
 test('a sandboxed page (opaque origin) is refused for every method, without asking', async () => {
-  const sandboxed = await startSandboxedSite();
+  // The test site with `Content-Security-Policy: sandbox allow-scripts`: its pages have an opaque origin.
+  const sandboxed = await startSite({ 'content-security-policy': 'sandbox allow-scripts' });
   try {
     const b = await launch(sandboxed);
     env.browsers.push(b);
