@@ -8,7 +8,9 @@
 //!  check    type checking and elaboration for m parties into a Plan
 //!  plan     the dataflow graph of engine operations, shapes and types resolved
 //!  exec     one party runs a Plan on the engine
-//!  render   the approval window's description: who inputs what, what is revealed to whom
+//!  disclosure  what each reveal discloses, traced through the Plan: receivers,
+//!           class, the inputs it depends on, a generated description, warnings
+//!  render   the approval's text: privacy, who inputs what, and the disclosure in words
 //! ```
 //!
 //! A program declares its name, how many parties it allows, its inputs
@@ -32,6 +34,10 @@
 //! "#).unwrap();
 //! assert_eq!(program.parties(), 3..=cohort_mpc::MAX_PARTIES);
 //! assert!(program.render().contains("salary"));
+//! // What `average` discloses, computed from the program, not from its name:
+//! let disclosure = program.disclosure(3).unwrap();
+//! assert_eq!(disclosure.reveals[1].what, "the mean of every party's salary");
+//! assert_eq!(disclosure.reveals[1].class, cohort_program::Class::SeveralParties);
 //! ```
 //!
 //! The hash of a program is SHA-256 over `cohort-program-v1\n` followed by
