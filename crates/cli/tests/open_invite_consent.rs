@@ -1,7 +1,8 @@
 //! Open invites need consent: anyone holding one can take a seat, so a CLI
 //! party prints the parties once the room is full and computes only if
 //! the user confirms — on a terminal, or up front with `--yes`, or with
-//! `--keys` naming exactly the expected parties. Without a terminal and
+//! `--keys` naming exactly the expected parties (the terminal case runs
+//! under util-linux's `script`). Without a terminal and
 //! without either flag it refuses before meeting anyone.
 
 mod common;
@@ -68,4 +69,64 @@ fn keys_that_do_not_match_the_room_refuse() {
     let others = format!("{},{},{}", ids[1].key, ids[2].key, ids[3].key);
     let out = invited(&program, &invite, &ids[0], "salary=1", &["--keys", &others]).wait_with_output().unwrap();
     assert!(stderr(&out).contains("own identity"), "{}", stderr(&out));
+}
+
+/// Runs `cohort ARGS` with a terminal on its standard input (through
+/// util-linux's `script`), typing `answer` there; returns whether it
+/// succeeded and everything it showed on the terminal.
+fn on_a_terminal(args: &[&str], answer: &str) -> (bool, String) {
+    use std::io::{Read, Write};
+    use std::process::{Command, Stdio};
+    let quoted: Vec<String> = std::iter::once(env!("CARGO_BIN_EXE_cohort"))
+        .chain(args.iter().copied())
+        .map(|a| {
+            assert!(!a.contains('\''), "{a}");
+            format!("'{a}'")
+        })
+        .collect();
+    let mut child = Command::new("script")
+        .args(["-q", "-e", "-c", &quoted.join(" "), "/dev/null"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("util-linux's script runs");
+    let mut stdin = child.stdin.take().unwrap();
+    stdin.write_all(answer.as_bytes()).unwrap();
+    let mut stdout = child.stdout.take().unwrap();
+    let reader = std::thread::spawn(move || {
+        let mut shown = String::new();
+        let _ = stdout.read_to_string(&mut shown);
+        shown
+    });
+    let status = child.wait().unwrap();
+    drop(stdin); // kept open until the party is done, so the terminal stays up
+    (status.success(), reader.join().unwrap())
+}
+
+#[test]
+fn on_a_terminal_the_user_is_asked_and_only_yes_computes() {
+    for (answer, computes) in [("n\n", false), ("y\n", true)] {
+        let server = Server::start();
+        let program = example("average_salary.cohort");
+        let invite = new_invite(&program, &["--signal", &server.url(), "--parties", "3"]);
+        let ids = identities(3, &format!("open-tty-{}", answer.trim()));
+        let others: Vec<_> = (1..3).map(|i| invited(&program, &invite, &ids[i], &format!("salary={}", i * 1000), &["--yes"])).collect();
+        let args = ["party", &program, "--invite", &invite, "--identity", &ids[0].path, "--input", "salary=3000", "--timeout", "20"];
+        let (ok, shown) = on_a_terminal(&args, answer);
+        assert!(shown.contains("Compute with these parties? [y/N]"), "{shown}");
+        for id in &ids {
+            assert!(shown.contains(&id.fingerprint), "every party is listed: {shown}");
+        }
+        assert_eq!(ok, computes, "answer {answer:?}: {shown}");
+        if computes {
+            assert!(shown.contains("average = 2000"), "{shown}");
+        } else {
+            assert!(shown.contains("not computing: the parties were not confirmed"), "{shown}");
+            assert!(!shown.contains("average ="), "{shown}");
+        }
+        for other in others {
+            assert_eq!(other.wait_with_output().unwrap().status.success(), computes);
+        }
+    }
 }
