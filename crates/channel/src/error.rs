@@ -1,5 +1,9 @@
 //! What can go wrong with identities, handshakes and frames.
 
+use cohort_transport::{PartyId, TransportError};
+
+use crate::Fingerprint;
+
 /// An identity, handshake or channel failure. Any failure of a channel ends it.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
@@ -201,6 +205,53 @@ impl InviteError {
             InviteError::CreatorNotInRoster(_) => "creator_not_in_roster",
             InviteError::BadSignature => "bad_signature",
             InviteError::Randomness(_) => "randomness",
+        }
+    }
+}
+
+/// Why a [`crate::SecureMesh`] could not be established.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum MeshError {
+    /// This party's index is not a seat of the session.
+    #[error("party {me} is not among the session's {parties} parties")]
+    NoSeat {
+        /// The index given.
+        me: PartyId,
+        /// How many parties the session has.
+        parties: usize,
+    },
+    /// The identity is not the one the session lists for this party.
+    #[error("this identity ({identity}) is not party {me}'s: the session lists {listed}")]
+    NotThisParty {
+        /// This party's index.
+        me: PartyId,
+        /// The identity's fingerprint.
+        identity: Fingerprint,
+        /// The fingerprint the session lists for `me`.
+        listed: Fingerprint,
+    },
+    /// The handshake with a peer failed (wrong key, another session, tampering).
+    #[error("the secure channel with party {party} could not be opened: {source}")]
+    Handshake {
+        /// The peer.
+        party: PartyId,
+        /// What failed.
+        source: ChannelError,
+    },
+    /// The transport under the channels failed.
+    #[error(transparent)]
+    Transport(#[from] TransportError),
+}
+
+impl MeshError {
+    /// A stable, machine-readable name for the cause.
+    pub fn code(&self) -> &'static str {
+        match self {
+            MeshError::NoSeat { .. } => "no_seat",
+            MeshError::NotThisParty { .. } => "not_this_party",
+            MeshError::Handshake { .. } => "handshake_failed",
+            MeshError::Transport(e) => e.code(),
         }
     }
 }

@@ -45,7 +45,7 @@ pub mod signal_auth;
 mod transcript;
 
 pub use channel::{DEFAULT_MAX_MESSAGE, HEADER, MAX_CHUNK, MAX_FRAME, SecureChannel};
-pub use error::{ChannelError, InviteError};
+pub use error::{ChannelError, InviteError, MeshError};
 pub use identity::{Fingerprint, Identity, PublicKey, hex, unhex};
 pub use invite::{AdmissionToken, Invite, MAX_INVITE, MAX_NAME_BYTES, ROSTER_CONTEXT, Roster, RosterEntry, check_name};
 pub use mesh::SecureMesh;

@@ -1,9 +1,9 @@
 //! A full mesh of secure channels over any message transport.
 
-use cohort_mpc::{AsyncTransport, Blocking, Error, PartyId, Result, Transport, block_on};
+use cohort_transport::{AsyncTransport, Blocking, PartyId, Result, Transport, TransportError, block_on};
 
 use crate::channel::SecureChannel;
-use crate::error::ChannelError;
+use crate::error::{ChannelError, MeshError};
 use crate::handshake::{self, Initiator, Responder};
 use crate::identity::{Identity, PublicKey};
 use crate::transcript::Transcript;
@@ -15,13 +15,16 @@ use crate::transcript::Transcript;
 /// waits for another in a cycle.
 pub struct SecureMesh<T> {
     inner: T,
-    me: PartyId,
     channels: Vec<Option<SecureChannel>>,
     peers: Vec<Option<PublicKey>>,
 }
 
-fn misbehaved(party: PartyId, e: ChannelError) -> Error {
-    Error::PeerMisbehaved { party, reason: e.to_string() }
+fn misbehaved(party: PartyId, e: ChannelError) -> TransportError {
+    TransportError::Misbehaved { party, reason: e.to_string() }
+}
+
+fn handshake_failed(party: PartyId) -> impl FnOnce(ChannelError) -> MeshError {
+    move |source| MeshError::Handshake { party, source }
 }
 
 /// The handshakes' outcome: a channel and a proven key per peer.
@@ -30,34 +33,35 @@ type Handshakes = (Vec<Option<SecureChannel>>, Vec<Option<PublicKey>>);
 impl<T: Transport> SecureMesh<T> {
     /// Runs the handshakes with every peer of the session `transcript`
     /// describes, as party `me` with `identity`.
-    pub fn establish(mut inner: T, me: PartyId, identity: &Identity, transcript: &Transcript) -> Result<Self> {
+    pub fn establish(mut inner: T, me: PartyId, identity: &Identity, transcript: &Transcript) -> Result<Self, MeshError> {
         let (channels, peers) = block_on(handshakes(&mut Blocking(&mut inner), me, identity, transcript))?;
-        Ok(SecureMesh { inner, me, channels, peers })
+        Ok(SecureMesh { inner, channels, peers })
     }
 }
 
 impl<T: AsyncTransport> SecureMesh<T> {
     /// [`SecureMesh::establish`] over a transport whose receives wait.
-    pub async fn establish_async(mut inner: T, me: PartyId, identity: &Identity, transcript: &Transcript) -> Result<Self> {
+    pub async fn establish_async(mut inner: T, me: PartyId, identity: &Identity, transcript: &Transcript) -> Result<Self, MeshError> {
         let (channels, peers) = handshakes(&mut inner, me, identity, transcript).await?;
-        Ok(SecureMesh { inner, me, channels, peers })
+        Ok(SecureMesh { inner, channels, peers })
     }
 }
 
 /// Runs the handshakes with every peer, in the four steps that keep any
 /// party from waiting for another in a cycle.
-async fn handshakes(inner: &mut impl AsyncTransport, me: PartyId, identity: &Identity, transcript: &Transcript) -> Result<Handshakes> {
+async fn handshakes(
+    inner: &mut impl AsyncTransport,
+    me: PartyId,
+    identity: &Identity,
+    transcript: &Transcript,
+) -> Result<Handshakes, MeshError> {
     let parties = transcript.parties();
     let m = parties.len();
     if me >= m {
-        return Err(Error::InvalidArgument(format!("party {me} is not among the session's {m} parties")));
+        return Err(MeshError::NoSeat { me, parties: m });
     }
     if parties[me] != identity.fingerprint() {
-        return Err(Error::InvalidArgument(format!(
-            "this identity ({}) is not party {me}'s: the session lists {}",
-            identity.fingerprint(),
-            parties[me]
-        )));
+        return Err(MeshError::NotThisParty { me, identity: identity.fingerprint(), listed: parties[me].clone() });
     }
     let mut initiators: Vec<Option<Initiator>> = (0..m).map(|_| None).collect();
     let mut responders: Vec<Option<Responder>> = (0..m).map(|_| None).collect();
@@ -65,14 +69,14 @@ async fn handshakes(inner: &mut impl AsyncTransport, me: PartyId, identity: &Ide
     let mut peers = vec![None; m];
     // 1. Message 1 to every later party.
     for j in me + 1..m {
-        let (state, msg1) = handshake::initiate(&parties[j], &transcript.prologue(me, j)).map_err(|e| misbehaved(j, e))?;
+        let (state, msg1) = handshake::initiate(&parties[j], &transcript.prologue(me, j)).map_err(handshake_failed(j))?;
         inner.send(j, msg1)?;
         initiators[j] = Some(state);
     }
     // 2. Answer every earlier party's message 1.
     for j in 0..me {
         let msg1 = inner.recv(j).await?;
-        let (state, msg2) = handshake::respond(identity, &parties[j], &transcript.prologue(j, me), &msg1).map_err(|e| misbehaved(j, e))?;
+        let (state, msg2) = handshake::respond(identity, &parties[j], &transcript.prologue(j, me), &msg1).map_err(handshake_failed(j))?;
         inner.send(j, msg2)?;
         responders[j] = Some(state);
     }
@@ -80,7 +84,7 @@ async fn handshakes(inner: &mut impl AsyncTransport, me: PartyId, identity: &Ide
     for j in me + 1..m {
         let msg2 = inner.recv(j).await?;
         let state = initiators[j].take().expect("initiated in step 1");
-        let (msg3, channel, key) = state.finish(identity, &msg2).map_err(|e| misbehaved(j, e))?;
+        let (msg3, channel, key) = state.finish(identity, &msg2).map_err(handshake_failed(j))?;
         inner.send(j, msg3)?;
         channels[j] = Some(channel);
         peers[j] = Some(key);
@@ -89,7 +93,7 @@ async fn handshakes(inner: &mut impl AsyncTransport, me: PartyId, identity: &Ide
     for j in 0..me {
         let msg3 = inner.recv(j).await?;
         let state = responders[j].take().expect("answered in step 2");
-        let (channel, key) = state.finish(&msg3).map_err(|e| misbehaved(j, e))?;
+        let (channel, key) = state.finish(&msg3).map_err(handshake_failed(j))?;
         channels[j] = Some(channel);
         peers[j] = Some(key);
     }
@@ -111,7 +115,7 @@ impl<T> SecureMesh<T> {
 
     /// Seals `msg` for party `to` into frames.
     fn seal(&mut self, to: PartyId, msg: &[u8]) -> Result<Vec<Vec<u8>>> {
-        self.channel(to)?.seal(msg).map_err(|e| Error::Transport(format!("to party {to}: {e}")))
+        self.channel(to)?.seal(msg).map_err(|e| TransportError::io(format!("sealing a message for party {to}"), e))
     }
 
     /// Opens the next frame from `from` (or the transport's error): a whole
@@ -126,11 +130,7 @@ impl<T> SecureMesh<T> {
     }
 
     fn channel(&mut self, j: PartyId) -> Result<&mut SecureChannel> {
-        let me = self.me;
-        self.channels
-            .get_mut(j)
-            .and_then(Option::as_mut)
-            .ok_or_else(|| Error::InvalidArgument(format!("party {me} has no channel to party {j}")))
+        self.channels.get_mut(j).and_then(Option::as_mut).ok_or(TransportError::NoSuchParty { party: j })
     }
 }
 

@@ -6,7 +6,7 @@ mod common;
 
 use std::thread;
 
-use cohort_channel::{Identity, SecureMesh, Transcript};
+use cohort_channel::{ChannelError, Identity, MeshError, SecureMesh, Transcript};
 use cohort_mpc::{Config, Receivers, SecType, Session, Value, run_blocking};
 use common::*;
 
@@ -25,7 +25,7 @@ fn three_parties_compute_a_sum_over_secure_channels() {
         .map(|(me, (transport, id))| {
             let transcript = transcript.clone();
             thread::spawn(move || {
-                let mut mesh = SecureMesh::establish(transport, me, &id, &transcript)?;
+                let mut mesh = SecureMesh::establish(transport, me, &id, &transcript).unwrap();
                 let config = Config { parties: 3, threshold: 1, id: me, seed: None, prss: true };
                 let mut session = Session::new(&config, move |rt| async move {
                     let ty = SecType::int(32)?;
@@ -52,13 +52,13 @@ fn three_parties_compute_a_sum_over_secure_channels() {
 
 /// Runs `establish` for three parties, where party 2 uses `impostor`'s
 /// identity or transcript; returns each party's result as text.
-fn establish_all(ids: Vec<Identity>, transcripts: Vec<Transcript>) -> Vec<Result<(), String>> {
+fn establish_all(ids: Vec<Identity>, transcripts: Vec<Transcript>) -> Vec<Result<(), MeshError>> {
     let handles: Vec<_> = mem_mesh(3)
         .into_iter()
         .zip(ids.into_iter().zip(transcripts))
         .enumerate()
         .map(|(me, (transport, (id, transcript)))| {
-            thread::spawn(move || SecureMesh::establish(transport, me, &id, &transcript).map(|_| ()).map_err(|e| e.to_string()))
+            thread::spawn(move || SecureMesh::establish(transport, me, &id, &transcript).map(|_| ()))
         })
         .collect();
     handles.into_iter().map(|h| h.join().unwrap()).collect()
@@ -78,7 +78,7 @@ fn a_party_with_another_identity_is_refused() {
     // fails; the handshake tests cover a peer proving the wrong key within
     // one transcript); the other sees the session end.
     assert!(results.iter().all(Result::is_err), "{results:?}");
-    assert!(results[..2].iter().any(|r| r.as_ref().unwrap_err().contains("party 2 misbehaved")), "{results:?}");
+    assert!(results[..2].iter().any(|r| matches!(r, Err(MeshError::Handshake { party: 2, .. }))), "{results:?}");
     assert!(results[2].is_err());
 }
 
@@ -89,7 +89,9 @@ fn a_party_of_another_session_is_refused() {
     let results = establish_all(ids, vec![a.clone(), a, b]);
     assert!(results.iter().all(Result::is_err), "{results:?}");
     // Whoever meets party 2 first says why; the others see it leave.
-    assert!(results.iter().any(|r| r.as_ref().unwrap_err().contains("another session")), "{results:?}");
+    let another_session =
+        |r: &Result<(), MeshError>| matches!(r, Err(MeshError::Handshake { source: ChannelError::TranscriptMismatch, .. }));
+    assert!(results.iter().any(another_session), "{results:?}");
 }
 
 #[test]
@@ -98,5 +100,5 @@ fn an_identity_that_is_not_the_partys_is_refused_locally() {
     let t = transcript(&ids, "s1");
     let stranger = Identity::generate().unwrap();
     let err = SecureMesh::establish(mem_mesh(3).remove(0), 0, &stranger, &t).err().unwrap();
-    assert!(err.to_string().contains("is not party 0's"), "{err}");
+    assert_eq!(err, MeshError::NotThisParty { me: 0, identity: stranger.fingerprint(), listed: ids[0].fingerprint() });
 }

@@ -25,15 +25,33 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::{Parser, Subcommand};
-use cohort_mpc::{Config, Receivers, SecType, Value};
+use cohort_mpc::{Receivers, SecType, Value};
 
 /// A failure with the message the user sees.
 #[derive(Debug)]
 pub(crate) struct Failure(pub(crate) String);
 
-impl From<cohort_mpc::Error> for Failure {
-    fn from(e: cohort_mpc::Error) -> Self {
-        Failure(e.to_string())
+/// Errors whose own words are the whole message.
+macro_rules! failure_from {
+    ($($error:ty),*) => {$(
+        impl From<$error> for Failure {
+            fn from(e: $error) -> Self {
+                Failure(e.to_string())
+            }
+        }
+    )*};
+}
+
+failure_from!(cohort_mpc::Error, cohort_mpc::TransportError, cohort_channel::MeshError, cohort_signal::client::SignalError);
+
+impl From<cohort_party::PartyError> for Failure {
+    fn from(e: cohort_party::PartyError) -> Self {
+        match e {
+            cohort_party::PartyError::NoPrivacy { .. } => {
+                Failure(format!("{e}, or pass --no-privacy if everyone agrees to share their inputs"))
+            }
+            e => Failure(e.to_string()),
+        }
     }
 }
 
@@ -340,16 +358,7 @@ fn main() -> ExitCode {
 /// [`cohort_mpc::default_threshold`]. A threshold of 0 gives no privacy, so
 /// it is refused unless `no_privacy` (`--no-privacy`) says everyone agrees.
 fn threshold(m: usize, given: Option<usize>, no_privacy: bool) -> Result<usize> {
-    let t = given.unwrap_or(cohort_mpc::default_threshold(m));
-    Config { parties: m, threshold: t, id: 0, seed: None, prss: true }.validate()?;
-    if t == 0 && !no_privacy {
-        let how = if m < 3 { "run with 3 or more parties" } else { "give a threshold of 1 or more (--threshold)" };
-        return Err(Failure(format!(
-            "with threshold 0 every party's input is sent to the others in the clear; {how}, \
-             or pass --no-privacy if everyone agrees to share their inputs"
-        )));
-    }
-    Ok(t)
+    Ok(cohort_party::threshold(m, given, no_privacy)?)
 }
 
 fn run(cli: Cli) -> Result<()> {

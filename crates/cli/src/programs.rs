@@ -9,12 +9,13 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
-use cohort_channel::{Fingerprint, Identity, Invite, RosterEntry, SecureMesh, Transcript};
-use cohort_mpc::{Blocking, Config, PartyId, Session, Transport, block_on, run_blocking};
+use cohort_channel::{Fingerprint, Identity, Invite, RosterEntry};
+use cohort_mpc::PartyId;
 use cohort_net::{MeshConfig, TcpMesh};
-use cohort_program::{CheckedProgram, Outputs, PartyInputs, Plan};
+use cohort_party::{PartyError, Session};
+use cohort_program::{CheckedProgram, Outputs};
 use cohort_signal::Endpoint;
-use cohort_signal::client::RelayTransport;
+use cohort_signal::native::RelayTransport;
 use serde_json::Value as Json;
 
 use crate::{Failure, launch};
@@ -53,23 +54,8 @@ pub(crate) fn read_inputs(path: &Path) -> Result<Vec<BTreeMap<String, Json>>, Fa
     })
 }
 
-/// The plan for `m` parties and every party's checked inputs.
-fn prepare(
-    path: &Path,
-    program: &CheckedProgram,
-    m: usize,
-    inputs: &[BTreeMap<String, Json>],
-) -> Result<(Arc<Plan>, Vec<PartyInputs>), Failure> {
-    let plan = program.plan(m).map_err(|e| Failure(format!("{}: {e}", path.display())))?;
-    let prepared = inputs
-        .iter()
-        .enumerate()
-        .map(|(i, given)| PartyInputs::new(&plan, i, given).map_err(|e| Failure(format!("{}: party {i}: {e}", path.display()))))
-        .collect::<Result<_, _>>()?;
-    Ok((Arc::new(plan), prepared))
-}
-
-/// `cohort run`: every party on this machine over TCP loopback.
+/// `cohort run`: every party on this machine over TCP loopback, each
+/// through the same party runner as `cohort party`.
 pub(crate) fn run(
     path: &Path,
     parties: Option<usize>,
@@ -84,14 +70,25 @@ pub(crate) fn run(
     if given.len() != m {
         return Err(Failure(format!("{} gives inputs for {} parties, but --parties is {m}", inputs.display(), given.len())));
     }
-    let (plan, prepared) = prepare(path, &program, m, &given)?;
-    let prepared = Arc::new(prepared);
-    let results = launch::run_parties(m, crate::threshold(m, threshold, no_privacy)?, program.hash(), move |id| {
-        let (plan, prepared) = (plan.clone(), prepared.clone());
-        move |rt: std::rc::Rc<cohort_mpc::Runtime>| async move { Ok(cohort_program::run(&plan, &rt, &prepared[id]).await) }
+    let in_file = |e: PartyError| Failure(format!("{}: {e}", path.display()));
+    let session = Session::open("local", program, m, threshold, no_privacy).map_err(|e| match e {
+        e @ PartyError::NoPrivacy { .. } => Failure::from(e),
+        e => in_file(e),
     })?;
-    let outputs = results.into_iter().collect::<Result<Vec<_>, _>>().map_err(|e| Failure(format!("{}: {e}", path.display())))?;
+    for (i, party_inputs) in given.iter().enumerate() {
+        session.check_seat_inputs(i, party_inputs).map_err(in_file)?;
+    }
+    let (session, given) = (Arc::new(session), Arc::new(given));
+    let outputs = launch::local_parties(m, move |id, mesh, identity, parties| {
+        let party = session.seat(parties.to_vec(), &identity.fingerprint(), &given[id])?;
+        cohort_party::run_blocking(party, identity, mesh, |_| {}).map_err(|e| Failure(format!("{}: {e}", path_text(&session))))
+    })?;
     Ok(outputs.iter().enumerate().map(|(i, o)| show(i, o, json)).collect())
+}
+
+/// How a local run names its program in errors.
+fn path_text(session: &Session) -> String {
+    format!("\"{}\"", session.program().name())
 }
 
 /// One party's outputs: a JSON line, or `party I: name = value, …`.
@@ -134,11 +131,6 @@ pub(crate) fn party(o: &PartyOptions<'_>) -> Result<String, Failure> {
         )));
     }
     let given = parse_inputs(o.inputs)?;
-    let plan = program.plan(m).map_err(|e| Failure(format!("{}: {e}", o.path.display())))?;
-    let inputs = PartyInputs::new(&plan, o.id, &given).map_err(|e| Failure(format!("{}: {e}", o.path.display())))?;
-    let t = crate::threshold(m, o.threshold, o.no_privacy)?;
-    let config = Config { parties: m, threshold: t, id: o.id, seed: None, prss: true };
-    config.validate()?;
     let fingerprints: Vec<Fingerprint> = o.peers.iter().map(|(_, f)| f.clone()).collect();
     if fingerprints[o.id] != o.identity.fingerprint() {
         return Err(Failure(format!(
@@ -148,12 +140,16 @@ pub(crate) fn party(o: &PartyOptions<'_>) -> Result<String, Failure> {
             fingerprints[o.id]
         )));
     }
-    // The program and threshold are agreed inside the channels (see `compute`).
-    let transcript = Transcript::meeting(o.session, fingerprints.clone());
+    let in_file = |e: PartyError| Failure(format!("{}: {e}", o.path.display()));
+    let session = Session::with_parties(o.session, program, fingerprints.clone(), o.threshold, o.no_privacy).map_err(|e| match e {
+        e @ PartyError::NoPrivacy { .. } => Failure::from(e),
+        e => in_file(e),
+    })?;
+    let party = session.seat(fingerprints.clone(), &o.identity.fingerprint(), &given).map_err(in_file)?;
     let outputs = match o.signal {
         Some(server) => {
             let relay = RelayTransport::connect(server, o.identity, o.session, fingerprints, o.id, o.timeout)?;
-            compute(relay, &program, o.path, o.identity, &config, &transcript, plan, inputs)?
+            cohort_party::run_blocking(party, o.identity, relay, |_| {})
         }
         None => {
             let addrs = o
@@ -169,31 +165,10 @@ pub(crate) fn party(o: &PartyOptions<'_>) -> Result<String, Failure> {
             let listener = TcpListener::bind(addrs[o.id]).map_err(|e| Failure(format!("cannot listen on {}: {e}", addrs[o.id])))?;
             let mesh_config = MeshConfig { connect_timeout: o.timeout, read_timeout: o.timeout, ..MeshConfig::default() };
             let mesh = TcpMesh::connect(o.id, &addrs, Some(listener), &mesh_config)?;
-            compute(mesh, &program, o.path, o.identity, &config, &transcript, plan, inputs)?
+            cohort_party::run_blocking(party, o.identity, mesh, |_| {})
         }
     };
-    Ok(show(o.id, &outputs, o.json))
-}
-
-/// Opens the secure channels of the session `transcript` (a
-/// [`Transcript::meeting`]), agrees on the program, party count and
-/// threshold with every peer inside them, and runs this party's session.
-#[allow(clippy::too_many_arguments)]
-fn compute<T: Transport>(
-    transport: T,
-    program: &CheckedProgram,
-    path: &Path,
-    identity: &Identity,
-    config: &Config,
-    transcript: &Transcript,
-    plan: Plan,
-    inputs: PartyInputs,
-) -> Result<Outputs, Failure> {
-    let mut mesh = SecureMesh::establish(transport, config.id, identity, transcript)?;
-    block_on(cohort_program::agree(&mut Blocking(&mut mesh), program, config.id, config.parties, config.threshold))
-        .map_err(|e| Failure(e.to_string()))?;
-    let mut session = Session::new(config, move |rt| async move { Ok(cohort_program::run(&plan, &rt, &inputs).await) })?;
-    run_blocking(&mut session, &mut mesh)?.map_err(|e| Failure(format!("{}: {e}", path.display())))
+    Ok(show(o.id, &outputs.map_err(in_file)?, o.json))
 }
 
 /// `--input NAME=VALUE` arguments as a map of JSON values.
@@ -246,30 +221,23 @@ pub(crate) fn party_by_invite(
 ) -> Result<String, Failure> {
     let (path, invite) = (o.path, o.invite);
     let program = load(path)?;
-    if program.hash_hex() != invite.program() {
-        return Err(Failure(format!(
-            "{} is not the invite's program: its hash is {}, the invite's {}",
-            path.display(),
-            program.hash_hex(),
-            invite.program()
-        )));
-    }
     let m = invite.parties();
-    let plan = program.plan(m).map_err(|e| Failure(format!("{}: {e}", path.display())))?;
+    let in_file = |e: PartyError| Failure(format!("{}: {e}", path.display()));
+    let session = Session::from_invite(invite, program, threshold, no_privacy).map_err(|e| match e {
+        e @ PartyError::NoPrivacy { .. } => Failure::from(e),
+        e @ PartyError::NotTheProgram { .. } => Failure(format!("{}: {e}", path.display())),
+        e => in_file(e),
+    })?;
     let given = parse_inputs(inputs)?;
     // Before meeting anyone: the inputs must suit this party's seat (or, in
-    // an open room, some seat), and the parties must be confirmable.
+    // an open room, every seat), and the parties must be confirmable.
     let me = o.identity.fingerprint();
-    let seats: Vec<usize> = match invite.roster() {
-        Some(_) => vec![invite.seat_of(&me).ok_or_else(|| {
+    session.check_inputs(&me, &given).map_err(|e| match e {
+        PartyError::NotAParty { .. } => {
             Failure(format!("--invite: this identity ({me}) is not in the invite's roster, so the signal server will not seat it"))
-        })?],
-        None => (0..m).collect(),
-    };
-    let unsuitable: Option<Vec<_>> = seats.iter().map(|&i| PartyInputs::new(&plan, i, &given).err()).collect();
-    if let Some(errors) = unsuitable {
-        return Err(Failure(format!("{}: {}", path.display(), errors[0])));
-    }
+        }
+        e => in_file(e),
+    })?;
     match &o.confirm {
         Confirm::Keys(keys) if keys.len() != m => {
             return Err(Failure(format!("--keys lists {} parties, but the invite's session has {m}", keys.len())));
@@ -289,21 +257,15 @@ pub(crate) fn party_by_invite(
     if let (Some(roster), Confirm::Keys(keys)) = (invite.roster(), &o.confirm) {
         same_parties(&roster.fingerprints(), keys)?;
     }
-    let t = crate::threshold(m, threshold, no_privacy)?;
     let (relay, fingerprints, id) = RelayTransport::connect_invite(o.server, o.identity, invite, timeout)?;
-    if let Some(roster) = invite.roster()
-        && fingerprints != roster.fingerprints()
-    {
-        return Err(Failure(
-            "the signal server seated other parties, or in another order, than the invite's roster lists; not computing".into(),
-        ));
-    }
+    let party = session.seat(fingerprints.clone(), &me, &given).map_err(|e| match e {
+        PartyError::SeatedWrongly => {
+            Failure("the signal server seated other parties, or in another order, than the invite's roster lists; not computing".into())
+        }
+        e => in_file(e),
+    })?;
     confirm(invite, &fingerprints, id, &o.confirm)?;
-    let inputs = PartyInputs::new(&plan, id, &given).map_err(|e| Failure(format!("{} (as party {id}): {e}", path.display())))?;
-    let config = Config { parties: m, threshold: t, id, seed: None, prss: true };
-    config.validate()?;
-    let transcript = Transcript::meeting(invite.session(), fingerprints);
-    let outputs = compute(relay, &program, path, o.identity, &config, &transcript, plan, inputs)?;
+    let outputs = cohort_party::run_blocking(party, o.identity, relay, |_| {}).map_err(in_file)?;
     Ok(show(id, &outputs, json))
 }
 

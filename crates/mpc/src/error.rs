@@ -1,5 +1,7 @@
 //! The engine's error type.
 
+use cohort_transport::TransportError;
+
 use crate::PartyId;
 
 /// Everything that can go wrong in the engine.
@@ -24,9 +26,9 @@ pub enum Error {
         /// What it did.
         reason: String,
     },
-    /// The transport failed (a peer disconnected, timed out, …).
-    #[error("transport failed: {0}")]
-    Transport(String),
+    /// The transport failed (a peer left or timed out, the network closed, …).
+    #[error(transparent)]
+    Transport(TransportError),
     /// A bug in the engine or in how a protocol was composed.
     #[error("internal error: {0}")]
     Internal(String),
@@ -34,3 +36,14 @@ pub enum Error {
 
 /// Shorthand for results with [`Error`].
 pub type Result<T, E = Error> = core::result::Result<T, E>;
+
+impl From<TransportError> for Error {
+    /// A peer whose frames do not authenticate misbehaved; every other
+    /// transport failure stays one.
+    fn from(e: TransportError) -> Error {
+        match e {
+            TransportError::Misbehaved { party, reason } => Error::PeerMisbehaved { party, reason },
+            other => Error::Transport(other),
+        }
+    }
+}

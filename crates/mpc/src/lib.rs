@@ -58,12 +58,10 @@ mod session;
 pub mod shamir;
 mod statistics;
 
+pub use cohort_transport::{AsyncTransport, Blocking, PartyId, Transport, TransportError, block_on};
 pub use error::{Error, Result};
 pub use field::{Fe, Field};
 pub use protocols::merge_exchange_layers;
 pub use runtime::{Config, MAX_PARTIES, Receivers, Runtime, SEC_PARAM, Stats, default_threshold};
 pub use secure::{Kind, SecType, SecVec, Value};
-pub use session::{AsyncTransport, Blocking, Session, Step, Transport, block_on, run_async, run_blocking};
-
-/// A party's index in a session, `0..m`.
-pub type PartyId = usize;
+pub use session::{Session, Step, run_async, run_blocking};

@@ -87,7 +87,9 @@ pub fn drive<T: 'static>(
                     flushed[i] += 1;
                     for (to, msg) in msgs {
                         if results[to].is_some() {
-                            sessions[i].fail(Error::Transport(format!("party {to} has finished; party {i} still sends")));
+                            sessions[i].fail(Error::Transport(cohort_transport::TransportError::closed(format!(
+                                "party {to} has finished; party {i} still sends"
+                            ))));
                             continue;
                         }
                         for copy in network(k, i, to, msg) {

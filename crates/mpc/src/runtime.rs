@@ -453,7 +453,7 @@ impl Rounds {
 
     pub(crate) fn deliver(&mut self, from: PartyId, msg: Vec<u8>) -> Result<()> {
         if from >= self.m || from == self.me {
-            return Err(Error::Transport(format!("message from unknown party {from}")));
+            return Err(Error::Transport(cohort_transport::TransportError::NoSuchParty { party: from }));
         }
         if self.inbox[from].len() >= 2 {
             // A peer may be at most one round ahead of us.

@@ -13,7 +13,7 @@ use core::task::{Context, Poll, Waker};
 use std::rc::Rc;
 
 use crate::runtime::{Config, Runtime, Stats};
-use crate::{Error, PartyId, Result};
+use crate::{AsyncTransport, Blocking, Error, PartyId, Result, Transport, block_on};
 
 /// What a [`Session`] needs from its driver next.
 #[derive(Debug)]
@@ -122,48 +122,6 @@ impl<T: 'static> Session<T> {
     }
 }
 
-/// A blocking, ordered, reliable message transport to every peer.
-pub trait Transport {
-    /// Sends one message to party `to`. Must not block until `to` reads it.
-    fn send(&mut self, to: PartyId, msg: Vec<u8>) -> Result<()>;
-    /// Receives the next message from party `from`.
-    fn recv(&mut self, from: PartyId) -> Result<Vec<u8>>;
-}
-
-/// An ordered, reliable message transport whose receives may wait (a
-/// browser's data channels, where messages arrive as events).
-pub trait AsyncTransport {
-    /// Sends one message to party `to`, without waiting for `to` to read it.
-    fn send(&mut self, to: PartyId, msg: Vec<u8>) -> Result<()>;
-    /// Receives the next message from party `from`.
-    fn recv(&mut self, from: PartyId) -> impl Future<Output = Result<Vec<u8>>>;
-}
-
-/// A blocking [`Transport`] seen as an [`AsyncTransport`] whose receives
-/// are ready at once, so one async protocol serves both.
-pub struct Blocking<'a, T>(pub &'a mut T);
-
-impl<T: Transport> AsyncTransport for Blocking<'_, T> {
-    fn send(&mut self, to: PartyId, msg: Vec<u8>) -> Result<()> {
-        self.0.send(to, msg)
-    }
-
-    fn recv(&mut self, from: PartyId) -> impl Future<Output = Result<Vec<u8>>> {
-        core::future::ready(self.0.recv(from))
-    }
-}
-
-/// Runs a future that never waits on anything but a [`Blocking`]
-/// transport (so every poll makes progress) on this thread.
-pub fn block_on<F: Future>(future: F) -> F::Output {
-    let mut future = core::pin::pin!(future);
-    loop {
-        if let Poll::Ready(out) = future.as_mut().poll(&mut Context::from_waker(Waker::noop())) {
-            return out;
-        }
-    }
-}
-
 /// Runs a session to completion over a blocking transport. A transport error
 /// ends the session with that error.
 pub fn run_blocking<T: 'static>(session: &mut Session<T>, transport: &mut impl Transport) -> Result<T> {
@@ -176,13 +134,13 @@ pub async fn run_async<T: 'static>(session: &mut Session<T>, transport: &mut imp
     loop {
         let io = match session.poll() {
             Step::Done(result) => return result,
-            Step::Send(msgs) => msgs.into_iter().try_for_each(|(to, msg)| transport.send(to, msg)),
+            Step::Send(msgs) => msgs.into_iter().try_for_each(|(to, msg)| transport.send(to, msg)).map_err(Error::from),
             Step::Receive(peers) => {
                 let mut received = Ok(());
                 for from in peers {
                     received = match transport.recv(from).await {
                         Ok(msg) => session.handle_message(from, msg),
-                        Err(e) => Err(e),
+                        Err(e) => Err(e.into()),
                     };
                     if received.is_err() {
                         break;

@@ -23,8 +23,8 @@
 //! run_blocking(&mut session, &mut mesh).unwrap();
 //! ```
 //!
-//! The frames are not yet authenticated or encrypted: secure channels between
-//! parties come with `cohort-channel`.
+//! The frames are neither authenticated nor encrypted: every real session
+//! runs `cohort-channel`'s secure channels over the mesh.
 
 mod tcp;
 

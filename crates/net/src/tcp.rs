@@ -7,7 +7,7 @@ use std::sync::{Arc, mpsc};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use cohort_mpc::{Error, PartyId, Result, Transport};
+use cohort_transport::{PartyId, Result, Transport, TransportError};
 
 /// Greeting a dialling party sends: magic, then its party id (u32 LE).
 const HELLO: &[u8; 8] = b"COHORT1\0";
@@ -49,10 +49,11 @@ pub struct TcpMesh {
     readers: Vec<Option<BufReader<TcpStream>>>,
     writers: Vec<Option<Writer>>,
     max_frame: usize,
+    read_timeout: Duration,
 }
 
-fn io_err(context: String) -> impl FnOnce(std::io::Error) -> Error {
-    move |e| Error::Transport(format!("{context}: {e}"))
+fn io_err(context: String) -> impl FnOnce(std::io::Error) -> TransportError {
+    move |e| TransportError::io(context, e)
 }
 
 impl TcpMesh {
@@ -61,7 +62,7 @@ impl TcpMesh {
     pub fn connect(me: PartyId, addrs: &[SocketAddr], listener: Option<TcpListener>, config: &MeshConfig) -> Result<Self> {
         let m = addrs.len();
         if me >= m {
-            return Err(Error::InvalidArgument(format!("party {me} has no address among {m}")));
+            return Err(TransportError::NoSuchParty { party: me });
         }
         let deadline = Instant::now() + config.connect_timeout;
         let listener = match listener {
@@ -70,8 +71,7 @@ impl TcpMesh {
         };
         let mut streams: Vec<Option<TcpStream>> = (0..m).map(|_| None).collect();
         for j in 0..me {
-            let mut stream =
-                dial(addrs[j], deadline).map_err(|e| Error::Transport(format!("cannot reach party {j} at {}: {e}", addrs[j])))?;
+            let mut stream = dial(addrs[j], deadline).map_err(io_err(format!("cannot reach party {j} at {}", addrs[j])))?;
             let mut hello = HELLO.to_vec();
             hello.extend_from_slice(&(me as u32).to_le_bytes());
             stream.write_all(&hello).map_err(io_err(format!("greeting party {j}")))?;
@@ -97,12 +97,12 @@ impl TcpMesh {
                 }
                 Err(e) if e.kind() == ErrorKind::WouldBlock => {
                     if Instant::now() > deadline {
-                        let missing: Vec<usize> = (me + 1..m).filter(|&j| streams[j].is_none()).collect();
-                        return Err(Error::Transport(format!("parties {missing:?} did not connect within {:?}", config.connect_timeout)));
+                        let missing = (me + 1..m).find(|&j| streams[j].is_none()).unwrap_or(me);
+                        return Err(TransportError::NotConnected { party: missing, after: config.connect_timeout });
                     }
                     thread::sleep(Duration::from_millis(2));
                 }
-                Err(e) => return Err(Error::Transport(format!("accepting connections: {e}"))),
+                Err(e) => return Err(TransportError::io("accepting connections", e)),
             }
         }
         let mut readers = Vec::with_capacity(m);
@@ -136,12 +136,12 @@ impl TcpMesh {
             readers.push(Some(BufReader::with_capacity(1 << 16, stream)));
             writers.push(Some(Writer { stream: direct, queue: tx, pending }));
         }
-        Ok(TcpMesh { me, readers, writers, max_frame: config.max_frame })
+        Ok(TcpMesh { me, readers, writers, max_frame: config.max_frame, read_timeout: config.read_timeout })
     }
 
     fn peer_index(&self, j: PartyId) -> Result<()> {
         if j == self.me || j >= self.readers.len() {
-            return Err(Error::InvalidArgument(format!("party {j} is not a peer of party {}", self.me)));
+            return Err(TransportError::NoSuchParty { party: j });
         }
         Ok(())
     }
@@ -161,14 +161,13 @@ impl Transport for TcpMesh {
     fn send(&mut self, to: PartyId, msg: Vec<u8>) -> Result<()> {
         self.peer_index(to)?;
         if msg.len() > self.max_frame {
-            return Err(Error::Transport(format!(
-                "a {}-byte message to party {to} exceeds the {}-byte frame limit",
-                msg.len(),
-                self.max_frame
-            )));
+            return Err(TransportError::io(
+                format!("sending to party {to}"),
+                format!("a {}-byte message exceeds the {}-byte frame limit", msg.len(), self.max_frame),
+            ));
         }
         let writer = self.writers[to].as_mut().expect("peer has a writer");
-        let closed = || Error::Transport(format!("connection to party {to} is closed"));
+        let closed = || TransportError::PeerGone { party: to };
         // Only this thread adds frames, so `pending == 0` means the writer
         // thread is idle and a direct write cannot interleave with it.
         if msg.len() <= DIRECT_WRITE_MAX && writer.pending.load(Ordering::Acquire) == 0 {
@@ -184,19 +183,17 @@ impl Transport for TcpMesh {
     fn recv(&mut self, from: PartyId) -> Result<Vec<u8>> {
         self.peer_index(from)?;
         let reader = self.readers[from].as_mut().expect("peer has a reader");
+        let after = self.read_timeout;
         let describe = |e: std::io::Error| match e.kind() {
-            ErrorKind::UnexpectedEof => Error::Transport(format!("party {from} disconnected")),
-            ErrorKind::WouldBlock | ErrorKind::TimedOut => Error::Transport(format!("party {from} sent nothing in time")),
-            _ => Error::Transport(format!("reading from party {from}: {e}")),
+            ErrorKind::UnexpectedEof | ErrorKind::ConnectionReset => TransportError::PeerGone { party: from },
+            ErrorKind::WouldBlock | ErrorKind::TimedOut => TransportError::Timeout { party: from, after },
+            _ => TransportError::io(format!("reading from party {from}"), e),
         };
         let mut len = [0u8; 4];
         reader.read_exact(&mut len).map_err(describe)?;
         let len = u32::from_le_bytes(len) as usize;
         if len > self.max_frame {
-            return Err(Error::PeerMisbehaved {
-                party: from,
-                reason: format!("sent a {len}-byte frame, over the {}-byte limit", self.max_frame),
-            });
+            return Err(TransportError::Flooded { party: from, size: len, limit: self.max_frame });
         }
         let mut buf = vec![0u8; len];
         reader.read_exact(&mut buf).map_err(describe)?;

@@ -6,7 +6,7 @@ use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use cohort_mpc::{Config, Error, SecType, Session, Value, run_blocking};
+use cohort_mpc::{Config, Error, SecType, Session, TransportError, Value, run_blocking};
 use cohort_net::{MeshConfig, TcpMesh};
 
 fn listeners(m: usize) -> (Vec<TcpListener>, Vec<SocketAddr>) {
@@ -70,8 +70,8 @@ fn a_vanished_peer_ends_the_others_with_a_transport_error() {
     drop(mesh);
     for h in handles {
         match h.join().unwrap() {
-            Err(Error::Transport(msg)) => assert!(msg.contains("party 2"), "{msg}"),
-            other => panic!("expected a transport error naming party 2, got {other:?}"),
+            Err(Error::Transport(TransportError::PeerGone { party: 2 })) => {}
+            other => panic!("expected party 2 to be gone, got {other:?}"),
         }
     }
     assert!(start.elapsed() < Duration::from_secs(5), "took {:?}", start.elapsed());
@@ -95,7 +95,7 @@ fn an_oversized_frame_is_refused() {
     s.write_all(&1u32.to_le_bytes()).unwrap();
     s.write_all(&(1u32 << 30).to_le_bytes()).unwrap();
     match p0.join().unwrap() {
-        Err(Error::PeerMisbehaved { party: 1, reason }) => assert!(reason.contains("limit"), "{reason}"),
+        Err(Error::Transport(TransportError::Flooded { party: 1, size, limit: 1024 })) => assert_eq!(size, 1 << 30),
         other => panic!("expected party 1 to be blamed, got {other:?}"),
     }
 }
@@ -108,8 +108,8 @@ fn an_unreachable_peer_is_an_error_after_the_timeout() {
     let config = MeshConfig { connect_timeout: Duration::from_millis(300), ..quick() };
     let start = Instant::now();
     match TcpMesh::connect(1, &addrs, Some(l1), &config) {
-        Err(Error::Transport(msg)) => assert!(msg.contains("party 0"), "{msg}"),
-        other => panic!("expected a transport error, got {:?}", other.map(|_| ())),
+        Err(TransportError::Io { context, .. }) => assert!(context.contains("party 0"), "{context}"),
+        other => panic!("expected an I/O error reaching party 0, got {:?}", other.map(|_| ())),
     }
     assert!(start.elapsed() < Duration::from_secs(5));
 }

@@ -76,7 +76,8 @@ pub(crate) fn party_range(program: &Program) -> Result<(usize, usize)> {
     Ok((lo, hi))
 }
 
-pub(crate) fn describe_range(lo: usize, hi: usize) -> String {
+/// How many parties a program allows, in words: `3`, `3 or more`, `3 to 7`.
+pub fn describe_range(lo: usize, hi: usize) -> String {
     match (lo, hi) {
         (lo, hi) if lo == hi => format!("{lo}"),
         (lo, MAX_PARTIES) => format!("{lo} or more"),
@@ -1119,7 +1120,7 @@ pub(crate) fn misfit(v: Value, ty: SecType, e: &cohort_mpc::Error) -> String {
 pub(crate) fn engine_message(e: &cohort_mpc::Error) -> String {
     use cohort_mpc::Error as E;
     match e {
-        E::InvalidArgument(m) | E::OutOfRange(m) | E::Type(m) | E::Transport(m) | E::Internal(m) => m.clone(),
+        E::InvalidArgument(m) | E::OutOfRange(m) | E::Type(m) | E::Internal(m) => m.clone(),
         other => other.to_string(),
     }
 }

@@ -191,21 +191,21 @@ fn input_values(spec: &InputSpec, value: &Json) -> Result<Vec<Value>> {
 
 /// Runs `plan` as this party of the session `rt` belongs to, with this
 /// party's checked inputs, and returns what it learns.
-pub async fn run(plan: &Plan, rt: &Runtime, inputs: &PartyInputs) -> Result<Outputs> {
+pub async fn run(plan: &Plan, rt: &Runtime, inputs: &PartyInputs) -> Result<Outputs, RunError> {
     if rt.parties() != plan.parties || rt.id() != inputs.party {
-        return Err(Error::general(format!(
+        return Err(RunError::Program(Error::general(format!(
             "the plan is for party {} of {}, but this session is party {} of {}",
             inputs.party,
             plan.parties,
             rt.id(),
             rt.parties()
-        )));
+        ))));
     }
     let cells: RefCell<Vec<Option<Rc<SecVec>>>> = RefCell::new(vec![None; plan.nodes.len()]);
     let outputs: RefCell<Outputs> = RefCell::new(BTreeMap::new());
     let cells = &cells;
     let ready = |id: NodeId| poll_fn(move |_| cells.borrow()[id].clone().map_or(Poll::Pending, Poll::Ready));
-    let mut tasks: Vec<Pin<Box<dyn Future<Output = Result<()>> + '_>>> = Vec::new();
+    let mut tasks: Vec<Task<'_>> = Vec::new();
     for (i, node) in plan.nodes.iter().enumerate() {
         tasks.push(Box::pin(async move {
             let mut args = Vec::new();
@@ -245,13 +245,28 @@ pub async fn run(plan: &Plan, rt: &Runtime, inputs: &PartyInputs) -> Result<Outp
     Ok(outputs.into_inner())
 }
 
+/// One node's or one output's part of a run.
+type Task<'a> = Pin<Box<dyn Future<Output = Result<(), RunError>> + 'a>>;
+
+/// Why a run of a plan failed.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum RunError {
+    /// The program asked the engine for something it cannot do (at the
+    /// statement the error points at).
+    #[error("{0}")]
+    Program(Error),
+    /// The session failed: a peer left or misbehaved, the network closed.
+    #[error(transparent)]
+    Engine(cohort_mpc::Error),
+}
+
 /// An engine error at a node: misuse errors point at the program; network
 /// and peer failures concern the session as a whole.
-fn located(span: crate::ast::Span, e: &cohort_mpc::Error) -> Error {
+fn located(span: crate::ast::Span, e: &cohort_mpc::Error) -> RunError {
     use cohort_mpc::Error as E;
     match e {
-        E::InvalidArgument(_) | E::OutOfRange(_) | E::Type(_) => Error::new(span, engine_message(e)),
-        other => Error::general(other.to_string()),
+        E::InvalidArgument(_) | E::OutOfRange(_) | E::Type(_) => RunError::Program(Error::new(span, engine_message(e))),
+        other => RunError::Engine(other.clone()),
     }
 }
 

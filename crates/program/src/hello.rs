@@ -59,7 +59,7 @@ pub enum HelloError {
     },
     /// Sending or receiving a hello failed.
     #[error(transparent)]
-    Transport(#[from] cohort_mpc::Error),
+    Transport(#[from] cohort_mpc::TransportError),
 }
 
 /// Sends this party's hello to every peer and checks every peer's hello

@@ -61,11 +61,11 @@ use core::ops::RangeInclusive;
 use sha2::{Digest, Sha256};
 
 pub use ast::*;
-pub use check::{MAX_ELEMENTS, MAX_NODES, MAX_STORED, OPERATIONS};
+pub use check::{MAX_ELEMENTS, MAX_NODES, MAX_STORED, OPERATIONS, describe_range};
 pub use cohort_text::hidden_character;
 pub use disclosure::{Class, Dependency, Disclosure, Exposure, Pooled, Pooling, Provider, Reveal};
 pub use error::{Error, Result};
-pub use exec::{Outputs, PartyInputs, describe_input, run};
+pub use exec::{Outputs, PartyInputs, RunError, describe_input, run};
 pub use hello::{HelloError, agree};
 pub use lexer::MAX_SOURCE_LEN;
 pub use parser::KEYWORDS;

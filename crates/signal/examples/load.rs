@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 use cohort_channel::Identity;
 use cohort_mpc::Transport;
 use cohort_signal::Endpoint;
-use cohort_signal::client::RelayTransport;
+use cohort_signal::native::RelayTransport;
 
 fn arg(name: &str, default: &str) -> String {
     let args: Vec<String> = std::env::args().collect();

@@ -10,14 +10,25 @@
 //!
 //! ```text
 //!  protocol   the WebSocket messages (JSON text frames, binary relay frames), limits, error codes
-//!  server     the tokio server: `cohort signal --listen ADDR`
-//!  client     a blocking native client, and a relay Transport for the engine's sessions
-//!  endpoint   a server's ws:// or wss:// URL and the TLS roots it is checked against
+//!  client     the client's side of the protocol as a sans-IO machine (time passed in), for every client
+//!  pacer      staying under the server's message rate
+//!  server     the tokio server: `cohort signal --listen ADDR`                       (feature `native`)
+//!  native     the machine driven by tokio: a relay Transport for native parties   (feature `native`)
+//!  endpoint   a server's ws:// or wss:// URL and the TLS roots it is checked against (feature `native`)
 //! ```
+//!
+//! The browser drives the same [`client::SignalClient`] from WebAssembly
+//! (`cohort-web`), built without the `native` feature: no tokio, no sockets.
 
 pub mod client;
+#[cfg(feature = "native")]
 pub mod endpoint;
+#[cfg(feature = "native")]
+pub mod native;
+pub mod pacer;
 pub mod protocol;
+#[cfg(feature = "native")]
 pub mod server;
 
+#[cfg(feature = "native")]
 pub use endpoint::Endpoint;

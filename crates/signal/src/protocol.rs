@@ -1,5 +1,5 @@
 //! The signal server's WebSocket protocol, shared by the server and the
-//! native client. (`docs/signal.md` documents it for other clients.)
+//! clients. (`docs/signal.md` documents it for other clients.)
 //!
 //! Text frames carry JSON objects tagged by `"type"`; binary frames carry
 //! relayed channel frames. A session goes:
@@ -215,6 +215,44 @@ pub enum ErrorCode {
     IdleTimeout,
     /// The server is shutting down. Fatal.
     ShuttingDown,
+}
+
+impl ErrorCode {
+    /// The code as it appears on the wire.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorCode::BadMessage => "bad_message",
+            ErrorCode::TooLarge => "too_large",
+            ErrorCode::RateLimited => "rate_limited",
+            ErrorCode::QueueFull => "queue_full",
+            ErrorCode::AuthFailed => "auth_failed",
+            ErrorCode::RoomFull => "room_full",
+            ErrorCode::NotInRoster => "not_in_roster",
+            ErrorCode::BadToken => "bad_token",
+            ErrorCode::RoomMismatch => "room_mismatch",
+            ErrorCode::TooManyRooms => "too_many_rooms",
+            ErrorCode::NotInRoom => "not_in_room",
+            ErrorCode::UnknownRoom => "unknown_room",
+            ErrorCode::IdleTimeout => "idle_timeout",
+            ErrorCode::ShuttingDown => "shutting_down",
+        }
+    }
+
+    /// Whether the server closes the connection after this error (every
+    /// other error ends only the request, or the room, it answers).
+    pub fn is_fatal(self) -> bool {
+        use ErrorCode::*;
+        match self {
+            BadMessage | TooLarge | RateLimited | QueueFull | AuthFailed | IdleTimeout | ShuttingDown => true,
+            RoomFull | NotInRoster | BadToken | RoomMismatch | TooManyRooms | NotInRoom | UnknownRoom => false,
+        }
+    }
+}
+
+impl core::fmt::Display for ErrorCode {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
 
 /// Encodes a relay frame: room, a fingerprint (recipient or sender), payload.

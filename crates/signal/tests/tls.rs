@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 use cohort_channel::Identity;
 use cohort_mpc::Transport;
 use cohort_signal::Endpoint;
-use cohort_signal::client::RelayTransport;
+use cohort_signal::native::RelayTransport;
 use cohort_signal::server::{ServerConfig, ServerHandle, TlsFiles};
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, ServerName};
@@ -65,7 +65,7 @@ fn tls_server(files: TlsFiles) -> std::io::Result<ServerHandle> {
 }
 
 /// Two parties of a fresh room, connected at once (each waits for the other).
-fn pair(server: &Endpoint) -> [Result<RelayTransport, cohort_mpc::Error>; 2] {
+fn pair(server: &Endpoint) -> [Result<RelayTransport, cohort_signal::client::SignalError>; 2] {
     let ids = [Identity::generate().unwrap(), Identity::generate().unwrap()];
     let fps: Vec<_> = ids.iter().map(Identity::fingerprint).collect();
     std::thread::scope(|s| {

@@ -1,5 +1,6 @@
 //! The operations the extension calls, as plain Rust over JSON text, so
-//! they are tested natively; `bindings` exports them to JavaScript.
+//! they are tested natively; `bindings` exports them to JavaScript. Errors
+//! are [`WebError`]s: a page code, a stable reason and a message.
 
 use std::collections::BTreeMap;
 
@@ -7,19 +8,22 @@ use cohort_channel::{AdmissionToken, Fingerprint, Identity, Invite, PublicKey, R
 use cohort_program::{CheckedProgram, Owner, class_words, describe_input, privacy_words};
 use serde_json::{Value as Json, json};
 
-use crate::host::PartyConfig;
+use cohort_party::{Meeting, Party, Session};
+
+use crate::error::{PageCode, WebError};
 
 /// A fresh identity, in its storage form (secret: kept in extension storage).
-pub fn generate_identity() -> Result<String, String> {
-    Ok(Identity::generate().map_err(|e| e.to_string())?.to_file())
+pub fn generate_identity() -> Result<String, WebError> {
+    Ok(Identity::generate()?.to_file())
 }
 
-fn identity(secret: &str) -> Result<Identity, String> {
-    Identity::from_file(secret).map_err(|e| format!("the stored identity is unreadable: {e}"))
+fn identity(secret: &str) -> Result<Identity, WebError> {
+    Identity::from_file(secret)
+        .map_err(|e| WebError::new(PageCode::SessionFailed, "bad_identity", format!("the stored identity is unreadable: {e}")))
 }
 
 /// `{"key": HEX, "fingerprint": FP}` of a stored identity.
-pub fn identity_info(secret: &str) -> Result<String, String> {
+pub fn identity_info(secret: &str) -> Result<String, WebError> {
     let id = identity(secret)?;
     Ok(json!({"key": id.public().to_hex(), "fingerprint": id.fingerprint().to_string()}).to_string())
 }
@@ -29,37 +33,40 @@ pub fn identity_info(secret: &str) -> Result<String, String> {
 /// `{"type":"auth","key","signature","server"}`, its signature over
 /// `AUTH_CONTEXT ‖ nonce ‖ origin` ([`signal_auth::message`]), `server` the
 /// URL's origin.
-pub fn sign_challenge(secret: &str, nonce_hex: &str, server_url: &str) -> Result<String, String> {
-    let nonce = unhex::<32>(nonce_hex).ok_or("the signal server sent a malformed challenge")?;
-    let origin = signal_auth::origin(server_url).map_err(|e| e.to_string())?;
+pub fn sign_challenge(secret: &str, nonce_hex: &str, server_url: &str) -> Result<String, WebError> {
+    let nonce = unhex::<32>(nonce_hex)
+        .ok_or_else(|| WebError::new(PageCode::SessionFailed, "malformed", "the signal server sent a malformed challenge"))?;
+    let origin = signal_auth::origin(server_url)?;
     let id = identity(secret)?;
     let signature = hex(&id.sign(&signal_auth::message(&nonce, &origin)));
     Ok(json!({"type": "auth", "key": id.public().to_hex(), "signature": signature, "server": origin}).to_string())
 }
 
 /// The identity encrypted under a passphrase (Argon2id, XChaCha20-Poly1305).
-pub fn export_identity(secret: &str, passphrase: &str) -> Result<String, String> {
-    identity(secret)?.export(passphrase).map_err(|e| e.to_string())
+pub fn export_identity(secret: &str, passphrase: &str) -> Result<String, WebError> {
+    Ok(identity(secret)?.export(passphrase)?)
 }
 
 /// An exported identity, decrypted, in its storage form.
-pub fn import_identity(exported: &str, passphrase: &str) -> Result<String, String> {
-    Ok(Identity::import(exported, passphrase).map_err(|e| e.to_string())?.to_file())
+pub fn import_identity(exported: &str, passphrase: &str) -> Result<String, WebError> {
+    Ok(Identity::import(exported, passphrase)?.to_file())
 }
 
 /// A fingerprint from a public key (64 hex digits) or a fingerprint.
-pub fn parse_peer(text: &str) -> Result<String, String> {
+pub fn parse_peer(text: &str) -> Result<String, WebError> {
     let text = text.trim();
     if let Ok(key) = PublicKey::from_hex(text) {
         return Ok(key.fingerprint().to_string());
     }
-    Fingerprint::parse(text).map(|f| f.to_string()).map_err(|e| format!("`{text}` is neither a public key nor a fingerprint: {e}"))
+    Fingerprint::parse(text)
+        .map(|f| f.to_string())
+        .map_err(|e| WebError::params("bad_key", format!("`{text}` is neither a public key nor a fingerprint: {e}")))
 }
 
 /// Parses and checks a program (text or JSON form): its name, hash, party
 /// counts, canonical text and the rendering shown for approval.
-pub fn check_program(source: &str) -> Result<String, String> {
-    let program = CheckedProgram::load(source).map_err(|e| e.to_string())?;
+pub fn check_program(source: &str) -> Result<String, WebError> {
+    let program = CheckedProgram::load(source)?;
     let parties = program.parties();
     Ok(json!({
         "name": program.name(),
@@ -73,9 +80,9 @@ pub fn check_program(source: &str) -> Result<String, String> {
 
 /// The inputs party `me` of `m` provides: `[{"name", "description", "typed"}]`,
 /// `typed` meaning the participant types it in the approval window.
-pub fn party_inputs(source: &str, m: usize, me: usize) -> Result<String, String> {
-    let program = CheckedProgram::load(source).map_err(|e| e.to_string())?;
-    let plan = program.plan(m).map_err(|e| e.to_string())?;
+pub fn party_inputs(source: &str, m: usize, me: usize) -> Result<String, WebError> {
+    let program = CheckedProgram::load(source)?;
+    let plan = program.plan(m)?;
     let mine: Vec<Json> = plan
         .inputs
         .iter()
@@ -95,9 +102,9 @@ pub fn party_inputs(source: &str, m: usize, me: usize) -> Result<String, String>
 /// a reveal's `pooled` says what the other parties could work out together
 /// from it (or is null). With `me` unknown (`None`: an open session whose
 /// seats are not taken yet), warnings and pooling speak of any party.
-pub fn approval_view(source: &str, m: usize, t: usize, me: Option<usize>) -> Result<String, String> {
-    let program = CheckedProgram::load(source).map_err(|e| e.to_string())?;
-    let disclosure = program.disclosure(m).map_err(|e| e.to_string())?;
+pub fn approval_view(source: &str, m: usize, t: usize, me: Option<usize>) -> Result<String, WebError> {
+    let program = CheckedProgram::load(source)?;
+    let disclosure = program.disclosure(m)?;
     let reveals: Vec<Json> = disclosure
         .reveals
         .iter()
@@ -114,21 +121,23 @@ pub fn approval_view(source: &str, m: usize, t: usize, me: Option<usize>) -> Res
 
 /// Checks one value party `me` would give for input `name` (JSON): its
 /// shape, type and bounds; the error says what the input takes.
-pub fn check_input(source: &str, m: usize, me: usize, name: &str, value: &str) -> Result<(), String> {
-    let program = CheckedProgram::load(source).map_err(|e| e.to_string())?;
-    let plan = program.plan(m).map_err(|e| e.to_string())?;
+pub fn check_input(source: &str, m: usize, me: usize, name: &str, value: &str) -> Result<(), WebError> {
+    let program = CheckedProgram::load(source)?;
+    let plan = program.plan(m)?;
     let spec = plan
         .inputs
         .iter()
         .find(|s| s.name == name && s.owner.includes(me))
-        .ok_or_else(|| format!("party {me} provides no input `{name}`"))?;
-    let value: Json = serde_json::from_str(value).map_err(|_| format!("{name} takes {}", describe_input(spec)))?;
-    spec.check_value(&value).map(|_| ()).map_err(|e| e.message)
+        .ok_or_else(|| WebError::params("unknown_input", format!("party {me} provides no input `{name}`")))?;
+    let value: Json =
+        serde_json::from_str(value).map_err(|_| WebError::params("bad_inputs", format!("{name} takes {}", describe_input(spec))))?;
+    spec.check_value(&value).map(|_| ()).map_err(|e| WebError::params("bad_inputs", e.message))
 }
 
-/// A party's configuration from the extension's JSON:
-/// `{"program", "session", "parties": [FP…], "me", "threshold"?, "inputs": {…}}`.
-pub fn party_config(json: &str) -> Result<PartyConfig, String> {
+/// A seated party from the extension's JSON: `{"program", "session",
+/// "parties": [FP…], "me", "threshold"?, "inputs": {…}}`, `me` being the
+/// seat of the identity that will run it.
+pub fn party_config(json: &str) -> Result<Party, WebError> {
     #[derive(serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     struct Raw {
@@ -141,10 +150,13 @@ pub fn party_config(json: &str) -> Result<PartyConfig, String> {
         #[serde(default)]
         inputs: BTreeMap<String, Json>,
     }
-    let raw: Raw = serde_json::from_str(json).map_err(|e| format!("a malformed session configuration: {e}"))?;
-    let program = CheckedProgram::load(&raw.program).map_err(|e| e.to_string())?;
+    let raw: Raw =
+        serde_json::from_str(json).map_err(|e| WebError::params("bad_config", format!("a malformed session configuration: {e}")))?;
+    let program = CheckedProgram::load(&raw.program)?;
     let parties = session_parties(&raw.parties, raw.me)?;
-    Ok(PartyConfig { program, session: raw.session, parties, me: raw.me, threshold: raw.threshold, inputs: raw.inputs })
+    let me = parties[raw.me].clone();
+    let session = Session::with_parties(&raw.session, program, parties.clone(), raw.threshold, false)?;
+    Ok(session.seat(parties, &me, &raw.inputs)?)
 }
 
 /// A new session for a program (text or JSON) of `parties` parties at the
@@ -153,7 +165,7 @@ pub fn party_config(json: &str) -> Result<PartyConfig, String> {
 /// the expected parties in party order — the invite admits only them, and
 /// is signed by the identity `secret` (which must be among them); without,
 /// it is open.
-pub fn new_session(source: &str, parties: usize, signal: &str, roster: Option<&str>, secret: Option<&str>) -> Result<String, String> {
+pub fn new_session(source: &str, parties: usize, signal: &str, roster: Option<&str>, secret: Option<&str>) -> Result<String, WebError> {
     #[derive(serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     struct Entry {
@@ -161,25 +173,26 @@ pub fn new_session(source: &str, parties: usize, signal: &str, roster: Option<&s
         #[serde(default)]
         name: Option<String>,
     }
-    let program = CheckedProgram::load(source).map_err(|e| e.to_string())?;
+    let program = CheckedProgram::load(source)?;
     let allowed = program.parties();
     if !allowed.contains(&parties) {
-        return Err(format!("program `{}` runs with {} to {} parties, not {parties}", program.name(), allowed.start(), allowed.end()));
+        let message = format!("program `{}` runs with {} to {} parties, not {parties}", program.name(), allowed.start(), allowed.end());
+        return Err(WebError::params("party_count", message));
     }
-    program.plan(parties).map_err(|e| e.to_string())?;
+    program.plan(parties)?;
     let invite = match roster {
-        None => Invite::open(&program.hash_hex(), parties, signal).map_err(|e| e.to_string())?,
+        None => Invite::open(&program.hash_hex(), parties, signal)?,
         Some(roster) => {
-            let creator = identity(secret.ok_or("a roster is signed with the stored identity, which was not given")?)?;
-            let entries: Vec<Entry> =
-                serde_json::from_str(roster).map_err(|e| format!("a roster is a JSON array of {{\"party\", \"name\"?}}: {e}"))?;
+            let secret = secret
+                .ok_or_else(|| WebError::params("no_identity", "a roster is signed with the stored identity, which was not given"))?;
+            let creator = identity(secret)?;
+            let entries: Vec<Entry> = serde_json::from_str(roster)
+                .map_err(|e| WebError::params("bad_roster", format!("a roster is a JSON array of {{\"party\", \"name\"?}}: {e}")))?;
             let entries = entries
                 .into_iter()
-                .map(|e| {
-                    Ok(RosterEntry { fingerprint: Fingerprint::parse(&parse_peer(&e.party)?).map_err(|e| e.to_string())?, name: e.name })
-                })
-                .collect::<Result<Vec<_>, String>>()?;
-            Invite::rostered(&program.hash_hex(), parties, signal, entries, &creator).map_err(|e| e.to_string())?
+                .map(|e| Ok(RosterEntry { fingerprint: Fingerprint::parse(&parse_peer(&e.party)?)?, name: e.name }))
+                .collect::<Result<Vec<_>, WebError>>()?;
+            Invite::rostered(&program.hash_hex(), parties, signal, entries, &creator)?
         }
     };
     Ok(json!({
@@ -196,9 +209,9 @@ pub fn new_session(source: &str, parties: usize, signal: &str, roster: Option<&s
 /// "token", "open", "roster"}`, `roster` being `null` for an open invite or
 /// `{"creator": FP, "parties": [{"fingerprint", "name"}]}` (party order),
 /// its signature checked. Errors carry the [`cohort_channel::InviteError`]
-/// code: `"CODE: message"`.
-pub fn parse_invite(text: &str) -> Result<String, String> {
-    let invite = Invite::parse(text).map_err(|e| format!("{}: {e}", e.code()))?;
+/// code as their reason.
+pub fn parse_invite(text: &str) -> Result<String, WebError> {
+    let invite = Invite::parse(text)?;
     let roster = invite.roster().map(|r| {
         let parties: Vec<Json> = r.entries().iter().map(|e| json!({"fingerprint": e.fingerprint.to_string(), "name": e.name})).collect();
         json!({"creator": r.creator().fingerprint().to_string(), "parties": parties})
@@ -225,17 +238,28 @@ pub fn bench_room(label: &str) -> String {
 
 /// Checks party `me`'s inputs (a JSON object) against the program for `m`
 /// parties: every input present, of its type, within its bounds.
-pub fn check_inputs(source: &str, m: usize, me: usize, inputs: &str) -> Result<(), String> {
-    let program = CheckedProgram::load(source).map_err(|e| e.to_string())?;
-    let plan = program.plan(m).map_err(|e| e.to_string())?;
-    let given: BTreeMap<String, Json> =
-        serde_json::from_str(inputs).map_err(|e| format!("inputs are a JSON object of NAME: value: {e}"))?;
-    cohort_program::PartyInputs::new(&plan, me, &given).map(drop).map_err(|e| e.to_string())
+pub fn check_inputs(source: &str, m: usize, me: usize, inputs: &str) -> Result<(), WebError> {
+    let program = CheckedProgram::load(source)?;
+    let plan = program.plan(m)?;
+    let given: BTreeMap<String, Json> = serde_json::from_str(inputs)
+        .map_err(|e| WebError::params("bad_inputs", format!("inputs are a JSON object of NAME: value: {e}")))?;
+    cohort_program::PartyInputs::new(&plan, me, &given).map(drop).map_err(|e| WebError::params("bad_inputs", e.to_string()))
+}
+
+/// What a benchmark party runs: who meets whom, the workloads, runs of each.
+#[derive(Debug)]
+pub struct BenchJob {
+    /// The session's parties and this one's seat.
+    pub meeting: Meeting,
+    /// The workloads, in order.
+    pub workloads: Vec<cohort_mpc::bench::Workload>,
+    /// Runs of each; the fastest counts.
+    pub runs: usize,
 }
 
 /// A benchmark party's configuration from the extension's JSON:
 /// `{"session", "parties": [FP…], "me", "only"?: [NAME…], "runs"?}`.
-pub fn bench_config(json: &str) -> Result<crate::host::BenchConfig, String> {
+pub fn bench_config(json: &str) -> Result<BenchJob, WebError> {
     #[derive(serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     struct Raw {
@@ -247,22 +271,28 @@ pub fn bench_config(json: &str) -> Result<crate::host::BenchConfig, String> {
         #[serde(default)]
         runs: Option<usize>,
     }
-    let raw: Raw = serde_json::from_str(json).map_err(|e| format!("a malformed benchmark configuration: {e}"))?;
+    let raw: Raw =
+        serde_json::from_str(json).map_err(|e| WebError::params("bad_config", format!("a malformed benchmark configuration: {e}")))?;
     let parties = session_parties(&raw.parties, raw.me)?;
     if let Some(unknown) = raw.only.iter().find(|o| !cohort_mpc::bench::WORKLOADS.iter().any(|w| w.name == o.as_str())) {
-        return Err(format!("unknown workload `{unknown}`"));
+        return Err(WebError::params("bad_config", format!("unknown workload `{unknown}`")));
     }
     let workloads =
         cohort_mpc::bench::WORKLOADS.iter().copied().filter(|w| raw.only.is_empty() || raw.only.iter().any(|o| o == w.name)).collect();
     let runs = raw.runs.unwrap_or(3).clamp(1, 100);
-    Ok(crate::host::BenchConfig { session: raw.session, parties, me: raw.me, workloads, runs })
+    let threshold = cohort_mpc::default_threshold(parties.len());
+    let meeting = Meeting { session: raw.session, parties, me: raw.me, threshold, chunk: None };
+    Ok(BenchJob { meeting, workloads, runs })
 }
 
 /// A session's parties (fingerprints, in party order), with `me` among them.
-fn session_parties(parties: &[String], me: usize) -> Result<Vec<Fingerprint>, String> {
-    let parties = parties.iter().map(|p| Fingerprint::parse(p).map_err(|e| format!("party `{p}`: {e}"))).collect::<Result<Vec<_>, _>>()?;
+fn session_parties(parties: &[String], me: usize) -> Result<Vec<Fingerprint>, WebError> {
+    let parties = parties
+        .iter()
+        .map(|p| Fingerprint::parse(p).map_err(|e| WebError::params("bad_config", format!("party `{p}`: {e}"))))
+        .collect::<Result<Vec<_>, _>>()?;
     if me >= parties.len() {
-        return Err(format!("party {me} is not among the session's {} parties", parties.len()));
+        return Err(WebError::params("bad_config", format!("party {me} is not among the session's {} parties", parties.len())));
     }
     Ok(parties)
 }

@@ -2,7 +2,8 @@
 //!
 //! ```text
 //!  api       identities, programs and session configuration, over JSON text (tested natively)
-//!  host      one party of a session driven by delivered frames: handshakes, hello, computation
+//!  error     page error codes (defined here once) and typed errors with a stable reason
+//!  host      one party's transport driven by delivered frames, for cohort_party::run
 //!  bindings  the wasm-bindgen exports the extension's JavaScript calls (wasm32 only)
 //! ```
 //!
@@ -15,6 +16,7 @@
 //! through a page.
 
 pub mod api;
+pub mod error;
 pub mod host;
 
 #[cfg(target_arch = "wasm32")]

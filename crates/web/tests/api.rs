@@ -4,6 +4,7 @@
 use cohort_channel::Invite;
 use cohort_channel::{Identity, PublicKey};
 use cohort_web::api;
+use cohort_web::error::PageCode;
 use serde_json::{Value as Json, json};
 
 fn parse(text: &str) -> Json {
@@ -33,14 +34,14 @@ fn identities_are_generated_shown_signed_with_and_backed_up() {
     assert!(key.verify_signature(&message, auth["signature"].as_str().unwrap()));
     let elsewhere = [cohort_signal::protocol::AUTH_CONTEXT, &[0xab; 32][..], b"ws://evil.example"].concat();
     assert!(!key.verify_signature(&elsewhere, auth["signature"].as_str().unwrap()));
-    assert!(api::sign_challenge(&secret, "zz", "ws://x/").unwrap_err().contains("malformed challenge"));
-    assert!(api::sign_challenge(&secret, &nonce, "http://x/").unwrap_err().contains("ws:// or wss://"));
+    assert!(api::sign_challenge(&secret, "zz", "ws://x/").unwrap_err().message.contains("malformed challenge"));
+    assert!(api::sign_challenge(&secret, &nonce, "http://x/").unwrap_err().message.contains("ws:// or wss://"));
     // Backup and restore.
     let exported = api::export_identity(&secret, "correct horse").unwrap();
     assert!(!exported.contains(&secret));
     assert_eq!(api::import_identity(&exported, "correct horse").unwrap(), secret);
     assert!(api::import_identity(&exported, "wrong").is_err());
-    assert!(api::identity_info("{}").unwrap_err().contains("unreadable"));
+    assert!(api::identity_info("{}").unwrap_err().message.contains("unreadable"));
     // Peers by key or fingerprint.
     let fp = info["fingerprint"].as_str().unwrap();
     assert_eq!(api::parse_peer(info["key"].as_str().unwrap()).unwrap(), fp);
@@ -59,13 +60,14 @@ fn programs_are_checked_and_rendered() {
     let inputs = parse(&api::party_inputs(&source, 3, 1).unwrap());
     assert_eq!(inputs, json!([{"name": "salary", "description": "a whole number from 0 to 100,000,000", "typed": true}]));
     assert!(api::check_inputs(&source, 3, 0, r#"{"salary": 61000}"#).is_ok());
-    assert!(api::check_inputs(&source, 3, 0, r#"{"salary": -1}"#).unwrap_err().contains("salary"));
-    assert!(api::check_inputs(&source, 3, 0, r#"{}"#).unwrap_err().contains("salary"));
-    assert!(api::check_inputs(&source, 3, 0, "[1]").unwrap_err().contains("JSON object"));
+    assert!(api::check_inputs(&source, 3, 0, r#"{"salary": -1}"#).unwrap_err().message.contains("salary"));
+    assert!(api::check_inputs(&source, 3, 0, r#"{}"#).unwrap_err().message.contains("salary"));
+    assert!(api::check_inputs(&source, 3, 0, "[1]").unwrap_err().message.contains("JSON object"));
     let auction = example("second_price_auction.cohort");
     assert!(api::check_program(&auction).is_ok());
     let err = api::check_program("program \"x\"\nparties 3\nreveal y to all\n").unwrap_err();
-    assert!(err.contains("line 3"), "{err}");
+    assert!(err.message.contains("line 3"), "{err}");
+    assert_eq!((err.code, err.reason), (PageCode::InvalidProgram, "invalid_program"));
 }
 
 #[test]
@@ -83,8 +85,8 @@ fn sessions_get_invites_that_read_back() {
     assert_eq!(made["open"], true);
     let again = parse(&api::new_session(&source, 3, "ws://127.0.0.1:8787/", None, None).unwrap());
     assert_ne!(again["session"], made["session"], "session ids are random");
-    assert!(api::new_session(&source, 2, "ws://x/", None, None).unwrap_err().contains("3 to"));
-    assert!(api::new_session(&source, 3, "http://x/", None, None).unwrap_err().contains("signal server URL"));
+    assert!(api::new_session(&source, 2, "ws://x/", None, None).unwrap_err().message.contains("3 to"));
+    assert!(api::new_session(&source, 3, "http://x/", None, None).unwrap_err().message.contains("signal server URL"));
 }
 
 #[test]
@@ -113,13 +115,16 @@ fn rostered_sessions_are_signed_with_the_stored_identity() {
     // The creator must be in it; a roster needs the identity; names are checked.
     let others = json!([{"party": b.fingerprint().to_string()}, {"party": c.fingerprint().to_string()}, {"party": Identity::generate().unwrap().fingerprint().to_string()}]);
     assert!(
-        api::new_session(&source, 3, "ws://x/", Some(&others.to_string()), Some(&secret)).unwrap_err().contains("not one of its parties")
+        api::new_session(&source, 3, "ws://x/", Some(&others.to_string()), Some(&secret))
+            .unwrap_err()
+            .message
+            .contains("not one of its parties")
     );
-    assert!(api::new_session(&source, 3, "ws://x/", Some(&roster.to_string()), None).unwrap_err().contains("stored identity"));
+    assert!(api::new_session(&source, 3, "ws://x/", Some(&roster.to_string()), None).unwrap_err().message.contains("stored identity"));
     let mut hostile = roster.clone();
     hostile[0]["name"] = json!("Alice\u{202E}");
-    assert!(api::new_session(&source, 3, "ws://x/", Some(&hostile.to_string()), Some(&secret)).unwrap_err().contains("refused"));
-    assert!(api::new_session(&source, 3, "ws://x/", Some("{}"), Some(&secret)).unwrap_err().contains("JSON array"));
+    assert!(api::new_session(&source, 3, "ws://x/", Some(&hostile.to_string()), Some(&secret)).unwrap_err().message.contains("refused"));
+    assert!(api::new_session(&source, 3, "ws://x/", Some("{}"), Some(&secret)).unwrap_err().message.contains("JSON array"));
     // The benchmark's rooms have public tokens that admit to them.
     let room = parse(&api::bench_room("lab"));
     assert_eq!(cohort_channel::AdmissionToken::from_hex(room["token"].as_str().unwrap()).unwrap().session(), room["session"]);
@@ -145,7 +150,8 @@ fn malformed_invites_are_refused_with_the_reason() {
     ];
     for (text, code) in cases {
         assert_eq!(Invite::parse(&text).unwrap_err().code(), code, "{text}");
-        assert!(api::parse_invite(&text).unwrap_err().starts_with(&format!("{code}: ")), "{text}");
+        let err = api::parse_invite(&text).unwrap_err();
+        assert_eq!((err.code, err.reason), (PageCode::InvalidParams, code), "{text}");
     }
 }
 
@@ -155,17 +161,17 @@ fn session_configurations_are_validated() {
     let fps: Vec<String> = (0..3).map(|_| Identity::generate().unwrap().fingerprint().to_string()).collect();
     let config = json!({"program": source, "session": "s", "parties": fps, "me": 1, "inputs": {"salary": 5}});
     let parsed = api::party_config(&config.to_string()).unwrap();
-    assert_eq!((parsed.me, parsed.threshold()), (1, 1));
+    assert_eq!((parsed.me(), parsed.meeting().threshold), (1, 1));
     let mut bad = config.clone();
     bad["me"] = json!(3);
-    assert!(api::party_config(&bad.to_string()).unwrap_err().contains("not among"));
+    assert!(api::party_config(&bad.to_string()).unwrap_err().message.contains("not among"));
     let mut bad = config.clone();
     bad["parties"][0] = json!("nobody");
-    assert!(api::party_config(&bad.to_string()).unwrap_err().contains("party `nobody`"));
+    assert!(api::party_config(&bad.to_string()).unwrap_err().message.contains("party `nobody`"));
     let mut bad = config.clone();
     bad["extra"] = json!(true);
-    assert!(api::party_config(&bad.to_string()).unwrap_err().contains("malformed"));
-    assert!(api::party_config("[]").unwrap_err().contains("malformed"));
+    assert!(api::party_config(&bad.to_string()).unwrap_err().message.contains("malformed"));
+    assert!(api::party_config("[]").unwrap_err().message.contains("malformed"));
 }
 
 #[test]
@@ -195,12 +201,12 @@ fn one_input_is_checked_with_an_error_that_says_what_it_takes() {
     let program = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../examples/average_salary.cohort")).unwrap();
     api::check_input(&program, 3, 1, "salary", "52000").unwrap();
     assert_eq!(
-        api::check_input(&program, 3, 1, "salary", "200000000").unwrap_err(),
+        api::check_input(&program, 3, 1, "salary", "200000000").unwrap_err().message,
         "input `salary` must be from 0 to 100,000,000; got 200,000,000"
     );
     assert_eq!(
-        api::check_input(&program, 3, 1, "salary", "\"x\"").unwrap_err(),
+        api::check_input(&program, 3, 1, "salary", "\"x\"").unwrap_err().message,
         "input `salary` takes a whole number from 0 to 100,000,000; got \"x\""
     );
-    assert!(api::check_input(&program, 3, 1, "bonus", "1").unwrap_err().contains("no input `bonus`"));
+    assert!(api::check_input(&program, 3, 1, "bonus", "1").unwrap_err().message.contains("no input `bonus`"));
 }

@@ -1,6 +1,7 @@
-//! The session host natively: parties driven only by delivered frames (as
-//! in the browser) compute the examples; a vanished, silent or cheating
-//! peer ends the others with a clear error, never a hang.
+//! The session host's transport natively: parties driven only by delivered
+//! frames (as in the browser), through the same party runner as the CLI,
+//! compute the examples; a vanished, silent or cheating peer ends the
+//! others with a typed error, never a hang.
 
 use std::cell::RefCell;
 use std::collections::BTreeMap;
@@ -10,12 +11,13 @@ use std::rc::Rc;
 use std::task::{Context, Poll, Waker};
 
 use cohort_channel::Identity;
-use cohort_mpc::PartyId;
-use cohort_program::{CheckedProgram, Outputs};
-use cohort_web::host::{Inbox, Links, PartyConfig, Stage, run_party};
+use cohort_mpc::{PartyId, TransportError};
+use cohort_party::{Party, PartyError, Session, Stage};
+use cohort_program::{CheckedProgram, HelloError, Outputs};
+use cohort_web::host::{Inbox, Links};
 use serde_json::{Value as Json, json};
 
-type PartyFuture = Pin<Box<dyn Future<Output = Result<Outputs, String>>>>;
+type PartyFuture = Pin<Box<dyn Future<Output = Result<Outputs, PartyError>>>>;
 
 fn example(name: &str) -> String {
     std::fs::read_to_string(format!("{}/../../examples/{name}", env!("CARGO_MANIFEST_DIR"))).unwrap()
@@ -38,20 +40,20 @@ impl Net {
         Net { inboxes: (0..m).map(|_| Inbox::new(m)).collect(), identities, stages: Rc::default() }
     }
 
-    fn config(&self, program: &str, me: PartyId, inputs: Json) -> PartyConfig {
-        let inputs: BTreeMap<String, Json> = serde_json::from_value(inputs).unwrap();
-        PartyConfig {
-            program: CheckedProgram::load(program).unwrap(),
-            session: "test-session".into(),
-            parties: self.identities.iter().map(Identity::fingerprint).collect(),
-            me,
-            threshold: None,
-            inputs,
-        }
+    /// Party `me`'s seat, with the default threshold.
+    fn config(&self, program: &str, me: PartyId, inputs: Json) -> Party {
+        self.seat(program, me, inputs, None).unwrap()
     }
 
-    fn party(&self, config: PartyConfig, tamper: Option<Tamper>) -> PartyFuture {
-        let me = config.me;
+    fn seat(&self, program: &str, me: PartyId, inputs: Json, threshold: Option<usize>) -> Result<Party, PartyError> {
+        let inputs: BTreeMap<String, Json> = serde_json::from_value(inputs).unwrap();
+        let parties: Vec<_> = self.identities.iter().map(Identity::fingerprint).collect();
+        let session = Session::with_parties("test-session", CheckedProgram::load(program).unwrap(), parties.clone(), threshold, false)?;
+        session.seat(parties, &self.identities[me].fingerprint(), &inputs)
+    }
+
+    fn party(&self, config: Party, tamper: Option<Tamper>) -> PartyFuture {
+        let me = config.me();
         let inboxes = self.inboxes.clone();
         let links = Links::new(self.inboxes[me].clone(), move |to: PartyId, msg: Vec<u8>| {
             let msg = match &tamper {
@@ -65,14 +67,14 @@ impl Net {
         });
         let identity = Identity::from_file(&self.identities[me].to_file()).unwrap();
         let stages = self.stages.clone();
-        Box::pin(async move { run_party(&config, &identity, links, |stage| stages.borrow_mut().push((me, stage))).await })
+        Box::pin(async move { cohort_party::run(config, &identity, links, |stage| stages.borrow_mut().push((me, stage))).await })
     }
 }
 
 /// Polls every party until all have finished, or until none can move (a
 /// deadlock: returned as `None` for the parties still waiting).
-fn drive(mut parties: Vec<PartyFuture>, mut between: impl FnMut(usize)) -> Vec<Option<Result<Outputs, String>>> {
-    let mut results: Vec<Option<Result<Outputs, String>>> = parties.iter().map(|_| None).collect();
+fn drive<T>(mut parties: Vec<Pin<Box<dyn Future<Output = T>>>>, mut between: impl FnMut(usize)) -> Vec<Option<T>> {
+    let mut results: Vec<Option<T>> = parties.iter().map(|_| None).collect();
     let mut cx = Context::from_waker(Waker::noop());
     for sweep in 0..100_000 {
         for (i, party) in parties.iter_mut().enumerate() {
@@ -133,13 +135,14 @@ fn a_peer_that_vanishes_ends_the_others_with_its_error() {
     let results = drive(parties, |sweep| {
         if sweep == 10 {
             for inbox in &inboxes[..2] {
-                inbox.fail(2, "party 2 left the session".into());
+                inbox.fail(2, TransportError::PeerGone { party: 2 });
             }
         }
     });
     for (i, r) in results.into_iter().enumerate() {
         let err = r.expect("finished").expect_err("party 2 is gone");
-        assert!(err.contains("party 2 left the session"), "party {i}: {err}");
+        assert_eq!(err.transport(), Some(&TransportError::PeerGone { party: 2 }), "party {i}: {err}");
+        assert!(err.is_unreachable());
     }
 }
 
@@ -157,7 +160,9 @@ fn a_silent_peer_is_reported_stalled_and_ends_the_session() {
     });
     assert_eq!(stalled, [2, 2]);
     for r in results {
-        assert!(r.expect("finished").unwrap_err().contains("party 2 sent nothing for 5 s"));
+        let err = r.expect("finished").unwrap_err();
+        assert_eq!(err.transport(), Some(&TransportError::Timeout { party: 2, after: std::time::Duration::from_secs(5) }));
+        assert_eq!(err.to_string(), "party 2 sent nothing for 5 s");
     }
 }
 
@@ -184,12 +189,16 @@ fn a_tampered_frame_ends_the_session_with_a_channel_error() {
         // A real network reports the failed party's peers gone; here, after a while.
         if sweep == 50 {
             for inbox in &inboxes {
-                inbox.fail_all("the session was cancelled");
+                inbox.fail_all(&TransportError::closed("the session was cancelled"));
             }
         }
     });
     let err = results[0].clone().expect("finished").unwrap_err();
-    assert!(err.contains("party 1") && err.contains("tampered"), "{err}");
+    match &err {
+        PartyError::Engine(cohort_mpc::Error::PeerMisbehaved { party: 1, reason }) => assert!(reason.contains("tampered"), "{reason}"),
+        other => panic!("expected party 1 to be blamed for a tampered frame, got {other:?}"),
+    }
+    assert_eq!(err.code(), "misbehaved");
     assert!(*sent.borrow() >= 5);
 }
 
@@ -207,7 +216,12 @@ fn a_peer_with_another_program_is_refused_before_any_share() {
     let results = drive(parties, |_| {});
     for (i, r) in results.into_iter().enumerate() {
         let err = r.expect("finished").unwrap_err();
-        assert!(err.contains("runs a different program"), "party {i}: {err}");
+        let expected_peer = if i == 2 { 0 } else { 2 };
+        assert!(
+            matches!(&err, PartyError::Disagree(HelloError::OtherProgram { party, .. }) if *party == expected_peer),
+            "party {i}: {err:?}"
+        );
+        assert_eq!(err.code(), "disagree");
     }
 }
 
@@ -239,19 +253,20 @@ fn a_peer_with_another_threshold_is_refused_with_both_values() {
     let program = example("average_salary.cohort");
     let parties = (0..5)
         .map(|i| {
-            let mut config = net.config(&program, i, json!({"salary": 5}));
-            config.threshold = Some(if i == 4 { 1 } else { 2 });
+            let config = net.seat(&program, i, json!({"salary": 5}), Some(if i == 4 { 1 } else { 2 })).unwrap();
             net.party(config, None)
         })
         .collect();
     for (i, r) in drive(parties, |_| {}).into_iter().enumerate() {
         let err = r.expect("finished").unwrap_err();
-        let want = if i == 4 {
-            "expects 5 parties with threshold 2; this party expects 5 with threshold 1"
-        } else {
-            "party 4 expects 5 parties with threshold 1"
-        };
-        assert!(err.contains(want), "party {i}: {err}");
+        let (t, our_t) = if i == 4 { (2, 1) } else { (1, 2) };
+        match err {
+            PartyError::Disagree(HelloError::OtherShape { party, m: 5, t: theirs, our_m: 5, our_t: ours }) => {
+                assert_eq!((theirs, ours), (t, our_t), "party {i}");
+                assert!(i == 4 || party == 4, "party {i} blames {party}");
+            }
+            other => panic!("party {i}: expected a threshold mismatch, got {other:?}"),
+        }
     }
 }
 
@@ -259,18 +274,23 @@ fn a_peer_with_another_threshold_is_refused_with_both_values() {
 fn bad_inputs_and_a_foreign_identity_are_refused_before_connecting() {
     let net = Net::new(3);
     let program = example("average_salary.cohort");
-    let bad = net.party(net.config(&program, 0, json!({"salary": -5})), None);
-    let missing = net.party(net.config(&program, 1, json!({})), None);
-    let results = drive(vec![bad, missing], |_| {});
-    assert!(results[0].clone().unwrap().unwrap_err().contains("salary"));
-    assert!(results[1].clone().unwrap().unwrap_err().contains("salary"));
+    for (me, inputs) in [(0, json!({"salary": -5})), (1, json!({}))] {
+        match net.seat(&program, me, inputs, None) {
+            Err(PartyError::Inputs { party, source }) => {
+                assert_eq!(party, me);
+                assert!(source.to_string().contains("salary"), "{source}");
+            }
+            other => panic!("expected the inputs to be refused, got {other:?}"),
+        }
+    }
     // An identity that is not party 2's.
     let config = net.config(&program, 2, json!({"salary": 5}));
     let stranger = Identity::generate().unwrap();
     let links = Links::new(Inbox::new(3), |_: PartyId, _: Vec<u8>| Ok(()));
-    let run = Box::pin(async move { run_party(&config, &stranger, links, |_| {}).await });
+    let fingerprint = stranger.fingerprint();
+    let run: PartyFuture = Box::pin(async move { cohort_party::run(config, &stranger, links, |_| {}).await });
     let err = drive(vec![run], |_| {}).remove(0).unwrap().unwrap_err();
-    assert!(err.contains("is not party 2"), "{err}");
+    assert_eq!(err, PartyError::NotAParty { fingerprint });
 }
 
 #[test]
@@ -285,7 +305,7 @@ fn the_benchmark_runs_the_engine_workloads_and_reports_them() {
         .map(|me| {
             let json = json!({"session": "bench", "parties": net.identities.iter().map(|i| i.fingerprint().to_string()).collect::<Vec<_>>(),
                 "me": me, "only": ["mul", "lt"], "runs": 1});
-            let config = cohort_web::api::bench_config(&json.to_string()).unwrap();
+            let job = cohort_web::api::bench_config(&json.to_string()).unwrap();
             let inboxes = net.inboxes.clone();
             let links = Links::new(net.inboxes[me].clone(), move |to: PartyId, msg: Vec<u8>| {
                 inboxes[to].deliver(me, msg);
@@ -293,7 +313,8 @@ fn the_benchmark_runs_the_engine_workloads_and_reports_them() {
             });
             let identity = Identity::from_file(&net.identities[me].to_file()).unwrap();
             Box::pin(async move {
-                let lines = cohort_web::host::run_bench(&config, &identity, links, clock, |_| {}).await?;
+                let measured = cohort_party::bench(&job.meeting, &identity, links, job.workloads.clone(), job.runs, clock, |_| {}).await?;
+                let lines = cohort_web::host::bench_lines(&job.meeting, &measured);
                 Ok(lines.into_iter().enumerate().map(|(i, l)| (i.to_string(), l)).collect())
             }) as PartyFuture
         })
@@ -305,5 +326,5 @@ fn the_benchmark_runs_the_engine_workloads_and_reports_them() {
         assert_eq!(lines["1"]["workload"], "lt");
         assert!(lines["1"]["rounds"].as_u64().unwrap() > 1);
     }
-    assert!(cohort_web::api::bench_config(r#"{"session":"s","parties":[],"me":0}"#).unwrap_err().contains("not among"));
+    assert!(cohort_web::api::bench_config(r#"{"session":"s","parties":[],"me":0}"#).unwrap_err().message.contains("not among"));
 }

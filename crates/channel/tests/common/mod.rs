@@ -7,7 +7,9 @@ use std::sync::mpsc::{Receiver, Sender, channel};
 use std::time::Duration;
 
 use cohort_channel::{Fingerprint, Identity, SecureChannel, handshake};
-use cohort_mpc::{Error, PartyId, Result, Transport};
+use cohort_mpc::{PartyId, Transport, TransportError};
+
+type Result<T> = core::result::Result<T, TransportError>;
 
 pub const PROLOGUE: &[u8] = b"cohort test session";
 
@@ -48,8 +50,7 @@ pub struct MemTransport {
 
 impl Transport for MemTransport {
     fn send(&mut self, to: PartyId, msg: Vec<u8>) -> Result<()> {
-        let me = self.me;
-        self.to[to].as_ref().expect("a peer").send(msg).map_err(|_| Error::Transport(format!("party {to} is gone (from {me})")))
+        self.to[to].as_ref().expect("a peer").send(msg).map_err(|_| TransportError::PeerGone { party: to })
     }
 
     fn recv(&mut self, from: PartyId) -> Result<Vec<u8>> {
@@ -57,7 +58,7 @@ impl Transport for MemTransport {
             .as_ref()
             .expect("a peer")
             .recv_timeout(Duration::from_secs(20))
-            .map_err(|_| Error::Transport(format!("party {from} disconnected")))
+            .map_err(|_| TransportError::PeerGone { party: from })
     }
 }
 

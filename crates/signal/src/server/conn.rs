@@ -305,7 +305,7 @@ async fn write_loop(
                     ErrorCode::ShuttingDown => CloseCode::Away,
                     _ => CloseCode::Policy,
                 },
-                reason: code_name(code).into(),
+                reason: code.as_str().into(),
             };
             let _ = timeout(FAREWELL, async {
                 // What was queued before the end goes first, unless the
@@ -513,10 +513,6 @@ impl Bucket {
         self.tokens -= 1.0;
         true
     }
-}
-
-fn code_name(code: ErrorCode) -> String {
-    serde_json::to_value(code).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()
 }
 
 #[cfg(test)]

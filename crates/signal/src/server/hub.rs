@@ -58,16 +58,7 @@ impl Refusal {
 
     /// Whether the connection ends with this error.
     pub(super) fn is_fatal(&self) -> bool {
-        is_fatal(self.code)
-    }
-}
-
-/// Whether an error code ends the connection (as the protocol documents).
-pub(super) fn is_fatal(code: ErrorCode) -> bool {
-    use ErrorCode::*;
-    match code {
-        BadMessage | TooLarge | RateLimited | QueueFull | AuthFailed | IdleTimeout | ShuttingDown => true,
-        RoomFull | NotInRoster | BadToken | RoomMismatch | TooManyRooms | NotInRoom | UnknownRoom => false,
+        self.code.is_fatal()
     }
 }
 

@@ -1,0 +1,144 @@
+//! Errors as the extension and pages see them: a page error code (defined
+//! here once, and exported to the extension's JavaScript), a stable reason
+//! naming the cause, and a message in plain words.
+
+use cohort_channel::{ChannelError, InviteError};
+use cohort_party::PartyError;
+use cohort_signal::client::SignalError;
+
+/// The page API's error codes (EIP-1193 style: 4xxx for refusals and
+/// failures, -32602 for bad parameters). Pages match on these numbers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum PageCode {
+    /// The participant refused (or closed the approval window).
+    UserRejected,
+    /// Another request of the same site is waiting for the participant.
+    RequestPending,
+    /// The site is not connected, is blocked, or its origin is not served.
+    Unauthorized,
+    /// No such method.
+    UnsupportedMethod,
+    /// The program does not parse or check, or is not the invite's.
+    InvalidProgram,
+    /// Other parties did not arrive, left, or the signal server went away.
+    PeerUnreachable,
+    /// The session failed for another reason.
+    SessionFailed,
+    /// Malformed or unacceptable parameters.
+    InvalidParams,
+}
+
+impl PageCode {
+    /// Every code, in the order of the docs.
+    pub const ALL: [PageCode; 8] = [
+        PageCode::UserRejected,
+        PageCode::RequestPending,
+        PageCode::Unauthorized,
+        PageCode::UnsupportedMethod,
+        PageCode::InvalidProgram,
+        PageCode::PeerUnreachable,
+        PageCode::SessionFailed,
+        PageCode::InvalidParams,
+    ];
+
+    /// The number pages see.
+    pub fn number(self) -> i32 {
+        match self {
+            PageCode::UserRejected => 4001,
+            PageCode::RequestPending => 4002,
+            PageCode::Unauthorized => 4100,
+            PageCode::UnsupportedMethod => 4200,
+            PageCode::InvalidProgram => 4300,
+            PageCode::PeerUnreachable => 4400,
+            PageCode::SessionFailed => 4500,
+            PageCode::InvalidParams => -32602,
+        }
+    }
+
+    /// The constant's name in JavaScript (`ERR.USER_REJECTED`, …).
+    pub fn name(self) -> &'static str {
+        match self {
+            PageCode::UserRejected => "USER_REJECTED",
+            PageCode::RequestPending => "REQUEST_PENDING",
+            PageCode::Unauthorized => "UNAUTHORIZED",
+            PageCode::UnsupportedMethod => "UNSUPPORTED_METHOD",
+            PageCode::InvalidProgram => "INVALID_PROGRAM",
+            PageCode::PeerUnreachable => "PEER_UNREACHABLE",
+            PageCode::SessionFailed => "SESSION_FAILED",
+            PageCode::InvalidParams => "INVALID_PARAMS",
+        }
+    }
+}
+
+/// An error for the extension: which page code it maps to, why (a stable
+/// snake_case reason from the Rust error's own code), and what to say.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{message}")]
+pub struct WebError {
+    /// The page code.
+    pub code: PageCode,
+    /// The cause, stable (`bad_signature`, `not_the_program`, `peer_gone`, …).
+    pub reason: &'static str,
+    /// The explanation.
+    pub message: String,
+}
+
+impl WebError {
+    /// An error with these parts.
+    pub fn new(code: PageCode, reason: &'static str, message: impl Into<String>) -> WebError {
+        WebError { code, reason, message: message.into() }
+    }
+
+    /// Bad parameters.
+    pub fn params(reason: &'static str, message: impl Into<String>) -> WebError {
+        WebError::new(PageCode::InvalidParams, reason, message)
+    }
+}
+
+impl From<PartyError> for WebError {
+    fn from(e: PartyError) -> WebError {
+        let code = match &e {
+            PartyError::NotTheProgram { .. } | PartyError::PartyCount { .. } | PartyError::Program(_) => PageCode::InvalidProgram,
+            PartyError::NoPrivacy { .. } | PartyError::BadThreshold(_) | PartyError::Inputs { .. } | PartyError::NotAParty { .. } => {
+                PageCode::InvalidParams
+            }
+            e if e.is_unreachable() => PageCode::PeerUnreachable,
+            _ => PageCode::SessionFailed,
+        };
+        WebError::new(code, e.code(), e.to_string())
+    }
+}
+
+impl From<SignalError> for WebError {
+    fn from(e: SignalError) -> WebError {
+        let code = if e.is_unreachable() { PageCode::PeerUnreachable } else { PageCode::SessionFailed };
+        WebError::new(code, e.code(), e.to_string())
+    }
+}
+
+impl From<InviteError> for WebError {
+    fn from(e: InviteError) -> WebError {
+        WebError::params(e.code(), e.to_string())
+    }
+}
+
+impl From<cohort_program::Error> for WebError {
+    fn from(e: cohort_program::Error) -> WebError {
+        WebError::new(PageCode::InvalidProgram, "invalid_program", e.to_string())
+    }
+}
+
+impl From<ChannelError> for WebError {
+    fn from(e: ChannelError) -> WebError {
+        let reason = match e {
+            ChannelError::WrongPassphrase => "wrong_passphrase",
+            ChannelError::BadExport(_) => "bad_export",
+            ChannelError::BadIdentityFile(_) => "bad_identity",
+            ChannelError::BadKey(_) => "bad_key",
+            ChannelError::BadServerUrl(_) => "bad_url",
+            ChannelError::Randomness(_) => "randomness",
+            _ => "channel",
+        };
+        WebError::params(reason, e.to_string())
+    }
+}
