@@ -7,7 +7,7 @@ import { HOST_EVENT, PAGE_EVENT } from './messages.js';
 import { ERR, PageError } from './errors.js';
 import { startup } from './engine.js';
 import { changed, emit } from './notify.js';
-import { fail, sessions, setStage, view } from './sessions.js';
+import { canMove, fail, sessions, setStage, view } from './sessions.js';
 
 /** @type {Promise<void> | null} */
 let hostReady = null;
@@ -57,7 +57,7 @@ export function fromHost(msg) {
       session.lobby = null;
       break;
     case HOST_EVENT.STAGE:
-      if (!['done', 'failed', 'cancelled'].includes(session.stage)) setStage(session, msg.stage);
+      setStage(session, msg.stage);
       break;
     case HOST_EVENT.PATH:
       session.paths[msg.peer] = msg.path;
@@ -65,8 +65,10 @@ export function fromHost(msg) {
       changed();
       break;
     case HOST_EVENT.DONE:
-      session.outputs = msg.outputs;
-      setStage(session, 'done');
+      if (canMove(session, 'done')) {
+        session.outputs = msg.outputs;
+        setStage(session, 'done');
+      }
       break;
     case HOST_EVENT.FAILED:
       fail(session, msg.peerLost ? ERR.PEER_UNREACHABLE : ERR.SESSION_FAILED, msg.error, false);

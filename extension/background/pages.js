@@ -10,7 +10,7 @@ import { ready, wasm } from './engine.js';
 import { identity, identitySecret, peers, rememberPeers, saveSites, settings, sites } from './storage.js';
 import { changed, emit, pages, reply } from './notify.js';
 import { approve, mayAsk, refuseBlocked } from './approvals.js';
-import { fail, sessions, setStage, settle, view } from './sessions.js';
+import { TERMINAL, fail, sessions, setStage, settle, view } from './sessions.js';
 import { toHost } from './host.js';
 
 /** @typedef {import('./notify.js').Page} Page */
@@ -244,7 +244,7 @@ const methods = {
       throw fail(session, ERR.SESSION_FAILED, 'the signal server seated other parties, or in another order, than the invite lists');
     }
     if (!session.roster) typed = await ask(joinDetails(session, parties, me, known, invite, threshold));
-    if (['done', 'failed', 'cancelled'].includes(session.stage)) throw new PageError(session.code ?? ERR.SESSION_FAILED, session.error ?? 'the session ended');
+    if (TERMINAL.has(session.stage)) throw new PageError(session.code ?? ERR.SESSION_FAILED, session.error ?? 'the session ended');
     await rememberPeers(parties.filter((fp) => fp !== me.fingerprint));
     setStage(session, 'connecting');
     const config = { program, session: session.id, parties, me: session.party, inputs: { ...inputs, ...typed } };
@@ -270,9 +270,8 @@ const methods = {
   async cancel(page, params) {
     await requirePermission(page.origin);
     const session = mine(page, params);
-    if (!['done', 'failed', 'cancelled'].includes(session.stage)) {
-      fail(session, ERR.SESSION_FAILED, 'the page cancelled the session', true, 'cancelled');
-    }
+    // A session that has ended stays as it ended.
+    fail(session, ERR.SESSION_FAILED, 'the page cancelled the session', true, 'cancelled');
     return view(session);
   },
 

@@ -18,6 +18,35 @@ import { toHost } from './host.js';
  */
 
 /**
+ * Which stage may follow which; any other move is ignored, so a session
+ * never leaves the stage it ended in. A join waits for the participant's
+ * approval (`approving`), then in the lobby; once the parties are known an
+ * open invite's join is approved again, and then it connects. The session
+ * host reports `handshaking`, `agreeing` and `running`, then the outcome. A
+ * benchmark needs no approval: its host starts as soon as the parties are
+ * there, and agrees on no program. Any stage that has not ended may fail or
+ * be cancelled.
+ * @type {Readonly<Record<Stage, readonly Stage[]>>}
+ */
+const NEXT = Object.freeze({
+  waiting: ['approving', 'connecting', 'handshaking', 'failed', 'cancelled'],
+  approving: ['waiting', 'connecting', 'failed', 'cancelled'],
+  connecting: ['handshaking', 'failed', 'cancelled'],
+  handshaking: ['agreeing', 'running', 'failed', 'cancelled'],
+  agreeing: ['running', 'failed', 'cancelled'],
+  running: ['done', 'failed', 'cancelled'],
+  done: [],
+  failed: [],
+  cancelled: [],
+});
+
+/**
+ * The stages a session ends in: those the table lets nothing follow.
+ * @type {ReadonlySet<Stage>}
+ */
+export const TERMINAL = new Set(/** @type {Stage[]} */ (Object.keys(NEXT)).filter((stage) => NEXT[stage].length === 0));
+
+/**
  * @typedef {object} Session
  * @property {string} id
  * @property {string} origin the site's, or the extension's own for a benchmark
@@ -61,11 +90,20 @@ export function view(s) {
 }
 
 /**
- * Moves `session` to `stage`, and tells its site's pages and the extension's own.
+ * Whether the table lets `session` move to `stage`.
+ * @param {Session} session
+ * @param {Stage} stage
+ */
+export const canMove = (session, stage) => NEXT[session.stage].includes(stage);
+
+/**
+ * Moves `session` to `stage` if the table allows it, and tells its site's
+ * pages and the extension's own.
  * @param {Session} session
  * @param {Stage} stage
  */
 export function setStage(session, stage) {
+  if (!canMove(session, stage)) return;
   session.stage = stage;
   emit(session.origin, PAGE_EVENT.SESSION, view(session));
   changed();
@@ -97,7 +135,7 @@ export function settle(session) {
  */
 export function fail(session, code, message, tellHost = true, stage = 'failed') {
   const error = new PageError(code, message);
-  if (['done', 'failed', 'cancelled'].includes(session.stage)) return error;
+  if (!canMove(session, stage)) return error;
   session.code = code;
   session.error = message;
   session.lobby?.reject(new PageError(code, message));
