@@ -6,6 +6,7 @@
 // refusal too (the background sees it close).
 
 import { send, el, setStatus, errorText, fingerprint, jsonText } from './ui.js';
+import { UI } from './background/messages.js';
 
 const $ = (id) => document.getElementById(id);
 const status = $('status');
@@ -18,7 +19,7 @@ let busy = false;
 async function load() {
   try {
     if (rawId === null || rawId === '') throw new Error('no approval id in the address');
-    ({ approval } = await send('approval:get', { id }));
+    ({ approval } = await send(UI.APPROVAL_GET, { id }));
     if (!approval) throw new Error('this request no longer exists');
     if (approval.kind === 'connect') showConnect(approval);
     else if (approval.kind === 'join' || approval.kind === 'meet') showJoin(approval);
@@ -125,7 +126,7 @@ function nameForm(p, nameNode) {
     const petname = field.value.trim();
     if (!petname) return field.focus();
     try {
-      await send('ui:addPeer', { peer: p.fingerprint, petname });
+      await send(UI.ADD_PEER, { peer: p.fingerprint, petname });
       nameNode.textContent = petname;
       nameNode.classList.remove('warn');
       form.replaceWith(el('span', { class: 'hint' }, 'Saved to your contacts for this key.'));
@@ -185,7 +186,7 @@ async function checkField(field) {
   let message = null;
   try {
     const value = parseValue(field.value);
-    ({ error: message } = await send('approval:check', { id, name: field.dataset.input, value }));
+    ({ error: message } = await send(UI.APPROVAL_CHECK, { id, name: field.dataset.input, value }));
   } catch (e) {
     message = e.message;
   }
@@ -267,7 +268,7 @@ async function answer(approved, block = false) {
   $('approve').disabled = $('refuse').disabled = $('block').disabled = true;
   setStatus(status, approved ? 'Approving…' : 'Refusing…');
   try {
-    await send('approval:answer', fields);
+    await send(UI.APPROVAL_ANSWER, fields);
     window.close();
   } catch (error) {
     setStatus(status, errorText(error), 'error');

@@ -3,6 +3,7 @@
 // session; each prints the measurements as `cohort bench --json` lines.
 
 import { send } from './ui.js';
+import { UI } from './background/messages.js';
 
 const params = new URLSearchParams(location.search);
 const status = document.getElementById('status');
@@ -10,7 +11,7 @@ const out = document.getElementById('out');
 
 try {
   const only = (params.get('only') || '').split(',').filter(Boolean);
-  const reply = await send('bench:run', {
+  const reply = await send(UI.BENCH_RUN, {
     signal: params.get('signal'), room: params.get('room'), m: Number(params.get('m') || 3),
     runs: Number(params.get('runs') || 3), only,
   });

@@ -5,6 +5,7 @@
 // status line and then re-fetches 'ui:state' and re-renders.
 
 import { send, el, setStatus, errorText, fingerprint, formatTime } from './ui.js';
+import { UI, UI_CHANGED } from './background/messages.js';
 
 const $ = (id) => document.getElementById(id);
 const status = $('status');
@@ -17,7 +18,7 @@ let downloadUrl = null;
 
 async function refresh() {
   try {
-    state = await send('ui:state');
+    state = await send(UI.STATE);
     render();
     return true;
   } catch (error) {
@@ -75,7 +76,7 @@ function renderPeers(peers) {
     input.addEventListener('change', () => {
       const petname = input.value.trim();
       input.defaultValue = input.value; // saved: the table may be rebuilt now
-      act(() => send('ui:setPetname', { fingerprint: peer.fingerprint, petname }),
+      act(() => send(UI.SET_PETNAME, { fingerprint: peer.fingerprint, petname }),
         petname ? `Saved the petname “${petname}”.` : 'Cleared the petname.');
     });
     const remove = el('button', {
@@ -85,7 +86,7 @@ function renderPeers(peers) {
     remove.addEventListener('click', () => {
       const who = peer.petname ? `${peer.petname} (${peer.fingerprint})` : peer.fingerprint;
       if (!confirm(`Forget ${who}? Next time they will show as unknown.`)) return;
-      act(() => send('ui:removePeer', { fingerprint: peer.fingerprint }), 'Peer removed.');
+      act(() => send(UI.REMOVE_PEER, { fingerprint: peer.fingerprint }), 'Peer removed.');
     });
     return el('tr', {},
       el('td', {}, input),
@@ -122,12 +123,12 @@ function renderOrigins(list, empty, sites, { label, since, type, message, done, 
 
 function renderSites(sites) {
   renderOrigins($('sites'), $('no-sites'), sites,
-    { label: 'Revoke', since: 'Connected since', type: 'revoke', message: 'ui:revokeSite', done: 'Revoked', danger: true });
+    { label: 'Revoke', since: 'Connected since', type: 'revoke', message: UI.REVOKE_SITE, done: 'Revoked', danger: true });
 }
 
 function renderBlocked(blocked) {
   renderOrigins($('blocked'), $('no-blocked'), blocked,
-    { label: 'Unblock', since: 'Blocked since', type: 'unblock', message: 'ui:unblockSite', done: 'Unblocked' });
+    { label: 'Unblock', since: 'Blocked since', type: 'unblock', message: UI.UNBLOCK_SITE, done: 'Unblocked' });
 }
 
 function renderSettings(s) {
@@ -147,7 +148,7 @@ $('export-form').addEventListener('submit', async (event) => {
     : passphrase !== $('export-confirm').value ? 'The two passphrases differ.' : '';
   const bad = fieldError('export-error', problem, short ? $('export-passphrase') : $('export-confirm'));
   if (bad) return bad.focus();
-  const reply = await act(() => send('ui:exportIdentity', { passphrase }),
+  const reply = await act(() => send(UI.EXPORT_IDENTITY, { passphrase }),
     'Backup ready: save the file somewhere safe.');
   if (!reply) return;
   $('export-passphrase').value = $('export-confirm').value = '';
@@ -186,14 +187,14 @@ $('import-form').addEventListener('submit', async (event) => {
   const bad = fieldError('import-error', problem, exported ? $('import-passphrase') : $('import-file'));
   if (bad) return bad.focus();
   if (!confirm('Import this backup? Your current identity will be replaced.')) return;
-  const reply = await act(() => send('ui:importIdentity', { exported, passphrase }),
+  const reply = await act(() => send(UI.IMPORT_IDENTITY, { exported, passphrase }),
     'Identity imported.');
   if (reply) $('import-form').reset();
 });
 
 $('reset').addEventListener('click', () => {
   if (!confirm('Reset your identity? A new key replaces your current one. People who gave your old key a name will see the new one as unknown, or as a changed key when a site invites you under that name, until they check its fingerprint with you. This cannot be undone without a backup.')) return;
-  act(() => send('ui:resetIdentity'), 'A new identity was created.');
+  act(() => send(UI.RESET_IDENTITY), 'A new identity was created.');
 });
 
 // ---- peers ----------------------------------------------------------------------
@@ -205,7 +206,7 @@ $('add-peer-form').addEventListener('submit', async (event) => {
   const problem = !peer ? 'Enter a fingerprint or a public key.' : !petname ? 'Enter a petname.' : '';
   const bad = fieldError('add-peer-error', problem, peer ? $('add-petname') : $('add-peer'));
   if (bad) return bad.focus();
-  const reply = await act(() => send('ui:addPeer', { peer, petname }), `Added “${petname}”.`);
+  const reply = await act(() => send(UI.ADD_PEER, { peer, petname }), `Added “${petname}”.`);
   if (reply) $('add-peer-form').reset();
 });
 
@@ -240,7 +241,7 @@ $('settings-form').addEventListener('submit', async (event) => {
     ...(state?.settings || {}),
     signal, iceServers, fallbackMs, iceTransportPolicy: $('ice-policy').value,
   };
-  const reply = await act(() => send('ui:saveSettings', { settings }), 'Network settings saved.');
+  const reply = await act(() => send(UI.SAVE_SETTINGS, { settings }), 'Network settings saved.');
   if (reply) {
     settingsDirty = false;
     renderSettings(state?.settings || settings);
@@ -290,7 +291,7 @@ function fieldError(errorId, problem, field) {
 // ---- start ----------------------------------------------------------------------
 
 chrome.runtime.onMessage.addListener((message) => {
-  if (message && message.type === 'ui:changed') refresh();
+  if (message && message.type === UI_CHANGED) refresh();
 });
 
 refresh().then((ok) => { if (ok) setStatus(status, ''); });

@@ -5,6 +5,7 @@
 // {type: 'ui:changed'} broadcasts from the background.
 
 import { send, el, setStatus, errorText, jsonText } from './ui.js';
+import { UI, UI_CHANGED } from './background/messages.js';
 
 const $ = (id) => document.getElementById(id);
 const status = $('status');
@@ -30,7 +31,7 @@ async function refresh() {
   if (inFlight) return;
   inFlight = true;
   try {
-    const state = await send('ui:state');
+    const state = await send(UI.STATE);
     render(state);
     if (status.dataset.kind === 'error') setStatus(status, '');
   } catch (error) {
@@ -106,7 +107,7 @@ $('settings').addEventListener('click', async () => {
 });
 
 chrome.runtime.onMessage.addListener((message) => {
-  if (message && message.type === 'ui:changed') refresh();
+  if (message && message.type === UI_CHANGED) refresh();
 });
 
 refresh();
