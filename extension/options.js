@@ -1,3 +1,4 @@
+// @ts-check
 // Cohort — the options page: identity (backup, import, reset), known peers,
 // connected sites and network settings.
 //
@@ -7,11 +8,14 @@
 import { send, el, setStatus, errorText, fingerprint, formatTime } from './ui.js';
 import { UI, UI_CHANGED } from './background/messages.js';
 
+/** An element of this page by id: `any`, as each is of the kind the page's HTML says. @type {(id: string) => any} */
 const $ = (id) => document.getElementById(id);
 const status = $('status');
 
+/** @type {any} the background's `ui:state` */
 let state = null;
 let settingsDirty = false; // the network form has unsaved edits: don't overwrite them
+/** @type {string | null} */
 let downloadUrl = null;
 
 // ---- fetching and rendering -------------------------------------------------
@@ -52,17 +56,17 @@ function render() {
 
 /** Rebuilds part of the page, putting focus back on the same control. */
 function keepFocus(rebuild) {
-  const active = document.activeElement;
+  const active = /** @type {HTMLElement | null} */ (document.activeElement);
   const key = active?.dataset?.focusKey;
   rebuild();
   if (!key) return;
-  const again = document.querySelector(`[data-focus-key="${CSS.escape(key)}"]`);
+  const again = /** @type {HTMLElement | null} */ (document.querySelector(`[data-focus-key="${CSS.escape(key)}"]`));
   if (again && again !== active) again.focus();
 }
 
 /** True while a petname has unsaved typing (don't rebuild the table under it). */
 function editingPetname() {
-  const active = document.activeElement;
+  const active = /** @type {HTMLInputElement | null} */ (document.activeElement);
   return active?.matches?.('#peers input') && active.value !== active.defaultValue;
 }
 

@@ -1,3 +1,4 @@
+// @ts-check
 // Cohort — the toolbar popup.
 //
 // Shows the identity fingerprint, pending approvals and the computations this
@@ -7,10 +8,14 @@
 import { send, el, setStatus, errorText, jsonText } from './ui.js';
 import { UI, UI_CHANGED } from './background/messages.js';
 
+/** An element of this page by id: `any`, as each is of the kind the page's HTML says. @type {(id: string) => any} */
 const $ = (id) => document.getElementById(id);
 const status = $('status');
 
-// stage → [label, badge tone]
+/**
+ * stage → [label, badge tone]
+ * @type {Record<import('./background/sessions.js').Stage, [string, string]>}
+ */
 const STAGES = {
   waiting: ['waiting for others', 'active'],
   approving: ['awaiting approval', 'warn'],

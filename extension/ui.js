@@ -1,3 +1,4 @@
+// @ts-check
 // Cohort — helpers shared by the approval, popup and options pages.
 //
 // `send` is the only way the pages talk to the background service worker;
