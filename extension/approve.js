@@ -190,7 +190,7 @@ function inputField(input, i) {
  */
 async function checkField(field) {
   const error = $(`${field.id}-error`);
-  let message = null;
+  let message;
   try {
     const value = parseValue(field.value);
     ({ error: message } = await send(UI.APPROVAL_CHECK, { id, name: field.dataset.input, value }));

@@ -223,7 +223,7 @@ $('settings-form').addEventListener('submit', async (event) => {
   const signal = $('signal').value.trim();
   const fallbackMs = Number($('fallback-ms').value);
   let iceServers = null;
-  let iceProblem = '';
+  let iceProblem;
   try {
     iceServers = JSON.parse($('ice-servers').value || '[]');
     iceProblem = iceServersProblem(iceServers);

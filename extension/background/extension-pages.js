@@ -67,7 +67,7 @@ const handlers = {
         // The engine checks types and bounds; a bad value is reported here, in the window.
         wasm.checkInputs(s.program, s.m, s.party, JSON.stringify({ ...s.pageInputs, ...typed }));
       } catch (e) {
-        throw new Error(e.message);
+        throw new Error(e.message, { cause: e });
       }
       answer(approval, true, typed);
       await answered(approval.details.origin, true);
