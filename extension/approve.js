@@ -1,3 +1,4 @@
+// @ts-check
 // Cohort — the approval window (approve.html?id=N).
 //
 // Shows one pending request from the background ('connect' or 'join'),
@@ -6,19 +7,22 @@
 // refusal too (the background sees it close).
 
 import { send, el, setStatus, errorText, fingerprint, jsonText } from './ui.js';
+import { UI } from './background/messages.js';
 
+/** An element of this page by id: `any`, as each is of the kind the page's HTML says. @type {(id: string) => any} */
 const $ = (id) => document.getElementById(id);
 const status = $('status');
 const rawId = new URLSearchParams(location.search).get('id');
 const id = /^\d+$/.test(rawId || '') ? Number(rawId) : rawId;
 
+/** @type {any} the request, as the background describes it */
 let approval = null;
 let busy = false;
 
 async function load() {
   try {
     if (rawId === null || rawId === '') throw new Error('no approval id in the address');
-    ({ approval } = await send('approval:get', { id }));
+    ({ approval } = await send(UI.APPROVAL_GET, { id }));
     if (!approval) throw new Error('this request no longer exists');
     if (approval.kind === 'connect') showConnect(approval);
     else if (approval.kind === 'join' || approval.kind === 'meet') showJoin(approval);
@@ -125,7 +129,7 @@ function nameForm(p, nameNode) {
     const petname = field.value.trim();
     if (!petname) return field.focus();
     try {
-      await send('ui:addPeer', { peer: p.fingerprint, petname });
+      await send(UI.ADD_PEER, { peer: p.fingerprint, petname });
       nameNode.textContent = petname;
       nameNode.classList.remove('warn');
       form.replaceWith(el('span', { class: 'hint' }, 'Saved to your contacts for this key.'));
@@ -166,7 +170,8 @@ function inputField(input, i) {
     autocomplete: 'off', spellcheck: 'false', 'aria-describedby': `${fieldId}-hint ${fieldId}-error`,
   });
   // Checked as the participant types, once they pause (the check re-reads the program).
-  let pause = null;
+  /** @type {number | undefined} */
+  let pause;
   field.addEventListener('input', () => {
     clearTimeout(pause);
     pause = setTimeout(() => checkField(field), 250);
@@ -179,13 +184,16 @@ function inputField(input, i) {
   );
 }
 
-/** Checks a field with the engine's own rules (through the background) and shows the error beside it. */
+/**
+ * Checks a field with the engine's own rules (through the background) and shows the error beside it.
+ * @param {HTMLInputElement} field
+ */
 async function checkField(field) {
-  const error = document.getElementById(`${field.id}-error`);
-  let message = null;
+  const error = $(`${field.id}-error`);
+  let message;
   try {
     const value = parseValue(field.value);
-    ({ error: message } = await send('approval:check', { id, name: field.dataset.input, value }));
+    ({ error: message } = await send(UI.APPROVAL_CHECK, { id, name: field.dataset.input, value }));
   } catch (e) {
     message = e.message;
   }
@@ -195,7 +203,10 @@ async function checkField(field) {
   return !message;
 }
 
-/** A typed value: a finite number, else a JSON array; throws with a hint. */
+/**
+ * A typed value: a finite number, else a JSON array; throws with a hint.
+ * @param {string} text
+ */
 function parseValue(text) {
   const trimmed = text.trim();
   if (trimmed === '') throw new Error('Please enter a value.');
@@ -209,10 +220,13 @@ function parseValue(text) {
 }
 
 async function collectInputs() {
+  /** @type {Record<string, unknown>} */
   const values = {};
+  /** @type {HTMLInputElement | null} */
   let firstBad = null;
-  for (const field of document.querySelectorAll('input[data-input]')) {
-    if (await checkField(field)) values[field.dataset.input] = parseValue(field.value);
+  for (const field of /** @type {NodeListOf<HTMLInputElement>} */ (document.querySelectorAll('input[data-input]'))) {
+    // Selected by its data-input, so it has one.
+    if (await checkField(field)) values[/** @type {string} */ (field.dataset.input)] = parseValue(field.value);
     else firstBad ??= field;
   }
   if (firstBad) {
@@ -229,7 +243,8 @@ async function collectInputs() {
 // starts the second again.
 const ARM_MS = 1000;
 let armed = false;
-let armTimer = null;
+/** @type {number | undefined} */
+let armTimer;
 
 function arm() {
   clearTimeout(armTimer);
@@ -267,7 +282,7 @@ async function answer(approved, block = false) {
   $('approve').disabled = $('refuse').disabled = $('block').disabled = true;
   setStatus(status, approved ? 'Approving…' : 'Refusing…');
   try {
-    await send('approval:answer', fields);
+    await send(UI.APPROVAL_ANSWER, fields);
     window.close();
   } catch (error) {
     setStatus(status, errorText(error), 'error');
@@ -288,7 +303,7 @@ document.addEventListener('keydown', (event) => {
     event.preventDefault();
     if (approval) answer(false);
     else window.close();
-  } else if (event.key === 'Enter' && event.target.matches?.('input[data-input]')) {
+  } else if (event.key === 'Enter' && /** @type {Element} */ (event.target).matches?.('input[data-input]')) {
     event.preventDefault();
     answer(true);
   }

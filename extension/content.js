@@ -1,3 +1,4 @@
+// @ts-check
 // The bridge between a page's provider (inpage.js, in the page's world)
 // and the extension's background. It accepts only well-formed requests
 // posted by this very window, forwards them over a port (the background
@@ -10,7 +11,9 @@
   const MAX_REQUEST = 1 << 20;
   const target = window.origin === 'null' ? '*' : window.origin;
   const inFlight = new Set();
+  /** @type {chrome.runtime.Port | null} */
   let port = null;
+  /** @type {ReturnType<typeof setInterval> | null} */
   let keepAlive = null;
 
   const toPage = (msg) => window.postMessage({ channel: CHANNEL, dir: 'to-page', ...msg }, target);

@@ -1,3 +1,4 @@
+// @ts-check
 // The provider a page sees: `window.cohort`, also announced with the
 // `cohort:announceProvider` event (answering `cohort:requestProvider`), so
 // several providers can coexist, as in EIP-6963. Runs in the page's world;
@@ -5,7 +6,8 @@
 // content script, with window messages on the page's own origin.
 (() => {
   'use strict';
-  if (window.cohort && window.cohort.isCohort) return;
+  const page = /** @type {Window & {cohort?: {isCohort?: boolean}}} */ (window);
+  if (page.cohort && page.cohort.isCohort) return;
   const CHANNEL = 'cohort-provider-v1';
   const target = window.origin === 'null' ? '*' : window.origin;
   const pending = new Map();

@@ -1,3 +1,4 @@
+// @ts-check
 // Cohort — the options page: identity (backup, import, reset), known peers,
 // connected sites and network settings.
 //
@@ -5,19 +6,23 @@
 // status line and then re-fetches 'ui:state' and re-renders.
 
 import { send, el, setStatus, errorText, fingerprint, formatTime } from './ui.js';
+import { UI, UI_CHANGED } from './background/messages.js';
 
+/** An element of this page by id: `any`, as each is of the kind the page's HTML says. @type {(id: string) => any} */
 const $ = (id) => document.getElementById(id);
 const status = $('status');
 
+/** @type {any} the background's `ui:state` */
 let state = null;
 let settingsDirty = false; // the network form has unsaved edits: don't overwrite them
+/** @type {string | null} */
 let downloadUrl = null;
 
 // ---- fetching and rendering -------------------------------------------------
 
 async function refresh() {
   try {
-    state = await send('ui:state');
+    state = await send(UI.STATE);
     render();
     return true;
   } catch (error) {
@@ -51,17 +56,17 @@ function render() {
 
 /** Rebuilds part of the page, putting focus back on the same control. */
 function keepFocus(rebuild) {
-  const active = document.activeElement;
+  const active = /** @type {HTMLElement | null} */ (document.activeElement);
   const key = active?.dataset?.focusKey;
   rebuild();
   if (!key) return;
-  const again = document.querySelector(`[data-focus-key="${CSS.escape(key)}"]`);
+  const again = /** @type {HTMLElement | null} */ (document.querySelector(`[data-focus-key="${CSS.escape(key)}"]`));
   if (again && again !== active) again.focus();
 }
 
 /** True while a petname has unsaved typing (don't rebuild the table under it). */
 function editingPetname() {
-  const active = document.activeElement;
+  const active = /** @type {HTMLInputElement | null} */ (document.activeElement);
   return active?.matches?.('#peers input') && active.value !== active.defaultValue;
 }
 
@@ -75,7 +80,7 @@ function renderPeers(peers) {
     input.addEventListener('change', () => {
       const petname = input.value.trim();
       input.defaultValue = input.value; // saved: the table may be rebuilt now
-      act(() => send('ui:setPetname', { fingerprint: peer.fingerprint, petname }),
+      act(() => send(UI.SET_PETNAME, { fingerprint: peer.fingerprint, petname }),
         petname ? `Saved the petname “${petname}”.` : 'Cleared the petname.');
     });
     const remove = el('button', {
@@ -85,7 +90,7 @@ function renderPeers(peers) {
     remove.addEventListener('click', () => {
       const who = peer.petname ? `${peer.petname} (${peer.fingerprint})` : peer.fingerprint;
       if (!confirm(`Forget ${who}? Next time they will show as unknown.`)) return;
-      act(() => send('ui:removePeer', { fingerprint: peer.fingerprint }), 'Peer removed.');
+      act(() => send(UI.REMOVE_PEER, { fingerprint: peer.fingerprint }), 'Peer removed.');
     });
     return el('tr', {},
       el('td', {}, input),
@@ -122,12 +127,12 @@ function renderOrigins(list, empty, sites, { label, since, type, message, done, 
 
 function renderSites(sites) {
   renderOrigins($('sites'), $('no-sites'), sites,
-    { label: 'Revoke', since: 'Connected since', type: 'revoke', message: 'ui:revokeSite', done: 'Revoked', danger: true });
+    { label: 'Revoke', since: 'Connected since', type: 'revoke', message: UI.REVOKE_SITE, done: 'Revoked', danger: true });
 }
 
 function renderBlocked(blocked) {
   renderOrigins($('blocked'), $('no-blocked'), blocked,
-    { label: 'Unblock', since: 'Blocked since', type: 'unblock', message: 'ui:unblockSite', done: 'Unblocked' });
+    { label: 'Unblock', since: 'Blocked since', type: 'unblock', message: UI.UNBLOCK_SITE, done: 'Unblocked' });
 }
 
 function renderSettings(s) {
@@ -147,7 +152,7 @@ $('export-form').addEventListener('submit', async (event) => {
     : passphrase !== $('export-confirm').value ? 'The two passphrases differ.' : '';
   const bad = fieldError('export-error', problem, short ? $('export-passphrase') : $('export-confirm'));
   if (bad) return bad.focus();
-  const reply = await act(() => send('ui:exportIdentity', { passphrase }),
+  const reply = await act(() => send(UI.EXPORT_IDENTITY, { passphrase }),
     'Backup ready: save the file somewhere safe.');
   if (!reply) return;
   $('export-passphrase').value = $('export-confirm').value = '';
@@ -186,14 +191,14 @@ $('import-form').addEventListener('submit', async (event) => {
   const bad = fieldError('import-error', problem, exported ? $('import-passphrase') : $('import-file'));
   if (bad) return bad.focus();
   if (!confirm('Import this backup? Your current identity will be replaced.')) return;
-  const reply = await act(() => send('ui:importIdentity', { exported, passphrase }),
+  const reply = await act(() => send(UI.IMPORT_IDENTITY, { exported, passphrase }),
     'Identity imported.');
   if (reply) $('import-form').reset();
 });
 
 $('reset').addEventListener('click', () => {
   if (!confirm('Reset your identity? A new key replaces your current one. People who gave your old key a name will see the new one as unknown, or as a changed key when a site invites you under that name, until they check its fingerprint with you. This cannot be undone without a backup.')) return;
-  act(() => send('ui:resetIdentity'), 'A new identity was created.');
+  act(() => send(UI.RESET_IDENTITY), 'A new identity was created.');
 });
 
 // ---- peers ----------------------------------------------------------------------
@@ -205,7 +210,7 @@ $('add-peer-form').addEventListener('submit', async (event) => {
   const problem = !peer ? 'Enter a fingerprint or a public key.' : !petname ? 'Enter a petname.' : '';
   const bad = fieldError('add-peer-error', problem, peer ? $('add-petname') : $('add-peer'));
   if (bad) return bad.focus();
-  const reply = await act(() => send('ui:addPeer', { peer, petname }), `Added “${petname}”.`);
+  const reply = await act(() => send(UI.ADD_PEER, { peer, petname }), `Added “${petname}”.`);
   if (reply) $('add-peer-form').reset();
 });
 
@@ -218,7 +223,7 @@ $('settings-form').addEventListener('submit', async (event) => {
   const signal = $('signal').value.trim();
   const fallbackMs = Number($('fallback-ms').value);
   let iceServers = null;
-  let iceProblem = '';
+  let iceProblem;
   try {
     iceServers = JSON.parse($('ice-servers').value || '[]');
     iceProblem = iceServersProblem(iceServers);
@@ -240,7 +245,7 @@ $('settings-form').addEventListener('submit', async (event) => {
     ...(state?.settings || {}),
     signal, iceServers, fallbackMs, iceTransportPolicy: $('ice-policy').value,
   };
-  const reply = await act(() => send('ui:saveSettings', { settings }), 'Network settings saved.');
+  const reply = await act(() => send(UI.SAVE_SETTINGS, { settings }), 'Network settings saved.');
   if (reply) {
     settingsDirty = false;
     renderSettings(state?.settings || settings);
@@ -290,7 +295,7 @@ function fieldError(errorId, problem, field) {
 // ---- start ----------------------------------------------------------------------
 
 chrome.runtime.onMessage.addListener((message) => {
-  if (message && message.type === 'ui:changed') refresh();
+  if (message && message.type === UI_CHANGED) refresh();
 });
 
 refresh().then((ok) => { if (ok) setStatus(status, ''); });

@@ -1,3 +1,4 @@
+// @ts-check
 // Cohort — the toolbar popup.
 //
 // Shows the identity fingerprint, pending approvals and the computations this
@@ -5,11 +6,16 @@
 // {type: 'ui:changed'} broadcasts from the background.
 
 import { send, el, setStatus, errorText, jsonText } from './ui.js';
+import { UI, UI_CHANGED } from './background/messages.js';
 
+/** An element of this page by id: `any`, as each is of the kind the page's HTML says. @type {(id: string) => any} */
 const $ = (id) => document.getElementById(id);
 const status = $('status');
 
-// stage → [label, badge tone]
+/**
+ * stage → [label, badge tone]
+ * @type {Record<import('./background/sessions.js').Stage, [string, string]>}
+ */
 const STAGES = {
   waiting: ['waiting for others', 'active'],
   approving: ['awaiting approval', 'warn'],
@@ -30,7 +36,7 @@ async function refresh() {
   if (inFlight) return;
   inFlight = true;
   try {
-    const state = await send('ui:state');
+    const state = await send(UI.STATE);
     render(state);
     if (status.dataset.kind === 'error') setStatus(status, '');
   } catch (error) {
@@ -106,7 +112,7 @@ $('settings').addEventListener('click', async () => {
 });
 
 chrome.runtime.onMessage.addListener((message) => {
-  if (message && message.type === 'ui:changed') refresh();
+  if (message && message.type === UI_CHANGED) refresh();
 });
 
 refresh();

@@ -1,12 +1,15 @@
+// @ts-check
 // Cohort — helpers shared by the approval, popup and options pages.
 //
 // `send` is the only way the pages talk to the background service worker;
 // `el` builds DOM from text only (never HTML), because program text, origins
 // and petnames come from untrusted sites and peers.
 
+import { ADDRESS } from './background/messages.js';
+
 /** Asks the background; resolves with the reply, throws Error(reply.error). */
 export async function send(type, fields = {}) {
-  const reply = await chrome.runtime.sendMessage({ ...fields, to: 'background', type });
+  const reply = await chrome.runtime.sendMessage({ ...fields, to: ADDRESS.BACKGROUND, type });
   if (reply === undefined || reply === null) {
     throw new Error("the extension's background did not answer");
   }

@@ -1,0 +1,19 @@
+// @ts-check
+// The WebAssembly engine in the worker: identities, invites, program checks
+// and what an approval shows are computed by it, never by this JavaScript.
+
+import init, * as wasm from '../wasm/cohort_web.js';
+import { assetUrl } from './platform.js';
+
+export { wasm };
+
+/** Resolves once the engine is loaded: await it before calling `wasm`. */
+export const ready = init({ module_or_path: assetUrl('wasm/cohort_web_bg.wasm') });
+
+/**
+ * How long start-up took (ms): the worker's WebAssembly, and the session
+ * host's creation (host.js fills those in).
+ * @type {{worker: number | null, host: number | null, hostWasm: number | null}}
+ */
+export const startup = { worker: null, host: null, hostWasm: null };
+ready.then(() => { startup.worker = performance.now(); });

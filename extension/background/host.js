@@ -1,0 +1,77 @@
+// @ts-check
+// The session host (the offscreen document: WebRTC and the engine run
+// there): starting it, sending it commands, and its events about sessions.
+
+import { ensureSessionHost, sendToHost } from './platform.js';
+import { HOST_EVENT, PAGE_EVENT } from './messages.js';
+import { ERR, PageError } from './errors.js';
+import { startup } from './engine.js';
+import { changed, emit } from './notify.js';
+import { canMove, fail, sessions, setStage, view } from './sessions.js';
+
+/** @type {Promise<void> | null} */
+let hostReady = null;
+/**
+ * Resolves the session host's start-up, when its `ready` message arrives.
+ * @type {(readyMs: number) => void}
+ */
+let hostUp = () => {};
+
+/**
+ * Sends a command to the session host, starting it first if need be.
+ * @param {{type: string} & Record<string, unknown>} command one of HOST_COMMAND, with its fields
+ * @returns {Promise<{ok: true}>} rejects with SESSION_FAILED if the host refuses or does not answer
+ */
+export async function toHost(command) {
+  if (!hostReady) {
+    hostReady = (async () => {
+      const began = performance.now();
+      // Listening before the host starts: its `ready` may come before ensureSessionHost resolves.
+      /** @type {Promise<void>} */
+      const up = new Promise((resolve) => {
+        hostUp = (readyMs) => { startup.host = performance.now() - began; startup.hostWasm = readyMs; resolve(); };
+      });
+      if (await ensureSessionHost()) await up;
+    })().catch((e) => { hostReady = null; throw e; });
+  }
+  await hostReady;
+  const answer = await sendToHost(command);
+  if (!answer?.ok) throw new PageError(ERR.SESSION_FAILED, answer?.error ?? 'the session host did not answer');
+  return answer;
+}
+
+/**
+ * An event from the session host.
+ * @param {{type: string} & Record<string, any>} msg one of HOST_EVENT, with its fields
+ */
+export function fromHost(msg) {
+  if (msg.type === HOST_EVENT.READY) return hostUp(msg.readyMs);
+  // KEEPALIVE has done its work by arriving: it woke the worker.
+  const session = sessions.get(msg.session);
+  if (!session) return;
+  switch (msg.type) {
+    case HOST_EVENT.PARTIES:
+      session.parties = msg.parties;
+      session.party = msg.parties.indexOf(session.fingerprint);
+      session.lobby?.resolve();
+      session.lobby = null;
+      break;
+    case HOST_EVENT.STAGE:
+      setStage(session, msg.stage);
+      break;
+    case HOST_EVENT.PATH:
+      session.paths[msg.peer] = msg.path;
+      emit(session.origin, PAGE_EVENT.SESSION, view(session));
+      changed();
+      break;
+    case HOST_EVENT.DONE:
+      if (canMove(session, 'done')) {
+        session.outputs = msg.outputs;
+        setStage(session, 'done');
+      }
+      break;
+    case HOST_EVENT.FAILED:
+      fail(session, msg.peerLost ? ERR.PEER_UNREACHABLE : ERR.SESSION_FAILED, msg.error, false);
+      break;
+  }
+}

@@ -1,0 +1,146 @@
+// @ts-check
+// The sessions this browser takes part in, and their stages. Sessions live
+// in memory only: a page whose background restarts gets an error for its
+// requests in flight.
+//
+// host.js and this module import each other, deliberately: the session
+// host's events move sessions on, and ending a session tells the host.
+
+import { PageError } from './errors.js';
+import { HOST_COMMAND, PAGE_EVENT } from './messages.js';
+import { changed, emit } from './notify.js';
+import { answer } from './approvals.js';
+import { toHost } from './host.js';
+
+/**
+ * @typedef {'waiting' | 'approving' | 'connecting' | 'handshaking' | 'agreeing' | 'running'
+ *   | 'done' | 'failed' | 'cancelled'} Stage
+ */
+
+/**
+ * Which stage may follow which; any other move is ignored, so a session
+ * never leaves the stage it ended in. A join waits for the participant's
+ * approval (`approving`), then in the lobby; once the parties are known an
+ * open invite's join is approved again, and then it connects. The session
+ * host reports `handshaking`, `agreeing` and `running`, then the outcome. A
+ * benchmark needs no approval: its host starts as soon as the parties are
+ * there, and agrees on no program. Any stage that has not ended may fail or
+ * be cancelled.
+ * @type {Readonly<Record<Stage, readonly Stage[]>>}
+ */
+const NEXT = Object.freeze({
+  waiting: ['approving', 'connecting', 'handshaking', 'failed', 'cancelled'],
+  approving: ['waiting', 'connecting', 'failed', 'cancelled'],
+  connecting: ['handshaking', 'failed', 'cancelled'],
+  handshaking: ['agreeing', 'running', 'failed', 'cancelled'],
+  agreeing: ['running', 'failed', 'cancelled'],
+  running: ['done', 'failed', 'cancelled'],
+  done: [],
+  failed: [],
+  cancelled: [],
+});
+
+/**
+ * The stages a session ends in: those the table lets nothing follow.
+ * @type {ReadonlySet<Stage>}
+ */
+export const TERMINAL = new Set(/** @type {Stage[]} */ (Object.keys(NEXT)).filter((stage) => NEXT[stage].length === 0));
+
+/**
+ * @typedef {object} Session
+ * @property {string} id
+ * @property {string} origin the site's, or the extension's own for a benchmark
+ * @property {string} name the program's
+ * @property {Stage} stage
+ * @property {string[] | null} parties every party's fingerprint, in party order, once the lobby is full
+ * @property {number | null} party this browser's seat
+ * @property {Record<number, string>} paths the path to each peer: 'direct', 'turn' or 'relay'
+ * @property {unknown} outputs
+ * @property {string | null} error
+ * @property {number | null} code
+ * @property {{resolve: (result: any) => void, reject: (error: Error) => void}[]} waiters `result` requests
+ * @property {import('./notify.js').Page | null} page the page that joined (null for a benchmark)
+ * @property {string} [program] the program's source
+ * @property {any} [checked] the engine's check of the program
+ * @property {number} [m] how many parties
+ * @property {string} [signal] the signal server's URL
+ * @property {Record<string, unknown>} [pageInputs] the inputs the page supplied
+ * @property {string} [fingerprint] this browser's
+ * @property {boolean} [hosted] whether the session host has it
+ * @property {string[] | null} [roster] the fingerprints the invite admits, in party order (null: open)
+ * @property {{resolve: () => void, reject: (error: Error) => void} | null} [lobby] waits for the parties
+ * @property {import('./approvals.js').Approval | null} [approval] the participant's approval it waits for
+ */
+
+/**
+ * A session a page joined (a benchmark has none of these).
+ * @typedef {Session & {program: string, checked: any, m: number, signal: string, pageInputs: Record<string, unknown>,
+ *   fingerprint: string, hosted: boolean, roster: string[] | null}} Join
+ */
+
+/** @type {Map<string, Session>} */
+export const sessions = new Map();
+
+/**
+ * A session as its page (and the popup) sees it.
+ * @param {Session} s
+ */
+export function view(s) {
+  return { session: s.id, name: s.name, stage: s.stage, party: s.party, parties: s.parties, paths: s.paths, error: s.error, code: s.code };
+}
+
+/**
+ * Whether the table lets `session` move to `stage`.
+ * @param {Session} session
+ * @param {Stage} stage
+ */
+export const canMove = (session, stage) => NEXT[session.stage].includes(stage);
+
+/**
+ * Moves `session` to `stage` if the table allows it, and tells its site's
+ * pages and the extension's own.
+ * @param {Session} session
+ * @param {Stage} stage
+ */
+export function setStage(session, stage) {
+  if (!canMove(session, stage)) return;
+  session.stage = stage;
+  emit(session.origin, PAGE_EVENT.SESSION, view(session));
+  changed();
+  settle(session);
+}
+
+/**
+ * Answers the session's `result` requests once it has ended.
+ * @param {Session} session
+ */
+export function settle(session) {
+  if (session.stage === 'done') {
+    for (const w of session.waiters.splice(0)) w.resolve({ session: session.id, outputs: session.outputs });
+  } else if (session.stage === 'failed' || session.stage === 'cancelled') {
+    // fail() gave it its code and error.
+    const { code, error } = /** @type {{code: number, error: string}} */ (session);
+    for (const w of session.waiters.splice(0)) w.reject(new PageError(code, error));
+  }
+}
+
+/**
+ * Ends a session with an error (returned, to throw) unless it has ended
+ * already; tells the session host to drop it.
+ * @param {Session} session
+ * @param {number} code one of ERR
+ * @param {string} message
+ * @param {boolean} tellHost
+ * @param {'failed' | 'cancelled'} stage
+ */
+export function fail(session, code, message, tellHost = true, stage = 'failed') {
+  const error = new PageError(code, message);
+  if (!canMove(session, stage)) return error;
+  session.code = code;
+  session.error = message;
+  session.lobby?.reject(new PageError(code, message));
+  if (session.approval) answer(session.approval, false, null, new PageError(code, message));
+  if (tellHost) toHost({ type: HOST_COMMAND.CANCEL, session: session.id, reason: message }).catch(() => {});
+  setStage(session, stage);
+  return error;
+}
