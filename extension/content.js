@@ -7,6 +7,8 @@
 // flight rather than leaving them hanging.
 (() => {
   'use strict';
+  // From error-codes.js, prepended by the build.
+  const ERRORS = /** @type {Readonly<Record<string, number>>} */ (globalThis.COHORT_ERRORS);
   const CHANNEL = 'cohort-provider-v1';
   const MAX_REQUEST = 1 << 20;
   const target = window.origin === 'null' ? '*' : window.origin;
@@ -34,7 +36,7 @@
     });
     port.onDisconnect.addListener(() => {
       port = null;
-      for (const id of inFlight) fail(id, 4500, 'the Cohort extension restarted or was updated; try again');
+      for (const id of inFlight) fail(id, ERRORS.SESSION_FAILED, 'the Cohort extension restarted or was updated; try again');
       inFlight.clear();
       idle();
     });
@@ -57,21 +59,21 @@
     if (event.source !== window || !msg || msg.channel !== CHANNEL || msg.dir !== 'to-extension') return;
     const { id, method, params } = msg;
     if (!Number.isSafeInteger(id) || id <= 0) return;
-    if (typeof method !== 'string' || method.length > 64) return fail(id, -32602, 'method must be a short string');
+    if (typeof method !== 'string' || method.length > 64) return fail(id, ERRORS.INVALID_PARAMS, 'method must be a short string');
     let size;
     try {
       size = JSON.stringify(params ?? {}).length;
     } catch {
-      return fail(id, -32602, 'params must be JSON: plain objects, arrays, strings, numbers, booleans');
+      return fail(id, ERRORS.INVALID_PARAMS, 'params must be JSON: plain objects, arrays, strings, numbers, booleans');
     }
-    if (size > MAX_REQUEST) return fail(id, -32602, `params are ${size} bytes; at most ${MAX_REQUEST}`);
+    if (size > MAX_REQUEST) return fail(id, ERRORS.INVALID_PARAMS, `params are ${size} bytes; at most ${MAX_REQUEST}`);
     try {
       connect().postMessage({ kind: 'request', id, method, params: params ?? {} });
       inFlight.add(id);
       idle();
     } catch (e) {
       port = null;
-      fail(id, 4500, `the Cohort extension is unavailable: ${e.message}`);
+      fail(id, ERRORS.SESSION_FAILED, `the Cohort extension is unavailable: ${e.message}`);
     }
   });
 })();

@@ -7,6 +7,9 @@
 (() => {
   'use strict';
   const page = /** @type {Window & {cohort?: {isCohort?: boolean}}} */ (window);
+  // error-codes.js, prepended by the build, leaves the codes on the page's global object: taken, and cleared away.
+  const ERRORS = /** @type {Readonly<Record<string, number>>} */ (globalThis.COHORT_ERRORS);
+  delete globalThis.COHORT_ERRORS;
   if (page.cohort && page.cohort.isCohort) return;
   const CHANNEL = 'cohort-provider-v1';
   const target = window.origin === 'null' ? '*' : window.origin;
@@ -44,7 +47,7 @@
     /** Sends a request; resolves with its result or rejects with a CohortError. */
     request(args) {
       if (!args || typeof args !== 'object' || typeof args.method !== 'string') {
-        return Promise.reject(new CohortError(-32602, 'request takes {method, params}'));
+        return Promise.reject(new CohortError(ERRORS.INVALID_PARAMS, 'request takes {method, params}'));
       }
       const id = nextId++;
       return new Promise((resolve, reject) => {
@@ -53,7 +56,7 @@
           window.postMessage({ channel: CHANNEL, dir: 'to-extension', id, method: args.method, params: args.params ?? {} }, target);
         } catch (e) {
           pending.delete(id);
-          reject(new CohortError(-32602, `the request cannot be sent: ${e.message}`));
+          reject(new CohortError(ERRORS.INVALID_PARAMS, `the request cannot be sent: ${e.message}`));
         }
       });
     },
@@ -68,10 +71,7 @@
       listeners.get(event)?.delete(handler);
       return provider;
     },
-    errors: Object.freeze({
-      USER_REJECTED: 4001, REQUEST_PENDING: 4002, UNAUTHORIZED: 4100, UNSUPPORTED_METHOD: 4200,
-      INVALID_PROGRAM: 4300, PEER_UNREACHABLE: 4400, SESSION_FAILED: 4500, INVALID_PARAMS: -32602,
-    }),
+    errors: ERRORS,
   });
 
   try {

@@ -1,11 +1,11 @@
 // @ts-check
-// The error codes a page's requests fail with (inpage.js exposes the same
-// table to pages as `window.cohort.errors`).
+// The error codes a page's requests fail with: defined in Rust
+// (crates/web/src/error.rs) and generated into ../error-codes.js, which
+// inpage.js also exposes to pages as `window.cohort.errors`.
 
-export const ERR = Object.freeze({
-  USER_REJECTED: 4001, REQUEST_PENDING: 4002, UNAUTHORIZED: 4100, UNSUPPORTED_METHOD: 4200,
-  INVALID_PROGRAM: 4300, PEER_UNREACHABLE: 4400, SESSION_FAILED: 4500, INVALID_PARAMS: -32602,
-});
+import '../error-codes.js';
+
+export const ERR = /** @type {Readonly<Record<string, number>>} */ (globalThis.COHORT_ERRORS);
 
 /** An error a page receives as `{code, message}`. */
 export class PageError extends Error {
@@ -16,5 +16,21 @@ export class PageError extends Error {
   constructor(code, message) {
     super(message);
     this.code = code;
+    /** @type {string | undefined} the cause, stable, when the WebAssembly named it */
+    this.reason = undefined;
   }
+}
+
+/**
+ * A page error from an error the WebAssembly threw (which carries its page
+ * `code` and `reason`), or from any other error with the `fallback` code.
+ * @param {any} e
+ * @param {number} fallback one of ERR
+ * @returns {PageError}
+ */
+export function pageError(e, fallback) {
+  if (e instanceof PageError) return e;
+  const error = new PageError(Number.isSafeInteger(e?.code) ? e.code : fallback, e?.message || String(e));
+  if (typeof e?.reason === 'string') error.reason = e.reason;
+  return error;
 }

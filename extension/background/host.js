@@ -70,8 +70,13 @@ export function fromHost(msg) {
         setStage(session, 'done');
       }
       break;
+    case HOST_EVENT.ARRIVED:
+      session.arrived = { present: msg.present, needed: msg.needed };
+      changed();
+      break;
     case HOST_EVENT.FAILED:
-      fail(session, msg.peerLost ? ERR.PEER_UNREACHABLE : ERR.SESSION_FAILED, msg.error, false);
+      // The WebAssembly's page code when it gave one (a peer gone is PEER_UNREACHABLE, …).
+      fail(session, msg.error?.code ?? ERR.SESSION_FAILED, msg.error?.message ?? 'the session failed', false);
       break;
   }
 }

@@ -1,8 +1,7 @@
 // @ts-check
 // Every message the background sends or receives, by name. The content
-// script (content.js) and the session host (offscreen.js) are not modules
-// or are about to be rewritten, so they spell these out themselves: a
-// change here is a change there too.
+// script (content.js) is not a module, so it spells its own out: a change
+// of the page port's messages here is a change there too.
 
 /** The name of the port a page's content script opens to the background. */
 export const PAGE_PORT = 'cohort-page';
@@ -47,6 +46,7 @@ export const HOST_COMMAND = Object.freeze({ LOBBY: 'lobby', START: 'start', CANC
 /** The session host's messages to the background. */
 export const HOST_EVENT = Object.freeze({
   READY: 'ready',
+  ARRIVED: 'arrived',
   PARTIES: 'parties',
   STAGE: 'stage',
   PATH: 'path',

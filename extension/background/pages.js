@@ -4,7 +4,7 @@
 // status, result, cancel, disconnect). Permissions, sessions and approvals
 // are per origin, the origin the browser reports for the page's port.
 
-import { ERR, PageError } from './errors.js';
+import { ERR, PageError, pageError } from './errors.js';
 import { HOST_COMMAND, PAGE_EVENT, PORT_KIND } from './messages.js';
 import { ready, wasm } from './engine.js';
 import { identity, identitySecret, peers, rememberPeers, saveSites, settings, sites } from './storage.js';
@@ -91,14 +91,18 @@ async function requirePermission(origin) {
 }
 
 /**
- * A session needs a threshold of at least 1: with 0, every party's input reaches the others in the clear.
+ * The threshold of a session of `m` parties; throws INVALID_PARAMS if it
+ * would be 0 (every party's input would reach the others in the clear).
+ * The rule is the party runner's, in Rust.
  * @param {number} m how many parties
+ * @returns {Promise<number>}
  */
-async function requirePrivacy(m) {
+async function sessionThreshold(m) {
   await ready;
-  if (wasm.defaultThreshold(m) === 0) {
-    throw new PageError(ERR.INVALID_PARAMS, `a session needs at least 3 parties for privacy: with ${m}, `
-      + "every party's input would reach the others in the clear");
+  try {
+    return wasm.sessionThreshold(m);
+  } catch (e) {
+    throw pageError(e, ERR.INVALID_PARAMS);
   }
 }
 
@@ -128,12 +132,12 @@ const methods = {
     // The expected parties, in party order: [{party: KEY or FINGERPRINT, name?}]; the invite then admits only them.
     const roster = param(params, 'roster', 'object', { optional: true });
     if (roster !== undefined && !Array.isArray(roster)) throw new PageError(ERR.INVALID_PARAMS, 'params.roster must be an array of {party, name?}');
-    await requirePrivacy(parties);
+    await sessionThreshold(parties);
     // The program first, so that every later error is about the parameters.
     try {
       wasm.checkProgram(program);
     } catch (e) {
-      throw new PageError(ERR.INVALID_PROGRAM, e.message);
+      throw pageError(e, ERR.INVALID_PROGRAM);
     }
     let made;
     try {
@@ -141,7 +145,7 @@ const methods = {
         ? JSON.parse(wasm.newSession(program, parties, signal))
         : JSON.parse(wasm.newSession(program, parties, signal, JSON.stringify(roster), await identitySecret()));
     } catch (e) {
-      throw new PageError(ERR.INVALID_PARAMS, e.message);
+      throw pageError(e, ERR.INVALID_PARAMS);
     }
     // A link back to the requesting page that carries the invite in its fragment (never sent to the site's server).
     const link = `${page.url.split('#')[0]}#cohort-invite=${encodeURIComponent(made.invite)}`;
@@ -156,26 +160,16 @@ const methods = {
     const timeout = param(params, 'timeout', 'integer', { optional: true }) ?? LOBBY_TIMEOUT_S;
     if (Array.isArray(inputs)) throw new PageError(ERR.INVALID_PARAMS, 'params.inputs must be an object of NAME: value');
     await ready;
-    let invite, checked;
+    // The party runner's checks, in Rust: the invite, privacy, the invite's program, a party count it allows.
+    let invite;
     try {
-      invite = JSON.parse(wasm.parseInvite(inviteText));
+      invite = JSON.parse(wasm.planJoin(inviteText, program));
     } catch (e) {
-      throw new PageError(ERR.INVALID_PARAMS, e.message);
+      throw pageError(e, ERR.INVALID_PARAMS);
     }
-    await requirePrivacy(invite.parties);
+    const checked = invite.program;
     // Before joining the lobby: the participant will be asked at the end of it.
     await mayAsk(page.origin);
-    try {
-      checked = JSON.parse(wasm.checkProgram(program));
-    } catch (e) {
-      throw new PageError(ERR.INVALID_PROGRAM, e.message);
-    }
-    if (checked.hash !== invite.program) {
-      throw new PageError(ERR.INVALID_PROGRAM, `this is not the invite's program: its hash is ${checked.hash}, the invite's ${invite.program}`);
-    }
-    if (invite.parties < checked.parties.min || invite.parties > checked.parties.max) {
-      throw new PageError(ERR.INVALID_PROGRAM, `program "${checked.name}" does not run with ${invite.parties} parties`);
-    }
     // The same answer whichever site joined first: a site learns nothing of another site's sessions.
     if (sessions.has(invite.session)) throw new PageError(ERR.INVALID_PARAMS, 'this session cannot be joined: a browser joins a session once');
     const me = await identity();
@@ -203,7 +197,7 @@ const methods = {
         throw e;
       }
     };
-    const threshold = wasm.defaultThreshold(session.m);
+    const threshold = invite.threshold;
     const known = await peers();
     // The participant approves before this browser meets anyone at the
     // page's signal server. A roster says who the parties are and which
@@ -223,8 +217,6 @@ const methods = {
     setStage(session, 'waiting');
     /** @type {Promise<void>} */
     const lobby = new Promise((resolve, reject) => { session.lobby = { resolve, reject }; });
-    const timer = setTimeout(() => fail(session, ERR.PEER_UNREACHABLE,
-      `not all ${session.m} parties arrived within ${timeout} s`), timeout * 1000);
     try {
       const s = await settings();
       session.hosted = true;
@@ -232,12 +224,12 @@ const methods = {
         token: invite.token, roster: session.roster,
         // ICE servers the page's signal server offers are used only if it is the participant's own server.
         trustServerIce: sameServer(session.signal, s.signal),
-        iceServers: s.iceServers, iceTransportPolicy: s.iceTransportPolicy, fallbackMs: s.fallbackMs });
+        iceServers: s.iceServers, iceTransportPolicy: s.iceTransportPolicy, fallbackMs: s.fallbackMs,
+        // The signal protocol gives up when not every party has arrived by then.
+        lobbyMs: timeout * 1000 });
       await lobby;
     } catch (e) {
       throw fail(session, e.code ?? ERR.SESSION_FAILED, e.message);
-    } finally {
-      clearTimeout(timer);
     }
     const parties = /** @type {string[]} */ (session.parties); // the lobby is full
     if (session.roster && parties.join() !== session.roster.join()) {

@@ -67,6 +67,7 @@ export const TERMINAL = new Set(/** @type {Stage[]} */ (Object.keys(NEXT)).filte
  * @property {Record<string, unknown>} [pageInputs] the inputs the page supplied
  * @property {string} [fingerprint] this browser's
  * @property {boolean} [hosted] whether the session host has it
+ * @property {{present: number, needed: number}} [arrived] who is in the room while it fills
  * @property {string[] | null} [roster] the fingerprints the invite admits, in party order (null: open)
  * @property {{resolve: () => void, reject: (error: Error) => void} | null} [lobby] waits for the parties
  * @property {import('./approvals.js').Approval | null} [approval] the participant's approval it waits for

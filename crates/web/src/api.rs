@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use cohort_channel::{AdmissionToken, Fingerprint, Identity, Invite, PublicKey, RosterEntry, hex, signal_auth, unhex};
+use cohort_channel::{AdmissionToken, Fingerprint, Identity, Invite, PublicKey, RosterEntry};
 use cohort_program::{CheckedProgram, Owner, class_words, describe_input, privacy_words};
 use serde_json::{Value as Json, json};
 
@@ -26,20 +26,6 @@ fn identity(secret: &str) -> Result<Identity, WebError> {
 pub fn identity_info(secret: &str) -> Result<String, WebError> {
     let id = identity(secret)?;
     Ok(json!({"key": id.public().to_hex(), "fingerprint": id.fingerprint().to_string()}).to_string())
-}
-
-/// The answer to a signal server's challenge `nonce_hex`, for the server
-/// reached at `server_url`: the whole `auth` message as JSON text,
-/// `{"type":"auth","key","signature","server"}`, its signature over
-/// `AUTH_CONTEXT ‖ nonce ‖ origin` ([`signal_auth::message`]), `server` the
-/// URL's origin.
-pub fn sign_challenge(secret: &str, nonce_hex: &str, server_url: &str) -> Result<String, WebError> {
-    let nonce = unhex::<32>(nonce_hex)
-        .ok_or_else(|| WebError::new(PageCode::SessionFailed, "malformed", "the signal server sent a malformed challenge"))?;
-    let origin = signal_auth::origin(server_url)?;
-    let id = identity(secret)?;
-    let signature = hex(&id.sign(&signal_auth::message(&nonce, &origin)));
-    Ok(json!({"type": "auth", "key": id.public().to_hex(), "signature": signature, "server": origin}).to_string())
 }
 
 /// The identity encrypted under a passphrase (Argon2id, XChaCha20-Poly1305).
@@ -226,6 +212,23 @@ pub fn parse_invite(text: &str) -> Result<String, WebError> {
         "roster": roster,
     })
     .to_string())
+}
+
+/// What joining by `invite` with `program` means, checked before meeting
+/// anyone (the party runner's rules: the invite's program, a party count
+/// the program allows, a threshold with privacy): `{"session", "signal",
+/// "token", "parties", "threshold", "open", "roster", "program": {"name",
+/// "hash", "canonical"}}`, `roster` as [`parse_invite`] gives it.
+pub fn plan_join(invite_text: &str, source: &str) -> Result<String, WebError> {
+    let invite = Invite::parse(invite_text)?;
+    let mut fields: Json = serde_json::from_str(&parse_invite(invite_text)?).map_err(|e| WebError::params("bad_invite", e.to_string()))?;
+    cohort_party::threshold(invite.parties(), None, false)?;
+    let program = CheckedProgram::load(source)?;
+    let session = Session::from_invite(&invite, program, None, false)?;
+    let program = session.program();
+    fields["threshold"] = json!(session.threshold());
+    fields["program"] = json!({"name": program.name(), "hash": program.hash_hex(), "canonical": program.canonical()});
+    Ok(fields.to_string())
 }
 
 /// The room of the extension's benchmark named `label`: `{"session",

@@ -7,10 +7,14 @@ use std::rc::Rc;
 use js_sys::{Function, Promise, Uint8Array};
 use wasm_bindgen::prelude::*;
 
+use core::time::Duration;
+
+use cohort_channel::Fingerprint;
+use cohort_signal::client::{ClientConfig, Event, Output, Seats, SignalClient, Transmit};
 use cohort_transport::TransportError;
 
 use crate::api::{self, BenchJob};
-use crate::error::{PageCode, WebError};
+use crate::error::WebError;
 use crate::host::{FRAME_CHUNK, Inbox, Links, bench_lines};
 
 /// What a party runs: a program, or the engine's benchmark.
@@ -38,29 +42,10 @@ fn js<T>(result: Result<T, WebError>) -> Result<T, JsValue> {
     result.map_err(|e| js_error(&e))
 }
 
-/// The page error codes by name (`{USER_REJECTED: 4001, …}`), defined once in Rust.
-#[wasm_bindgen(js_name = pageErrorCodes)]
-pub fn page_error_codes() -> JsValue {
-    let codes = js_sys::Object::new();
-    for code in PageCode::ALL {
-        let _ = js_sys::Reflect::set(&codes, &code.name().into(), &code.number().into());
-    }
-    codes.into()
-}
-
 /// The crate's version.
 #[wasm_bindgen]
 pub fn version() -> String {
     env!("CARGO_PKG_VERSION").to_string()
-}
-
-/// The default Shamir threshold for `m` parties,
-/// [`cohort_mpc::default_threshold`]: `(m − 1) / 2`, which is 0 (no
-/// privacy) for fewer than 3 parties. The extension asks here rather than
-/// computing it itself.
-#[wasm_bindgen(js_name = defaultThreshold)]
-pub fn default_threshold(m: usize) -> usize {
-    cohort_mpc::default_threshold(m)
 }
 
 /// A fresh identity in its storage form.
@@ -73,13 +58,6 @@ pub fn generate_identity() -> Result<String, JsValue> {
 #[wasm_bindgen(js_name = identityInfo)]
 pub fn identity_info(secret: &str) -> Result<String, JsValue> {
     js(api::identity_info(secret))
-}
-
-/// The `auth` message (JSON text) answering a signal server's challenge
-/// nonce (hex), for the server reached at `server_url`.
-#[wasm_bindgen(js_name = signChallenge)]
-pub fn sign_challenge(secret: &str, nonce_hex: &str, server_url: &str) -> Result<String, JsValue> {
-    js(api::sign_challenge(secret, nonce_hex, server_url))
 }
 
 /// The identity encrypted under a passphrase.
@@ -230,13 +208,6 @@ pub fn new_session(
     js(api::new_session(source, parties, signal, roster_json.as_deref(), secret.as_deref()))
 }
 
-/// An invite's fields: `{"session", "program", "parties", "signal", "token",
-/// "open", "roster"}` as JSON; errors' `reason` is a stable code (`bad_signature`, …).
-#[wasm_bindgen(js_name = parseInvite)]
-pub fn parse_invite(text: &str) -> Result<String, JsValue> {
-    js(api::parse_invite(text))
-}
-
 /// The benchmark room named `label`: `{"session", "token"}` as JSON.
 #[wasm_bindgen(js_name = benchRoom)]
 pub fn bench_room(label: &str) -> String {
@@ -261,4 +232,154 @@ pub fn approval_view(source: &str, m: usize, t: usize, me: Option<usize>) -> Res
 #[wasm_bindgen(js_name = checkInput)]
 pub fn check_input(source: &str, m: usize, me: usize, name: &str, value: &str) -> Result<(), JsValue> {
     js(api::check_input(source, m, me, name, value))
+}
+
+/// The threshold of a session of `m` parties (the default, `(m − 1) / 2`);
+/// throws `INVALID_PARAMS` (`no_privacy`) when it would be 0, as
+/// [`cohort_party::threshold`] decides for every client.
+#[wasm_bindgen(js_name = sessionThreshold)]
+pub fn session_threshold(m: usize) -> Result<usize, JsValue> {
+    js(cohort_party::threshold(m, None, false).map_err(WebError::from))
+}
+
+/// The client side of the signal protocol ([`SignalClient`]), driven by the
+/// offscreen document's WebSocket: it hands in what arrives and the time,
+/// and carries out what [`SignalSession::poll`] returns.
+#[wasm_bindgen]
+pub struct SignalSession {
+    client: SignalClient,
+}
+
+fn at(now_ms: f64) -> Duration {
+    Duration::from_secs_f64(now_ms.max(0.0) / 1000.0)
+}
+
+fn object(kind: &str, fields: &[(&str, JsValue)]) -> JsValue {
+    let o = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&o, &"type".into(), &kind.into());
+    for (name, value) in fields {
+        let _ = js_sys::Reflect::set(&o, &(*name).into(), value);
+    }
+    o.into()
+}
+
+/// A JSON value as a JavaScript value.
+fn to_js(value: &serde_json::Value) -> JsValue {
+    js_sys::JSON::parse(&value.to_string()).unwrap_or(JsValue::NULL)
+}
+
+#[wasm_bindgen]
+impl SignalSession {
+    /// A session with the signal server at `url` in room `room`, as the
+    /// identity `secret`: `token` the invite's admission token (hex), and
+    /// either `roster` (fingerprints in party order) or `size` (an open
+    /// room); waits at most `lobby_ms` from `now_ms` for every party.
+    #[wasm_bindgen(constructor)]
+    #[allow(clippy::too_many_arguments)] // a constructor called from JavaScript with the session's fields
+    pub fn new(
+        url: &str,
+        room: &str,
+        token: Option<String>,
+        roster: Option<Vec<String>>,
+        size: usize,
+        secret: &str,
+        lobby_ms: f64,
+        now_ms: f64,
+    ) -> Result<SignalSession, JsValue> {
+        let identity = js(cohort_channel::Identity::from_file(secret).map_err(WebError::from))?;
+        let seats = match roster {
+            Some(roster) => Seats::Listed(js(roster
+                .iter()
+                .map(|p| Fingerprint::parse(p).map_err(|e| WebError::params("bad_roster", format!("party `{p}`: {e}"))))
+                .collect())?),
+            None => Seats::Open(size),
+        };
+        let config =
+            ClientConfig { url: url.to_string(), room: room.to_string(), token, seats, relay_only: false, lobby_timeout: at(lobby_ms) };
+        Ok(SignalSession { client: js(SignalClient::new(config, identity, at(now_ms)).map_err(WebError::from))? })
+    }
+
+    /// A text frame from the server.
+    pub fn text(&mut self, now_ms: f64, text: &str) {
+        self.client.handle_text(at(now_ms), text);
+    }
+
+    /// A binary frame from the server.
+    pub fn binary(&mut self, now_ms: f64, frame: &[u8]) {
+        self.client.handle_binary(at(now_ms), frame);
+    }
+
+    /// The WebSocket closed (with the close frame's reason, if any).
+    pub fn closed(&mut self, now_ms: f64, reason: Option<String>) {
+        self.client.handle_close(at(now_ms), reason);
+    }
+
+    /// The WebSocket could not be opened.
+    pub fn unreachable(&mut self, now_ms: f64, detail: String) {
+        self.client.handle_unreachable(at(now_ms), detail);
+    }
+
+    /// The time asked for by a `timeout` output has come.
+    pub fn timeout(&mut self, now_ms: f64) {
+        self.client.handle_timeout(at(now_ms));
+    }
+
+    /// Relays a frame to party `to`.
+    #[wasm_bindgen(js_name = sendFrame)]
+    pub fn send_frame(&mut self, to: usize, frame: &[u8]) -> Result<(), JsValue> {
+        js(self.client.send_frame(to, frame).map_err(WebError::from))
+    }
+
+    /// Sends WebRTC signaling (any JSON value) to party `to`.
+    #[wasm_bindgen(js_name = sendSignal)]
+    pub fn send_signal(&mut self, to: usize, data: JsValue) -> Result<(), JsValue> {
+        let text = js_sys::JSON::stringify(&data).map(String::from).unwrap_or_default();
+        let data = serde_json::from_str(&text).map_err(|e| js_error(&WebError::params("bad_signal", e.to_string())))?;
+        js(self.client.send_signal(to, data).map_err(WebError::from))
+    }
+
+    /// Leaves: what is queued goes out, then the connection closes.
+    pub fn leave(&mut self) {
+        self.client.leave();
+    }
+
+    /// What to do next: `{type: "text", text}`, `{type: "binary", frame}`,
+    /// `{type: "close"}`, `{type: "welcome", iceServers}`, `{type:
+    /// "arrived", present, needed}`, `{type: "seated", parties, me}`,
+    /// `{type: "signal", from, data}`, `{type: "frame", from, frame}`,
+    /// `{type: "gone", party}`, `{type: "failed", error: {code, reason,
+    /// message}}`, `{type: "timeout", at}` (ms) or `{type: "idle"}`.
+    pub fn poll(&mut self, now_ms: f64) -> JsValue {
+        match self.client.poll_output(at(now_ms)) {
+            Output::Transmit(Transmit::Text(text)) => object("text", &[("text", text.into())]),
+            Output::Transmit(Transmit::Binary(frame)) => object("binary", &[("frame", Uint8Array::from(&frame[..]).into())]),
+            Output::Transmit(Transmit::Close) => object("close", &[]),
+            Output::Event(Event::Welcome { ice_servers }) => {
+                object("welcome", &[("iceServers", to_js(&serde_json::to_value(ice_servers).unwrap_or_default()))])
+            }
+            Output::Event(Event::Arrived { present, needed }) => {
+                object("arrived", &[("present", present.into()), ("needed", needed.into())])
+            }
+            Output::Event(Event::Seated { parties, me }) => {
+                let list: js_sys::Array = parties.iter().map(|p| JsValue::from(p.as_str())).collect();
+                object("seated", &[("parties", list.into()), ("me", me.into())])
+            }
+            Output::Event(Event::Signal { from, data }) => object("signal", &[("from", from.into()), ("data", to_js(&data))]),
+            Output::Event(Event::Frame { from, payload }) => {
+                object("frame", &[("from", from.into()), ("frame", Uint8Array::from(&payload[..]).into())])
+            }
+            Output::Event(Event::PeerGone { party }) => object("gone", &[("party", party.into())]),
+            Output::Event(Event::Failed(e)) => object("failed", &[("error", js_error(&e.into()))]),
+            Output::Timeout(when) => object("timeout", &[("at", (when.as_secs_f64() * 1000.0).into())]),
+            Output::Idle => object("idle", &[]),
+        }
+    }
+}
+
+/// What joining by `invite` with `program` means, checked before meeting
+/// anyone, as JSON ([`api::plan_join`]); throws `INVALID_PARAMS` or
+/// `INVALID_PROGRAM` with the reason.
+#[wasm_bindgen(js_name = planJoin)]
+pub fn plan_join(invite: &str, program: &str) -> Result<String, JsValue> {
+    js(api::plan_join(invite, program))
 }

@@ -70,6 +70,24 @@ impl PageCode {
     }
 }
 
+/// The extension's `error-codes.js`: the page codes as the global
+/// `COHORT_ERRORS`, for the background (which imports it), the content
+/// scripts and the page's provider (which load it first). Generated from
+/// [`PageCode`]; the test `page_codes` checks the file is current.
+pub fn error_codes_script() -> String {
+    let mut js = String::from(
+        "// Generated from crates/web/src/error.rs (PageCode) by\n\
+         // `COHORT_BLESS=1 cargo test -p cohort-web --test page_codes`: do not edit.\n\
+         // The page API's error codes, one table for every context of the extension.\n\
+         globalThis.COHORT_ERRORS = Object.freeze({\n",
+    );
+    for code in PageCode::ALL {
+        js.push_str(&format!("  {}: {},\n", code.name(), code.number()));
+    }
+    js.push_str("});\n");
+    js
+}
+
 /// An error for the extension: which page code it maps to, why (a stable
 /// snake_case reason from the Rust error's own code), and what to say.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -97,6 +115,13 @@ impl WebError {
 
 impl From<PartyError> for WebError {
     fn from(e: PartyError) -> WebError {
+        if let PartyError::NoPrivacy { parties } = e {
+            // The same rule as the CLI's, in a page's words.
+            let message = format!(
+                "a session needs at least 3 parties for privacy: with {parties}, every party's input would reach the others in the clear"
+            );
+            return WebError::params(e.code(), message);
+        }
         let code = match &e {
             PartyError::NotTheProgram { .. } | PartyError::PartyCount { .. } | PartyError::Program(_) => PageCode::InvalidProgram,
             PartyError::NoPrivacy { .. } | PartyError::BadThreshold(_) | PartyError::Inputs { .. } | PartyError::NotAParty { .. } => {

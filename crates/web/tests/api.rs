@@ -1,8 +1,8 @@
 //! The extension's operations over JSON text: identities, programs,
 //! invites and session configurations, with their errors.
 
+use cohort_channel::Identity;
 use cohort_channel::Invite;
-use cohort_channel::{Identity, PublicKey};
 use cohort_web::api;
 use cohort_web::error::PageCode;
 use serde_json::{Value as Json, json};
@@ -21,21 +21,6 @@ fn identities_are_generated_shown_signed_with_and_backed_up() {
     let info = parse(&api::identity_info(&secret).unwrap());
     let identity = Identity::from_file(&secret).unwrap();
     assert_eq!(info, json!({"key": identity.public().to_hex(), "fingerprint": identity.fingerprint().to_string()}));
-    // The challenge answer is the auth message the signal server verifies:
-    // a signature over the context, the nonce and the server's origin.
-    let nonce = "ab".repeat(32);
-    let auth = parse(&api::sign_challenge(&secret, &nonce, "WS://Localhost:8787/path").unwrap());
-    let answer: cohort_signal::protocol::ClientMessage = serde_json::from_value(auth.clone()).unwrap();
-    assert!(matches!(answer, cohort_signal::protocol::ClientMessage::Auth { .. }));
-    assert_eq!(auth["server"], "ws://localhost:8787");
-    assert_eq!(auth["key"], info["key"]);
-    let message = [cohort_signal::protocol::AUTH_CONTEXT, &[0xab; 32][..], b"ws://localhost:8787"].concat();
-    let key = PublicKey::from_hex(info["key"].as_str().unwrap()).unwrap();
-    assert!(key.verify_signature(&message, auth["signature"].as_str().unwrap()));
-    let elsewhere = [cohort_signal::protocol::AUTH_CONTEXT, &[0xab; 32][..], b"ws://evil.example"].concat();
-    assert!(!key.verify_signature(&elsewhere, auth["signature"].as_str().unwrap()));
-    assert!(api::sign_challenge(&secret, "zz", "ws://x/").unwrap_err().message.contains("malformed challenge"));
-    assert!(api::sign_challenge(&secret, &nonce, "http://x/").unwrap_err().message.contains("ws:// or wss://"));
     // Backup and restore.
     let exported = api::export_identity(&secret, "correct horse").unwrap();
     assert!(!exported.contains(&secret));
@@ -209,4 +194,32 @@ fn one_input_is_checked_with_an_error_that_says_what_it_takes() {
         "input `salary` takes a whole number from 0 to 100,000,000; got \"x\""
     );
     assert!(api::check_input(&program, 3, 1, "bonus", "1").unwrap_err().message.contains("no input `bonus`"));
+}
+
+#[test]
+fn joining_is_planned_with_the_party_runners_rules() {
+    let source = example("average_salary.cohort");
+    let made = parse(&api::new_session(&source, 3, "ws://x/", None, None).unwrap());
+    let invite = made["invite"].as_str().unwrap();
+    let plan = parse(&api::plan_join(invite, &source).unwrap());
+    assert_eq!(
+        (plan["session"].clone(), plan["parties"].clone(), plan["threshold"].clone()),
+        (made["session"].clone(), json!(3), json!(1))
+    );
+    assert_eq!(plan["program"]["name"], "Average salary");
+    assert_eq!(plan["open"], true);
+    // Another program than the invite's.
+    let other = source.replace("mean(salary)", "max(salary)");
+    let err = api::plan_join(invite, &other).unwrap_err();
+    assert_eq!((err.code, err.reason), (PageCode::InvalidProgram, "not_the_program"));
+    // Two parties: no privacy, whatever the program allows.
+    let two = "program \"Two\"\nparties 2 or more\ninput x: secint(32) from each\nreveal total = sum(x) to all\n";
+    let made = parse(&api::new_session(two, 3, "ws://x/", None, None).unwrap());
+    let invite = made["invite"].as_str().unwrap().replace("parties=3", "parties=2");
+    let err = api::plan_join(&invite, two).unwrap_err();
+    assert_eq!((err.code, err.reason), (PageCode::InvalidParams, "no_privacy"));
+    assert!(err.message.starts_with("a session needs at least 3 parties for privacy: with 2"), "{err}");
+    // Not an invite.
+    let err = api::plan_join("https://evil.example", &source).unwrap_err();
+    assert_eq!((err.code, err.reason), (PageCode::InvalidParams, "not_an_invite"));
 }

@@ -1,0 +1,33 @@
+//! The page error codes are defined once, in Rust: the extension's
+//! `error-codes.js` is generated from them and must be current.
+
+use cohort_web::error::{PageCode, error_codes_script};
+
+#[test]
+fn the_extensions_error_codes_are_generated_from_rust() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../extension/error-codes.js");
+    let script = error_codes_script();
+    if std::env::var_os("COHORT_BLESS").is_some() {
+        std::fs::write(path, &script).unwrap();
+    }
+    let on_disk = std::fs::read_to_string(path).unwrap_or_default();
+    assert!(on_disk == script, "extension/error-codes.js is stale: run `COHORT_BLESS=1 cargo test -p cohort-web --test page_codes`");
+}
+
+#[test]
+fn the_codes_are_the_documented_numbers() {
+    let numbers: Vec<(&str, i32)> = PageCode::ALL.iter().map(|c| (c.name(), c.number())).collect();
+    assert_eq!(
+        numbers,
+        [
+            ("USER_REJECTED", 4001),
+            ("REQUEST_PENDING", 4002),
+            ("UNAUTHORIZED", 4100),
+            ("UNSUPPORTED_METHOD", 4200),
+            ("INVALID_PROGRAM", 4300),
+            ("PEER_UNREACHABLE", 4400),
+            ("SESSION_FAILED", 4500),
+            ("INVALID_PARAMS", -32602),
+        ]
+    );
+}
