@@ -16,11 +16,14 @@ import { ADDRESS } from './background/messages.js';
 import { identitySecret } from './background/storage.js';
 import { pageConnected } from './background/pages.js';
 import { windowClosed } from './background/approvals.js';
-import { fromHost } from './background/host.js';
+import { fromHost, hostSessions } from './background/host.js';
+import { restoreSessions } from './background/sessions.js';
 import { fromExtensionPage } from './background/extension-pages.js';
 
 // Added in the worker's first turn, as the browser requires, so that the event that woke the worker reaches them.
 onInstalled(() => { identitySecret().catch(console.error); });
+// Sessions a previous run of this worker saved: every handler waits for them.
+restoreSessions(hostSessions);
 onPageConnect(pageConnected);
 onWindowClosed(windowClosed);
 onExtensionMessage((msg, respond) => {

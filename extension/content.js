@@ -4,7 +4,10 @@
 // posted by this very window, forwards them over a port (the background
 // learns the page's origin from the port, never from the page), and posts
 // replies and events back. A restarted background fails the requests in
-// flight rather than leaving them hanging.
+// flight (INTERRUPTED: they left nothing behind, so they can be sent
+// again) rather than leaving them hanging, and while a session of this page
+// has not ended the port is opened again, so the page keeps hearing its
+// events.
 (() => {
   'use strict';
   // From error-codes.js, prepended by the build.
@@ -17,6 +20,10 @@
   let port = null;
   /** @type {ReturnType<typeof setInterval> | null} */
   let keepAlive = null;
+  /** The last stage heard of each of this page's sessions. */
+  const stages = new Map();
+  const ENDED = new Set(['done', 'failed', 'cancelled']);
+  let reconnects = 0;
 
   const toPage = (msg) => window.postMessage({ channel: CHANNEL, dir: 'to-page', ...msg }, target);
   const fail = (id, code, message) => toPage({ kind: 'reply', id, error: { code, message } });
@@ -30,15 +37,23 @@
         inFlight.delete(msg.id);
         toPage({ kind: 'reply', id: msg.id, result: msg.result, error: msg.error });
       } else if (msg.kind === 'event') {
+        if (msg.event === 'session' && typeof msg.data?.session === 'string') stages.set(msg.data.session, msg.data.stage);
         toPage({ kind: 'event', event: msg.event, data: msg.data });
       }
+      reconnects = 0;
       idle();
     });
     port.onDisconnect.addListener(() => {
       port = null;
-      for (const id of inFlight) fail(id, ERRORS.SESSION_FAILED, 'the Cohort extension restarted or was updated; try again');
+      for (const id of inFlight) fail(id, ERRORS.INTERRUPTED, 'the Cohort extension restarted while the request waited; send it again');
       inFlight.clear();
       idle();
+      // A session still going on: listen again (the background restores its sessions), a few times at most.
+      const live = [...stages.values()].some((stage) => !ENDED.has(stage));
+      if (live && reconnects < 5) {
+        reconnects += 1;
+        setTimeout(() => { try { connect(); } catch { /* the extension is gone */ } }, 500 * reconnects);
+      }
     });
     return port;
   }

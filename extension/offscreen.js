@@ -342,6 +342,10 @@ const commands = {
     session.start(msg.config);
   },
   async [HOST_COMMAND.PING]() {},
+  /** The sessions this host computes (the background asks after it restarts). */
+  async [HOST_COMMAND.SESSIONS]() {
+    return { sessions: [...sessions.values()].filter((s) => s.party && !s.ended).map((s) => s.session) };
+  },
   async [HOST_COMMAND.CANCEL](msg) {
     const session = sessions.get(msg.session);
     if (!session) return;
@@ -354,7 +358,7 @@ chrome.runtime.onMessage.addListener((msg, sender, sendResponse) => {
   // Only the extension's own background may command the host.
   if (sender.id !== chrome.runtime.id || sender.url !== chrome.runtime.getURL('background.js')) return false;
   if (msg?.to !== ADDRESS.HOST || !Object.hasOwn(commands, msg.type)) return false;
-  commands[msg.type](msg).then(() => sendResponse({ ok: true }), (e) => sendResponse({ ok: false, error: e.message ?? String(e) }));
+  commands[msg.type](msg).then((answer) => sendResponse({ ok: true, ...answer }), (e) => sendResponse({ ok: false, error: e.message ?? String(e) }));
   return true;
 });
 

@@ -11,7 +11,7 @@ import {
 } from './storage.js';
 import { changed } from './notify.js';
 import { answer, answered, approvalsWaiting, waitingApproval } from './approvals.js';
-import { sessions, view } from './sessions.js';
+import { restored, save, sessions, view } from './sessions.js';
 import { toHost } from './host.js';
 import { revoke } from './pages.js';
 
@@ -92,9 +92,12 @@ const handlers = {
     /** @type {Session} */
     const session = {
       id, origin: extensionOrigin, name: 'Benchmark', stage: 'waiting', parties: null, party: null, paths: {}, outputs: null,
-      error: null, code: null, waiters: [], page: null,
+      error: null, code: null, waiters: [], page: null, hosted: true,
+      // The host starts a benchmark itself once the room is full.
+      started: true,
     };
     sessions.set(id, session);
+    save();
     const done = new Promise((resolve, reject) => session.waiters.push({ resolve, reject }));
     const s = await settings();
     await toHost({ type: HOST_COMMAND.LOBBY, session: id, signal: msg.signal, m, token: room.token, secret: await identitySecret(), iceServers: s.iceServers,
@@ -185,7 +188,7 @@ const handlers = {
  */
 export function fromExtensionPage(msg, respond) {
   if (msg?.to !== ADDRESS.BACKGROUND || !Object.hasOwn(handlers, msg.type)) return false;
-  ready.then(() => handlers[msg.type](msg)).then(
+  Promise.all([ready, restored()]).then(() => handlers[msg.type](msg)).then(
     (result) => {
       respond({ ok: true, ...result });
       if (!READ_ONLY.has(msg.type)) changed();

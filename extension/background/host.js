@@ -3,11 +3,11 @@
 // there): starting it, sending it commands, and its events about sessions.
 
 import { ensureSessionHost, sendToHost } from './platform.js';
-import { HOST_EVENT, PAGE_EVENT } from './messages.js';
+import { HOST_COMMAND, HOST_EVENT, PAGE_EVENT } from './messages.js';
 import { ERR, PageError } from './errors.js';
 import { startup } from './engine.js';
 import { changed, emit } from './notify.js';
-import { canMove, fail, sessions, setStage, view } from './sessions.js';
+import { canMove, fail, restored, save, sessions, setStage, view } from './sessions.js';
 
 /** @type {Promise<void> | null} */
 let hostReady = null;
@@ -20,7 +20,7 @@ let hostUp = () => {};
 /**
  * Sends a command to the session host, starting it first if need be.
  * @param {{type: string} & Record<string, unknown>} command one of HOST_COMMAND, with its fields
- * @returns {Promise<{ok: true}>} rejects with SESSION_FAILED if the host refuses or does not answer
+ * @returns {Promise<{ok: true} & Record<string, unknown>>} the answer; rejects with SESSION_FAILED if the host refuses or does not answer
  */
 export async function toHost(command) {
   if (!hostReady) {
@@ -40,12 +40,26 @@ export async function toHost(command) {
   return answer;
 }
 
+/** The ids of the sessions the session host computes (it outlives restarts of this worker). */
+export async function hostSessions() {
+  const answer = await toHost({ type: HOST_COMMAND.SESSIONS });
+  return /** @type {string[]} */ (answer.sessions ?? []);
+}
+
 /**
  * An event from the session host.
  * @param {{type: string} & Record<string, any>} msg one of HOST_EVENT, with its fields
  */
 export function fromHost(msg) {
   if (msg.type === HOST_EVENT.READY) return hostUp(msg.readyMs);
+  restored().then(() => sessionEvent(msg));
+}
+
+/**
+ * An event of one session.
+ * @param {{type: string} & Record<string, any>} msg
+ */
+function sessionEvent(msg) {
   // KEEPALIVE has done its work by arriving: it woke the worker.
   const session = sessions.get(msg.session);
   if (!session) return;
@@ -79,4 +93,5 @@ export function fromHost(msg) {
       fail(session, msg.error?.code ?? ERR.SESSION_FAILED, msg.error?.message ?? 'the session failed', false);
       break;
   }
+  save();
 }

@@ -41,7 +41,7 @@ export const UI = Object.freeze({
 export const UI_CHANGED = 'ui:changed';
 
 /** The background's commands to the session host. */
-export const HOST_COMMAND = Object.freeze({ LOBBY: 'lobby', START: 'start', CANCEL: 'cancel', PING: 'ping' });
+export const HOST_COMMAND = Object.freeze({ LOBBY: 'lobby', START: 'start', CANCEL: 'cancel', PING: 'ping', SESSIONS: 'sessions' });
 
 /** The session host's messages to the background. */
 export const HOST_EVENT = Object.freeze({

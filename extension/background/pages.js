@@ -10,7 +10,7 @@ import { ready, wasm } from './engine.js';
 import { identity, identitySecret, peers, rememberPeers, saveSites, settings, sites } from './storage.js';
 import { changed, emit, pages, reply } from './notify.js';
 import { approve, mayAsk, refuseBlocked } from './approvals.js';
-import { TERMINAL, fail, sessions, setStage, settle, view } from './sessions.js';
+import { TERMINAL, fail, restored, save, sessions, setStage, settle, view } from './sessions.js';
 import { toHost } from './host.js';
 
 /** @typedef {import('./notify.js').Page} Page */
@@ -184,6 +184,7 @@ const methods = {
       roster: invite.roster?.parties.map((p) => p.fingerprint) ?? null,
     };
     sessions.set(session.id, session);
+    save();
     /** @param {{kind: string} & Record<string, unknown>} details */
     const ask = async (details) => {
       setStage(session, 'approving');
@@ -240,6 +241,8 @@ const methods = {
     await rememberPeers(parties.filter((fp) => fp !== me.fingerprint));
     setStage(session, 'connecting');
     const config = { program, session: session.id, parties, me: session.party, inputs: { ...inputs, ...typed } };
+    session.started = true;
+    save();
     await toHost({ type: HOST_COMMAND.START, session: session.id, config });
     return { session: session.id, party: session.party, parties };
   },
@@ -280,6 +283,7 @@ const methods = {
  * @param {any} params
  */
 async function handle(page, method, params) {
+  await restored();
   if (page.unserved) throw new PageError(ERR.UNAUTHORIZED, page.unserved);
   await refuseBlocked(page.origin);
   if (!Object.hasOwn(methods, method)) throw new PageError(ERR.UNSUPPORTED_METHOD, `unsupported method \`${method}\``);

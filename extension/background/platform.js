@@ -99,6 +99,22 @@ export async function ensureSessionHost() {
   return true;
 }
 
+/** Whether the session host is running (it outlives restarts of this worker). */
+export async function sessionHostRunning() {
+  const existing = await chrome.runtime.getContexts({ contextTypes: [chrome.runtime.ContextType.OFFSCREEN_DOCUMENT] });
+  return existing.length > 0;
+}
+
+/** Closes approval windows a previous run of this worker left open: their requests died with it. */
+export async function closeStaleApprovalWindows() {
+  const tabs = await chrome.runtime.getContexts({ contextTypes: [chrome.runtime.ContextType.TAB] });
+  for (const tab of tabs) {
+    if (tab.documentUrl?.startsWith(chrome.runtime.getURL('approve.html')) && tab.windowId >= 0) {
+      await chrome.windows.remove(tab.windowId).catch(() => {});
+    }
+  }
+}
+
 /**
  * Sends a command to the session host.
  * @param {{type: string} & Record<string, unknown>} command

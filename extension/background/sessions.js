@@ -1,13 +1,17 @@
 // @ts-check
-// The sessions this browser takes part in, and their stages. Sessions live
-// in memory only: a page whose background restarts gets an error for its
-// requests in flight.
+// The sessions this browser takes part in, and their stages. Each change is
+// saved in session storage, so a restarted worker restores its sessions:
+// those the session host still computes go on (their pages hear them
+// again, and their results stay readable until the browser closes); a join
+// whose request died with the worker is dropped, and the host leaves its
+// room, so the page can send it again.
 //
 // host.js and this module import each other, deliberately: the session
 // host's events move sessions on, and ending a session tells the host.
 
-import { PageError } from './errors.js';
+import { ERR, PageError } from './errors.js';
 import { HOST_COMMAND, PAGE_EVENT } from './messages.js';
+import { closeStaleApprovalWindows, sessionHostRunning, storage } from './platform.js';
 import { changed, emit } from './notify.js';
 import { answer } from './approvals.js';
 import { toHost } from './host.js';
@@ -69,6 +73,7 @@ export const TERMINAL = new Set(/** @type {Stage[]} */ (Object.keys(NEXT)).filte
  * @property {boolean} [hosted] whether the session host has it
  * @property {{present: number, needed: number}} [arrived] who is in the room while it fills
  * @property {string[] | null} [roster] the fingerprints the invite admits, in party order (null: open)
+ * @property {boolean} [started] whether the session host was told to compute
  * @property {{resolve: () => void, reject: (error: Error) => void} | null} [lobby] waits for the parties
  * @property {import('./approvals.js').Approval | null} [approval] the participant's approval it waits for
  */
@@ -81,6 +86,68 @@ export const TERMINAL = new Set(/** @type {Stage[]} */ (Object.keys(NEXT)).filte
 
 /** @type {Map<string, Session>} */
 export const sessions = new Map();
+
+/** The session storage key, and what of a session is saved (never the page's inputs or the program). */
+const SAVED = 'sessions';
+const DURABLE = /** @type {const} */ (['id', 'origin', 'name', 'stage', 'parties', 'party', 'paths', 'outputs', 'error', 'code',
+  'm', 'signal', 'fingerprint', 'roster', 'hosted', 'started', 'arrived']);
+/** Ended sessions kept (with their results) beyond those still going on. */
+const KEEP_ENDED = 50;
+
+/** @type {Promise<void> | null} */
+let saving = null;
+
+/** Saves every session's durable state (once per turn, however many changes). */
+export function save() {
+  saving ??= Promise.resolve().then(async () => {
+    saving = null;
+    const ended = [...sessions.values()].filter((s) => TERMINAL.has(s.stage));
+    for (const old of ended.slice(0, Math.max(0, ended.length - KEEP_ENDED))) sessions.delete(old.id);
+    const all = Object.fromEntries([...sessions].map(([id, s]) => [id, Object.fromEntries(DURABLE.map((k) => [k, s[k] ?? null]))]));
+    await storage.session.set(SAVED, all);
+  });
+}
+
+/**
+ * Restores the sessions a previous run of this worker saved. Call once, at
+ * start-up; every handler waits for it (`restored`).
+ * @param {() => Promise<string[]>} hostSessions the ids of the sessions the host computes
+ */
+async function restore(hostSessions) {
+  await closeStaleApprovalWindows().catch(() => {});
+  /** @type {Record<string, any>} */
+  const saved = (await storage.session.get(SAVED)) ?? {};
+  const live = Object.values(saved).filter((s) => !TERMINAL.has(s.stage));
+  const computing = live.length && (await sessionHostRunning()) ? await hostSessions().catch(() => []) : [];
+  for (const s of Object.values(saved)) {
+    /** @type {Session} */
+    const session = { ...s, waiters: [], page: null, lobby: null, approval: null };
+    sessions.set(session.id, session);
+    if (TERMINAL.has(session.stage)) continue;
+    if (!session.started) {
+      // Its join (or benchmark) request died with the worker, answered INTERRUPTED: leave the room, forget the session.
+      sessions.delete(session.id);
+      if (session.hosted) toHost({ type: HOST_COMMAND.CANCEL, session: session.id, reason: 'the extension restarted' }).catch(() => {});
+    } else if (!computing.includes(session.id)) {
+      fail(session, ERR.SESSION_FAILED, 'the session host stopped while the session ran', false);
+    }
+  }
+  save();
+}
+
+/** @type {Promise<void>} */
+let restoring = Promise.resolve();
+
+/**
+ * Starts restoring the saved sessions (see `restore`).
+ * @param {() => Promise<string[]>} hostSessions
+ */
+export function restoreSessions(hostSessions) {
+  restoring = restore(hostSessions).catch((e) => console.error('restoring sessions:', e));
+}
+
+/** Resolves once the saved sessions are restored. */
+export const restored = () => restoring;
 
 /**
  * A session as its page (and the popup) sees it.
@@ -106,6 +173,7 @@ export const canMove = (session, stage) => NEXT[session.stage].includes(stage);
 export function setStage(session, stage) {
   if (!canMove(session, stage)) return;
   session.stage = stage;
+  save();
   emit(session.origin, PAGE_EVENT.SESSION, view(session));
   changed();
   settle(session);

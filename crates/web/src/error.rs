@@ -24,13 +24,16 @@ pub enum PageCode {
     PeerUnreachable,
     /// The session failed for another reason.
     SessionFailed,
+    /// The extension restarted while the request waited; it left nothing
+    /// behind (no seat in a room), so it can be sent again.
+    Interrupted,
     /// Malformed or unacceptable parameters.
     InvalidParams,
 }
 
 impl PageCode {
     /// Every code, in the order of the docs.
-    pub const ALL: [PageCode; 8] = [
+    pub const ALL: [PageCode; 9] = [
         PageCode::UserRejected,
         PageCode::RequestPending,
         PageCode::Unauthorized,
@@ -38,6 +41,7 @@ impl PageCode {
         PageCode::InvalidProgram,
         PageCode::PeerUnreachable,
         PageCode::SessionFailed,
+        PageCode::Interrupted,
         PageCode::InvalidParams,
     ];
 
@@ -51,6 +55,7 @@ impl PageCode {
             PageCode::InvalidProgram => 4300,
             PageCode::PeerUnreachable => 4400,
             PageCode::SessionFailed => 4500,
+            PageCode::Interrupted => 4600,
             PageCode::InvalidParams => -32602,
         }
     }
@@ -65,6 +70,7 @@ impl PageCode {
             PageCode::InvalidProgram => "INVALID_PROGRAM",
             PageCode::PeerUnreachable => "PEER_UNREACHABLE",
             PageCode::SessionFailed => "SESSION_FAILED",
+            PageCode::Interrupted => "INTERRUPTED",
             PageCode::InvalidParams => "INVALID_PARAMS",
         }
     }

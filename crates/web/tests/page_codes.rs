@@ -27,6 +27,7 @@ fn the_codes_are_the_documented_numbers() {
             ("INVALID_PROGRAM", 4300),
             ("PEER_UNREACHABLE", 4400),
             ("SESSION_FAILED", 4500),
+            ("INTERRUPTED", 4600),
             ("INVALID_PARAMS", -32602),
         ]
     );
