@@ -9,12 +9,13 @@
 //! timeout all end `recv` with a typed error, so a session never hangs on a
 //! vanished peer.
 
-use std::sync::mpsc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, mpsc};
 use std::thread;
 use std::time::{Duration, Instant};
 
 use cohort_channel::{Fingerprint, Identity, Invite};
-use cohort_transport::{PartyId, Transport, TransportError};
+use cohort_transport::{PartyId, Transport, TransportError, UNREAD_LIMIT};
 use futures_util::{SinkExt, StreamExt};
 use tokio::sync::mpsc as tokio_mpsc;
 use tokio_tungstenite::{Connector, connect_async_tls_with_config};
@@ -26,6 +27,13 @@ use crate::client::{ClientConfig, Event, Output, Seats, SignalClient, SignalErro
 /// What the relay thread delivers for one peer.
 type Delivery = Result<Vec<u8>, TransportError>;
 
+/// One peer's frames, as the blocking side reads them, and how many bytes
+/// of them are unread (the relay thread adds, the reader subtracts).
+struct Inbox {
+    frames: mpsc::Receiver<Delivery>,
+    unread: Arc<AtomicUsize>,
+}
+
 /// What the blocking side asks of the relay thread.
 enum Command {
     Frame(PartyId, Vec<u8>),
@@ -35,7 +43,7 @@ enum Command {
 /// A session's parties reached through a signal server's relay.
 pub struct RelayTransport {
     out: tokio_mpsc::Sender<Command>,
-    inbox: Vec<mpsc::Receiver<Delivery>>,
+    inbox: Vec<Inbox>,
     timeout: Duration,
     thread: Option<thread::JoinHandle<()>>,
 }
@@ -112,7 +120,7 @@ impl RelayTransport {
         let own = Identity::from_file(&identity.to_file()).map_err(|e| SignalError::BadUrl(e.to_string()))?;
         let client = SignalClient::new(config, own, Duration::ZERO)?;
         let (out_tx, out_rx) = tokio_mpsc::channel::<Command>(1024);
-        let (ready_tx, ready_rx) = mpsc::channel::<Result<(Vec<Fingerprint>, PartyId, Vec<mpsc::Receiver<Delivery>>), SignalError>>();
+        let (ready_tx, ready_rx) = mpsc::channel::<Result<(Vec<Fingerprint>, PartyId, Vec<Inbox>), SignalError>>();
         let url = server.url().to_string();
         let thread = thread::Builder::new()
             .name("signal-relay".into())
@@ -155,15 +163,46 @@ impl Transport for RelayTransport {
 
     fn recv(&mut self, from: PartyId) -> Result<Vec<u8>, TransportError> {
         let inbox = self.inbox.get(from).ok_or(TransportError::NoSuchParty { party: from })?;
-        match inbox.recv_timeout(self.timeout) {
-            Ok(delivery) => delivery,
+        match inbox.frames.recv_timeout(self.timeout) {
+            Ok(Ok(frame)) => {
+                inbox.unread.fetch_sub(frame.len(), Ordering::Relaxed);
+                Ok(frame)
+            }
+            Ok(Err(e)) => Err(e),
             Err(mpsc::RecvTimeoutError::Timeout) => Err(TransportError::Timeout { party: from, after: self.timeout }),
             Err(mpsc::RecvTimeoutError::Disconnected) => Err(TransportError::closed("the connection to the signal server is closed")),
         }
     }
 }
 
-type Ready = mpsc::Sender<Result<(Vec<Fingerprint>, PartyId, Vec<mpsc::Receiver<Delivery>>), SignalError>>;
+type Ready = mpsc::Sender<Result<(Vec<Fingerprint>, PartyId, Vec<Inbox>), SignalError>>;
+
+/// The relay thread's side of one peer's inbox.
+struct Feed {
+    frames: mpsc::Sender<Delivery>,
+    unread: Arc<AtomicUsize>,
+    flooded: bool,
+}
+
+impl Feed {
+    /// Queues a frame, or past [`UNREAD_LIMIT`] fails the peer's reads (once) and drops it.
+    fn frame(&mut self, party: PartyId, payload: Vec<u8>) {
+        if self.flooded {
+            return;
+        }
+        let size = self.unread.fetch_add(payload.len(), Ordering::Relaxed) + payload.len();
+        if size > UNREAD_LIMIT {
+            self.flooded = true;
+            let _ = self.frames.send(Err(TransportError::Flooded { party, size, limit: UNREAD_LIMIT }));
+        } else {
+            let _ = self.frames.send(Ok(payload));
+        }
+    }
+
+    fn fail(&self, e: TransportError) {
+        let _ = self.frames.send(Err(e));
+    }
+}
 
 /// The relay thread: the WebSocket, the clock and the machine.
 async fn drive(
@@ -189,7 +228,7 @@ async fn drive(
         }
     };
     let (mut sink, mut stream) = ws.split();
-    let mut inbox: Vec<mpsc::Sender<Delivery>> = Vec::new();
+    let mut inbox: Vec<Feed> = Vec::new();
     let mut ready = Some(ready);
     loop {
         let wake = loop {
@@ -209,25 +248,26 @@ async fn drive(
                     return;
                 }
                 Output::Event(Event::Seated { parties, me }) => {
-                    let (senders, receivers) = (0..parties.len()).map(|_| mpsc::channel()).unzip();
-                    inbox = senders;
+                    let mut receivers = Vec::new();
+                    for _ in 0..parties.len() {
+                        let (frames, from_relay) = mpsc::channel();
+                        let unread = Arc::new(AtomicUsize::new(0));
+                        inbox.push(Feed { frames, unread: unread.clone(), flooded: false });
+                        receivers.push(Inbox { frames: from_relay, unread });
+                    }
                     if let Some(ready) = ready.take() {
                         let _ = ready.send(Ok((parties, me, receivers)));
                     }
                 }
-                Output::Event(Event::Frame { from, payload }) => {
-                    let _ = inbox[from].send(Ok(payload));
-                }
-                Output::Event(Event::PeerGone { party }) => {
-                    let _ = inbox[party].send(Err(TransportError::PeerGone { party }));
-                }
+                Output::Event(Event::Frame { from, payload }) => inbox[from].frame(from, payload),
+                Output::Event(Event::PeerGone { party }) => inbox[party].fail(TransportError::PeerGone { party }),
                 Output::Event(Event::Failed(e)) => match ready.take() {
                     Some(ready) => {
                         let _ = ready.send(Err(e));
                     }
                     None => {
-                        for tx in &inbox {
-                            let _ = tx.send(Err(TransportError::closed(e.to_string())));
+                        for feed in &inbox {
+                            feed.fail(TransportError::closed(e.to_string()));
                         }
                     }
                 },
@@ -246,8 +286,8 @@ async fn drive(
             command = commands.recv() => match command {
                 Some(Command::Frame(to, payload)) => {
                     if let Err(e) = client.send_frame(to, &payload) {
-                        for tx in &inbox {
-                            let _ = tx.send(Err(TransportError::closed(e.to_string())));
+                        for feed in &inbox {
+                            feed.fail(TransportError::closed(e.to_string()));
                         }
                     }
                 }

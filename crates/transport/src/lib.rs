@@ -18,6 +18,13 @@ use core::time::Duration;
 /// A party's index in a session, `0..m`.
 pub type PartyId = usize;
 
+/// Bytes of one peer's frames a transport holds while this party has not
+/// read them. An honest peer runs at most a round ahead (it waits for this
+/// party's messages of each round); more is a flood
+/// ([`TransportError::Flooded`]), which ends the session rather than
+/// filling memory.
+pub const UNREAD_LIMIT: usize = 64 << 20;
+
 /// Why a message could not be sent or received. Each variant is one cause,
 /// with a stable [`code`](TransportError::code).
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]

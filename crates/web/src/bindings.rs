@@ -11,7 +11,7 @@ use core::time::Duration;
 
 use cohort_channel::Fingerprint;
 use cohort_signal::client::{ClientConfig, Event, Output, Seats, SignalClient, Transmit};
-use cohort_transport::TransportError;
+use cohort_transport::{TransportError, UNREAD_LIMIT as INBOX_LIMIT};
 
 use crate::api::{self, BenchJob};
 use crate::error::WebError;
@@ -110,7 +110,7 @@ impl Party {
     pub fn new(config: &str, secret: &str, send: Function, progress: Function) -> Result<Party, JsValue> {
         let config = js(api::party_config(config))?.with_chunk(FRAME_CHUNK);
         js(api::identity_info(secret))?;
-        let inbox = Inbox::new(config.meeting().parties.len());
+        let inbox = Inbox::new(config.meeting().parties.len(), INBOX_LIMIT);
         Ok(Party { job: Rc::new(Job::Program(config)), secret: secret.to_string(), inbox, send, progress })
     }
 
@@ -120,7 +120,7 @@ impl Party {
         let mut config = js(api::bench_config(config))?;
         config.meeting.chunk = Some(FRAME_CHUNK);
         js(api::identity_info(secret))?;
-        let inbox = Inbox::new(config.meeting.parties.len());
+        let inbox = Inbox::new(config.meeting.parties.len(), INBOX_LIMIT);
         Ok(Party { job: Rc::new(Job::Bench(config)), secret: secret.to_string(), inbox, send, progress })
     }
 

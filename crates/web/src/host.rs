@@ -30,6 +30,11 @@ pub const FRAME_CHUNK: usize = 65536 - cohort_channel::HEADER - 16;
 #[derive(Debug, Default)]
 struct InboxState {
     queues: Vec<VecDeque<Result<Vec<u8>>>>,
+    /// Bytes queued per peer, and the limit.
+    queued: Vec<usize>,
+    limit: usize,
+    /// Peers that went over the limit: their frames are dropped.
+    flooded: Vec<bool>,
     wakers: Vec<Option<Waker>>,
     /// The peer a receive waits for, and since when (set by [`Inbox::stalled`]).
     waiting: Option<(PartyId, Option<f64>)>,
@@ -41,15 +46,50 @@ struct InboxState {
 pub struct Inbox(Rc<RefCell<InboxState>>);
 
 impl Inbox {
-    /// An empty inbox for a session of `m` parties.
-    pub fn new(m: usize) -> Inbox {
-        let state = InboxState { queues: vec![VecDeque::new(); m], wakers: vec![None; m], waiting: None };
+    /// An empty inbox for a session of `m` parties, holding at most
+    /// `limit` unread bytes from each.
+    pub fn new(m: usize, limit: usize) -> Inbox {
+        let state = InboxState {
+            queues: vec![VecDeque::new(); m],
+            queued: vec![0; m],
+            limit,
+            flooded: vec![false; m],
+            wakers: vec![None; m],
+            waiting: None,
+        };
         Inbox(Rc::new(RefCell::new(state)))
     }
 
-    /// A frame from party `from` (ignored if there is no such party).
+    /// A frame from party `from` (ignored if there is no such party). Past
+    /// the limit, reading from `from` fails with
+    /// [`TransportError::Flooded`] and its later frames are dropped.
     pub fn deliver(&self, from: PartyId, frame: Vec<u8>) {
-        self.push(from, Ok(frame));
+        let over = {
+            let mut state = self.0.borrow_mut();
+            let limit = state.limit;
+            match state.queued.get_mut(from) {
+                None => return,
+                Some(queued) => {
+                    *queued += frame.len();
+                    let size = *queued;
+                    if state.flooded[from] {
+                        return;
+                    }
+                    (size > limit).then_some(size)
+                }
+            }
+        };
+        match over {
+            Some(size) => {
+                let limit = {
+                    let mut state = self.0.borrow_mut();
+                    state.flooded[from] = true;
+                    state.limit
+                };
+                self.push(from, Err(TransportError::Flooded { party: from, size, limit }));
+            }
+            None => self.push(from, Ok(frame)),
+        }
     }
 
     /// Party `from` is gone: the party's next read from it fails with `why`.
@@ -106,6 +146,9 @@ impl Inbox {
         };
         match queue.pop_front() {
             Some(item) => {
+                if let Ok(frame) = &item {
+                    state.queued[from] -= frame.len();
+                }
                 if state.waiting.is_some_and(|(p, _)| p == from) {
                     state.waiting = None;
                 }

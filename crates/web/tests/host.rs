@@ -11,9 +11,11 @@ use std::rc::Rc;
 use std::task::{Context, Poll, Waker};
 
 use cohort_channel::Identity;
+use cohort_mpc::AsyncTransport;
 use cohort_mpc::{PartyId, TransportError};
 use cohort_party::{Party, PartyError, Session, Stage};
 use cohort_program::{CheckedProgram, HelloError, Outputs};
+use cohort_transport::UNREAD_LIMIT as INBOX_LIMIT;
 use cohort_web::host::{Inbox, Links};
 use serde_json::{Value as Json, json};
 
@@ -37,7 +39,7 @@ impl Net {
     fn new(m: usize) -> Net {
         let mut identities: Vec<Identity> = (0..m).map(|_| Identity::generate().unwrap()).collect();
         identities.sort_by_key(|id| id.fingerprint().to_string());
-        Net { inboxes: (0..m).map(|_| Inbox::new(m)).collect(), identities, stages: Rc::default() }
+        Net { inboxes: (0..m).map(|_| Inbox::new(m, INBOX_LIMIT)).collect(), identities, stages: Rc::default() }
     }
 
     /// Party `me`'s seat, with the default threshold.
@@ -286,7 +288,7 @@ fn bad_inputs_and_a_foreign_identity_are_refused_before_connecting() {
     // An identity that is not party 2's.
     let config = net.config(&program, 2, json!({"salary": 5}));
     let stranger = Identity::generate().unwrap();
-    let links = Links::new(Inbox::new(3), |_: PartyId, _: Vec<u8>| Ok(()));
+    let links = Links::new(Inbox::new(3, INBOX_LIMIT), |_: PartyId, _: Vec<u8>| Ok(()));
     let fingerprint = stranger.fingerprint();
     let run: PartyFuture = Box::pin(async move { cohort_party::run(config, &stranger, links, |_| {}).await });
     let err = drive(vec![run], |_| {}).remove(0).unwrap().unwrap_err();
@@ -327,4 +329,23 @@ fn the_benchmark_runs_the_engine_workloads_and_reports_them() {
         assert!(lines["1"]["rounds"].as_u64().unwrap() > 1);
     }
     assert!(cohort_web::api::bench_config(r#"{"session":"s","parties":[],"me":0}"#).unwrap_err().message.contains("not among"));
+}
+
+#[test]
+fn a_peer_that_floods_ends_the_session_instead_of_filling_memory() {
+    let inbox = Inbox::new(2, 100);
+    inbox.deliver(1, vec![1; 60]);
+    inbox.deliver(1, vec![2; 60]); // 120 bytes unread: over the limit
+    inbox.deliver(1, vec![3; 1 << 20]); // dropped, not kept
+    let mut links = Links::new(inbox, |_: PartyId, _: Vec<u8>| Ok(()));
+    let mut read = || {
+        let mut recv = std::pin::pin!(links.recv(1));
+        match recv.as_mut().poll(&mut Context::from_waker(Waker::noop())) {
+            Poll::Ready(r) => r,
+            Poll::Pending => panic!("nothing to read"),
+        }
+    };
+    assert_eq!(read(), Ok(vec![1; 60]), "what came within the limit is read");
+    assert_eq!(read(), Err(TransportError::Flooded { party: 1, size: 120, limit: 100 }));
+    assert_eq!(TransportError::Flooded { party: 1, size: 120, limit: 100 }.code(), "flooded");
 }
