@@ -22,6 +22,7 @@ import { ADDRESS, PAGE_PORT } from './messages.js';
  * @typedef {object} StorageArea
  * @property {(key: string) => Promise<any>} get the value, or undefined if none is stored
  * @property {(key: string, value: unknown) => Promise<void>} set
+ * @property {(key: string) => Promise<void>} remove
  */
 
 /** The extension's own origin: its pages' messages come from it. */
@@ -40,6 +41,7 @@ export const assetUrl = (path) => chrome.runtime.getURL(path);
 const storageArea = (area) => ({
   get: async (key) => (await area.get(key))[key],
   set: (key, value) => area.set({ [key]: value }),
+  remove: (key) => area.remove(key),
 });
 
 /**
