@@ -51,6 +51,23 @@ const storageArea = (area) => ({
 export const storage = { local: storageArea(chrome.storage.local), session: storageArea(chrome.storage.session) };
 
 /**
+ * Makes local storage readable by the extension's own pages and workers
+ * only: by default Chrome lets content scripts, which run in every page,
+ * read it too. Where the browser cannot (no `setAccessLevel`, or it refuses
+ * for this area), local storage stays as it is, with a warning.
+ * @returns {Promise<void>}
+ */
+export async function restrictStorageToExtension() {
+  const area = chrome.storage.local;
+  if (typeof area.setAccessLevel !== 'function') return;
+  try {
+    await area.setAccessLevel({ accessLevel: 'TRUSTED_CONTEXTS' });
+  } catch (e) {
+    console.warn('local storage stays readable by content scripts:', e);
+  }
+}
+
+/**
  * Calls `listener` when the extension is installed or updated.
  * @param {() => void} listener
  */
