@@ -8,10 +8,11 @@
 // State that must survive a restart is stored: the identity in the vault
 // (the extension's IndexedDB, which content scripts cannot open); peers,
 // sites, blocked sites and settings in local storage (restricted to the
-// extension's own pages and workers where the browser can); the count of
-// refusals in a row per site in session storage (it survives the worker's
-// restarts, not the browser's). Sessions and approvals live in memory, and
-// a page whose background restarts gets an error for its requests in flight.
+// extension's own pages and workers where the browser can); the sessions'
+// state (never the page's inputs) and the count of refusals in a row per
+// site in session storage (it survives the worker's restarts, not the
+// browser's). Approvals live in memory; a page's requests in flight when
+// the worker stops fail with INTERRUPTED.
 
 import { onExtensionMessage, onInstalled, onPageConnect, onWindowClosed, restrictStorageToExtension } from './background/platform.js';
 import { ADDRESS } from './background/messages.js';
