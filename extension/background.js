@@ -5,13 +5,16 @@
 // Each concern is a module of background/; this entry wires the browser's
 // events to them.
 //
-// State that must survive a restart (identity, peers, sites, blocked sites,
-// settings) is in local storage; the count of refusals in a row per site is
-// in session storage (it survives the worker's restarts, not the browser's);
-// sessions and approvals live in memory, and a page whose background
-// restarts gets an error for its requests in flight.
+// State that must survive a restart is stored: the identity in the vault
+// (the extension's IndexedDB, which content scripts cannot open); peers,
+// sites, blocked sites and settings in local storage (restricted to the
+// extension's own pages and workers where the browser can); the sessions'
+// state (never the page's inputs) and the count of refusals in a row per
+// site in session storage (it survives the worker's restarts, not the
+// browser's). Approvals live in memory; a page's requests in flight when
+// the worker stops fail with INTERRUPTED.
 
-import { onExtensionMessage, onInstalled, onPageConnect, onWindowClosed } from './background/platform.js';
+import { onExtensionMessage, onInstalled, onPageConnect, onWindowClosed, restrictStorageToExtension } from './background/platform.js';
 import { ADDRESS } from './background/messages.js';
 import { identitySecret } from './background/storage.js';
 import { pageConnected } from './background/pages.js';
@@ -20,6 +23,7 @@ import { fromHost, hostSessions } from './background/host.js';
 import { restoreSessions } from './background/sessions.js';
 import { fromExtensionPage } from './background/extension-pages.js';
 
+restrictStorageToExtension();
 // Added in the worker's first turn, as the browser requires, so that the event that woke the worker reaches them.
 onInstalled(() => { identitySecret().catch(console.error); });
 // Sessions a previous run of this worker saved: every handler waits for them.

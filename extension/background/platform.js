@@ -22,6 +22,7 @@ import { ADDRESS, PAGE_PORT } from './messages.js';
  * @typedef {object} StorageArea
  * @property {(key: string) => Promise<any>} get the value, or undefined if none is stored
  * @property {(key: string, value: unknown) => Promise<void>} set
+ * @property {(key: string) => Promise<void>} remove
  */
 
 /** The extension's own origin: its pages' messages come from it. */
@@ -40,6 +41,7 @@ export const assetUrl = (path) => chrome.runtime.getURL(path);
 const storageArea = (area) => ({
   get: async (key) => (await area.get(key))[key],
   set: (key, value) => area.set({ [key]: value }),
+  remove: (key) => area.remove(key),
 });
 
 /**
@@ -47,6 +49,23 @@ const storageArea = (area) => ({
  * restarts, not the browser's.
  */
 export const storage = { local: storageArea(chrome.storage.local), session: storageArea(chrome.storage.session) };
+
+/**
+ * Makes local storage readable by the extension's own pages and workers
+ * only: by default Chrome lets content scripts, which run in every page,
+ * read it too. Where the browser cannot (no `setAccessLevel`, or it refuses
+ * for this area), local storage stays as it is, with a warning.
+ * @returns {Promise<void>}
+ */
+export async function restrictStorageToExtension() {
+  const area = chrome.storage.local;
+  if (typeof area.setAccessLevel !== 'function') return;
+  try {
+    await area.setAccessLevel({ accessLevel: 'TRUSTED_CONTEXTS' });
+  } catch (e) {
+    console.warn('local storage stays readable by content scripts:', e);
+  }
+}
 
 /**
  * Calls `listener` when the extension is installed or updated.

@@ -1,11 +1,13 @@
 // @ts-check
-// What must survive a restart of the worker: the identity, settings, the
+// What must survive a restart of the worker: the identity (in the vault, the
+// extension's IndexedDB, which content scripts cannot open), settings, the
 // connected and the blocked sites and the known peers (in local storage),
 // and the refusals in a row per site (in session storage: they survive the
 // worker's restarts, not the browser's).
 
 import { storage } from './platform.js';
 import { ready, wasm } from './engine.js';
+import { getSecret, putSecret } from './vault.js';
 
 /**
  * @typedef {object} Settings
@@ -30,24 +32,70 @@ async function stored(key, fallback) {
   return (await storage.local.get(key)) ?? fallback;
 }
 
+/** The identity's key in the vault (and, before the vault, in local storage). */
+const IDENTITY = 'identity';
+
+/**
+ * The identity's secret as this worker knows it: the last read or write of
+ * it, in flight or done. Every read and write goes through it in order, so
+ * concurrent first calls make one identity, and a replacement is not
+ * overwritten by a first use still in flight.
+ * @type {Promise<string> | null}
+ */
+let current = null;
+
+/**
+ * Makes `next` the identity's secret as this worker knows it; a failure is
+ * forgotten, so the next call reads the vault again.
+ * @param {Promise<string>} next
+ */
+function settle(next) {
+  current = next;
+  next.catch(() => {
+    if (current === next) current = null;
+  });
+  return next;
+}
+
+/**
+ * The identity from the vault. One still in local storage (where earlier
+ * versions kept it, and content scripts can read it) moves to the vault;
+ * with none in either, a new one is made.
+ * @returns {Promise<string>}
+ */
+async function loadIdentity() {
+  await ready;
+  let secret = await getSecret(IDENTITY);
+  const old = await storage.local.get(IDENTITY);
+  if (!secret) {
+    secret = old || wasm.generateIdentity();
+    await putSecret(IDENTITY, secret);
+  }
+  // Removed only once the vault holds an identity: one in both (a move cut short) is the vault's.
+  if (old !== undefined) await storage.local.remove(IDENTITY);
+  return /** @type {string} */ (secret);
+}
+
 /**
  * This browser's identity in its storage form, made on first use.
  * @returns {Promise<string>}
  */
-export async function identitySecret() {
-  await ready;
-  let secret = await stored('identity', null);
-  if (!secret) {
-    secret = wasm.generateIdentity();
-    await saveIdentity(secret);
-  }
-  return secret;
+export function identitySecret() {
+  return current ?? settle(loadIdentity());
 }
 
 /**
+ * Replaces the identity (after any read or write of it in flight).
  * @param {string} secret an identity in its storage form
+ * @returns {Promise<void>}
  */
-export const saveIdentity = (secret) => storage.local.set('identity', secret);
+export async function saveIdentity(secret) {
+  const before = identitySecret().catch(() => {});
+  await settle(before.then(async () => {
+    await putSecret(IDENTITY, secret);
+    return secret;
+  }));
+}
 
 /** @returns {Promise<{key: string, fingerprint: string}>} */
 export async function identity() {
