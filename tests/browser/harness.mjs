@@ -244,3 +244,35 @@ export function servers() {
   });
   return env;
 }
+
+/**
+ * The vault, from the service worker: `get` the identity's secret (null if
+ * none, or no vault at all), `delete` it. The database is never created
+ * here (an upgrade is aborted), so the extension's own first open still
+ * makes its store.
+ */
+export const vault = (b, action) => b.worker.evaluate((act) => new Promise((resolve, reject) => {
+  const open = indexedDB.open('cohort');
+  open.onupgradeneeded = () => open.transaction.abort();
+  open.onerror = () => (open.error?.name === 'AbortError' ? resolve(null) : reject(open.error));
+  open.onsuccess = () => {
+    const db = open.result;
+    const tx = db.transaction('secrets', act === 'get' ? 'readonly' : 'readwrite');
+    const request = act === 'get' ? tx.objectStore('secrets').get('identity') : tx.objectStore('secrets').delete('identity');
+    tx.oncomplete = () => {
+      db.close();
+      resolve(request.result ?? null);
+    };
+    tx.onerror = tx.onabort = () => {
+      db.close();
+      reject(tx.error);
+    };
+  };
+}), action);
+
+/** The secret key (64 hex digits) of an identity in its storage form. */
+export function secretKey(secret) {
+  const key = JSON.parse(secret).secret_key;
+  assert.match(key, /^[0-9a-f]{64}$/);
+  return key;
+}

@@ -8,7 +8,7 @@
 
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { connect, launch, startSite } from './harness.mjs';
+import { connect, launch, secretKey, startSite, vault } from './harness.mjs';
 
 let site, browser, me;
 
@@ -34,40 +34,8 @@ function within(promise, ms, what) {
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
-/**
- * The vault, from the service worker: `get` the identity's secret (null if
- * none, or no vault at all), `delete` it. The database is never created
- * here (an upgrade is aborted), so the extension's own first open still
- * makes its store.
- */
-const vault = (b, action) => b.worker.evaluate((act) => new Promise((resolve, reject) => {
-  const open = indexedDB.open('cohort');
-  open.onupgradeneeded = () => open.transaction.abort();
-  open.onerror = () => (open.error?.name === 'AbortError' ? resolve(null) : reject(open.error));
-  open.onsuccess = () => {
-    const db = open.result;
-    const tx = db.transaction('secrets', act === 'get' ? 'readonly' : 'readwrite');
-    const request = act === 'get' ? tx.objectStore('secrets').get('identity') : tx.objectStore('secrets').delete('identity');
-    tx.oncomplete = () => {
-      db.close();
-      resolve(request.result ?? null);
-    };
-    tx.onerror = tx.onabort = () => {
-      db.close();
-      reject(tx.error);
-    };
-  };
-}), action);
-
 /** Everything in chrome.storage.local, read from the service worker. */
 const localArea = (b) => b.worker.evaluate(() => chrome.storage.local.get(null));
-
-/** The secret key (64 hex digits) of an identity in its storage form. */
-function secretKey(secret) {
-  const key = JSON.parse(secret).secret_key;
-  assert.match(key, /^[0-9a-f]{64}$/);
-  return key;
-}
 
 /**
  * Stops the extension's service worker (CDP `ServiceWorker.stopAllWorkers`)

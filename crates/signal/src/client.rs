@@ -365,7 +365,7 @@ impl SignalClient {
         if self.is_ended() {
             return;
         }
-        let msg = match serde_json::from_str::<ServerMessage>(text) {
+        let msg = match ServerMessage::from_json(text) {
             Ok(msg) => msg,
             Err(e) => return self.fail(SignalError::Malformed { what: format!("a message that is not of its protocol ({e})") }),
         };

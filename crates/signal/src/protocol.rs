@@ -217,7 +217,81 @@ pub enum ErrorCode {
     ShuttingDown,
 }
 
+impl ServerMessage {
+    /// Reads a server message from its JSON text, as `serde` would, but
+    /// through `serde_json::Value` rather than derived code: the browser's
+    /// WebAssembly carries this small reader instead of the derived one.
+    pub fn from_json(text: &str) -> Result<ServerMessage, String> {
+        use serde_json::Value;
+        let value: Value = serde_json::from_str(text).map_err(|e| e.to_string())?;
+        let field = |name: &str| value.get(name).ok_or_else(|| format!("missing field `{name}`"));
+        let string = |name: &str| field(name)?.as_str().map(str::to_string).ok_or_else(|| format!("`{name}` is not a string"));
+        let strings = |name: &str| {
+            field(name)?
+                .as_array()
+                .and_then(|a| a.iter().map(|v| v.as_str().map(str::to_string)).collect::<Option<Vec<_>>>())
+                .ok_or_else(|| format!("`{name}` is not a list of strings"))
+        };
+        Ok(match value.get("type").and_then(Value::as_str) {
+            Some("challenge") => ServerMessage::Challenge { nonce: string("nonce")?, server: string("server")? },
+            Some("welcome") => {
+                let ice = field("ice_servers")?.as_array().ok_or("`ice_servers` is not a list")?;
+                let ice_servers = ice
+                    .iter()
+                    .map(|s| {
+                        let text = |k: &str| s.get(k).and_then(Value::as_str).map(str::to_string);
+                        let urls = s.get("urls").and_then(Value::as_array).ok_or("an ICE server without `urls`")?;
+                        let urls = urls.iter().map(|u| u.as_str().map(str::to_string)).collect::<Option<Vec<_>>>().ok_or("bad `urls`")?;
+                        Ok(IceServer { urls, username: text("username"), credential: text("credential") })
+                    })
+                    .collect::<Result<Vec<_>, String>>()?;
+                let l = field("limits")?;
+                let number = |k: &str| l.get(k).and_then(Value::as_u64).ok_or_else(|| format!("limit `{k}` is not a number"));
+                let limits = Limits {
+                    max_message: number("max_message")? as usize,
+                    max_queue: number("max_queue")? as usize,
+                    max_rate: u32::try_from(number("max_rate")?).map_err(|e| e.to_string())?,
+                    max_parties: number("max_parties")? as usize,
+                    max_rooms_per_identity: number("max_rooms_per_identity")? as usize,
+                    idle_timeout_secs: number("idle_timeout_secs")?,
+                    heartbeat_secs: number("heartbeat_secs")?,
+                    room_lifetime_secs: number("room_lifetime_secs")?,
+                };
+                ServerMessage::Welcome { fingerprint: string("fingerprint")?, ice_servers, limits }
+            }
+            Some("joined") => ServerMessage::Joined { room: string("room")?, present: strings("present")? },
+            Some("presence") => ServerMessage::Presence { room: string("room")?, present: strings("present")? },
+            Some("signal") => ServerMessage::Signal { room: string("room")?, from: string("from")?, data: field("data")?.clone() },
+            Some("error") => {
+                let code = string("code")?;
+                let code = ErrorCode::ALL.into_iter().find(|c| c.as_str() == code).ok_or_else(|| format!("unknown error code `{code}`"))?;
+                ServerMessage::Error { code, message: string("message")? }
+            }
+            Some(other) => return Err(format!("unknown message type `{other}`")),
+            None => return Err("a message without a `type`".into()),
+        })
+    }
+}
+
 impl ErrorCode {
+    /// Every code.
+    pub const ALL: [ErrorCode; 14] = [
+        ErrorCode::BadMessage,
+        ErrorCode::TooLarge,
+        ErrorCode::RateLimited,
+        ErrorCode::QueueFull,
+        ErrorCode::AuthFailed,
+        ErrorCode::RoomFull,
+        ErrorCode::NotInRoster,
+        ErrorCode::BadToken,
+        ErrorCode::RoomMismatch,
+        ErrorCode::TooManyRooms,
+        ErrorCode::NotInRoom,
+        ErrorCode::UnknownRoom,
+        ErrorCode::IdleTimeout,
+        ErrorCode::ShuttingDown,
+    ];
+
     /// The code as it appears on the wire.
     pub fn as_str(self) -> &'static str {
         match self {

@@ -445,3 +445,35 @@ fn a_url_that_names_no_server_or_an_overlong_room_is_refused_at_once() {
     cfg.room = "r".repeat(256);
     assert_eq!(SignalClient::new(cfg, id, T0).unwrap_err(), SignalError::BadRoom);
 }
+
+#[test]
+fn the_clients_reader_of_server_messages_agrees_with_the_servers_writer() {
+    let ice =
+        IceServer { urls: vec!["turn:t.example:3478?transport=udp".into()], username: Some("u".into()), credential: Some("p".into()) };
+    let mut messages = vec![
+        ServerMessage::Challenge { nonce: "ab".repeat(32), server: "cohort-signal/2".into() },
+        ServerMessage::Welcome {
+            fingerprint: "fp".into(),
+            ice_servers: vec![ice, IceServer { urls: vec![], username: None, credential: None }],
+            limits: Limits::default(),
+        },
+        ServerMessage::Joined { room: ROOM.into(), present: vec!["a".into(), "b".into()] },
+        ServerMessage::Presence { room: ROOM.into(), present: vec![] },
+        ServerMessage::Signal {
+            room: ROOM.into(),
+            from: "a".into(),
+            data: json!({"kind": "offer", "sdp": {"type": "offer", "sdp": "v=0"}}),
+        },
+    ];
+    messages.extend(ErrorCode::ALL.map(|code| ServerMessage::Error { code, message: format!("{code} happened") }));
+    for msg in messages {
+        let text = serde_json::to_string(&msg).unwrap();
+        assert_eq!(ServerMessage::from_json(&text), Ok(msg), "{text}");
+    }
+    for bad in
+        ["{}", r#"{"type":"nope"}"#, r#"{"type":"error","code":"made_up","message":"x"}"#, r#"{"type":"joined","room":"r"}"#, "[1]", "{"]
+    {
+        assert!(ServerMessage::from_json(bad).is_err(), "{bad}");
+        assert!(serde_json::from_str::<ServerMessage>(bad).is_err(), "{bad}");
+    }
+}
