@@ -134,7 +134,7 @@ class Session {
   /** Starts computing: paths to every peer, then the party. */
   start(config) {
     const make = this.bench ? Party.bench : (...args) => new Party(...args);
-    this.party = make(JSON.stringify(config), this.secret, (to, bytes) => this.send(to, bytes), (stage) => {
+    this.party = make(config, this.secret, (to, bytes) => this.send(to, bytes), (stage) => {
       if (stage === 'running') this.running = true;
       toBackground({ type: HOST_EVENT.STAGE, session: this.session, stage });
     });
@@ -143,7 +143,7 @@ class Session {
     for (const [from, item] of this.early.splice(0)) (item.frame ? this.party.deliver(from, item.frame) : this.signalled(from, item.signal));
     this.watchdog = setInterval(() => this.party.stalled(Date.now(), this.running ? STALL_RUNNING_MS : STALL_BEFORE_RUNNING_MS), 1000);
     this.party.run().then(
-      (outputs) => this.finish({ type: HOST_EVENT.DONE, session: this.session, outputs: JSON.parse(outputs) }),
+      (outputs) => this.finish({ type: HOST_EVENT.DONE, session: this.session, outputs }),
       (e) => this.finish({ type: HOST_EVENT.FAILED, session: this.session, error: plain(e) }),
     );
   }

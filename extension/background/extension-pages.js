@@ -48,7 +48,7 @@ const handlers = {
     if (!spec) throw new Error('no such input');
     const s = /** @type {Join & {party: number}} */ (approval.session); // a join's approval is for its session, its seat known
     try {
-      wasm.checkInput(s.program, s.m, s.party, spec.name, JSON.stringify(msg.value ?? null));
+      wasm.checkInput(s.program, s.m, s.party, spec.name, msg.value ?? null);
       return { error: null };
     } catch (e) {
       return { error: e.message };
@@ -65,7 +65,7 @@ const handlers = {
       const s = /** @type {Join & {party: number}} */ (approval.session);
       try {
         // The engine checks types and bounds; a bad value is reported here, in the window.
-        wasm.checkInputs(s.program, s.m, s.party, JSON.stringify({ ...s.pageInputs, ...typed }));
+        wasm.checkInputs(s.program, s.m, s.party, { ...s.pageInputs, ...typed });
       } catch (e) {
         throw new Error(e.message, { cause: e });
       }
@@ -87,7 +87,7 @@ const handlers = {
       throw new Error('bench:run takes {signal, room, m, only?, runs?}');
     }
     // Benchmark rooms are open rooms with a public token derived from their name.
-    const room = JSON.parse(wasm.benchRoom(msg.room));
+    const room = wasm.benchRoom(msg.room);
     const id = room.session;
     /** @type {Session} */
     const session = {

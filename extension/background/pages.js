@@ -142,8 +142,8 @@ const methods = {
     let made;
     try {
       made = roster === undefined
-        ? JSON.parse(wasm.newSession(program, parties, signal))
-        : JSON.parse(wasm.newSession(program, parties, signal, JSON.stringify(roster), await identitySecret()));
+        ? wasm.newSession(program, parties, signal, undefined)
+        : wasm.newSession(program, parties, signal, roster, await identitySecret());
     } catch (e) {
       throw pageError(e, ERR.INVALID_PARAMS);
     }
@@ -163,7 +163,7 @@ const methods = {
     // The party runner's checks, in Rust: the invite, privacy, the invite's program, a party count it allows.
     let invite;
     try {
-      invite = JSON.parse(wasm.planJoin(inviteText, program));
+      invite = wasm.planJoin(inviteText, program);
     } catch (e) {
       throw pageError(e, ERR.INVALID_PARAMS);
     }
@@ -212,7 +212,7 @@ const methods = {
       await ask({
         kind: 'meet', threshold,
         // Computed from the checked program by the WebAssembly, never from the page's words.
-        disclosure: JSON.parse(wasm.approvalView(program, session.m, threshold, undefined)),
+        disclosure: wasm.approvalView(program, session.m, threshold, undefined),
       });
     }
     setStage(session, 'waiting');
@@ -317,7 +317,7 @@ function mine(page, params) {
  */
 function joinDetails(session, parties, me, known, invite, threshold) {
   session.party = parties.indexOf(me.fingerprint);
-  const wanted = JSON.parse(wasm.partyInputs(session.program, session.m, session.party));
+  const wanted = wasm.partyInputs(session.program, session.m, session.party);
   const given = session.pageInputs;
   for (const name of Object.keys(given)) {
     const spec = wanted.find((w) => w.name === name);
@@ -330,7 +330,7 @@ function joinDetails(session, parties, me, known, invite, threshold) {
   return {
     kind: 'join', threshold, me: session.party,
     // Computed from the checked program by the WebAssembly, never from the page's words.
-    disclosure: JSON.parse(wasm.approvalView(session.program, session.m, threshold, session.party)),
+    disclosure: wasm.approvalView(session.program, session.m, threshold, session.party),
     parties: parties.map((fp, index) => partyView(fp, index, me, known, invite)),
     inputs: wanted.map((w) => (w.typed ? w : { ...w, value: given[w.name] })),
   };

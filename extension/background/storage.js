@@ -99,7 +99,7 @@ export async function saveIdentity(secret) {
 
 /** @returns {Promise<{key: string, fingerprint: string}>} */
 export async function identity() {
-  return JSON.parse(wasm.identityInfo(await identitySecret()));
+  return wasm.identityInfo(await identitySecret());
 }
 
 /** @returns {Promise<Settings>} */

@@ -1,6 +1,7 @@
 //! The JavaScript interface (wasm-bindgen). Errors become `Error` objects
 //! with the [`WebError`]'s `code` (the page code), `reason` and message;
-//! structured results are JSON text.
+//! structured results and arguments are plain JavaScript objects (the Rust
+//! side reads and writes them as JSON, within this module).
 
 use std::rc::Rc;
 
@@ -42,6 +43,22 @@ fn js<T>(result: Result<T, WebError>) -> Result<T, JsValue> {
     result.map_err(|e| js_error(&e))
 }
 
+/// A result of `api` (JSON text) as a JavaScript object.
+fn object_of(result: Result<String, WebError>) -> Result<JsValue, JsValue> {
+    let json = js(result)?;
+    js_sys::JSON::parse(&json).map_err(|_| js_error(&WebError::new(crate::error::PageCode::SessionFailed, "internal", "unreadable JSON")))
+}
+
+/// A JavaScript value as JSON text for `api` (`undefined` as `null`).
+fn json_of(value: &JsValue) -> Result<String, JsValue> {
+    if value.is_undefined() {
+        return Ok("null".into());
+    }
+    js_sys::JSON::stringify(value)
+        .map(String::from)
+        .map_err(|_| js_error(&WebError::params("not_json", "a value that is not JSON (a cycle, or a BigInt)")))
+}
+
 /// The crate's version.
 #[wasm_bindgen]
 pub fn version() -> String {
@@ -54,10 +71,10 @@ pub fn generate_identity() -> Result<String, JsValue> {
     js(api::generate_identity())
 }
 
-/// `{"key", "fingerprint"}` of a stored identity, as JSON.
+/// `{"key", "fingerprint"}` of a stored identity, .
 #[wasm_bindgen(js_name = identityInfo)]
-pub fn identity_info(secret: &str) -> Result<String, JsValue> {
-    js(api::identity_info(secret))
+pub fn identity_info(secret: &str) -> Result<JsValue, JsValue> {
+    object_of(api::identity_info(secret))
 }
 
 /// The identity encrypted under a passphrase.
@@ -78,16 +95,16 @@ pub fn parse_peer(text: &str) -> Result<String, JsValue> {
     js(api::parse_peer(text))
 }
 
-/// A program's name, hash, party counts, canonical text and rendering, as JSON.
+/// A program's name, hash, party counts, canonical text and rendering, .
 #[wasm_bindgen(js_name = checkProgram)]
-pub fn check_program(source: &str) -> Result<String, JsValue> {
-    js(api::check_program(source))
+pub fn check_program(source: &str) -> Result<JsValue, JsValue> {
+    object_of(api::check_program(source))
 }
 
-/// The inputs party `me` of `m` provides, as JSON.
+/// The inputs party `me` of `m` provides, .
 #[wasm_bindgen(js_name = partyInputs)]
-pub fn party_inputs(source: &str, m: usize, me: usize) -> Result<String, JsValue> {
-    js(api::party_inputs(source, m, me))
+pub fn party_inputs(source: &str, m: usize, me: usize) -> Result<JsValue, JsValue> {
+    object_of(api::party_inputs(source, m, me))
 }
 
 /// One party of a session. The page's network code delivers peers' frames
@@ -104,20 +121,22 @@ pub struct Party {
 
 #[wasm_bindgen]
 impl Party {
-    /// A party from its configuration (JSON), its identity (storage form),
+    /// A party from its configuration (`{program, session, parties, me,
+    /// threshold?, inputs}`), its identity (storage form),
     /// `send(peer, bytes)` and `progress(stage)`.
     #[wasm_bindgen(constructor)]
-    pub fn new(config: &str, secret: &str, send: Function, progress: Function) -> Result<Party, JsValue> {
-        let config = js(api::party_config(config))?.with_chunk(FRAME_CHUNK);
+    pub fn new(config: JsValue, secret: &str, send: Function, progress: Function) -> Result<Party, JsValue> {
+        let config = js(api::party_config(&json_of(&config)?))?.with_chunk(FRAME_CHUNK);
         js(api::identity_info(secret))?;
         let inbox = Inbox::new(config.meeting().parties.len(), INBOX_LIMIT);
         Ok(Party { job: Rc::new(Job::Program(config)), secret: secret.to_string(), inbox, send, progress })
     }
 
     /// A benchmark party (the engine's workloads, as `cohort bench`) from its
-    /// configuration (JSON); `run()` resolves to a JSON array of measurements.
-    pub fn bench(config: &str, secret: &str, send: Function, progress: Function) -> Result<Party, JsValue> {
-        let mut config = js(api::bench_config(config))?;
+    /// configuration (`{session, parties, me, only?, runs?}`); `run()`
+    /// resolves to an array of measurements.
+    pub fn bench(config: JsValue, secret: &str, send: Function, progress: Function) -> Result<Party, JsValue> {
+        let mut config = js(api::bench_config(&json_of(&config)?))?;
         config.meeting.chunk = Some(FRAME_CHUNK);
         js(api::identity_info(secret))?;
         let inbox = Inbox::new(config.meeting.parties.len(), INBOX_LIMIT);
@@ -151,7 +170,7 @@ impl Party {
         self.inbox.stalled(now_ms, timeout_ms)
     }
 
-    /// Runs the session; resolves to the outputs (JSON) or rejects with the error.
+    /// Runs the session; resolves to the outputs (`{NAME: value}`) or rejects with the error.
     pub fn run(&self) -> Promise {
         let (job, secret, inbox) = (self.job.clone(), self.secret.clone(), self.inbox.clone());
         let (send, progress) = (self.send.clone(), self.progress.clone());
@@ -176,7 +195,7 @@ impl Party {
                 }
             };
             match done {
-                Ok(json) => Ok(JsValue::from_str(&json.unwrap_or_default())),
+                Ok(json) => Ok(js_sys::JSON::parse(&json.unwrap_or_default()).unwrap_or(JsValue::NULL)),
                 Err(e) => Err(js_error(&e.into())),
             }
         })
@@ -194,44 +213,39 @@ fn describe(e: &JsValue) -> String {
     }
 }
 
-/// A new session: `{"session", "invite", "hash", "name", "open"}` as JSON.
-/// With `roster_json` (`[{"party", "name"?}, …]`), a rostered invite signed
+/// A new session: `{session, invite, hash, name, open}`. With `roster`
+/// (`[{party, name?}, …]`), a rostered invite signed
 /// by the identity `secret` (storage form); without, an open one.
 #[wasm_bindgen(js_name = newSession)]
-pub fn new_session(
-    source: &str,
-    parties: usize,
-    signal: &str,
-    roster_json: Option<String>,
-    secret: Option<String>,
-) -> Result<String, JsValue> {
-    js(api::new_session(source, parties, signal, roster_json.as_deref(), secret.as_deref()))
+pub fn new_session(source: &str, parties: usize, signal: &str, roster: JsValue, secret: Option<String>) -> Result<JsValue, JsValue> {
+    let roster = if roster.is_undefined() || roster.is_null() { None } else { Some(json_of(&roster)?) };
+    object_of(api::new_session(source, parties, signal, roster.as_deref(), secret.as_deref()))
 }
 
-/// The benchmark room named `label`: `{"session", "token"}` as JSON.
+/// The benchmark room named `label`: `{"session", "token"}` .
 #[wasm_bindgen(js_name = benchRoom)]
-pub fn bench_room(label: &str) -> String {
-    api::bench_room(label)
+pub fn bench_room(label: &str) -> JsValue {
+    js_sys::JSON::parse(&api::bench_room(label)).unwrap_or(JsValue::NULL)
 }
 
-/// Checks party `me`'s inputs (JSON object) for a session of `m`; throws the reason.
+/// Checks party `me`'s inputs (`{NAME: value}`) for a session of `m`; throws the reason.
 #[wasm_bindgen(js_name = checkInputs)]
-pub fn check_inputs(source: &str, m: usize, me: usize, inputs: &str) -> Result<(), JsValue> {
-    js(api::check_inputs(source, m, me, inputs))
+pub fn check_inputs(source: &str, m: usize, me: usize, inputs: JsValue) -> Result<(), JsValue> {
+    js(api::check_inputs(source, m, me, &json_of(&inputs)?))
 }
 
 /// What party `me` of `m` parties with threshold `t` is asked to approve
-/// (the disclosure of every reveal, warnings, privacy), as JSON; `me`
+/// (the disclosure of every reveal, warnings, privacy),; `me`
 /// undefined while the party's seat is not known.
 #[wasm_bindgen(js_name = approvalView)]
-pub fn approval_view(source: &str, m: usize, t: usize, me: Option<usize>) -> Result<String, JsValue> {
-    js(api::approval_view(source, m, t, me))
+pub fn approval_view(source: &str, m: usize, t: usize, me: Option<usize>) -> Result<JsValue, JsValue> {
+    object_of(api::approval_view(source, m, t, me))
 }
 
-/// Checks one value (JSON) party `me` of `m` would give for input `name`; throws the reason.
+/// Checks one value party `me` of `m` would give for input `name`; throws the reason.
 #[wasm_bindgen(js_name = checkInput)]
-pub fn check_input(source: &str, m: usize, me: usize, name: &str, value: &str) -> Result<(), JsValue> {
-    js(api::check_input(source, m, me, name, value))
+pub fn check_input(source: &str, m: usize, me: usize, name: &str, value: JsValue) -> Result<(), JsValue> {
+    js(api::check_input(source, m, me, name, &json_of(&value)?))
 }
 
 /// The threshold of a session of `m` parties (the default, `(m − 1) / 2`);
@@ -377,9 +391,9 @@ impl SignalSession {
 }
 
 /// What joining by `invite` with `program` means, checked before meeting
-/// anyone, as JSON ([`api::plan_join`]); throws `INVALID_PARAMS` or
+/// anyone ([`api::plan_join`]); throws `INVALID_PARAMS` or
 /// `INVALID_PROGRAM` with the reason.
 #[wasm_bindgen(js_name = planJoin)]
-pub fn plan_join(invite: &str, program: &str) -> Result<String, JsValue> {
-    js(api::plan_join(invite, program))
+pub fn plan_join(invite: &str, program: &str) -> Result<JsValue, JsValue> {
+    object_of(api::plan_join(invite, program))
 }
