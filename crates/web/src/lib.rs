@@ -21,3 +21,5 @@ pub mod host;
 
 #[cfg(target_arch = "wasm32")]
 pub mod bindings;
+#[cfg(target_arch = "wasm32")]
+pub mod session_host;

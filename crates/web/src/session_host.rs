@@ -1,0 +1,966 @@
+//! The session host on `web-sys`: for each session it meets the other
+//! parties at the signal server (a `WebSocket` driving the sans-IO
+//! [`SignalClient`]), forms a mesh of WebRTC data channels, and runs the
+//! party ([`cohort_party`]) over it. The offscreen document's JavaScript
+//! only loads the module, forwards the background's commands and posts the
+//! host's events back.
+//!
+//! Paths: for each peer, this party sends every frame one way, chosen
+//! before the first frame: the data channel if it opens within the
+//! fallback delay (`direct`, or `turn` when the selected candidate is a
+//! TURN relay), else the signal server's relay (`relay`). It never
+//! switches, so each direction stays in order; it accepts frames from either
+//! path, so the two sides need not choose alike. Frames are the secure
+//! channel's ciphertext either way.
+
+use std::cell::RefCell;
+use std::collections::{HashMap, VecDeque};
+use std::rc::{Rc, Weak};
+
+use cohort_channel::{Fingerprint, Identity};
+use cohort_signal::client::{ClientConfig, Event, Output, Seats, SignalClient, Transmit};
+use cohort_transport::{TransportError, UNREAD_LIMIT};
+use js_sys::{Function, Reflect, Uint8Array};
+use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::*;
+use web_sys::{
+    BinaryType, CloseEvent, MessageEvent, RtcConfiguration, RtcDataChannel, RtcDataChannelInit, RtcDataChannelState, RtcPeerConnection,
+    RtcPeerConnectionIceEvent, RtcSdpType, RtcSessionDescriptionInit, WebSocket,
+};
+
+use crate::api;
+use crate::error::{PageCode, WebError};
+use crate::host::{FRAME_CHUNK, Inbox, Links, bench_lines};
+
+const STALL_BEFORE_RUNNING_MS: f64 = 300_000.0;
+const STALL_RUNNING_MS: f64 = 60_000.0;
+const NEGOTIATION_MS: i32 = 60_000;
+/// A data channel's send buffer: frames wait above HIGH until it drains below LOW.
+const SEND_BUFFER_HIGH: u32 = 4 << 20;
+const SEND_BUFFER_LOW: u32 = 1 << 20;
+/// What peers may send before this party starts (it is still being approved).
+const EARLY_LIMIT: usize = 1 << 20;
+
+fn now() -> f64 {
+    web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now())
+}
+
+fn at(ms: f64) -> core::time::Duration {
+    core::time::Duration::from_secs_f64(ms.max(0.0) / 1000.0)
+}
+
+fn set_timeout(f: &Closure<dyn FnMut()>, ms: i32) -> i32 {
+    web_sys::window()
+        .and_then(|w| w.set_timeout_with_callback_and_timeout_and_arguments_0(f.as_ref().unchecked_ref(), ms.max(0)).ok())
+        .unwrap_or(0)
+}
+
+fn clear_timeout(id: i32) {
+    if let Some(w) = web_sys::window() {
+        w.clear_timeout_with_handle(id);
+    }
+}
+
+fn get(o: &JsValue, key: &str) -> JsValue {
+    Reflect::get(o, &key.into()).unwrap_or(JsValue::UNDEFINED)
+}
+
+fn set(o: &JsValue, key: &str, value: &JsValue) {
+    let _ = Reflect::set(o, &key.into(), value);
+}
+
+fn event(kind: &str, session: &str) -> JsValue {
+    let o: JsValue = js_sys::Object::new().into();
+    set(&o, "type", &kind.into());
+    set(&o, "session", &session.into());
+    o
+}
+
+/// An error as the background stores it: `{code, reason, message}`.
+fn plain(e: &WebError) -> JsValue {
+    let o: JsValue = js_sys::Object::new().into();
+    set(&o, "code", &e.code.number().into());
+    set(&o, "reason", &e.reason.into());
+    set(&o, "message", &e.message.as_str().into());
+    o
+}
+
+/// Which way frames to a peer go.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Path {
+    Direct,
+    Turn,
+    Relay,
+}
+
+impl Path {
+    fn name(self) -> &'static str {
+        match self {
+            Path::Direct => "direct",
+            Path::Turn => "turn",
+            Path::Relay => "relay",
+        }
+    }
+}
+
+struct Peer {
+    pc: RtcPeerConnection,
+    dc: RtcDataChannel,
+    path: Option<Path>,
+    /// Frames waiting for the path to be chosen.
+    queue: Vec<Vec<u8>>,
+    /// Frames waiting for the data channel's buffer to drain.
+    backlog: VecDeque<Vec<u8>>,
+    candidates: Vec<JsValue>,
+    remote: bool,
+    fallback: Option<i32>,
+}
+
+enum Early {
+    Signal(JsValue),
+    Frame(Vec<u8>),
+}
+
+struct State {
+    id: String,
+    emit: Function,
+    signal: SignalClient,
+    ws: Option<WebSocket>,
+    timer: Option<i32>,
+    secret: String,
+    trust_server_ice: bool,
+    ice_servers: JsValue,
+    ice_policy: JsValue,
+    fallback_ms: i32,
+    bench: Option<JsValue>,
+    me: usize,
+    parties: Option<Vec<String>>,
+    inbox: Option<Inbox>,
+    running: bool,
+    peers: Vec<Option<Peer>>,
+    early: Vec<(usize, Early)>,
+    early_bytes: usize,
+    ended: bool,
+    /// Whether the WebSocket opened (an error before is "unreachable").
+    opened: bool,
+    watchdog: Option<i32>,
+    /// The one callback that wakes the signal protocol at its timeout.
+    pump_timer: Option<Closure<dyn FnMut()>>,
+    /// The callbacks the browser holds, kept alive until the session ends.
+    callbacks: Vec<Closure<dyn FnMut(JsValue)>>,
+    timers: Vec<Closure<dyn FnMut()>>,
+}
+
+type Shared = Rc<RefCell<State>>;
+
+impl State {
+    fn emit(&self, event: &JsValue) {
+        let _ = self.emit.call1(&JsValue::NULL, event);
+    }
+}
+
+/// Keeps a callback alive with the session and returns it for the browser.
+fn callback(s: &Shared, f: impl FnMut(JsValue) + 'static) -> Function {
+    let closure = Closure::<dyn FnMut(JsValue)>::new(f);
+    let function = closure.as_ref().unchecked_ref::<Function>().clone();
+    s.borrow_mut().callbacks.push(closure);
+    function
+}
+
+/// Runs `f` after `ms` milliseconds, if the session is still there.
+fn after(s: &Shared, ms: i32, f: impl FnOnce(&Shared) + 'static) -> i32 {
+    let weak = Rc::downgrade(s);
+    let mut f = Some(f);
+    let closure = Closure::<dyn FnMut()>::new(move || {
+        if let (Some(s), Some(f)) = (weak.upgrade(), f.take()) {
+            f(&s);
+        }
+    });
+    let id = set_timeout(&closure, ms);
+    s.borrow_mut().timers.push(closure);
+    id
+}
+
+/// The sessions of one offscreen document.
+#[wasm_bindgen]
+pub struct SessionHost {
+    emit: Function,
+    sessions: RefCell<HashMap<String, Shared>>,
+}
+
+#[wasm_bindgen]
+impl SessionHost {
+    /// A host that reports each session's events with `emit(event)`.
+    #[wasm_bindgen(constructor)]
+    pub fn new(emit: Function) -> SessionHost {
+        SessionHost { emit, sessions: RefCell::new(HashMap::new()) }
+    }
+
+    /// Meets the other parties: `{session, signal, m, token, roster?,
+    /// secret, trustServerIce, iceServers, iceTransportPolicy, fallbackMs,
+    /// lobbyMs, bench?}`.
+    pub fn lobby(&self, command: JsValue) -> Result<(), JsValue> {
+        self.forget_ended();
+        let text = |k: &str| get(&command, k).as_string();
+        let id = text("session").ok_or_else(|| bad("session"))?;
+        if self.sessions.borrow().contains_key(&id) {
+            return Err(crate::bindings::js_error(&WebError::params("already_hosted", format!("session {id} is already running here"))));
+        }
+        let url = text("signal").ok_or_else(|| bad("signal"))?;
+        let secret = text("secret").ok_or_else(|| bad("secret"))?;
+        let roster = get(&command, "roster");
+        let seats = if roster.is_null() || roster.is_undefined() {
+            Seats::Open(get(&command, "m").as_f64().ok_or_else(|| bad("m"))? as usize)
+        } else {
+            let list: js_sys::Array = roster.dyn_into().map_err(|_| bad("roster"))?;
+            let parties = list
+                .iter()
+                .map(|p| p.as_string().and_then(|p| Fingerprint::parse(&p).ok()))
+                .collect::<Option<Vec<_>>>()
+                .ok_or_else(|| bad("roster"))?;
+            Seats::Listed(parties)
+        };
+        let identity = Identity::from_file(&secret).map_err(|e| crate::bindings::js_error(&e.into()))?;
+        let config = ClientConfig {
+            url: url.clone(),
+            room: id.clone(),
+            token: text("token"),
+            seats,
+            relay_only: false,
+            lobby_timeout: at(get(&command, "lobbyMs").as_f64().unwrap_or(300_000.0)),
+        };
+        let signal = SignalClient::new(config, identity, at(now())).map_err(|e| crate::bindings::js_error(&e.into()))?;
+        let bench = Some(get(&command, "bench")).filter(|b| b.is_object());
+        let state = State {
+            id: id.clone(),
+            emit: self.emit.clone(),
+            signal,
+            ws: None,
+            timer: None,
+            secret,
+            trust_server_ice: get(&command, "trustServerIce").as_bool() == Some(true),
+            ice_servers: Some(get(&command, "iceServers")).filter(js_sys::Array::is_array).unwrap_or_else(|| js_sys::Array::new().into()),
+            ice_policy: get(&command, "iceTransportPolicy"),
+            fallback_ms: get(&command, "fallbackMs").as_f64().unwrap_or(4000.0) as i32,
+            bench,
+            me: 0,
+            parties: None,
+            inbox: None,
+            running: false,
+            peers: Vec::new(),
+            early: Vec::new(),
+            early_bytes: 0,
+            ended: false,
+            opened: false,
+            watchdog: None,
+            pump_timer: None,
+            callbacks: Vec::new(),
+            timers: Vec::new(),
+        };
+        let s: Shared = Rc::new(RefCell::new(state));
+        self.sessions.borrow_mut().insert(id, s.clone());
+        open_socket(&s, &url);
+        pump(&s);
+        Ok(())
+    }
+
+    /// Starts computing, once the parties are known: `config` as for `Party`.
+    pub fn start(&self, session: &str, config: JsValue) -> Result<(), JsValue> {
+        let s = self.sessions.borrow().get(session).cloned();
+        match s {
+            Some(s) if s.borrow().parties.is_some() && !s.borrow().ended => start(&s, &config),
+            _ => Err(crate::bindings::js_error(&WebError::params("not_ready", format!("session {session} is not ready to start")))),
+        }
+    }
+
+    /// Ends a session (cancelled by the page, the participant or a restart).
+    pub fn cancel(&self, session: &str, reason: &str) {
+        let s = self.sessions.borrow_mut().remove(session);
+        if let Some(s) = s {
+            let inbox = s.borrow().inbox.clone();
+            if let Some(inbox) = inbox {
+                inbox.fail_all(&TransportError::closed(reason));
+            }
+            close(&s);
+        }
+    }
+
+    /// The ids of the sessions this host computes.
+    pub fn computing(&self) -> Vec<String> {
+        self.forget_ended();
+        self.sessions.borrow().values().filter(|s| s.borrow().inbox.is_some()).map(|s| s.borrow().id.clone()).collect()
+    }
+
+    /// How many sessions are waiting or running.
+    pub fn active(&self) -> usize {
+        self.forget_ended();
+        self.sessions.borrow().len()
+    }
+
+    fn forget_ended(&self) {
+        self.sessions.borrow_mut().retain(|_, s| !s.borrow().ended);
+    }
+}
+
+fn bad(field: &str) -> JsValue {
+    crate::bindings::js_error(&WebError::params("bad_command", format!("the host's command lacks a valid `{field}`")))
+}
+
+fn open_socket(s: &Shared, url: &str) {
+    let ws = match WebSocket::new(url) {
+        Ok(ws) => ws,
+        Err(e) => {
+            s.borrow_mut().signal.handle_unreachable(at(now()), crate::bindings::describe(&e));
+            return;
+        }
+    };
+    ws.set_binary_type(BinaryType::Arraybuffer);
+    let weak = Rc::downgrade(s);
+    let on_message = callback(s, move |e: JsValue| {
+        let Some(s) = weak.upgrade() else { return };
+        let Ok(e) = e.dyn_into::<MessageEvent>() else { return };
+        let data = e.data();
+        if let Some(text) = data.as_string() {
+            s.borrow_mut().signal.handle_text(at(now()), &text);
+        } else {
+            let bytes = Uint8Array::new(&data).to_vec();
+            s.borrow_mut().signal.handle_binary(at(now()), &bytes);
+        }
+        pump(&s);
+    });
+    let weak = Rc::downgrade(s);
+    let on_close = callback(s, move |e: JsValue| {
+        let Some(s) = weak.upgrade() else { return };
+        let reason = e.dyn_into::<CloseEvent>().ok().map(|e| e.reason());
+        s.borrow_mut().signal.handle_close(at(now()), reason);
+        pump(&s);
+    });
+    let weak = Rc::downgrade(s);
+    let on_open = callback(s, move |_| {
+        if let Some(s) = weak.upgrade() {
+            s.borrow_mut().opened = true;
+        }
+    });
+    let weak = Rc::downgrade(s);
+    let on_error = callback(s, move |_| {
+        let Some(s) = weak.upgrade() else { return };
+        let opened = s.borrow().opened;
+        if !opened {
+            s.borrow_mut().signal.handle_unreachable(at(now()), "the connection failed".into());
+        }
+        pump(&s);
+    });
+    ws.set_onopen(Some(&on_open));
+    ws.set_onmessage(Some(&on_message));
+    ws.set_onclose(Some(&on_close));
+    ws.set_onerror(Some(&on_error));
+    s.borrow_mut().ws = Some(ws);
+}
+
+/// Carries out what the signal protocol asks, until it waits.
+fn pump(s: &Shared) {
+    loop {
+        let out = s.borrow_mut().signal.poll_output(at(now()));
+        match out {
+            Output::Transmit(Transmit::Text(text)) => {
+                let ws = s.borrow().ws.clone();
+                if let Some(ws) = ws.filter(|ws| ws.ready_state() == WebSocket::OPEN) {
+                    let _ = ws.send_with_str(&text);
+                }
+            }
+            Output::Transmit(Transmit::Binary(frame)) => {
+                let ws = s.borrow().ws.clone();
+                if let Some(ws) = ws.filter(|ws| ws.ready_state() == WebSocket::OPEN) {
+                    let _ = ws.send_with_u8_array(&frame);
+                }
+            }
+            Output::Transmit(Transmit::Close) => {
+                // Give the last frames a moment to leave before closing the socket.
+                let ws = s.borrow().ws.clone();
+                if let Some(ws) = ws {
+                    let closer = Closure::<dyn FnMut()>::once(move || {
+                        let _ = ws.close_with_code(1000);
+                    });
+                    set_timeout(&closer, 1000);
+                    closer.forget();
+                }
+            }
+            Output::Event(Event::Welcome { ice_servers }) => {
+                let mut st = s.borrow_mut();
+                // A page-chosen server's ICE servers are used only if the participant chose that server.
+                if st.trust_server_ice && js_sys::Array::from(&st.ice_servers).length() == 0 {
+                    st.ice_servers = crate::bindings::to_js(&serde_json::to_value(ice_servers).unwrap_or_default());
+                }
+            }
+            Output::Event(Event::Arrived { present, needed }) => {
+                let st = s.borrow();
+                let e = event("arrived", &st.id);
+                set(&e, "present", &present.into());
+                set(&e, "needed", &needed.into());
+                st.emit(&e);
+            }
+            Output::Event(Event::Seated { parties, me }) => seated(s, parties.iter().map(|p| p.to_string()).collect(), me),
+            Output::Event(Event::Signal { from, data }) => signalled(s, from, crate::bindings::to_js(&data)),
+            Output::Event(Event::Frame { from, payload }) => deliver(s, from, payload),
+            Output::Event(Event::PeerGone { party }) => lost(s, party, TransportError::PeerGone { party }),
+            Output::Event(Event::Failed(e)) => end(s, &e.into()),
+            Output::Timeout(when) => {
+                let old = s.borrow_mut().timer.take();
+                if let Some(old) = old {
+                    clear_timeout(old);
+                }
+                let wait = (when.as_secs_f64() * 1000.0 - now()).ceil() as i32;
+                if s.borrow().pump_timer.is_none() {
+                    let weak = Rc::downgrade(s);
+                    let wake = Closure::<dyn FnMut()>::new(move || {
+                        let Some(s) = weak.upgrade() else { return };
+                        s.borrow_mut().timer = None;
+                        s.borrow_mut().signal.handle_timeout(at(now()));
+                        pump(&s);
+                    });
+                    s.borrow_mut().pump_timer = Some(wake);
+                }
+                let id = s.borrow().pump_timer.as_ref().map(|wake| set_timeout(wake, wait));
+                s.borrow_mut().timer = id;
+                return;
+            }
+            Output::Idle => return,
+        }
+    }
+}
+
+fn seated(s: &Shared, parties: Vec<String>, me: usize) {
+    let bench = {
+        let mut st = s.borrow_mut();
+        st.parties = Some(parties.clone());
+        st.me = me;
+        let e = event("parties", &st.id);
+        set(&e, "parties", &parties.iter().map(|p| JsValue::from(p.as_str())).collect::<js_sys::Array>().into());
+        st.emit(&e);
+        st.bench.clone()
+    };
+    // A benchmark needs no approval: it computes on made-up numbers.
+    if let Some(bench) = bench {
+        let id = s.borrow().id.clone();
+        set(&bench, "session", &id.as_str().into());
+        set(&bench, "parties", &parties.iter().map(|p| JsValue::from(p.as_str())).collect::<js_sys::Array>().into());
+        set(&bench, "me", &me.into());
+        if let Err(e) = start(s, &bench) {
+            end(s, &WebError::new(PageCode::SessionFailed, "bench", crate::bindings::describe(&e)));
+        }
+    }
+}
+
+/// Starts computing: the party, then paths to every peer.
+fn start(s: &Shared, config: &JsValue) -> Result<(), JsValue> {
+    let json = crate::bindings::json_of(config)?;
+    let (secret, bench) = {
+        let st = s.borrow();
+        (st.secret.clone(), st.bench.is_some())
+    };
+    let identity = Identity::from_file(&secret).map_err(|e| crate::bindings::js_error(&e.into()))?;
+    let m = s.borrow().parties.as_ref().map_or(0, Vec::len);
+    let inbox = Inbox::new(m, UNREAD_LIMIT);
+    let weak = Rc::downgrade(s);
+    let links = Links::new(inbox.clone(), move |to: usize, msg: Vec<u8>| {
+        if let Some(s) = weak.upgrade() {
+            send(&s, to, msg);
+        }
+        Ok(())
+    });
+    let weak = Rc::downgrade(s);
+    let progress = move |stage: cohort_party::Stage| {
+        if let Some(s) = weak.upgrade() {
+            let mut st = s.borrow_mut();
+            if stage == cohort_party::Stage::Running {
+                st.running = true;
+            }
+            let e = event("stage", &st.id);
+            set(&e, "stage", &stage.name().into());
+            st.emit(&e);
+        }
+    };
+    let weak = Rc::downgrade(s);
+    let done = move |outcome: Result<JsValue, WebError>| {
+        let Some(s) = weak.upgrade() else { return };
+        let id = s.borrow().id.clone();
+        let e = match outcome {
+            Ok(outputs) => {
+                let e = event("done", &id);
+                set(&e, "outputs", &outputs);
+                e
+            }
+            Err(error) => {
+                let e = event("failed", &id);
+                set(&e, "error", &plain(&error));
+                e
+            }
+        };
+        finish(&s, &e);
+    };
+    if bench {
+        let mut job = crate::bindings::js(api::bench_config(&json))?;
+        job.meeting.chunk = Some(FRAME_CHUNK);
+        wasm_bindgen_futures::spawn_local(async move {
+            let clock = crate::bindings::performance_now;
+            let measured = cohort_party::bench(&job.meeting, &identity, links, job.workloads.clone(), job.runs, clock, progress).await;
+            done(
+                measured.map(|m| crate::bindings::to_js(&serde_json::Value::Array(bench_lines(&job.meeting, &m)))).map_err(WebError::from),
+            );
+        });
+    } else {
+        let party = crate::bindings::js(api::party_config(&json))?.with_chunk(FRAME_CHUNK);
+        wasm_bindgen_futures::spawn_local(async move {
+            let outputs = cohort_party::run(party, &identity, links, progress).await;
+            done(outputs.map(|o| crate::bindings::to_js(&serde_json::to_value(o).unwrap_or_default())).map_err(WebError::from));
+        });
+    }
+    s.borrow_mut().inbox = Some(inbox.clone());
+    let (m, me) = (s.borrow().parties.as_ref().map_or(0, Vec::len), s.borrow().me);
+    s.borrow_mut().peers = (0..m).map(|_| None).collect();
+    for j in (0..m).filter(|&j| j != me) {
+        connect(s, j);
+    }
+    let early = std::mem::take(&mut s.borrow_mut().early);
+    for (from, item) in early {
+        match item {
+            Early::Frame(frame) => inbox.deliver(from, frame),
+            Early::Signal(data) => signalled(s, from, data),
+        }
+    }
+    let weak = Rc::downgrade(s);
+    let watchdog = Closure::<dyn FnMut()>::new(move || {
+        let Some(s) = weak.upgrade() else { return };
+        let (inbox, running) = (s.borrow().inbox.clone(), s.borrow().running);
+        if let Some(inbox) = inbox {
+            inbox.stalled(js_sys::Date::now(), if running { STALL_RUNNING_MS } else { STALL_BEFORE_RUNNING_MS });
+        }
+    });
+    let id = web_sys::window()
+        .and_then(|w| w.set_interval_with_callback_and_timeout_and_arguments_0(watchdog.as_ref().unchecked_ref(), 1000).ok());
+    let mut st = s.borrow_mut();
+    st.watchdog = id;
+    st.timers.push(watchdog);
+    Ok(())
+}
+
+/// Keeps what a peer sends before the party starts, within [`EARLY_LIMIT`].
+fn keep_early(s: &Shared, from: usize, item: Early, bytes: usize) {
+    let over = {
+        let mut st = s.borrow_mut();
+        st.early_bytes += bytes;
+        st.early_bytes > EARLY_LIMIT
+    };
+    if over {
+        let message = format!("the other parties sent over {EARLY_LIMIT} bytes before this party started");
+        return end(s, &WebError::new(PageCode::SessionFailed, "flooded", message));
+    }
+    s.borrow_mut().early.push((from, item));
+}
+
+fn deliver(s: &Shared, from: usize, frame: Vec<u8>) {
+    let inbox = s.borrow().inbox.clone();
+    match inbox {
+        Some(inbox) => inbox.deliver(from, frame),
+        None => {
+            let len = frame.len();
+            keep_early(s, from, Early::Frame(frame), len);
+        }
+    }
+}
+
+fn connect(s: &Shared, j: usize) {
+    let config = RtcConfiguration::new();
+    {
+        let st = s.borrow();
+        set(&config, "iceServers", &st.ice_servers);
+        if st.ice_policy.is_string() {
+            set(&config, "iceTransportPolicy", &st.ice_policy);
+        }
+    }
+    let Ok(pc) = RtcPeerConnection::new_with_configuration(&config) else {
+        return lost(s, j, TransportError::io(format!("connecting to party {j}"), "no RTCPeerConnection"));
+    };
+    let init = RtcDataChannelInit::new();
+    init.set_negotiated(true);
+    init.set_id(0);
+    init.set_ordered(true);
+    let dc = pc.create_data_channel_with_data_channel_dict("cohort", &init);
+    dc.set_binary_type(web_sys::RtcDataChannelType::Arraybuffer);
+    dc.set_buffered_amount_low_threshold(SEND_BUFFER_LOW);
+    let weak = Rc::downgrade(s);
+    let on_candidate = callback(s, move |e: JsValue| {
+        let Some(s) = weak.upgrade() else { return };
+        let Some(candidate) = e.dyn_into::<RtcPeerConnectionIceEvent>().ok().and_then(|e| e.candidate()) else { return };
+        let data: JsValue = js_sys::Object::new().into();
+        set(&data, "kind", &"candidate".into());
+        set(&data, "candidate", &candidate.to_json().into());
+        send_signal(&s, j, &data);
+    });
+    pc.set_onicecandidate(Some(&on_candidate));
+    let weak = Rc::downgrade(s);
+    let on_message = callback(s, move |e: JsValue| {
+        let Some(s) = weak.upgrade() else { return };
+        let Ok(e) = e.dyn_into::<MessageEvent>() else { return };
+        let frame = Uint8Array::new(&e.data()).to_vec();
+        let inbox = s.borrow().inbox.clone();
+        if let Some(inbox) = inbox {
+            inbox.deliver(j, frame);
+        }
+    });
+    dc.set_onmessage(Some(&on_message));
+    let weak = Rc::downgrade(s);
+    let on_low = callback(s, move |_| {
+        if let Some(s) = weak.upgrade() {
+            drain(&s, j);
+        }
+    });
+    dc.set_onbufferedamountlow(Some(&on_low));
+    let weak = Rc::downgrade(s);
+    let pc_stats = pc.clone();
+    let on_open = callback(s, move |_| {
+        let Some(s) = weak.upgrade() else { return };
+        let pc = pc_stats.clone();
+        let weak = Rc::downgrade(&s);
+        wasm_bindgen_futures::spawn_local(async move {
+            let path = kind_of_path(&pc).await;
+            if let Some(s) = weak.upgrade() {
+                choose(&s, j, path);
+            }
+        });
+    });
+    dc.set_onopen(Some(&on_open));
+    let weak = Rc::downgrade(s);
+    let on_close = callback(s, move |_| {
+        let Some(s) = weak.upgrade() else { return };
+        let relay = s.borrow().peers.get(j).and_then(Option::as_ref).is_some_and(|p| p.path == Some(Path::Relay));
+        if !relay {
+            lost(&s, j, TransportError::closed(format!("the connection to party {j} closed")));
+        }
+    });
+    dc.set_onclose(Some(&on_close));
+    let fallback = after(s, NEGOTIATION_MS, move |s| choose(s, j, Path::Relay));
+    let me = s.borrow().me;
+    s.borrow_mut().peers[j] = Some(Peer {
+        pc: pc.clone(),
+        dc,
+        path: None,
+        queue: Vec::new(),
+        backlog: VecDeque::new(),
+        candidates: Vec::new(),
+        remote: false,
+        fallback: Some(fallback),
+    });
+    if me < j {
+        let weak = Rc::downgrade(s);
+        wasm_bindgen_futures::spawn_local(async move {
+            let offered = async {
+                let offer = wasm_bindgen_futures::JsFuture::from(pc.create_offer()).await?;
+                wasm_bindgen_futures::JsFuture::from(pc.set_local_description(offer.unchecked_ref())).await?;
+                Ok::<_, JsValue>(description(&pc))
+            }
+            .await;
+            let Some(s) = weak.upgrade() else { return };
+            match offered {
+                Ok(sdp) => send_signal(&s, j, &signal_data("offer", &sdp)),
+                Err(_) => choose(&s, j, Path::Relay),
+            }
+        });
+    }
+}
+
+/// The local description as `{type, sdp}`.
+fn description(pc: &RtcPeerConnection) -> JsValue {
+    pc.local_description().map_or(JsValue::NULL, |d| d.to_json().into())
+}
+
+fn signal_data(kind: &str, sdp: &JsValue) -> JsValue {
+    let data: JsValue = js_sys::Object::new().into();
+    set(&data, "kind", &kind.into());
+    set(&data, "sdp", sdp);
+    data
+}
+
+/// `turn` if the selected candidate pair goes through a TURN relay, else `direct`.
+async fn kind_of_path(pc: &RtcPeerConnection) -> Path {
+    let Ok(stats) = wasm_bindgen_futures::JsFuture::from(pc.get_stats()).await else { return Path::Direct };
+    let stats: web_sys::RtcStatsReport = stats.unchecked_into();
+    let reports = js_sys::try_iter(&stats.values()).ok().flatten();
+    for report in reports.into_iter().flatten().flatten() {
+        let nominated = get(&report, "nominated").as_bool() == Some(true);
+        if get(&report, "type").as_string().as_deref() == Some("candidate-pair")
+            && nominated
+            && get(&report, "state").as_string().as_deref() == Some("succeeded")
+        {
+            let local: JsValue =
+                stats.get(&get(&report, "localCandidateId").as_string().unwrap_or_default()).map_or(JsValue::NULL, Into::into);
+            return if get(&local, "candidateType").as_string().as_deref() == Some("relay") { Path::Turn } else { Path::Direct };
+        }
+    }
+    Path::Direct
+}
+
+fn choose(s: &Shared, j: usize, path: Path) {
+    let queued = {
+        let mut st = s.borrow_mut();
+        if st.ended {
+            return;
+        }
+        let Some(peer) = st.peers.get_mut(j).and_then(Option::as_mut) else { return };
+        if peer.path.is_some() {
+            return;
+        }
+        peer.path = Some(path);
+        if let Some(f) = peer.fallback.take() {
+            clear_timeout(f);
+        }
+        let queued = std::mem::take(&mut peer.queue);
+        let e = event("path", &st.id);
+        set(&e, "peer", &j.into());
+        set(&e, "path", &path.name().into());
+        st.emit(&e);
+        queued
+    };
+    for frame in queued {
+        transmit(s, j, frame);
+    }
+}
+
+fn signalled(s: &Shared, from: usize, data: JsValue) {
+    if s.borrow().inbox.is_none() {
+        let bytes = js_sys::JSON::stringify(&data).map(|t| t.length() as usize).unwrap_or(0);
+        return keep_early(s, from, Early::Signal(data), bytes);
+    }
+    if !data.is_object() {
+        return;
+    }
+    let kind = get(&data, "kind").as_string().unwrap_or_default();
+    if kind == "relay" {
+        return choose(s, from, Path::Relay);
+    }
+    let (pc, me) = {
+        let st = s.borrow();
+        let Some(peer) = st.peers.get(from).and_then(Option::as_ref) else { return };
+        (peer.pc.clone(), st.me)
+    };
+    let weak = Rc::downgrade(s);
+    wasm_bindgen_futures::spawn_local(async move {
+        // Bad signaling from a peer (or the server) is ignored: the fallback timer moves it to the relay.
+        let _ = handle_signal(weak, from, me, pc, kind, data).await;
+    });
+}
+
+async fn handle_signal(
+    weak: Weak<RefCell<State>>,
+    from: usize,
+    me: usize,
+    pc: RtcPeerConnection,
+    kind: String,
+    data: JsValue,
+) -> Result<(), JsValue> {
+    use wasm_bindgen_futures::JsFuture;
+    let remote_description = |kind: RtcSdpType| {
+        let sdp = get(&get(&data, "sdp"), "sdp").as_string().unwrap_or_default();
+        let init = RtcSessionDescriptionInit::new(kind);
+        init.set_sdp(&sdp);
+        init
+    };
+    match kind.as_str() {
+        "offer" if me > from => {
+            JsFuture::from(pc.set_remote_description(&remote_description(RtcSdpType::Offer))).await?;
+            mark_remote(&weak, from);
+            let answer = JsFuture::from(pc.create_answer()).await?;
+            JsFuture::from(pc.set_local_description(answer.unchecked_ref())).await?;
+            if let Some(s) = weak.upgrade() {
+                send_signal(&s, from, &signal_data("answer", &description(&pc)));
+                negotiating(&s, from);
+            }
+        }
+        "answer" if me < from => {
+            JsFuture::from(pc.set_remote_description(&remote_description(RtcSdpType::Answer))).await?;
+            mark_remote(&weak, from);
+            if let Some(s) = weak.upgrade() {
+                negotiating(&s, from);
+            }
+        }
+        "candidate" => {
+            let candidate = get(&data, "candidate");
+            let remote = weak.upgrade().is_some_and(|s| s.borrow().peers.get(from).and_then(Option::as_ref).is_some_and(|p| p.remote));
+            if !remote {
+                if let Some(s) = weak.upgrade()
+                    && let Some(peer) = s.borrow_mut().peers.get_mut(from).and_then(Option::as_mut)
+                {
+                    peer.candidates.push(candidate);
+                }
+                return Ok(());
+            }
+            JsFuture::from(pc.add_ice_candidate_with_opt_rtc_ice_candidate_init(Some(candidate.unchecked_ref()))).await?;
+        }
+        _ => return Ok(()),
+    }
+    // Candidates that came before the remote description.
+    let waiting = weak
+        .upgrade()
+        .map(|s| s.borrow_mut().peers.get_mut(from).and_then(Option::as_mut).map(|p| std::mem::take(&mut p.candidates)).unwrap_or_default())
+        .unwrap_or_default();
+    for candidate in waiting {
+        JsFuture::from(pc.add_ice_candidate_with_opt_rtc_ice_candidate_init(Some(candidate.unchecked_ref()))).await?;
+    }
+    Ok(())
+}
+
+fn mark_remote(weak: &Weak<RefCell<State>>, j: usize) {
+    if let Some(s) = weak.upgrade()
+        && let Some(peer) = s.borrow_mut().peers.get_mut(j).and_then(Option::as_mut)
+    {
+        peer.remote = true;
+    }
+}
+
+/// Both ends are negotiating: the direct path gets the fallback delay from now.
+fn negotiating(s: &Shared, j: usize) {
+    let (old, delay) = {
+        let mut st = s.borrow_mut();
+        let delay = st.fallback_ms;
+        let Some(peer) = st.peers.get_mut(j).and_then(Option::as_mut) else { return };
+        if peer.path.is_some() {
+            return;
+        }
+        (peer.fallback.take(), delay)
+    };
+    if let Some(old) = old {
+        clear_timeout(old);
+    }
+    let id = after(s, delay, move |s| choose(s, j, Path::Relay));
+    if let Some(peer) = s.borrow_mut().peers.get_mut(j).and_then(Option::as_mut) {
+        peer.fallback = Some(id);
+    }
+}
+
+fn send_signal(s: &Shared, j: usize, data: &JsValue) {
+    if s.borrow().ended {
+        return;
+    }
+    let text = js_sys::JSON::stringify(data).map(String::from).unwrap_or_default();
+    if let Ok(value) = serde_json::from_str(&text) {
+        // A failure here is the session's, and comes out of pump() as its event.
+        let _ = s.borrow_mut().signal.send_signal(j, value);
+    }
+    pump(s);
+}
+
+/// A frame from the party for peer `to`.
+fn send(s: &Shared, to: usize, frame: Vec<u8>) {
+    let path = {
+        let mut st = s.borrow_mut();
+        let Some(peer) = st.peers.get_mut(to).and_then(Option::as_mut) else { return };
+        if peer.path.is_none() {
+            peer.queue.push(frame);
+            return;
+        }
+        peer.path
+    };
+    if path.is_some() {
+        transmit(s, to, frame);
+    }
+}
+
+fn transmit(s: &Shared, j: usize, frame: Vec<u8>) {
+    let path = s.borrow().peers.get(j).and_then(Option::as_ref).and_then(|p| p.path);
+    if path == Some(Path::Relay) {
+        let sent = s.borrow_mut().signal.send_frame(j, &frame);
+        if let Err(e) = sent {
+            return end(s, &e.into());
+        }
+        return pump(s);
+    }
+    let closed = {
+        let mut st = s.borrow_mut();
+        let Some(peer) = st.peers.get_mut(j).and_then(Option::as_mut) else { return };
+        if peer.dc.ready_state() != RtcDataChannelState::Open {
+            true
+        } else if !peer.backlog.is_empty() || peer.dc.buffered_amount() > SEND_BUFFER_HIGH {
+            // Back-pressure: a data channel closes if its send buffer overflows,
+            // so frames wait here until it drains (in order, behind the others).
+            peer.backlog.push_back(frame);
+            false
+        } else {
+            let _ = peer.dc.send_with_u8_array(&frame);
+            false
+        }
+    };
+    if closed {
+        lost(s, j, TransportError::closed(format!("the connection to party {j} closed")));
+    }
+}
+
+/// Sends what waited for the data channel's buffer to drain.
+fn drain(s: &Shared, j: usize) {
+    let mut st = s.borrow_mut();
+    let Some(peer) = st.peers.get_mut(j).and_then(Option::as_mut) else { return };
+    while peer.dc.ready_state() == RtcDataChannelState::Open && peer.dc.buffered_amount() <= SEND_BUFFER_HIGH {
+        let Some(frame) = peer.backlog.pop_front() else { break };
+        let _ = peer.dc.send_with_u8_array(&frame);
+    }
+}
+
+/// Peer `j` is gone: the running party reads `error` from it; before it runs, the session ends.
+fn lost(s: &Shared, j: usize, error: TransportError) {
+    let (ended, inbox) = (s.borrow().ended, s.borrow().inbox.clone());
+    if ended {
+        return;
+    }
+    match inbox {
+        Some(inbox) => inbox.fail(j, error),
+        None => end(s, &WebError::new(PageCode::PeerUnreachable, "peer_gone", format!("party {j} left the session"))),
+    }
+}
+
+/// Ends the session with `error`: the running party fails with it, or the session does.
+fn end(s: &Shared, error: &WebError) {
+    let (ended, inbox, id) = (s.borrow().ended, s.borrow().inbox.clone(), s.borrow().id.clone());
+    if ended {
+        return;
+    }
+    match inbox {
+        Some(inbox) => inbox.fail_all(&TransportError::closed(error.message.clone())),
+        None => {
+            let e = event("failed", &id);
+            set(&e, "error", &plain(error));
+            finish(s, &e);
+        }
+    }
+}
+
+fn finish(s: &Shared, e: &JsValue) {
+    if s.borrow().ended {
+        return;
+    }
+    s.borrow().emit(e);
+    close(s);
+}
+
+fn close(s: &Shared) {
+    let (watchdog, timer, fallbacks, pcs, ws) = {
+        let mut st = s.borrow_mut();
+        st.ended = true;
+        st.signal.leave();
+        let fallbacks: Vec<i32> = st.peers.iter_mut().flatten().filter_map(|p| p.fallback.take()).collect();
+        let pcs: Vec<RtcPeerConnection> = st.peers.iter().flatten().map(|p| p.pc.clone()).collect();
+        (st.watchdog.take(), st.timer.take(), fallbacks, pcs, st.ws.clone())
+    };
+    if let (Some(w), Some(window)) = (watchdog, web_sys::window()) {
+        window.clear_interval_with_handle(w);
+    }
+    for id in timer.into_iter().chain(fallbacks) {
+        clear_timeout(id);
+    }
+    for pc in pcs {
+        pc.close();
+    }
+    pump(s);
+    if let Some(ws) = ws {
+        ws.set_onmessage(None);
+        ws.set_onerror(None);
+    }
+}
