@@ -3,12 +3,14 @@
 //! ```text
 //!  api       identities, programs and session configuration, over JSON text (tested natively)
 //!  error     page error codes (defined here once) and typed errors with a stable reason
-//!  host      one party's transport driven by delivered frames, for cohort_party::run
+//!  host      one party's transport driven by delivered frames (bounded), for cohort_party::run
 //!  bindings  the wasm-bindgen exports the extension's JavaScript calls (wasm32 only)
+//!  session_host  the session host on web-sys: the signal server's WebSocket driving the
+//!            sans-IO signal client, WebRTC data channels, path fallback, the party (wasm32 only)
 //! ```
 //!
-//! The extension's JavaScript owns the network (WebSocket to the signal
-//! server, WebRTC data channels, the relay fallback) and the user interface.
+//! The extension's JavaScript owns the windows, storage and the messaging
+//! between its contexts; the network of a session is the session host's.
 //! All cryptography and all computation on secrets — signing, the
 //! handshakes, channel keys, shares — happen here, in the same Rust as the
 //! native CLI. The stored identity and the participant's inputs pass through
