@@ -11,6 +11,7 @@ use crate::error::WebError;
 #[wasm_bindgen]
 extern "C" {
     /// `performance.now()`: milliseconds, sub-millisecond where the browser allows.
+    #[cfg(feature = "bench")]
     #[wasm_bindgen(js_namespace = performance, js_name = now)]
     pub(crate) fn performance_now() -> f64;
 }

@@ -30,7 +30,9 @@ use web_sys::{
 
 use crate::api;
 use crate::error::{PageCode, WebError};
-use crate::host::{FRAME_CHUNK, Inbox, Links, bench_lines};
+#[cfg(feature = "bench")]
+use crate::host::bench_lines;
+use crate::host::{FRAME_CHUNK, Inbox, Links};
 
 const STALL_BEFORE_RUNNING_MS: f64 = 300_000.0;
 const STALL_RUNNING_MS: f64 = 60_000.0;
@@ -499,15 +501,26 @@ fn start(s: &Shared, config: &JsValue) -> Result<(), JsValue> {
         finish(&s, &e);
     };
     if bench {
-        let mut job = crate::bindings::js(api::bench_config(&json))?;
-        job.meeting.chunk = Some(FRAME_CHUNK);
-        wasm_bindgen_futures::spawn_local(async move {
-            let clock = crate::bindings::performance_now;
-            let measured = cohort_party::bench(&job.meeting, &identity, links, job.workloads.clone(), job.runs, clock, progress).await;
-            done(
-                measured.map(|m| crate::bindings::to_js(&serde_json::Value::Array(bench_lines(&job.meeting, &m)))).map_err(WebError::from),
-            );
-        });
+        #[cfg(not(feature = "bench"))]
+        {
+            let _ = (links, progress, done, identity);
+            let message = "this build of the extension has no benchmark (scripts/build-extension --bench)";
+            return Err(crate::bindings::js_error(&WebError::params("no_benchmark", message)));
+        }
+        #[cfg(feature = "bench")]
+        {
+            let mut job = crate::bindings::js(api::bench_config(&json))?;
+            job.meeting.chunk = Some(FRAME_CHUNK);
+            wasm_bindgen_futures::spawn_local(async move {
+                let clock = crate::bindings::performance_now;
+                let measured = cohort_party::bench(&job.meeting, &identity, links, job.workloads.clone(), job.runs, clock, progress).await;
+                done(
+                    measured
+                        .map(|m| crate::bindings::to_js(&serde_json::Value::Array(bench_lines(&job.meeting, &m))))
+                        .map_err(WebError::from),
+                );
+            });
+        }
     } else {
         let party = crate::bindings::js(api::party_config(&json))?.with_chunk(FRAME_CHUNK);
         wasm_bindgen_futures::spawn_local(async move {
