@@ -5,7 +5,7 @@
 import { extensionOrigin } from './platform.js';
 import { ADDRESS, HOST_COMMAND, UI } from './messages.js';
 import { ERR, PageError } from './errors.js';
-import { ready, startup, wasm } from './engine.js';
+import { backup, ready, startup, wasm } from './engine.js';
 import {
   blocked, identity, identitySecret, peers, refusals, saveBlocked, saveIdentity, savePeers, saveRefusals, saveSettings, settings, sites,
 } from './storage.js';
@@ -122,10 +122,10 @@ const handlers = {
   },
   async [UI.EXPORT_IDENTITY](msg) {
     if (typeof msg.passphrase !== 'string' || msg.passphrase.length < 8) throw new Error('choose a passphrase of at least 8 characters');
-    return { exported: wasm.exportIdentity(await identitySecret(), msg.passphrase) };
+    return { exported: (await backup()).exportIdentity(await identitySecret(), msg.passphrase) };
   },
   async [UI.IMPORT_IDENTITY](msg) {
-    const secret = wasm.importIdentity(String(msg.exported ?? ''), String(msg.passphrase ?? ''));
+    const secret = (await backup()).importIdentity(String(msg.exported ?? ''), String(msg.passphrase ?? ''));
     await saveIdentity(secret);
     return { identity: await identity() };
   },

@@ -86,6 +86,31 @@ pub enum ChannelError {
     BadServerUrl(String),
 }
 
+impl ChannelError {
+    /// A stable, machine-readable name for the cause.
+    pub fn code(&self) -> &'static str {
+        match self {
+            ChannelError::WrongIdentity { .. } => "wrong_identity",
+            ChannelError::TranscriptMismatch => "transcript_mismatch",
+            ChannelError::BadSignature => "bad_signature",
+            ChannelError::MalformedHandshake(_) => "malformed_handshake",
+            ChannelError::Tampered { .. } => "tampered",
+            ChannelError::Replayed { .. } => "replayed",
+            ChannelError::Reordered { .. } => "reordered",
+            ChannelError::Reflected { .. } => "reflected",
+            ChannelError::Truncated(_) => "truncated",
+            ChannelError::Oversized(_) => "oversized",
+            ChannelError::Closed(_) => "closed",
+            ChannelError::Randomness(_) => "randomness",
+            ChannelError::BadKey(_) => "bad_key",
+            ChannelError::BadIdentityFile(_) => "bad_identity",
+            ChannelError::BadExport(_) => "bad_export",
+            ChannelError::WrongPassphrase => "wrong_passphrase",
+            ChannelError::BadServerUrl(_) => "bad_url",
+        }
+    }
+}
+
 /// Why an invite cannot be made or read. [`InviteError::code`] names each
 /// cause with a stable string, for programs (the extension) to match.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]

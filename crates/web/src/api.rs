@@ -28,16 +28,6 @@ pub fn identity_info(secret: &str) -> Result<String, WebError> {
     Ok(json!({"key": id.public().to_hex(), "fingerprint": id.fingerprint().to_string()}).to_string())
 }
 
-/// The identity encrypted under a passphrase (Argon2id, XChaCha20-Poly1305).
-pub fn export_identity(secret: &str, passphrase: &str) -> Result<String, WebError> {
-    Ok(identity(secret)?.export(passphrase)?)
-}
-
-/// An exported identity, decrypted, in its storage form.
-pub fn import_identity(exported: &str, passphrase: &str) -> Result<String, WebError> {
-    Ok(Identity::import(exported, passphrase)?.to_file())
-}
-
 /// A fingerprint from a public key (64 hex digits) or a fingerprint.
 pub fn parse_peer(text: &str) -> Result<String, WebError> {
     let text = text.trim();

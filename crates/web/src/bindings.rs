@@ -67,18 +67,6 @@ pub fn identity_info(secret: &str) -> Result<JsValue, JsValue> {
     object_of(api::identity_info(secret))
 }
 
-/// The identity encrypted under a passphrase.
-#[wasm_bindgen(js_name = exportIdentity)]
-pub fn export_identity(secret: &str, passphrase: &str) -> Result<String, JsValue> {
-    js(api::export_identity(secret, passphrase))
-}
-
-/// An exported identity, decrypted, in its storage form.
-#[wasm_bindgen(js_name = importIdentity)]
-pub fn import_identity(exported: &str, passphrase: &str) -> Result<String, JsValue> {
-    js(api::import_identity(exported, passphrase))
-}
-
 /// The fingerprint of a public key or fingerprint.
 #[wasm_bindgen(js_name = parsePeer)]
 pub fn parse_peer(text: &str) -> Result<String, JsValue> {

@@ -161,15 +161,6 @@ impl From<cohort_program::Error> for WebError {
 
 impl From<ChannelError> for WebError {
     fn from(e: ChannelError) -> WebError {
-        let reason = match e {
-            ChannelError::WrongPassphrase => "wrong_passphrase",
-            ChannelError::BadExport(_) => "bad_export",
-            ChannelError::BadIdentityFile(_) => "bad_identity",
-            ChannelError::BadKey(_) => "bad_key",
-            ChannelError::BadServerUrl(_) => "bad_url",
-            ChannelError::Randomness(_) => "randomness",
-            _ => "channel",
-        };
-        WebError::params(reason, e.to_string())
+        WebError::params(e.code(), e.to_string())
     }
 }
