@@ -215,6 +215,8 @@ const methods = {
         disclosure: wasm.approvalView(program, session.m, threshold, undefined),
       });
     }
+    // Cancelled (the page closed, the site was revoked) while the participant answered: meet no one.
+    if (TERMINAL.has(session.stage)) throw new PageError(session.code ?? ERR.SESSION_FAILED, session.error ?? 'the session ended');
     setStage(session, 'waiting');
     /** @type {Promise<void>} */
     const lobby = new Promise((resolve, reject) => { session.lobby = { resolve, reject }; });
@@ -228,6 +230,11 @@ const methods = {
         iceServers: s.iceServers, iceTransportPolicy: s.iceTransportPolicy, fallbackMs: s.fallbackMs,
         // The signal protocol gives up when not every party has arrived by then.
         lobbyMs: timeout * 1000 });
+      // Cancelled while the host was being asked: its cancel may have arrived first, so cancel again.
+      if (TERMINAL.has(session.stage)) {
+        toHost({ type: HOST_COMMAND.CANCEL, session: session.id, reason: session.error ?? 'the session ended' }).catch(() => {});
+        throw new PageError(session.code ?? ERR.SESSION_FAILED, session.error ?? 'the session ended');
+      }
       await lobby;
     } catch (e) {
       throw fail(session, e.code ?? ERR.SESSION_FAILED, e.message);
