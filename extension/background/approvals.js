@@ -93,6 +93,8 @@ export async function answered(origin, approved) {
  */
 export async function approve(details, session = null) {
   await mayAsk(details.origin);
+  // The session ended while this waited (its host failed, the page left): ask nothing.
+  if (session && session.code !== null) throw new PageError(session.code, session.error ?? 'the session ended');
   if (approvals.some((a) => a.details.origin === details.origin)) {
     throw new PageError(ERR.REQUEST_PENDING, 'another request from this site is waiting for the user; try again after it is answered');
   }
