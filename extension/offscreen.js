@@ -32,7 +32,8 @@ chrome.runtime.onMessage.addListener((msg, sender, sendResponse) => {
   try {
     sendResponse({ ok: true, ...commands[msg.type](msg) });
   } catch (e) {
-    sendResponse({ ok: false, error: e instanceof Error ? e.message : String(e) });
+    // The WebAssembly's page code, when it gave one (a party that left is PEER_UNREACHABLE).
+    sendResponse({ ok: false, error: e instanceof Error ? e.message : String(e), code: /** @type {any} */ (e)?.code ?? null });
   }
   return false;
 });

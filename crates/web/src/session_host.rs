@@ -143,6 +143,8 @@ struct State {
     early: Vec<(usize, Early)>,
     early_bytes: usize,
     ended: bool,
+    /// Why it ended, if it failed before its party started.
+    failure: Option<WebError>,
     /// Whether the WebSocket opened (an error before is "unreachable").
     opened: bool,
     watchdog: Option<i32>,
@@ -188,6 +190,8 @@ fn after(s: &Shared, ms: i32, f: impl FnOnce(&Shared) + 'static) -> i32 {
 pub struct SessionHost {
     emit: Function,
     sessions: RefCell<HashMap<String, Shared>>,
+    /// Why recent sessions failed before starting, for a `start` that comes after.
+    failed: RefCell<VecDeque<(String, WebError)>>,
 }
 
 #[wasm_bindgen]
@@ -195,7 +199,7 @@ impl SessionHost {
     /// A host that reports each session's events with `emit(event)`.
     #[wasm_bindgen(constructor)]
     pub fn new(emit: Function) -> SessionHost {
-        SessionHost { emit, sessions: RefCell::new(HashMap::new()) }
+        SessionHost { emit, sessions: RefCell::new(HashMap::new()), failed: RefCell::new(VecDeque::new()) }
     }
 
     /// Meets the other parties: `{session, signal, m, token, roster?,
@@ -253,6 +257,7 @@ impl SessionHost {
             early: Vec::new(),
             early_bytes: 0,
             ended: false,
+            failure: None,
             opened: false,
             watchdog: None,
             pump_timer: None,
@@ -268,10 +273,15 @@ impl SessionHost {
 
     /// Starts computing, once the parties are known: `config` as for `Party`.
     pub fn start(&self, session: &str, config: JsValue) -> Result<(), JsValue> {
+        self.forget_ended();
         let s = self.sessions.borrow().get(session).cloned();
         match s {
-            Some(s) if s.borrow().parties.is_some() && !s.borrow().ended => start(&s, &config),
-            _ => Err(crate::bindings::js_error(&WebError::params("not_ready", format!("session {session} is not ready to start")))),
+            Some(s) if s.borrow().parties.is_some() => start(&s, &config),
+            // It failed in the meantime (a party left): say why, with its code.
+            _ => match self.failed.borrow().iter().find(|(id, _)| id == session) {
+                Some((_, e)) => Err(crate::bindings::js_error(e)),
+                None => Err(crate::bindings::js_error(&WebError::params("not_ready", format!("session {session} is not ready to start")))),
+            },
         }
     }
 
@@ -300,7 +310,17 @@ impl SessionHost {
     }
 
     fn forget_ended(&self) {
-        self.sessions.borrow_mut().retain(|_, s| !s.borrow().ended);
+        let mut failed = self.failed.borrow_mut();
+        self.sessions.borrow_mut().retain(|id, s| {
+            let s = s.borrow();
+            if let (true, Some(e)) = (s.ended, &s.failure) {
+                failed.push_back((id.clone(), e.clone()));
+            }
+            !s.ended
+        });
+        while failed.len() > 64 {
+            failed.pop_front();
+        }
     }
 }
 
@@ -938,6 +958,7 @@ fn end(s: &Shared, error: &WebError) {
     match inbox {
         Some(inbox) => inbox.fail_all(&TransportError::closed(error.message.clone())),
         None => {
+            s.borrow_mut().failure = Some(error.clone());
             let e = event("failed", &id);
             set(&e, "error", &plain(error));
             finish(s, &e);
