@@ -223,6 +223,8 @@ const methods = {
     try {
       const s = await settings();
       session.hosted = true;
+      // Saved before the host has it: a restarted worker must know to make the host leave the room.
+      save();
       await toHost({ type: HOST_COMMAND.LOBBY, session: session.id, signal: session.signal, m: session.m, secret: await identitySecret(),
         token: invite.token, roster: session.roster,
         // ICE servers the page's signal server offers are used only if it is the participant's own server.

@@ -118,7 +118,8 @@ async function restore(hostSessions) {
   /** @type {Record<string, any>} */
   const saved = (await storage.session.get(SAVED)) ?? {};
   const live = Object.values(saved).filter((s) => !TERMINAL.has(s.stage));
-  const computing = live.length && (await sessionHostRunning()) ? await hostSessions().catch(() => []) : [];
+  const hostRunning = live.length > 0 && (await sessionHostRunning());
+  const computing = hostRunning ? await hostSessions().catch(() => []) : [];
   for (const s of Object.values(saved)) {
     /** @type {Session} */
     const session = { ...s, waiters: [], page: null, lobby: null, approval: null };
@@ -127,7 +128,8 @@ async function restore(hostSessions) {
     if (!session.started) {
       // Its join (or benchmark) request died with the worker, answered INTERRUPTED: leave the room, forget the session.
       sessions.delete(session.id);
-      if (session.hosted) toHost({ type: HOST_COMMAND.CANCEL, session: session.id, reason: 'the extension restarted' }).catch(() => {});
+      // (Whether or not the save says it reached the host: the worker may have stopped just after.)
+      if (hostRunning) toHost({ type: HOST_COMMAND.CANCEL, session: session.id, reason: 'the extension restarted' }).catch(() => {});
     } else if (!computing.includes(session.id)) {
       fail(session, ERR.SESSION_FAILED, 'the session host stopped while the session ran', false);
     }
