@@ -351,21 +351,7 @@ fn every_refusal_and_fault_of_the_server_ends_the_session_with_its_cause() {
         assert!(c.is_ended(), "{what}");
     }
     // Each of the server's error codes ends the session, except `not_in_room`.
-    for code in [
-        ErrorCode::BadMessage,
-        ErrorCode::TooLarge,
-        ErrorCode::RateLimited,
-        ErrorCode::QueueFull,
-        ErrorCode::AuthFailed,
-        ErrorCode::RoomFull,
-        ErrorCode::NotInRoster,
-        ErrorCode::BadToken,
-        ErrorCode::RoomMismatch,
-        ErrorCode::TooManyRooms,
-        ErrorCode::UnknownRoom,
-        ErrorCode::IdleTimeout,
-        ErrorCode::ShuttingDown,
-    ] {
+    for code in ErrorCode::ALL.into_iter().filter(|&c| c != ErrorCode::NotInRoom) {
         let mut c = client(&ids[0], config(Seats::Open(3)));
         in_lobby(&mut c, names(&ids[..1]), 100);
         drain(&mut c, T0);
