@@ -62,6 +62,6 @@ pub use cohort_transport::{AsyncTransport, Blocking, PartyId, Transport, Transpo
 pub use error::{Error, Result};
 pub use field::{Fe, Field};
 pub use protocols::merge_exchange_layers;
-pub use runtime::{Config, MAX_PARTIES, Receivers, Runtime, SEC_PARAM, Stats, default_threshold};
-pub use secure::{Kind, SecType, SecVec, Value};
+pub use runtime::{Config, MAX_PARTIES, Receivers, Runtime, SEC_PARAM, Stats, default_threshold, largest_setup_message};
+pub use secure::{DERANGEMENT_BATCH, Kind, SecType, SecVec, Value};
 pub use session::{Session, Step, run_async, run_blocking};

@@ -85,6 +85,16 @@ impl Config {
     }
 }
 
+/// The largest message of the session's set-up round (PRSS keys, 32 bytes
+/// for each subset of parties a peer shares a key with) to one peer, for
+/// `m` parties with threshold `t`, headers included; programs add their own
+/// rounds' sizes (see `cohort_program::Plan::largest_message`).
+pub fn largest_setup_message(m: usize, t: usize) -> usize {
+    let count = prss::subset_count(m, t);
+    let keys = if count <= prss::MAX_SUBSETS { count } else { 0 };
+    HEADER + 4 + 32 * keys
+}
+
 /// Communication counters, for benchmarks and round-count checks.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Stats {
@@ -93,6 +103,9 @@ pub struct Stats {
     pub rounds: u64,
     /// Payload bytes sent to all peers.
     pub bytes_sent: u64,
+    /// The largest round message sent to one peer, in bytes (headers
+    /// included): what a peer must be ready to receive at once.
+    pub largest_message: u64,
 }
 
 /// Who learns an opened value.
@@ -174,7 +187,8 @@ impl Runtime {
 
     /// Communication so far.
     pub fn stats(&self) -> Stats {
-        Stats { rounds: self.rounds.borrow().current, ..self.stats.get() }
+        let rounds = self.rounds.borrow();
+        Stats { rounds: rounds.current, largest_message: rounds.largest as u64, ..self.stats.get() }
     }
 
     /// Whether randomness comes from PRSS (no interaction) rather than from
@@ -366,6 +380,8 @@ pub(crate) struct Rounds {
     steps: usize,
     /// Whether `current` has been sent and awaits the peers' messages.
     in_flight: bool,
+    /// The largest message flushed so far, in bytes.
+    largest: usize,
     /// Messages received per peer, oldest first.
     inbox: Vec<VecDeque<Vec<u8>>>,
     /// The last completed round: its messages per peer, and each step's
@@ -389,6 +405,7 @@ impl Rounds {
             outgoing: vec![Vec::new(); m],
             steps: 0,
             in_flight: false,
+            largest: 0,
             inbox: vec![VecDeque::new(); m],
             done_round: None,
             done_msgs: Rc::new(Vec::new()),
@@ -446,6 +463,7 @@ impl Rounds {
             }
             buf[..8].copy_from_slice(&current.to_le_bytes());
             buf[8..HEADER].copy_from_slice(&steps.to_le_bytes());
+            self.largest = self.largest.max(buf.len());
             msgs.push((j, buf));
         }
         msgs

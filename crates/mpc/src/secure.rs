@@ -19,7 +19,7 @@ use crate::{Error, PartyId, Result};
 /// `(2/3)^8 < 0.04` (for large `n`, about `(1 − 1/e)^8 ≈ 0.026`). Fewer
 /// than 30, so `try_join_all` polls the candidates in order and every party
 /// registers their steps in the same order.
-const DERANGEMENT_BATCH: usize = 8;
+pub const DERANGEMENT_BATCH: usize = 8;
 
 /// Batches [`Runtime::random_derangement`] tries before giving up.
 const DERANGEMENT_MAX_BATCHES: usize = 64;
