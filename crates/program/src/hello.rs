@@ -19,7 +19,9 @@ use cohort_mpc::{AsyncTransport, PartyId};
 use crate::CheckedProgram;
 
 const TAG: &[u8; 8] = b"PROGRAM1";
-const LEN: usize = 8 + 32 + 4 + 4;
+/// The bytes of a hello: tag, program hash, party count and threshold.
+pub const HELLO_LEN: usize = 8 + 32 + 4 + 4;
+const LEN: usize = HELLO_LEN;
 
 /// Why the parties did not agree on what to compute.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]

@@ -66,7 +66,7 @@ pub use cohort_text::hidden_character;
 pub use disclosure::{Class, Dependency, Disclosure, Exposure, Pooled, Pooling, Provider, Reveal};
 pub use error::{Error, Result};
 pub use exec::{Outputs, PartyInputs, RunError, describe_input, run};
-pub use hello::{HelloError, agree};
+pub use hello::{HELLO_LEN, HelloError, agree};
 pub use lexer::MAX_SOURCE_LEN;
 pub use parser::KEYWORDS;
 pub use plan::{InputSpec, OutputSpec, OutputTo, Owner, Plan};

@@ -2,7 +2,7 @@
 //! shape known, every value a node of a dataflow graph over the engine's
 //! operations. [`crate::check`] builds it; [`crate::exec`] runs it.
 
-use cohort_mpc::{PartyId, SecType, Value};
+use cohort_mpc::{DERANGEMENT_BATCH, PartyId, SecType, Value, largest_setup_message};
 
 use crate::ast::Span;
 
@@ -30,6 +30,103 @@ impl Plan {
     /// Whether the program computes nothing.
     pub fn is_empty(&self) -> bool {
         self.nodes.is_empty()
+    }
+
+    /// An upper bound on the bytes of any one round message a party sends
+    /// a peer when this plan runs with threshold `threshold` (set-up round
+    /// and headers included): how much a party must accept from a peer at
+    /// once, and no more. A peer that sends more misbehaves.
+    ///
+    /// The engine runs every node concurrently, so a round may carry a step
+    /// of every node at once: the bound is the sum over the nodes of the
+    /// most one node sends in one round. That is, for an input, its
+    /// elements; for any other node that communicates, at most `2 × BITS` field elements for each element it
+    /// reads or writes, plus two, where `BITS` is the bit length of its
+    /// type's field (`l + k + 2` for `secint(l)`, the bits a comparison
+    /// decomposes), with 16 bytes of step headers each; a random
+    /// derangement draws [`DERANGEMENT_BATCH`] permutations at once. Each
+    /// revealed output adds its elements. `tests/message_bound.rs` checks the
+    /// bound against what the engine sends, for every operation.
+    pub fn largest_message(&self, threshold: usize) -> usize {
+        let lens = self.lens();
+        // Round messages start with a 12-byte header.
+        let mut total: usize = 12;
+        for (node, &size) in self.nodes.iter().zip(&lens) {
+            let Some((ty, len)) = size else { continue };
+            let read: usize = node.op.deps().iter().filter_map(|&d| lens.get(d).copied().flatten()).map(|(_, n)| n).sum();
+            let mut work = len.max(read).saturating_add(2);
+            let field = ty.field();
+            match node.op {
+                Op::Const { .. } | Op::Gather { .. } | Op::Concat(_) | Op::Add(..) | Op::Sub(..) | Op::Neg(_) | Op::AddPublic(..) => {
+                    continue;
+                }
+                Op::Shl(..) | Op::ColumnSums { .. } | Op::Reduce { f: Reduce::Sum | Reduce::FromBits, .. } => continue,
+                // Each owner deals its elements, a step per owner.
+                Op::Input(_) => {
+                    total = total.saturating_add((len + self.parties).saturating_mul(field.byte_len() + 4));
+                    continue;
+                }
+                Op::Random { f: Random::Derangement, .. } => work = work.saturating_mul(DERANGEMENT_BATCH),
+                _ => {}
+            }
+            let per_element = 2 * field.bits() as usize * field.byte_len() + 16;
+            total = total.saturating_add(work.saturating_mul(per_element));
+        }
+        for out in &self.outputs {
+            let Some((ty, len)) = lens.get(out.node).copied().flatten() else { continue };
+            total = total.saturating_add((len + 1).saturating_mul(ty.field().byte_len() + 4));
+        }
+        // The set-up round comes before the program's, alone.
+        total.max(largest_setup_message(self.parties, threshold))
+    }
+
+    /// Each node's secure type and number of elements (`None` only for a
+    /// concatenation of nothing, which the checker does not make).
+    fn lens(&self) -> Vec<Option<(SecType, usize)>> {
+        let mut lens: Vec<Option<(SecType, usize)>> = Vec::with_capacity(self.nodes.len());
+        for node in &self.nodes {
+            let entry = self.len_of(&node.op, &lens);
+            lens.push(entry);
+        }
+        lens
+    }
+
+    /// The type and number of elements of `op`'s result, given its inputs'.
+    fn len_of(&self, op: &Op, lens: &[Option<(SecType, usize)>]) -> Option<(SecType, usize)> {
+        let of = |id: NodeId| lens.get(id).copied().flatten();
+        let wider = |a: NodeId, b: NodeId| Some((of(a)?.0, of(a)?.1.max(of(b)?.1)));
+        Some(match op {
+            Op::Input(i) => {
+                let spec = self.inputs.get(*i)?;
+                let each = if spec.owner == Owner::Each { self.parties } else { 1 };
+                (spec.ty, spec.len.unwrap_or(1).saturating_mul(each))
+            }
+            Op::Const { ty, values } => (*ty, values.len()),
+            Op::Gather { src, indices } => (of(*src)?.0, indices.len()),
+            Op::Concat(parts) => (of(*parts.first()?)?.0, parts.iter().map(|&p| of(p).map_or(0, |(_, n)| n)).sum()),
+            Op::Add(a, b) | Op::Sub(a, b) | Op::IfElse(_, a, b) => wider(*a, *b)?,
+            Op::Pair(Pair::Inner | Pair::Covariance, a, _) => (of(*a)?.0, 1),
+            Op::Pair(_, a, b) => wider(*a, *b)?,
+            Op::Map(Map::ToBits, a) => {
+                let (ty, n) = of(*a)?;
+                (ty, n.saturating_mul(ty.bits() as usize))
+            }
+            Op::Neg(a)
+            | Op::AddPublic(a, _)
+            | Op::MulPublic(a, _)
+            | Op::DivPublic(a, _)
+            | Op::FloorDiv(a, _)
+            | Op::Mod(a, _)
+            | Op::Shl(a, _)
+            | Op::Shr(a, _)
+            | Op::Map(_, a)
+            | Op::Sort(a)
+            | Op::Shuffle(a) => of(*a)?,
+            Op::Reduce { src, rows, .. } => (of(*src)?.0, *rows),
+            Op::ColumnSums { src, cols, .. } => (of(*src)?.0, *cols),
+            Op::MatMul { a, rows, cols, .. } => (of(*a)?.0, rows.saturating_mul(*cols)),
+            Op::Random { ty, n, .. } => (*ty, *n),
+        })
     }
 }
 
