@@ -69,6 +69,14 @@ impl SecureChannel {
         }
     }
 
+    /// The bytes of the frames a message of `len` bytes becomes in chunks of
+    /// `chunk` bytes (clamped to 1 to [`MAX_CHUNK`]): the message and each
+    /// frame's header and tag.
+    pub fn framed_len(len: usize, chunk: usize) -> usize {
+        let frames = len.div_ceil(chunk.clamp(1, MAX_CHUNK)).max(1);
+        len.saturating_add(frames.saturating_mul(HEADER + TAG))
+    }
+
     /// Limits the size of messages this end accepts and sends.
     pub fn with_max_message(mut self, max: usize) -> Self {
         self.max_message = max;

@@ -108,6 +108,14 @@ impl<T> SecureMesh<T> {
         self
     }
 
+    /// Refuses any message over `max` bytes, from or to any peer (see
+    /// [`SecureChannel::with_max_message`]): a peer that sends more
+    /// misbehaves.
+    pub fn with_max_message(mut self, max: usize) -> Self {
+        self.channels = self.channels.into_iter().map(|c| c.map(|c| c.with_max_message(max))).collect();
+        self
+    }
+
     /// The public key party `j` proved (`None` for this party).
     pub fn peer_key(&self, j: PartyId) -> Option<PublicKey> {
         self.peers.get(j).copied().flatten()

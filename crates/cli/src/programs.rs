@@ -149,6 +149,7 @@ pub(crate) fn party(o: &PartyOptions<'_>) -> Result<String, Failure> {
     let outputs = match o.signal {
         Some(server) => {
             let relay = RelayTransport::connect(server, o.identity, o.session, fingerprints, o.id, o.timeout)?;
+            relay.limit_unread(party.unread_limit());
             cohort_party::run_blocking(party, o.identity, relay, |_| {})
         }
         None => {
@@ -265,6 +266,7 @@ pub(crate) fn party_by_invite(
         e => in_file(e),
     })?;
     confirm(invite, &fingerprints, id, &o.confirm)?;
+    relay.limit_unread(party.unread_limit());
     let outputs = cohort_party::run_blocking(party, o.identity, relay, |_| {}).map_err(in_file)?;
     Ok(show(id, &outputs, json))
 }

@@ -21,9 +21,9 @@ use std::collections::BTreeMap;
 use std::future::Future;
 use std::rc::Rc;
 
-use cohort_channel::{Fingerprint, Identity, Invite, SecureMesh, Transcript};
+use cohort_channel::{Fingerprint, Identity, Invite, MAX_CHUNK, SecureChannel, SecureMesh, Transcript};
 use cohort_mpc::{Config, Runtime, Session as Engine, run_async};
-use cohort_program::{CheckedProgram, Outputs, PartyInputs, Plan, RunError};
+use cohort_program::{CheckedProgram, HELLO_LEN, Outputs, PartyInputs, Plan, RunError};
 use cohort_transport::{AsyncTransport, Blocking, PartyId, Transport, block_on};
 use serde_json::Value as Json;
 
@@ -237,6 +237,20 @@ impl Party {
         self.meeting.me
     }
 
+    /// The largest message this party accepts from a peer: the plan's
+    /// largest round ([`Plan::largest_message`]) or the program hello.
+    pub fn largest_message(&self) -> usize {
+        self.plan.largest_message(self.meeting.threshold).max(HELLO_LEN)
+    }
+
+    /// How many bytes of frames from one peer a transport may hold unread
+    /// for this party: two of its largest messages, since an honest peer
+    /// runs at most one round ahead (the engine refuses a third). More is a
+    /// flood ([`cohort_transport::TransportError::Flooded`]).
+    pub fn unread_limit(&self) -> usize {
+        2 * SecureChannel::framed_len(self.largest_message(), self.meeting.chunk.unwrap_or(MAX_CHUNK))
+    }
+
     /// Splits channel messages into frames of at most `chunk` bytes.
     pub fn with_chunk(mut self, chunk: usize) -> Party {
         self.meeting.chunk = Some(chunk);
@@ -253,12 +267,13 @@ pub async fn run(
     transport: impl AsyncTransport,
     mut progress: impl FnMut(Stage),
 ) -> Result<Outputs, PartyError> {
+    let largest = party.largest_message();
     let Party { meeting, program, plan, inputs } = party;
     let engine = meeting.engine(identity)?;
     // The program and threshold are agreed inside the channels, encrypted
     // (see `cohort_program::agree`), so the handshakes bind only the session.
     let transcript = Transcript::meeting(&meeting.session, meeting.parties.clone());
-    let mut mesh = handshake(transport, identity, &meeting, &transcript, &mut progress).await?;
+    let mut mesh = handshake(transport, identity, &meeting, &transcript, &mut progress).await?.with_max_message(largest);
     progress(Stage::Agreeing);
     cohort_program::agree(&mut mesh, &program, meeting.me, engine.parties, engine.threshold).await.map_err(PartyError::Disagree)?;
     let body = move |rt: Rc<Runtime>| async move { Ok(cohort_program::run(&plan, &rt, &inputs).await) };

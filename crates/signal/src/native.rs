@@ -44,6 +44,8 @@ enum Command {
 pub struct RelayTransport {
     out: tokio_mpsc::Sender<Command>,
     inbox: Vec<Inbox>,
+    /// Unread bytes allowed per peer ([`UNREAD_LIMIT`] until the party says).
+    limit: Arc<AtomicUsize>,
     timeout: Duration,
     thread: Option<thread::JoinHandle<()>>,
 }
@@ -119,6 +121,8 @@ impl RelayTransport {
         let timeout = config.lobby_timeout;
         let own = Identity::from_file(&identity.to_file()).map_err(|e| SignalError::BadUrl(e.to_string()))?;
         let client = SignalClient::new(config, own, Duration::ZERO)?;
+        let limit = Arc::new(AtomicUsize::new(UNREAD_LIMIT));
+        let feed_limit = limit.clone();
         let (out_tx, out_rx) = tokio_mpsc::channel::<Command>(1024);
         let (ready_tx, ready_rx) = mpsc::channel::<Result<(Vec<Fingerprint>, PartyId, Vec<Inbox>), SignalError>>();
         let url = server.url().to_string();
@@ -132,7 +136,7 @@ impl RelayTransport {
                         return;
                     }
                 };
-                rt.block_on(drive(client, url, connector, timeout, out_rx, ready_tx));
+                rt.block_on(drive(client, url, connector, timeout, out_rx, ready_tx, feed_limit));
             })
             .map_err(|e| SignalError::Unreachable { url: server.url().to_string(), detail: format!("no thread for the relay: {e}") })?;
         // The machine enforces the deadline; the margin covers a thread that never answers.
@@ -140,7 +144,14 @@ impl RelayTransport {
             Ok(ready) => ready?,
             Err(_) => return Err(SignalError::LobbyTimeout { after: timeout, present: 0, needed: 0 }),
         };
-        Ok((RelayTransport { out: out_tx, inbox, timeout, thread: Some(thread) }, parties, me))
+        Ok((RelayTransport { out: out_tx, inbox, limit, timeout, thread: Some(thread) }, parties, me))
+    }
+
+    /// Lowers how many bytes of frames each peer may have unread (by
+    /// default [`UNREAD_LIMIT`]) to what the party needs, e.g.
+    /// `cohort_party::Party::unread_limit`; past it the peer floods.
+    pub fn limit_unread(&self, limit: usize) {
+        self.limit.store(limit, Ordering::Relaxed);
     }
 }
 
@@ -181,19 +192,21 @@ type Ready = mpsc::Sender<Result<(Vec<Fingerprint>, PartyId, Vec<Inbox>), Signal
 struct Feed {
     frames: mpsc::Sender<Delivery>,
     unread: Arc<AtomicUsize>,
+    limit: Arc<AtomicUsize>,
     flooded: bool,
 }
 
 impl Feed {
-    /// Queues a frame, or past [`UNREAD_LIMIT`] fails the peer's reads (once) and drops it.
+    /// Queues a frame, or past the unread limit fails the peer's reads (once) and drops it.
     fn frame(&mut self, party: PartyId, payload: Vec<u8>) {
         if self.flooded {
             return;
         }
         let size = self.unread.fetch_add(payload.len(), Ordering::Relaxed) + payload.len();
-        if size > UNREAD_LIMIT {
+        let limit = self.limit.load(Ordering::Relaxed);
+        if size > limit {
             self.flooded = true;
-            let _ = self.frames.send(Err(TransportError::Flooded { party, size, limit: UNREAD_LIMIT }));
+            let _ = self.frames.send(Err(TransportError::Flooded { party, size, limit }));
         } else {
             let _ = self.frames.send(Ok(payload));
         }
@@ -212,6 +225,7 @@ async fn drive(
     timeout: Duration,
     mut commands: tokio_mpsc::Receiver<Command>,
     ready: Ready,
+    limit: Arc<AtomicUsize>,
 ) {
     let start = Instant::now();
     let now = || start.elapsed();
@@ -252,7 +266,7 @@ async fn drive(
                     for _ in 0..parties.len() {
                         let (frames, from_relay) = mpsc::channel();
                         let unread = Arc::new(AtomicUsize::new(0));
-                        inbox.push(Feed { frames, unread: unread.clone(), flooded: false });
+                        inbox.push(Feed { frames, unread: unread.clone(), limit: limit.clone(), flooded: false });
                         receivers.push(Inbox { frames: from_relay, unread });
                     }
                     if let Some(ready) = ready.take() {

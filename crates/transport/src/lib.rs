@@ -19,8 +19,9 @@ use core::time::Duration;
 pub type PartyId = usize;
 
 /// Bytes of one peer's frames a transport holds while this party has not
-/// read them. An honest peer runs at most a round ahead (it waits for this
-/// party's messages of each round); more is a flood
+/// read them, unless the party sets a limit from its plan
+/// (`cohort_party::Party::unread_limit`). An honest peer runs at most a
+/// round ahead (it waits for this party's messages of each round); more is a flood
 /// ([`TransportError::Flooded`]), which ends the session rather than
 /// filling memory.
 pub const UNREAD_LIMIT: usize = 64 << 20;

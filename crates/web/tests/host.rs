@@ -349,3 +349,38 @@ fn a_peer_that_floods_ends_the_session_instead_of_filling_memory() {
     assert_eq!(read(), Err(TransportError::Flooded { party: 1, size: 120, limit: 100 }));
     assert_eq!(TransportError::Flooded { party: 1, size: 120, limit: 100 }.code(), "flooded");
 }
+
+#[test]
+fn a_message_larger_than_the_plans_largest_round_is_refused() {
+    let net = Net::new(3);
+    let program = example("average_salary.cohort");
+    let honest = net.config(&program, 0, json!({"salary": 10}));
+    let largest = honest.largest_message();
+    assert!(largest < 64 << 10, "the average salary's rounds are small; the bound is {largest} bytes");
+    assert_eq!(honest.unread_limit(), 2 * cohort_channel::SecureChannel::framed_len(largest, cohort_channel::MAX_CHUNK));
+    // Party 1 completes the handshakes, then sends party 0 one message a
+    // byte over party 0's bound instead of its program hello.
+    let parties: Vec<_> = net.identities.iter().map(Identity::fingerprint).collect();
+    let transcript = cohort_channel::Transcript::meeting("test-session", parties);
+    let identity = Identity::from_file(&net.identities[1].to_file()).unwrap();
+    let inboxes = net.inboxes.clone();
+    let links = Links::new(net.inboxes[1].clone(), move |to: PartyId, msg: Vec<u8>| {
+        inboxes[to].deliver(1, msg);
+        Ok(())
+    });
+    let cheat: PartyFuture = Box::pin(async move {
+        let mut mesh = cohort_channel::SecureMesh::establish_async(links, 1, &identity, &transcript).await.unwrap();
+        mesh.send(0, vec![7; largest + 1]).unwrap();
+        Err(PartyError::SeatedWrongly)
+    });
+    let parties = vec![net.party(honest, None), cheat, net.party(net.config(&program, 2, json!({"salary": 30})), None)];
+    let inboxes = net.inboxes.clone();
+    let results = drive(parties, |sweep| {
+        if sweep == 50 {
+            inboxes[2].fail_all(&TransportError::closed("the session was cancelled"));
+        }
+    });
+    let err = results[0].clone().expect("finished").unwrap_err();
+    assert_eq!(err.transport().map(TransportError::code), Some("misbehaved"), "{err:?}");
+    assert!(err.to_string().contains("party 1") && err.to_string().contains(&format!("limit of {largest} bytes")), "{err}");
+}
