@@ -168,15 +168,8 @@ const handlers = {
     return {};
   },
   async [UI.SAVE_SETTINGS](msg) {
-    const s = msg.settings ?? {};
-    if (typeof s.signal !== 'string' || !/^wss?:\/\/[^\s/]+/i.test(s.signal)) throw new Error('the signal server is a ws:// or wss:// URL');
-    if (!Array.isArray(s.iceServers) || !s.iceServers.every((x) => x && (typeof x.urls === 'string' || Array.isArray(x.urls)))) {
-      throw new Error('ICE servers are a JSON array of {"urls": […], "username"?, "credential"?}');
-    }
-    if (!['all', 'relay'].includes(s.iceTransportPolicy)) throw new Error('the ICE transport policy is "all" or "relay"');
-    const fallbackMs = Number(s.fallbackMs);
-    if (!(fallbackMs >= 500 && fallbackMs <= 60000)) throw new Error('the fallback delay is 500 to 60000 ms');
-    await saveSettings({ signal: s.signal, iceServers: s.iceServers, iceTransportPolicy: s.iceTransportPolicy, fallbackMs });
+    // The WebAssembly checks them (a signal server URL as the signal client reads it, …).
+    await saveSettings(wasm.checkSettings(msg.settings ?? {}));
     return {};
   },
 };

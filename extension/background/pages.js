@@ -16,9 +16,6 @@ import { toHost } from './host.js';
 /** @typedef {import('./notify.js').Page} Page */
 /** @typedef {import('./sessions.js').Join} Join */
 
-/** How long a join waits in the lobby for every party, unless the page says otherwise. */
-const LOBBY_TIMEOUT_S = 300;
-
 /**
  * Why a page's origin cannot use Cohort, or null if it can. Permissions,
  * sessions and approvals are per origin, and the participant is shown the
@@ -65,22 +62,6 @@ export function pageConnected(port) {
 }
 
 /**
- * The page's parameter `name`, checked to be of `type` ('integer', or a `typeof` name).
- * @param {Record<string, any>} params
- * @param {string} name
- * @param {'string' | 'integer' | 'object'} type
- * @param {{optional?: boolean}} options
- * @returns {any} undefined if optional and absent
- */
-function param(params, name, type, { optional = false } = {}) {
-  const value = params?.[name];
-  if (value === undefined && optional) return undefined;
-  const ok = type === 'integer' ? Number.isSafeInteger(value) : typeof value === type && value !== null;
-  if (!ok) throw new PageError(ERR.INVALID_PARAMS, `params.${name} must be ${type === 'object' ? 'an object' : `a ${type}`}`);
-  return value;
-}
-
-/**
  * Throws UNAUTHORIZED unless the participant connected `origin`.
  * @param {string} origin
  */
@@ -106,7 +87,11 @@ async function sessionThreshold(m) {
   }
 }
 
-/** @type {Record<string, (page: Page, params: Record<string, any>) => Promise<unknown>>} */
+/**
+ * The page API's methods, given parameters the WebAssembly checked
+ * (`pageRequest`: every parameter of its type, defaults filled in).
+ * @type {Record<string, (page: Page, params: Record<string, any>) => Promise<unknown>>}
+ */
 const methods = {
   async connect(page) {
     if (!(await sites())[page.origin]) {
@@ -126,12 +111,9 @@ const methods = {
 
   async createSession(page, params) {
     await requirePermission(page.origin);
-    const program = param(params, 'program', 'string');
-    const parties = param(params, 'parties', 'integer');
-    const signal = param(params, 'signal', 'string', { optional: true }) ?? (await settings()).signal;
-    // The expected parties, in party order: [{party: KEY or FINGERPRINT, name?}]; the invite then admits only them.
-    const roster = param(params, 'roster', 'object', { optional: true });
-    if (roster !== undefined && !Array.isArray(roster)) throw new PageError(ERR.INVALID_PARAMS, 'params.roster must be an array of {party, name?}');
+    // roster: the expected parties, in party order: [{party: KEY or FINGERPRINT, name?}]; the invite then admits only them.
+    const { program, parties, roster } = params;
+    const signal = params.signal ?? (await settings()).signal;
     await sessionThreshold(parties);
     // The program first, so that every later error is about the parameters.
     try {
@@ -154,12 +136,7 @@ const methods = {
 
   async joinSession(page, params) {
     await requirePermission(page.origin);
-    const inviteText = param(params, 'invite', 'string');
-    const program = param(params, 'program', 'string');
-    const inputs = param(params, 'inputs', 'object', { optional: true }) ?? {};
-    const timeout = param(params, 'timeout', 'integer', { optional: true }) ?? LOBBY_TIMEOUT_S;
-    if (Array.isArray(inputs)) throw new PageError(ERR.INVALID_PARAMS, 'params.inputs must be an object of NAME: value');
-    await ready;
+    const { invite: inviteText, program, inputs, timeout } = params;
     // The party runner's checks, in Rust: the invite, privacy, the invite's program, a party count it allows.
     let invite;
     try {
@@ -199,7 +176,16 @@ const methods = {
       }
     };
     const threshold = invite.threshold;
-    const known = await peers();
+    /** The full approval, once the parties are known: the WebAssembly checks the page's inputs for this seat. @param {string[]} parties */
+    const joinDetails = async (parties) => {
+      try {
+        const details = wasm.joinApproval({ program, parties, me: me.fingerprint, threshold, inputs, known: await peers(), roster: invite.roster });
+        session.party = details.me;
+        return details;
+      } catch (e) {
+        throw fail(session, e.code ?? ERR.INVALID_PARAMS, e.message, session.hosted);
+      }
+    };
     // The participant approves before this browser meets anyone at the
     // page's signal server. A roster says who the parties are and which
     // seat is this one's, so that is the whole approval; an open invite's
@@ -207,7 +193,7 @@ const methods = {
     // computation now, and the parties (with the inputs) once they are known.
     let typed;
     if (session.roster) {
-      typed = await ask(joinDetails(session, session.roster, me, known, invite, threshold));
+      typed = await ask(await joinDetails(session.roster));
     } else {
       await ask({
         kind: 'meet', threshold,
@@ -228,7 +214,7 @@ const methods = {
       await toHost({ type: HOST_COMMAND.LOBBY, session: session.id, signal: session.signal, m: session.m, secret: await identitySecret(),
         token: invite.token, roster: session.roster,
         // ICE servers the page's signal server offers are used only if it is the participant's own server.
-        trustServerIce: sameServer(session.signal, s.signal),
+        trustServerIce: wasm.sameSignalServer(session.signal, s.signal),
         iceServers: s.iceServers, iceTransportPolicy: s.iceTransportPolicy, fallbackMs: s.fallbackMs,
         // The signal protocol gives up when not every party has arrived by then.
         lobbyMs: timeout * 1000 });
@@ -245,7 +231,7 @@ const methods = {
     if (session.roster && parties.join() !== session.roster.join()) {
       throw fail(session, ERR.SESSION_FAILED, 'the signal server seated other parties, or in another order, than the invite lists');
     }
-    if (!session.roster) typed = await ask(joinDetails(session, parties, me, known, invite, threshold));
+    if (!session.roster) typed = await ask(await joinDetails(parties));
     if (TERMINAL.has(session.stage)) throw new PageError(session.code ?? ERR.SESSION_FAILED, session.error ?? 'the session ended');
     await rememberPeers(parties.filter((fp) => fp !== me.fingerprint));
     setStage(session, 'connecting');
@@ -295,8 +281,14 @@ async function handle(page, method, params) {
   await restored();
   if (page.unserved) throw new PageError(ERR.UNAUTHORIZED, page.unserved);
   await refuseBlocked(page.origin);
-  if (!Object.hasOwn(methods, method)) throw new PageError(ERR.UNSUPPORTED_METHOD, `unsupported method \`${method}\``);
-  return methods[method](page, params ?? {});
+  await ready;
+  let request;
+  try {
+    request = wasm.pageRequest(method, params ?? null);
+  } catch (e) {
+    throw pageError(e, ERR.INVALID_PARAMS);
+  }
+  return methods[request.method](page, request.params);
 }
 
 /**
@@ -305,83 +297,11 @@ async function handle(page, method, params) {
  * @param {Record<string, any>} params
  */
 function mine(page, params) {
-  const id = param(params, 'session', 'string');
+  const id = params.session;
   const session = sessions.get(id);
   // Another origin's session is indistinguishable from none.
   if (!session || session.origin !== page.origin) throw new PageError(ERR.INVALID_PARAMS, `no session ${id} for this site`);
   return session;
-}
-
-/**
- * What the full approval of a join shows, for the session's `parties` (in
- * party order): this party's seat, its inputs (checked against what the page
- * supplied: a page may not supply a typed input), every party and the
- * disclosure for this seat.
- * @param {Join} session
- * @param {string[]} parties
- * @param {{fingerprint: string}} me
- * @param {Record<string, import('./storage.js').Peer>} known
- * @param {any} invite as the engine parsed it
- * @param {number} threshold
- */
-function joinDetails(session, parties, me, known, invite, threshold) {
-  session.party = parties.indexOf(me.fingerprint);
-  const wanted = wasm.partyInputs(session.program, session.m, session.party);
-  const given = session.pageInputs;
-  for (const name of Object.keys(given)) {
-    const spec = wanted.find((w) => w.name === name);
-    if (!spec) throw fail(session, ERR.INVALID_PARAMS, `this party provides no input \`${name}\``, session.hosted);
-    if (spec.typed) throw fail(session, ERR.INVALID_PARAMS, `input \`${name}\` is typed by the participant; the page must not supply it`, session.hosted);
-  }
-  for (const spec of wanted) {
-    if (!spec.typed && given[spec.name] === undefined) throw fail(session, ERR.INVALID_PARAMS, `input \`${spec.name}\` is missing`, session.hosted);
-  }
-  return {
-    kind: 'join', threshold, me: session.party,
-    // Computed from the checked program by the WebAssembly, never from the page's words.
-    disclosure: wasm.approvalView(session.program, session.m, threshold, session.party),
-    parties: parties.map((fp, index) => partyView(fp, index, me, known, invite)),
-    inputs: wanted.map((w) => (w.typed ? w : { ...w, value: given[w.name] })),
-  };
-}
-
-/**
- * Whether two signal server URLs name the same server (scheme, host and port).
- * @param {string} a
- * @param {string} b
- */
-function sameServer(a, b) {
-  /** @param {string} url */
-  const origin = (url) => {
-    try {
-      const u = new URL(url);
-      return `${u.protocol}//${u.host}`.toLowerCase();
-    } catch {
-      return null;
-    }
-  };
-  return origin(a) !== null && origin(a) === origin(b);
-}
-
-/**
- * A party as the approval shows it: the participant's petname for its key,
- * the name the invite's roster gives it (the site's word, shown as such), and
- * `changed` when that name is a contact's petname for another key — the
- * contact's key changed, or someone poses as them.
- * @param {string} fingerprint
- * @param {number} index
- * @param {{fingerprint: string}} me
- * @param {Record<string, import('./storage.js').Peer>} known
- * @param {any} invite as the engine parsed it
- */
-function partyView(fingerprint, index, me, known, invite) {
-  const petname = known[fingerprint]?.petname ?? null;
-  const name = invite.roster?.parties.find((p) => p.fingerprint === fingerprint)?.name ?? null;
-  /** @type {(a: string, b: string) => boolean} */
-  const same = (a, b) => a.localeCompare(b, undefined, { sensitivity: 'accent' }) === 0;
-  const keyChanged = fingerprint !== me.fingerprint && name !== null && (petname === null || !same(petname, name))
-    && Object.entries(known).some(([other, v]) => other !== fingerprint && v.petname && same(v.petname, name));
-  return { index, fingerprint, petname, name, you: fingerprint === me.fingerprint, changed: keyChanged };
 }
 
 /**

@@ -54,23 +54,6 @@ pub fn check_program(source: &str) -> Result<String, WebError> {
     .to_string())
 }
 
-/// The inputs party `me` of `m` provides: `[{"name", "description", "typed"}]`,
-/// `typed` meaning the participant types it in the approval window.
-pub fn party_inputs(source: &str, m: usize, me: usize) -> Result<String, WebError> {
-    let program = CheckedProgram::load(source)?;
-    let plan = program.plan(m)?;
-    let mine: Vec<Json> = plan
-        .inputs
-        .iter()
-        .filter(|spec| match &spec.owner {
-            Owner::Each => true,
-            Owner::Role { party, .. } => *party == me,
-        })
-        .map(|spec| json!({"name": spec.name, "description": describe_input(spec), "typed": spec.typed}))
-        .collect();
-    Ok(Json::Array(mine).to_string())
-}
-
 /// What party `me` of a session of `m` parties with threshold `t` is asked
 /// to approve, from the checked program (never from the page's words):
 /// `{"privacy", "threshold", "reveals": [{"reveal", "to", "class",

@@ -79,12 +79,6 @@ pub fn check_program(source: &str) -> Result<JsValue, JsValue> {
     object_of(api::check_program(source))
 }
 
-/// The inputs party `me` of `m` provides, .
-#[wasm_bindgen(js_name = partyInputs)]
-pub fn party_inputs(source: &str, m: usize, me: usize) -> Result<JsValue, JsValue> {
-    object_of(api::party_inputs(source, m, me))
-}
-
 pub(crate) fn describe(e: &JsValue) -> String {
     use wasm_bindgen::JsCast;
     match e.as_string() {
@@ -145,4 +139,32 @@ pub fn session_threshold(m: usize) -> Result<usize, JsValue> {
 #[wasm_bindgen(js_name = planJoin)]
 pub fn plan_join(invite: &str, program: &str) -> Result<JsValue, JsValue> {
     object_of(api::plan_join(invite, program))
+}
+
+/// A page's request checked ([`crate::requests::page_request`]):
+/// `{method, params}` with defaults; throws `UNSUPPORTED_METHOD` or
+/// `INVALID_PARAMS`.
+#[wasm_bindgen(js_name = pageRequest)]
+pub fn page_request(method: JsValue, params: JsValue) -> Result<JsValue, JsValue> {
+    let method = method.as_string().unwrap_or_default();
+    object_of(crate::requests::page_request(&method, &json_of(&params)?))
+}
+
+/// What the full approval of a join shows, the page's inputs checked
+/// ([`crate::requests::join_approval`]); throws `INVALID_PARAMS`.
+#[wasm_bindgen(js_name = joinApproval)]
+pub fn join_approval(request: JsValue) -> Result<JsValue, JsValue> {
+    object_of(crate::requests::join_approval(&json_of(&request)?))
+}
+
+/// The participant's settings checked ([`crate::requests::check_settings`]); throws the reason.
+#[wasm_bindgen(js_name = checkSettings)]
+pub fn check_settings(settings: JsValue) -> Result<JsValue, JsValue> {
+    object_of(crate::requests::check_settings(&json_of(&settings)?))
+}
+
+/// Whether two signal server URLs name the same server.
+#[wasm_bindgen(js_name = sameSignalServer)]
+pub fn same_signal_server(a: &str, b: &str) -> bool {
+    crate::requests::same_signal_server(a, b)
 }

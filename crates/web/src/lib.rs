@@ -3,6 +3,8 @@
 //! ```text
 //!  api       identities, programs and session configuration, over JSON text (tested natively)
 //!  error     page error codes (defined here once) and typed errors with a stable reason
+//!  requests  what pages and the participant hand the extension, checked: page requests,
+//!            a join's page-supplied inputs and its approval, settings
 //!  host      one party's transport driven by delivered frames (bounded), for cohort_party::run
 //!  bindings  the wasm-bindgen exports the extension's JavaScript calls (wasm32 only)
 //!  session_host  the session host on web-sys: the signal server's WebSocket driving the
@@ -20,6 +22,7 @@
 pub mod api;
 pub mod error;
 pub mod host;
+pub mod requests;
 
 #[cfg(target_arch = "wasm32")]
 pub mod bindings;
