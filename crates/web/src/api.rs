@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use cohort_channel::{AdmissionToken, Fingerprint, Identity, Invite, PublicKey, RosterEntry};
-use cohort_program::{CheckedProgram, Owner, class_words, describe_input, privacy_words};
+use cohort_program::{CheckedProgram, class_words, describe_input, privacy_words};
 use serde_json::{Value as Json, json};
 
 use cohort_party::{Meeting, Party, Session};
