@@ -1,16 +1,14 @@
 //! The syntax tree of a program, shared by the text syntax and the JSON form.
 //!
-//! The JSON form is this tree serialised with serde: enums are externally
-//! tagged (`{"let": {"name": "x", "value": …}}`), and source positions are
-//! not part of it. Two trees that differ only in positions compare equal.
-
-use serde::{Deserialize, Serialize};
+//! The JSON form (read and written in `json`) is this tree with enums
+//! externally tagged (`{"let": {"name": "x", "value": …}}`); source positions
+//! are not part of it. Two trees that differ only in positions compare equal.
 
 /// A position in the source text (1-based line and column, in characters).
 ///
 /// Positions are not part of a program's meaning: all spans compare equal,
 /// and the JSON form leaves them out.
-#[derive(Clone, Copy, Debug, Default, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, Eq)]
 pub struct Span {
     /// Line, from 1; 0 when the tree did not come from text.
     pub line: u32,
@@ -31,8 +29,7 @@ impl core::fmt::Display for Span {
 }
 
 /// A whole program: its name, how many parties it allows and its statements.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Program {
     /// What the program is called, shown to every participant.
     pub name: String,
@@ -43,8 +40,7 @@ pub struct Program {
 }
 
 /// The number of parties a program allows: `min ..= max`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Parties {
     /// The fewest parties.
     pub min: u32,
@@ -62,8 +58,7 @@ pub struct Stmt {
 }
 
 /// The statements of the language.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Clone, Debug, PartialEq)]
 pub enum StmtKind {
     /// `role NAME = party INDEX`: names a party.
     Role {
@@ -127,8 +122,7 @@ pub enum StmtKind {
 }
 
 /// An input declaration.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Input {
     /// The input's name, used in the program and in input files.
     pub name: String,
@@ -147,8 +141,7 @@ pub struct Input {
 }
 
 /// Inclusive bounds on an input's elements.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Bounds {
     /// The least allowed value.
     pub min: Number,
@@ -157,8 +150,7 @@ pub struct Bounds {
 }
 
 /// Who provides an input.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Source {
     /// Every party provides one; the program sees them as a vector indexed by party.
     Each,
@@ -167,8 +159,7 @@ pub enum Source {
 }
 
 /// Who learns a revealed value.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Receivers {
     /// Every party.
     All,
@@ -179,8 +170,7 @@ pub enum Receivers {
 }
 
 /// A secure type as written.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum TypeExpr {
     /// `secint(BITS)`.
     Secint {
@@ -204,8 +194,7 @@ pub enum TypeExpr {
 }
 
 /// A public number literal.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Number {
     /// An integer.
     Int(i128),
@@ -222,30 +211,8 @@ pub struct Expr {
     pub span: Span,
 }
 
-/// Statements and expressions serialise as their kind alone: positions are
-/// not part of the JSON form.
-macro_rules! serde_as_kind {
-    ($node:ty, $kind:ty) => {
-        impl Serialize for $node {
-            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-                self.kind.serialize(s)
-            }
-        }
-
-        impl<'de> Deserialize<'de> for $node {
-            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                <$kind>::deserialize(d).map(|kind| Self { kind, span: Span::default() })
-            }
-        }
-    };
-}
-
-serde_as_kind!(Stmt, StmtKind);
-serde_as_kind!(Expr, ExprKind);
-
 /// The expressions of the language.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Clone, Debug, PartialEq)]
 pub enum ExprKind {
     /// A public number.
     Number(Number),
@@ -306,8 +273,7 @@ pub enum ExprKind {
 }
 
 /// Unary operators.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum UnaryOp {
     /// `-x`.
     Neg,
@@ -316,8 +282,7 @@ pub enum UnaryOp {
 }
 
 /// Binary operators, in Python's meaning.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum BinaryOp {
     /// `+`
     Add,

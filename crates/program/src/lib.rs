@@ -2,7 +2,8 @@
 //! what each of them approves.
 //!
 //! ```text
-//!  ast      the syntax tree; its serde form is the JSON syntax
+//!  ast      the syntax tree
+//!  json     its JSON form, read and written by hand
 //!  lexer, parser   the text syntax (Python-like layout), errors with line and column
 //!  print    the canonical text, which the program hash is taken over
 //!  check    type checking and elaboration for m parties into a Plan
@@ -50,6 +51,7 @@ mod disclosure;
 mod error;
 mod exec;
 mod hello;
+mod json;
 mod lexer;
 mod parser;
 mod plan;
@@ -97,7 +99,7 @@ impl CheckedProgram {
         if json.len() > MAX_SOURCE_LEN {
             return Err(Error::general(format!("the program is {} bytes long; the limit is {MAX_SOURCE_LEN}", json.len())));
         }
-        let tree: Program = serde_json::from_str(json).map_err(|e| Error::general(format!("not a program in the JSON syntax: {e}")))?;
+        let tree = json::read(json)?;
         // The text parser refuses such a range itself; say why rather than "cannot be written as text".
         check::party_range(&tree)?;
         let text = print::canonical(&tree);
@@ -138,7 +140,7 @@ impl CheckedProgram {
 
     /// The JSON syntax of the program.
     pub fn to_json(&self) -> String {
-        serde_json::to_string_pretty(&self.ast).expect("a syntax tree serialises")
+        json::write(&self.ast)
     }
 
     /// The canonical text.
