@@ -11,8 +11,16 @@
 //! assert_eq!(cohort_text::hidden_character('\u{202e}').as_deref(), Some("U+202E RIGHT-TO-LEFT OVERRIDE"));
 //! assert_eq!(cohort_text::hidden_character('é'), None);
 //! ```
+//!
+//! It also prints `f64` exactly as `{}` and `{:?}` do ([`display_f64`],
+//! [`debug_f64`]), without core's float formatting, which would add about
+//! 20 KB to the browser's WebAssembly.
 
 #![forbid(unsafe_code)]
+
+mod float;
+
+pub use float::{debug_f64, display_f64};
 
 /// The description (`U+202E RIGHT-TO-LEFT OVERRIDE`) of a character that
 /// could hide or disguise text shown to a participant, or `None` for a
