@@ -6,6 +6,9 @@
 //! local; everything else is an `async` method of [`Runtime`] that costs the
 //! rounds of one operation however long the vectors are.
 
+use core::fmt;
+
+use cohort_text::display_f64;
 use futures_util::future::{try_join, try_join_all};
 
 use crate::field::{Fe, Field, blum_prime};
@@ -48,12 +51,33 @@ pub struct SecType {
 }
 
 /// A public value of a secure type.
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Copy, PartialEq)]
 pub enum Value {
     /// An integer (for `secint` and `secfld`; also accepted by `secfxp`).
     Int(i128),
     /// A fixed-point number (for `secfxp`; whole numbers are accepted by `secint`).
     Fixed(f64),
+}
+
+/// `Int(5)`, `Fixed(1.5)`: what a derived `Debug` would print (width and
+/// precision flags aside), with the float printed by `cohort_text` rather
+/// than core's float formatting (about 20 KB of the browser's WebAssembly).
+impl fmt::Debug for Value {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match *self {
+            Value::Int(i) => f.debug_tuple("Int").field(&i).finish(),
+            Value::Fixed(x) => f.debug_tuple("Fixed").field(&DebugF64(x)).finish(),
+        }
+    }
+}
+
+/// An `f64` that `Debug`-prints as `{:?}` does, through `cohort_text`.
+struct DebugF64(f64);
+
+impl fmt::Debug for DebugF64 {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&cohort_text::debug_f64(self.0))
+    }
 }
 
 impl Value {
@@ -127,10 +151,10 @@ impl SecType {
         let f = &self.field;
         let raw = match (self.kind, v) {
             (Kind::Fld, Value::Int(i)) => return Ok(f.from_i128(i)),
-            (Kind::Fld, Value::Fixed(x)) => return Err(Error::Type(format!("secfld takes integers, not {x}"))),
+            (Kind::Fld, Value::Fixed(x)) => return Err(Error::Type(format!("secfld takes integers, not {}", display_f64(x)))),
             (Kind::Int, Value::Int(i)) => i,
             (Kind::Int, Value::Fixed(x)) if x.fract() == 0.0 && x.abs() < 2f64.powi(120) => x as i128,
-            (Kind::Int, Value::Fixed(x)) => return Err(Error::Type(format!("secint takes integers, not {x}"))),
+            (Kind::Int, Value::Fixed(x)) => return Err(Error::Type(format!("secint takes integers, not {}", display_f64(x)))),
             (Kind::Fxp { frac }, Value::Int(i)) => i.checked_mul(1 << frac).ok_or_else(|| self.out_of_range(v))?,
             (Kind::Fxp { frac }, Value::Fixed(x)) => {
                 let scaled = (x * 2f64.powi(frac as i32)).round_ties_even();
@@ -150,14 +174,12 @@ impl SecType {
     fn out_of_range(&self, v: Value) -> Error {
         let half = 1i128 << (self.bits - 1);
         let (lo, hi) = match self.kind {
-            Kind::Fxp { frac } => {
-                (format!("{}", -half as f64 / 2f64.powi(frac as i32)), format!("{}", half as f64 / 2f64.powi(frac as i32)))
-            }
+            Kind::Fxp { frac } => (display_f64(-half as f64 / 2f64.powi(frac as i32)), display_f64(half as f64 / 2f64.powi(frac as i32))),
             _ => (format!("{}", -half), format!("{half}")),
         };
         let shown = match v {
             Value::Int(i) => i.to_string(),
-            Value::Fixed(x) => x.to_string(),
+            Value::Fixed(x) => display_f64(x),
         };
         Error::OutOfRange(format!("{shown} does not fit {self}: the range is [{lo}, {hi})"))
     }
@@ -397,7 +419,7 @@ impl Runtime {
             }
             (_, Value::Int(i)) => Ok(a.mul_int(i)),
             (Kind::Fxp { .. }, Value::Fixed(x)) => Ok(a.mul_int(x as i128)), // a whole number
-            (_, Value::Fixed(x)) => Err(Error::Type(format!("{ty} takes integer constants, not {x}"))),
+            (_, Value::Fixed(x)) => Err(Error::Type(format!("{ty} takes integer constants, not {}", display_f64(x)))),
         }
     }
 

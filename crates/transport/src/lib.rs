@@ -39,7 +39,7 @@ pub enum TransportError {
         party: PartyId,
     },
     /// The peer sent nothing for too long while this party waited for it.
-    #[error("party {party} sent nothing for {} s", after.as_secs_f64().round())]
+    #[error("party {party} sent nothing for {} s", cohort_text::display_f64(after.as_secs_f64().round()))]
     Timeout {
         /// The silent party.
         party: PartyId,
