@@ -7,6 +7,7 @@ use std::collections::HashMap;
 use std::rc::Rc;
 
 use cohort_mpc::{Kind, MAX_PARTIES, PartyId, SecType, Value};
+use cohort_text::debug_f64;
 
 use crate::ast::*;
 use crate::error::{Error, Result};
@@ -422,7 +423,7 @@ impl Elab {
         match self.value(e)? {
             Val::Public { data, shape } if shape.is_empty() => match data[0] {
                 Num::Int(v) => Ok(v),
-                Num::Float(v) => err(e.span, format!("{what} must be a whole number, not {v:?}")),
+                Num::Float(v) => err(e.span, format!("{what} must be a whole number, not {}", debug_f64(v))),
             },
             other => err(e.span, format!("{what} must be a public number, known before the run; this is {}", other.what())),
         }
@@ -709,7 +710,7 @@ impl Elab {
     fn check_fits(&self, ty: SecType, c: Num, span: Span) -> Result<()> {
         if ty.kind() == Kind::Fld {
             if let Num::Float(v) = c {
-                return err(span, format!("{ty} takes whole numbers, not {v:?}"));
+                return err(span, format!("{ty} takes whole numbers, not {}", debug_f64(v)));
             }
             return Ok(());
         }
@@ -1103,7 +1104,7 @@ fn broadcast(a: &[usize], b: &[usize]) -> Option<Shape> {
 fn show(v: Value) -> String {
     match v {
         Value::Int(i) => i.to_string(),
-        Value::Fixed(x) => format!("{x:?}"),
+        Value::Fixed(x) => debug_f64(x),
     }
 }
 

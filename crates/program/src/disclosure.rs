@@ -903,7 +903,7 @@ impl Describer<'_, '_> {
 fn number(v: Value) -> String {
     match v {
         Value::Int(i) => i.to_string(),
-        Value::Fixed(x) => x.to_string(),
+        Value::Fixed(x) => cohort_text::display_f64(x),
     }
 }
 

@@ -132,7 +132,7 @@ fn show_grouped(v: Value) -> String {
     match v {
         Value::Int(i) => grouped(i),
         Value::Fixed(x) if x.fract() == 0.0 && x.abs() < 1e15 => grouped(x as i128),
-        Value::Fixed(x) => x.to_string(),
+        Value::Fixed(x) => cohort_text::display_f64(x),
     }
 }
 

@@ -34,7 +34,7 @@ impl Tok {
         match self {
             Tok::Ident(s) => format!("`{s}`"),
             Tok::Int(v) => format!("the number {v}"),
-            Tok::Float(v) => format!("the number {v:?}"),
+            Tok::Float(v) => format!("the number {}", cohort_text::debug_f64(*v)),
             Tok::Str(_) => "a string".into(),
             Tok::Punct(p) => format!("`{p}`"),
             Tok::Newline => "the end of the line".into(),

@@ -97,7 +97,7 @@ pub(crate) fn type_expr(ty: &TypeExpr) -> String {
 fn number(n: Number) -> String {
     match n {
         Number::Int(v) => v.to_string(),
-        Number::Float(v) => format!("{v:?}"),
+        Number::Float(v) => cohort_text::debug_f64(v),
     }
 }
 
