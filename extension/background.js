@@ -1,7 +1,8 @@
 // @ts-check
-// The extension's service worker: routes page requests, keeps per-origin
+// The extension's background (Chrome's service worker, Firefox's event
+// page): routes page requests, keeps per-origin
 // permissions, opens approval windows one at a time, owns the identity and
-// the known peers, and drives sessions run by the offscreen document.
+// the known peers, and drives sessions run by the session host.
 // Each concern is a module of background/; this entry wires the browser's
 // events to them.
 //
@@ -14,8 +15,7 @@
 // browser's). Approvals live in memory; a page's requests in flight when
 // the worker stops fail with INTERRUPTED.
 
-import { onExtensionMessage, onInstalled, onPageConnect, onWindowClosed, restrictStorageToExtension } from './background/platform.js';
-import { ADDRESS } from './background/messages.js';
+import { onExtensionMessage, onHostEvent, onInstalled, onPageConnect, onWindowClosed, restrictStorageToExtension } from './background/platform.js';
 import { identitySecret } from './background/storage.js';
 import { pageConnected } from './background/pages.js';
 import { windowClosed } from './background/approvals.js';
@@ -30,10 +30,5 @@ onInstalled(() => { identitySecret().catch(console.error); });
 restoreSessions(hostSessions);
 onPageConnect(pageConnected);
 onWindowClosed(windowClosed);
-onExtensionMessage((msg, respond) => {
-  if (msg?.from === ADDRESS.HOST) {
-    fromHost(msg);
-    return false;
-  }
-  return fromExtensionPage(msg, respond);
-});
+onHostEvent(fromHost);
+onExtensionMessage(fromExtensionPage);

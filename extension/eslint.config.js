@@ -26,11 +26,6 @@ export default [
     languageOptions: { sourceType: 'script' },
   },
   {
-    // About to be replaced by Rust; left as it is until then.
-    files: ['offscreen.js'],
-    rules: { 'preserve-caught-error': 'off' },
-  },
-  {
     files: ['eslint.config.js'],
     languageOptions: { globals: globals.node },
   },

@@ -61,6 +61,9 @@ export function pageConnected(port) {
   });
 }
 
+/** The methods a site may call before it is connected. */
+const OPEN = new Set(['connect', 'disconnect']);
+
 /**
  * Throws UNAUTHORIZED unless the participant connected `origin`.
  * @param {string} origin
@@ -104,13 +107,11 @@ const methods = {
     return identity();
   },
 
-  async identity(page) {
-    await requirePermission(page.origin);
+  async identity() {
     return identity();
   },
 
   async createSession(page, params) {
-    await requirePermission(page.origin);
     // roster: the expected parties, in party order: [{party: KEY or FINGERPRINT, name?}]; the invite then admits only them.
     const { program, parties, roster } = params;
     const signal = params.signal ?? (await settings()).signal;
@@ -135,7 +136,6 @@ const methods = {
   },
 
   async joinSession(page, params) {
-    await requirePermission(page.origin);
     const { invite: inviteText, program, inputs, timeout } = params;
     // The party runner's checks, in Rust: the invite, privacy, the invite's program, a party count it allows.
     let invite;
@@ -243,13 +243,11 @@ const methods = {
   },
 
   async status(page, params) {
-    await requirePermission(page.origin);
     const session = mine(page, params);
     return view(session);
   },
 
   async result(page, params) {
-    await requirePermission(page.origin);
     const session = mine(page, params);
     return new Promise((resolve, reject) => {
       session.waiters.push({ resolve, reject });
@@ -258,7 +256,6 @@ const methods = {
   },
 
   async cancel(page, params) {
-    await requirePermission(page.origin);
     const session = mine(page, params);
     // A session that has ended stays as it ended.
     fail(session, ERR.SESSION_FAILED, 'the page cancelled the session', true, 'cancelled');
@@ -281,6 +278,9 @@ async function handle(page, method, params) {
   await restored();
   if (page.unserved) throw new PageError(ERR.UNAUTHORIZED, page.unserved);
   await refuseBlocked(page.origin);
+  // The permission before anything of the request: a site that is not
+  // connected learns nothing from its parameters being checked.
+  if (Object.hasOwn(methods, method) && !OPEN.has(method)) await requirePermission(page.origin);
   await ready;
   let request;
   try {

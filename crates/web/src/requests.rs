@@ -4,8 +4,6 @@
 //! and the participant's settings. Each returns the checked value as JSON
 //! text, with defaults filled in, or a [`WebError`] naming what is wrong.
 
-use std::collections::BTreeMap;
-
 use cohort_channel::signal_auth;
 use cohort_program::{CheckedProgram, describe_input};
 use serde_json::{Map, Value as Json, json};
@@ -151,24 +149,22 @@ pub fn join_approval(request: &str) -> Result<String, WebError> {
             Ok(shown)
         })
         .collect::<Result<Vec<_>, WebError>>()?;
-    let petnames: BTreeMap<&str, &str> = request["known"]
+    let petnames: Vec<(&str, &str)> = request["known"]
         .as_object()
         .map(|known| known.iter().filter_map(|(fp, v)| Some((fp.as_str(), v["petname"].as_str()?))).collect())
         .unwrap_or_default();
-    let names: BTreeMap<&str, &str> = request["roster"]["parties"]
+    let names: Vec<(&str, &str)> = request["roster"]["parties"]
         .as_array()
         .map(|roster| roster.iter().filter_map(|p| Some((p["fingerprint"].as_str()?, p["name"].as_str()?))).collect())
         .unwrap_or_default();
-    // Petnames and names compare without regard to case.
-    let same = |a: &str, b: &str| a.to_lowercase() == b.to_lowercase();
     let parties: Vec<Json> = parties
         .iter()
         .enumerate()
         .map(|(index, &fp)| {
-            let (petname, name) = (petnames.get(fp).copied(), names.get(fp).copied());
+            let (petname, name) = (entry(&petnames, fp), entry(&names, fp));
             let changed = fp != me
                 && name.is_some_and(|name| {
-                    !petname.is_some_and(|p| same(p, name)) && petnames.iter().any(|(&other, &p)| other != fp && same(p, name))
+                    !petname.is_some_and(|p| same_name(p, name)) && petnames.iter().any(|&(other, p)| other != fp && same_name(p, name))
                 });
             json!({"index": index, "fingerprint": fp, "petname": petname, "name": name, "you": fp == me, "changed": changed})
         })
@@ -176,6 +172,26 @@ pub fn join_approval(request: &str) -> Result<String, WebError> {
     let disclosure: Json = serde_json::from_str(&approval_view(text("program"), plan.parties, threshold, Some(seat))?).unwrap_or_default();
     Ok(json!({"kind": "join", "threshold": threshold, "me": seat, "disclosure": disclosure, "parties": parties, "inputs": inputs})
         .to_string())
+}
+
+/// The value for `key` in a short list of pairs.
+fn entry<'a>(table: &[(&str, &'a str)], key: &str) -> Option<&'a str> {
+    table.iter().find(|(k, _)| *k == key).map(|&(_, v)| v)
+}
+
+/// Whether a petname and a roster name are the same name: equal but for
+/// the case of Latin letters (ASCII and Latin-1, as in "Émilie" and
+/// "émilie"). Full Unicode case folding would add its tables to the
+/// WebAssembly; look-alike letters from other scripts are not caught either
+/// way, so the approval shows every party's key as well.
+fn same_name(a: &str, b: &str) -> bool {
+    fn fold(c: char) -> char {
+        match c {
+            'A'..='Z' | 'À'..='Ö' | 'Ø'..='Þ' => char::from_u32(c as u32 + 32).unwrap_or(c),
+            _ => c,
+        }
+    }
+    a.chars().map(fold).eq(b.chars().map(fold))
 }
 
 /// The participant's settings (`{"signal", "iceServers", "iceTransportPolicy",

@@ -146,3 +146,15 @@ fn two_urls_of_one_signal_server_are_the_same_server() {
     assert!(!same_signal_server("wss://signal.example", "wss://signal.example:8443"));
     assert!(!same_signal_server("not a url", "not a url"));
 }
+
+#[test]
+fn names_compare_ignoring_the_case_of_latin_letters() {
+    let roster = json!({"parties": [{"fingerprint": "fp-a", "name": "Émilie"}, {"fingerprint": "fp-b", "name": null}, {"fingerprint": "fp-c", "name": null}]});
+    let flagged = |petname: &str| {
+        join("fp-c", json!({}), json!({"fp-old": {"petname": petname}}), roster.clone()).unwrap()["parties"][0]["changed"].clone()
+    };
+    assert_eq!(flagged("émilie"), true);
+    assert_eq!(flagged("ÉMILIE"), true);
+    assert_eq!(flagged("Emilie"), false, "an accent makes another name");
+    assert_eq!(flagged("Émilie "), false);
+}
