@@ -11,7 +11,8 @@ use argon2::{Algorithm, Argon2, Params, Version};
 use chacha20poly1305::aead::{Aead, KeyInit, Payload};
 use chacha20poly1305::{XChaCha20Poly1305, XNonce};
 use ed25519_dalek::{Signature, Signer, SigningKey, Verifier, VerifyingKey};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
+use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 use zeroize::Zeroizing;
 
@@ -78,20 +79,16 @@ impl Identity {
         format!("{{\"cohort_identity\": 1, \"secret_key\": \"{}\"}}\n", secret.as_str())
     }
 
-    /// Reads [`Identity::to_file`]'s format.
+    /// Reads [`Identity::to_file`]'s format: exactly its two fields.
     pub fn from_file(text: &str) -> Result<Self, ChannelError> {
-        #[derive(Deserialize)]
-        #[serde(deny_unknown_fields)]
-        struct File {
-            cohort_identity: u32,
-            secret_key: String,
+        let bad = ChannelError::BadIdentityFile;
+        let value: Value = serde_json::from_str(text).map_err(|e| bad(e.to_string()))?;
+        let file = Fields::of(&value).and_then(|f| f.only(&["cohort_identity", "secret_key"])).map_err(bad)?;
+        let (version, secret_key) = (file.u32("cohort_identity").map_err(bad)?, file.string("secret_key").map_err(bad)?);
+        if version != 1 {
+            return Err(bad("unknown version".into()));
         }
-        let bad = |why: &str| ChannelError::BadIdentityFile(why.to_string());
-        let file: File = serde_json::from_str(text).map_err(|e| bad(&e.to_string()))?;
-        if file.cohort_identity != 1 {
-            return Err(bad("unknown version"));
-        }
-        let secret = Zeroizing::new(unhex::<32>(&file.secret_key).ok_or_else(|| bad("the secret key is not 64 hex digits"))?);
+        let secret = Zeroizing::new(unhex::<32>(secret_key).ok_or_else(|| bad("the secret key is not 64 hex digits".into()))?);
         Ok(Identity::from_secret(&secret))
     }
 
@@ -121,7 +118,7 @@ impl Identity {
     /// Decrypts an [`Identity::export`] with `passphrase`.
     pub fn import(text: &str, passphrase: &str) -> Result<Self, ChannelError> {
         let bad = |why: String| ChannelError::BadExport(why);
-        let export: Export = serde_json::from_str(text).map_err(|e| bad(format!("not an identity export: {e}")))?;
+        let export = Export::read(text).map_err(|e| bad(format!("not an identity export: {e}")))?;
         let h = &export.header;
         if h.cohort_identity_export != 1 || h.cipher != "xchacha20poly1305" || h.kdf.alg != "argon2id" {
             return Err(bad("an unknown export format".into()));
@@ -203,14 +200,17 @@ impl core::fmt::Display for Fingerprint {
     }
 }
 
-#[derive(Serialize, Deserialize)]
+/// An export: its header's fields and the ciphertext, in one object (which
+/// may have other fields: a later version's, ignored).
+#[derive(Serialize)]
 struct Export {
     #[serde(flatten)]
     header: ExportHeader,
     ciphertext: String,
 }
 
-#[derive(Serialize, Deserialize)]
+/// What the ciphertext is sealed with; its JSON text is the associated data.
+#[derive(Serialize)]
 struct ExportHeader {
     cohort_identity_export: u32,
     kdf: KdfParams,
@@ -218,14 +218,71 @@ struct ExportHeader {
     nonce: String,
 }
 
-#[derive(Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Serialize)]
 struct KdfParams {
     alg: String,
     m_kib: u32,
     t: u32,
     p: u32,
     salt: String,
+}
+
+impl Export {
+    /// Reads [`Identity::export`]'s JSON.
+    fn read(text: &str) -> Result<Export, String> {
+        let value: Value = serde_json::from_str(text).map_err(|e| e.to_string())?;
+        let export = Fields::of(&value)?;
+        let kdf = KdfParams::read(export.field("kdf")?).map_err(|e| format!("kdf: {e}"))?;
+        let text = |name| export.string(name).map(str::to_string);
+        let header = ExportHeader {
+            cohort_identity_export: export.u32("cohort_identity_export")?,
+            kdf,
+            cipher: text("cipher")?,
+            nonce: text("nonce")?,
+        };
+        Ok(Export { header, ciphertext: text("ciphertext")? })
+    }
+}
+
+impl KdfParams {
+    /// Reads the parameters: exactly their fields.
+    fn read(value: &Value) -> Result<KdfParams, String> {
+        let kdf = Fields::of(value)?.only(&["alg", "m_kib", "t", "p", "salt"])?;
+        let text = |name| kdf.string(name).map(str::to_string);
+        Ok(KdfParams { alg: text("alg")?, m_kib: kdf.u32("m_kib")?, t: kdf.u32("t")?, p: kdf.u32("p")?, salt: text("salt")? })
+    }
+}
+
+/// A JSON object's fields, read by hand: a derived `Deserialize` is bigger,
+/// and its errors (which print an unexpected number, `1.5`) bring core's
+/// float formatting into the browser's WebAssembly.
+struct Fields<'a>(&'a Map<String, Value>);
+
+impl<'a> Fields<'a> {
+    fn of(value: &'a Value) -> Result<Self, String> {
+        value.as_object().map(Fields).ok_or_else(|| "not a JSON object".into())
+    }
+
+    /// The same fields, refused if any is not one of `known`.
+    fn only(self, known: &[&str]) -> Result<Self, String> {
+        match self.0.keys().find(|k| !known.contains(&k.as_str())) {
+            Some(unknown) => Err(format!("unknown field `{unknown}`")),
+            None => Ok(self),
+        }
+    }
+
+    fn field(&self, name: &str) -> Result<&'a Value, String> {
+        self.0.get(name).ok_or_else(|| format!("missing field `{name}`"))
+    }
+
+    fn string(&self, name: &str) -> Result<&'a str, String> {
+        self.field(name)?.as_str().ok_or_else(|| format!("`{name}` is not a string"))
+    }
+
+    fn u32(&self, name: &str) -> Result<u32, String> {
+        let value = self.field(name)?;
+        value.as_u64().and_then(|n| u32::try_from(n).ok()).ok_or_else(|| format!("`{name}` is not a whole number from 0 to {}", u32::MAX))
+    }
 }
 
 impl KdfParams {

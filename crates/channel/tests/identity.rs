@@ -48,3 +48,73 @@ fn an_export_opens_with_its_passphrase_only() {
     assert!(matches!(Identity::import(&greedy, "x"), Err(ChannelError::BadExport(_))));
     assert!(matches!(Identity::import("garbage", "x"), Err(ChannelError::BadExport(_))));
 }
+
+/// An identity file and an export written before the readers were written
+/// by hand (serde's derived ones), for the secret key 07…07: the formats
+/// are unchanged.
+const EARLIER_FILE: &str =
+    "{\"cohort_identity\": 1, \"secret_key\": \"0707070707070707070707070707070707070707070707070707070707070707\"}\n";
+const EARLIER_EXPORT: &str = r#"{
+  "cohort_identity_export": 1,
+  "kdf": {
+    "alg": "argon2id",
+    "m_kib": 65536,
+    "t": 3,
+    "p": 1,
+    "salt": "534a37572655f168828cc878fb1d873e"
+  },
+  "cipher": "xchacha20poly1305",
+  "nonce": "4f6c4601845a1c3353d2da22bf5368eb6a0fa5cc4a8080f3",
+  "ciphertext": "3f068b45302e9b037d5bd940e2c87679099f58fbc591b038752ff2a3e28c5d05069e9691b7f08c77128d79a49e64f7d8"
+}
+"#;
+
+#[test]
+fn earlier_files_and_exports_still_read() {
+    let id = Identity::from_secret(&[7; 32]);
+    assert_eq!(id.to_file(), EARLIER_FILE);
+    assert_eq!(Identity::from_file(EARLIER_FILE).unwrap().public(), id.public());
+    assert_eq!(Identity::import(EARLIER_EXPORT, "fixture passphrase").unwrap().public(), id.public());
+    // Fields an export does not have are ignored outside the key-derivation parameters.
+    let commented = EARLIER_EXPORT.replacen('{', "{\"comment\": \"mine\",", 1);
+    assert_eq!(Identity::import(&commented, "fixture passphrase").unwrap().public(), id.public());
+}
+
+#[test]
+fn the_readers_say_what_is_wrong() {
+    let key = "\"secret_key\": \"0707070707070707070707070707070707070707070707070707070707070707\"";
+    for (bad, why) in [
+        ("", "EOF while parsing a value at line 1 column 0"),
+        ("[1]", "not a JSON object"),
+        (&format!("{{\"cohort_identity\": 1, {key}, \"extra\": 1}}"), "unknown field `extra`"),
+        (&format!("{{{key}}}"), "missing field `cohort_identity`"),
+        (&format!("{{\"cohort_identity\": 1.0, {key}}}"), "`cohort_identity` is not a whole number from 0 to 4294967295"),
+        (&format!("{{\"cohort_identity\": -1, {key}}}"), "`cohort_identity` is not a whole number"),
+        (&format!("{{\"cohort_identity\": 4294967297, {key}}}"), "`cohort_identity` is not a whole number"),
+        ("{\"cohort_identity\": 1, \"secret_key\": 7}", "`secret_key` is not a string"),
+        (&format!("{{\"cohort_identity\": 2, {key}}}"), "unknown version"),
+    ] {
+        match Identity::from_file(bad) {
+            Err(ChannelError::BadIdentityFile(message)) => assert!(message.contains(why), "{bad}: {message}"),
+            other => panic!("{bad}: {other:?}"),
+        }
+    }
+    for (from, to, why) in [
+        ("\"t\": 3", "\"t\": 3, \"q\": 1", "not an identity export: kdf: unknown field `q`"),
+        ("\"t\": 3", "\"t\": 3.5", "not an identity export: kdf: `t` is not a whole number"),
+        ("\"cipher\": \"xchacha20poly1305\",", "", "not an identity export: missing field `cipher`"),
+        (
+            "\"nonce\": \"4f6c4601845a1c3353d2da22bf5368eb6a0fa5cc4a8080f3\"",
+            "\"nonce\": 7",
+            "not an identity export: `nonce` is not a string",
+        ),
+        ("\"cipher\": \"xchacha20poly1305\"", "\"cipher\": \"aes\"", "an unknown export format"),
+    ] {
+        let bad = EARLIER_EXPORT.replacen(from, to, 1);
+        assert_ne!(bad, EARLIER_EXPORT);
+        match Identity::import(&bad, "fixture passphrase") {
+            Err(ChannelError::BadExport(message)) => assert!(message.contains(why), "{bad}: {message}"),
+            other => panic!("{bad}: {other:?}"),
+        }
+    }
+}
