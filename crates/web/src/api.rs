@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use cohort_channel::{AdmissionToken, Fingerprint, Identity, Invite, PublicKey, RosterEntry};
 use cohort_program::{CheckedProgram, class_words, describe_input, privacy_words};
-use serde_json::{Value as Json, json};
+use serde_json::{Map, Value as Json, json};
 
 use cohort_party::{Meeting, Party, Session};
 
@@ -97,20 +97,25 @@ pub fn check_input(source: &str, m: usize, me: usize, name: &str, value: &str) -
 /// "parties": [FP…], "me", "threshold"?, "inputs": {…}}`, `me` being the
 /// seat of the identity that will run it.
 pub fn party_config(json: &str) -> Result<Party, WebError> {
-    #[derive(serde::Deserialize)]
-    #[serde(deny_unknown_fields)]
     struct Raw {
         program: String,
         session: String,
         parties: Vec<String>,
         me: usize,
-        #[serde(default)]
         threshold: Option<usize>,
-        #[serde(default)]
         inputs: BTreeMap<String, Json>,
     }
-    let raw: Raw =
-        serde_json::from_str(json).map_err(|e| WebError::params("bad_config", format!("a malformed session configuration: {e}")))?;
+    let raw = Fields::read_text(json, &["program", "session", "parties", "me", "threshold", "inputs"], |f| {
+        Ok(Raw {
+            program: f.required("program", TEXT)?,
+            session: f.required("session", TEXT)?,
+            parties: f.required("parties", TEXTS)?,
+            me: f.required("me", COUNT)?,
+            threshold: f.optional("threshold", COUNT)?,
+            inputs: f.get("inputs", OBJECT)?.unwrap_or_default(),
+        })
+    })
+    .map_err(|e| WebError::params("bad_config", format!("a malformed session configuration: {e}")))?;
     let program = CheckedProgram::load(&raw.program)?;
     let parties = session_parties(&raw.parties, raw.me)?;
     let me = parties[raw.me].clone();
@@ -125,13 +130,6 @@ pub fn party_config(json: &str) -> Result<Party, WebError> {
 /// is signed by the identity `secret` (which must be among them); without,
 /// it is open.
 pub fn new_session(source: &str, parties: usize, signal: &str, roster: Option<&str>, secret: Option<&str>) -> Result<String, WebError> {
-    #[derive(serde::Deserialize)]
-    #[serde(deny_unknown_fields)]
-    struct Entry {
-        party: String,
-        #[serde(default)]
-        name: Option<String>,
-    }
     let program = CheckedProgram::load(source)?;
     let allowed = program.parties();
     if !allowed.contains(&parties) {
@@ -145,11 +143,20 @@ pub fn new_session(source: &str, parties: usize, signal: &str, roster: Option<&s
             let secret = secret
                 .ok_or_else(|| WebError::params("no_identity", "a roster is signed with the stored identity, which was not given"))?;
             let creator = identity(secret)?;
-            let entries: Vec<Entry> = serde_json::from_str(roster)
+            let entries = serde_json::from_str::<Json>(roster)
+                .map_err(|e| e.to_string())
+                .and_then(|roster| {
+                    let entries = roster.as_array().ok_or("not an array")?.iter().enumerate();
+                    let entry = |(i, e)| {
+                        Fields::read(e, &["party", "name"], |f| Ok((f.required("party", TEXT)?, f.optional("name", TEXT)?)))
+                            .map_err(|e| format!("entry {i}: {e}"))
+                    };
+                    entries.map(entry).collect::<Result<Vec<_>, String>>()
+                })
                 .map_err(|e| WebError::params("bad_roster", format!("a roster is a JSON array of {{\"party\", \"name\"?}}: {e}")))?;
             let entries = entries
                 .into_iter()
-                .map(|e| Ok(RosterEntry { fingerprint: Fingerprint::parse(&parse_peer(&e.party)?)?, name: e.name }))
+                .map(|(party, name)| Ok(RosterEntry { fingerprint: Fingerprint::parse(&parse_peer(&party)?)?, name }))
                 .collect::<Result<Vec<_>, WebError>>()?;
             Invite::rostered(&program.hash_hex(), parties, signal, entries, &creator)?
         }
@@ -217,8 +224,12 @@ pub fn bench_room(label: &str) -> String {
 pub fn check_inputs(source: &str, m: usize, me: usize, inputs: &str) -> Result<(), WebError> {
     let program = CheckedProgram::load(source)?;
     let plan = program.plan(m)?;
-    let given: BTreeMap<String, Json> = serde_json::from_str(inputs)
-        .map_err(|e| WebError::params("bad_inputs", format!("inputs are a JSON object of NAME: value: {e}")))?;
+    let given = match serde_json::from_str(inputs) {
+        Ok(Json::Object(given)) => Ok(given.into_iter().collect()),
+        Ok(_) => Err("not an object".to_string()),
+        Err(e) => Err(e.to_string()),
+    }
+    .map_err(|e| WebError::params("bad_inputs", format!("inputs are a JSON object of NAME: value: {e}")))?;
     cohort_program::PartyInputs::new(&plan, me, &given).map(drop).map_err(|e| WebError::params("bad_inputs", e.to_string()))
 }
 
@@ -236,19 +247,23 @@ pub struct BenchJob {
 /// A benchmark party's configuration from the extension's JSON:
 /// `{"session", "parties": [FP…], "me", "only"?: [NAME…], "runs"?}`.
 pub fn bench_config(json: &str) -> Result<BenchJob, WebError> {
-    #[derive(serde::Deserialize)]
-    #[serde(deny_unknown_fields)]
     struct Raw {
         session: String,
         parties: Vec<String>,
         me: usize,
-        #[serde(default)]
         only: Vec<String>,
-        #[serde(default)]
         runs: Option<usize>,
     }
-    let raw: Raw =
-        serde_json::from_str(json).map_err(|e| WebError::params("bad_config", format!("a malformed benchmark configuration: {e}")))?;
+    let raw = Fields::read_text(json, &["session", "parties", "me", "only", "runs"], |f| {
+        Ok(Raw {
+            session: f.required("session", TEXT)?,
+            parties: f.required("parties", TEXTS)?,
+            me: f.required("me", COUNT)?,
+            only: f.get("only", TEXTS)?.unwrap_or_default(),
+            runs: f.optional("runs", COUNT)?,
+        })
+    })
+    .map_err(|e| WebError::params("bad_config", format!("a malformed benchmark configuration: {e}")))?;
     let parties = session_parties(&raw.parties, raw.me)?;
     if let Some(unknown) = raw.only.iter().find(|o| !cohort_mpc::bench::WORKLOADS.iter().any(|w| w.name == o.as_str())) {
         return Err(WebError::params("bad_config", format!("unknown workload `{unknown}`")));
@@ -272,4 +287,50 @@ fn session_parties(parties: &[String], me: usize) -> Result<Vec<Fingerprint>, We
         return Err(WebError::params("bad_config", format!("party {me} is not among the session's {} parties", parties.len())));
     }
     Ok(parties)
+}
+
+/// A JSON object's fields, read by hand rather than by a derived
+/// `Deserialize`: the derived code is bigger, and its errors (which print an
+/// unexpected number, `1.5`) bring core's float formatting into the
+/// WebAssembly. As with `deny_unknown_fields`, every field must be known.
+struct Fields<'a>(&'a Map<String, Json>);
+
+/// How a field is read: its value if of the field's type, and the type's name.
+type Read<T> = (fn(&Json) -> Option<T>, &'static str);
+
+const TEXT: Read<String> = (|v| v.as_str().map(str::to_string), "a string");
+const TEXTS: Read<Vec<String>> = (|v| v.as_array()?.iter().map(|s| s.as_str().map(str::to_string)).collect(), "an array of strings");
+const COUNT: Read<usize> = (|v| usize::try_from(v.as_u64()?).ok(), "a non-negative integer");
+const OBJECT: Read<BTreeMap<String, Json>> = (|v| Some(v.as_object()?.iter().map(|(k, v)| (k.clone(), v.clone())).collect()), "an object");
+
+impl<'a> Fields<'a> {
+    /// `read` of the fields of `value`, an object whose fields are all `known`.
+    fn read<T>(value: &'a Json, known: &[&str], read: impl FnOnce(&Fields<'a>) -> Result<T, String>) -> Result<T, String> {
+        let map = value.as_object().ok_or("not a JSON object")?;
+        match map.keys().find(|k| !known.contains(&k.as_str())) {
+            Some(k) => Err(format!("unknown field `{k}`, expected one of `{}`", known.join("`, `"))),
+            None => read(&Fields(map)),
+        }
+    }
+
+    /// [`Fields::read`] of the JSON text `json`.
+    fn read_text<T>(json: &str, known: &[&str], read: impl FnOnce(&Fields<'_>) -> Result<T, String>) -> Result<T, String> {
+        let value: Json = serde_json::from_str(json).map_err(|e| e.to_string())?;
+        Fields::read(&value, known, read)
+    }
+
+    /// Field `name`, or `None` if absent.
+    fn get<T>(&self, name: &str, (read, what): Read<T>) -> Result<Option<T>, String> {
+        self.0.get(name).map(|v| read(v).ok_or_else(|| format!("`{name}` must be {what}"))).transpose()
+    }
+
+    /// Field `name`, which must be present.
+    fn required<T>(&self, name: &str, read: Read<T>) -> Result<T, String> {
+        self.get(name, read)?.ok_or_else(|| format!("missing field `{name}`"))
+    }
+
+    /// Field `name`, or `None` if absent or null.
+    fn optional<T>(&self, name: &str, read: Read<T>) -> Result<Option<T>, String> {
+        if self.0.get(name).is_some_and(Json::is_null) { Ok(None) } else { self.get(name, read) }
+    }
 }

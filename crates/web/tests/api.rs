@@ -103,6 +103,14 @@ fn rostered_sessions_are_signed_with_the_stored_identity() {
     hostile[0]["name"] = json!("Alice\u{202E}");
     assert!(api::new_session(&source, 3, "ws://x/", Some(&hostile.to_string()), Some(&secret)).unwrap_err().message.contains("refused"));
     assert!(api::new_session(&source, 3, "ws://x/", Some("{}"), Some(&secret)).unwrap_err().message.contains("JSON array"));
+    for (bad, why) in [
+        (json!([{"party": b.fingerprint().to_string(), "role": "x"}]), "entry 0: unknown field `role`"),
+        (json!([{"party": b.fingerprint().to_string()}, {"name": "Bob"}]), "entry 1: missing field `party`"),
+        (json!([{"party": b.fingerprint().to_string(), "name": 5}]), "entry 0: `name` must be a string"),
+    ] {
+        let message = api::new_session(&source, 3, "ws://x/", Some(&bad.to_string()), Some(&secret)).unwrap_err().message;
+        assert!(message.contains("JSON array") && message.contains(why), "{bad}: {message}");
+    }
     // The benchmark's rooms have public tokens that admit to them.
     let room = parse(&api::bench_room("lab"));
     assert_eq!(cohort_channel::AdmissionToken::from_hex(room["token"].as_str().unwrap()).unwrap().session(), room["session"]);
@@ -150,6 +158,27 @@ fn session_configurations_are_validated() {
     bad["extra"] = json!(true);
     assert!(api::party_config(&bad.to_string()).unwrap_err().message.contains("malformed"));
     assert!(api::party_config("[]").unwrap_err().message.contains("malformed"));
+    // Optional fields may be null; each wrong shape is named.
+    let mut nulled = config.clone();
+    nulled["threshold"] = json!(null);
+    assert_eq!(api::party_config(&nulled.to_string()).unwrap().meeting().threshold, 1);
+    for (field, value, why) in [
+        ("extra", json!(1), "unknown field `extra`"),
+        ("me", json!(1.5), "`me` must be a non-negative integer"),
+        ("me", json!(-1), "`me` must be a non-negative integer"),
+        ("threshold", json!("1"), "`threshold` must be a non-negative integer"),
+        ("parties", json!(["a", 1]), "`parties` must be an array of strings"),
+        ("inputs", json!(null), "`inputs` must be an object"),
+        ("program", json!(null), "`program` must be a string"),
+    ] {
+        let mut bad = config.clone();
+        bad[field] = value;
+        let message = api::party_config(&bad.to_string()).unwrap_err().message;
+        assert!(message.starts_with("a malformed session configuration: ") && message.contains(why), "{bad}: {message}");
+    }
+    let mut bad = config.clone();
+    bad.as_object_mut().unwrap().remove("session");
+    assert!(api::party_config(&bad.to_string()).unwrap_err().message.contains("missing field `session`"));
 }
 
 #[test]

@@ -329,6 +329,15 @@ fn the_benchmark_runs_the_engine_workloads_and_reports_them() {
         assert!(lines["1"]["rounds"].as_u64().unwrap() > 1);
     }
     assert!(cohort_web::api::bench_config(r#"{"session":"s","parties":[],"me":0}"#).unwrap_err().message.contains("not among"));
+    for (bad, why) in [
+        (r#"{"session":"s","parties":[],"me":0,"runs":null,"extra":1}"#, "unknown field `extra`"),
+        (r#"{"session":"s","parties":[],"me":0,"only":null}"#, "`only` must be an array of strings"),
+        (r#"{"session":"s","parties":[],"me":0,"runs":2.5}"#, "`runs` must be a non-negative integer"),
+        (r#"{"session":"s","me":0}"#, "missing field `parties`"),
+    ] {
+        let message = cohort_web::api::bench_config(bad).unwrap_err().message;
+        assert!(message.starts_with("a malformed benchmark configuration: ") && message.contains(why), "{bad}: {message}");
+    }
 }
 
 #[test]
