@@ -15,7 +15,9 @@
 // browser's). Approvals live in memory; a page's requests in flight when
 // the worker stops fail with INTERRUPTED.
 
-import { onExtensionMessage, onHostEvent, onInstalled, onPageConnect, onWindowClosed, restrictStorageToExtension } from './background/platform.js';
+import {
+  onExtensionMessage, onHostEvent, onInstalled, onPageConnect, onWindowClosed, openWelcomePage, restrictStorageToExtension,
+} from './background/platform.js';
 import { identitySecret } from './background/storage.js';
 import { pageConnected } from './background/pages.js';
 import { windowClosed } from './background/approvals.js';
@@ -25,7 +27,11 @@ import { fromExtensionPage } from './background/extension-pages.js';
 
 restrictStorageToExtension();
 // Added in the worker's first turn, as the browser requires, so that the event that woke the worker reaches them.
-onInstalled(() => { identitySecret().catch(console.error); });
+// A new participant sees the options page: the identity just made, and the settings.
+onInstalled((first) => {
+  identitySecret().catch(console.error);
+  if (first) openWelcomePage();
+});
 // Sessions a previous run of this worker saved: every handler waits for them.
 restoreSessions(hostSessions);
 onPageConnect(pageConnected);

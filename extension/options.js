@@ -298,4 +298,8 @@ chrome.runtime.onMessage.addListener((message) => {
   if (message && message.type === UI_CHANGED) refresh();
 });
 
-refresh().then((ok) => { if (ok) setStatus(status, ''); });
+// Opened by the extension when it was installed: say what happened.
+const welcome = new URLSearchParams(location.search).has('welcome')
+  ? 'Cohort is installed. It made your identity below; a site can use it only after you connect the site, and you approve every computation.'
+  : '';
+refresh().then((ok) => { if (ok) setStatus(status, welcome, welcome ? 'ok' : undefined); });

@@ -68,11 +68,16 @@ export async function restrictStorageToExtension() {
 }
 
 /**
- * Calls `listener` when the extension is installed or updated.
- * @param {() => void} listener
+ * Calls `listener` when the extension is installed (`first` true) or updated.
+ * @param {(first: boolean) => void} listener
  */
 export function onInstalled(listener) {
-  chrome.runtime.onInstalled.addListener(() => listener());
+  chrome.runtime.onInstalled.addListener((details) => listener(details.reason === 'install'));
+}
+
+/** Opens the options page in a tab, welcoming a new participant. */
+export function openWelcomePage() {
+  chrome.tabs.create({ url: chrome.runtime.getURL('options.html?welcome') }).catch(() => {});
 }
 
 /**

@@ -1,9 +1,9 @@
 // Shared set-up for the browser tests: a signal server, a test site, and
-// Chromium instances with the extension loaded, plus helpers that drive
-// the page API and the approval window.
+// Chromium or Firefox instances with the extension loaded, plus helpers
+// that drive the page API and the approval window in either browser.
 
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
@@ -11,9 +11,14 @@ import path from 'node:path';
 import assert from 'node:assert/strict';
 import { after, before } from 'node:test';
 import { chromium } from 'playwright-core';
+import puppeteer from 'puppeteer-core';
 
 export const ROOT = path.resolve(import.meta.dirname, '../..');
 export const EXTENSION = process.env.COHORT_EXTENSION ?? path.join(ROOT, 'dist/chrome');
+export const FIREFOX_EXTENSION = path.join(ROOT, 'dist/firefox');
+const FIREFOX = process.env.FIREFOX ?? '/usr/bin/firefox-esr';
+/** The browsers every shared test runs in. */
+export const ENGINES = ['chromium', 'firefox'];
 export const COHORT = process.env.COHORT_BIN ?? path.join(ROOT, 'target/debug/cohort');
 const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 
@@ -94,8 +99,13 @@ export async function startSite(headers = {}) {
   return { url: `http://127.0.0.1:${server.address().port}/`, stop: () => server.close() };
 }
 
-/** A Chromium with the extension, its service worker, and the site open in a page. */
-export async function launch(site, settings = null) {
+/**
+ * A browser with the extension and the site open in a page: Chromium (with
+ * its service worker as `worker`) or, with `engine: 'firefox'`, Firefox.
+ * `settings` are the extension's (signal server, ICE, fallback).
+ */
+export async function launch(site, settings = null, { engine = 'chromium', windows = true } = {}) {
+  if (engine === 'firefox') return launchFirefox(site, settings, { windows });
   const dir = mkdtempSync(path.join(os.tmpdir(), 'cohort-chromium-'));
   const context = await chromium.launchPersistentContext(dir, {
     executablePath: CHROMIUM,
@@ -112,12 +122,76 @@ export async function launch(site, settings = null) {
   await page.goto(site.url);
   await page.waitForFunction(() => window.cohort?.isCohort);
   const browser = {
-    context, worker, page,
+    engine: 'chromium', context, worker, page,
     call: (method, params) => browser.page.evaluate(([m, p]) => window.call(m, p), [method, params]),
+    /** The extension's open pages whose URL contains `part`. */
+    extensionPages: async (part) => context.pages().filter((p) => p.url().includes(part)),
     close: async () => {
       await context.close().catch(() => {});
       rmSync(dir, { recursive: true, force: true });
     },
+  };
+  return browser;
+}
+
+/**
+ * A copy of the Firefox build whose background runs without the windows
+ * API, as on Firefox for Android: a first background script removes it.
+ */
+function withoutWindows() {
+  const dir = path.join(ROOT, 'target/firefox-without-windows');
+  rmSync(dir, { recursive: true, force: true });
+  cpSync(FIREFOX_EXTENSION, dir, { recursive: true });
+  writeFileSync(path.join(dir, 'no-windows.js'), 'delete chrome.windows;\ndelete browser.windows;\n');
+  const manifest = JSON.parse(readFileSync(path.join(dir, 'manifest.json'), 'utf8'));
+  manifest.background.scripts.unshift('no-windows.js');
+  writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify(manifest, null, 2));
+  return dir;
+}
+
+/** Firefox's internal UUID for the extension, fixed so that its pages' URLs are known. */
+const FIREFOX_UUID = 'c0407000-0000-4000-8000-000000000001';
+
+/**
+ * A Firefox with the extension (installed as a temporary add-on, over
+ * WebDriver BiDi) and the site open in a page. Its settings are saved from
+ * the options page the extension opens on install (tests cannot open an
+ * extension page themselves). With `windows: false` the extension runs as
+ * on Firefox for Android, which has no windows API: approvals open as tabs.
+ */
+async function launchFirefox(site, settings, { windows }) {
+  const gecko = JSON.parse(readFileSync(path.join(FIREFOX_EXTENSION, 'manifest.json'), 'utf8')).browser_specific_settings.gecko.id;
+  const instance = await puppeteer.launch({
+    browser: 'firefox', executablePath: FIREFOX, headless: true,
+    extraPrefsFirefox: {
+      // Loopback WebRTC inside the test's network namespace.
+      'media.peerconnection.ice.loopback': true,
+      'media.peerconnection.ice.obfuscate_host_addresses': false,
+      'extensions.webextensions.uuids': JSON.stringify({ [gecko]: FIREFOX_UUID }),
+    },
+  });
+  // Puppeteer reports an extension page's URL as about:blank: ask the page.
+  const extensionPages = async (part) => {
+    const found = [];
+    for (const p of await instance.pages()) {
+      const href = await p.evaluate(() => location.href).catch(() => '');
+      if (href.startsWith(`moz-extension://${FIREFOX_UUID}/`) && href.includes(part)) found.push(p);
+    }
+    return found;
+  };
+  await instance.installExtension(windows ? FIREFOX_EXTENSION : withoutWindows());
+  await waitFor('the welcome page', async () => (await extensionPages('/options.html')).length > 0);
+  const [welcome] = await extensionPages('/options.html');
+  if (settings) await welcome.evaluate((s) => chrome.storage.local.set({ settings: s }), settings);
+  await welcome.close().catch(() => {});
+  const page = await instance.newPage();
+  await page.goto(site.url);
+  await page.waitForFunction(() => window.cohort?.isCohort);
+  const browser = {
+    engine: 'firefox', instance, page,
+    call: (method, params) => browser.page.evaluate(([m, p]) => window.call(m, p), [method, params]),
+    extensionPages,
+    close: () => instance.close().catch(() => {}),
   };
   return browser;
 }
@@ -127,6 +201,15 @@ const handled = new WeakSet();
 
 /** The next approval window of `browser` not yet handled: one already open, or the next to open. */
 export async function nextApprovalWindow(browser) {
+  if (browser.engine === 'firefox') {
+    let popup = null;
+    await waitFor('an approval window', async () => {
+      popup = (await browser.extensionPages('/approve.html')).find((p) => !handled.has(p));
+      return popup;
+    }, 60_000);
+    handled.add(popup);
+    return popup;
+  }
   const isApproval = (p) => p.url().includes('/approve.html') && !handled.has(p);
   const waiting = browser.context.waitForEvent('page', { predicate: isApproval, timeout: 60_000 });
   const popup = browser.context.pages().find(isApproval) ?? await waiting;
@@ -162,13 +245,15 @@ export async function join(browser, invite, program, how = {}, params = {}) {
  */
 export async function answerApproval(browser, { inputs = {}, refuse = false, close = false, block = false, first = null, screenshot = null } = {}) {
   const popup = await nextApprovalWindow(browser);
-  await popup.waitForSelector('#approve');
+  // Visible: the window shows its buttons once it has its request (Playwright waits for that by default).
+  await popup.waitForSelector('#approve', browser.engine === 'firefox' ? { visible: true } : {});
   // Saved under target/ for a person to look at (not committed).
   if (screenshot) {
     mkdirSync(path.join(ROOT, 'target/screenshots'), { recursive: true });
     await popup.waitForSelector('#actions:not([hidden])');
     // The window's own size (background.js opens it at 520×720).
-    await popup.setViewportSize({ width: 520, height: 720 });
+    if (browser.engine === 'firefox') await popup.setViewport({ width: 520, height: 720 });
+    else await popup.setViewportSize({ width: 520, height: 720 });
     await popup.screenshot({ path: path.join(ROOT, 'target/screenshots', screenshot) });
     // And all of it, as the participant sees it scrolling down.
     await popup.screenshot({ path: path.join(ROOT, 'target/screenshots', screenshot.replace(/\.png$/, '-full.png')), fullPage: true });
@@ -176,16 +261,20 @@ export async function answerApproval(browser, { inputs = {}, refuse = false, clo
   // Something to do while the window waits for its answer.
   if (first) await first(popup);
   const details = {
-    text: await popup.locator('body').innerText(),
+    text: await popup.evaluate(() => document.body.innerText),
   };
   if (close) {
     await popup.close();
     return details;
   }
   // Answering closes the window, possibly while the click is still settling.
-  const click = (selector) => popup.click(selector).catch((e) => {
-    if (!/closed/.test(e.message)) throw e;
-  });
+  // Puppeteer clicks without waiting for the button to be enabled (Approve arms after a second in view).
+  const click = async (selector) => {
+    if (browser.engine === 'firefox') await popup.waitForSelector(`${selector}:not([disabled])`, { visible: true });
+    await popup.click(selector).catch((e) => {
+      if (!/closed|no such frame|not found/i.test(e.message)) throw e;
+    });
+  };
   if (refuse) {
     await click('#refuse');
     return details;
@@ -194,7 +283,7 @@ export async function answerApproval(browser, { inputs = {}, refuse = false, clo
     await click('#block');
     return details;
   }
-  for (const [name, value] of Object.entries(inputs)) await popup.fill(`input[data-input="${name}"]`, String(value));
+  for (const [name, value] of Object.entries(inputs)) await popup.locator(`input[data-input="${name}"]`).fill(String(value));
   await click('#approve');
   return details;
 }
