@@ -126,6 +126,7 @@ export async function launch(site, settings = null, { engine = 'chromium', windo
     call: (method, params) => browser.page.evaluate(([m, p]) => window.call(m, p), [method, params]),
     /** The extension's open pages whose URL contains `part`. */
     extensionPages: async (part) => context.pages().filter((p) => p.url().includes(part)),
+    newPage: () => context.newPage(),
     close: async () => {
       await context.close().catch(() => {});
       rmSync(dir, { recursive: true, force: true });
@@ -191,9 +192,26 @@ async function launchFirefox(site, settings, { windows }) {
     engine: 'firefox', instance, page,
     call: (method, params) => browser.page.evaluate(([m, p]) => window.call(m, p), [method, params]),
     extensionPages,
+    newPage: () => instance.newPage(),
     close: () => instance.close().catch(() => {}),
   };
   return browser;
+}
+
+/**
+ * Waits until `fn(arg)` is true in `page` of `browser` (Playwright and
+ * Puppeteer order the arguments differently).
+ */
+export function waitInPage(browser, page, fn, arg = null, timeout = 30_000) {
+  return browser.engine === 'firefox' ? page.waitForFunction(fn, { timeout }, arg) : page.waitForFunction(fn, arg, { timeout });
+}
+
+/** A page of `browser` with the site at `url` open and its provider ready. */
+export async function openSite(browser, url) {
+  const page = await browser.newPage();
+  await page.goto(url);
+  await waitInPage(browser, page, () => window.cohort?.isCohort);
+  return page;
 }
 
 /** Approval windows already answered (or being answered), so each is answered once. */

@@ -1,7 +1,7 @@
-// A mixed session: two browsers and one native party (`cohort party
-// --invite`) compute the average salary together. The native party uses
-// the signal server's relay and tells the browsers so; the browsers still
-// reach each other directly.
+// A mixed session: a Chromium, a Firefox and one native party (`cohort
+// party --invite`) compute the average salary together. The native party
+// uses the signal server's relay and tells the browsers so; the two
+// browsers still reach each other directly.
 
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
@@ -25,8 +25,8 @@ function cliParty(invite, identityFile, salary) {
   return new Promise((resolve) => child.on('exit', (code) => resolve({ code, stdout, stderr })));
 }
 
-test('two browsers and a CLI party compute together', async () => {
-  for (let i = 0; i < 2; i++) env.browsers.push(await launch(env.site));
+test('a Chromium, a Firefox and a CLI party compute together', async () => {
+  for (const engine of ['chromium', 'firefox']) env.browsers.push(await launch(env.site, null, { engine }));
   const ids = [];
   for (const b of env.browsers) ids.push(await connect(b));
   const identityFile = path.join(mkdtempSync(path.join(os.tmpdir(), 'cohort-cli-')), 'identity.json');
@@ -41,6 +41,8 @@ test('two browsers and a CLI party compute together', async () => {
   assert.equal(cli.code, 0, cli.stderr);
   assert.deepEqual(JSON.parse(cli.stdout).outputs, { average: 53500, total: 160500 });
   for (const [i, j] of joined.entries()) assert.ok(j.reply.result.parties.includes(cliFingerprint), `browser ${i} lists the CLI party`);
-  const session = joined[0].reply.result.session;
-  assert.deepEqual(await pathsByPeer(env.browsers[0], session), { [ids[1].fingerprint]: 'direct', [cliFingerprint]: 'relay' });
+  for (const [i, b] of env.browsers.entries()) {
+    const other = ids[1 - i].fingerprint;
+    assert.deepEqual(await pathsByPeer(b, joined[i].reply.result.session), { [other]: 'direct', [cliFingerprint]: 'relay' }, b.engine);
+  }
 });

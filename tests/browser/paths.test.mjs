@@ -1,12 +1,13 @@
 // The paths between browsers: with direct WebRTC impossible for one
 // browser (relay-only ICE with no TURN server), its pairs fall back to the
-// signal server's relay while the other pair stays direct; and with a TURN
+// signal server's relay while the other pair stays direct (in Chromium and
+// in Firefox); and with a TURN
 // server (coturn) and `iceTransportPolicy: 'relay'`, every pair connects
 // through TURN. The engine's results are the same either way.
 
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { averageSalary, join, connect, freePort, launch, pathsByPeer, startSignal, startSite, startTurn } from './harness.mjs';
+import { ENGINES, averageSalary, join, connect, freePort, launch, pathsByPeer, startSignal, startSite, startTurn } from './harness.mjs';
 
 let signal, site, turn;
 const open = [];
@@ -22,10 +23,10 @@ after(async () => {
   for (const s of [signal, site, turn]) s?.stop();
 });
 
-async function three(settings) {
+async function three(settings, engine = 'chromium') {
   const browsers = [];
   for (const s of settings) {
-    const b = await launch(site, s);
+    const b = await launch(site, s, { engine });
     open.push(b);
     browsers.push(b);
   }
@@ -34,11 +35,11 @@ async function three(settings) {
   return { browsers, ids };
 }
 
-test('a browser without a direct path reaches its peers through the relay', async () => {
+for (const engine of ENGINES) test(`${engine}: a browser without a direct path reaches its peers through the relay`, async () => {
   const base = { signal: signal.url, iceServers: [], iceTransportPolicy: 'all', fallbackMs: 1500 };
   // Nothing listens at this TURN address, so the third browser gathers no candidates.
   const nowhere = { ...base, iceServers: [{ urls: [`turn:127.0.0.1:${await freePort()}`], username: 'u', credential: 'p' }], iceTransportPolicy: 'relay' };
-  const { browsers, ids } = await three([base, base, nowhere]);
+  const { browsers, ids } = await three([base, base, nowhere], engine);
   const { joined, results } = await averageSalary(browsers, [52000, 61000, 47500], signal.url);
   for (const r of results) assert.deepEqual(r.result?.outputs, { total: 160500, average: 53500 }, JSON.stringify(r.error));
   const session = joined[0].reply.result.session;
