@@ -5,7 +5,9 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { averageSalary, connect, launch, servers } from './harness.mjs';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { ROOT, averageSalary, connect, launch, servers } from './harness.mjs';
 
 const env = servers();
 
@@ -17,7 +19,7 @@ test('three browsers compute the average salary; no page sees a salary', async (
   // Browser 0 knows browser 1 as "Bob"; browser 2 is unknown to it.
   await env.browsers[0].worker.evaluate((fp) => chrome.storage.local.set({ peers: { [fp]: { petname: 'Bob', firstSeen: 1 } } }), ids[1].fingerprint);
   const salaries = [52000, 61000, 47500];
-  const { created, joined, results } = await averageSalary(env.browsers, salaries, env.signal.url);
+  const { created, joined, results } = await averageSalary(env.browsers, salaries, env.signal.url, { screenshot: 'approval-window.png' });
   assert.match(created.invite, /^cohort-invite:v2\?session=[0-9a-f]{32}&program=[0-9a-f]{64}&parties=3&signal=ws:[^&]*&token=[0-9a-f]{64}$/);
   assert.equal(created.link, `${env.site.url}#cohort-invite=${encodeURIComponent(created.invite)}`);
   for (const [i, { approval, reply }] of joined.entries()) {
@@ -49,4 +51,33 @@ test('three browsers compute the average salary; no page sees a salary', async (
   await popup.goto(`chrome-extension://${new URL(env.browsers[0].worker.url()).host}/popup.html`);
   await popup.waitForFunction(() => /Average salary/.test(document.getElementById('sessions').textContent));
   assert.match(await popup.textContent('#sessions'), /done/i);
+  await listingScreenshots(env.browsers[0], popup);
+  await popup.close();
 });
+
+/**
+ * The store listings' screenshots (1280×800, docs/stores.md): the approval
+ * window over the site, the options page, and the popup over the site.
+ */
+async function listingScreenshots(b, popup) {
+  const dir = path.join(ROOT, 'target/screenshots');
+  await b.page.setViewportSize({ width: 1280, height: 800 });
+  const site = (await b.page.screenshot()).toString('base64');
+  const shot = async (file, width, height) => {
+    await popup.setViewportSize({ width, height });
+    return (await popup.screenshot({ path: path.join(dir, file) })).toString('base64');
+  };
+  const over = async (file, image, width, height) => {
+    const canvas = await b.context.newPage();
+    await canvas.setViewportSize({ width: 1280, height: 800 });
+    await canvas.setContent(`<body style="margin:0"><img src="data:image/png;base64,${site}" style="position:absolute;inset:0;filter:brightness(.85)">
+      <img src="data:image/png;base64,${image}" style="position:absolute;right:48px;top:40px;width:${width}px;height:${height}px;border-radius:8px;box-shadow:0 8px 40px rgba(0,0,0,.45)">`);
+    await canvas.screenshot({ path: path.join(dir, file) });
+    await canvas.close();
+  };
+  await over('listing-approval.png', readFileSync(path.join(dir, 'approval-window.png')).toString('base64'), 520, 720);
+  await over('listing-popup.png', await shot('popup.png', 380, 560), 380, 560);
+  await popup.goto(popup.url().replace('popup.html', 'options.html'));
+  await popup.waitForSelector('#fingerprint');
+  await shot('listing-options.png', 1280, 800);
+}
