@@ -6,15 +6,15 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { launch, program, servers, startSite } from './harness.mjs';
+import { ENGINES, launch, program, servers, startSite } from './harness.mjs';
 
 const env = servers();
 
-test('a sandboxed page (opaque origin) is refused for every method, without asking', async () => {
+for (const engine of ENGINES) test(`${engine}: a sandboxed page (opaque origin) is refused for every method, without asking`, async () => {
   // The test site with `Content-Security-Policy: sandbox allow-scripts`: its pages have an opaque origin.
   const sandboxed = await startSite({ 'content-security-policy': 'sandbox allow-scripts' });
   try {
-    const b = await launch(sandboxed);
+    const b = await launch(sandboxed, null, { engine });
     env.browsers.push(b);
     assert.equal(await b.page.evaluate(() => window.origin), 'null');
     for (const [method, params] of [
@@ -25,7 +25,7 @@ test('a sandboxed page (opaque origin) is refused for every method, without aski
       assert.equal(reply.error?.code, 4100, `${method}: ${JSON.stringify(reply)}`);
       assert.match(reply.error.message, /opaque \(null\) origin.*http:\/\/ or https:\/\//);
     }
-    assert.equal(b.context.pages().filter((p) => p.url().includes('/approve.html')).length, 0, 'no approval window opened');
+    assert.equal((await b.extensionPages('/approve.html')).length, 0, 'no approval window opened');
   } finally {
     sandboxed.stop();
   }
