@@ -52,6 +52,23 @@ test('three browsers compute the average salary; no page sees a salary', async (
   await popup.waitForFunction(() => /Average salary/.test(document.getElementById('sessions').textContent));
   assert.match(await popup.textContent('#sessions'), /done/i);
   await listingScreenshots(env.browsers[0], popup);
+  // On a phone: the popup and the options page fit 360 px and every control is a touch target.
+  for (const name of ['popup', 'options']) {
+    await popup.goto(popup.url().replace(/[a-z]+\.html.*$/, `${name}.html`));
+    await popup.setViewportSize({ width: 360, height: 740 });
+    await popup.waitForFunction(() => !/Loading/.test(document.getElementById('status')?.textContent ?? ''));
+    const layout = await popup.evaluate(() => ({
+      overflow: document.documentElement.scrollWidth - document.documentElement.clientWidth,
+      small: [...document.querySelectorAll('button, input, select, summary, a.button')]
+        .filter((el) => el.getClientRects().length > 0 && getComputedStyle(el).visibility !== 'hidden')
+        .map((el) => ({ what: el.id || el.textContent.trim() || el.getAttribute('type'), box: el.getBoundingClientRect() }))
+        .filter(({ box }) => box.height < 44)
+        .map(({ what, box }) => `${what} ${Math.round(box.width)}×${Math.round(box.height)}`),
+    }));
+    await popup.screenshot({ path: path.join(ROOT, 'target/screenshots', `${name}-360.png`), fullPage: true });
+    assert.equal(layout.overflow, 0, `${name}: no sideways scrolling at 360 px`);
+    assert.deepEqual(layout.small, [], `${name}: every control is at least 44 px high`);
+  }
   await popup.close();
 });
 
