@@ -294,16 +294,37 @@ impl<'a> Fields<'a> {
     }
 }
 
+/// The Argon2id cost an export is written with: 64 MiB, 3 passes, 1 lane.
+const EXPORT_M_KIB: u32 = 64 * 1024;
+const EXPORT_T: u32 = 3;
+const EXPORT_P: u32 = 1;
+
+/// The most an import accepts: what export writes, with a margin of two
+/// (four lanes), so that a crafted file cannot make importing it take
+/// gigabytes or minutes.
+pub const IMPORT_MAX_M_KIB: u32 = 2 * EXPORT_M_KIB;
+/// See [`IMPORT_MAX_M_KIB`].
+pub const IMPORT_MAX_PASSES: u32 = 2 * EXPORT_T;
+/// See [`IMPORT_MAX_M_KIB`].
+pub const IMPORT_MAX_LANES: u32 = 4;
+
 impl KdfParams {
     fn recommended(salt: [u8; 16]) -> Self {
-        KdfParams { alg: "argon2id".into(), m_kib: 64 * 1024, t: 3, p: 1, salt: hex(&salt) }
+        KdfParams { alg: "argon2id".into(), m_kib: EXPORT_M_KIB, t: EXPORT_T, p: EXPORT_P, salt: hex(&salt) }
     }
 
     fn derive(&self, passphrase: &str) -> Result<Zeroizing<[u8; 32]>, ChannelError> {
         let bad = |why: String| ChannelError::BadExport(why);
-        // Bounds keep a hostile export from asking for unbounded memory or time.
-        if self.m_kib > 1024 * 1024 || self.t > 16 || self.p > 8 {
-            return Err(bad("key-derivation parameters out of bounds".into()));
+        if self.m_kib > IMPORT_MAX_M_KIB || self.t > IMPORT_MAX_PASSES || self.p > IMPORT_MAX_LANES {
+            return Err(bad(format!(
+                "its key derivation asks for {} MiB, {} passes and {} lanes; an export of Cohort uses at most {} MiB, {} passes and {} lanes",
+                self.m_kib / 1024,
+                self.t,
+                self.p,
+                IMPORT_MAX_M_KIB / 1024,
+                IMPORT_MAX_PASSES,
+                IMPORT_MAX_LANES
+            )));
         }
         let salt = unhex_vec(&self.salt).filter(|s| s.len() >= 8).ok_or_else(|| bad("a malformed salt".into()))?;
         let params = Params::new(self.m_kib, self.t, self.p, Some(32)).map_err(|e| bad(format!("key-derivation parameters: {e}")))?;

@@ -46,7 +46,7 @@ mod transcript;
 
 pub use channel::{DEFAULT_MAX_MESSAGE, HEADER, MAX_CHUNK, MAX_FRAME, SecureChannel};
 pub use error::{ChannelError, InviteError, MeshError};
-pub use identity::{Fingerprint, Identity, PublicKey, hex, unhex};
+pub use identity::{Fingerprint, IMPORT_MAX_LANES, IMPORT_MAX_M_KIB, IMPORT_MAX_PASSES, Identity, PublicKey, hex, unhex};
 pub use invite::{AdmissionToken, Invite, MAX_INVITE, MAX_NAME_BYTES, ROSTER_CONTEXT, Roster, RosterEntry, check_name};
 pub use mesh::SecureMesh;
 pub use transcript::Transcript;

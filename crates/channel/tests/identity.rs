@@ -118,3 +118,24 @@ fn the_readers_say_what_is_wrong() {
         }
     }
 }
+
+#[test]
+fn an_import_may_cost_at_most_twice_what_an_export_costs() {
+    use cohort_channel::{IMPORT_MAX_LANES, IMPORT_MAX_M_KIB, IMPORT_MAX_PASSES};
+    let export = Identity::generate().unwrap().export("correct horse battery staple").unwrap();
+    assert!(export.contains("\"m_kib\": 65536") && export.contains("\"t\": 3") && export.contains("\"p\": 1"), "{export}");
+    let with =
+        |field: &str, written: u32, value: u32| export.replacen(&format!("\"{field}\": {written}"), &format!("\"{field}\": {value}"), 1);
+    for costly in [with("m_kib", 65536, IMPORT_MAX_M_KIB + 1), with("t", 3, IMPORT_MAX_PASSES + 1), with("p", 1, IMPORT_MAX_LANES + 1)] {
+        match Identity::import(&costly, "correct horse battery staple") {
+            Err(ChannelError::BadExport(why)) => {
+                assert!(why.contains("an export of Cohort uses at most 128 MiB, 6 passes and 4 lanes"), "{why}")
+            }
+            other => panic!("a costly import was not refused: {other:?}"),
+        }
+    }
+    // At the bounds the derivation runs (and, the parameters being part of
+    // what the ciphertext authenticates, the passphrase no longer opens it).
+    let at_bounds = with("p", 1, IMPORT_MAX_LANES).replacen("\"t\": 3", &format!("\"t\": {IMPORT_MAX_PASSES}"), 1);
+    assert_eq!(Identity::import(&at_bounds, "correct horse battery staple").unwrap_err(), ChannelError::WrongPassphrase);
+}
