@@ -117,7 +117,7 @@ fn protocol_messages() -> Vec<String> {
 #[test]
 fn the_valid_samples_read() {
     for invite in invites() {
-        Invite::parse(&invite).unwrap();
+        Invite::parse(invite).unwrap();
     }
     assert!(matches!(Identity::import(cheap_export(), "passphrase"), Err(cohort_channel::ChannelError::WrongPassphrase)));
     let messages = protocol_messages();
