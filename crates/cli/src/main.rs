@@ -211,6 +211,9 @@ enum Command {
         /// Connections at once ($COHORT_SIGNAL_MAX_CLIENTS).
         #[arg(long)]
         max_clients: Option<usize>,
+        /// Seconds a connection may take to authenticate; pongs do not count ($COHORT_SIGNAL_AUTH_TIMEOUT).
+        #[arg(long)]
+        auth_timeout: Option<u64>,
         /// A STUN or TURN URL handed to clients; repeat for several
         /// ($COHORT_SIGNAL_ICE_SERVERS also takes a JSON array with credentials).
         #[arg(long = "ice-server")]
@@ -468,6 +471,7 @@ fn run(cli: Cli) -> Result<()> {
             heartbeat,
             room_lifetime,
             max_clients,
+            auth_timeout,
             ice_servers,
             tls_cert,
             tls_key,
@@ -486,6 +490,7 @@ fn run(cli: Cli) -> Result<()> {
             l.heartbeat_secs = heartbeat.unwrap_or(l.heartbeat_secs);
             l.room_lifetime_secs = room_lifetime.unwrap_or(l.room_lifetime_secs);
             config.max_clients = max_clients.unwrap_or(config.max_clients);
+            config.auth_timeout_secs = auth_timeout.unwrap_or(config.auth_timeout_secs);
             if !ice_servers.is_empty() {
                 config.ice_servers = vec![cohort_signal::protocol::IceServer { urls: ice_servers, username: None, credential: None }];
             }

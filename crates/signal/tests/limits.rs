@@ -133,3 +133,33 @@ fn connections_past_max_clients_are_refused_until_one_leaves() {
     drop(a);
     wait_until("a place is free", || try_connect().is_ok());
 }
+
+#[test]
+fn a_client_that_only_answers_pings_is_dropped_at_the_authentication_deadline() {
+    let limits = Limits { idle_timeout_secs: 10, heartbeat_secs: 1, ..Limits::default() };
+    let config =
+        ServerConfig { listen: "127.0.0.1:0".parse().unwrap(), limits, auth_timeout_secs: 2, log: false, ..ServerConfig::default() };
+    let server = ServerHandle::spawn(config).unwrap();
+    let mut lurker = Client::open(server.addr());
+    let mut member = Client::connect(server.addr());
+    lurker.ws.get_mut().set_read_timeout(Some(Duration::from_millis(100))).unwrap();
+    let start = Instant::now();
+    // Reading answers the server's pings with pongs: activity, but no `auth`.
+    let mut pings = 0;
+    let refusal = loop {
+        match lurker.ws.read() {
+            Ok(tungstenite::Message::Ping(_)) => pings += 1,
+            Ok(tungstenite::Message::Text(text)) => break text.to_string(),
+            Ok(other) => panic!("unexpected {other:?}"),
+            Err(tungstenite::Error::Io(e)) if e.kind() == std::io::ErrorKind::WouldBlock => {}
+            Err(e) => panic!("dropped without a reason: {e}"),
+        }
+        assert!(start.elapsed() < Duration::from_secs(5), "still connected after {:?}", start.elapsed());
+    };
+    assert!(pings >= 1, "the server pinged ({pings})");
+    assert!(start.elapsed() >= Duration::from_millis(1900), "dropped early, after {:?}", start.elapsed());
+    assert!(refusal.contains("auth_failed") && refusal.contains("not authenticated within 2 s"), "{refusal}");
+    // The authenticated client stays.
+    member.send(&ClientMessage::Leave { room: "nowhere".into() });
+    member.expect_error(ErrorCode::UnknownRoom);
+}

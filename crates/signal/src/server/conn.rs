@@ -341,10 +341,19 @@ impl Reader<'_> {
     async fn run(&mut self, mut stream: SplitStream<Ws>, mut ended: watch::Receiver<Option<End>>) -> SplitStream<Ws> {
         let idle = Duration::from_secs(self.shared.limits.idle_timeout_secs);
         let mut deadline = Instant::now() + idle;
+        // Until it authenticates, a connection has a fixed deadline that
+        // nothing extends (a socket that only pongs would otherwise hold a
+        // slot for ever).
+        let auth = self.shared.auth_timeout;
+        let authenticate_by = Instant::now() + auth;
         loop {
             let next = tokio::select! {
                 biased;
                 _ = ended.wait_for(Option::is_some) => break,
+                _ = sleep_until(authenticate_by), if self.fingerprint.is_none() => {
+                    self.fail(Refusal::new(ErrorCode::AuthFailed, format!("not authenticated within {} s", auth.as_secs())));
+                    break;
+                }
                 _ = sleep_until(deadline) => {
                     self.fail(Refusal::new(ErrorCode::IdleTimeout, format!("no message for {} s", idle.as_secs())));
                     break;

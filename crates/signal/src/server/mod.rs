@@ -64,6 +64,10 @@ pub struct ServerConfig {
     pub ice_servers: Vec<IceServer>,
     /// Connections (WebSocket or HTTP) at once; more are answered `503`.
     pub max_clients: usize,
+    /// Seconds a WebSocket may take to authenticate (answer the challenge
+    /// with `auth`); pings and pongs do not extend it. Later, the idle
+    /// timeout applies.
+    pub auth_timeout_secs: u64,
     /// Whether to write logs to stderr.
     pub log: bool,
     /// Serve `wss://` (TLS) with this certificate, rather than `ws://`.
@@ -92,6 +96,7 @@ impl Default for ServerConfig {
             limits: Limits::default(),
             ice_servers: Vec::new(),
             max_clients: 10_000,
+            auth_timeout_secs: 10,
             log: true,
             tls: None,
             public_urls: Vec::new(),
@@ -114,6 +119,7 @@ impl ServerConfig {
     /// | `COHORT_SIGNAL_HEARTBEAT` | `limits.heartbeat_secs` | 15 |
     /// | `COHORT_SIGNAL_ROOM_LIFETIME` | `limits.room_lifetime_secs` | 86400 |
     /// | `COHORT_SIGNAL_MAX_CLIENTS` | `max_clients` | 10000 |
+    /// | `COHORT_SIGNAL_AUTH_TIMEOUT` | `auth_timeout_secs` | 10 |
     /// | `COHORT_SIGNAL_ICE_SERVERS` | `ice_servers`: a JSON array of `{"urls":[…],"username":…,"credential":…}`, or comma-separated URLs | none |
     /// | `COHORT_SIGNAL_LOG` | `log`: `0`, `off` or `false` turn logs off | on |
     /// | `COHORT_SIGNAL_TLS_CERT`, `COHORT_SIGNAL_TLS_KEY` | `tls`: PEM files (both, or neither) | plain `ws://` |
@@ -144,6 +150,7 @@ impl ServerConfig {
         parse(&var, "COHORT_SIGNAL_HEARTBEAT", &mut l.heartbeat_secs)?;
         parse(&var, "COHORT_SIGNAL_ROOM_LIFETIME", &mut l.room_lifetime_secs)?;
         parse(&var, "COHORT_SIGNAL_MAX_CLIENTS", &mut config.max_clients)?;
+        parse(&var, "COHORT_SIGNAL_AUTH_TIMEOUT", &mut config.auth_timeout_secs)?;
         if let Some(text) = var("COHORT_SIGNAL_ICE_SERVERS") {
             let text = text.trim();
             config.ice_servers = if text.starts_with('[') {
@@ -214,6 +221,7 @@ impl ServerConfig {
             (l.idle_timeout_secs > l.heartbeat_secs, "idle_timeout_secs must exceed heartbeat_secs, or quiet clients time out"),
             (l.room_lifetime_secs >= 1, "room_lifetime_secs must be at least 1"),
             (self.max_clients >= 1, "max_clients must be at least 1"),
+            (self.auth_timeout_secs >= 1, "auth_timeout_secs must be at least 1"),
         ];
         if let Some((_, why)) = checks.iter().find(|(ok, _)| !ok) {
             return Err(format!("signal server configuration: {why}"));
@@ -231,6 +239,8 @@ struct Shared {
     limits: Limits,
     ice_servers: Vec<IceServer>,
     max_clients: usize,
+    /// How long a connection may take to authenticate.
+    auth_timeout: Duration,
     log: Log,
     /// Present when the server speaks TLS.
     tls: Option<tokio_rustls::TlsAcceptor>,
@@ -284,6 +294,7 @@ impl ServerHandle {
             limits: config.limits,
             ice_servers: config.ice_servers,
             max_clients: config.max_clients,
+            auth_timeout: Duration::from_secs(config.auth_timeout_secs),
             log: Log { on: config.log },
             tls,
             names,
