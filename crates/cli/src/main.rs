@@ -211,6 +211,9 @@ enum Command {
         /// Connections at once ($COHORT_SIGNAL_MAX_CLIENTS).
         #[arg(long)]
         max_clients: Option<usize>,
+        /// Connections at once from one IP address, 0 for no limit ($COHORT_SIGNAL_MAX_CLIENTS_PER_ADDRESS).
+        #[arg(long)]
+        max_clients_per_address: Option<usize>,
         /// Seconds a connection may take to authenticate; pongs do not count ($COHORT_SIGNAL_AUTH_TIMEOUT).
         #[arg(long)]
         auth_timeout: Option<u64>,
@@ -471,6 +474,7 @@ fn run(cli: Cli) -> Result<()> {
             heartbeat,
             room_lifetime,
             max_clients,
+            max_clients_per_address,
             auth_timeout,
             ice_servers,
             tls_cert,
@@ -491,6 +495,7 @@ fn run(cli: Cli) -> Result<()> {
             l.room_lifetime_secs = room_lifetime.unwrap_or(l.room_lifetime_secs);
             config.max_clients = max_clients.unwrap_or(config.max_clients);
             config.auth_timeout_secs = auth_timeout.unwrap_or(config.auth_timeout_secs);
+            config.max_clients_per_address = max_clients_per_address.unwrap_or(config.max_clients_per_address);
             if !ice_servers.is_empty() {
                 config.ice_servers = vec![cohort_signal::protocol::IceServer { urls: ice_servers, username: None, credential: None }];
             }

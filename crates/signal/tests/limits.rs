@@ -11,6 +11,7 @@ use std::time::{Duration, Instant};
 use cohort_signal::protocol::{ClientMessage, ErrorCode, Limits, ServerMessage};
 use cohort_signal::server::{ServerConfig, ServerHandle};
 use common::*;
+use tungstenite::WebSocket;
 
 #[test]
 fn an_oversized_text_message_is_too_large() {
@@ -162,4 +163,38 @@ fn a_client_that_only_answers_pings_is_dropped_at_the_authentication_deadline() 
     // The authenticated client stays.
     member.send(&ClientMessage::Leave { room: "nowhere".into() });
     member.expect_error(ErrorCode::UnknownRoom);
+}
+
+#[test]
+fn one_address_cannot_take_every_slot() {
+    let config = ServerConfig {
+        listen: "127.0.0.1:0".parse().unwrap(),
+        max_clients: 100,
+        max_clients_per_address: 2,
+        log: false,
+        ..ServerConfig::default()
+    };
+    let server = ServerHandle::spawn(config).unwrap();
+    let addr = server.addr();
+    // A WebSocket handshake from `source` (a loopback address): Ok, or the refusal's status (None for a reset).
+    let handshake = |source: &str| -> Result<WebSocket<std::net::TcpStream>, Option<u16>> {
+        let socket = socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::STREAM, None).unwrap();
+        socket.bind(&format!("{source}:0").parse::<std::net::SocketAddr>().unwrap().into()).unwrap();
+        socket.connect(&addr.into()).unwrap();
+        let tcp: std::net::TcpStream = socket.into();
+        tcp.set_read_timeout(Some(PATIENCE)).unwrap();
+        match tungstenite::client::client(format!("ws://{addr}/"), tcp) {
+            Ok((ws, _)) => Ok(ws),
+            Err(tungstenite::HandshakeError::Failure(tungstenite::Error::Http(response))) => Err(Some(response.status().as_u16())),
+            Err(tungstenite::HandshakeError::Failure(tungstenite::Error::Io(_) | tungstenite::Error::Protocol(_))) => Err(None),
+            Err(e) => panic!("expected a 503, got {e}"),
+        }
+    };
+    let (first, _second) = (handshake("127.0.0.1").unwrap(), handshake("127.0.0.1").unwrap());
+    let Err(refused) = handshake("127.0.0.1") else { panic!("a third connection from one address was accepted") };
+    assert!(matches!(refused, Some(503) | None), "{refused:?}");
+    // Another address still gets in, though the first is at its limit.
+    let _other = handshake("127.0.0.2").expect("another address is refused");
+    drop(first);
+    wait_until("the address has a place again", || handshake("127.0.0.1").is_ok());
 }

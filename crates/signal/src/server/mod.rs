@@ -31,7 +31,8 @@ mod hub;
 mod log;
 mod stream;
 
-use std::net::SocketAddr;
+use std::collections::HashMap;
+use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
@@ -64,6 +65,9 @@ pub struct ServerConfig {
     pub ice_servers: Vec<IceServer>,
     /// Connections (WebSocket or HTTP) at once; more are answered `503`.
     pub max_clients: usize,
+    /// Connections at once from one IP address (0: no such limit, as
+    /// behind a proxy that connects for everyone); more are answered `503`.
+    pub max_clients_per_address: usize,
     /// Seconds a WebSocket may take to authenticate (answer the challenge
     /// with `auth`); pings and pongs do not extend it. Later, the idle
     /// timeout applies.
@@ -96,6 +100,7 @@ impl Default for ServerConfig {
             limits: Limits::default(),
             ice_servers: Vec::new(),
             max_clients: 10_000,
+            max_clients_per_address: 64,
             auth_timeout_secs: 10,
             log: true,
             tls: None,
@@ -119,6 +124,7 @@ impl ServerConfig {
     /// | `COHORT_SIGNAL_HEARTBEAT` | `limits.heartbeat_secs` | 15 |
     /// | `COHORT_SIGNAL_ROOM_LIFETIME` | `limits.room_lifetime_secs` | 86400 |
     /// | `COHORT_SIGNAL_MAX_CLIENTS` | `max_clients` | 10000 |
+    /// | `COHORT_SIGNAL_MAX_CLIENTS_PER_ADDRESS` | `max_clients_per_address` (0: none) | 64 |
     /// | `COHORT_SIGNAL_AUTH_TIMEOUT` | `auth_timeout_secs` | 10 |
     /// | `COHORT_SIGNAL_ICE_SERVERS` | `ice_servers`: a JSON array of `{"urls":[…],"username":…,"credential":…}`, or comma-separated URLs | none |
     /// | `COHORT_SIGNAL_LOG` | `log`: `0`, `off` or `false` turn logs off | on |
@@ -150,6 +156,7 @@ impl ServerConfig {
         parse(&var, "COHORT_SIGNAL_HEARTBEAT", &mut l.heartbeat_secs)?;
         parse(&var, "COHORT_SIGNAL_ROOM_LIFETIME", &mut l.room_lifetime_secs)?;
         parse(&var, "COHORT_SIGNAL_MAX_CLIENTS", &mut config.max_clients)?;
+        parse(&var, "COHORT_SIGNAL_MAX_CLIENTS_PER_ADDRESS", &mut config.max_clients_per_address)?;
         parse(&var, "COHORT_SIGNAL_AUTH_TIMEOUT", &mut config.auth_timeout_secs)?;
         if let Some(text) = var("COHORT_SIGNAL_ICE_SERVERS") {
             let text = text.trim();
@@ -239,6 +246,9 @@ struct Shared {
     limits: Limits,
     ice_servers: Vec<IceServer>,
     max_clients: usize,
+    /// Connections per IP address, and the most allowed (0: no limit).
+    per_address: Mutex<HashMap<IpAddr, usize>>,
+    max_per_address: usize,
     /// How long a connection may take to authenticate.
     auth_timeout: Duration,
     log: Log,
@@ -294,6 +304,8 @@ impl ServerHandle {
             limits: config.limits,
             ice_servers: config.ice_servers,
             max_clients: config.max_clients,
+            per_address: Mutex::new(HashMap::new()),
+            max_per_address: config.max_clients_per_address,
             auth_timeout: Duration::from_secs(config.auth_timeout_secs),
             log: Log { on: config.log },
             tls,
@@ -393,12 +405,11 @@ async fn serve(listener: TcpListener, shared: Arc<Shared>, mut stopped: watch::R
             accepted = listener.accept() => match accepted {
                 Ok((stream, peer)) => {
                     let _ = stream.set_nodelay(true);
-                    if shared.connections.load(Ordering::Relaxed) >= shared.max_clients {
-                        shared.log.event("connection_refused", json!({"peer": peer.to_string(), "reason": "too many connections"}));
+                    let Some(guard) = ConnectionCount::admit(&shared, peer.ip()) else {
                         let _ = stream.try_write(b"HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
                         continue;
-                    }
-                    let (guard, stopped) = (ConnectionCount::new(shared.clone()), stop_watch.clone());
+                    };
+                    let stopped = stop_watch.clone();
                     tasks.spawn(async move {
                         conn::handle(guard.0.clone(), stream, peer, stopped).await;
                         drop(guard);
@@ -428,18 +439,43 @@ async fn serve(listener: TcpListener, shared: Arc<Shared>, mut stopped: watch::R
 }
 
 /// Counts a TCP connection while it is served.
-struct ConnectionCount(Arc<Shared>);
+/// One connection served: counted in all and for its address while it lives.
+struct ConnectionCount(Arc<Shared>, IpAddr);
 
 impl ConnectionCount {
-    fn new(shared: Arc<Shared>) -> Self {
+    /// Counts a connection from `ip`, or refuses it (logged) when the server
+    /// or that address is at its limit.
+    fn admit(shared: &Arc<Shared>, ip: IpAddr) -> Option<Self> {
+        let refuse = |reason: &str| {
+            shared.log.event("connection_refused", json!({"peer": ip.to_string(), "reason": reason}));
+            None
+        };
+        if shared.connections.load(Ordering::Relaxed) >= shared.max_clients {
+            return refuse("too many connections");
+        }
+        {
+            let mut per_address = shared.per_address.lock().unwrap_or_else(PoisonError::into_inner);
+            let count = per_address.entry(ip).or_insert(0);
+            if shared.max_per_address > 0 && *count >= shared.max_per_address {
+                return refuse("too many connections from this address");
+            }
+            *count += 1;
+        }
         shared.connections.fetch_add(1, Ordering::Relaxed);
-        ConnectionCount(shared)
+        Some(ConnectionCount(shared.clone(), ip))
     }
 }
 
 impl Drop for ConnectionCount {
     fn drop(&mut self) {
         self.0.connections.fetch_sub(1, Ordering::Relaxed);
+        let mut per_address = self.0.per_address.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(count) = per_address.get_mut(&self.1) {
+            *count -= 1;
+            if *count == 0 {
+                per_address.remove(&self.1);
+            }
+        }
     }
 }
 
