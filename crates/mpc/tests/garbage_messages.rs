@@ -1,11 +1,20 @@
 //! A session fed a garbage round message ends with `Error::PeerMisbehaved`
 //! naming the sender: no panic, no hang. Sessions are driven by hand
-//! (`Session::poll` / `handle_message`) and one message is replaced.
+//! (`Session::poll` / `handle_message`) and one message is replaced: by
+//! targeted substitutions, and (a proptest) by random changes — bytes
+//! flipped, cut, inserted or repeated, in any round between any two parties.
+//! A randomly changed message may still be well formed (Shamir shares carry
+//! no MAC: a changed share that is still a field element is a different
+//! share), so there the receiver ends with an error or some result, and if
+//! it blames a party it blames the sender. `PROPTEST_CASES=N` runs N random
+//! cases.
 
 mod common;
 
 use cohort_mpc::{Error, Result, SecType, Session};
 use common::*;
+use proptest::prelude::*;
+use proptest::sample::Index;
 
 type Out = Vec<i128>;
 
@@ -195,4 +204,56 @@ fn messages_from_unknown_parties_are_errors() {
     // The refused deliveries end those sessions with an error, not a panic or a hang.
     let results = drive(&mut s, |_, _, _, _| {});
     assert!(results[0].is_err() && results[1].is_err(), "{results:?}");
+}
+
+fn config(cases: u32) -> ProptestConfig {
+    let cases = std::env::var("PROPTEST_CASES").ok().and_then(|n| n.parse().ok()).unwrap_or(cases);
+    ProptestConfig { cases, failure_persistence: None, ..ProptestConfig::default() }
+}
+
+/// Changes `msg` by the edits: flip a byte, cut there, insert a byte, or repeat the tail.
+fn mutate(msg: &mut Vec<u8>, edits: &[(Index, u8, u8)]) {
+    for (at, op, byte) in edits {
+        let i = at.index(msg.len() + 1);
+        match op % 4 {
+            0 if i < msg.len() => msg[i] ^= byte | 1,
+            1 => msg.truncate(i),
+            2 => msg.insert(i, *byte),
+            _ => {
+                let tail = msg[i..].to_vec();
+                msg.extend_from_slice(&tail);
+            }
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(config(96))]
+
+    #[test]
+    fn changed_round_messages_never_panic_or_hang(
+        round in 0usize..10, from in 0usize..3, step in 1usize..3,
+        edits in proptest::collection::vec((any::<Index>(), any::<u8>(), any::<u8>()), 1..5),
+    ) {
+        let to = (from + step) % 3;
+        let mut s = program_sessions(3, 1);
+        let mut changed = false;
+        let results = drive(&mut s, |k, i, j, msg| {
+            if k == round && i == from && j == to {
+                let before = msg.clone();
+                mutate(msg, &edits);
+                changed = *msg != before;
+            }
+        });
+        prop_assert_eq!(results.len(), 3);
+        // A receiver that blames someone blames the sender of the changed message.
+        if let Err(cohort_mpc::Error::PeerMisbehaved { party, reason }) = &results[to] {
+            prop_assert_eq!(*party, from, "{}", reason);
+        }
+        if !changed {
+            for r in &results {
+                prop_assert_eq!(r.as_ref().ok(), Some(&EXPECTED.to_vec()));
+            }
+        }
+    }
 }
