@@ -4,7 +4,7 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { averageSalary, connect, launch, servers } from './harness.mjs';
+import { averageSalary, checkAverageSalary, connect, launch, servers } from './harness.mjs';
 
 const env = servers();
 
@@ -15,19 +15,5 @@ test('three Firefox browsers compute the average salary; no page sees a salary',
   assert.equal(new Set(ids.map((id) => id.fingerprint)).size, 3, 'each browser has its own identity');
   const salaries = [52000, 61000, 47500];
   const { joined, results } = await averageSalary(env.browsers, salaries, env.signal.url, { screenshot: 'firefox-approval.png' });
-  for (const [i, { reply }] of joined.entries()) {
-    assert.ifError(reply.error);
-    assert.equal(reply.result.parties[reply.result.party], ids[i].fingerprint);
-  }
-  for (const [i, r] of results.entries()) {
-    assert.ifError(r.error);
-    assert.deepEqual(r.result.outputs, { total: 160500, average: 53500 }, `page ${i}`);
-  }
-  for (const [i, b] of env.browsers.entries()) {
-    const seen = await b.page.evaluate(() => window.seen.join('\n'));
-    for (const s of salaries) assert.ok(!seen.includes(String(s)), `page ${i} saw a salary (${s})`);
-    const status = await b.call('status', { session: joined[i].reply.result.session });
-    assert.equal(status.result.stage, 'done');
-    assert.deepEqual(Object.values(status.result.paths).sort(), ['direct', 'direct'], 'loopback peers connect directly');
-  }
+  await checkAverageSalary(env.browsers, salaries, ids, { joined, results }, { total: 160500, average: 53500 });
 });

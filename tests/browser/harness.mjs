@@ -286,9 +286,14 @@ export async function answerApproval(browser, { inputs = {}, refuse = false, clo
     return details;
   }
   // Answering closes the window, possibly while the click is still settling.
-  // Puppeteer clicks without waiting for the button to be enabled (Approve arms after a second in view).
+  // Puppeteer clicks without waiting for the button to be enabled: Approve
+  // arms after a second in view and focused, so the participant looks at it
+  // first (another window may have taken the focus meanwhile).
   const click = async (selector) => {
-    if (browser.engine === 'firefox') await popup.waitForSelector(`${selector}:not([disabled])`, { visible: true });
+    if (browser.engine === 'firefox') {
+      await popup.bringToFront().catch(() => {});
+      await popup.waitForSelector(`${selector}:not([disabled])`, { visible: true });
+    }
     await popup.click(selector).catch((e) => {
       if (!/closed|no such frame|not found/i.test(e.message)) throw e;
     });
@@ -326,6 +331,47 @@ export async function averageSalary(parties, salaries, signalUrl, { m = parties.
   const joined = await Promise.all(parties.map((b, i) => join(b, invite, source, { inputs: { salary: salaries[i] }, screenshot: i === 0 ? screenshot : null, meetScreenshot: i === 0 ? meetScreenshot : null })));
   const results = await Promise.all(parties.map((b, i) => b.call('result', { session: joined[i].reply.result?.session })));
   return { created: created.result, joined, results, extra: await Promise.all(extra) };
+}
+
+/**
+ * Checks an averageSalary run of `browsers` with `salaries`: each join
+ * seated its own identity (`ids`), every page got `outputs` and never saw a
+ * salary, and every session is done with direct paths.
+ */
+export async function checkAverageSalary(browsers, salaries, ids, { joined, results }, outputs) {
+  for (const [i, { reply }] of joined.entries()) {
+    assert.ifError(reply.error);
+    assert.equal(reply.result.parties[reply.result.party], ids[i].fingerprint);
+  }
+  for (const [i, r] of results.entries()) {
+    assert.ifError(r.error);
+    assert.deepEqual(r.result.outputs, outputs, `page ${i}`);
+  }
+  for (const [i, b] of browsers.entries()) {
+    const seen = await b.page.evaluate(() => window.seen.join('\n'));
+    for (const s of salaries) assert.ok(!seen.includes(String(s)), `page ${i} saw a salary (${s})`);
+    const status = await b.call('status', { session: joined[i].reply.result.session });
+    assert.equal(status.result.stage, 'done');
+    assert.deepEqual(Object.values(status.result.paths).sort(), browsers.slice(1).map(() => 'direct'), 'loopback peers connect directly');
+  }
+}
+
+/**
+ * The approval rules, in `browser`: closing the approval refuses (4001),
+ * and a second request while one waits is refused (4002), not stacked;
+ * the first, approved, goes through and nothing is left open.
+ */
+export async function checkApprovalRules(browser) {
+  let [, reply] = await Promise.all([answerApproval(browser, { close: true }), browser.call('connect')]);
+  assert.equal(reply.error?.code, 4001, JSON.stringify(reply));
+  assert.match(reply.error.message, /closed/);
+  let second;
+  const waiting = answerApproval(browser, { first: async () => { second = await browser.call('connect'); } });
+  const first = await browser.call('connect');
+  await waiting;
+  assert.equal(second.error?.code, 4002, JSON.stringify(second));
+  assert.ok(first.result.fingerprint, 'the first request went through');
+  assert.equal((await browser.extensionPages('approve.html')).length, 0, 'no approval is left open');
 }
 
 /** Each browser's view of its peers' paths, by peer fingerprint. */
