@@ -217,6 +217,15 @@ enum Command {
         /// Seconds a connection may take to authenticate; pongs do not count ($COHORT_SIGNAL_AUTH_TIMEOUT).
         #[arg(long)]
         auth_timeout: Option<u64>,
+        /// Authentications per second from one IP address, 0 for no limit ($COHORT_SIGNAL_AUTH_RATE).
+        #[arg(long)]
+        auth_rate: Option<u32>,
+        /// Bytes queued per client before it is dropped as too slow ($COHORT_SIGNAL_MAX_QUEUE_BYTES).
+        #[arg(long)]
+        max_queue_bytes: Option<usize>,
+        /// Bytes queued for all clients together; past 3/4 of it no new rooms open ($COHORT_SIGNAL_MEMORY_BUDGET).
+        #[arg(long)]
+        memory_budget: Option<usize>,
         /// A STUN or TURN URL handed to clients; repeat for several
         /// ($COHORT_SIGNAL_ICE_SERVERS also takes a JSON array with credentials).
         #[arg(long = "ice-server")]
@@ -476,6 +485,9 @@ fn run(cli: Cli) -> Result<()> {
             max_clients,
             max_clients_per_address,
             auth_timeout,
+            auth_rate,
+            max_queue_bytes,
+            memory_budget,
             ice_servers,
             tls_cert,
             tls_key,
@@ -496,6 +508,9 @@ fn run(cli: Cli) -> Result<()> {
             config.max_clients = max_clients.unwrap_or(config.max_clients);
             config.auth_timeout_secs = auth_timeout.unwrap_or(config.auth_timeout_secs);
             config.max_clients_per_address = max_clients_per_address.unwrap_or(config.max_clients_per_address);
+            config.auth_rate_per_address = auth_rate.unwrap_or(config.auth_rate_per_address);
+            config.max_queue_bytes = max_queue_bytes.unwrap_or(config.max_queue_bytes);
+            config.memory_budget = memory_budget.unwrap_or(config.memory_budget);
             if !ice_servers.is_empty() {
                 config.ice_servers = vec![cohort_signal::protocol::IceServer { urls: ice_servers, username: None, credential: None }];
             }

@@ -251,12 +251,13 @@ impl SignalError {
 
     /// Whether the session ended because parties or the server went away
     /// (rather than from a refusal or a fault): the server closed, shut
-    /// down, expired the room or never answered, or parties did not come.
+    /// down, expired the room, was too busy to open it or never answered,
+    /// or parties did not come.
     pub fn is_unreachable(&self) -> bool {
         match self {
             SignalError::Unreachable { .. } | SignalError::Closed { .. } | SignalError::LobbyTimeout { .. } => true,
             SignalError::Refused { code, .. } => {
-                matches!(code, ErrorCode::ShuttingDown | ErrorCode::IdleTimeout | ErrorCode::UnknownRoom)
+                matches!(code, ErrorCode::ShuttingDown | ErrorCode::IdleTimeout | ErrorCode::UnknownRoom | ErrorCode::ServerBusy)
             }
             _ => false,
         }

@@ -215,6 +215,9 @@ pub enum ErrorCode {
     IdleTimeout,
     /// The server is shutting down. Fatal.
     ShuttingDown,
+    /// The server is short of memory and opens no new rooms for now; rooms
+    /// that exist carry on. Try again later.
+    ServerBusy,
 }
 
 impl ServerMessage {
@@ -275,7 +278,7 @@ impl ServerMessage {
 
 impl ErrorCode {
     /// Every code.
-    pub const ALL: [ErrorCode; 14] = [
+    pub const ALL: [ErrorCode; 15] = [
         ErrorCode::BadMessage,
         ErrorCode::TooLarge,
         ErrorCode::RateLimited,
@@ -290,6 +293,7 @@ impl ErrorCode {
         ErrorCode::UnknownRoom,
         ErrorCode::IdleTimeout,
         ErrorCode::ShuttingDown,
+        ErrorCode::ServerBusy,
     ];
 
     /// The code as it appears on the wire.
@@ -309,6 +313,7 @@ impl ErrorCode {
             ErrorCode::UnknownRoom => "unknown_room",
             ErrorCode::IdleTimeout => "idle_timeout",
             ErrorCode::ShuttingDown => "shutting_down",
+            ErrorCode::ServerBusy => "server_busy",
         }
     }
 
@@ -318,7 +323,7 @@ impl ErrorCode {
         use ErrorCode::*;
         match self {
             BadMessage | TooLarge | RateLimited | QueueFull | AuthFailed | IdleTimeout | ShuttingDown => true,
-            RoomFull | NotInRoster | BadToken | RoomMismatch | TooManyRooms | NotInRoom | UnknownRoom => false,
+            RoomFull | NotInRoster | BadToken | RoomMismatch | TooManyRooms | NotInRoom | UnknownRoom | ServerBusy => false,
         }
     }
 }

@@ -5,20 +5,9 @@
 mod common;
 
 use std::io::{Read, Write};
-use std::net::{SocketAddr, TcpStream};
+use std::net::TcpStream;
 
 use common::*;
-
-/// Sends `request` and reads the whole response: (status line, body).
-fn http(addr: SocketAddr, request: &str) -> (String, String) {
-    let mut tcp = TcpStream::connect(addr).unwrap();
-    tcp.set_read_timeout(Some(PATIENCE)).unwrap();
-    tcp.write_all(request.as_bytes()).unwrap();
-    let mut response = String::new();
-    tcp.read_to_string(&mut response).unwrap();
-    let (head, body) = response.split_once("\r\n\r\n").unwrap();
-    (head.lines().next().unwrap().to_string(), body.to_string())
-}
 
 #[test]
 fn health_reports_rooms_and_clients() {

@@ -28,7 +28,10 @@ use tungstenite::protocol::frame::CloseFrame;
 use tungstenite::protocol::frame::coding::CloseCode;
 
 use super::Shared;
-use super::hub::{Admission, ConnId, Joined, Outgoing, Peer, Refusal};
+use super::budget::{Account, Overflow, Ticket};
+use super::hub::{Admission, ConnId, Joined, Outgoing, Peer, Refusal, Rejected};
+use super::metrics;
+use super::rate::Bucket;
 use super::stream::{Io, Rewind};
 use crate::protocol::{ClientMessage, ErrorCode, SERVER_NAME, ServerMessage};
 
@@ -38,6 +41,12 @@ type Ws = WebSocketStream<Rewind>;
 const FAREWELL: Duration = Duration::from_secs(1);
 /// How much of a request head is examined before the WebSocket handshake.
 const HEAD_LIMIT: usize = 8192;
+/// The WebSocket's read buffer, bytes: small, since most of a session's
+/// messages are, and a client costs its buffers for as long as it stays.
+/// (tungstenite grows it for a larger frame.)
+const READ_BUFFER: usize = 4096;
+/// Queued messages written to the socket at once, before a flush.
+const WRITE_BATCH: usize = 32;
 
 /// Why a session ended.
 #[derive(Clone, Debug)]
@@ -48,23 +57,55 @@ pub(super) enum End {
     Error(ErrorCode, String),
 }
 
+/// A message in a session's outgoing queue, holding its bytes' [`Ticket`].
+pub(super) struct Queued {
+    msg: Message,
+    /// When a relay frame arrived (for the latency metric).
+    relayed_at: Option<Instant>,
+    _ticket: Option<Ticket>,
+}
+
 /// The hub's way to a session: its outgoing queue and its end.
 pub(super) struct Link {
-    out: mpsc::Sender<Message>,
+    out: mpsc::Sender<Queued>,
+    account: Arc<Account>,
     end: Arc<watch::Sender<Option<End>>>,
 }
 
 impl Peer for Link {
-    fn send(&self, msg: Outgoing) -> bool {
-        let msg = match msg {
-            Outgoing::Text(t) => Message::text(t),
-            Outgoing::Binary(b) => Message::binary(b),
+    fn send(&self, msg: Outgoing) -> Result<(), Rejected> {
+        let len = match &msg {
+            Outgoing::Text(t) => t.len(),
+            Outgoing::Binary(b) => b.len(),
         };
-        // A closed queue means the session is ending anyway.
-        !matches!(self.out.try_send(msg), Err(mpsc::error::TrySendError::Full(_)))
+        let permit = match self.out.try_reserve() {
+            Ok(permit) => permit,
+            Err(mpsc::error::TrySendError::Full(())) => return Err(Rejected(Overflow::Messages, msg)),
+            // A closed queue means the session is ending anyway.
+            Err(mpsc::error::TrySendError::Closed(())) => return Ok(()),
+        };
+        let ticket = match self.account.reserve(len) {
+            Ok(Some(ticket)) => ticket,
+            Ok(None) => return Ok(()),
+            Err(why) => return Err(Rejected(why, msg)),
+        };
+        let (msg, relayed_at) = match msg {
+            Outgoing::Text(t) => (Message::text(t), None),
+            Outgoing::Binary(b) => (Message::binary(b), Some(Instant::now())),
+        };
+        permit.send(Queued { msg, relayed_at, _ticket: Some(ticket) });
+        Ok(())
+    }
+
+    fn queued(&self) -> usize {
+        self.account.queued()
     }
 
     fn end(&self, code: ErrorCode, message: String) {
+        if code == ErrorCode::QueueFull {
+            // The queue is dropped unsent: it stops counting at once.
+            self.account.release();
+        }
         finish(&self.end, End::Error(code, message));
     }
 }
@@ -123,8 +164,14 @@ async fn open(shared: &Shared, stream: TcpStream, peer: SocketAddr) -> Option<Ws
                 let hub = shared.hub();
                 (hub.rooms(), hub.clients())
             };
-            let body = json!({"status": "ok", "rooms": rooms, "clients": clients}).to_string();
+            let status = if shared.budget.busy() { "busy" } else { "ok" };
+            let body = json!({"status": status, "rooms": rooms, "clients": clients}).to_string();
             respond(stream, "200 OK", "application/json", &body).await;
+            return None;
+        }
+        Request::Metrics => {
+            let body = shared.metrics.render(shared.snapshot());
+            respond(stream, "200 OK", metrics::CONTENT_TYPE, &body).await;
             return None;
         }
         Request::Other(status) => {
@@ -133,7 +180,11 @@ async fn open(shared: &Shared, stream: TcpStream, peer: SocketAddr) -> Option<Ws
             return None;
         }
     }
-    let config = WebSocketConfig::default().max_message_size(Some(limits.max_message)).max_frame_size(Some(limits.max_message));
+    let config = WebSocketConfig::default()
+        .max_message_size(Some(limits.max_message))
+        .max_frame_size(Some(limits.max_message))
+        .read_buffer_size(READ_BUFFER)
+        .write_buffer_size(0);
     let reason = match timeout(patience, tokio_tungstenite::accept_async_with_config(stream, Some(config))).await {
         Ok(Ok(ws)) => return Some(ws),
         Ok(Err(e)) => e.to_string(),
@@ -150,6 +201,8 @@ enum Request {
     Upgrade,
     /// `GET /health`.
     Health,
+    /// `GET /metrics`.
+    Metrics,
     /// Any other HTTP request: answered with this status.
     Other(&'static str),
 }
@@ -186,8 +239,11 @@ fn parse_head(head: &[u8]) -> Request {
     }
     match request[..] {
         ["GET", target, version] if version.starts_with("HTTP/1.") => {
-            if target == "/health" || target.starts_with("/health?") {
+            let path = target.split_once('?').map_or(target, |(path, _)| path);
+            if path == "/health" {
                 Request::Health
+            } else if path == "/metrics" {
+                Request::Metrics
             } else {
                 Request::Other("404 Not Found")
             }
@@ -225,8 +281,9 @@ async fn session(shared: Arc<Shared>, ws: Ws, peer: SocketAddr) {
     let (out, out_rx) = mpsc::channel(limits.max_queue);
     let (end, ended) = watch::channel(None);
     let end = Arc::new(end);
+    let account = Account::new(shared.budget.clone(), shared.max_queue_bytes);
     // The hub holds the only sender: the queue closes when the hub forgets the session.
-    let admitted = shared.hub().connect(id, Link { out, end: end.clone() });
+    let admitted = shared.hub().connect(id, Link { out, account, end: end.clone() });
     shared.log.event("connect", json!({"conn": id, "peer": peer.to_string()}));
     let mut nonce = [0u8; 32];
     if !admitted {
@@ -239,14 +296,19 @@ async fn session(shared: Arc<Shared>, ws: Ws, peer: SocketAddr) {
     }
     let (sink, stream) = ws.split();
     let heartbeat = Duration::from_secs(limits.heartbeat_secs);
-    let mut writer = tokio::spawn(write_loop(sink, out_rx, end.clone(), ended.clone(), heartbeat));
-    let bucket = Bucket::new(limits.max_rate, Instant::now());
-    let mut reader = Reader { shared: &shared, id, end: &end, nonce, fingerprint: None, bucket };
+    let mut writer = tokio::spawn(write_loop(shared.clone(), sink, out_rx, end.clone(), ended.clone(), heartbeat));
+    let bucket = Bucket::new(limits.max_rate, std::time::Instant::now());
+    let mut reader = Reader { shared: &shared, id, peer, end: &end, nonce, fingerprint: None, bucket };
     let stream = reader.run(stream, ended).await;
     let closed = shared.hub().disconnect(id);
     let why = end.borrow().clone();
     let (code, reason) = match why {
-        Some(End::Error(code, _)) => (Some(code), None),
+        Some(End::Error(code, _)) => {
+            if code != ErrorCode::ShuttingDown {
+                shared.metrics.refused(code.as_str());
+            }
+            (Some(code), None)
+        }
         Some(End::Closed(why)) => (None, Some(why)),
         None => (None, None),
     };
@@ -264,37 +326,58 @@ async fn session(shared: Arc<Shared>, ws: Ws, peer: SocketAddr) {
     }
 }
 
-/// Sends the queue's messages and the heartbeat until the session ends,
-/// then (for a fatal error) what is still queued, the error and a close,
-/// all within [`FAREWELL`].
+/// Sends the queue's messages (a batch at a time, then a flush) and the
+/// heartbeat until the session ends, then (for a fatal error) what is still
+/// queued, the error and a close, all within [`FAREWELL`]. A `queue_full`
+/// session's queue is dropped unsent, at once.
 async fn write_loop(
+    shared: Arc<Shared>,
     mut sink: SplitSink<Ws, Message>,
-    mut out: mpsc::Receiver<Message>,
+    mut out: mpsc::Receiver<Queued>,
     end: Arc<watch::Sender<Option<End>>>,
     mut ended: watch::Receiver<Option<End>>,
     heartbeat: Duration,
 ) -> SplitSink<Ws, Message> {
     let mut ping = interval_at(Instant::now() + heartbeat, heartbeat);
     ping.set_missed_tick_behavior(MissedTickBehavior::Delay);
+    let mut batch: Vec<Queued> = Vec::new();
     let why = loop {
-        let msg = tokio::select! {
+        let first = tokio::select! {
             biased;
             why = ended.wait_for(Option::is_some) => break why.ok().and_then(|w| w.clone()),
             msg = out.recv() => match msg {
                 Some(msg) => msg,
                 None => break end.borrow().clone(),
             },
-            _ = ping.tick() => Message::Ping(Default::default()),
+            _ = ping.tick() => Queued { msg: Message::Ping(Default::default()), relayed_at: None, _ticket: None },
+        };
+        batch.push(first);
+        while batch.len() < WRITE_BATCH
+            && let Ok(more) = out.try_recv()
+        {
+            batch.push(more);
+        }
+        let written = async {
+            for queued in &mut batch {
+                sink.feed(std::mem::replace(&mut queued.msg, Message::Pong(Default::default()))).await?;
+            }
+            sink.flush().await
         };
         tokio::select! {
             biased;
             why = ended.wait_for(Option::is_some) => break why.ok().and_then(|w| w.clone()),
-            sent = sink.send(msg) => if let Err(e) = sent {
+            sent = written => if let Err(e) = sent {
                 finish(&end, End::Closed(format!("sending failed: {e}")));
                 return sink;
             },
         }
+        for queued in batch.drain(..) {
+            if let Some(at) = queued.relayed_at {
+                shared.metrics.delivered(at.elapsed());
+            }
+        }
     };
+    drop(batch);
     match why {
         Some(End::Error(code, message)) => {
             let error = Outgoing::message(&ServerMessage::Error { code, message });
@@ -309,10 +392,13 @@ async fn write_loop(
             };
             let _ = timeout(FAREWELL, async {
                 // What was queued before the end goes first, unless the
-                // client is too slow for its queue.
-                if code != ErrorCode::QueueFull {
-                    while let Ok(msg) = out.try_recv() {
-                        sink.feed(msg).await?;
+                // client is too slow for its queue: that is dropped now.
+                if code == ErrorCode::QueueFull {
+                    out.close();
+                    while out.try_recv().is_ok() {}
+                } else {
+                    while let Ok(queued) = out.try_recv() {
+                        sink.feed(queued.msg).await?;
                     }
                 }
                 sink.send(Message::text(error)).await?;
@@ -331,6 +417,7 @@ async fn write_loop(
 struct Reader<'a> {
     shared: &'a Shared,
     id: ConnId,
+    peer: SocketAddr,
     end: &'a watch::Sender<Option<End>>,
     nonce: [u8; 32],
     fingerprint: Option<String>,
@@ -383,7 +470,7 @@ impl Reader<'_> {
             Some(Err(e)) => return self.close(e.to_string()),
             None => return self.close("the connection ended".into()),
         };
-        if !self.bucket.take(now) {
+        if !self.bucket.take(now.into_std()) {
             let rate = self.shared.limits.max_rate;
             return self.fail(Refusal::new(ErrorCode::RateLimited, format!("more than {rate} messages per second")));
         }
@@ -393,7 +480,13 @@ impl Reader<'_> {
             Message::Binary(frame) if frame.len() > max => Err(too_large()),
             Message::Binary(frame) => match self.fingerprint {
                 None => Err(not_authenticated()),
-                Some(_) => self.shared.hub().relay(self.id, &frame),
+                Some(_) => {
+                    let relayed = self.shared.hub().relay(self.id, &frame);
+                    if relayed.is_ok() {
+                        self.shared.metrics.relayed(frame.len());
+                    }
+                    relayed
+                }
             },
             Message::Close(_) => return self.close("closed by the client".into()),
             Message::Ping(_) | Message::Pong(_) | Message::Frame(_) => Ok(()),
@@ -402,6 +495,7 @@ impl Reader<'_> {
             Ok(()) => true,
             Err(refusal) if refusal.is_fatal() => self.fail(refusal),
             Err(refusal) => {
+                self.shared.metrics.refused(refusal.code.as_str());
                 self.shared.log.event("refused", json!({"conn": self.id, "fingerprint": self.fingerprint, "code": refusal.code}));
                 self.shared.hub().send(self.id, Outgoing::error(refusal.code, refusal.message));
                 true
@@ -423,7 +517,8 @@ impl Reader<'_> {
                     (true, Some(size)) => Admission::Open(size),
                     _ => return Err(Refusal::new(ErrorCode::BadMessage, "a join gives `parties` (a fixed list) or `size` (an open room)")),
                 };
-                let joined = self.shared.hub().join(self.id, &room, admission, token.as_deref(), std::time::Instant::now())?;
+                let busy = self.shared.budget.busy();
+                let joined = self.shared.hub().join(self.id, &room, admission, token.as_deref(), std::time::Instant::now(), busy)?;
                 let how = match joined {
                     Joined::Created => "created",
                     Joined::Entered => "entered",
@@ -454,6 +549,11 @@ impl Reader<'_> {
             self.shared.log.event("auth_refused", json!({"conn": self.id, "reason": reason, "server": claimed}));
             Refusal::new(ErrorCode::AuthFailed, message)
         };
+        if !self.shared.auth_rate().take(self.peer.ip(), std::time::Instant::now()) {
+            let rate = self.shared.auth_rate().rate();
+            self.shared.log.event("auth_refused", json!({"conn": self.id, "reason": "rate"}));
+            return Err(Refusal::new(ErrorCode::RateLimited, format!("more than {rate} authentications per second from this address")));
+        }
         if !self.shared.names.iter().any(|name| name == server) {
             let shown: String = server.chars().take(100).flat_map(char::escape_debug).collect();
             let names = self.shared.names.join(", ");
@@ -501,29 +601,6 @@ fn not_authenticated() -> Refusal {
     Refusal::new(ErrorCode::BadMessage, "authenticate first: the first message must be `auth`")
 }
 
-/// A token bucket: `rate` messages per second, bursts of `rate`.
-struct Bucket {
-    tokens: f64,
-    rate: f64,
-    last: Instant,
-}
-
-impl Bucket {
-    fn new(rate: u32, now: Instant) -> Self {
-        Bucket { tokens: f64::from(rate), rate: f64::from(rate), last: now }
-    }
-
-    fn take(&mut self, now: Instant) -> bool {
-        self.tokens = (self.tokens + self.rate * now.saturating_duration_since(self.last).as_secs_f64()).min(self.rate);
-        self.last = now;
-        if self.tokens < 1.0 {
-            return false;
-        }
-        self.tokens -= 1.0;
-        true
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -532,19 +609,10 @@ mod tests {
     fn request_heads_are_classified() {
         assert_eq!(parse_head(b"GET /health HTTP/1.1\r\nHost: x"), Request::Health);
         assert_eq!(parse_head(b"GET /health?full HTTP/1.0"), Request::Health);
+        assert_eq!(parse_head(b"GET /metrics HTTP/1.1\r\nHost: x"), Request::Metrics);
         assert_eq!(parse_head(b"GET / HTTP/1.1\r\nUpgrade: websocket\r\nConnection: Upgrade"), Request::Upgrade);
         assert_eq!(parse_head(b"GET / HTTP/1.1\r\nHost: x"), Request::Other("404 Not Found"));
         assert_eq!(parse_head(b"POST /health HTTP/1.1"), Request::Other("404 Not Found"));
         assert_eq!(parse_head(b"hello"), Request::Other("400 Bad Request"));
-    }
-
-    #[test]
-    fn the_bucket_allows_a_burst_then_the_rate() {
-        let start = Instant::now();
-        let mut bucket = Bucket::new(10, start);
-        assert!((0..10).all(|_| bucket.take(start)));
-        assert!(!bucket.take(start));
-        assert!(bucket.take(start + Duration::from_millis(100)));
-        assert!(!bucket.take(start + Duration::from_millis(100)));
     }
 }

@@ -7,6 +7,7 @@ use std::time::{Duration, Instant};
 
 use cohort_channel::{AdmissionToken, Fingerprint};
 
+use super::budget::Overflow;
 use crate::protocol::{self, ErrorCode, Limits, ServerMessage};
 
 /// A connection's number, unique for the server's lifetime.
@@ -34,11 +35,18 @@ impl Outgoing {
     }
 }
 
+/// A message a [`Peer`] could not queue, and why.
+#[derive(Debug)]
+pub(super) struct Rejected(pub(super) Overflow, pub(super) Outgoing);
+
 /// The way to one client: a bounded queue, and a way to end it.
 pub(super) trait Peer {
-    /// Queues `msg`; false when the queue is full.
-    fn send(&self, msg: Outgoing) -> bool;
-    /// Ends the connection with this (fatal) error.
+    /// Queues `msg`, or gives it back with the budget it would exceed.
+    fn send(&self, msg: Outgoing) -> Result<(), Rejected>;
+    /// Bytes queued, as counted against the server's budget.
+    fn queued(&self) -> usize;
+    /// Ends the connection with this (fatal) error. With `queue_full`, what
+    /// is queued is dropped unsent.
     fn end(&self, code: ErrorCode, message: String);
 }
 
@@ -110,6 +118,8 @@ impl Room {
 /// Connections and rooms.
 pub(super) struct Hub<P> {
     limits: Limits,
+    /// Bytes queued for one client before it is disconnected.
+    max_queue_bytes: usize,
     conns: HashMap<ConnId, Conn<P>>,
     rooms: HashMap<String, Room>,
     /// Rooms each identity is in, over all its connections.
@@ -118,8 +128,8 @@ pub(super) struct Hub<P> {
 }
 
 impl<P: Peer> Hub<P> {
-    pub(super) fn new(limits: Limits) -> Self {
-        Hub { limits, conns: HashMap::new(), rooms: HashMap::new(), rooms_of: HashMap::new(), closing: false }
+    pub(super) fn new(limits: Limits, max_queue_bytes: usize) -> Self {
+        Hub { limits, max_queue_bytes, conns: HashMap::new(), rooms: HashMap::new(), rooms_of: HashMap::new(), closing: false }
     }
 
     /// Live connections.
@@ -149,15 +159,37 @@ impl<P: Peer> Hub<P> {
     }
 
     /// Queues a message for a connection, ending it if its queue is full.
-    /// Once shutting down, nothing more is sent but the farewell.
+    /// When every queue together is at the server's budget, the connection
+    /// with the most unread bytes is ended first (whichever it is), and the
+    /// message queued if there is room then. Once shutting down, nothing
+    /// more is sent but the farewell.
     pub(super) fn send(&self, id: ConnId, msg: Outgoing) {
-        if !self.closing
-            && let Some(conn) = self.conns.get(&id)
-            && !conn.peer.send(msg)
-        {
-            let max = self.limits.max_queue;
-            conn.peer.end(ErrorCode::QueueFull, format!("more than {max} messages waiting: the client reads too slowly"));
+        if self.closing {
+            return;
         }
+        let Some(conn) = self.conns.get(&id) else { return };
+        let slow = "the client reads too slowly";
+        let (why, msg) = match conn.peer.send(msg) {
+            Ok(()) => return,
+            Err(Rejected(why, msg)) => (why, msg),
+        };
+        let message = match why {
+            Overflow::Messages => format!("more than {} messages waiting: {slow}", self.limits.max_queue),
+            Overflow::Bytes => format!("more than {} bytes waiting: {slow}", self.max_queue_bytes),
+            Overflow::Server => {
+                let hog = self.conns.iter().map(|(&hog, c)| (hog, c.peer.queued())).max_by_key(|&(_, queued)| queued);
+                if let Some((hog, queued)) = hog.filter(|&(hog, queued)| hog != id && queued > 0) {
+                    let why =
+                        format!("the server is short of memory for queued messages, and this client had the most unread ({queued} bytes)");
+                    self.conns[&hog].peer.end(ErrorCode::QueueFull, why);
+                    if conn.peer.send(msg).is_ok() {
+                        return;
+                    }
+                }
+                "the server is short of memory for queued messages, and this client reads too slowly".to_string()
+            }
+        };
+        conn.peer.end(ErrorCode::QueueFull, message);
     }
 
     /// Removes a connection from its rooms and forgets it; returns the rooms that closed.
@@ -177,6 +209,7 @@ impl<P: Peer> Hub<P> {
         admission: Admission,
         token: Option<&str>,
         now: Instant,
+        busy: bool,
     ) -> Result<Joined, Refusal> {
         let fp = self.fingerprint(id)?;
         check_room_id(room)?;
@@ -209,6 +242,9 @@ impl<P: Peer> Hub<P> {
             }
         }
         let existing = self.rooms.get(room);
+        if existing.is_none() && busy {
+            return Err(Refusal::new(ErrorCode::ServerBusy, "the server is short of memory and opens no new rooms now: try again later"));
+        }
         if let Some(r) = existing {
             match (&admission, r.open) {
                 (Admission::Listed(parties), None) if *parties == r.parties => {}
@@ -429,40 +465,74 @@ fn check_room_id(room: &str) -> Result<(), Refusal> {
 
 #[cfg(test)]
 mod tests {
-    use std::cell::RefCell;
+    use std::cell::{Cell, RefCell};
     use std::rc::Rc;
 
     use cohort_channel::Identity;
 
     use super::*;
 
-    /// A peer that records what it gets, with a queue of `room` messages.
+    /// Queue memory shared by [`Recorder`]s: a budget, and what is used.
+    #[derive(Default)]
+    struct Pool {
+        limit: Cell<usize>,
+        used: Cell<usize>,
+    }
+
+    /// A peer that records what it gets, with a queue of `room` messages
+    /// whose bytes count against the pool.
     #[derive(Clone, Default)]
     struct Recorder {
         got: Rc<RefCell<Vec<Outgoing>>>,
         ended: Rc<RefCell<Option<ErrorCode>>>,
         room: usize,
+        pool: Rc<Pool>,
+    }
+
+    fn size(msg: &Outgoing) -> usize {
+        match msg {
+            Outgoing::Text(t) => t.len(),
+            Outgoing::Binary(b) => b.len(),
+        }
     }
 
     impl Peer for Recorder {
-        fn send(&self, msg: Outgoing) -> bool {
+        fn send(&self, msg: Outgoing) -> Result<(), Rejected> {
             let mut got = self.got.borrow_mut();
             if got.len() >= self.room {
-                return false;
+                return Err(Rejected(Overflow::Messages, msg));
             }
+            let used = self.pool.used.get() + size(&msg);
+            if used > self.pool.limit.get() {
+                return Err(Rejected(Overflow::Server, msg));
+            }
+            self.pool.used.set(used);
             got.push(msg);
-            true
+            Ok(())
+        }
+        fn queued(&self) -> usize {
+            self.got.borrow().iter().map(size).sum()
         }
         fn end(&self, code: ErrorCode, _: String) {
             self.ended.borrow_mut().get_or_insert(code);
+            if code == ErrorCode::QueueFull {
+                self.read_all();
+            }
         }
     }
 
     impl Recorder {
+        /// Reads (and drops) whatever is queued.
+        fn read_all(&self) {
+            self.pool.used.set(self.pool.used.get() - self.queued());
+            self.got.borrow_mut().clear();
+        }
+
         fn take(&self) -> Vec<ServerMessage> {
             self.got
                 .borrow_mut()
                 .drain(..)
+                .inspect(|o| self.pool.used.set(self.pool.used.get() - size(o)))
                 .map(|o| match o {
                     Outgoing::Text(t) => serde_json::from_str(&t).unwrap(),
                     Outgoing::Binary(_) => panic!("binary"),
@@ -478,8 +548,9 @@ mod tests {
     }
 
     fn hub_with(parties: &[String], room: usize) -> (Hub<Recorder>, Vec<Recorder>) {
-        let mut hub = Hub::new(Limits { max_rooms_per_identity: 2, ..Limits::default() });
-        let peers: Vec<Recorder> = parties.iter().map(|_| Recorder { room, ..Recorder::default() }).collect();
+        let mut hub = Hub::new(Limits { max_rooms_per_identity: 2, ..Limits::default() }, 1 << 20);
+        let pool = Rc::new(Pool { limit: Cell::new(usize::MAX), used: Cell::new(0) });
+        let peers: Vec<Recorder> = parties.iter().map(|_| Recorder { room, pool: pool.clone(), ..Recorder::default() }).collect();
         for (i, (fp, peer)) in parties.iter().zip(&peers).enumerate() {
             assert!(hub.connect(i as ConnId, peer.clone()));
             hub.authenticate(i as ConnId, fp.clone());
@@ -492,8 +563,8 @@ mod tests {
         let parties = fps(3);
         let (mut hub, peers) = hub_with(&parties, 100);
         let now = Instant::now();
-        assert_eq!(hub.join(2, "s", Admission::Listed(parties.clone()), None, now), Ok(Joined::Created));
-        assert_eq!(hub.join(0, "s", Admission::Listed(parties.clone()), None, now), Ok(Joined::Entered));
+        assert_eq!(hub.join(2, "s", Admission::Listed(parties.clone()), None, now, false), Ok(Joined::Created));
+        assert_eq!(hub.join(0, "s", Admission::Listed(parties.clone()), None, now, false), Ok(Joined::Entered));
         let both = vec![parties[0].clone(), parties[2].clone()];
         assert_eq!(peers[0].take(), vec![ServerMessage::Joined { room: "s".into(), present: both.clone() }]);
         assert_eq!(peers[2].take().last(), Some(&ServerMessage::Presence { room: "s".into(), present: both }));
@@ -508,8 +579,8 @@ mod tests {
         let parties = fps(2);
         let (mut hub, peers) = hub_with(&parties, 1);
         let now = Instant::now();
-        hub.join(0, "s", Admission::Listed(parties.clone()), None, now).unwrap();
-        hub.join(1, "s", Admission::Listed(parties.clone()), None, now).unwrap();
+        hub.join(0, "s", Admission::Listed(parties.clone()), None, now, false).unwrap();
+        hub.join(1, "s", Admission::Listed(parties.clone()), None, now, false).unwrap();
         // Peer 0 holds `joined` and has no room for the presence update.
         assert_eq!(*peers[0].ended.borrow(), Some(ErrorCode::QueueFull));
         assert_eq!(*peers[1].ended.borrow(), None);
@@ -520,7 +591,7 @@ mod tests {
         let parties = fps(2);
         let (mut hub, peers) = hub_with(&parties, 100);
         let now = Instant::now();
-        hub.join(0, "s", Admission::Listed(parties.clone()), None, now).unwrap();
+        hub.join(0, "s", Admission::Listed(parties.clone()), None, now, false).unwrap();
         peers[0].take();
         assert!(hub.expire(now).is_empty());
         assert_eq!(hub.expire(now + Duration::from_secs(hub.limits.room_lifetime_secs)), vec!["s".to_string()]);
@@ -534,16 +605,16 @@ mod tests {
         let (mut hub, _) = hub_with(&parties, 100);
         let now = Instant::now();
         let code = |r: Result<Joined, Refusal>| r.unwrap_err().code;
-        assert_eq!(code(hub.join(0, "", Admission::Listed(parties.clone()), None, now)), ErrorCode::BadMessage);
-        assert_eq!(code(hub.join(0, &"x".repeat(129), Admission::Listed(parties.clone()), None, now)), ErrorCode::BadMessage);
-        assert_eq!(code(hub.join(0, "a b", Admission::Listed(parties.clone()), None, now)), ErrorCode::BadMessage);
-        assert_eq!(code(hub.join(0, "s", Admission::Listed(vec![parties[0].clone()]), None, now)), ErrorCode::BadMessage);
+        assert_eq!(code(hub.join(0, "", Admission::Listed(parties.clone()), None, now, false)), ErrorCode::BadMessage);
+        assert_eq!(code(hub.join(0, &"x".repeat(129), Admission::Listed(parties.clone()), None, now, false)), ErrorCode::BadMessage);
+        assert_eq!(code(hub.join(0, "a b", Admission::Listed(parties.clone()), None, now, false)), ErrorCode::BadMessage);
+        assert_eq!(code(hub.join(0, "s", Admission::Listed(vec![parties[0].clone()]), None, now, false)), ErrorCode::BadMessage);
         assert_eq!(
-            code(hub.join(0, "s", Admission::Listed(vec![parties[0].clone(), parties[0].clone()]), None, now)),
+            code(hub.join(0, "s", Admission::Listed(vec![parties[0].clone(), parties[0].clone()]), None, now, false)),
             ErrorCode::BadMessage
         );
         assert_eq!(
-            code(hub.join(0, "s", Admission::Listed(vec![parties[0].clone(), parties[1].to_uppercase()]), None, now)),
+            code(hub.join(0, "s", Admission::Listed(vec![parties[0].clone(), parties[1].to_uppercase()]), None, now, false)),
             ErrorCode::BadMessage
         );
         assert_eq!(hub.rooms(), 0);
@@ -558,15 +629,58 @@ mod tests {
         let (room, good) = (token.session(), token.to_hex());
         let other = AdmissionToken::generate().unwrap().to_hex();
         let code = |r: Result<Joined, Refusal>| r.unwrap_err().code;
-        assert_eq!(code(hub.join(0, &room, Admission::Open(2), Some(&other), now)), ErrorCode::BadToken);
-        assert_eq!(code(hub.join(0, &room, Admission::Open(2), Some("zz"), now)), ErrorCode::BadToken);
-        assert_eq!(code(hub.join(0, &room, Admission::Open(2), None, now)), ErrorCode::BadToken);
-        assert_eq!(code(hub.join(0, "lobby", Admission::Open(2), None, now)), ErrorCode::BadToken);
-        assert_eq!(code(hub.join(0, &room, Admission::Listed(parties.clone()), None, now)), ErrorCode::BadToken);
+        assert_eq!(code(hub.join(0, &room, Admission::Open(2), Some(&other), now, false)), ErrorCode::BadToken);
+        assert_eq!(code(hub.join(0, &room, Admission::Open(2), Some("zz"), now, false)), ErrorCode::BadToken);
+        assert_eq!(code(hub.join(0, &room, Admission::Open(2), None, now, false)), ErrorCode::BadToken);
+        assert_eq!(code(hub.join(0, "lobby", Admission::Open(2), None, now, false)), ErrorCode::BadToken);
+        assert_eq!(code(hub.join(0, &room, Admission::Listed(parties.clone()), None, now, false)), ErrorCode::BadToken);
         assert_eq!((hub.rooms(), hub.rooms_of.len()), (0, 0));
         assert!(peers[0].take().is_empty());
-        assert_eq!(hub.join(0, &room, Admission::Open(2), Some(&good), now), Ok(Joined::Created));
+        assert_eq!(hub.join(0, &room, Admission::Open(2), Some(&good), now, false), Ok(Joined::Created));
         // Listed rooms with a free-form id need no token.
-        assert_eq!(hub.join(1, "by-keys", Admission::Listed(parties.clone()), None, now), Ok(Joined::Created));
+        assert_eq!(hub.join(1, "by-keys", Admission::Listed(parties.clone()), None, now, false), Ok(Joined::Created));
+    }
+
+    #[test]
+    fn over_the_server_budget_the_client_with_most_unread_goes_first() {
+        let parties = fps(3);
+        let (mut hub, peers) = hub_with(&parties, 100);
+        let now = Instant::now();
+        for id in 0..3 {
+            hub.join(id, "s", Admission::Listed(parties.clone()), None, now, false).unwrap();
+        }
+        peers.iter().for_each(|p| drop(p.take()));
+        let (fp0, fp1) = (&parties[0], &parties[1]);
+        // Party 2 does not read: 3 frames of 1,000 bytes wait for it.
+        for _ in 0..3 {
+            hub.relay(0, &protocol::encode_relay("s", &parties[2], &[0; 1000]).unwrap()).unwrap();
+        }
+        peers[0].pool.limit.set(peers[0].pool.used.get() + 50);
+        // A small frame to party 1 would go over the budget: party 2 is
+        // ended and its queue dropped, and party 1 gets the frame.
+        hub.relay(2, &protocol::encode_relay("s", fp1, &[1; 100]).unwrap()).unwrap();
+        assert_eq!(*peers[2].ended.borrow(), Some(ErrorCode::QueueFull));
+        assert_eq!(*peers[1].ended.borrow(), None);
+        assert_eq!(peers[1].got.borrow().len(), 1);
+        // With nothing left to free (party 1 read its frame), the recipient
+        // that cannot be served goes.
+        peers[1].read_all();
+        peers[0].read_all();
+        peers[0].pool.limit.set(peers[0].pool.used.get());
+        hub.relay(1, &protocol::encode_relay("s", fp0, &[2; 100]).unwrap()).unwrap();
+        assert_eq!(*peers[0].ended.borrow(), Some(ErrorCode::QueueFull));
+    }
+
+    #[test]
+    fn a_busy_server_opens_no_rooms_but_existing_ones_carry_on() {
+        let parties = fps(2);
+        let (mut hub, _) = hub_with(&parties, 100);
+        let now = Instant::now();
+        hub.join(0, "s", Admission::Listed(parties.clone()), None, now, false).unwrap();
+        let refused = hub.join(0, "t", Admission::Listed(parties.clone()), None, now, true).unwrap_err();
+        assert_eq!(refused.code, ErrorCode::ServerBusy);
+        assert!(!refused.is_fatal());
+        assert_eq!(hub.join(1, "s", Admission::Listed(parties.clone()), None, now, true), Ok(Joined::Entered));
+        assert_eq!(hub.rooms(), 1);
     }
 }

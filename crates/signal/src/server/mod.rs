@@ -2,16 +2,21 @@
 //! files), a health endpoint on the same port, and structured logs on stderr.
 //!
 //! ```text
-//!  mod.rs   configuration, the accept loop, ServerHandle, run_until_signal
+//!  mod.rs     configuration, the accept loop, ServerHandle, run_until_signal
 //!  stream.rs  plain TCP or TLS (rustls), with the request head put back
-//!  conn.rs  one connection: GET /health, or a WebSocket session (challenge, auth, limits, heartbeat)
-//!  hub.rs   rooms and memberships without I/O: who is present, who gets which message
-//!  log.rs   one JSON object per line, without secrets
+//!  conn.rs    one connection: GET /health, GET /metrics, or a WebSocket session (challenge, auth, limits, heartbeat)
+//!  hub.rs     rooms and memberships without I/O: who is present, who gets which message
+//!  budget.rs  bytes queued per connection and for all of them
+//!  rate.rs    token buckets: messages per connection, authentications per address
+//!  metrics.rs the Prometheus (OpenMetrics) text of /metrics
+//!  log.rs     one JSON object per line, without secrets
 //! ```
 //!
 //! Every client has a bounded outgoing queue that the hub fills without
 //! waiting; a client that does not keep up is disconnected (`queue_full`),
-//! so no client can hold up another. Rooms live until their last member
+//! so no client can hold up another. The queues are bounded in messages
+//! and in bytes, each, and all of them together by the server's memory
+//! budget (see [`budget`]). Rooms live until their last member
 //! leaves or disconnects, or until `room_lifetime_secs` after creation; then
 //! the remaining members get a (non-fatal) `unknown_room` error naming the
 //! room, and the room is gone.
@@ -26,9 +31,12 @@
 //! server.shutdown();
 //! ```
 
+mod budget;
 mod conn;
 mod hub;
 mod log;
+mod metrics;
+mod rate;
 mod stream;
 
 use std::collections::HashMap;
@@ -44,9 +52,12 @@ use tokio::sync::watch;
 use tokio::task::JoinSet;
 
 use crate::protocol::{IceServer, Limits};
+use budget::Budget;
 use conn::Link;
 use hub::Hub;
 use log::Log;
+use metrics::{Metrics, Snapshot};
+use rate::PerAddress;
 
 /// The address a server listens on unless configured otherwise.
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:8787";
@@ -72,6 +83,17 @@ pub struct ServerConfig {
     /// with `auth`); pings and pongs do not extend it. Later, the idle
     /// timeout applies.
     pub auth_timeout_secs: u64,
+    /// Authentications per second from one IP address (a burst of as many
+    /// is allowed; 0: no such limit, as behind a proxy). Each costs a
+    /// signature check; past it, the connection ends `rate_limited`.
+    pub auth_rate_per_address: u32,
+    /// Bytes queued for one client before it is disconnected as too slow
+    /// (`queue_full`), beside [`Limits::max_queue`] messages.
+    pub max_queue_bytes: usize,
+    /// Bytes queued for all clients together. Past three quarters of it the
+    /// server opens no new rooms (`server_busy`); at it, the client with the
+    /// most unread bytes is disconnected to make room.
+    pub memory_budget: usize,
     /// Whether to write logs to stderr.
     pub log: bool,
     /// Serve `wss://` (TLS) with this certificate, rather than `ws://`.
@@ -102,6 +124,9 @@ impl Default for ServerConfig {
             max_clients: 10_000,
             max_clients_per_address: 64,
             auth_timeout_secs: 10,
+            auth_rate_per_address: 20,
+            max_queue_bytes: 8 << 20,
+            memory_budget: 1 << 30,
             log: true,
             tls: None,
             public_urls: Vec::new(),
@@ -126,6 +151,9 @@ impl ServerConfig {
     /// | `COHORT_SIGNAL_MAX_CLIENTS` | `max_clients` | 10000 |
     /// | `COHORT_SIGNAL_MAX_CLIENTS_PER_ADDRESS` | `max_clients_per_address` (0: none) | 64 |
     /// | `COHORT_SIGNAL_AUTH_TIMEOUT` | `auth_timeout_secs` | 10 |
+    /// | `COHORT_SIGNAL_AUTH_RATE` | `auth_rate_per_address` (per second; 0: none) | 20 |
+    /// | `COHORT_SIGNAL_MAX_QUEUE_BYTES` | `max_queue_bytes` | 8388608 (8 MiB) |
+    /// | `COHORT_SIGNAL_MEMORY_BUDGET` | `memory_budget` (bytes) | 1073741824 (1 GiB) |
     /// | `COHORT_SIGNAL_ICE_SERVERS` | `ice_servers`: a JSON array of `{"urls":[…],"username":…,"credential":…}`, or comma-separated URLs | none |
     /// | `COHORT_SIGNAL_LOG` | `log`: `0`, `off` or `false` turn logs off | on |
     /// | `COHORT_SIGNAL_TLS_CERT`, `COHORT_SIGNAL_TLS_KEY` | `tls`: PEM files (both, or neither) | plain `ws://` |
@@ -158,6 +186,9 @@ impl ServerConfig {
         parse(&var, "COHORT_SIGNAL_MAX_CLIENTS", &mut config.max_clients)?;
         parse(&var, "COHORT_SIGNAL_MAX_CLIENTS_PER_ADDRESS", &mut config.max_clients_per_address)?;
         parse(&var, "COHORT_SIGNAL_AUTH_TIMEOUT", &mut config.auth_timeout_secs)?;
+        parse(&var, "COHORT_SIGNAL_AUTH_RATE", &mut config.auth_rate_per_address)?;
+        parse(&var, "COHORT_SIGNAL_MAX_QUEUE_BYTES", &mut config.max_queue_bytes)?;
+        parse(&var, "COHORT_SIGNAL_MEMORY_BUDGET", &mut config.memory_budget)?;
         if let Some(text) = var("COHORT_SIGNAL_ICE_SERVERS") {
             let text = text.trim();
             config.ice_servers = if text.starts_with('[') {
@@ -229,6 +260,8 @@ impl ServerConfig {
             (l.room_lifetime_secs >= 1, "room_lifetime_secs must be at least 1"),
             (self.max_clients >= 1, "max_clients must be at least 1"),
             (self.auth_timeout_secs >= 1, "auth_timeout_secs must be at least 1"),
+            (self.max_queue_bytes >= l.max_message, "max_queue_bytes must be at least max_message, or a largest message cannot be queued"),
+            (self.memory_budget >= self.max_queue_bytes, "memory_budget must be at least max_queue_bytes"),
         ];
         if let Some((_, why)) = checks.iter().find(|(ok, _)| !ok) {
             return Err(format!("signal server configuration: {why}"));
@@ -251,6 +284,13 @@ struct Shared {
     max_per_address: usize,
     /// How long a connection may take to authenticate.
     auth_timeout: Duration,
+    /// Authentications per address per second.
+    auth_rate: Mutex<PerAddress>,
+    /// Bytes queued for all clients, and the limit.
+    budget: Arc<Budget>,
+    /// Bytes queued for one client at most.
+    max_queue_bytes: usize,
+    metrics: Metrics,
     log: Log,
     /// Present when the server speaks TLS.
     tls: Option<tokio_rustls::TlsAcceptor>,
@@ -265,6 +305,26 @@ impl Shared {
     /// The hub. Its lock is held only for non-blocking work.
     fn hub(&self) -> MutexGuard<'_, Hub<Link>> {
         self.hub.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// The authentications per address. Its lock is held only to count one.
+    fn auth_rate(&self) -> MutexGuard<'_, PerAddress> {
+        self.auth_rate.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// The gauges of `/metrics`, now.
+    fn snapshot(&self) -> Snapshot {
+        let (clients, rooms) = {
+            let hub = self.hub();
+            (hub.clients(), hub.rooms())
+        };
+        Snapshot {
+            clients,
+            rooms,
+            connections: self.connections.load(Ordering::Relaxed),
+            queued_bytes: self.budget.queued(),
+            queue_budget_bytes: self.budget.limit(),
+        }
     }
 }
 
@@ -300,13 +360,17 @@ impl ServerHandle {
             TcpListener::from_std(listener)?
         };
         let shared = Arc::new(Shared {
-            hub: Mutex::new(Hub::new(config.limits.clone())),
+            hub: Mutex::new(Hub::new(config.limits.clone(), config.max_queue_bytes)),
             limits: config.limits,
             ice_servers: config.ice_servers,
             max_clients: config.max_clients,
             per_address: Mutex::new(HashMap::new()),
             max_per_address: config.max_clients_per_address,
             auth_timeout: Duration::from_secs(config.auth_timeout_secs),
+            auth_rate: Mutex::new(PerAddress::new(config.auth_rate_per_address)),
+            budget: Arc::new(Budget::new(config.memory_budget)),
+            max_queue_bytes: config.max_queue_bytes,
+            metrics: Metrics::new(),
             log: Log { on: config.log },
             tls,
             names,
@@ -423,6 +487,7 @@ async fn serve(listener: TcpListener, shared: Arc<Shared>, mut stopped: watch::R
             },
             Some(_) = tasks.join_next(), if !tasks.is_empty() => {}
             _ = sweep.tick() => {
+                shared.auth_rate().prune(std::time::Instant::now());
                 let expired = shared.hub().expire(std::time::Instant::now());
                 for room in expired {
                     shared.log.event("room_closed", json!({"room": room, "reason": "expired"}));
@@ -446,18 +511,19 @@ impl ConnectionCount {
     /// Counts a connection from `ip`, or refuses it (logged) when the server
     /// or that address is at its limit.
     fn admit(shared: &Arc<Shared>, ip: IpAddr) -> Option<Self> {
-        let refuse = |reason: &str| {
+        let refuse = |reason: &str, metric: &str| {
             shared.log.event("connection_refused", json!({"peer": ip.to_string(), "reason": reason}));
+            shared.metrics.refused(metric);
             None
         };
         if shared.connections.load(Ordering::Relaxed) >= shared.max_clients {
-            return refuse("too many connections");
+            return refuse("too many connections", "too_many_connections");
         }
         {
             let mut per_address = shared.per_address.lock().unwrap_or_else(PoisonError::into_inner);
             let count = per_address.entry(ip).or_insert(0);
             if shared.max_per_address > 0 && *count >= shared.max_per_address {
-                return refuse("too many connections from this address");
+                return refuse("too many connections from this address", "too_many_connections_from_address");
             }
             *count += 1;
         }

@@ -16,15 +16,22 @@ use tungstenite::{Message, WebSocket};
 /// How long a test waits for any one message.
 pub const PATIENCE: Duration = Duration::from_secs(5);
 
-/// A quiet server on a free local port with these limits.
+/// A quiet server on a free local port with these limits. Every test
+/// client connects from 127.0.0.1, so authentications per address are not
+/// limited here (`auth_rate.rs` tests that limit).
 pub fn server(limits: Limits) -> ServerHandle {
-    let config = ServerConfig {
+    ServerHandle::spawn(ServerConfig { limits, ..config() }).unwrap()
+}
+
+/// The configuration of [`server`]: a free local port, quiet unless
+/// `COHORT_TEST_LOG` is set, no limit on authentications per address.
+pub fn config() -> ServerConfig {
+    ServerConfig {
         listen: "127.0.0.1:0".parse().unwrap(),
-        limits,
         log: std::env::var_os("COHORT_TEST_LOG").is_some(),
+        auth_rate_per_address: 0,
         ..ServerConfig::default()
-    };
-    ServerHandle::spawn(config).unwrap()
+    }
 }
 
 /// A server with the default limits.
@@ -68,6 +75,43 @@ pub fn parties(clients: &[&Client]) -> Vec<String> {
     fps
 }
 
+/// A TCP connection to `addr` from the loopback address `source`
+/// (`127.0.0.2`, …), with a receive buffer of about `receive_buffer` bytes if given.
+pub fn tcp_from(addr: SocketAddr, source: &str, receive_buffer: Option<usize>) -> TcpStream {
+    let socket = socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::STREAM, None).unwrap();
+    socket.bind(&format!("{source}:0").parse::<SocketAddr>().unwrap().into()).unwrap();
+    if let Some(size) = receive_buffer {
+        socket.set_recv_buffer_size(size).unwrap();
+    }
+    socket.connect(&addr.into()).unwrap();
+    socket.into()
+}
+
+/// Sends a plain HTTP `request` and reads the whole response: (status line, body).
+pub fn http(addr: SocketAddr, request: &str) -> (String, String) {
+    use std::io::{Read, Write};
+    let mut tcp = TcpStream::connect(addr).unwrap();
+    tcp.set_read_timeout(Some(PATIENCE)).unwrap();
+    tcp.write_all(request.as_bytes()).unwrap();
+    let mut response = String::new();
+    tcp.read_to_string(&mut response).unwrap();
+    let (head, body) = response.split_once("\r\n\r\n").unwrap();
+    (head.lines().next().unwrap().to_string(), body.to_string())
+}
+
+/// The server's `/metrics` text.
+pub fn metrics(addr: SocketAddr) -> String {
+    let (status, body) = http(addr, "GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n");
+    assert_eq!(status, "HTTP/1.1 200 OK");
+    body
+}
+
+/// The value of one sample of `/metrics` (`name` with its labels as written), 0 when absent.
+pub fn metric(addr: SocketAddr, name: &str) -> f64 {
+    let text = metrics(addr);
+    text.lines().find_map(|line| line.strip_prefix(name)?.strip_prefix(' ')?.parse().ok()).unwrap_or(0.0)
+}
+
 /// Something the server sent.
 #[derive(Debug, PartialEq)]
 pub enum Incoming {
@@ -95,7 +139,12 @@ impl Client {
 
     /// Connects as `identity` and reads the challenge (no auth yet).
     pub fn open_as(addr: SocketAddr, identity: Identity) -> Client {
-        let tcp = TcpStream::connect(addr).unwrap();
+        Client::open_over(addr, identity, TcpStream::connect(addr).unwrap())
+    }
+
+    /// Opens the WebSocket over `tcp` (connected to `addr`) as `identity`
+    /// and reads the challenge.
+    pub fn open_over(addr: SocketAddr, identity: Identity, tcp: TcpStream) -> Client {
         tcp.set_read_timeout(Some(PATIENCE)).unwrap();
         tcp.set_write_timeout(Some(PATIENCE)).unwrap();
         tcp.set_nodelay(true).unwrap();
@@ -248,5 +297,54 @@ impl Client {
     pub fn close(mut self) {
         let _ = self.ws.close(None);
         while self.ws.read().is_ok() {}
+    }
+}
+
+/// Relays `frame` from `from` to `to` in `room`, one frame at a time, until
+/// `done` holds (true) or `max` frames are sent (false). What `from` is
+/// sent meanwhile (presence updates, `not_in_room` once `to` is gone) is
+/// read and dropped, so `from` itself never falls behind.
+pub fn flood(from: &mut Client, room: &str, to: &str, frame: &[u8], max: usize, mut done: impl FnMut() -> bool) -> bool {
+    from.ws.get_mut().set_read_timeout(Some(Duration::from_millis(1))).unwrap();
+    let mut sent = 0;
+    let finished = loop {
+        if done() {
+            break true;
+        }
+        if sent == max {
+            break false;
+        }
+        from.relay(room, to, frame);
+        sent += 1;
+        loop {
+            match from.ws.read() {
+                Ok(Message::Text(t)) => match serde_json::from_str(t.as_str()).unwrap() {
+                    ServerMessage::Presence { .. } | ServerMessage::Error { code: ErrorCode::NotInRoom, .. } => {}
+                    other => panic!("the flooding client got {other:?}"),
+                },
+                Ok(Message::Ping(_) | Message::Pong(_)) => {}
+                Ok(other) => panic!("the flooding client got {other:?}"),
+                Err(tungstenite::Error::Io(e)) if e.kind() == std::io::ErrorKind::WouldBlock => break,
+                Err(e) => panic!("the flooding client was dropped: {e}"),
+            }
+        }
+    };
+    from.ws.get_mut().set_read_timeout(Some(PATIENCE)).unwrap();
+    finished
+}
+
+/// Reads what a client that stopped reading was still sent, to the fatal
+/// error that ended it: that error's text.
+pub fn read_to_the_end(client: &mut Client) -> String {
+    loop {
+        match client.ws.read() {
+            Ok(Message::Binary(_) | Message::Ping(_) | Message::Pong(_)) => {}
+            Ok(Message::Text(t)) => match serde_json::from_str(t.as_str()).unwrap() {
+                ServerMessage::Error { code, message } if code.is_fatal() => return format!("{code}: {message}"),
+                _ => {}
+            },
+            Ok(other) => panic!("expected the fatal error first, got {other:?}"),
+            Err(e) => panic!("the connection ended without an error: {e}"),
+        }
     }
 }
