@@ -2,12 +2,14 @@
 //! the native client ([`crate::native`]) drives with tokio and the browser
 //! drives with `web-sys`.
 //!
-//! The driver owns the WebSocket and the clock. It feeds what arrives to
-//! [`SignalClient::handle_text`], [`SignalClient::handle_binary`] and
-//! [`SignalClient::handle_close`], asks the machine to relay frames and
-//! signaling with [`SignalClient::send_frame`] and
-//! [`SignalClient::send_signal`], and after each of those calls drains
-//! [`SignalClient::poll_output`] until it says to wait:
+//! The driver owns the clock and the WebSocket, which it opens at
+//! [`SignalClient::socket_url`] (the room's URL at the server). It feeds
+//! what arrives to [`SignalClient::handle_text`],
+//! [`SignalClient::handle_binary`] and [`SignalClient::handle_close`], asks
+//! the machine to relay frames and signaling with
+//! [`SignalClient::send_frame`] and [`SignalClient::send_signal`], and after
+//! each of those calls drains [`SignalClient::poll_output`] until it says to
+//! wait:
 //!
 //! ```text
 //!  Output::Transmit(t)   write t to the WebSocket (text, binary, or close it)
@@ -32,6 +34,7 @@ use serde_json::Value as Json;
 
 use crate::pacer::Pacer;
 use crate::protocol::{ClientMessage, ErrorCode, IceServer, Limits, ServerMessage, decode_relay, encode_relay};
+use crate::url::room_url;
 
 /// Bytes of frames and signaling kept from peers who send before the room
 /// is full (they should not); more ends the session.
@@ -294,6 +297,8 @@ pub struct SignalClient {
     identity: Identity,
     fingerprint: Fingerprint,
     origin: String,
+    /// The room's WebSocket URL ([`crate::url::room_url`]).
+    socket_url: String,
     state: State,
     deadline: Duration,
     limits: Limits,
@@ -324,8 +329,10 @@ impl SignalClient {
         if config.room.len() > 255 {
             return Err(SignalError::BadRoom);
         }
+        let socket_url = room_url(&config.url, &config.room)?;
         Ok(SignalClient {
             fingerprint: identity.fingerprint(),
+            socket_url,
             deadline: now + config.lobby_timeout,
             config,
             identity,
@@ -341,6 +348,14 @@ impl SignalClient {
             last_present: 0,
             failed: None,
         })
+    }
+
+    /// The URL the driver opens the WebSocket at: the server's URL with
+    /// the room on its path ([`crate::url::room_url`]), so that a load
+    /// balancer can send every party of a room to the same server instance.
+    /// The origin signed is the server URL's all the same.
+    pub fn socket_url(&self) -> &str {
+        &self.socket_url
     }
 
     /// This client's fingerprint.

@@ -12,6 +12,7 @@
 //!  protocol   the WebSocket messages (JSON text frames, binary relay frames), limits, error codes
 //!  client     the client's side of the protocol as a sans-IO machine (time passed in), for every client
 //!  pacer      staying under the server's message rate
+//!  url        a room's WebSocket URL: the server's URL with `r/ROOM` on its path (rooms sharded by path)
 //!  server     the tokio server: `cohort signal --listen ADDR`                       (feature `native`)
 //!  native     the machine driven by tokio: a relay Transport for native parties   (feature `native`)
 //!  endpoint   a server's ws:// or wss:// URL and the TLS roots it is checked against (feature `native`)
@@ -29,6 +30,7 @@ pub mod pacer;
 pub mod protocol;
 #[cfg(feature = "native")]
 pub mod server;
+pub mod url;
 
 #[cfg(feature = "native")]
 pub use endpoint::Endpoint;

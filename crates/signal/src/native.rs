@@ -217,7 +217,10 @@ impl Feed {
     }
 }
 
-/// The relay thread: the WebSocket, the clock and the machine.
+/// The relay thread: the WebSocket, the clock and the machine. `url` is the
+/// server's, for errors; the WebSocket is the room's own, at the machine's
+/// [`SignalClient::socket_url`] (one per room, so that a load balancer can
+/// send a room's parties to the same server instance).
 async fn drive(
     mut client: SignalClient,
     url: String,
@@ -229,7 +232,7 @@ async fn drive(
 ) {
     let start = Instant::now();
     let now = || start.elapsed();
-    let connecting = connect_async_tls_with_config(url.as_str(), None, true, Some(connector));
+    let connecting = connect_async_tls_with_config(client.socket_url(), None, true, Some(connector));
     let ws = match tokio::time::timeout(timeout, connecting).await {
         Ok(Ok((ws, _))) => ws,
         Ok(Err(e)) => {

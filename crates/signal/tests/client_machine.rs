@@ -433,6 +433,26 @@ fn a_url_that_names_no_server_or_an_overlong_room_is_refused_at_once() {
 }
 
 #[test]
+fn the_websocket_is_opened_at_the_rooms_url_and_the_servers_origin_is_signed() {
+    let id = identities(1).remove(0);
+    let mut cfg = config(Seats::Open(3));
+    cfg.url = "wss://Signal.Example/base?v=1".into();
+    cfg.room = "a/b".into();
+    let mut c = client(&id, cfg);
+    assert_eq!(c.socket_url(), "wss://Signal.Example/base/r/a%2Fb?v=1");
+    c.handle_text(T0, &text(&ServerMessage::Challenge { nonce: "11".repeat(32), server: "cohort-signal/2".into() }));
+    let (out, _) = drain(&mut c, T0);
+    match sent_message(&out[0]) {
+        ClientMessage::Auth { server, .. } => assert_eq!(server, "wss://signal.example"),
+        other => panic!("expected auth, got {other:?}"),
+    }
+    // A room that a URL would read as a path step cannot be put in one.
+    let mut cfg = config(Seats::Open(3));
+    cfg.room = "..".into();
+    assert!(matches!(SignalClient::new(cfg, id, T0), Err(SignalError::BadUrl(_))));
+}
+
+#[test]
 fn the_clients_reader_of_server_messages_agrees_with_the_servers_writer() {
     let ice =
         IceServer { urls: vec!["turn:t.example:3478?transport=udp".into()], username: Some("u".into()), credential: Some("p".into()) };

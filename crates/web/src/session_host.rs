@@ -228,7 +228,7 @@ impl SessionHost {
         };
         let identity = Identity::from_file(&secret).map_err(|e| crate::bindings::js_error(&e.into()))?;
         let config = ClientConfig {
-            url: url.clone(),
+            url,
             room: id.clone(),
             token: text("token"),
             seats,
@@ -236,6 +236,8 @@ impl SessionHost {
             lobby_timeout: at(get(&command, "lobbyMs").as_f64().unwrap_or(300_000.0)),
         };
         let signal = SignalClient::new(config, identity, at(now())).map_err(|e| crate::bindings::js_error(&e.into()))?;
+        // The room's own URL at the server (for servers sharded by room); the origin signed is the server's.
+        let socket_url = signal.socket_url().to_string();
         let bench = Some(get(&command, "bench")).filter(|b| b.is_object());
         let state = State {
             id: id.clone(),
@@ -266,7 +268,7 @@ impl SessionHost {
         };
         let s: Shared = Rc::new(RefCell::new(state));
         self.sessions.borrow_mut().insert(id, s.clone());
-        open_socket(&s, &url);
+        open_socket(&s, &socket_url);
         pump(&s);
         Ok(())
     }
