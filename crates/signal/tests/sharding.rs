@@ -45,8 +45,9 @@ fn documented_config() -> &'static str {
 }
 
 /// The documented configuration with the frontend on `front`, the
-/// certificate in `pem`, and the two instances at `instances`. Each
-/// documented value must be there exactly once.
+/// certificate in `pem`, the two instances at `instances`, and a higher
+/// rate of new connections per address (every client of this test comes
+/// from 127.0.0.1). Each documented value must be there exactly once.
 fn tested_config(front: SocketAddr, pem: &Path, instances: [SocketAddr; 2]) -> String {
     let mut config = format!("{}\n", documented_config());
     let substitutions = [
@@ -54,6 +55,7 @@ fn tested_config(front: SocketAddr, pem: &Path, instances: [SocketAddr; 2]) -> S
         ("/etc/haproxy/certs/signal.pem", pem.display().to_string()),
         ("10.0.0.11:8787", instances[0].to_string()),
         ("10.0.0.12:8787", instances[1].to_string()),
+        ("sc0_conn_rate gt 20 ", "sc0_conn_rate gt 1000 ".to_string()),
     ];
     for (documented, tested) in substitutions {
         assert_eq!(config.matches(documented).count(), 1, "the documented configuration should have `{documented}` once:\n{config}");
@@ -147,11 +149,12 @@ fn free_port() -> SocketAddr {
 }
 
 /// An instance as docs/signal.md starts it: answering to the proxy's
-/// public URL, without a per-address limit.
+/// public URL, without per-address limits.
 fn instance(public_url: &str) -> ServerHandle {
     ServerHandle::spawn(ServerConfig {
         listen: "127.0.0.1:0".parse().unwrap(),
         max_clients_per_address: 0,
+        auth_rate_per_address: 0,
         public_urls: vec![public_url.to_string()],
         log: std::env::var_os("COHORT_TEST_LOG").is_some(),
         ..ServerConfig::default()
