@@ -528,11 +528,9 @@ impl SignalClient {
     }
 
     fn answer(&mut self, nonce: &str) {
-        let Some(nonce) = unhex::<32>(nonce) else {
+        let Some(auth) = answer_challenge(&self.identity, &self.origin, nonce) else {
             return self.fail(SignalError::Malformed { what: "a malformed challenge".into() });
         };
-        let signature = self.identity.sign(&signal_auth::message(&nonce, &self.origin));
-        let auth = ClientMessage::Auth { key: self.identity.public().to_hex(), signature: hex(&signature), server: self.origin.clone() };
         self.queue_message(&auth);
         self.state = State::Authenticating;
     }
@@ -644,6 +642,19 @@ impl SignalClient {
         self.events.push_back(Event::Failed(error));
         self.outbox.push_back((Transmit::Close, false));
     }
+}
+
+/// The `auth` message answering a server's challenge: `identity` signs
+/// [`AUTH_CONTEXT`](crate::protocol::AUTH_CONTEXT) ‖ `nonce` ‖ `origin`,
+/// where `nonce` is the challenge's (64 hex digits) and `origin` the
+/// server's ([`signal_auth::origin`] of its URL). `None` when the nonce is
+/// malformed. [`SignalClient`] answers with it; it is public for drivers
+/// that speak the protocol without the machine (the load generator's
+/// misbehaving clients, in `examples/load`).
+pub fn answer_challenge(identity: &Identity, origin: &str, nonce: &str) -> Option<ClientMessage> {
+    let nonce = unhex::<32>(nonce)?;
+    let signature = identity.sign(&signal_auth::message(&nonce, origin));
+    Some(ClientMessage::Auth { key: identity.public().to_hex(), signature: hex(&signature), server: origin.to_string() })
 }
 
 fn transmit_len(t: &Transmit) -> usize {
