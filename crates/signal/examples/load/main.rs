@@ -143,6 +143,7 @@ impl Args {
                     },
                     nonreaders: number(value("--attack-nonreaders"), "--attack-nonreaders", 4)?,
                     flood_frame: number(value("--attack-frame"), "--attack-frame", 16 << 10)?,
+                    clk_tck: number(value("--clk-tck"), "--clk-tck", 100.0)?,
                 }),
                 false => None,
             },

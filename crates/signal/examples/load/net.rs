@@ -84,7 +84,7 @@ pub(crate) async fn health(server: SocketAddr) -> Option<(u64, u64)> {
     timeout(Duration::from_secs(2), ask).await.ok().flatten()
 }
 
-/// User plus system CPU time of process `pid` (`self` for this one), in clock ticks.
+/// User plus system CPU time of process `pid` (`self` for this one, `thread-self` for this thread), in clock ticks.
 pub(crate) fn cpu_ticks(pid: &str) -> Option<u64> {
     let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
     // Fields after the command name (which may hold spaces): state is field 3, utime 14, stime 15.
