@@ -22,6 +22,8 @@
 //!  joins       JOINERS addresses, each trying every JOIN_EVERY to join a legitimate room: with
 //!              its parties' list (not among them), with its own list, with one of the room's
 //!              fingerprints swapped for its own, or with a token that is not the room's
+//!  auths       AUTH_FLOODERS addresses, each authenticating a new connection every AUTH_EVERY
+//!              (40 a second, twice the server's default limit per address)
 //! ```
 //!
 //! The attack runs on a thread of its own; `cpu_percent` is that thread's
@@ -59,6 +61,8 @@ const CREATORS: usize = 16;
 const CREATOR_ROOMS: usize = 10;
 const JOINERS: usize = 4;
 const JOIN_EVERY: Duration = Duration::from_millis(50);
+const AUTH_FLOODERS: usize = 2;
+const AUTH_EVERY: Duration = Duration::from_millis(25);
 
 /// How long the attacker waits for the server to end a connection it misbehaved on.
 const PATIENCE: Duration = Duration::from_secs(3);
@@ -90,7 +94,7 @@ struct Attack {
 }
 
 /// The parts of the attack, as `--attack-parts` names them.
-pub(crate) const PARTS: [&str; 5] = ["idle", "nonreaders", "garbage", "rooms", "joins"];
+pub(crate) const PARTS: [&str; 6] = ["idle", "nonreaders", "garbage", "rooms", "joins", "auths"];
 
 /// What the attack does (the flags of `examples/load`).
 #[derive(Clone, Debug)]
@@ -140,6 +144,9 @@ pub(crate) async fn run(target: Target, plan: Plan, deadline: Instant) -> Value 
     }
     for j in (0..JOINERS).filter(|_| on("joins")) {
         spawn(Box::pin(joiner(attack.clone(), j)));
+    }
+    for j in (0..AUTH_FLOODERS).filter(|_| on("auths")) {
+        spawn(Box::pin(auth_flood(attack.clone(), j)));
     }
     for task in tasks {
         let _ = task.await;
@@ -531,5 +538,21 @@ async fn joiner(attack: Arc<Attack>, j: usize) {
             sleep(JOIN_EVERY).await;
         }
         let _ = timeout(Duration::from_secs(1), ws.close(None)).await;
+    }
+}
+
+/// New authenticated connections from one address, faster than the server allows.
+async fn auth_flood(attack: Arc<Attack>, j: usize) {
+    while attack.running() {
+        let next = Instant::now() + AUTH_EVERY;
+        let outcome = match attack.authenticated(50 + j, &Identity::generate().expect("randomness")).await {
+            Ok(mut ws) => {
+                let _ = timeout(Duration::from_secs(1), ws.close(None)).await;
+                "welcome".to_string()
+            }
+            Err(why) => why,
+        };
+        attack.tally.add("auths", outcome, 1);
+        tokio::time::sleep_until(next.into()).await;
     }
 }

@@ -15,11 +15,11 @@
 //!                      it: saturation, each party sending as fast as its ring allows
 //!   --inflight N       saturation: frames each party keeps in flight (1)
 //!   --attack           the attack mix beside the load (attack.rs), from other addresses
-//!   --attack-parts L   only these parts of it (comma-separated: idle, nonreaders, garbage, rooms, joins)
+//!   --attack-parts L   only these parts of it (comma-separated: idle, nonreaders, garbage, rooms, joins, auths)
 //!   --attack-nonreaders N  non-reading clients at once, each flooded by a peer (4)
 //!   --attack-frame BYTES   payload of each flood frame (16384)
 //!   --ramp N           connections opened per second before the window (500)
-//!   --per-address N    legitimate clients per loopback source address (48)
+//!   --per-address N    legitimate clients per loopback source address, at most (48)
 //!   --threads N        the generator's runtime worker threads (2)
 //!   --drain S          after the window, wait at most S s for frames in flight (5)
 //!   --server-pid PID   sample the server's CPU time and RSS over the window
@@ -28,11 +28,14 @@
 //!
 //! Design: one tokio runtime with a few threads; every party is a task
 //! driving the crate's sans-IO client over an async WebSocket
-//! ([`party`]). Connections are opened at `--ramp` per second, spread over
-//! loopback source addresses 127.1.0.x so that the server runs with its
-//! default per-address cap; the window starts when every party is seated
-//! (or has failed). Everything is loopback: the URL must name a loopback
-//! address.
+//! ([`party`]). Connections are opened at `--ramp` per second, from
+//! loopback source addresses 127.1.0.x in turn, enough of them that none
+//! has more than `--per-address` clients or opens more than 10 connections
+//! a second: the server runs with its default limits (64 connections and
+//! 20 authentications a second per address), as a deployment does, and
+//! legitimate clients stay under them. The window starts when every party
+//! is seated (or has failed). Everything is loopback: the URL must name a
+//! loopback address.
 //!
 //! Output fields: `messages_per_second` is frames delivered per second of
 //! the window; `p50_ms`/`p99_ms`/`max_ms` are relay latencies over every
@@ -43,9 +46,14 @@
 //! `send_lag_p99_ms`/`send_lag_max_ms` (open loop) say how late the
 //! generator itself sent frames after they were due: large values mean the
 //! generator, not the server, fell behind (its lag is in the latencies
-//! too, as it must be); `failures` are
-//! legitimate sessions that ended with an error, by cause. The exit status
-//! is 1 when any legitimate session failed.
+//! too, as it must be); `failures` are legitimate sessions that ended with
+//! an error, by cause. From the server's `/metrics`: the peak clients,
+//! rooms and queued bytes (beside the queues' budget, `--memory-budget`),
+//! the refusals it counted during the window by reason, and
+//! `server_relay_p99_ms_at_most`, the bound of its relay-latency histogram
+//! bucket (arrival to forwarding, every relayed frame, the attack's too)
+//! that holds the window's p99. The exit status is 1 when any legitimate
+//! session failed.
 
 mod attack;
 mod net;
@@ -66,6 +74,10 @@ use party::{Mode, Party, Phase, Shared};
 
 /// The parties of one room.
 const PARTIES: usize = 3;
+
+/// Connections a second from one legitimate source address while joining:
+/// half the server's default limit on authentications per address.
+const ADDRESS_RATE: f64 = 10.0;
 
 struct Args {
     url: String,
@@ -191,11 +203,12 @@ fn main() {
     std::process::exit(i32::from(failed));
 }
 
-/// Peaks of the server's `/health` figures while the generator runs.
+/// Peaks of the server's `/metrics` gauges while the generator runs.
 #[derive(Default)]
 struct Peaks {
     rooms: AtomicU64,
     clients: AtomicU64,
+    queued_bytes: AtomicU64,
 }
 
 async fn run(args: &Args) -> Report {
@@ -212,10 +225,14 @@ async fn run(args: &Args) -> Report {
         phase: phase_rx.clone(),
     });
     let peaks = Arc::new(Peaks::default());
-    let polling = tokio::spawn(poll_health(args.server, peaks.clone(), phase_rx.clone()));
+    let polling = tokio::spawn(poll_metrics(args.server, peaks.clone(), phase_rx.clone()));
 
-    // Joining: connections at the ramp's pace, room by room.
+    // Joining: connections at the ramp's pace, room by room, each party
+    // from the next of `addresses` source addresses in turn: at most
+    // `--per-address` clients each, and at most ADDRESS_RATE connections a
+    // second from each.
     let total = args.rooms * PARTIES;
+    let addresses = total.div_ceil(args.per_address).max((args.ramp / ADDRESS_RATE).ceil() as usize).min(total);
     let window = Duration::from_secs_f64(args.seconds);
     // Open loop: frames due in the window, over every party's schedule.
     let mut scheduled = 0u64;
@@ -241,7 +258,7 @@ async fn run(args: &Args) -> Report {
                 }
                 None => Mode::Saturate { inflight: args.inflight },
             };
-            let source = net::legit_address(g / args.per_address);
+            let source = net::legit_address(g % addresses);
             let party = Party { room: room.clone(), parties: fps.clone(), me, identity, source, mode, lobby };
             let shared = shared.clone();
             parties.push(tokio::spawn(async move { party::run(&shared, party).await }));
@@ -254,9 +271,9 @@ async fn run(args: &Args) -> Report {
     }
     let ramp_seconds = began.elapsed().as_secs_f64();
     let seated = shared.seated.load(Ordering::Relaxed);
-    let clients_at_start = net::health(args.server).await.map(|(_, clients)| clients);
 
     // The window.
+    let metrics_before = net::metrics(args.server).await;
     let start = Instant::now() + Duration::from_millis(100);
     let end = start + window;
     // The attack on a runtime (and thread) of its own, so that its busy
@@ -283,6 +300,18 @@ async fn run(args: &Args) -> Report {
     let server_cpu = args.server_pid.as_deref().and_then(|pid| cpu(server_before, pid));
     let own_cpu = cpu(Some(own_before), "self");
     let rss_at_end = args.server_pid.as_deref().and_then(|pid| net::status_kb(pid, "VmRSS"));
+    let metrics_after = net::metrics(args.server).await;
+    let (refusals, relay_p99) = match (&metrics_before, &metrics_after) {
+        (Some(before), Some(after)) => {
+            let bound = after.relay_latency_bound_since(before, 0.99);
+            (
+                json!(after.refusals_since(before)),
+                bound.map_or(Value::Null, |s| if s.is_finite() { json!(s * 1000.0) } else { json!("over") }),
+            )
+        }
+        _ => (Value::Null, Value::Null),
+    };
+    let budget = metrics_after.as_ref().map(|m| m.get("cohort_signal_queue_budget_bytes") as u64);
 
     // The drain: frames in flight (and, open loop, frames due but not yet
     // sent by a party running late) arrive, or the drain time is up.
@@ -372,9 +401,14 @@ async fn run(args: &Args) -> Report {
         ("server_cpu_percent", json!(server_cpu)),
         ("server_rss_kb_window_start", json!(rss_at_start)),
         ("server_rss_kb_window_end", json!(rss_at_end)),
-        ("server_clients_before_window", json!(clients_at_start)),
+        ("server_relay_p99_ms_at_most", relay_p99),
+        ("server_clients_before_window", json!(metrics_before.as_ref().map(|m| m.get("cohort_signal_clients") as u64))),
         ("server_clients_peak", json!(peaks.clients.load(Ordering::Relaxed))),
         ("server_rooms_peak", json!(peaks.rooms.load(Ordering::Relaxed))),
+        ("server_queued_bytes_peak", json!(peaks.queued_bytes.load(Ordering::Relaxed))),
+        ("server_queue_budget_bytes", json!(budget)),
+        ("server_refusals", refusals),
+        ("addresses", json!(addresses)),
         ("generator_cpu_percent", json!(own_cpu)),
         ("generator_threads", json!(args.threads)),
         ("attack", attack),
@@ -400,14 +434,15 @@ impl std::fmt::Display for Report {
     }
 }
 
-/// Polls `/health` twice a second for the peak rooms and clients, until the stop.
-async fn poll_health(server: SocketAddr, peaks: Arc<Peaks>, phase: watch::Receiver<Phase>) {
+/// Polls `/metrics` four times a second for the peak rooms, clients and queued bytes, until the stop.
+async fn poll_metrics(server: SocketAddr, peaks: Arc<Peaks>, phase: watch::Receiver<Phase>) {
     while *phase.borrow() != Phase::Stop {
-        if let Some((rooms, clients)) = net::health(server).await {
-            peaks.rooms.fetch_max(rooms, Ordering::Relaxed);
-            peaks.clients.fetch_max(clients, Ordering::Relaxed);
+        if let Some(m) = net::metrics(server).await {
+            peaks.rooms.fetch_max(m.get("cohort_signal_rooms") as u64, Ordering::Relaxed);
+            peaks.clients.fetch_max(m.get("cohort_signal_clients") as u64, Ordering::Relaxed);
+            peaks.queued_bytes.fetch_max(m.get("cohort_signal_queued_bytes") as u64, Ordering::Relaxed);
         }
-        tokio::time::sleep(Duration::from_millis(500)).await;
+        tokio::time::sleep(Duration::from_millis(250)).await;
     }
 }
 

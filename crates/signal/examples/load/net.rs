@@ -1,7 +1,8 @@
 //! Sockets for the load generator: TCP from a chosen loopback source
-//! address, the WebSocket handshake over it, the server's `/health`, and
+//! address, the WebSocket handshake over it, the server's `/metrics`, and
 //! the server's CPU time and memory from `/proc`.
 
+use std::collections::BTreeMap;
 use std::io;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::time::Duration;
@@ -70,18 +71,71 @@ pub(crate) fn handshake_failure(e: &tungstenite::Error) -> String {
     }
 }
 
-/// The server's `GET /health` answer: (rooms, clients).
-pub(crate) async fn health(server: SocketAddr) -> Option<(u64, u64)> {
+/// The server's `GET /metrics` (OpenMetrics text): every sample, by its
+/// name with labels (`cohort_signal_rooms`,
+/// `cohort_signal_refusals_total{reason="queue_full"}`, …).
+pub(crate) async fn metrics(server: SocketAddr) -> Option<Metrics> {
     let ask = async {
         let mut tcp = TcpStream::connect(server).await.ok()?;
-        tcp.write_all(b"GET /health HTTP/1.1\r\nHost: load\r\nConnection: close\r\n\r\n").await.ok()?;
+        tcp.write_all(b"GET /metrics HTTP/1.1\r\nHost: load\r\nConnection: close\r\n\r\n").await.ok()?;
         let mut answer = Vec::new();
         tcp.read_to_end(&mut answer).await.ok()?;
         let text = String::from_utf8(answer).ok()?;
-        let body: serde_json::Value = serde_json::from_str(text.split_once("\r\n\r\n")?.1).ok()?;
-        Some((body["rooms"].as_u64()?, body["clients"].as_u64()?))
+        let (head, body) = text.split_once("\r\n\r\n")?;
+        if !head.starts_with("HTTP/1.1 200") {
+            return None;
+        }
+        let samples = body
+            .lines()
+            .filter(|line| !line.starts_with('#'))
+            .filter_map(|line| line.rsplit_once(' ').and_then(|(name, value)| Some((name.to_string(), value.parse().ok()?))))
+            .collect();
+        Some(Metrics(samples))
     };
     timeout(Duration::from_secs(2), ask).await.ok().flatten()
+}
+
+/// Samples of the server's metrics.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Metrics(BTreeMap<String, f64>);
+
+impl Metrics {
+    /// One sample (0 when absent).
+    pub(crate) fn get(&self, name: &str) -> f64 {
+        self.0.get(name).copied().unwrap_or(0.0)
+    }
+
+    /// The refusals counted since `before`, by reason (those that grew).
+    pub(crate) fn refusals_since(&self, before: &Metrics) -> BTreeMap<String, u64> {
+        let prefix = "cohort_signal_refusals_total{reason=\"";
+        self.0
+            .iter()
+            .filter_map(|(name, &now)| {
+                let reason = name.strip_prefix(prefix)?.strip_suffix("\"}")?;
+                let grew = (now - before.get(name)).max(0.0) as u64;
+                (grew > 0).then(|| (reason.to_string(), grew))
+            })
+            .collect()
+    }
+
+    /// The smallest bucket bound (seconds) of the relay latency histogram
+    /// holding a fraction `p` of the frames relayed since `before`, if any
+    /// were, or `None` (`f64::INFINITY` past the last bound).
+    pub(crate) fn relay_latency_bound_since(&self, before: &Metrics, p: f64) -> Option<f64> {
+        let prefix = "cohort_signal_relay_latency_seconds_bucket{le=\"";
+        let mut buckets: Vec<(f64, f64)> = self
+            .0
+            .iter()
+            .filter_map(|(name, &now)| {
+                let le = name.strip_prefix(prefix)?.strip_suffix("\"}")?;
+                let le = if le == "+Inf" { f64::INFINITY } else { le.parse().ok()? };
+                Some((le, now - before.get(name)))
+            })
+            .collect();
+        buckets.sort_by(|a, b| a.0.total_cmp(&b.0));
+        let total = buckets.last()?.1;
+        (total > 0.0).then(|| buckets.iter().find(|(_, count)| *count >= p * total).map_or(f64::INFINITY, |(le, _)| *le))
+    }
 }
 
 /// User plus system CPU time of process `pid` (`self` for this one, `thread-self` for this thread), in clock ticks.

@@ -150,7 +150,8 @@ impl<'a> Driver<'a> {
             lobby_timeout: party.lobby,
         };
         let client = SignalClient::new(config, party.identity, shared.epoch.elapsed()).map_err(|e| e.code().to_string())?;
-        let ws = net::websocket(&shared.url, party.source, shared.server).await?;
+        // The room's own URL, as every client opens it (so a proxy can shard rooms).
+        let ws = net::websocket(client.socket_url(), party.source, shared.server).await?;
         Ok(Driver { shared, client, ws, mode: party.mode, next, prev, window: None, due: None, k: 0, out: Outcome::default() })
     }
 
