@@ -29,7 +29,7 @@ use tungstenite::protocol::frame::coding::CloseCode;
 
 use super::Shared;
 use super::budget::{Account, Overflow, Ticket};
-use super::hub::{Admission, ConnId, Joined, Outgoing, Peer, Refusal, Rejected};
+use super::hub::{self, Admission, ConnId, Joined, Outgoing, Peer, Refusal, Rejected};
 use super::metrics;
 use super::rate::Bucket;
 use super::stream::{Io, Rewind};
@@ -478,14 +478,16 @@ impl Reader<'_> {
             Message::Text(text) if text.len() > max => Err(too_large()),
             Message::Text(text) => self.text(&text),
             Message::Binary(frame) if frame.len() > max => Err(too_large()),
-            Message::Binary(frame) => match self.fingerprint {
+            Message::Binary(frame) => match &self.fingerprint {
                 None => Err(not_authenticated()),
-                Some(_) => {
-                    let relayed = self.shared.hub().relay(self.id, &frame);
-                    if relayed.is_ok() {
+                Some(fp) => {
+                    // The copy is made outside the hub's lock.
+                    let routed = self.shared.hub().route(self.id, &frame);
+                    routed.map(|to| {
+                        let out = hub::forward(&frame, fp);
+                        self.shared.hub().send(to, out);
                         self.shared.metrics.relayed(frame.len());
-                    }
-                    relayed
+                    })
                 }
             },
             Message::Close(_) => return self.close("closed by the client".into()),

@@ -323,14 +323,22 @@ impl<P: Peer> Hub<P> {
         Ok(())
     }
 
-    /// Forwards a relay frame (room, recipient, payload) as (room, sender, payload).
-    pub(super) fn relay(&self, id: ConnId, frame: &[u8]) -> Result<(), Refusal> {
+    /// Where a relay frame (room, recipient, payload) from connection `id`
+    /// goes: the recipient's connection. The frame forwarded is (room,
+    /// sender, payload), made by [`forward`] — outside the hub's lock, since
+    /// it copies the payload — and queued with [`Hub::send`].
+    pub(super) fn route(&self, id: ConnId, frame: &[u8]) -> Result<ConnId, Refusal> {
         let fp = self.fingerprint(id)?;
-        let (room, to, payload) =
-            protocol::decode_relay(frame).ok_or_else(|| Refusal::new(ErrorCode::BadMessage, "a malformed relay frame"))?;
-        let recipient = self.recipient(id, &fp, room, to)?;
-        let out = protocol::encode_relay(room, &fp, payload).expect("room ids and fingerprints are short");
-        self.send(recipient, Outgoing::Binary(out));
+        let (room, to, _) = protocol::decode_relay(frame).ok_or_else(|| Refusal::new(ErrorCode::BadMessage, "a malformed relay frame"))?;
+        self.recipient(id, &fp, room, to)
+    }
+
+    /// Forwards a relay frame at once: [`Hub::route`], [`forward`], [`Hub::send`].
+    #[cfg(test)]
+    fn relay(&self, id: ConnId, frame: &[u8]) -> Result<(), Refusal> {
+        let to = self.route(id, frame)?;
+        let fp = self.fingerprint(id)?;
+        self.send(to, forward(frame, &fp));
         Ok(())
     }
 
@@ -419,6 +427,13 @@ impl<P: Peer> Hub<P> {
             self.send(member, msg.clone());
         }
     }
+}
+
+/// The frame that forwards `frame` (room, recipient, payload), which
+/// [`Hub::route`] accepted, from the sender `from`: (room, sender, payload).
+pub(super) fn forward(frame: &[u8], from: &str) -> Outgoing {
+    let (room, _, payload) = protocol::decode_relay(frame).expect("a frame the hub routed");
+    Outgoing::Binary(protocol::encode_relay(room, from, payload).expect("room ids and fingerprints are short"))
 }
 
 /// Whether a room id has the form of an invite's session id (32 lowercase
