@@ -264,6 +264,12 @@ pub enum MeshError {
         /// What failed.
         source: ChannelError,
     },
+    /// No channel was given for a peer ([`crate::SecureMesh::from_channels`]).
+    #[error("no secure channel to party {party} was opened")]
+    NoChannel {
+        /// The peer without a channel.
+        party: PartyId,
+    },
     /// The transport under the channels failed.
     #[error(transparent)]
     Transport(#[from] TransportError),
@@ -276,6 +282,7 @@ impl MeshError {
             MeshError::NoSeat { .. } => "no_seat",
             MeshError::NotThisParty { .. } => "not_this_party",
             MeshError::Handshake { .. } => "handshake_failed",
+            MeshError::NoChannel { .. } => "no_channel",
             MeshError::Transport(e) => e.code(),
         }
     }

@@ -5,7 +5,7 @@
 //!  transcript  the session every channel is bound to: id, program hash, threshold, parties' identities
 //!  handshake   Noise XX (25519, ChaCha20-Poly1305, SHA-256) with identity signatures over the handshake hash
 //!  channel     AEAD frames: a key per direction, counter nonces, chunking, specific errors
-//!  mesh        a full mesh of channels over any message transport (TCP, data channels, a relay)
+//!  mesh        a full mesh of channels over any message transport (TCP, data channels, a relay), or one channel per connection
 //!  invite      the invite naming a session, its program hash, party count, signal server, admission token and optional signed roster
 //!  signal_auth what a client signs for a signal server: context, nonce and the server's origin
 //! ```
@@ -48,5 +48,5 @@ pub use channel::{DEFAULT_MAX_MESSAGE, HEADER, MAX_CHUNK, MAX_FRAME, SecureChann
 pub use error::{ChannelError, InviteError, MeshError};
 pub use identity::{Fingerprint, IMPORT_MAX_LANES, IMPORT_MAX_M_KIB, IMPORT_MAX_PASSES, Identity, PublicKey, hex, unhex};
 pub use invite::{AdmissionToken, Invite, MAX_INVITE, MAX_NAME_BYTES, ROSTER_CONTEXT, Roster, RosterEntry, check_name};
-pub use mesh::SecureMesh;
+pub use mesh::{SecureMesh, handshake_peer};
 pub use transcript::Transcript;

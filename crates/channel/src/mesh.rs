@@ -1,4 +1,7 @@
-//! A full mesh of secure channels over any message transport.
+//! A full mesh of secure channels over any message transport, opened all
+//! at once over that transport ([`SecureMesh::establish`]) or one peer at a
+//! time over each connection as it is set up ([`handshake_peer`], then
+//! [`SecureMesh::from_channels`]).
 
 use cohort_transport::{AsyncTransport, Blocking, PartyId, Result, Transport, TransportError, block_on};
 
@@ -30,11 +33,77 @@ fn handshake_failed(party: PartyId) -> impl FnOnce(ChannelError) -> MeshError {
 /// The handshakes' outcome: a channel and a proven key per peer.
 type Handshakes = (Vec<Option<SecureChannel>>, Vec<Option<PublicKey>>);
 
+/// Checks that `identity` holds seat `me` of the session.
+fn check_seat(me: PartyId, identity: &Identity, transcript: &Transcript) -> Result<(), MeshError> {
+    let parties = transcript.parties();
+    if me >= parties.len() {
+        return Err(MeshError::NoSeat { me, parties: parties.len() });
+    }
+    if parties[me] != identity.fingerprint() {
+        return Err(MeshError::NotThisParty { me, identity: identity.fingerprint(), listed: parties[me].clone() });
+    }
+    Ok(())
+}
+
+/// Runs the handshake between this party, `me`, and `peer` alone, over
+/// `link`, a transport that reaches `peer` (a TCP connection being set up,
+/// as `cohort_net::TcpMesh` authenticates them): the lower-numbered party
+/// initiates, as in [`SecureMesh::establish`], and the channel is bound to
+/// the same transcript and roles. Returns the channel and the key `peer`
+/// proved, for [`SecureMesh::from_channels`]; fails unless `peer` proved
+/// the key `transcript` lists for it.
+pub fn handshake_peer(
+    link: &mut impl Transport,
+    me: PartyId,
+    peer: PartyId,
+    identity: &Identity,
+    transcript: &Transcript,
+) -> Result<(SecureChannel, PublicKey), MeshError> {
+    check_seat(me, identity, transcript)?;
+    let parties = transcript.parties();
+    if peer == me || peer >= parties.len() {
+        return Err(MeshError::Transport(TransportError::NoSuchParty { party: peer }));
+    }
+    if me < peer {
+        let (state, msg1) = handshake::initiate(&parties[peer], &transcript.prologue(me, peer)).map_err(handshake_failed(peer))?;
+        link.send(peer, msg1)?;
+        let msg2 = link.recv(peer)?;
+        let (msg3, channel, key) = state.finish(identity, &msg2).map_err(handshake_failed(peer))?;
+        link.send(peer, msg3)?;
+        Ok((channel, key))
+    } else {
+        let msg1 = link.recv(peer)?;
+        let (state, msg2) =
+            handshake::respond(identity, &parties[peer], &transcript.prologue(peer, me), &msg1).map_err(handshake_failed(peer))?;
+        link.send(peer, msg2)?;
+        let msg3 = link.recv(peer)?;
+        state.finish(&msg3).map_err(handshake_failed(peer))
+    }
+}
+
 impl<T: Transport> SecureMesh<T> {
     /// Runs the handshakes with every peer of the session `transcript`
     /// describes, as party `me` with `identity`.
     pub fn establish(mut inner: T, me: PartyId, identity: &Identity, transcript: &Transcript) -> Result<Self, MeshError> {
         let (channels, peers) = block_on(handshakes(&mut Blocking(&mut inner), me, identity, transcript))?;
+        Ok(SecureMesh { inner, channels, peers })
+    }
+}
+
+impl<T> SecureMesh<T> {
+    /// A mesh of channels opened one peer at a time with [`handshake_peer`],
+    /// over `inner`, which carries the frames of the same connections:
+    /// `channels[j]` is party `j`'s channel and proven key (`None` for this
+    /// party, `me`). Fails if a peer has none.
+    pub fn from_channels(inner: T, me: PartyId, channels: Vec<Option<(SecureChannel, PublicKey)>>) -> Result<Self, MeshError> {
+        let m = channels.len();
+        if me >= m {
+            return Err(MeshError::NoSeat { me, parties: m });
+        }
+        if let Some(party) = (0..m).find(|&j| j != me && channels[j].is_none()) {
+            return Err(MeshError::NoChannel { party });
+        }
+        let (channels, peers) = channels.into_iter().enumerate().map(|(j, c)| if j == me { (None, None) } else { c.unzip() }).unzip();
         Ok(SecureMesh { inner, channels, peers })
     }
 }
@@ -55,14 +124,9 @@ async fn handshakes(
     identity: &Identity,
     transcript: &Transcript,
 ) -> Result<Handshakes, MeshError> {
+    check_seat(me, identity, transcript)?;
     let parties = transcript.parties();
     let m = parties.len();
-    if me >= m {
-        return Err(MeshError::NoSeat { me, parties: m });
-    }
-    if parties[me] != identity.fingerprint() {
-        return Err(MeshError::NotThisParty { me, identity: identity.fingerprint(), listed: parties[me].clone() });
-    }
     let mut initiators: Vec<Option<Initiator>> = (0..m).map(|_| None).collect();
     let mut responders: Vec<Option<Responder>> = (0..m).map(|_| None).collect();
     let mut channels: Vec<Option<SecureChannel>> = (0..m).map(|_| None).collect();

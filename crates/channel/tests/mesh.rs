@@ -1,12 +1,13 @@
 //! A mesh of secure channels over an in-memory transport: three parties run
 //! an MPC session through it; a party with the wrong identity or another
-//! session's transcript cannot join.
+//! session's transcript cannot join; channels opened one peer at a time
+//! make a mesh too.
 
 mod common;
 
 use std::thread;
 
-use cohort_channel::{ChannelError, Identity, MeshError, SecureMesh, Transcript};
+use cohort_channel::{ChannelError, Identity, MeshError, SecureMesh, Transcript, handshake_peer};
 use cohort_mpc::{Config, Receivers, SecType, Session, Value, run_blocking};
 use common::*;
 
@@ -101,4 +102,48 @@ fn an_identity_that_is_not_the_partys_is_refused_locally() {
     let stranger = Identity::generate().unwrap();
     let err = SecureMesh::establish(mem_mesh(3).remove(0), 0, &stranger, &t).err().unwrap();
     assert_eq!(err, MeshError::NotThisParty { me: 0, identity: stranger.fingerprint(), listed: ids[0].fingerprint() });
+}
+
+#[test]
+fn channels_opened_one_peer_at_a_time_make_a_mesh() {
+    let ids: Vec<Identity> = (0..3).map(|_| Identity::generate().unwrap()).collect();
+    let transcript = transcript(&ids, "s1");
+    let handles: Vec<_> = mem_mesh(3)
+        .into_iter()
+        .zip(ids)
+        .enumerate()
+        .map(|(me, (mut transport, id))| {
+            let transcript = transcript.clone();
+            thread::spawn(move || {
+                // Each pair in the same order at both ends: (0, 1), (0, 2), (1, 2).
+                let channels =
+                    (0..3).map(|j| (j != me).then(|| handshake_peer(&mut transport, me, j, &id, &transcript).unwrap())).collect();
+                let mut mesh = SecureMesh::from_channels(transport, me, channels).unwrap();
+                let peers = [mesh.peer_key(0), mesh.peer_key(1), mesh.peer_key(2)];
+                let mut session = Session::new(&Config::new(3, me), move |rt| async move {
+                    let ty = SecType::int(32)?;
+                    let mine = [Value::Int(me as i128 + 1)];
+                    let mut total = rt.input(&ty, 0, (me == 0).then_some(&mine[..]), 1).await?;
+                    for owner in 1..3 {
+                        total = total.add(&rt.input(&ty, owner, (me == owner).then_some(&mine[..]), 1).await?)?;
+                    }
+                    rt.reveal_all(&total).await
+                })
+                .unwrap();
+                (run_blocking(&mut session, &mut mesh).unwrap(), peers)
+            })
+        })
+        .collect();
+    for (me, h) in handles.into_iter().enumerate() {
+        let (total, peers) = h.join().unwrap();
+        assert_eq!(total, vec![Value::Int(6)]);
+        assert_eq!(peers.iter().filter(|k| k.is_some()).count(), 2);
+        assert!(peers[me].is_none());
+    }
+}
+
+#[test]
+fn a_mesh_without_a_peers_channel_is_refused() {
+    let err = SecureMesh::from_channels(mem_mesh(2).remove(0), 0, vec![None, None]).err().unwrap();
+    assert_eq!(err, MeshError::NoChannel { party: 1 });
 }

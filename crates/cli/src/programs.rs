@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use cohort_channel::{Fingerprint, Identity, Invite, RosterEntry};
 use cohort_mpc::PartyId;
-use cohort_net::{MeshConfig, TcpMesh};
+use cohort_net::MeshConfig;
 use cohort_party::{PartyError, Session};
 use cohort_program::{CheckedProgram, Outputs};
 use cohort_signal::Endpoint;
@@ -79,9 +79,10 @@ pub(crate) fn run(
         session.check_seat_inputs(i, party_inputs).map_err(in_file)?;
     }
     let (session, given) = (Arc::new(session), Arc::new(given));
-    let outputs = launch::local_parties(m, move |id, mesh, identity, parties| {
-        let party = session.seat(parties.to_vec(), &identity.fingerprint(), &given[id])?;
-        cohort_party::run_blocking(party, identity, mesh, |_| {}).map_err(|e| Failure(format!("{}: {e}", path_text(&session))))
+    let outputs = launch::local_parties(m, move |local| {
+        let party = session.seat(local.parties.to_vec(), &local.identity.fingerprint(), &given[local.id])?;
+        let mesh = local.secure_mesh(&party.transcript())?;
+        cohort_party::run_secured(party, mesh, |_| {}).map_err(|e| Failure(format!("{}: {e}", path_text(&session))))
     })?;
     Ok(outputs.iter().enumerate().map(|(i, o)| show(i, o, json)).collect())
 }
@@ -165,8 +166,8 @@ pub(crate) fn party(o: &PartyOptions<'_>) -> Result<String, Failure> {
                 .collect::<Result<Vec<SocketAddr>, _>>()?;
             let listener = TcpListener::bind(addrs[o.id]).map_err(|e| Failure(format!("cannot listen on {}: {e}", addrs[o.id])))?;
             let mesh_config = MeshConfig { connect_timeout: o.timeout, read_timeout: o.timeout, ..MeshConfig::default() };
-            let mesh = TcpMesh::connect(o.id, &addrs, Some(listener), &mesh_config)?;
-            cohort_party::run_blocking(party, o.identity, mesh, |_| {})
+            let mesh = launch::secure_mesh(o.id, &addrs, listener, &mesh_config, o.identity, &party.transcript())?;
+            cohort_party::run_secured(party, mesh, |_| {})
         }
     };
     Ok(show(o.id, &outputs.map_err(in_file)?, o.json))

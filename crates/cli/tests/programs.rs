@@ -222,16 +222,19 @@ fn a_peer_proving_another_key_is_refused() {
     let mallory_view =
         Parties { peers: p.peers.clone(), ids: vec![p.ids[0].clone(), p.ids[1].clone(), mallory.clone()], keys: keys.join(",") };
     let program = example("average_salary.cohort");
+    // The honest parties turn Mallory's connections away and wait for the
+    // real party 2 until the timeout (short here), so that an impostor
+    // cannot end their session.
     let children = vec![
-        spawn_party(&program, 0, &p, &["salary=1"], "20"),
-        spawn_party(&program, 1, &p, &["salary=2"], "20"),
-        spawn_party(&program, 2, &mallory_view, &["salary=3"], "20"),
+        spawn_party(&program, 0, &p, &["salary=1"], "5"),
+        spawn_party(&program, 1, &p, &["salary=2"], "5"),
+        spawn_party(&program, 2, &mallory_view, &["salary=3"], "5"),
     ];
     let outs: Vec<Output> = children.into_iter().map(|c| c.wait_with_output().unwrap()).collect();
     for out in &outs {
         assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
     }
-    // The honest party that meets Mallory first refuses her key.
+    // Then an honest party says why party 2 never connected: her key.
     let refused = outs[..2]
         .iter()
         .any(|o| String::from_utf8_lossy(&o.stderr).contains("the secure channel with party 2 could not be opened: the handshake failed"));

@@ -1,5 +1,7 @@
 //! The TCP mesh: parties on loopback compute together; a vanished peer or an
-//! oversized frame ends the session with a clear error, never a hang.
+//! oversized frame ends the session with a clear error, never a hang. (These
+//! parties accept any connection's claim, as no real session does: see
+//! impostors.rs for the mesh with the channel handshake as authenticator.)
 
 use std::io::Write;
 use std::net::{SocketAddr, TcpListener, TcpStream};
@@ -7,12 +9,17 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use cohort_mpc::{Config, Error, SecType, Session, TransportError, Value, run_blocking};
-use cohort_net::{MeshConfig, TcpMesh};
+use cohort_net::{Link, MeshConfig, TcpMesh};
 
 fn listeners(m: usize) -> (Vec<TcpListener>, Vec<SocketAddr>) {
     let ls: Vec<TcpListener> = (0..m).map(|_| TcpListener::bind("127.0.0.1:0").unwrap()).collect();
     let addrs = ls.iter().map(|l| l.local_addr().unwrap()).collect();
     (ls, addrs)
+}
+
+/// Connects without authenticating: whoever greets first takes a seat.
+fn connect(id: usize, addrs: &[SocketAddr], listener: TcpListener, config: &MeshConfig) -> Result<TcpMesh, TransportError> {
+    TcpMesh::connect(id, addrs, Some(listener), config, |_, _: &mut Link| Ok::<_, TransportError>(())).map(|(mesh, _)| mesh)
 }
 
 fn quick() -> MeshConfig {
@@ -22,7 +29,7 @@ fn quick() -> MeshConfig {
 /// Each party inputs 10·(id+1); all learn the sum and whether party 0's input is below party 1's.
 fn party(id: usize, addrs: Vec<SocketAddr>, listener: TcpListener) -> cohort_mpc::Result<Vec<Value>> {
     let m = addrs.len();
-    let mut mesh = TcpMesh::connect(id, &addrs, Some(listener), &quick())?;
+    let mut mesh = connect(id, &addrs, listener, &quick())?;
     let mut session = Session::new(&Config::new(m, id), move |rt| async move {
         let ty = SecType::int(32)?;
         let mine = [Value::Int(10 * (rt.id() as i128 + 1))];
@@ -66,7 +73,7 @@ fn a_vanished_peer_ends_the_others_with_a_transport_error() {
     let start = Instant::now();
     let handles = spawn_parties(ls, &addrs);
     // Party 2 connects, then disappears before sending anything.
-    let mesh = TcpMesh::connect(2, &addrs, Some(l2), &quick()).unwrap();
+    let mesh = connect(2, &addrs, l2, &quick()).unwrap();
     drop(mesh);
     for h in handles {
         match h.join().unwrap() {
@@ -85,7 +92,7 @@ fn an_oversized_frame_is_refused() {
     let addrs0 = addrs.clone();
     let config = MeshConfig { max_frame: 1024, ..quick() };
     let p0 = thread::spawn(move || {
-        let mut mesh = TcpMesh::connect(0, &addrs0, Some(l0), &config)?;
+        let mut mesh = connect(0, &addrs0, l0, &config)?;
         let mut session = Session::new(&Config::new(2, 0), |_rt| async move { Ok(()) })?;
         run_blocking(&mut session, &mut mesh)
     });
@@ -107,7 +114,7 @@ fn an_unreachable_peer_is_an_error_after_the_timeout() {
     drop(ls); // party 0 never listens
     let config = MeshConfig { connect_timeout: Duration::from_millis(300), ..quick() };
     let start = Instant::now();
-    match TcpMesh::connect(1, &addrs, Some(l1), &config) {
+    match connect(1, &addrs, l1, &config) {
         Err(TransportError::Io { context, .. }) => assert!(context.contains("party 0"), "{context}"),
         other => panic!("expected an I/O error reaching party 0, got {:?}", other.map(|_| ())),
     }

@@ -7,6 +7,7 @@
 //!  Session::check_inputs                    before meeting anyone: do the inputs suit a seat?
 //!  Session::seat                            the parties are known: this party's seat and checked inputs
 //!  run / run_blocking                       handshakes, the program hello inside the channels, the engine
+//!  run_secured / run_body_secured           the same over channels opened already (TCP opens them as it authenticates)
 //!  bench                                    the engine's workloads over the same channels
 //! ```
 //!
@@ -207,10 +208,16 @@ pub struct Meeting {
 }
 
 impl Meeting {
+    /// The engine's configuration, once `identity` is checked to be this party's.
     fn engine(&self, identity: &Identity) -> Result<Config, PartyError> {
         if self.parties.get(self.me) != Some(&identity.fingerprint()) {
             return Err(PartyError::NotAParty { fingerprint: identity.fingerprint() });
         }
+        self.config()
+    }
+
+    /// The engine's configuration.
+    fn config(&self) -> Result<Config, PartyError> {
         let config = Config { parties: self.parties.len(), threshold: self.threshold, id: self.me, seed: None, prss: true };
         config.validate().map_err(PartyError::BadThreshold)?;
         Ok(config)
@@ -256,6 +263,15 @@ impl Party {
         self.meeting.chunk = Some(chunk);
         self
     }
+
+    /// What this party's channels are bound to: the session id and the
+    /// parties ([`Transcript::meeting`]). The program and threshold are
+    /// agreed inside the channels, encrypted (see `cohort_program::agree`),
+    /// so the handshakes bind only the session. Channels opened ahead for
+    /// [`run_secured`] must be bound to it.
+    pub fn transcript(&self) -> Transcript {
+        Transcript::meeting(&self.meeting.session, self.meeting.parties.clone())
+    }
 }
 
 /// Runs `party`: the secure-channel handshakes with every peer, the program
@@ -267,20 +283,10 @@ pub async fn run(
     transport: impl AsyncTransport,
     mut progress: impl FnMut(Stage),
 ) -> Result<Outputs, PartyError> {
-    let largest = party.largest_message();
-    let Party { meeting, program, plan, inputs } = party;
-    let engine = meeting.engine(identity)?;
-    // The program and threshold are agreed inside the channels, encrypted
-    // (see `cohort_program::agree`), so the handshakes bind only the session.
-    let transcript = Transcript::meeting(&meeting.session, meeting.parties.clone());
-    let mut mesh = handshake(transport, identity, &meeting, &transcript, &mut progress).await?.with_max_message(largest);
-    progress(Stage::Agreeing);
-    cohort_program::agree(&mut mesh, &program, meeting.me, engine.parties, engine.threshold).await.map_err(PartyError::Disagree)?;
-    let body = move |rt: Rc<Runtime>| async move { Ok(cohort_program::run(&plan, &rt, &inputs).await) };
-    compute(mesh, &engine, &mut progress, body).await?.map_err(|e| match e {
-        RunError::Program(e) => PartyError::Program(e),
-        RunError::Engine(e) => PartyError::Engine(e),
-    })
+    party.meeting.engine(identity)?;
+    let mesh = handshake(transport, identity, &party.meeting, &party.transcript(), &mut progress).await?;
+    let mesh = chunked(mesh, &party.meeting).with_max_message(party.largest_message());
+    agree_and_compute(party, mesh, progress).await
 }
 
 /// [`run`] over a blocking transport (TCP, the native relay).
@@ -291,6 +297,33 @@ pub fn run_blocking(
     progress: impl FnMut(Stage),
 ) -> Result<Outputs, PartyError> {
     block_on(run(party, identity, Blocking(&mut transport), progress))
+}
+
+/// [`run`] over secure channels to every peer opened already on a blocking
+/// transport, bound to [`Party::transcript`] (as `cohort_net::TcpMesh`
+/// opens them while it authenticates its connections): the program hello,
+/// then the computation.
+pub fn run_secured(party: Party, mesh: SecureMesh<impl Transport>, progress: impl FnMut(Stage)) -> Result<Outputs, PartyError> {
+    let mut mesh = chunked(mesh, &party.meeting).with_max_message(party.largest_message());
+    block_on(agree_and_compute(party, Blocking(&mut mesh), progress))
+}
+
+/// The program hello and the computation of `party` over `channels`,
+/// already limited to its chunk size and largest message.
+async fn agree_and_compute(
+    party: Party,
+    mut channels: impl AsyncTransport,
+    mut progress: impl FnMut(Stage),
+) -> Result<Outputs, PartyError> {
+    let Party { meeting, program, plan, inputs } = party;
+    let engine = meeting.config()?;
+    progress(Stage::Agreeing);
+    cohort_program::agree(&mut channels, &program, meeting.me, engine.parties, engine.threshold).await.map_err(PartyError::Disagree)?;
+    let body = move |rt: Rc<Runtime>| async move { Ok(cohort_program::run(&plan, &rt, &inputs).await) };
+    compute(channels, &engine, &mut progress, body).await?.map_err(|e| match e {
+        RunError::Program(e) => PartyError::Program(e),
+        RunError::Engine(e) => PartyError::Engine(e),
+    })
 }
 
 /// Runs `body` on the engine as `meeting`'s party over secure channels
@@ -310,8 +343,26 @@ where
     Fut: Future<Output = cohort_mpc::Result<T>> + 'static,
 {
     let engine = meeting.engine(identity)?;
-    let mesh = handshake(transport, identity, meeting, transcript, &mut progress).await?;
+    let mesh = chunked(handshake(transport, identity, meeting, transcript, &mut progress).await?, meeting);
     compute(mesh, &engine, &mut progress, body).await
+}
+
+/// [`run_body`] over secure channels to every peer opened already on a
+/// blocking transport, bound to the transcript `run_body` would be given.
+pub fn run_body_secured<T, F, Fut>(
+    meeting: &Meeting,
+    mesh: SecureMesh<impl Transport>,
+    mut progress: impl FnMut(Stage),
+    body: F,
+) -> Result<T, PartyError>
+where
+    T: 'static,
+    F: FnOnce(Rc<Runtime>) -> Fut,
+    Fut: Future<Output = cohort_mpc::Result<T>> + 'static,
+{
+    let engine = meeting.config()?;
+    let mut mesh = chunked(mesh, meeting);
+    block_on(compute(Blocking(&mut mesh), &engine, &mut progress, body))
 }
 
 /// The engine's benchmark workloads as `meeting`'s party over secure
@@ -342,16 +393,20 @@ async fn handshake<L: AsyncTransport>(
     progress: &mut impl FnMut(Stage),
 ) -> Result<SecureMesh<L>, PartyError> {
     progress(Stage::Handshaking);
-    let mesh = SecureMesh::establish_async(transport, meeting.me, identity, transcript).await.map_err(PartyError::Mesh)?;
-    Ok(match meeting.chunk {
+    SecureMesh::establish_async(transport, meeting.me, identity, transcript).await.map_err(PartyError::Mesh)
+}
+
+/// `mesh` splitting messages into `meeting`'s chunks, if it has some.
+fn chunked<T>(mesh: SecureMesh<T>, meeting: &Meeting) -> SecureMesh<T> {
+    match meeting.chunk {
         Some(chunk) => mesh.with_chunk(chunk),
         None => mesh,
-    })
+    }
 }
 
 /// `body` on the engine over the secure channels `mesh`.
 async fn compute<T, F, Fut>(
-    mut mesh: SecureMesh<impl AsyncTransport>,
+    mut mesh: impl AsyncTransport,
     engine: &Config,
     progress: &mut impl FnMut(Stage),
     body: F,
