@@ -29,10 +29,12 @@ enum Kind {
 /// none), checked: `{"method", "params"}` with the method's parameters and
 /// their defaults (`inputs` `{}` and `timeout` 300 for `joinSession`).
 /// Unknown methods are `UNSUPPORTED_METHOD`; missing or mistyped
-/// parameters `INVALID_PARAMS`, naming the parameter. Parameters a method
+/// parameters `INVALID_PARAMS`, naming the parameter, and so are params
+/// that cannot be read (nested deeper than the parser goes, a lone
+/// surrogate in a string): they are not taken for none. Parameters a method
 /// does not take are ignored, as they always were.
 pub fn page_request(method: &str, params: &str) -> Result<String, WebError> {
-    let params: Json = serde_json::from_str(params).unwrap_or(Json::Null);
+    let params: Json = serde_json::from_str(params).map_err(|e| WebError::params("bad_params", format!("params cannot be read: {e}")))?;
     let empty = Map::new();
     let given = match &params {
         Json::Object(map) => map,

@@ -57,6 +57,15 @@ fn a_missing_or_mistyped_parameter_is_named() {
     }
     assert_eq!(bad("status", json!({})).1, "params.session must be a string");
     assert_eq!(bad("cancel", json!([])).1, "params must be an object");
+    // Params the parser cannot read are refused, not taken for none (which a method without parameters accepts).
+    let deep = format!("{}{}", "[".repeat(200), "]".repeat(200));
+    for text in [deep.as_str(), r#"["\ud800"]"#, r#"{"x": "\udfff"}"#, "{", ""] {
+        for method in ["identity", "disconnect", "createSession"] {
+            let e = page_request(method, text).unwrap_err();
+            assert_eq!((e.code, e.reason), (PageCode::InvalidParams, "bad_params"), "{method} {text}");
+            assert!(e.message.starts_with("params cannot be read: "), "{}", e.message);
+        }
+    }
     assert_eq!(bad("mine", json!({})), (PageCode::UnsupportedMethod, "unsupported method `mine`".into()));
     assert_eq!(bad(&"x".repeat(1000), json!({})).1.len(), "unsupported method ``".len() + 40);
 }
