@@ -21,6 +21,10 @@ pub const MAX_LOBBY_TIMEOUT_S: u64 = 86_400;
 enum Kind {
     Text,
     Integer,
+    /// A number of parties: a whole number that a `usize` holds on every
+    /// target, WebAssembly's 32 bits included (a bigger or negative one
+    /// would reach the Rust wrapped, `2^32 + 3` as 3).
+    Count,
     Object,
     List,
 }
@@ -44,7 +48,7 @@ pub fn page_request(method: &str, params: &str) -> Result<String, WebError> {
     let wanted: &[(&str, Kind, bool)] = match method {
         "connect" | "identity" | "disconnect" => &[],
         "createSession" => {
-            &[("program", Kind::Text, true), ("parties", Kind::Integer, true), ("signal", Kind::Text, false), ("roster", Kind::List, false)]
+            &[("program", Kind::Text, true), ("parties", Kind::Count, true), ("signal", Kind::Text, false), ("roster", Kind::List, false)]
         }
         "joinSession" => &[
             ("invite", Kind::Text, true),
@@ -82,6 +86,7 @@ fn checked(name: &str, kind: Kind, value: Option<&Json>) -> Result<Json, WebErro
         Kind::Text => value.is_string(),
         // A number JavaScript holds exactly (Number.isSafeInteger).
         Kind::Integer => value.as_i64().is_some_and(|n| n.unsigned_abs() < 1 << 53),
+        Kind::Count => value.as_u64().is_some_and(|n| n <= u64::from(u32::MAX)),
         Kind::Object => value.is_object(),
         Kind::List => value.is_array(),
     };
@@ -91,6 +96,7 @@ fn checked(name: &str, kind: Kind, value: Option<&Json>) -> Result<Json, WebErro
     let what = match (kind, name) {
         (Kind::Text, _) => "a string",
         (Kind::Integer, _) => "an integer",
+        (Kind::Count, _) => "a whole number of parties",
         (Kind::Object, "inputs") => "an object of NAME: value",
         (Kind::Object, _) => "an object",
         (Kind::List, _) => "an array of {party, name?}",
