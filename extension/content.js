@@ -1,13 +1,13 @@
 // @ts-check
 // The bridge between a page's provider (inpage.js, in the page's world)
 // and the extension's background. It accepts only well-formed requests
-// posted by this very window, forwards them over a port (the background
-// learns the page's origin from the port, never from the page), and posts
-// replies and events back. A restarted background fails the requests in
-// flight (INTERRUPTED: they left nothing behind, so they can be sent
-// again) rather than leaving them hanging, and while a session of this page
-// has not ended the port is opened again, so the page keeps hearing its
-// events.
+// posted by this very window, forwards them (their params as JSON) over a
+// port (the background learns the page's origin from the port, never from
+// the page), and posts replies and events back. A restarted background
+// fails the requests in flight (INTERRUPTED: they left nothing behind, so
+// they can be sent again) rather than leaving them hanging, and while a
+// session of this page has not ended the port is opened again, so the page
+// keeps hearing its events.
 (() => {
   'use strict';
   // From error-codes.js, prepended by the build.
@@ -69,21 +69,33 @@
     }
   }
 
+  // Firefox shows a content script the page's objects through Xray vision,
+  // which hides what it cannot see through: a String or Number wrapper reads
+  // as undefined (so `params: new String('x')` looked like no params at all)
+  // and a `__proto__` key is missing. A request is read as the page wrote
+  // it, as Chrome's content scripts see it, and only its JSON is kept.
+  /* global XPCNativeWrapper -- Firefox's, declared in globals.d.ts */
+  const xray = typeof XPCNativeWrapper === 'function' ? XPCNativeWrapper : null;
+  /** @type {(data: any) => any} */
+  const asWritten = xray ? (data) => xray.unwrap(data) : (data) => data;
+
   window.addEventListener('message', (event) => {
-    const msg = event.data;
+    const msg = event.data && typeof event.data === 'object' ? asWritten(event.data) : event.data;
     if (event.source !== window || !msg || msg.channel !== CHANNEL || msg.dir !== 'to-extension') return;
     const { id, method, params } = msg;
     if (!Number.isSafeInteger(id) || id <= 0) return;
     if (typeof method !== 'string' || method.length > 64) return fail(id, ERRORS.INVALID_PARAMS, 'method must be a short string');
-    let size;
+    let json;
     try {
-      size = JSON.stringify(params ?? {}).length;
+      json = JSON.stringify(params ?? {});
     } catch {
       return fail(id, ERRORS.INVALID_PARAMS, 'params must be JSON: plain objects, arrays, strings, numbers, booleans');
     }
-    if (size > MAX_REQUEST) return fail(id, ERRORS.INVALID_PARAMS, `params are ${size} bytes; at most ${MAX_REQUEST}`);
+    if (json.length > MAX_REQUEST) return fail(id, ERRORS.INVALID_PARAMS, `params are ${json.length} characters of JSON; at most ${MAX_REQUEST}`);
     try {
-      connect().postMessage({ kind: 'request', id, method, params: params ?? {} });
+      // The params' JSON, what was checked, never the page's own objects
+      // (Firefox's port would clone those, String wrappers and all).
+      connect().postMessage({ kind: 'request', id, method, params: JSON.parse(json) });
       inFlight.add(id);
       idle();
     } catch (e) {

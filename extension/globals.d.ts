@@ -2,3 +2,6 @@
 
 /** The page API's error codes by name, set by error-codes.js (generated from Rust). */
 declare var COHORT_ERRORS: Readonly<Record<string, number>> | undefined;
+
+/** Firefox's content scripts only: the page's own view of an object seen through Xray vision. */
+declare var XPCNativeWrapper: (((object: unknown) => unknown) & { unwrap<T>(object: T): T }) | undefined;

@@ -104,8 +104,8 @@ export async function startSite(headers = {}) {
  * its service worker as `worker`) or, with `engine: 'firefox'`, Firefox.
  * `settings` are the extension's (signal server, ICE, fallback).
  */
-export async function launch(site, settings = null, { engine = 'chromium', windows = true } = {}) {
-  if (engine === 'firefox') return launchFirefox(site, settings, { windows });
+export async function launch(site, settings = null, { engine = 'chromium', windows = true, keepWelcome = false } = {}) {
+  if (engine === 'firefox') return launchFirefox(site, settings, { windows, keepWelcome });
   const dir = mkdtempSync(path.join(os.tmpdir(), 'cohort-chromium-'));
   const context = await chromium.launchPersistentContext(dir, {
     executablePath: CHROMIUM,
@@ -159,8 +159,10 @@ const FIREFOX_UUID = 'c0407000-0000-4000-8000-000000000001';
  * the options page the extension opens on install (tests cannot open an
  * extension page themselves). With `windows: false` the extension runs as
  * on Firefox for Android, which has no windows API: approvals open as tabs.
+ * With `keepWelcome` the options page stays open, as `welcome`, for
+ * inExtension.
  */
-async function launchFirefox(site, settings, { windows }) {
+async function launchFirefox(site, settings, { windows, keepWelcome }) {
   const gecko = JSON.parse(readFileSync(path.join(FIREFOX_EXTENSION, 'manifest.json'), 'utf8')).browser_specific_settings.gecko.id;
   const instance = await puppeteer.launch({
     browser: 'firefox', executablePath: FIREFOX, headless: true,
@@ -184,18 +186,32 @@ async function launchFirefox(site, settings, { windows }) {
   await waitFor('the welcome page', async () => (await extensionPages('/options.html')).length > 0);
   const [welcome] = await extensionPages('/options.html');
   if (settings) await welcome.evaluate((s) => chrome.storage.local.set({ settings: s }), settings);
-  await welcome.close().catch(() => {});
+  if (!keepWelcome) await welcome.close().catch(() => {});
   const page = await instance.newPage();
   await page.goto(site.url);
   await page.waitForFunction(() => window.cohort?.isCohort);
   const browser = {
-    engine: 'firefox', instance, page,
+    engine: 'firefox', instance, page, welcome: keepWelcome ? welcome : null,
     call: (method, params) => browser.page.evaluate(([m, p]) => window.call(m, p), [method, params]),
     extensionPages,
     newPage: () => instance.newPage(),
     close: () => instance.close().catch(() => {}),
   };
   return browser;
+}
+
+/**
+ * Runs `fn(arg)` in one of the extension's own contexts, which can read its
+ * storage and its IndexedDB: Chromium's service worker, or in Firefox the
+ * options page the extension opened on install (launched with
+ * `keepWelcome`); resolves with what it returns.
+ */
+export function inExtension(browser, fn, arg = null) {
+  if (browser.engine === 'firefox') {
+    if (!browser.welcome) throw new Error('inExtension needs a Firefox launched with keepWelcome');
+    return browser.welcome.evaluate(fn, arg);
+  }
+  return browser.worker.evaluate(fn, arg);
 }
 
 /**

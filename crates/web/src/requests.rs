@@ -21,6 +21,10 @@ pub const MAX_LOBBY_TIMEOUT_S: u64 = 86_400;
 enum Kind {
     Text,
     Integer,
+    /// A number of parties: a whole number that a `usize` holds on every
+    /// target, WebAssembly's 32 bits included (a bigger or negative one
+    /// would reach the Rust wrapped, `2^32 + 3` as 3).
+    Count,
     Object,
     List,
 }
@@ -29,10 +33,12 @@ enum Kind {
 /// none), checked: `{"method", "params"}` with the method's parameters and
 /// their defaults (`inputs` `{}` and `timeout` 300 for `joinSession`).
 /// Unknown methods are `UNSUPPORTED_METHOD`; missing or mistyped
-/// parameters `INVALID_PARAMS`, naming the parameter. Parameters a method
+/// parameters `INVALID_PARAMS`, naming the parameter, and so are params
+/// that cannot be read (nested deeper than the parser goes, a lone
+/// surrogate in a string): they are not taken for none. Parameters a method
 /// does not take are ignored, as they always were.
 pub fn page_request(method: &str, params: &str) -> Result<String, WebError> {
-    let params: Json = serde_json::from_str(params).unwrap_or(Json::Null);
+    let params: Json = serde_json::from_str(params).map_err(|e| WebError::params("bad_params", format!("params cannot be read: {e}")))?;
     let empty = Map::new();
     let given = match &params {
         Json::Object(map) => map,
@@ -42,7 +48,7 @@ pub fn page_request(method: &str, params: &str) -> Result<String, WebError> {
     let wanted: &[(&str, Kind, bool)] = match method {
         "connect" | "identity" | "disconnect" => &[],
         "createSession" => {
-            &[("program", Kind::Text, true), ("parties", Kind::Integer, true), ("signal", Kind::Text, false), ("roster", Kind::List, false)]
+            &[("program", Kind::Text, true), ("parties", Kind::Count, true), ("signal", Kind::Text, false), ("roster", Kind::List, false)]
         }
         "joinSession" => &[
             ("invite", Kind::Text, true),
@@ -80,6 +86,7 @@ fn checked(name: &str, kind: Kind, value: Option<&Json>) -> Result<Json, WebErro
         Kind::Text => value.is_string(),
         // A number JavaScript holds exactly (Number.isSafeInteger).
         Kind::Integer => value.as_i64().is_some_and(|n| n.unsigned_abs() < 1 << 53),
+        Kind::Count => value.as_u64().is_some_and(|n| n <= u64::from(u32::MAX)),
         Kind::Object => value.is_object(),
         Kind::List => value.is_array(),
     };
@@ -89,6 +96,7 @@ fn checked(name: &str, kind: Kind, value: Option<&Json>) -> Result<Json, WebErro
     let what = match (kind, name) {
         (Kind::Text, _) => "a string",
         (Kind::Integer, _) => "an integer",
+        (Kind::Count, _) => "a whole number of parties",
         (Kind::Object, "inputs") => "an object of NAME: value",
         (Kind::Object, _) => "an object",
         (Kind::List, _) => "an array of {party, name?}",

@@ -37,8 +37,11 @@ fn every_method_takes_its_parameters_with_defaults() {
 fn a_missing_or_mistyped_parameter_is_named() {
     let bad = |method: &str, params: Json| request(method, params).unwrap_err();
     assert_eq!(bad("createSession", json!({"parties": 3})), (PageCode::InvalidParams, "params.program must be a string".into()));
-    assert_eq!(bad("createSession", json!({"program": "p", "parties": 2.5})).1, "params.parties must be an integer");
-    assert_eq!(bad("createSession", json!({"program": "p", "parties": 9007199254740992_i64})).1, "params.parties must be an integer");
+    // A count of parties reaches the WebAssembly as a 32-bit number: one it would wrap (2^32 + 3 to 3) is refused.
+    for parties in [json!(2.5), json!(-1), json!(-4294967293_i64), json!(4294967299_i64), json!(9007199254740992_i64)] {
+        assert_eq!(bad("createSession", json!({"program": "p", "parties": parties})).1, "params.parties must be a whole number of parties");
+    }
+    assert_eq!(request("createSession", json!({"program": "p", "parties": 4294967295_i64})).unwrap()["params"]["parties"], 4294967295_i64);
     assert_eq!(
         bad("createSession", json!({"program": "p", "parties": 3, "roster": {}})).1,
         "params.roster must be an array of {party, name?}"
@@ -57,6 +60,15 @@ fn a_missing_or_mistyped_parameter_is_named() {
     }
     assert_eq!(bad("status", json!({})).1, "params.session must be a string");
     assert_eq!(bad("cancel", json!([])).1, "params must be an object");
+    // Params the parser cannot read are refused, not taken for none (which a method without parameters accepts).
+    let deep = format!("{}{}", "[".repeat(200), "]".repeat(200));
+    for text in [deep.as_str(), r#"["\ud800"]"#, r#"{"x": "\udfff"}"#, "{", ""] {
+        for method in ["identity", "disconnect", "createSession"] {
+            let e = page_request(method, text).unwrap_err();
+            assert_eq!((e.code, e.reason), (PageCode::InvalidParams, "bad_params"), "{method} {text}");
+            assert!(e.message.starts_with("params cannot be read: "), "{}", e.message);
+        }
+    }
     assert_eq!(bad("mine", json!({})), (PageCode::UnsupportedMethod, "unsupported method `mine`".into()));
     assert_eq!(bad(&"x".repeat(1000), json!({})).1.len(), "unsupported method ``".len() + 40);
 }
