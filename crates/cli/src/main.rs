@@ -226,6 +226,9 @@ enum Command {
         /// Bytes queued for all clients together; past 3/4 of it no new rooms open ($COHORT_SIGNAL_MEMORY_BUDGET).
         #[arg(long)]
         memory_budget: Option<usize>,
+        /// Bytes per second read from one client, 0 for no limit; past it reading slows ($COHORT_SIGNAL_MAX_READ_RATE).
+        #[arg(long)]
+        max_read_rate: Option<usize>,
         /// A STUN or TURN URL handed to clients; repeat for several
         /// ($COHORT_SIGNAL_ICE_SERVERS also takes a JSON array with credentials).
         #[arg(long = "ice-server")]
@@ -488,6 +491,7 @@ fn run(cli: Cli) -> Result<()> {
             auth_rate,
             max_queue_bytes,
             memory_budget,
+            max_read_rate,
             ice_servers,
             tls_cert,
             tls_key,
@@ -511,6 +515,7 @@ fn run(cli: Cli) -> Result<()> {
             config.auth_rate_per_address = auth_rate.unwrap_or(config.auth_rate_per_address);
             config.max_queue_bytes = max_queue_bytes.unwrap_or(config.max_queue_bytes);
             config.memory_budget = memory_budget.unwrap_or(config.memory_budget);
+            config.max_read_rate = max_read_rate.unwrap_or(config.max_read_rate);
             if !ice_servers.is_empty() {
                 config.ice_servers = vec![cohort_signal::protocol::IceServer { urls: ice_servers, username: None, credential: None }];
             }

@@ -31,7 +31,7 @@ use super::Shared;
 use super::budget::{Account, Overflow, Ticket};
 use super::hub::{self, Admission, ConnId, Joined, Outgoing, Peer, Refusal, Rejected};
 use super::metrics;
-use super::rate::Bucket;
+use super::rate::{Bucket, Throttle};
 use super::stream::{Io, Rewind};
 use crate::protocol::{ClientMessage, ErrorCode, SERVER_NAME, ServerMessage};
 
@@ -433,10 +433,19 @@ impl Reader<'_> {
         // slot for ever).
         let auth = self.shared.auth_timeout;
         let authenticate_by = Instant::now() + auth;
+        // Bursts of a second's worth, or of one largest message.
+        let burst = self.shared.max_read_rate.max(self.shared.limits.max_message);
+        let mut throttle = Throttle::new(self.shared.max_read_rate, burst, std::time::Instant::now());
+        // Set while reading pauses, over the read rate.
+        let mut resume: Option<Instant> = None;
         loop {
             let next = tokio::select! {
                 biased;
                 _ = ended.wait_for(Option::is_some) => break,
+                _ = sleep_until(resume.unwrap_or(deadline)), if resume.is_some() => {
+                    resume = None;
+                    continue;
+                }
                 _ = sleep_until(authenticate_by), if self.fingerprint.is_none() => {
                     self.fail(Refusal::new(ErrorCode::AuthFailed, format!("not authenticated within {} s", auth.as_secs())));
                     break;
@@ -445,12 +454,22 @@ impl Reader<'_> {
                     self.fail(Refusal::new(ErrorCode::IdleTimeout, format!("no message for {} s", idle.as_secs())));
                     break;
                 }
-                next = stream.next() => next,
+                next = stream.next(), if resume.is_none() => next,
             };
             let now = Instant::now();
             deadline = now + idle;
+            let bytes = match &next {
+                Some(Ok(msg)) => msg.len(),
+                _ => 0,
+            };
             if !self.receive(next, now) {
                 break;
+            }
+            let wait = throttle.read(bytes, now.into_std());
+            if !wait.is_zero() {
+                resume = Some(now + wait);
+                // A pause does not count as the client's silence.
+                deadline += wait;
             }
         }
         stream

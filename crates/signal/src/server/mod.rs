@@ -90,6 +90,11 @@ pub struct ServerConfig {
     /// Bytes queued for one client before it is disconnected as too slow
     /// (`queue_full`), beside [`Limits::max_queue`] messages.
     pub max_queue_bytes: usize,
+    /// Bytes per second read from one client (0: no limit), in bursts of a
+    /// second's worth (or one largest message). Past it the server reads
+    /// more slowly (the client's sending slows), rather than ending the
+    /// connection.
+    pub max_read_rate: usize,
     /// Bytes queued for all clients together. Past three quarters of it the
     /// server opens no new rooms (`server_busy`); at it, the client with the
     /// most unread bytes is disconnected to make room.
@@ -126,6 +131,7 @@ impl Default for ServerConfig {
             auth_timeout_secs: 10,
             auth_rate_per_address: 20,
             max_queue_bytes: 8 << 20,
+            max_read_rate: 8 << 20,
             memory_budget: 1 << 30,
             log: true,
             tls: None,
@@ -153,6 +159,7 @@ impl ServerConfig {
     /// | `COHORT_SIGNAL_AUTH_TIMEOUT` | `auth_timeout_secs` | 10 |
     /// | `COHORT_SIGNAL_AUTH_RATE` | `auth_rate_per_address` (per second; 0: none) | 20 |
     /// | `COHORT_SIGNAL_MAX_QUEUE_BYTES` | `max_queue_bytes` | 8388608 (8 MiB) |
+    /// | `COHORT_SIGNAL_MAX_READ_RATE` | `max_read_rate` (bytes per second; 0: none) | 8388608 (8 MiB) |
     /// | `COHORT_SIGNAL_MEMORY_BUDGET` | `memory_budget` (bytes) | 1073741824 (1 GiB) |
     /// | `COHORT_SIGNAL_ICE_SERVERS` | `ice_servers`: a JSON array of `{"urls":[…],"username":…,"credential":…}`, or comma-separated URLs | none |
     /// | `COHORT_SIGNAL_LOG` | `log`: `0`, `off` or `false` turn logs off | on |
@@ -189,6 +196,7 @@ impl ServerConfig {
         parse(&var, "COHORT_SIGNAL_AUTH_RATE", &mut config.auth_rate_per_address)?;
         parse(&var, "COHORT_SIGNAL_MAX_QUEUE_BYTES", &mut config.max_queue_bytes)?;
         parse(&var, "COHORT_SIGNAL_MEMORY_BUDGET", &mut config.memory_budget)?;
+        parse(&var, "COHORT_SIGNAL_MAX_READ_RATE", &mut config.max_read_rate)?;
         if let Some(text) = var("COHORT_SIGNAL_ICE_SERVERS") {
             let text = text.trim();
             config.ice_servers = if text.starts_with('[') {
@@ -262,6 +270,7 @@ impl ServerConfig {
             (self.auth_timeout_secs >= 1, "auth_timeout_secs must be at least 1"),
             (self.max_queue_bytes >= l.max_message, "max_queue_bytes must be at least max_message, or a largest message cannot be queued"),
             (self.memory_budget >= self.max_queue_bytes, "memory_budget must be at least max_queue_bytes"),
+            (self.max_read_rate == 0 || self.max_read_rate >= 1024, "max_read_rate must be 0 (no limit) or at least 1024 bytes per second"),
         ];
         if let Some((_, why)) = checks.iter().find(|(ok, _)| !ok) {
             return Err(format!("signal server configuration: {why}"));
@@ -290,6 +299,8 @@ struct Shared {
     budget: Arc<Budget>,
     /// Bytes queued for one client at most.
     max_queue_bytes: usize,
+    /// Bytes read from one client per second at most (0: no limit).
+    max_read_rate: usize,
     metrics: Metrics,
     log: Log,
     /// Present when the server speaks TLS.
@@ -370,6 +381,7 @@ impl ServerHandle {
             auth_rate: Mutex::new(PerAddress::new(config.auth_rate_per_address)),
             budget: Arc::new(Budget::new(config.memory_budget)),
             max_queue_bytes: config.max_queue_bytes,
+            max_read_rate: config.max_read_rate,
             metrics: Metrics::new(),
             log: Log { on: config.log },
             tls,

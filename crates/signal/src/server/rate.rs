@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 use std::net::IpAddr;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 /// A token bucket: `rate` per second, bursts of `rate`.
 #[derive(Debug)]
@@ -37,6 +37,38 @@ impl Bucket {
     fn full(&mut self, now: Instant) -> bool {
         self.refill(now);
         self.tokens >= self.rate
+    }
+}
+
+/// Bytes per second read from one connection. Past its allowance, reading
+/// pauses — the client's TCP window closes, and so the client slows — rather
+/// than the connection ending: an honest client sending a large round is
+/// slowed, a flood costs the server no more than the rate.
+#[derive(Debug)]
+pub(super) struct Throttle {
+    /// Bytes that may still be read at once (negative: owed).
+    allowance: f64,
+    rate: f64,
+    burst: f64,
+    last: Instant,
+}
+
+impl Throttle {
+    /// `rate` bytes per second (0: no limit), bursts of `burst` bytes.
+    pub(super) fn new(rate: usize, burst: usize, now: Instant) -> Self {
+        Throttle { allowance: burst as f64, rate: rate as f64, burst: burst as f64, last: now }
+    }
+
+    /// Counts `bytes` read at `now`; returns how long to wait before
+    /// reading again (zero: at once).
+    pub(super) fn read(&mut self, bytes: usize, now: Instant) -> Duration {
+        if self.rate == 0.0 {
+            return Duration::ZERO;
+        }
+        let earned = self.rate * now.saturating_duration_since(self.last).as_secs_f64();
+        self.last = now;
+        self.allowance = (self.allowance + earned).min(self.burst) - bytes as f64;
+        if self.allowance >= 0.0 { Duration::ZERO } else { Duration::from_secs_f64(-self.allowance / self.rate) }
     }
 }
 
@@ -76,8 +108,6 @@ impl PerAddress {
 
 #[cfg(test)]
 mod tests {
-    use std::time::Duration;
-
     use super::*;
 
     #[test]
@@ -88,6 +118,18 @@ mod tests {
         assert!(!bucket.take(start));
         assert!(bucket.take(start + Duration::from_millis(100)));
         assert!(!bucket.take(start + Duration::from_millis(100)));
+    }
+
+    #[test]
+    fn the_throttle_allows_a_burst_then_pauses_for_the_excess() {
+        let start = Instant::now();
+        let mut throttle = Throttle::new(1000, 4000, start);
+        assert_eq!(throttle.read(4000, start), Duration::ZERO);
+        assert_eq!(throttle.read(500, start), Duration::from_millis(500));
+        // Half a second later the debt is paid; 200 more bytes owe 200 ms.
+        assert_eq!(throttle.read(200, start + Duration::from_millis(500)), Duration::from_millis(200));
+        let mut off = Throttle::new(0, 0, start);
+        assert_eq!(off.read(1 << 30, start), Duration::ZERO);
     }
 
     #[test]
