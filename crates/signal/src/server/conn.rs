@@ -527,7 +527,7 @@ impl Reader<'_> {
     fn text(&mut self, text: &str) -> Result<(), Refusal> {
         let msg: ClientMessage =
             serde_json::from_str(text).map_err(|e| Refusal::new(ErrorCode::BadMessage, format!("not a message of this protocol: {e}")))?;
-        let log = self.shared.log;
+        let log = &self.shared.log;
         match (msg, self.fingerprint.clone()) {
             (ClientMessage::Auth { key, signature, server }, None) => self.auth(&key, &signature, &server),
             (ClientMessage::Auth { .. }, Some(_)) => Err(Refusal::new(ErrorCode::BadMessage, "already authenticated")),

@@ -383,7 +383,7 @@ impl ServerHandle {
             max_queue_bytes: config.max_queue_bytes,
             max_read_rate: config.max_read_rate,
             metrics: Metrics::new(),
-            log: Log { on: config.log },
+            log: Log::new(config.log),
             tls,
             names,
             next_id: AtomicU64::new(1),
