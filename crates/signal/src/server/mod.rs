@@ -16,7 +16,7 @@
 //! waiting; a client that does not keep up is disconnected (`queue_full`),
 //! so no client can hold up another. The queues are bounded in messages
 //! and in bytes, each, and all of them together by the server's memory
-//! budget (see [`budget`]). Rooms live until their last member
+//! budget (`memory_budget`, see `budget.rs`). Rooms live until their last member
 //! leaves or disconnects, or until `room_lifetime_secs` after creation; then
 //! the remaining members get a (non-fatal) `unknown_room` error naming the
 //! room, and the room is gone.
