@@ -527,6 +527,7 @@ fn run(cli: Cli) -> Result<()> {
             }
             config.log &= !quiet;
             config.validate().map_err(Failure)?;
+            without_huge_pages();
             cohort_signal::server::run_until_signal(config).map_err(|e| Failure(format!("the signal server: {e}")))
         }
         Command::Identity { action, identity: file } => {
@@ -545,6 +546,18 @@ fn run(cli: Cli) -> Result<()> {
             bench(parties, threshold, no_privacy, runs, only, json, plaintext)
         }
     }
+}
+
+/// Turns transparent huge pages off for this process (the signal server).
+/// The allocator asks for them, and a first touch of a fresh 2 MiB page was
+/// measured stalling a worker for 50 to 90 ms while the kernel zeroed it:
+/// every session on that worker waited, which was most of the relay
+/// latency's tail under load (docs/signal.md, "Load benchmark"). With
+/// 4 KiB pages the same work comes in small, spread-out pieces. Where the
+/// kernel refuses, the server runs as before.
+fn without_huge_pages() {
+    #[cfg(target_os = "linux")]
+    let _ = rustix::thread::disable_transparent_huge_pages(true);
 }
 
 fn sum(values: Vec<i64>, threshold: Option<usize>, no_privacy: bool, bits: u32) -> Result<()> {
