@@ -113,6 +113,23 @@ impl Prss {
             .collect()
     }
 
+    /// A uniformly random permutation of `0..n` from the stream of every
+    /// subset containing this party, in the order of [`subsets`]:
+    /// permutation `π_S` is known to exactly the members of `S`.
+    /// Fisher–Yates, with unbiased draws by rejection.
+    pub fn subset_permutations(&mut self, n: usize) -> Vec<(u64, Vec<usize>)> {
+        self.subsets
+            .iter_mut()
+            .map(|(s, stream)| {
+                let mut perm: Vec<usize> = (0..n).collect();
+                for i in (1..n).rev() {
+                    perm.swap(i, below(stream, i as u64 + 1) as usize);
+                }
+                (*s, perm)
+            })
+            .collect()
+    }
+
     /// This party's share of a value known to the members of `subset`,
     /// per unit: `f_S(x_me)` (0 if this party is not in `S`).
     pub fn subset_coefficient(&self, field: &Field, subset: u64) -> Fe {
@@ -145,5 +162,17 @@ impl Prss {
             }
         }
         out
+    }
+}
+
+/// A uniform draw from `[0, bound)`, `bound ≥ 1`: the low bits of 64-bit
+/// words, rejected when at or above `bound`.
+fn below(stream: &mut ChaCha12Rng, bound: u64) -> u64 {
+    let mask = u64::MAX >> (bound - 1).leading_zeros().min(63);
+    loop {
+        let v = stream.next_u64() & mask;
+        if v < bound {
+            return v;
+        }
     }
 }

@@ -568,18 +568,24 @@ impl Runtime {
         )))
     }
 
-    /// The elements of `a` in a random secret order: sorted by independent
-    /// random keys as long as the field allows comparing (`l` bits for
-    /// `secint(l)`). Keys tie with probability about `n²/2^l` (for 20 values
-    /// in `secint(32)`, 2·10⁻⁷), which only biases the order slightly.
+    /// The elements of `a` in a uniformly random secret order: permuted by
+    /// each PRSS subset in turn (one round per subset, see
+    /// `Runtime::shuffle_raw`). Without PRSS keys (more subsets than
+    /// [`crate::prss::MAX_SUBSETS`]): sorted by independent random keys as
+    /// long as the field allows comparing (`l` bits for `secint(l)`); keys
+    /// then tie with probability about `n²/2^l` (for 20 values in
+    /// `secint(32)`, 2·10⁻⁷), which only biases the order slightly.
     pub async fn shuffle(&self, a: &SecVec) -> Result<SecVec> {
         let field = *a.ty.field();
+        let mut columns = vec![a.shares.clone()];
+        if self.shuffle_raw(&field, &mut columns).await? {
+            return Ok(SecVec { ty: a.ty, shares: columns.pop().expect("one column") });
+        }
         let key_bits = field.bits().saturating_sub(SEC_PARAM + 2);
         if key_bits < 8 {
             return Err(Error::InvalidArgument(format!("{} has too small a field to shuffle in", a.ty)));
         }
         let mut keys = self.random_below(&field, a.len(), 1 << key_bits).await?;
-        let mut columns = vec![a.shares.clone()];
         self.sort_raw(&field, key_bits, &mut keys, &mut columns, false).await?;
         Ok(SecVec { ty: a.ty, shares: columns.pop().expect("one column") })
     }
@@ -648,14 +654,13 @@ impl Runtime {
         Ok(acc.unwrap_or_else(|| vec![field.one(); x.len()]))
     }
 
-    /// `|a|`, elementwise: a comparison and a multiplication.
+    /// `|a| = a − 2·[a < 0]·a`, elementwise: the product is made inside the
+    /// comparison's rounds.
     pub async fn abs(&self, a: &SecVec) -> Result<SecVec> {
         a.ty.ordered("abs")?;
         let field = *a.ty.field();
-        let neg = self.lt_zero_raw(&field, a.ty.bits, &a.shares).await?;
-        // a · (1 − 2[a < 0])
-        let factor: Vec<Fe> = neg.iter().map(|&b| field.sub(field.one(), field.add(b, b))).collect();
-        Ok(SecVec { ty: a.ty, shares: self.mul_raw(&field, &a.shares, &factor).await? })
+        let (_, neg_a) = self.lt_zero_with(&field, a.ty.bits, &a.shares, std::slice::from_ref(&a.shares)).await?;
+        Ok(SecVec { ty: a.ty, shares: a.shares.iter().zip(&neg_a[0]).map(|(&x, &y)| field.sub(x, field.add(y, y))).collect() })
     }
 
     /// The sign of `a` (−1, 0 or 1), elementwise: `[a < 0]` and `[a = 0]`
@@ -681,13 +686,17 @@ impl Runtime {
         Ok(SecVec { ty: a.ty, shares: b.shares.iter().zip(d).map(|(&x, y)| field.add(x, y)).collect() })
     }
 
-    /// Elementwise minimum: one comparison and one multiplication.
+    /// Elementwise minimum, `b + [a < b]·(a − b)`: the product is made
+    /// inside the comparison's rounds.
     pub async fn min_pairwise(&self, a: &SecVec, b: &SecVec) -> Result<SecVec> {
-        let c = self.lt(a, b).await?;
-        self.if_else(&c, a, b).await
+        a.ty.ordered("min")?;
+        let d = a.sub(b)?;
+        let field = *d.ty.field();
+        let (_, below) = self.lt_zero_with(&field, d.ty.bits, &d.shares, std::slice::from_ref(&d.shares)).await?;
+        Ok(SecVec { ty: a.ty, shares: b.shares.iter().zip(&below[0]).map(|(&x, &y)| field.add(x, y)).collect() })
     }
 
-    /// Elementwise maximum: one comparison and one multiplication.
+    /// Elementwise maximum, `a + b − min(a, b)`: in the rounds of a comparison.
     pub async fn max_pairwise(&self, a: &SecVec, b: &SecVec) -> Result<SecVec> {
         let min = self.min_pairwise(a, b).await?;
         a.add(b)?.sub(&min)

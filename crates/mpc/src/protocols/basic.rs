@@ -221,34 +221,38 @@ impl Runtime {
     }
 
     /// Shares of `n` uniformly random bits. With PRSS and `t ≤ 1`, from the
-    /// subsets' key streams (see [`Runtime::xor_bits`]); otherwise MPyC's
-    /// square-root method ([`Runtime::sqrt_bits`]).
+    /// subsets' key streams (see [`Runtime::random_bits_started`]); otherwise
+    /// MPyC's square-root method ([`Runtime::sqrt_bits`]).
     pub(crate) async fn random_bits_raw(&self, field: &Field, n: usize) -> Result<Vec<Fe>> {
-        if n == 0 {
-            return Ok(Vec::new());
-        }
-        match self.with_prss(|p| p.subset_bits(n)) {
-            Some(bits) if self.threshold() <= 1 => self.xor_bits(field, bits).await,
-            _ => self.sqrt_bits(field, n).await,
-        }
+        let bits = self.random_bits_started(field, n).await?;
+        self.finish_bits(field, bits).await
     }
 
-    /// Random bits for `t ≤ 1` from the PRSS subsets' own bits. With `t = 1`
-    /// the subsets are `S_d` = "everyone but d"; party `d` knows every
-    /// subset's bit but `S_d`'s, XORs them into `u` and deals it, and
-    /// `b = u ⊕ ρ_{S_d} = u + ρ − 2uρ` with `ρ` shared as `ρ·f_{S_d}(x_i)`.
-    /// Party `d` lacks `ρ_{S_d}`; every other party `j` lacks the bit of
-    /// `S_j`, which is part of `u`. Bit `i` is dealt by party `i mod m`, so
-    /// the work is balanced. Two rounds, one dealing and one multiplication
-    /// per bit (MPyC's method needs ~95 multiplications per bit for its
-    /// square root). With `t = 0` the single subset's bit is the bit.
-    pub(crate) async fn xor_bits(&self, field: &Field, bits: Vec<(u64, Vec<bool>)>) -> Result<Vec<Fe>> {
+    /// Random bits up to their last multiplication, which
+    /// [`Runtime::open_with_bits`] can do in the round of an opening that
+    /// uses them. With PRSS and `t = 1` the subsets are `S_d` = "everyone
+    /// but d"; party `d` knows every subset's bit but `S_d`'s, XORs them into
+    /// `u` and deals it, and `b = u ⊕ ρ_{S_d} = u + ρ − 2uρ` with `ρ` shared
+    /// as `ρ·f_{S_d}(x_i)`. Party `d` lacks `ρ_{S_d}`; every other party `j`
+    /// lacks the bit of `S_j`, which is part of `u`. Bit `i` is dealt by
+    /// party `i mod m`, so the work is balanced. One round here (the
+    /// dealing), and one multiplication per bit to come (MPyC's method needs
+    /// ~95 multiplications per bit for its square root). With `t = 0` the
+    /// single subset's bit is the bit; for `t ≥ 2` or without PRSS, the
+    /// bits are made whole by [`Runtime::sqrt_bits`].
+    pub(crate) async fn random_bits_started(&self, field: &Field, n: usize) -> Result<Bits> {
+        if n == 0 {
+            return Ok(Bits::Ready(Vec::new()));
+        }
+        let bits = match self.with_prss(|p| p.subset_bits(n)) {
+            Some(bits) if self.threshold() <= 1 => bits,
+            _ => return Ok(Bits::Ready(self.sqrt_bits(field, n).await?)),
+        };
         let (m, me) = (self.parties(), self.id());
-        let n = bits.first().map_or(0, |(_, b)| b.len());
         let to_fe = |b: bool| if b { field.one() } else { field.zero() };
         if self.threshold() == 0 {
             let (_, single) = bits.into_iter().next().ok_or_else(|| Error::Internal("no PRSS subset".into()))?;
-            return Ok(single.into_iter().map(to_fe).collect());
+            return Ok(Bits::Ready(single.into_iter().map(to_fe).collect()));
         }
         let everyone = (1u64 << m) - 1;
         let without = |d: usize| everyone & !(1u64 << d);
@@ -281,8 +285,71 @@ impl Runtime {
                 _ => field.zero(),
             })
             .collect();
-        let uv = self.mul_raw(field, &u, &rho).await?;
-        Ok(with_arith!(field, |a| (0..n).map(|i| a.sub(a.add(u[i], rho[i]), a.add(uv[i], uv[i]))).collect()))
+        Ok(Bits::Dealt { u, rho })
+    }
+
+    /// The bits' shares (degree `t`): for dealt bits, `u + ρ − 2uρ` after
+    /// multiplying `uρ` (one round).
+    pub(crate) async fn finish_bits(&self, field: &Field, bits: Bits) -> Result<Vec<Fe>> {
+        match bits {
+            Bits::Ready(bits) => Ok(bits),
+            Bits::Dealt { u, rho } => {
+                let uv = self.mul_raw(field, &u, &rho).await?;
+                Ok(with_arith!(field, |a| (0..u.len()).map(|i| a.sub(a.add(u[i], rho[i]), a.add(uv[i], uv[i]))).collect()))
+            }
+        }
+    }
+
+    /// Opens `base[e] ± Σ_{i<k} 2^i·b[e·per + i]` for each element `e` (`+`
+    /// unless `subtract`) and returns it with the bits' shares, in one round.
+    /// For dealt bits, the sum is formed from the local products `u·ρ`, a
+    /// sharing of degree 2t, re-randomised by a zero sharing and opened
+    /// with `2t + 1` shares, while `uρ` is reshared for the bits themselves in
+    /// the same round: the opened value is the one a finished sharing would
+    /// give, one round sooner.
+    pub(crate) async fn open_with_bits(
+        &self,
+        field: &Field,
+        base: &[Fe],
+        bits: Bits,
+        per: usize,
+        k: usize,
+        subtract: bool,
+    ) -> Result<(Vec<Fe>, Vec<Fe>)> {
+        let n = base.len();
+        let len = match &bits {
+            Bits::Ready(b) => b.len(),
+            Bits::Dealt { u, .. } => u.len(),
+        };
+        if k > per || len != n * per {
+            return Err(Error::Internal("an opening given mismatched random bits".into()));
+        }
+        let combine = |bit: &dyn Fn(usize) -> Fe, extra: &[Fe]| -> Vec<Fe> {
+            with_arith!(field, |a| (0..n)
+                .map(|e| {
+                    let row = (0..k).rev().fold(field.zero(), |acc, i| a.add(a.add(acc, acc), bit(e * per + i)));
+                    let v = if subtract { a.sub(base[e], row) } else { a.add(base[e], row) };
+                    extra.get(e).map_or(v, |&z| a.add(v, z))
+                })
+                .collect())
+        };
+        match bits {
+            Bits::Ready(b) => {
+                let opened = self.open_all(field, &combine(&|i| b[i], &[])).await?;
+                Ok((opened, b))
+            }
+            Bits::Dealt { u, rho } => {
+                // b = u + ρ − 2uρ with uρ a local product: degree 2t.
+                let zero = self.zero_2t(field, n).await?;
+                let local = |i: usize| field.sub(field.add(u[i], rho[i]), field.mul(field.add(u[i], u[i]), rho[i]));
+                let masked = combine(&local, &zero);
+                let open = async {
+                    let opened = self.open_raw(field, &masked, &Receivers::All, 2 * self.threshold()).await?;
+                    opened.ok_or_else(|| Error::Internal("open to all returned nothing".into()))
+                };
+                futures_util::future::try_join(open, self.finish_bits(field, Bits::Dealt { u, rho })).await
+            }
+        }
     }
 
     /// Shares of `n` uniformly random bits, MPyC's way: open `r²` (masked by a zero
@@ -323,6 +390,21 @@ impl Runtime {
         let opened = opened.ok_or_else(|| Error::Internal("open to all returned nothing".into()))?;
         Ok(opened.into_iter().map(|v| v == field.zero()).collect())
     }
+}
+
+/// Shares of random bits, finished or with their last multiplication to
+/// come (see [`Runtime::random_bits_started`]).
+pub(crate) enum Bits {
+    /// Degree-`t` shares of the bits.
+    Ready(Vec<Fe>),
+    /// `b = u + ρ − 2uρ`: `u` dealt, `ρ` from a PRSS subset, `uρ` not yet
+    /// multiplied.
+    Dealt {
+        /// The dealt XOR of the other subsets' bits.
+        u: Vec<Fe>,
+        /// The missing subset's bit, as this party's share.
+        rho: Vec<Fe>,
+    },
 }
 
 fn slices(v: &[Vec<Fe>]) -> Vec<&[Fe]> {

@@ -20,16 +20,11 @@ impl Runtime {
         if n == 0 {
             return Ok(Vec::new());
         }
-        let r = self.random_bits_raw(field, n * l).await?;
+        let r = self.random_bits_started(field, n * l).await?;
         let mask = self.random_below(field, n, 1 << SEC_PARAM).await?;
         let (offset, two_l) = (field.from_u128(1 << (l + 1)), field.from_u128(1 << l));
-        let masked: Vec<Fe> = with_arith!(field, |ar| (0..n)
-            .map(|e| {
-                let r_val = r[e * l..(e + 1) * l].iter().rev().fold(field.zero(), |acc, &x| ar.add(ar.add(acc, acc), x));
-                ar.sub(ar.add(ar.add(a[e], offset), ar.mul(two_l, mask[e])), r_val)
-            })
-            .collect());
-        let c = self.open_all(field, &masked).await?;
+        let base: Vec<Fe> = with_arith!(field, |ar| (0..n).map(|e| ar.add(ar.add(a[e], offset), ar.mul(two_l, mask[e]))).collect());
+        let (c, r) = self.open_with_bits(field, &base, r, l, l, true).await?;
         let low = (1u128 << l) - 1;
         let c_bits: Vec<u128> = c.iter().map(|&v| field.to_u128(v) & low).collect();
         // Per position: generate g_i = c_i·r_i and propagate p_i = c_i ⊕ r_i

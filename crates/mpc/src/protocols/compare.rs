@@ -2,6 +2,7 @@
 //! `[a = 0]` by comparing masked bits (Nishide–Ohta).
 
 use crate::field::{Arith, Fe, Field, with_arith};
+use crate::protocols::basic::Bits;
 use crate::runtime::{Runtime, SEC_PARAM};
 use futures_util::future::try_join;
 
@@ -23,31 +24,35 @@ impl Runtime {
 
     /// Opens `a + 2^l + r` for each element, with `r = Σ r_i 2^i + 2^l r'`
     /// (`r_i` the first `l` of the element's `bits_per` random bits, `r'` a
-    /// `k`-bit statistical mask). Returns `a + 2^l + Σ r_i 2^i` and the opened
-    /// values reduced mod `2^l`. One round.
-    async fn mask_and_open(&self, field: &Field, l: u32, a: &[Fe], bits: &[Fe], bits_per: usize) -> Result<(Vec<Fe>, Vec<u128>)> {
+    /// `k`-bit statistical mask). Returns `a + 2^l + Σ r_i 2^i`, the opened
+    /// values reduced mod `2^l`, and the bits' shares. One round, which also
+    /// finishes the bits ([`Runtime::open_with_bits`]).
+    async fn mask_and_open(&self, field: &Field, l: u32, a: &[Fe], bits: Bits, bits_per: usize) -> Result<(Vec<Fe>, Vec<u128>, Vec<Fe>)> {
         let n = a.len();
         let r_div = self.random_below(field, n, 1 << SEC_PARAM).await?;
         let two_l = field.from_u128(1 << l);
-        let mut a_rmod = Vec::with_capacity(n);
-        let mut masked = Vec::with_capacity(n);
-        with_arith!(field, |ar| for (e, (&ae, &rd)) in a.iter().zip(&r_div).enumerate() {
-            let row = &bits[e * bits_per..e * bits_per + l as usize];
-            let r_mod = row.iter().rev().fold(field.zero(), |acc, &b| ar.add(ar.add(acc, acc), b));
-            let x = ar.add(ar.add(ae, two_l), r_mod);
-            a_rmod.push(x);
-            masked.push(ar.add(x, ar.mul(two_l, rd)));
-        });
-        let c = self.open_all(field, &masked).await?;
+        let base: Vec<Fe> =
+            with_arith!(field, |ar| a.iter().zip(&r_div).map(|(&ae, &rd)| ar.add(ar.add(ae, two_l), ar.mul(two_l, rd))).collect());
+        let (c, bits) = self.open_with_bits(field, &base, bits, bits_per, l as usize, false).await?;
+        let a_rmod = with_arith!(field, |ar| a
+            .iter()
+            .enumerate()
+            .map(|(e, &ae)| {
+                let row = &bits[e * bits_per..e * bits_per + l as usize];
+                let r_mod = row.iter().rev().fold(field.zero(), |acc, &b| ar.add(ar.add(acc, acc), b));
+                ar.add(ar.add(ae, two_l), r_mod)
+            })
+            .collect());
         let low = (1u128 << l) - 1;
         let c_mod = c.into_iter().map(|v| field.to_u128(v) & low).collect();
-        Ok((a_rmod, c_mod))
+        Ok((a_rmod, c_mod, bits))
     }
 
     /// The random bits [`Runtime::lt_zero_times`] needs for `n` comparisons
-    /// of `l`-bit values (data independent: can be made ahead, concurrently).
-    pub(crate) async fn lt_bits(&self, field: &Field, l: u32, n: usize) -> Result<Vec<Fe>> {
-        self.random_bits_raw(field, n * (l as usize + 1)).await
+    /// of `l`-bit values (data independent: can be made ahead, concurrently),
+    /// up to their last multiplication, which the comparison's first round does.
+    pub(crate) async fn lt_bits(&self, field: &Field, l: u32, n: usize) -> Result<Bits> {
+        self.random_bits_started(field, n * (l as usize + 1)).await
     }
 
     /// Shares of `[a < 0]` for each `a` in `[-2^l, 2^l)`: random bits, the
@@ -55,7 +60,15 @@ impl Runtime {
     pub(crate) async fn lt_zero_raw(&self, field: &Field, l: u32, a: &[Fe]) -> Result<Vec<Fe>> {
         Self::check_mask_room(field, l)?;
         let bits = self.lt_bits(field, l, a.len()).await?;
-        Ok(self.lt_zero_times(field, l, a, &bits, &[]).await?.0)
+        Ok(self.lt_zero_times(field, l, a, bits, &[]).await?.0)
+    }
+
+    /// `[a < 0]` as in [`Runtime::lt_zero_raw`] and `[a < 0]·y` for each `y`
+    /// in `ys`, in the rounds of the comparison alone.
+    pub(crate) async fn lt_zero_with(&self, field: &Field, l: u32, a: &[Fe], ys: &[Vec<Fe>]) -> Result<(Vec<Fe>, Vec<Vec<Fe>>)> {
+        Self::check_mask_room(field, l)?;
+        let bits = self.lt_bits(field, l, a.len()).await?;
+        self.lt_zero_times(field, l, a, bits, ys).await
     }
 
     /// `[a < 0]` as in [`Runtime::lt_zero_raw`], from bits made by
@@ -68,20 +81,20 @@ impl Runtime {
         field: &Field,
         l: u32,
         a: &[Fe],
-        bits: &[Fe],
+        bits: Bits,
         ys: &[Vec<Fe>],
     ) -> Result<(Vec<Fe>, Vec<Vec<Fe>>)> {
         Self::check_mask_room(field, l)?;
         let n = a.len();
         let per = l as usize + 1; // l bits for the mask, one for the random sign
-        if bits.len() != n * per || ys.iter().any(|y| y.len() != n) {
+        if ys.iter().any(|y| y.len() != n) {
             return Err(Error::Internal("comparison given mismatched randomness or multiplicands".into()));
         }
         if n == 0 {
             return Ok((Vec::new(), ys.iter().map(|_| Vec::new()).collect()));
         }
-        let (a_rmod, c_mod) = self.mask_and_open(field, l, a, bits, per).await?;
-        let (rows, last, signs) = toft_factors(field, &c_mod, bits, per, l as usize);
+        let (a_rmod, c_mod, bits) = self.mask_and_open(field, l, a, bits, per).await?;
+        let (rows, last, signs) = toft_factors(field, &c_mod, &bits, per, l as usize);
         // The last factor goes into is_zero_public's random multiplier
         // (r·e_l, made alongside the tree's first level): the tree then has l
         // leaves, one level fewer for l = 32.
@@ -141,8 +154,8 @@ impl Runtime {
             return Ok(Vec::new());
         }
         let per = l as usize;
-        let bits = self.random_bits_raw(field, a.len() * per).await?;
-        let (_, c_mod) = self.mask_and_open(field, l, a, &bits, per).await?;
+        let bits = self.random_bits_started(field, a.len() * per).await?;
+        let (_, c_mod, bits) = self.mask_and_open(field, l, a, bits, per).await?;
         let one = field.one();
         let rows = c_mod
             .iter()

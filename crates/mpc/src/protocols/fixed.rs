@@ -19,16 +19,16 @@ impl Runtime {
             return Err(Error::InvalidArgument(format!("cannot truncate {f} bits of {l}-bit values in a {}-bit field", field.bits())));
         }
         let n = x.len();
-        let bits = self.random_bits_raw(field, n * f as usize).await?;
+        let bits = self.random_bits_started(field, n * f as usize).await?;
         let q = self.random_below(field, n, 1 << (SEC_PARAM + l - f)).await?;
         let (offset, two_f) = (field.from_u128(1 << (l - 1)), field.from_u128(1 << f));
+        let base: Vec<Fe> = x.iter().zip(&q).map(|(&xi, &qi)| field.add(field.add(xi, offset), field.mul(qi, two_f))).collect();
+        let (c, bits) = self.open_with_bits(field, &base, bits, f as usize, f as usize, false).await?;
         let v: Vec<Fe> = bits
             .chunks_exact(f as usize)
             .zip(x)
             .map(|(row, &xi)| field.add(xi, row.iter().rev().fold(field.zero(), |acc, &b| field.add(field.add(acc, acc), b))))
             .collect();
-        let masked: Vec<Fe> = v.iter().zip(&q).map(|(&vi, &qi)| field.add(field.add(vi, offset), field.mul(qi, two_f))).collect();
-        let c = self.open_all(field, &masked).await?;
         let inv_two_f = field.inv(two_f)?;
         let low = (1u128 << f) - 1;
         Ok(v.iter().zip(c).map(|(&vi, ci)| field.mul(field.sub(vi, field.from_u128(field.to_u128(ci) & low)), inv_two_f)).collect())

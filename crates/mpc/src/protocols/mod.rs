@@ -10,6 +10,7 @@ mod compare;
 mod divide;
 mod fixed;
 mod reciprocal;
+mod shuffle;
 mod sort;
 
 pub use sort::merge_exchange_layers;
