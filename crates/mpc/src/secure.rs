@@ -383,20 +383,21 @@ impl Runtime {
         opened.ok_or_else(|| Error::Internal("reveal to all returned nothing".into()))
     }
 
-    /// Truncates raw products of fixed-point values back to `f` fractional
-    /// bits; a no-op for other types.
-    async fn rescale(&self, ty: &SecType, raw: Vec<Fe>) -> Result<Vec<Fe>> {
+    /// The `n` raw products `raw` gives, truncated back to `f` fractional
+    /// bits for fixed-point types (the truncation's random bits dealt in the
+    /// products' round); as they are for other types.
+    async fn rescaled(&self, ty: &SecType, n: usize, raw: impl Future<Output = Result<Vec<Fe>>>) -> Result<Vec<Fe>> {
         match ty.kind {
-            Kind::Fxp { frac } => self.trunc_raw(ty.field(), ty.bits + frac, frac, &raw).await,
-            _ => Ok(raw),
+            Kind::Fxp { frac } => self.trunc_of(ty.field(), ty.bits + frac, frac, n, raw).await,
+            _ => raw.await,
         }
     }
 
     /// `a · b`, elementwise: one round (fixed point: plus a truncation).
     pub async fn mul(&self, a: &SecVec, b: &SecVec) -> Result<SecVec> {
         same_type(a, b)?;
-        let product = self.mul_raw(a.ty.field(), &a.shares, &b.shares).await?;
-        Ok(SecVec { ty: a.ty, shares: self.rescale(&a.ty, product).await? })
+        let product = self.mul_raw(a.ty.field(), &a.shares, &b.shares);
+        Ok(SecVec { ty: a.ty, shares: self.rescaled(&a.ty, a.len(), product).await? })
     }
 
     /// `a · c` for a public `c`. Local, except that a fixed-point constant
@@ -426,8 +427,9 @@ impl Runtime {
     /// The inner product `Σ a_i b_i`, as a vector of length one: one round.
     pub async fn inner(&self, a: &SecVec, b: &SecVec) -> Result<SecVec> {
         same_type(a, b)?;
-        let raw = self.inner_raw(a.ty.field(), &[(&a.shares, &b.shares)]).await?;
-        Ok(SecVec { ty: a.ty, shares: self.rescale(&a.ty, raw).await? })
+        let pair = [(&a.shares[..], &b.shares[..])];
+        let raw = self.inner_raw(a.ty.field(), &pair);
+        Ok(SecVec { ty: a.ty, shares: self.rescaled(&a.ty, 1, raw).await? })
     }
 
     /// The matrix product of `a` (`rows × inner`, row-major) and `b`
@@ -444,8 +446,8 @@ impl Runtime {
         let columns: Vec<Vec<Fe>> = (0..cols).map(|c| (0..inner).map(|k| b.shares[k * cols + c]).collect()).collect();
         let pairs: Vec<(&[Fe], &[Fe])> =
             (0..rows).flat_map(|r| columns.iter().map(move |col| (&a.shares[r * inner..(r + 1) * inner], &col[..]))).collect();
-        let raw = self.inner_raw(a.ty.field(), &pairs).await?;
-        Ok(SecVec { ty: a.ty, shares: self.rescale(&a.ty, raw).await? })
+        let raw = self.inner_raw(a.ty.field(), &pairs);
+        Ok(SecVec { ty: a.ty, shares: self.rescaled(&a.ty, pairs.len(), raw).await? })
     }
 
     /// The product of all elements, as a vector of length one: ⌈log2 n⌉
@@ -459,8 +461,8 @@ impl Runtime {
         while level.len() > 1 {
             let odd = (level.len() % 2 == 1).then(|| level[level.len() - 1]);
             let (left, right): (Vec<Fe>, Vec<Fe>) = level.chunks_exact(2).map(|p| (p[0], p[1])).unzip();
-            let product = self.mul_raw(&field, &left, &right).await?;
-            level = self.rescale(&a.ty, product).await?;
+            let product = self.mul_raw(&field, &left, &right);
+            level = self.rescaled(&a.ty, left.len(), product).await?;
             level.extend(odd);
         }
         Ok(SecVec { ty: a.ty, shares: level })

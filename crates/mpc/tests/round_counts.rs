@@ -126,7 +126,7 @@ fn other_operations_take_rounds_independent_of_n() {
         let bits = if t == 1 { 2 } else { 1 };
         assert_eq!(
             counts[0],
-            [7, 7, 8, 8, 8, 3, bits, 1],
+            [7, 7, 8, 8, 8, 2, bits, 1],
             "m={m} t={t}: rounds of eq, is_zero, abs, sign, min_pairwise, fxp mul, random_bits, reveal"
         );
     }
