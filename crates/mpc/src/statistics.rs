@@ -45,7 +45,7 @@ pub fn check_statistic(ty: &SecType, stat: Statistic, n: usize) -> Result<()> {
     let n = n as u128;
     let divisor = match stat {
         Statistic::Mean => Some(n),
-        Statistic::Median => Some(if n % 2 == 0 { 2 } else { 1 }),
+        Statistic::Median => Some(if n.is_multiple_of(2) { 2 } else { 1 }),
         Statistic::Variance | Statistic::Stdev | Statistic::Covariance => n.checked_mul(n).and_then(|s| s.checked_mul(n - 1)),
         Statistic::Pvariance => n.checked_mul(n).and_then(|s| s.checked_mul(n)),
     };
