@@ -193,6 +193,36 @@ impl SecType {
         }
     }
 
+    /// The type of the index [`Runtime::argmin`] and [`Runtime::argmax`]
+    /// return for `n` values of this type. As in MPyC it is this type when
+    /// this type holds every index `0 … n − 1`. When it does not (more than
+    /// `2^(l−1−f)` values), it is `secfld(p)` over this type's own field `p`:
+    /// that holds the index exactly at no extra cost, and an index must not be
+    /// a value of a type it overflows (MPyC's would be, and comparing it would
+    /// give wrong answers).
+    pub fn index_type(&self, n: usize) -> SecType {
+        let fits = i128::try_from(n.saturating_sub(1)).is_ok_and(|last| self.encode(Value::Int(last)).is_ok());
+        if fits {
+            return *self;
+        }
+        let p = self.field.modulus();
+        SecType { kind: Kind::Fld, bits: 128 - (p - 1).leading_zeros(), field: self.field }
+    }
+
+    /// The bits of the random keys [`Runtime::shuffle`] sorts by in a
+    /// session without PRSS keys (also for random permutations and
+    /// derangements): what the field can compare, at least 8, or an error
+    /// for a type whose field is too small. With PRSS keys any field
+    /// shuffles; `cohort check` still refuses such a type, since whether a
+    /// session has PRSS keys depends on its number of parties.
+    pub fn shuffle_key_bits(&self) -> Result<u32> {
+        let key_bits = self.field.bits().saturating_sub(SEC_PARAM + 2);
+        if key_bits < 8 {
+            return Err(Error::InvalidArgument(format!("{self} has too small a field to shuffle in")));
+        }
+        Ok(key_bits)
+    }
+
     /// `2^f` as a field element (1 for integers and fields).
     fn scale(&self) -> Fe {
         self.field.from_u128(1 << self.frac())
@@ -451,7 +481,10 @@ impl Runtime {
     }
 
     /// The product of all elements, as a vector of length one: ⌈log2 n⌉
-    /// rounds (fixed point: a truncation after each).
+    /// rounds (fixed point: a truncation after each). Paired as MPyC's
+    /// `mpc.prod`: at an odd length the first element waits a level and
+    /// the rest are multiplied in adjacent pairs, `[x0, x1·x2, x3·x4, …]`,
+    /// which decides where fixed point rounds.
     pub async fn prod(&self, a: &SecVec) -> Result<SecVec> {
         let field = *a.ty.field();
         let mut level = a.shares.clone();
@@ -459,11 +492,12 @@ impl Runtime {
             return Ok(SecVec { ty: a.ty, shares: vec![a.ty.scale()] });
         }
         while level.len() > 1 {
-            let odd = (level.len() % 2 == 1).then(|| level[level.len() - 1]);
-            let (left, right): (Vec<Fe>, Vec<Fe>) = level.chunks_exact(2).map(|p| (p[0], p[1])).unzip();
+            let odd = level.len() % 2;
+            let (left, right): (Vec<Fe>, Vec<Fe>) = level[odd..].chunks_exact(2).map(|p| (p[0], p[1])).unzip();
             let product = self.mul_raw(&field, &left, &right);
-            level = self.rescaled(&a.ty, left.len(), product).await?;
-            level.extend(odd);
+            let mut next = level[..odd].to_vec();
+            next.extend(self.rescaled(&a.ty, left.len(), product).await?);
+            level = next;
         }
         Ok(SecVec { ty: a.ty, shares: level })
     }
@@ -583,10 +617,7 @@ impl Runtime {
         if self.shuffle_raw(&field, &mut columns).await? {
             return Ok(SecVec { ty: a.ty, shares: columns.pop().expect("one column") });
         }
-        let key_bits = field.bits().saturating_sub(SEC_PARAM + 2);
-        if key_bits < 8 {
-            return Err(Error::InvalidArgument(format!("{} has too small a field to shuffle in", a.ty)));
-        }
+        let key_bits = a.ty.shuffle_key_bits()?;
         let mut keys = self.random_below(&field, a.len(), 1 << key_bits).await?;
         self.sort_raw(&field, key_bits, &mut keys, &mut columns, false).await?;
         Ok(SecVec { ty: a.ty, shares: columns.pop().expect("one column") })
@@ -706,36 +737,48 @@ impl Runtime {
 
     /// The minimum of all elements.
     pub async fn min(&self, a: &SecVec) -> Result<SecVec> {
-        Ok(self.tournament(a, false, false).await?.1)
+        Ok(self.tournament(a, false, None).await?.1)
     }
 
     /// The maximum of all elements.
     pub async fn max(&self, a: &SecVec) -> Result<SecVec> {
-        Ok(self.tournament(a, true, false).await?.1)
+        Ok(self.tournament(a, true, None).await?.1)
     }
 
-    /// The index of the (first) minimum and the minimum.
+    /// The index of the (first) minimum, of type
+    /// [`SecType::index_type`], and the minimum.
     pub async fn argmin(&self, a: &SecVec) -> Result<(SecVec, SecVec)> {
-        let (index, value) = self.tournament(a, false, true).await?;
-        Ok((index.expect("requested"), value))
+        let (index, value) = self.tournament(a, false, Some(a.ty.index_type(a.len()))).await?;
+        Ok((index.ok_or_else(|| Error::Internal("argmin computed no index".into()))?, value))
     }
 
-    /// The index of the (first) maximum and the maximum.
+    /// The index of the (first) maximum, of type
+    /// [`SecType::index_type`], and the maximum.
     pub async fn argmax(&self, a: &SecVec) -> Result<(SecVec, SecVec)> {
-        let (index, value) = self.tournament(a, true, true).await?;
-        Ok((index.expect("requested"), value))
+        let (index, value) = self.tournament(a, true, Some(a.ty.index_type(a.len()))).await?;
+        Ok((index.ok_or_else(|| Error::Internal("argmax computed no index".into()))?, value))
     }
 
     /// Pairwise knock-out: ⌈log2 n⌉ levels of one comparison and one
-    /// multiplication each. On ties the earlier element wins.
-    async fn tournament(&self, a: &SecVec, max: bool, with_index: bool) -> Result<(Option<SecVec>, SecVec)> {
+    /// multiplication each. On ties the earlier element wins. With
+    /// `index_ty`, the winner's index is carried along as a value of that
+    /// type (which shares the values' field); the values themselves never
+    /// encode an index, so any length works.
+    async fn tournament(&self, a: &SecVec, max: bool, index_ty: Option<SecType>) -> Result<(Option<SecVec>, SecVec)> {
         a.ty.ordered(if max { "max" } else { "min" })?;
         if a.is_empty() {
             return Err(Error::InvalidArgument("the minimum or maximum of an empty vector".into()));
         }
         let (ty, field) = (a.ty, *a.ty.field());
+        if index_ty.is_some_and(|it| it.field != field) {
+            return Err(Error::Internal(format!("an index of {ty} values must share their field")));
+        }
         let mut values = a.shares.clone();
-        let mut index: Vec<Fe> = (0..a.len()).map(|i| ty.encode(Value::Int(i as i128))).collect::<Result<_>>()?;
+        let mut index: Vec<Fe> = match index_ty {
+            Some(it) => (0..a.len()).map(|i| it.encode(Value::Int(i as i128))).collect::<Result<_>>()?,
+            None => Vec::new(),
+        };
+        let with_index = index_ty.is_some();
         while values.len() > 1 {
             let pairs = values.len() / 2;
             // c = [right beats left]: strictly smaller (min) or strictly larger (max).
@@ -767,7 +810,7 @@ impl Runtime {
             index = next_i;
         }
         let value = SecVec { ty, shares: values };
-        Ok((with_index.then_some(SecVec { ty, shares: index }), value))
+        Ok((index_ty.map(|it| SecVec { ty: it, shares: index }), value))
     }
 
     /// `a mod 2^k` for `secint` values, with Python's floor semantics (the

@@ -6,39 +6,121 @@ use crate::field::Fe;
 use crate::secure::{Kind, SecType, SecVec, Value};
 use crate::{Error, Result, Runtime};
 
+/// A statistic of [`Runtime`]'s, for [`check_statistic`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Statistic {
+    /// [`Runtime::mean`].
+    Mean,
+    /// [`Runtime::median`].
+    Median,
+    /// [`Runtime::variance`].
+    Variance,
+    /// [`Runtime::pvariance`].
+    Pvariance,
+    /// [`Runtime::stdev`].
+    Stdev,
+    /// [`Runtime::covariance`].
+    Covariance,
+}
+
+/// Checks, before anything runs, that `stat` of `n` values of `ty` can be
+/// computed; the statistic itself checks the same. It needs an ordered type,
+/// enough values (two for the sample statistics), and for `secint(l)` a
+/// public divisor below `2^l`, as every `//` by a public number: `n` for the
+/// mean, 2 for the median of an even count, `n²(n − 1)` for the sample
+/// variance, standard deviation and covariance, `n³` for the population
+/// variance.
+pub fn check_statistic(ty: &SecType, stat: Statistic, n: usize) -> Result<()> {
+    ty_ordered(ty)?;
+    let least = match stat {
+        Statistic::Variance | Statistic::Stdev | Statistic::Covariance => 2,
+        _ => 1,
+    };
+    if n < least {
+        return Err(Error::InvalidArgument(format!("this statistic needs at least {least} values, got {n}")));
+    }
+    if ty.kind() != Kind::Int {
+        return Ok(());
+    }
+    let n = n as u128;
+    let divisor = match stat {
+        Statistic::Mean => Some(n),
+        Statistic::Median => Some(if n.is_multiple_of(2) { 2 } else { 1 }),
+        Statistic::Variance | Statistic::Stdev | Statistic::Covariance => n.checked_mul(n).and_then(|s| s.checked_mul(n - 1)),
+        Statistic::Pvariance => n.checked_mul(n).and_then(|s| s.checked_mul(n)),
+    };
+    let l = ty.bits();
+    match divisor {
+        Some(d) if d >> l == 0 => Ok(()),
+        _ => {
+            let what = match stat {
+                Statistic::Mean => format!("the mean of {n} values divides by {n}"),
+                Statistic::Median => "the median of an even count divides by 2".to_string(),
+                Statistic::Pvariance => format!("the population variance of {n} values divides by n³"),
+                _ => format!("this statistic of {n} values divides by n²(n − 1)"),
+            };
+            Err(Error::InvalidArgument(format!("{what}, but a divisor of {ty} must be below 2^{l}: use more bits or fewer values")))
+        }
+    }
+}
+
 impl Runtime {
-    /// The mean. `secint`: `(Σx + n//2) // n`, rounded half up as MPyC does;
-    /// `secfxp`: `Σx · (1/n)` with stochastic rounding.
+    /// The mean, as MPyC's `statistics.mean`. `secint`: `(Σx + n//2) // n`,
+    /// rounded half up. `secfxp`: `Σx · (2^e/n) · 2^−e` with
+    /// `e = ⌊log2 n⌋`, so the public factor `2^e/n` lies in `(1/2, 1]` and
+    /// keeps all `f` fractional bits; each product rounds stochastically.
+    /// (The second product is a truncation of `e` bits. MPyC writes it as a
+    /// product by the constant `2^−e`, which rounds to 0 in `f` bits once
+    /// `e > f`; here it stays a truncation of `e` bits, and for
+    /// `n ≥ 2^(l+f)`, where a mean whose sum fits is below `2^−f`, `e` is
+    /// capped at `l + f − 1`.)
     pub async fn mean(&self, x: &SecVec) -> Result<SecVec> {
-        let n = stat_len(x, 1)?;
+        check_statistic(x.ty(), Statistic::Mean, x.len())?;
+        let n = x.len();
         let sum = x.sum();
-        match x.ty().kind() {
-            Kind::Int => self.floordiv_public(&sum.add_public(Value::Int(n / 2))?, Value::Int(n)).await,
-            _ => self.mul_public(&sum, Value::Fixed(1.0 / n as f64)).await,
+        let ty = *x.ty();
+        match ty.kind() {
+            Kind::Int => self.floordiv_public(&sum.add_public(Value::Int(n as i128 / 2))?, Value::Int(n as i128)).await,
+            _ => {
+                let (l, f) = (ty.bits(), ty.frac());
+                let e = n.ilog2().min(l + f - 1);
+                let scaled = self.mul_public(&sum, Value::Fixed(2f64.powi(e as i32) / n as f64)).await?;
+                if e <= f {
+                    self.mul_public(&scaled, Value::Fixed(2f64.powi(-(e as i32)))).await
+                } else {
+                    let shares = self.trunc_raw(ty.field(), l + f, e, scaled.shares()).await?;
+                    Ok(SecVec::from_shares(ty, shares))
+                }
+            }
         }
     }
 
     /// The sample variance (`n − 1` in the denominator).
     pub async fn variance(&self, x: &SecVec) -> Result<SecVec> {
-        self.covariance_with(x, x, 1).await
+        check_statistic(x.ty(), Statistic::Variance, x.len())?;
+        self.covariance_with(x, x, 1, true).await
     }
 
     /// The population variance (`n` in the denominator).
     pub async fn pvariance(&self, x: &SecVec) -> Result<SecVec> {
-        self.covariance_with(x, x, 0).await
+        check_statistic(x.ty(), Statistic::Pvariance, x.len())?;
+        self.covariance_with(x, x, 0, true).await
     }
 
     /// The sample covariance of two vectors of the same type and length.
     /// MPyC's test: the covariance of `0..16` and its reverse is −23.
     pub async fn covariance(&self, x: &SecVec, y: &SecVec) -> Result<SecVec> {
-        self.covariance_with(x, y, 1).await
+        check_statistic(x.ty(), Statistic::Covariance, x.len())?;
+        self.covariance_with(x, y, 1, false).await
     }
 
     /// `Σ(x−x̄)(y−ȳ) / (n − correction)`. `secint`: exactly as MPyC, with
     /// `y'_i = n·x_i − Σx` and `d = n²(n − correction)`,
-    /// `(Σ x'_i y'_i + d//2) // d`. `secfxp`: centred on the means.
-    async fn covariance_with(&self, x: &SecVec, y: &SecVec, correction: i128) -> Result<SecVec> {
-        let n = stat_len(x, correction + 1)?;
+    /// `(Σ x'_i y'_i + d//2) // d`. `secfxp`: centred on the means, then
+    /// times `1/(n − correction)`; as MPyC, the variances centre on
+    /// [`Runtime::mean`] (`by_mean`) and the covariance on `Σx · (1/n)`.
+    async fn covariance_with(&self, x: &SecVec, y: &SecVec, correction: i128, by_mean: bool) -> Result<SecVec> {
+        let n = x.len() as i128;
         if y.len() != x.len() {
             return Err(Error::InvalidArgument(format!("covariance of vectors of lengths {} and {}", x.len(), y.len())));
         }
@@ -54,7 +136,12 @@ impl Runtime {
                 self.floordiv_public(&dot.add_public(Value::Int(d / 2))?, Value::Int(d)).await
             }
             _ => {
-                let (mx, my) = (self.mean(x).await?, self.mean(y).await?);
+                let (mx, my) = if by_mean {
+                    (self.mean(x).await?, self.mean(y).await?)
+                } else {
+                    let inv_n = Value::Fixed(1.0 / n as f64);
+                    (self.mul_public(&x.sum(), inv_n).await?, self.mul_public(&y.sum(), inv_n).await?)
+                };
                 let centred = |v: &SecVec, m: &SecVec| -> Result<SecVec> {
                     let shares = v.shares().iter().map(|&s| v.ty().field().sub(s, m.shares()[0])).collect();
                     Ok(SecVec::from_shares(*v.ty(), shares))
@@ -113,7 +200,8 @@ impl Runtime {
     /// The median: the middle element in sorted order, or for an even count
     /// the mean of the two middle ones (`//2` for `secint`, as MPyC).
     pub async fn median(&self, x: &SecVec) -> Result<SecVec> {
-        let n = stat_len(x, 1)? as usize;
+        check_statistic(x.ty(), Statistic::Median, x.len())?;
+        let n = x.len();
         let sorted = self.sort(x, false).await?;
         if n % 2 == 1 {
             return sorted.select(&[n / 2]);
@@ -124,16 +212,6 @@ impl Runtime {
             _ => self.mul_public(&pair, Value::Fixed(0.5)).await,
         }
     }
-}
-
-/// The length of a statistics input, which must be at least `min`.
-fn stat_len(x: &SecVec, min: i128) -> Result<i128> {
-    ty_ordered(x.ty())?;
-    let n = x.len() as i128;
-    if n < min {
-        return Err(Error::InvalidArgument(format!("this statistic needs at least {min} values, got {n}")));
-    }
-    Ok(n)
 }
 
 fn ty_ordered(ty: &SecType) -> Result<()> {

@@ -63,3 +63,23 @@ fn secint32_field() {
     assert_eq!(ty.field().modulus(), 18446744073709551427);
     assert_eq!(ty.field().byte_len(), 8);
 }
+
+/// `mpc.prod` at an odd length leaves the first element unpaired:
+/// `[a, b, c]` is `a · (b · c)`. With `a = 1 + 2^−16`, `b = 0.5`, `c = 2` in
+/// `secfxp(32, 16)` every truncation of that pairing is exact, and MPyC 0.11
+/// gives `a` exactly, for 3 and for 5 factors; pairing `(a · b) · c` instead
+/// would truncate `a/2` and give `a ± 2^−16`.
+#[test]
+fn secfxp_prod_pairs_as_mpyc() {
+    let ty = SecType::fxp(32, 16).unwrap();
+    let a = 1.0000152587890625;
+    for_all_configs(
+        74,
+        move |rt| async move {
+            let three = input(&rt, &ty, 0, &[Value::Fixed(a), Value::Fixed(0.5), Value::Fixed(2.0)]).await?;
+            let five = input(&rt, &ty, 1, &[a, 0.5, 2.0, 0.5, 2.0].map(Value::Fixed)).await?;
+            Ok((rt.reveal_all(&rt.prod(&three).await?).await?, rt.reveal_all(&rt.prod(&five).await?).await?))
+        },
+        |m, t, got| assert_eq!(got, (vec![Value::Fixed(a)], vec![Value::Fixed(a)]), "m={m} t={t}"),
+    );
+}

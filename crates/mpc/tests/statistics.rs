@@ -1,9 +1,11 @@
 //! Statistics with MPyC's formulas and rounding: mean, variance, pvariance,
-//! stdev, median, covariance; secint exactly, secfxp within tolerance.
+//! stdev, median, covariance; secint exactly, secfxp as MPyC's method rounds
+//! (exactly where its truncations are exact, else one of the values its
+//! stochastic rounding can give) or within tolerance.
 
 mod common;
 
-use cohort_mpc::{Error, SecType, local};
+use cohort_mpc::{Error, SecType, Statistic, Value, check_statistic, local};
 use common::*;
 
 fn isqrt(v: i128) -> i128 {
@@ -147,4 +149,147 @@ fn too_few_values_and_fields_are_errors() {
         assert!(matches!(e, Error::InvalidArgument(_)), "{e:?}");
     }
     assert!(matches!(field, Error::Type(_)), "{field:?}");
+}
+
+/// MPyC's `statistics.mean` for `secfxp(32, 16)`: `s * (2**e / n) * 2**-e`
+/// with `e = n.bit_length() − 1`. These sums are whole numbers, so every
+/// truncation is exact and MPyC 0.11 gives exactly these values (Σx · (1/n)
+/// would give 99.9984741…, 3.3332519…, 4.0001220…).
+#[test]
+fn secfxp_mean_as_mpyc() {
+    let ty = SecType::fxp(32, 16).unwrap();
+    let cases: [(&[f64], f64); 5] = [
+        (&[100.0, 100.0, 100.0], 100.00076293945312),
+        (&[2.5, 7.25, 0.25], 3.3333587646484375),
+        (&[1.0, 2.0, 3.0, 4.0, 5.0, 9.0], 4.000030517578125),
+        (&[1.5, 2.5, 3.5, 4.5], 3.0),
+        (&[2.75], 2.75),
+    ];
+    for_all_configs(
+        520,
+        move |rt| async move {
+            let mut out = Vec::new();
+            for (i, (xs, _)) in cases.iter().enumerate() {
+                let x = input(&rt, &ty, i, &fixed(xs)).await?;
+                out.push(rt.reveal_all(&rt.mean(&x).await?).await?[0]);
+            }
+            Ok(out)
+        },
+        |m, t, got| {
+            let want: Vec<Value> = cases.iter().map(|&(_, w)| Value::Fixed(w)).collect();
+            assert_eq!(got, want, "m={m} t={t}");
+        },
+    );
+}
+
+/// Variance, population variance and covariance in `secfxp(32, 16)`
+/// against what MPyC 0.11 gives: each is one of the two values its
+/// stochastic rounding allows (both seen in 40 runs of MPyC each). The
+/// variances centre on `statistics.mean`, the covariance on `Σx/n`.
+#[test]
+fn secfxp_variance_and_covariance_as_mpyc() {
+    let ty = SecType::fxp(32, 16).unwrap();
+    let xs = [1.5, -2.25, 3.0, 10.125, 4.5, 0.0];
+    let ys = [2.0, 1.0, 0.0, -1.0, 0.5, 3.0];
+    let allowed: [[f64; 2]; 4] = [
+        [2.8125152587890625, 2.812530517578125],
+        [18.323150634765625, 18.323165893554688],
+        [15.269989013671875, 15.270004272460938],
+        [-4.5186920166015625, -4.5186767578125],
+    ];
+    for (m, t) in [(1, 0), (3, 1), (5, 2)] {
+        for seed in 0..4 {
+            let (got, _) = run_agreed(m, t, 530 + seed, move |rt| async move {
+                let x = input(&rt, &ty, 0, &fixed(&xs)).await?;
+                let y = input(&rt, &ty, 1, &fixed(&ys)).await?;
+                Ok([
+                    open_f64(&rt, &rt.mean(&x).await?).await?[0],
+                    open_f64(&rt, &rt.variance(&x).await?).await?[0],
+                    open_f64(&rt, &rt.pvariance(&x).await?).await?[0],
+                    open_f64(&rt, &rt.covariance(&x, &y).await?).await?[0],
+                ])
+            });
+            for (g, a) in got.iter().zip(&allowed) {
+                assert!(a.contains(g), "m={m} t={t} seed={seed}: got {got:?}, MPyC gives one of {allowed:?}");
+            }
+        }
+    }
+}
+
+/// A `secint(l)` statistic divides by a public number below `2^l`: the
+/// length, or `n²(n − 1)` (`n³`) for the variances. `check_statistic`
+/// refuses exactly the lengths the statistics themselves refuse.
+#[test]
+fn secint_statistics_of_too_many_values_are_refused_up_front() {
+    let ty = SecType::int(8).unwrap();
+    let cases: Vec<(Statistic, usize)> = vec![
+        (Statistic::Mean, 255),
+        (Statistic::Mean, 256),
+        (Statistic::Mean, 300),
+        (Statistic::Variance, 6),
+        (Statistic::Variance, 7),
+        (Statistic::Stdev, 7),
+        (Statistic::Covariance, 7),
+        (Statistic::Pvariance, 6),
+        (Statistic::Pvariance, 7),
+        (Statistic::Median, 300),
+    ];
+    let refused: Vec<bool> = cases.iter().map(|&(s, n)| check_statistic(&ty, s, n).is_err()).collect();
+    assert_eq!(refused, [false, true, true, false, true, true, true, false, true, false]);
+    let out = local::run(3, 1, 540, {
+        let cases = cases.clone();
+        move |rt| {
+            let cases = cases.clone();
+            async move {
+                let mut out = Vec::new();
+                for (s, n) in cases {
+                    // −1 then 0s: every sum and centred product fits secint(8).
+                    let xs: Vec<i128> = (0..n).map(|i| -i128::from(i == 0)).collect();
+                    let x = input_ints(&rt, &ty, 0, &xs).await?;
+                    let r = match s {
+                        Statistic::Mean => rt.mean(&x).await,
+                        Statistic::Median => rt.median(&x).await,
+                        Statistic::Variance => rt.variance(&x).await,
+                        Statistic::Pvariance => rt.pvariance(&x).await,
+                        Statistic::Stdev => rt.stdev(&x).await,
+                        Statistic::Covariance => rt.covariance(&x, &x).await,
+                    };
+                    out.push(match r {
+                        Ok(v) => Ok(open_ints(&rt, &v).await?[0]),
+                        Err(e) => Err(e),
+                    });
+                }
+                Ok(out)
+            }
+        }
+    })
+    .unwrap();
+    let got = &out.results[0];
+    for ((case, r), refuse) in cases.iter().zip(got).zip(&refused) {
+        assert_eq!(r.is_err(), *refuse, "{case:?}: {r:?}");
+        if let Err(e) = r {
+            assert!(matches!(e, Error::InvalidArgument(_)), "{case:?}: {e:?}");
+        }
+    }
+    // The accepted ones give MPyC's values: mean of −1 and 254 zeros is
+    // (−1 + 127) // 255 = 0; variance of −1 and five 0s is 0.1667 → 0.
+    assert_eq!(got[0], Ok(0));
+    assert_eq!(got[3], Ok(0));
+}
+
+/// Past `n = 2^(f+1)` MPyC's constant `2^−e` rounds to 0 in `f` fractional
+/// bits (its mean would be 0); the engine truncates `e` bits instead, and
+/// caps `e` at `l + f − 1`, where a mean whose sum fits is below `2^−f`.
+#[test]
+fn secfxp_mean_of_more_values_than_fractional_bits_count() {
+    let ty = SecType::fxp(16, 4).unwrap();
+    let tiny = SecType::fxp(4, 1).unwrap();
+    let (got, _) = run_agreed(3, 1, 550, move |rt| async move {
+        let x = input(&rt, &ty, 0, &fixed(&[3.0; 40])).await?;
+        let z = input(&rt, &tiny, 1, &fixed(&[0.0; 40])).await?;
+        Ok((open_f64(&rt, &rt.mean(&x).await?).await?[0], open_f64(&rt, &rt.mean(&z).await?).await?[0]))
+    });
+    // e = 5: 120 · round(0.8 · 2^4) / 2^4 = 97.5 exactly, then / 2^5 = 3.046875, rounded to 2^−4.
+    assert!([3.0, 3.0625].contains(&got.0), "{got:?}");
+    assert_eq!(got.1, 0.0);
 }

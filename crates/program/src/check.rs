@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 use std::rc::Rc;
 
-use cohort_mpc::{Kind, MAX_PARTIES, PartyId, SecType, Value};
+use cohort_mpc::{Kind, MAX_PARTIES, PartyId, SecType, Statistic, Value, check_statistic};
 use cohort_text::debug_f64;
 
 use crate::ast::*;
@@ -25,7 +25,10 @@ pub const OPERATIONS: &[(&str, &str)] = &[
     ("prod(x)", "the product of a vector's elements"),
     ("min(x), max(x)", "the least or greatest element of a vector"),
     ("min(a, b), max(a, b)", "elementwise minimum or maximum"),
-    ("argmin(x), argmax(x)", "the index of the (first) least or greatest element"),
+    (
+        "argmin(x), argmax(x)",
+        "the index of the (first) least or greatest element: of the vector's type, or secfld when that type cannot count the elements",
+    ),
     ("all(x), any(x)", "whether all or any of a vector of bits are 1"),
     ("sort(x)", "the elements of a vector in ascending order (Batcher's network)"),
     ("reverse(x)", "a vector's elements in reverse order (no communication)"),
@@ -795,13 +798,29 @@ impl Elab {
                 if !matches!(f, Reduce::Prod | Reduce::All | Reduce::Any) {
                     self.ordered(func, ty, span)?;
                 }
-                self.reduce(f, node, ty, 1, n, span)
+                let stat = match f {
+                    Reduce::Mean => Some(Statistic::Mean),
+                    Reduce::Median => Some(Statistic::Median),
+                    Reduce::Variance => Some(Statistic::Variance),
+                    Reduce::Pvariance => Some(Statistic::Pvariance),
+                    Reduce::Stdev => Some(Statistic::Stdev),
+                    _ => None,
+                };
+                if let Some(stat) = stat {
+                    self.statistic(func, ty, stat, n, span)?;
+                }
+                // The index of argmin/argmax has a type that holds every index (see SecType::index_type).
+                let out = if matches!(f, Reduce::Argmin | Reduce::Argmax) { ty.index_type(n) } else { ty };
+                self.reduce(f, node, out, 1, n, span)
             }
             "sort" | "shuffle" => {
                 arity(1)?;
                 let (node, ty, n) = self.secret_vector(func, &vals[0], span)?;
                 if func == "sort" {
                     self.ordered(func, ty, span)?;
+                }
+                if func == "shuffle" {
+                    self.shufflable(func, ty, span)?;
                 }
                 let node = self.push(if func == "sort" { Op::Sort(node) } else { Op::Shuffle(node) }, span)?;
                 Ok(Val::Secret { node, ty, shape: vec![n] })
@@ -929,6 +948,7 @@ impl Elab {
                     if shape[0] < 2 {
                         return err(span, "`covariance` needs at least 2 elements");
                     }
+                    self.statistic(func, ty, Statistic::Covariance, shape[0], span)?;
                 }
                 let (a, b) = (self.secret(&vals[0], ty, &shape, span)?, self.secret(&vals[1], ty, &shape, span)?);
                 let node = self.push(Op::Pair(if func == "inner" { Pair::Inner } else { Pair::Covariance }, a, b), span)?;
@@ -993,6 +1013,7 @@ impl Elab {
                             return err(span, format!("`{func}` makes integers: use a secint type, not {ty}"));
                         }
                         self.check_fits(ty, Num::Int(count as i128 - 1), span)?;
+                        self.shufflable(func, ty, span)?;
                     }
                     Random::Int { .. } => self.ordered(func, ty, span)?,
                     Random::Bits => {}
@@ -1035,6 +1056,17 @@ impl Elab {
             return err(span, format!("`{func}` is not defined for {ty}: field elements have no order"));
         }
         Ok(())
+    }
+
+    /// The engine's own check that `stat` of `n` values of `ty` can run
+    /// (a `secint` statistic divides by a public number below `2^l`).
+    fn statistic(&self, func: &str, ty: SecType, stat: Statistic, n: usize, span: Span) -> Result<()> {
+        check_statistic(&ty, stat, n).map_err(|e| Error::new(span, format!("`{func}` of {n} {ty} values: {}", engine_message(&e))))
+    }
+
+    /// Random keys to shuffle by: the engine refuses types whose field is too small.
+    fn shufflable(&self, func: &str, ty: SecType, span: Span) -> Result<()> {
+        ty.shuffle_key_bits().map(|_| ()).map_err(|e| Error::new(span, format!("`{func}`: {}", engine_message(&e))))
     }
 
     fn secret_vector(&self, func: &str, v: &Val, span: Span) -> Result<(NodeId, SecType, usize)> {

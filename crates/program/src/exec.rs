@@ -384,7 +384,8 @@ async fn eval(plan: &Plan, rt: &Runtime, inputs: &PartyInputs, op: &Op, args: &[
                 reduce(rt, *f, &row).await
             }))
             .await?;
-            concat(x.ty(), &parts)?
+            // argmin/argmax give their index type, the others the input's.
+            concat(parts.first().map_or(x.ty(), |p| p.ty()), &parts)?
         }
         Op::ColumnSums { rows, cols, .. } => {
             let x = a();
