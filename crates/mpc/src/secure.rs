@@ -759,8 +759,10 @@ impl Runtime {
         Ok((index.ok_or_else(|| Error::Internal("argmax computed no index".into()))?, value))
     }
 
-    /// Pairwise knock-out: ⌈log2 n⌉ levels of one comparison and one
-    /// multiplication each. On ties the earlier element wins. With
+    /// Pairwise knock-out: ⌈log2 n⌉ levels of one comparison each, the
+    /// winners selected inside the comparison's rounds and the next level's
+    /// random bits dealt alongside: 7 rounds a level, and one for the first
+    /// level's bits. On ties the earlier element wins. With
     /// `index_ty`, the winner's index is carried along as a value of that
     /// type (which shares the values' field); the values themselves never
     /// encode an index, so any length works.
@@ -779,6 +781,9 @@ impl Runtime {
             None => Vec::new(),
         };
         let with_index = index_ty.is_some();
+        let l = ty.bits;
+        // Each level's random bits are dealt during the level before.
+        let mut bits = self.lt_bits(&field, l, values.len() / 2).await?;
         while values.len() > 1 {
             let pairs = values.len() / 2;
             // c = [right beats left]: strictly smaller (min) or strictly larger (max).
@@ -788,18 +793,18 @@ impl Runtime {
                     if max { field.sub(l, r) } else { field.sub(r, l) }
                 })
                 .collect();
-            let c = self.lt_zero_raw(&field, ty.bits, &diffs).await?;
-            let (mut left, mut right) = (c.clone(), Vec::with_capacity(2 * pairs));
-            right.extend((0..pairs).map(|p| field.sub(values[2 * p + 1], values[2 * p])));
+            // c·(right − left), for the values and the indices, inside the comparison.
+            let mut ys = vec![(0..pairs).map(|p| field.sub(values[2 * p + 1], values[2 * p])).collect::<Vec<_>>()];
             if with_index {
-                left.extend_from_slice(&c);
-                right.extend((0..pairs).map(|p| field.sub(index[2 * p + 1], index[2 * p])));
+                ys.push((0..pairs).map(|p| field.sub(index[2 * p + 1], index[2 * p])).collect());
             }
-            let d = self.mul_raw(&field, &left, &right).await?;
+            let next_pairs = values.len().div_ceil(2) / 2;
+            let ((_, d), next_bits) =
+                try_join(self.lt_zero_times(&field, l, &diffs, bits, &ys), self.lt_bits(&field, l, next_pairs)).await?;
+            bits = next_bits;
             let odd = values.len() % 2 == 1;
-            let mut next_v: Vec<Fe> = (0..pairs).map(|p| field.add(values[2 * p], d[p])).collect();
-            let mut next_i: Vec<Fe> =
-                if with_index { (0..pairs).map(|p| field.add(index[2 * p], d[pairs + p])).collect() } else { Vec::new() };
+            let mut next_v: Vec<Fe> = (0..pairs).map(|p| field.add(values[2 * p], d[0][p])).collect();
+            let mut next_i: Vec<Fe> = if with_index { (0..pairs).map(|p| field.add(index[2 * p], d[1][p])).collect() } else { Vec::new() };
             if odd {
                 next_v.push(values[values.len() - 1]);
                 if with_index {

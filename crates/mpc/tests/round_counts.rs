@@ -205,25 +205,30 @@ fn sorting_256_keys_takes_at_most_130_rounds() {
     }
 }
 
-/// min/argmin over n values: ⌈log2 n⌉ levels of a comparison and a multiplication.
+/// min/argmin over n values, checked: ⌈log2 n⌉ levels of a comparison
+/// (7 rounds: the winners are selected inside it, the next level's bits
+/// dealt alongside), and one round for the first level's bits.
 #[test]
 fn argmin_rounds_follow_the_tournament_depth() {
     let ty = SecType::int(32).unwrap();
     for (m, t) in [(3, 1), (5, 2)] {
-        let lt = lt_rounds(m, t, 8);
         for n in [2usize, 5, 17] {
             let xs = random_ints(8, 32, n);
-            let (rounds, _) = run_agreed(m, t, 65, |rt| {
+            let (got, _) = run_agreed(m, t, 65, |rt| {
                 let xs = xs.clone();
                 async move {
                     let x = input_ints(&rt, &ty, 0, &xs).await?;
                     let before = rt.stats().rounds;
-                    rt.argmin(&x).await?;
-                    Ok(rt.stats().rounds - before)
+                    let (i, v) = rt.argmin(&x).await?;
+                    let rounds = rt.stats().rounds - before;
+                    Ok((rounds, open_ints(&rt, &i).await?, open_ints(&rt, &v).await?))
                 }
             });
+            let min = *xs.iter().min().unwrap();
+            let first = xs.iter().position(|&x| x == min).unwrap() as i128;
+            assert_eq!((got.1, got.2), (vec![first], vec![min]), "m={m} t={t} n={n}");
             let depth = u64::from(usize::BITS - (n - 1).leading_zeros());
-            assert!(rounds <= depth * (lt + 1), "m={m} t={t} n={n}: argmin took {rounds} rounds, bound {depth} × ({lt} + 1)");
+            assert_eq!(got.0, 7 * depth + 1, "m={m} t={t} n={n}: rounds of argmin");
         }
     }
 }
