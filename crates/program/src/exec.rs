@@ -236,8 +236,7 @@ fn input_values(spec: &InputSpec, value: &Json) -> Result<Vec<i128>> {
                             ErrorCode::InputMalformed,
                             name,
                             format!(
-                                "input `{name}` takes {}; got {}, which is not a number: write it as JSON writes numbers, \
-                                 with an optional `-`, digits, `.` and exponent (\"-1250\", \"0.5\", \"1e30\")",
+                                "input `{name}` takes {}; got {}, which is not a number as JSON writes one (as -1250, 0.5 or 1e30)",
                                 describe_input(spec),
                                 shown(item)
                             ),
