@@ -176,7 +176,11 @@ impl SecType {
             let half = 1i128 << (self.bits - 1);
             if scaled < -half || scaled >= half {
                 let frac = self.frac();
-                return Err(Error::OutOfRange(format!("{scaled}·2^-{frac} does not fit {self}: the range is [-2^{}, 2^{})", self.bits - 1 - frac, self.bits - 1 - frac)));
+                return Err(Error::OutOfRange(format!(
+                    "{scaled}·2^-{frac} does not fit {self}: the range is [-2^{}, 2^{})",
+                    self.bits - 1 - frac,
+                    self.bits - 1 - frac
+                )));
             }
         }
         Ok(self.field.from_i128(scaled))

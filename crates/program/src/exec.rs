@@ -18,8 +18,8 @@ use serde_json::Value as Json;
 
 use crate::check::engine_message;
 use crate::error::{Error, ErrorCode, Result};
-use crate::values::{self, MAX_NUMBER_LEN};
 use crate::plan::{InputSpec, Map, NodeId, Op, OutputTo, Owner, Pair, Plan, Random, Reduce};
+use crate::values::{self, MAX_NUMBER_LEN};
 
 /// What one party learns: each output revealed to it, by name, as JSON
 /// (numbers, or arrays of them for vectors and matrices). A value whose
@@ -177,7 +177,8 @@ impl InputSpec {
 
 fn input_values(spec: &InputSpec, value: &Json) -> Result<Vec<i128>> {
     let name = spec.name.as_str();
-    let wrong = || Error::input(ErrorCode::InputShape, name, format!("input `{name}` takes {}; got {}", describe_input(spec), shown(value)));
+    let wrong =
+        || Error::input(ErrorCode::InputShape, name, format!("input `{name}` takes {}; got {}", describe_input(spec), shown(value)));
     let items: Vec<&Json> = match (spec.len, value) {
         (None, Json::Array(_)) | (Some(_), Json::Number(_) | Json::String(_)) => return Err(wrong()),
         (None, v) => vec![v],
@@ -211,7 +212,7 @@ fn input_values(spec: &InputSpec, value: &Json) -> Result<Vec<i128>> {
                 Json::Number(n) if n.as_f64().is_some_and(|x| x.fract() == 0.0) => {
                     let x = n.as_f64().unwrap_or_default() * 2f64.powi(frac as i32);
                     let fits = x.abs() < 2f64.powi(126);
-                    (fits.then(|| values::Scaled { value: x as i128, exact: true }), n.to_string())
+                    (fits.then_some(values::Scaled { value: x as i128, exact: true }), n.to_string())
                 }
                 // A float with a fraction: the decimal it is written as.
                 Json::Number(n) => {
@@ -248,7 +249,11 @@ fn input_values(spec: &InputSpec, value: &Json) -> Result<Vec<i128>> {
             let short = if text.len() <= 50 { text } else { format!("{}… ({} characters)", &text[..40], text.len()) };
             let scaled = scaled.ok_or_else(|| out_of_range(&short))?;
             if !scaled.exact && !fixed {
-                return Err(Error::input(ErrorCode::InputNotInteger, name, format!("input `{name}` is a {ty}: whole numbers only, not {short}")));
+                return Err(Error::input(
+                    ErrorCode::InputNotInteger,
+                    name,
+                    format!("input `{name}` is a {ty}: whole numbers only, not {short}"),
+                ));
             }
             let v = scaled.value;
             ty.encode_scaled(v).map_err(|_| out_of_range(&show_scaled(v, frac).replace(',', "")))?;
@@ -411,8 +416,7 @@ async fn eval(plan: &Plan, rt: &Runtime, inputs: &PartyInputs, op: &Op, args: &[
                 Owner::Role { party, .. } => rt.input_scaled(&spec.ty, party, mine.filter(|_| rt.id() == party), n).await?,
                 Owner::Each => {
                     let me = rt.id();
-                    let parts =
-                        join_in_order((0..plan.parties).map(|p| rt.input_scaled(&spec.ty, p, mine.filter(|_| p == me), n))).await?;
+                    let parts = join_in_order((0..plan.parties).map(|p| rt.input_scaled(&spec.ty, p, mine.filter(|_| p == me), n))).await?;
                     concat(&spec.ty, &parts)?
                 }
             }

@@ -65,7 +65,11 @@ fn the_ends_of_secint_95_are_exact() {
 #[test]
 fn ten_to_the_29_plus_one_in_a_field_is_exact() {
     let program = common::program(SECFLD);
-    for text in [r#"{"x": 100000000000000000000000000001}"#, r#"{"x": "100000000000000000000000000001"}"#, r#"{"x": 1.00000000000000000000000000001e29}"#] {
+    for text in [
+        r#"{"x": 100000000000000000000000000001}"#,
+        r#"{"x": "100000000000000000000000000001"}"#,
+        r#"{"x": 1.00000000000000000000000000001e29}"#,
+    ] {
         let out = run(&program, 1, &alice(text), 4).unwrap();
         for o in &out {
             assert_eq!(o["same"], json!("100000000000000000000000000001"), "{text}");
