@@ -204,16 +204,20 @@ async function checkField(field) {
 }
 
 /**
- * A typed value: a finite number, else a JSON array; throws with a hint.
+ * A typed value as the engine reads it: a single value is sent as the text
+ * typed (the Rust checks and reads it exactly, however long; a JavaScript
+ * number would round beyond 2^53), a list as an array whose numbers keep
+ * their typed text where the browser gives it (JSON.parse source text).
  * @param {string} text
  */
 function parseValue(text) {
   const trimmed = text.trim();
   if (trimmed === '') throw new Error('Please enter a value.');
-  const number = Number(trimmed);
-  if (Number.isFinite(number)) return number;
+  if (!trimmed.startsWith('[')) return trimmed;
   try {
-    const parsed = JSON.parse(trimmed);
+    /** @type {(key: string, value: unknown, context?: { source?: string }) => unknown} */
+    const exact = (_key, value, context) => (typeof value === 'number' && context?.source ? context.source : value);
+    const parsed = JSON.parse(trimmed, /** @type {any} */ (exact));
     if (Array.isArray(parsed)) return parsed;
   } catch { /* fall through */ }
   throw new Error('Enter a number, or a list like [1, 2, 3].');

@@ -43,10 +43,11 @@ pub(crate) fn check(path: &Path, json: bool, disclosure: bool, parties: Option<u
 }
 
 /// Parses an inputs file: a JSON array with one object per party, mapping
-/// input names to numbers (or arrays of numbers for vector inputs).
+/// input names to numbers (or arrays of numbers for vector inputs). Numbers
+/// are read exactly, whatever their length ([`cohort_program::read_exact_json`]).
 pub(crate) fn read_inputs(path: &Path) -> Result<Vec<BTreeMap<String, Json>>, Failure> {
     let text = std::fs::read_to_string(path).map_err(|e| Failure(format!("cannot read {}: {e}", path.display())))?;
-    serde_json::from_str(&text).map_err(|e| {
+    cohort_program::read_exact_json(&text).and_then(serde_json::from_value).map_err(|e| {
         Failure(format!(
             "{}: not an inputs file ({e}); expected one object per party, as [{{\"salary\": 52000}}, {{\"salary\": 61000}}]",
             path.display()
@@ -92,13 +93,25 @@ fn path_text(session: &Session) -> String {
     format!("\"{}\"", session.program().name())
 }
 
-/// One party's outputs: a JSON line, or `party I: name = value, …`.
+/// One party's outputs: a JSON line, or `party I: name = value, …` (a
+/// value beyond 2^53, which the JSON gives as a string of digits, without
+/// the quotes).
 fn show(party: PartyId, outputs: &Outputs, json: bool) -> String {
     if json {
         return format!("{{\"party\": {party}, \"outputs\": {}}}\n", serde_json::json!(outputs));
     }
-    let items: Vec<String> = outputs.iter().map(|(k, v)| format!("{k} = {v}")).collect();
+    let items: Vec<String> = outputs.iter().map(|(k, v)| format!("{k} = {}", plain(v))).collect();
     format!("party {party}: {}\n", if items.is_empty() { "(learns nothing)".to_string() } else { items.join(", ") })
+}
+
+/// An output value for people: as its JSON, but a number written as a
+/// string of digits without the quotes.
+fn plain(value: &Json) -> String {
+    match value {
+        Json::String(digits) => digits.clone(),
+        Json::Array(items) => format!("[{}]", items.iter().map(plain).collect::<Vec<_>>().join(",")),
+        other => other.to_string(),
+    }
 }
 
 /// Options of `cohort party`.
@@ -180,7 +193,7 @@ fn parse_inputs(inputs: &[String]) -> Result<BTreeMap<String, Json>, Failure> {
         .map(|kv| {
             let (name, value) =
                 kv.split_once('=').ok_or_else(|| Failure(format!("--input {kv}: write NAME=VALUE, as salary=52000 or set=[1,2,3]")))?;
-            let value: Json = serde_json::from_str(value)
+            let value: Json = cohort_program::read_exact_json(value)
                 .map_err(|_| Failure(format!("--input {kv}: the value must be a number or a list of numbers, as 52000 or [1,2,3]")))?;
             Ok((name.to_string(), value))
         })

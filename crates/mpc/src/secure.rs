@@ -164,11 +164,26 @@ impl SecType {
                 scaled as i128
             }
         };
-        let half = 1i128 << (self.bits - 1);
-        if raw < -half || raw >= half {
-            return Err(self.out_of_range(v));
+        self.encode_scaled(raw).map_err(|_| self.out_of_range(v))
+    }
+
+    /// Encodes a value given exactly as its integer multiple of `2^-f`: the
+    /// value times `2^f` for `secfxp`, the integer itself for `secint` and
+    /// `secfld`. `secint` and `secfxp` need `−2^(l−1) ≤ scaled < 2^(l−1)`;
+    /// `secfld` takes any integer modulo `p`.
+    pub fn encode_scaled(&self, scaled: i128) -> Result<Fe> {
+        if self.kind != Kind::Fld {
+            let half = 1i128 << (self.bits - 1);
+            if scaled < -half || scaled >= half {
+                let frac = self.frac();
+                return Err(Error::OutOfRange(format!(
+                    "{scaled}·2^-{frac} does not fit {self}: the range is [-2^{}, 2^{})",
+                    self.bits - 1 - frac,
+                    self.bits - 1 - frac
+                )));
+            }
         }
-        Ok(f.from_i128(raw))
+        Ok(self.field.from_i128(scaled))
     }
 
     fn out_of_range(&self, v: Value) -> Error {
@@ -186,10 +201,25 @@ impl SecType {
 
     /// Decodes a field element: centered for `secint`/`secfxp`, `[0, p)` for `secfld`.
     pub fn decode(&self, x: Fe) -> Value {
+        self.unscaled(self.decode_scaled(x))
+    }
+
+    /// The value whose integer multiple of `2^-f` is `scaled` (fixed point
+    /// as the nearest float).
+    fn unscaled(&self, scaled: i128) -> Value {
         match self.kind {
-            Kind::Int => Value::Int(self.field.to_i128(x)),
-            Kind::Fxp { frac } => Value::Fixed(self.field.to_i128(x) as f64 / 2f64.powi(frac as i32)),
-            Kind::Fld => Value::Int(self.field.to_u128(x) as i128),
+            Kind::Fxp { frac } => Value::Fixed(scaled as f64 / 2f64.powi(frac as i32)),
+            _ => Value::Int(scaled),
+        }
+    }
+
+    /// Decodes a field element exactly, as its integer multiple of `2^-f`:
+    /// centered for `secint` and `secfxp` (the value times `2^f`), in `[0, p)`
+    /// for `secfld`.
+    pub fn decode_scaled(&self, x: Fe) -> i128 {
+        match self.kind {
+            Kind::Fld => self.field.to_u128(x) as i128,
+            _ => self.field.to_i128(x),
         }
     }
 
@@ -396,15 +426,35 @@ impl Runtime {
         Ok(SecVec { ty: *ty, shares })
     }
 
-    /// Opens `x` to `to`: receivers get the values, the others `None`. One round.
-    pub async fn reveal(&self, x: &SecVec, to: &Receivers) -> Result<Option<Vec<Value>>> {
+    /// Shares values given exactly as integer multiples of `2^-f`
+    /// ([`SecType::encode_scaled`]): as [`Runtime::input`], without a float
+    /// in between, so `secfxp` values of more than 53 bits stay exact.
+    pub async fn input_scaled(&self, ty: &SecType, owner: PartyId, values: Option<&[i128]>, n: usize) -> Result<SecVec> {
+        self.check_field(ty.field())?;
+        let encoded = match values {
+            Some(v) if self.id() == owner => Some(v.iter().map(|&x| ty.encode_scaled(x)).collect::<Result<Vec<_>>>()?),
+            _ => None,
+        };
+        let shares = self.input_raw(ty.field(), owner, encoded.as_deref(), n).await?;
+        Ok(SecVec { ty: *ty, shares })
+    }
+
+    /// Opens `x` to `to` as [`Runtime::reveal`] does, each value exactly as
+    /// its integer multiple of `2^-f` ([`SecType::decode_scaled`]).
+    pub async fn reveal_scaled(&self, x: &SecVec, to: &Receivers) -> Result<Option<Vec<i128>>> {
         if let Receivers::Only(list) = to
             && let Some(bad) = list.iter().find(|&&j| j >= self.parties())
         {
             return Err(Error::InvalidArgument(format!("receiver {bad} is not a party")));
         }
         let opened = self.open_raw(x.ty.field(), &x.shares, to, self.threshold()).await?;
-        Ok(opened.map(|v| v.into_iter().map(|e| x.ty.decode(e)).collect()))
+        Ok(opened.map(|v| v.into_iter().map(|e| x.ty.decode_scaled(e)).collect()))
+    }
+
+    /// Opens `x` to `to`: receivers get the values, the others `None`. One round.
+    pub async fn reveal(&self, x: &SecVec, to: &Receivers) -> Result<Option<Vec<Value>>> {
+        let opened = self.reveal_scaled(x, to).await?;
+        Ok(opened.map(|v| v.into_iter().map(|s| x.ty.unscaled(s)).collect()))
     }
 
     /// Opens `x` to every party.

@@ -345,7 +345,7 @@ impl Elab {
                 for v in [lo, hi] {
                     ty.encode(v).map_err(|e| Error::new(span, format!("the bound {}", misfit(v, ty, &e))))?;
                 }
-                if lo.as_f64() > hi.as_f64() {
+                if crate::values::compare_values(lo, hi).is_gt() {
                     return err(span, "the lower bound is above the upper bound");
                 }
                 Some((lo, hi))

@@ -16,27 +16,34 @@ use std::rc::Rc;
 use cohort_mpc::{Kind, PartyId, Receivers, Runtime, SecType, SecVec, Value};
 use serde_json::Value as Json;
 
-use crate::check::{engine_message, misfit};
-use crate::error::{Error, Result};
+use crate::check::engine_message;
+use crate::error::{Error, ErrorCode, Result};
 use crate::plan::{InputSpec, Map, NodeId, Op, OutputTo, Owner, Pair, Plan, Random, Reduce};
+use crate::values::{self, MAX_NUMBER_LEN};
 
 /// What one party learns: each output revealed to it, by name, as JSON
-/// (numbers, or arrays of them for vectors and matrices).
+/// (numbers, or arrays of them for vectors and matrices). A value whose
+/// magnitude times `2^f` is beyond 2^53 − 1, which a JavaScript number
+/// would round, is a string of its exact decimal digits instead.
 pub type Outputs = BTreeMap<String, Json>;
 
 /// One party's input values, checked against the plan: for each declared
-/// input, this party's values if it provides that input.
+/// input, this party's values if it provides that input, each exactly as its
+/// integer multiple of `2^-f` (see [`SecType::encode_scaled`]).
 #[derive(Clone, Debug)]
 pub struct PartyInputs {
     party: PartyId,
-    values: Vec<Option<Vec<Value>>>,
+    values: Vec<Option<Vec<i128>>>,
 }
 
 impl PartyInputs {
-    /// Checks party `party`'s inputs, given by name as JSON numbers (or
-    /// arrays of numbers for vector inputs), against `plan`: every input
-    /// this party provides must be present with the declared length, type
-    /// range and bounds, and nothing else may be given.
+    /// Checks party `party`'s inputs, given by name as JSON (a number, or a
+    /// string holding a number's decimal text, for a scalar; an array of
+    /// them for a vector), against `plan`: every input this party provides
+    /// must be present with the declared length, type range and bounds, and
+    /// nothing else may be given. Numbers are read exactly, whatever their
+    /// length; nothing is rounded but a `secfxp` value to its nearest
+    /// multiple of `2^-f`.
     pub fn new(plan: &Plan, party: PartyId, given: &BTreeMap<String, Json>) -> Result<Self> {
         if party >= plan.parties {
             return Err(Error::general(format!("party {party} does not exist: this run has {} parties", plan.parties)));
@@ -45,13 +52,21 @@ impl PartyInputs {
             match plan.inputs.iter().find(|i| &i.name == name) {
                 None => {
                     let names: Vec<&str> = plan.inputs.iter().map(|i| i.name.as_str()).collect();
-                    return Err(Error::general(format!(
-                        "the program has no input `{name}`; its inputs are: {}",
-                        if names.is_empty() { "none".to_string() } else { names.join(", ") }
-                    )));
+                    return Err(Error::input(
+                        ErrorCode::UnknownInput,
+                        name,
+                        format!(
+                            "the program has no input `{name}`; its inputs are: {}",
+                            if names.is_empty() { "none".to_string() } else { names.join(", ") }
+                        ),
+                    ));
                 }
                 Some(InputSpec { owner: Owner::Role { role, party: p }, .. }) if *p != party => {
-                    return Err(Error::general(format!("input `{name}` is provided by {role} (party {p}), not by party {party}")));
+                    return Err(Error::input(
+                        ErrorCode::NotYourInput,
+                        name,
+                        format!("input `{name}` is provided by {role} (party {p}), not by party {party}"),
+                    ));
                 }
                 Some(_) => {}
             }
@@ -63,8 +78,11 @@ impl PartyInputs {
                 if !spec.owner.includes(party) {
                     return Ok(None);
                 }
-                let value = given.get(&spec.name).ok_or_else(|| {
-                    Error::new(spec.span, format!("input `{}` is missing for party {party}: it takes {}", spec.name, describe_input(spec)))
+                let value = given.get(&spec.name).ok_or_else(|| Error {
+                    span: spec.span,
+                    message: format!("input `{}` is missing for party {party}: it takes {}", spec.name, describe_input(spec)),
+                    code: ErrorCode::MissingInput,
+                    input: Some(spec.name.clone()),
                 })?;
                 input_values(spec, value).map(Some)
             })
@@ -136,53 +154,117 @@ fn show_grouped(v: Value) -> String {
     }
 }
 
+/// An input value given as `scaled · 2^-frac`, for a message: grouped if whole.
+fn show_scaled(scaled: i128, frac: u32) -> String {
+    if scaled.trailing_zeros() >= frac || scaled == 0 { grouped(scaled >> frac) } else { values::decimal(scaled, frac) }
+}
+
+/// JSON text for a message, shortened if long.
+fn shown(value: &Json) -> String {
+    let text = value.to_string();
+    if text.chars().count() <= 60 { text } else { format!("{}…", text.chars().take(50).collect::<String>()) }
+}
+
 impl InputSpec {
-    /// Checks one party's value for this input (a number, or a list for a
-    /// vector): its shape, its type's range and the declared bounds.
-    pub fn check_value(&self, value: &Json) -> Result<Vec<Value>> {
+    /// Checks one party's value for this input (a number or a number's
+    /// text, or a list of them for a vector): its shape, its type's range
+    /// and the declared bounds. Returns each value exactly as its integer
+    /// multiple of `2^-f`.
+    pub fn check_value(&self, value: &Json) -> Result<Vec<i128>> {
         input_values(self, value)
     }
 }
 
-fn input_values(spec: &InputSpec, value: &Json) -> Result<Vec<Value>> {
-    let wrong = || Error::general(format!("input `{}` takes {}; got {value}", spec.name, describe_input(spec)));
+fn input_values(spec: &InputSpec, value: &Json) -> Result<Vec<i128>> {
+    let name = spec.name.as_str();
+    let wrong =
+        || Error::input(ErrorCode::InputShape, name, format!("input `{name}` takes {}; got {}", describe_input(spec), shown(value)));
     let items: Vec<&Json> = match (spec.len, value) {
-        (None, Json::Array(_)) | (Some(_), Json::Number(_)) => return Err(wrong()),
+        (None, Json::Array(_)) | (Some(_), Json::Number(_) | Json::String(_)) => return Err(wrong()),
         (None, v) => vec![v],
         (Some(n), Json::Array(items)) if items.len() == n => items.iter().collect(),
         (Some(_), _) => return Err(wrong()),
     };
+    let ty = spec.ty;
+    let (fixed, frac) = match ty.kind() {
+        Kind::Fxp { frac } => (true, frac),
+        _ => (false, 0),
+    };
+    let out_of_range = |shown: &str| {
+        let range = match ty.kind() {
+            Kind::Fld => "secfld takes whole numbers from -2^127 to 2^127 − 1, modulo its prime".to_string(),
+            _ => {
+                let half = 1i128 << (ty.bits() - 1 - frac);
+                format!("the range is [{}, {half})", -half)
+            }
+        };
+        Error::input(ErrorCode::InputOutOfRange, name, format!("input `{name}`: {shown} does not fit {ty}: {range}"))
+    };
     items
         .into_iter()
         .map(|item| {
-            let v = match (spec.ty.kind(), item) {
-                (_, Json::Number(n)) if n.as_i64().is_some() => Value::Int(n.as_i64().unwrap_or_default().into()),
-                (_, Json::Number(n)) if n.as_u64().is_some() => Value::Int(n.as_u64().unwrap_or_default().into()),
-                (Kind::Fxp { .. }, Json::Number(n)) => Value::Fixed(n.as_f64().ok_or_else(wrong)?),
-                // A whole number written as a decimal (`2.0`, `1e12`), as JSON writers may.
-                (_, Json::Number(n)) if n.as_f64().is_some_and(|x| x.fract() == 0.0) => {
-                    let x = n.as_f64().unwrap_or_default();
-                    if x.abs() >= 2f64.powi(127) {
-                        return Err(Error::general(format!("input `{}`: {n} does not fit {}", spec.name, spec.ty)));
+            let (scaled, text) = match item {
+                Json::Number(n) if n.as_i64().is_some() || n.as_u64().is_some() => {
+                    let whole = n.as_i64().map_or_else(|| i128::from(n.as_u64().unwrap_or_default()), i128::from);
+                    (whole.checked_mul(1 << frac).map(|value| values::Scaled { value, exact: true }), n.to_string())
+                }
+                // A whole float, as JavaScript's numbers are: its exact value.
+                Json::Number(n) if n.as_f64().is_some_and(|x| x.fract() == 0.0) => {
+                    let x = n.as_f64().unwrap_or_default() * 2f64.powi(frac as i32);
+                    let fits = x.abs() < 2f64.powi(126);
+                    (fits.then_some(values::Scaled { value: x as i128, exact: true }), n.to_string())
+                }
+                // A float with a fraction: the decimal it is written as.
+                Json::Number(n) => {
+                    let text = n.to_string();
+                    match values::read_number(&text, frac) {
+                        Ok(s) => (Some(s), text),
+                        Err(_) => (None, text),
                     }
-                    Value::Int(x as i128)
                 }
-                (_, Json::Number(n)) => {
-                    return Err(Error::general(format!("input `{}` is a {}: whole numbers only, not {n}", spec.name, spec.ty)));
-                }
+                Json::String(s) => match values::read_number(s, frac) {
+                    Ok(scaled) => (Some(scaled), s.clone()),
+                    Err(values::Problem::OutOfRange) => (None, s.clone()),
+                    Err(values::Problem::TooLong) => {
+                        return Err(Error::input(
+                            ErrorCode::InputMalformed,
+                            name,
+                            format!("input `{name}`: a number of {} characters is too long (at most {MAX_NUMBER_LEN})", s.len()),
+                        ));
+                    }
+                    Err(values::Problem::Malformed) => {
+                        return Err(Error::input(
+                            ErrorCode::InputMalformed,
+                            name,
+                            format!(
+                                "input `{name}` takes {}; got {}, which is not a number as JSON writes one (as -1250, 0.5 or 1e30)",
+                                describe_input(spec),
+                                shown(item)
+                            ),
+                        ));
+                    }
+                },
                 _ => return Err(wrong()),
             };
-            spec.ty.encode(v).map_err(|e| Error::general(format!("input `{}`: {}", spec.name, misfit(v, spec.ty, &e))))?;
+            let short = if text.len() <= 50 { text } else { format!("{}… ({} characters)", &text[..40], text.len()) };
+            let scaled = scaled.ok_or_else(|| out_of_range(&short))?;
+            if !scaled.exact && !fixed {
+                return Err(Error::input(
+                    ErrorCode::InputNotInteger,
+                    name,
+                    format!("input `{name}` is a {ty}: whole numbers only, not {short}"),
+                ));
+            }
+            let v = scaled.value;
+            ty.encode_scaled(v).map_err(|_| out_of_range(&show_scaled(v, frac).replace(',', "")))?;
             if let Some((lo, hi)) = spec.bounds
-                && (v.as_f64() < lo.as_f64() || v.as_f64() > hi.as_f64())
+                && (values::compare(v, frac, lo).is_lt() || values::compare(v, frac, hi).is_gt())
             {
-                return Err(Error::general(format!(
-                    "input `{}` must be from {} to {}; got {}",
-                    spec.name,
-                    show_grouped(lo),
-                    show_grouped(hi),
-                    show_grouped(v)
-                )));
+                return Err(Error::input(
+                    ErrorCode::InputOutOfBounds,
+                    name,
+                    format!("input `{name}` must be from {} to {}; got {}", show_grouped(lo), show_grouped(hi), show_scaled(v, frac)),
+                ));
             }
             Ok(v)
         })
@@ -222,21 +304,24 @@ pub async fn run(plan: &Plan, rt: &Runtime, inputs: &PartyInputs) -> Result<Outp
         tasks.push(Box::pin(async move {
             let x = ready(out.node).await;
             let located = |e: cohort_mpc::Error| located(out.span, &e);
-            let revealed: Option<Vec<Value>> = match &out.to {
-                OutputTo::All => Some(rt.reveal_all(&x).await.map_err(located)?),
-                OutputTo::Parties(ps) => rt.reveal(&x, &Receivers::Only(ps.clone())).await.map_err(located)?,
+            let revealed: Option<Vec<i128>> = match &out.to {
+                OutputTo::All => rt.reveal_scaled(&x, &Receivers::All).await.map_err(located)?,
+                OutputTo::Parties(ps) => rt.reveal_scaled(&x, &Receivers::Only(ps.clone())).await.map_err(located)?,
                 OutputTo::Each => {
                     let row = x.len() / plan.parties;
                     let rows = (0..plan.parties).map(|p| {
                         let x = &x;
-                        async move { rt.reveal(&x.select(&(p * row..(p + 1) * row).collect::<Vec<_>>())?, &Receivers::Only(vec![p])).await }
+                        async move {
+                            rt.reveal_scaled(&x.select(&(p * row..(p + 1) * row).collect::<Vec<_>>())?, &Receivers::Only(vec![p])).await
+                        }
                     });
                     join_in_order(rows).await.map_err(located)?.into_iter().flatten().next()
                 }
             };
             if let Some(values) = revealed {
                 let shape = if out.to == OutputTo::Each { &out.shape[1..] } else { &out.shape[..] };
-                outputs_ref.borrow_mut().insert(out.name.clone(), to_json(&values, shape));
+                let fixed = matches!(x.ty().kind(), Kind::Fxp { .. });
+                outputs_ref.borrow_mut().insert(out.name.clone(), to_json(&values, x.ty().frac(), fixed, shape));
             }
             Ok(())
         }));
@@ -270,21 +355,15 @@ fn located(span: crate::ast::Span, e: &cohort_mpc::Error) -> RunError {
     }
 }
 
-/// Revealed values shaped as JSON: a number, or nested arrays.
-fn to_json(values: &[Value], shape: &[usize]) -> Json {
+/// Revealed values, each `scaled · 2^-frac`, shaped as JSON: a number (or
+/// a string of digits, see [`values::output`]), or nested arrays.
+fn to_json(values: &[i128], frac: u32, fixed: bool, shape: &[usize]) -> Json {
     match shape {
-        [] => values.first().map_or(Json::Null, |&v| number(v)),
+        [] => values.first().map_or(Json::Null, |&v| values::output(v, frac, fixed)),
         [_, rest @ ..] => {
             let row = rest.iter().product::<usize>().max(1);
-            Json::Array(values.chunks(row).map(|c| to_json(c, rest)).collect())
+            Json::Array(values.chunks(row).map(|c| to_json(c, frac, fixed, rest)).collect())
         }
-    }
-}
-
-fn number(v: Value) -> Json {
-    match v {
-        Value::Int(i) => i64::try_from(i).map_or_else(|_| Json::String(i.to_string()), Json::from),
-        Value::Fixed(x) => serde_json::Number::from_f64(x).map_or(Json::Null, Json::Number),
     }
 }
 
@@ -334,10 +413,10 @@ async fn eval(plan: &Plan, rt: &Runtime, inputs: &PartyInputs, op: &Op, args: &[
             let n = spec.len.unwrap_or(1);
             let mine = inputs.values[*i].as_deref();
             match spec.owner {
-                Owner::Role { party, .. } => rt.input(&spec.ty, party, mine.filter(|_| rt.id() == party), n).await?,
+                Owner::Role { party, .. } => rt.input_scaled(&spec.ty, party, mine.filter(|_| rt.id() == party), n).await?,
                 Owner::Each => {
                     let me = rt.id();
-                    let parts = join_in_order((0..plan.parties).map(|p| rt.input(&spec.ty, p, mine.filter(|_| p == me), n))).await?;
+                    let parts = join_in_order((0..plan.parties).map(|p| rt.input_scaled(&spec.ty, p, mine.filter(|_| p == me), n))).await?;
                     concat(&spec.ty, &parts)?
                 }
             }

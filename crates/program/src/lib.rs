@@ -57,6 +57,7 @@ mod parser;
 mod plan;
 mod print;
 mod render;
+mod values;
 
 use core::ops::RangeInclusive;
 
@@ -66,13 +67,14 @@ pub use ast::*;
 pub use check::{MAX_ELEMENTS, MAX_NODES, MAX_STORED, OPERATIONS, describe_range};
 pub use cohort_text::hidden_character;
 pub use disclosure::{Class, Dependency, Disclosure, Exposure, Pooled, Pooling, Provider, Reveal};
-pub use error::{Error, Result};
+pub use error::{Error, ErrorCode, Result};
 pub use exec::{Outputs, PartyInputs, RunError, describe_input, run};
 pub use hello::{HELLO_LEN, HelloError, agree};
 pub use lexer::MAX_SOURCE_LEN;
 pub use parser::KEYWORDS;
 pub use plan::{InputSpec, OutputSpec, OutputTo, Owner, Plan};
 pub use render::{class_words, privacy_words};
+pub use values::{MAX_NUMBER_LEN, MAX_SAFE_INTEGER, read_exact_json};
 
 /// Domain separation for program hashes.
 const HASH_DOMAIN: &[u8] = b"cohort-program-v1\n";

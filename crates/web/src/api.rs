@@ -78,8 +78,10 @@ pub fn approval_view(source: &str, m: usize, t: usize, me: Option<usize>) -> Res
     Ok(json!({"privacy": privacy_words(m, t), "threshold": t, "reveals": reveals, "warnings": warnings}).to_string())
 }
 
-/// Checks one value party `me` would give for input `name` (JSON): its
-/// shape, type and bounds; the error says what the input takes.
+/// Checks one value party `me` would give for input `name` (JSON: a number,
+/// a string holding a number's digits, or a list of them): its shape, type
+/// and bounds, exactly; the error's reason is the program's input error
+/// code (`input_out_of_range`, …) and its message says what the input takes.
 pub fn check_input(source: &str, m: usize, me: usize, name: &str, value: &str) -> Result<(), WebError> {
     let program = CheckedProgram::load(source)?;
     let plan = program.plan(m)?;
@@ -90,7 +92,7 @@ pub fn check_input(source: &str, m: usize, me: usize, name: &str, value: &str) -
         .ok_or_else(|| WebError::params("unknown_input", format!("party {me} provides no input `{name}`")))?;
     let value: Json =
         serde_json::from_str(value).map_err(|_| WebError::params("bad_inputs", format!("{name} takes {}", describe_input(spec))))?;
-    spec.check_value(&value).map(|_| ()).map_err(|e| WebError::params("bad_inputs", e.message))
+    spec.check_value(&value).map(|_| ()).map_err(|e| WebError::params(e.code.as_str(), e.message))
 }
 
 /// A seated party from the extension's JSON: `{"program", "session",
@@ -220,7 +222,8 @@ pub fn bench_room(label: &str) -> String {
 }
 
 /// Checks party `me`'s inputs (a JSON object) against the program for `m`
-/// parties: every input present, of its type, within its bounds.
+/// parties: every input present, of its type, within its bounds; the
+/// error's reason is the program's input error code (`missing_input`, …).
 pub fn check_inputs(source: &str, m: usize, me: usize, inputs: &str) -> Result<(), WebError> {
     let program = CheckedProgram::load(source)?;
     let plan = program.plan(m)?;
@@ -230,7 +233,7 @@ pub fn check_inputs(source: &str, m: usize, me: usize, inputs: &str) -> Result<(
         Err(e) => Err(e.to_string()),
     }
     .map_err(|e| WebError::params("bad_inputs", format!("inputs are a JSON object of NAME: value: {e}")))?;
-    cohort_program::PartyInputs::new(&plan, me, &given).map(drop).map_err(|e| WebError::params("bad_inputs", e.to_string()))
+    cohort_program::PartyInputs::new(&plan, me, &given).map(drop).map_err(|e| WebError::params(e.code.as_str(), e.to_string()))
 }
 
 /// What a benchmark party runs: who meets whom, the workloads, runs of each.

@@ -128,6 +128,10 @@ impl From<PartyError> for WebError {
             );
             return WebError::params(e.code(), message);
         }
+        if let PartyError::Inputs { source, .. } = &e {
+            // The input and what is wrong with its value, by the program's code.
+            return WebError::params(source.code.as_str(), e.to_string());
+        }
         let code = match &e {
             PartyError::NotTheProgram { .. } | PartyError::PartyCount { .. } | PartyError::Program(_) => PageCode::InvalidProgram,
             PartyError::NoPrivacy { .. } | PartyError::BadThreshold(_) | PartyError::Inputs { .. } | PartyError::NotAParty { .. } => {

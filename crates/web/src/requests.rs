@@ -70,13 +70,43 @@ pub fn page_request(method: &str, params: &str) -> Result<String, WebError> {
         }
     }
     if method == "joinSession" {
-        out.entry("inputs").or_insert_with(|| json!({}));
+        let inputs = out.entry("inputs").or_insert_with(|| json!({}));
+        if let Some((name, n)) = inputs.as_object().and_then(|given| given.iter().find_map(|(k, v)| unsafe_number(v).map(|n| (k, n)))) {
+            return Err(WebError::params(
+                "unsafe_number",
+                format!(
+                    "params.inputs.{name}: the number {n} is beyond 2^53 − 1, where JavaScript numbers are no longer exact: \
+                     give such a value as a string of its digits, as \"1208925819614629174706177\""
+                ),
+            ));
+        }
         let timeout = out.entry("timeout").or_insert_with(|| json!(LOBBY_TIMEOUT_S));
         if !timeout.as_u64().is_some_and(|t| (1..=MAX_LOBBY_TIMEOUT_S).contains(&t)) {
             return Err(WebError::params("bad_timeout", format!("params.timeout is seconds, from 1 to {MAX_LOBBY_TIMEOUT_S}")));
         }
     }
     Ok(json!({"method": method, "params": out}).to_string())
+}
+
+/// A number in an input value (a number, or a list of them) that
+/// JavaScript cannot have held exactly: a whole number beyond 2^53 − 1 in
+/// magnitude (`Number.isSafeInteger` false), which the page's number may
+/// already have rounded. Such values come as strings of digits.
+fn unsafe_number(value: &Json) -> Option<String> {
+    const MAX_SAFE: u64 = (1 << 53) - 1;
+    match value {
+        Json::Number(n) => {
+            let beyond = match (n.as_i64(), n.as_u64(), n.as_f64()) {
+                (Some(i), _, _) => i.unsigned_abs() > MAX_SAFE,
+                (None, Some(u), _) => u > MAX_SAFE,
+                (None, None, Some(x)) => x.abs() > MAX_SAFE as f64,
+                (None, None, None) => false,
+            };
+            beyond.then(|| n.to_string())
+        }
+        Json::Array(items) => items.iter().find_map(unsafe_number),
+        _ => None,
+    }
 }
 
 /// `value` if it is of `kind`, else the error that names parameter `name`.
