@@ -216,10 +216,20 @@ function parseValue(text) {
   if (!trimmed.startsWith('[')) return trimmed;
   try {
     /** @type {(key: string, value: unknown, context?: { source?: string }) => unknown} */
-    const exact = (_key, value, context) => (typeof value === 'number' && context?.source ? context.source : value);
+    const exact = (_key, value, context) => {
+      if (typeof value !== 'number') return value;
+      if (context?.source) return context.source;
+      // Without the source text, a whole number beyond 2^53 was rounded.
+      if (Number.isInteger(value) && !Number.isSafeInteger(value)) throw new RangeError('too long');
+      return value;
+    };
     const parsed = JSON.parse(trimmed, /** @type {any} */ (exact));
     if (Array.isArray(parsed)) return parsed;
-  } catch { /* fall through */ }
+  } catch (e) {
+    if (e instanceof RangeError) {
+      throw new Error('This browser cannot read numbers this long in a list: put each in quotes, like ["12345678901234567890"].', { cause: e });
+    }
+  }
   throw new Error('Enter a number, or a list like [1, 2, 3].');
 }
 

@@ -5,7 +5,7 @@
 // browser takes part in. Polls 'ui:state' every second and also refreshes on
 // {type: 'ui:changed'} broadcasts from the background.
 
-import { send, el, setStatus, errorText, jsonText } from './ui.js';
+import { send, el, setStatus, errorText, outputText } from './ui.js';
 import { UI, UI_CHANGED } from './background/messages.js';
 
 /** An element of this page by id: `any`, as each is of the kind the page's HTML says. @type {(id: string) => any} */
@@ -77,7 +77,7 @@ function sessionItem(s) {
     details.push(['Paths', paths.map(([peer, path]) => `party ${peer}: ${path}`).join(' · ')]);
   }
   if (s.outputs && typeof s.outputs === 'object') {
-    const outs = Object.entries(s.outputs).map(([name, value]) => `${name} = ${jsonText(value)}`);
+    const outs = Object.entries(s.outputs).map(([name, value]) => `${name} = ${outputText(value)}`);
     if (outs.length) details.push(['Result', outs.join(', ')]);
   }
   return el('li', { class: 'session' },

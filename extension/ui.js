@@ -58,7 +58,17 @@ export function formatTime(ms) {
   return new Date(ms).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 }
 
-/** A value as compact JSON text (for outputs and page-supplied inputs). */
+/**
+ * An output as a participant reads it: numbers beyond 2^53 come from the
+ * engine as strings of their exact digits, shown bare like the others.
+ */
+export function outputText(value) {
+  if (Array.isArray(value)) return `[${value.map(outputText).join(', ')}]`;
+  if (typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value)) return value;
+  return jsonText(value);
+}
+
+/** A value as compact JSON text (for page-supplied inputs). */
 export function jsonText(value) {
   if (value === undefined) return '(not supplied)';
   try {
