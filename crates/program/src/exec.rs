@@ -237,7 +237,7 @@ fn input_values(spec: &InputSpec, value: &Json) -> Result<Vec<i128>> {
                             ErrorCode::InputMalformed,
                             name,
                             format!(
-                                "input `{name}` takes {}; got {}, which is not a number as JSON writes one (as -1250, 0.5 or 1e30)",
+                                "input `{name}` takes {}; got {}, which is not a number: write it with digits, and a minus sign or decimal point if needed (as -1250 or 0.5)",
                                 describe_input(spec),
                                 shown(item)
                             ),
