@@ -382,7 +382,9 @@ impl<'p> Graph<'p> {
                 let bits = self.bits_of(*a);
                 e(*a).iter().flat_map(|x| std::iter::repeat_n(self.mixed(&[x]), bits)).collect()
             }
-            Op::FloorDiv(a, _) | Op::Mod(a, _) | Op::Shr(a, _) | Op::Map(_, a) => e(*a).iter().map(|x| self.mixed(&[x])).collect(),
+            Op::FloorDiv(a, _) | Op::Mod(a, _) | Op::Shr(a, _) | Op::Pow(a, _) | Op::Trunc(a, _) | Op::Inverse(a, _) | Op::Map(_, a) => {
+                e(*a).iter().map(|x| self.mixed(&[x])).collect()
+            }
             Op::Add(a, b) | Op::Sub(a, b) => e(*a).iter().zip(e(*b).iter()).map(|(x, y)| self.affine_pair(x, y)).collect(),
             Op::Pair(f @ (Pair::Mul | Pair::Div), a, b) => {
                 let (xa, xb) = (e(*a), e(*b));
@@ -793,6 +795,9 @@ impl Describer<'_, '_> {
             Op::Mod(a, c) => atom(format!("the remainder of {} divided by {}", p(*a)?.inner(), number(*c))),
             Op::Shl(a, k) => compound(format!("{} times 2^{k}", p(*a)?.inner())),
             Op::Shr(a, k) => compound(format!("{} divided by 2^{k}, rounded down", p(*a)?.inner())),
+            Op::Pow(a, k) => compound(format!("{} to the power {k}", p(*a)?.inner())),
+            Op::Trunc(a, f) => compound(format!("{} divided by 2^{f}, rounded at random", p(*a)?.inner())),
+            Op::Inverse(a, n) => atom(format!("the inverse of {} modulo {n}", p(*a)?.inner())),
             Op::Pair(f, a, b) => {
                 let (x, y) = (p(*a)?.inner(), p(*b)?.inner());
                 match f {
@@ -808,6 +813,8 @@ impl Describer<'_, '_> {
                     Pair::MaxPairwise => atom(format!("the larger of {x} and {y}")),
                     Pair::Inner => atom(format!("the inner product of {x} and {y}")),
                     Pair::Covariance => atom(format!("the covariance of {x} and {y}")),
+                    Pair::Gcd => atom(format!("the greatest common divisor of {x} and {y}")),
+                    Pair::Lcm => atom(format!("the least common multiple of {x} and {y}")),
                 }
             }
             Op::Map(f, a) => {

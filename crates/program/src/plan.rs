@@ -119,6 +119,9 @@ impl Plan {
             | Op::Mod(a, _)
             | Op::Shl(a, _)
             | Op::Shr(a, _)
+            | Op::Pow(a, _)
+            | Op::Trunc(a, _)
+            | Op::Inverse(a, _)
             | Op::Map(_, a)
             | Op::Sort(a)
             | Op::Shuffle(a) => of(*a)?,
@@ -250,6 +253,8 @@ pub(crate) enum Pair {
     MaxPairwise,
     Inner,
     Covariance,
+    Gcd,
+    Lcm,
 }
 
 /// Random values.
@@ -290,6 +295,12 @@ pub(crate) enum Op {
     Mod(NodeId, Value),
     Shl(NodeId, u32),
     Shr(NodeId, u32),
+    /// `a^k` for a public exponent.
+    Pow(NodeId, i128),
+    /// MPyC's `trunc(a, f)`: `a / 2^f`, stochastically rounded.
+    Trunc(NodeId, u32),
+    /// MPyC's `inverse(a, n)` for a public modulus.
+    Inverse(NodeId, i128),
     Pair(Pair, NodeId, NodeId),
     Map(Map, NodeId),
     /// A reduction of each of `rows` consecutive runs of `len` elements.
@@ -339,6 +350,9 @@ impl Op {
             | Mod(a, _)
             | Shl(a, _)
             | Shr(a, _)
+            | Pow(a, _)
+            | Trunc(a, _)
+            | Inverse(a, _)
             | Map(_, a)
             | Sort(a)
             | Shuffle(a) => vec![*a],

@@ -1,0 +1,87 @@
+//! `gcd`, `lcm`, `inverse`, `pow` and `trunc` in programs, with MPyC's
+//! expected values (`tests/test_runtime.py`), run by 3 and by 5 parties; and
+//! the checker's refusals.
+
+mod common;
+
+use common::*;
+use serde_json::json;
+
+const SRC: &str = "program \"mpyc ops\"
+parties 3 to 5
+role alice = party 0
+role bob = party 1
+input a: secint(16)[4] from alice
+input b: secint(16)[4] from bob
+input x: secfxp(32, 16) from alice
+reveal g = gcd(a, b) to all
+reveal l = lcm(a, b) to all
+reveal i = inverse(a[2], 6789) to all
+reveal i16 = inverse(0 * a[0] + 11, 16) to all
+reveal p = pow(a[1], 3) to all
+reveal q = pow(x, -2) to all
+reveal t = trunc(a, 1) to all
+";
+
+#[test]
+fn mpyc_expected_values_with_3_and_5_parties() {
+    let program = program(SRC);
+    for (m, t) in [(3, 1), (5, 2)] {
+        let mut parties =
+            vec![inputs(&[("a", json!([-66, -33, 1234, -120])), ("x", json!(2.0))]), inputs(&[("b", json!([30, 30, 0, 60]))])];
+        parties.resize(m, inputs(&[]));
+        let out = run(&program, t, &parties, 5).unwrap_or_else(|e| panic!("m={m}: {e}"));
+        for o in &out[1..] {
+            assert_eq!(o, &out[0], "m={m}: every party learns the same");
+        }
+        let o = &out[0];
+        // MPyC: gcd(-66, 30) == 6, gcd(-33, 30) == 3; lcm(-66, 30) == 330, lcm(-120, 60) == 120.
+        assert_eq!(o["g"], json!([6, 3, 1234, 60]), "m={m}");
+        assert_eq!(o["l"], json!([330, 330, 0, 120]), "m={m}");
+        // MPyC: inverse(1234, 6789) == 5089, inverse(11, 16) == 3.
+        assert_eq!(o["i"], json!(5089), "m={m}");
+        assert_eq!(o["i16"], json!(3), "m={m}");
+        assert_eq!(o["p"], json!(-35937), "m={m}");
+        assert!((o["q"].as_f64().unwrap() - 0.25).abs() < 1e-3, "m={m}: {}", o["q"]);
+        // −66/2, −33/2 (−17 or −16), 617, −60: exact where 2 divides.
+        let t = o["t"].as_array().unwrap();
+        assert_eq!((&t[0], &t[2], &t[3]), (&json!(-33), &json!(617), &json!(-60)), "m={m}");
+        assert!(t[1] == json!(-17) || t[1] == json!(-16), "m={m}: {}", t[1]);
+    }
+}
+
+fn body(decls: &str, line: &str) -> String {
+    format!("program \"p\"\nparties 3\nrole alice = party 0\n{decls}\nreveal r = {line} to all\n")
+}
+
+#[test]
+fn checker_refuses_what_cannot_run() {
+    let int = "input a: secint(16) from alice";
+    let fxp = "input a: secfxp(16, 8) from alice";
+    let fld = "input a: secfld(101) from alice";
+    let one = "input a: secint(1) from alice";
+    for (decls, line, phrase) in [
+        (int, "inverse(a, 0)", "modulus from 1"),
+        (int, "inverse(a, -5)", "modulus from 1"),
+        (int, "inverse(a, 32768)", "modulus from 1"),
+        (int, "inverse(a, 100000000000000000000000000000000000)", "modulus from 1"),
+        (fxp, "inverse(a, 7)", "defined for secint"),
+        (int, "inverse(a, 2.5)", "whole number"),
+        (fxp, "gcd(a, a)", "defined for secint"),
+        (fld, "lcm(a, 3)", "defined for secint"),
+        (one, "gcd(a, a)", "l ≥ 2"),
+        (int, "gcd(3, 4)", "public values"),
+        (int, "pow(a, -1)", "negative power"),
+        (int, "pow(3, 2)", "secret value first"),
+        (int, "trunc(a, 16)", "from 0 to 15"),
+        (int, "trunc(a, -1)", "from 0 to 15"),
+        (fxp, "trunc(a, 24)", "from 0 to 23"),
+        (fld, "trunc(a, 1)", "no order"),
+        (int, "gcd(a)", "argument"),
+    ] {
+        let src = body(decls, line);
+        let e = error(&src);
+        assert_eq!(e.span.line, 5, "{:?} in\n{src}", e.message);
+        assert!(e.message.contains(phrase), "message {:?} lacks {phrase:?} for\n{src}", e.message);
+    }
+}
