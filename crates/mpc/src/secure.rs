@@ -1068,6 +1068,71 @@ impl Runtime {
         Ok(SecVec { ty: a.ty, shares })
     }
 
+    /// MPyC's `convert(a, T)` between `secint` and `secfxp` types (any bit
+    /// lengths), by MPyC's masked opening (its `no_prss` variant): parties
+    /// `0..=t` each share one random integer below `2^(k+l)/(t+1) + 1`
+    /// (`l` the smaller bit length) in both fields, so their sum `r` is the
+    /// same integer in both; open `a + 2^(l−1) + r` in the source field and
+    /// subtract `r + 2^(l−1)` in the target. Fewer fractional bits first
+    /// truncate (MPyC's stochastic `trunc`, so `secfxp → secint` rounds
+    /// at random); more shift left. As in MPyC, values must fit the smaller
+    /// type. Two rounds (three with a truncation); `secfld` is refused.
+    pub async fn convert(&self, a: &SecVec, to: &SecType) -> Result<SecVec> {
+        if a.ty.kind == Kind::Fld || to.kind == Kind::Fld {
+            return Err(Error::Type(format!("conversion from {} to {to} is not supported (secint and secfxp only)", a.ty)));
+        }
+        self.check_field(to.field())?;
+        if a.ty == *to {
+            return Ok(a.clone());
+        }
+        let (fs, ft, n) = (*a.ty.field(), *to.field(), a.len());
+        let l = a.ty.bits.min(to.bits);
+        let (frac_s, frac_t) = (a.ty.frac(), to.frac());
+        let senders = self.threshold() + 1;
+        let bound = (1u128 << (SEC_PARAM + l)) / senders as u128 + 1;
+        let me = self.id();
+        let mine: Vec<u128> = if me < senders {
+            self.with_rng(|rng| {
+                (0..n)
+                    .map(|_| {
+                        let x = (u128::from(rand_core::Rng::next_u64(rng)) << 64) | u128::from(rand_core::Rng::next_u64(rng));
+                        x % bound
+                    })
+                    .collect()
+            })
+        } else {
+            Vec::new()
+        };
+        let (in_s, in_t): (Vec<Fe>, Vec<Fe>) = mine.iter().map(|&r| (fs.from_u128(r), ft.from_u128(r))).unzip();
+        // Every sender shares in both fields; at most 28 inputs polled together (in order).
+        let draw = async {
+            let (mut r_s, mut r_t) = (vec![fs.zero(); n], vec![ft.zero(); n]);
+            let owners: Vec<usize> = (0..senders).collect();
+            for chunk in owners.chunks(14) {
+                let parts = try_join_all(chunk.iter().map(|&j| {
+                    let (vs, vt) = ((me == j).then_some(&in_s[..]), (me == j).then_some(&in_t[..]));
+                    try_join(self.input_raw(&fs, j, vs, n), self.input_raw(&ft, j, vt, n))
+                }))
+                .await?;
+                for (ps, pt) in parts {
+                    r_s.iter_mut().zip(ps).for_each(|(x, y)| *x = fs.add(*x, y));
+                    r_t.iter_mut().zip(pt).for_each(|(x, y)| *x = ft.add(*x, y));
+                }
+            }
+            Ok::<_, Error>((r_s, r_t))
+        };
+        let scaled = async {
+            if frac_t < frac_s { self.trunc_raw(&fs, a.ty.bits + frac_s, frac_s - frac_t, &a.shares).await } else { Ok(a.shares.clone()) }
+        };
+        let ((r_s, r_t), x) = try_join(draw, scaled).await?;
+        let (off_s, off_t) = (fs.from_u128(1 << (l - 1)), ft.from_u128(1 << (l - 1)));
+        let masked: Vec<Fe> = x.iter().zip(&r_s).map(|(&x, &r)| fs.add(fs.add(x, off_s), r)).collect();
+        let c = self.open_all(&fs, &masked).await?;
+        let shift = ft.from_u128(1 << frac_t.saturating_sub(frac_s));
+        let shares = c.iter().zip(&r_t).map(|(&c, &r)| ft.mul(ft.sub(ft.sub(ft.from_u128(fs.to_u128(c)), r), off_t), shift)).collect();
+        Ok(SecVec { ty: *to, shares })
+    }
+
     /// The elements in ascending (or descending) order, by Batcher's
     /// merge-exchange network.
     pub async fn sort(&self, a: &SecVec, descending: bool) -> Result<SecVec> {

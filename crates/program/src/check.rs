@@ -42,6 +42,10 @@ pub const OPERATIONS: &[(&str, &str)] = &[
     ("trunc(x, f)", "x / 2^f with MPyC's stochastic rounding, for a public 0 ≤ f < l (secfxp(l, f'): f < l + f')"),
     ("gcd(a, b), lcm(a, b)", "greatest common divisor and least common multiple of secints, elementwise (MPyC's gcd, lcm)"),
     ("inverse(a, n)", "the inverse of a secint a ≥ 0 modulo a public n, 1 ≤ n < 2^(l−1), in [0, n) (gcd(a, n) = 1 assumed, as MPyC)"),
+    (
+        "convert(x, T)",
+        "x as a value of another secint or secfxp type T (MPyC's convert: values must fit the smaller type; fewer fractional bits round at random)",
+    ),
     ("sqrt(x)", "the square root, rounded down (secint, secfxp)"),
     ("to_bits(x)", "the bits of a secint, least significant first: a vector (a matrix for a vector)"),
     ("from_bits(b)", "the secint with these bits, least significant first (row by row for a matrix)"),
@@ -815,6 +819,23 @@ impl Elab {
                 let node = self.push(op, span)?;
                 Ok(Val::Secret { node, ty, shape })
             }
+            "convert" => {
+                arity(2)?;
+                let Val::Secret { node, ty, shape } = vals[0].clone() else {
+                    return err(span, format!("`convert` takes a secret value first, not {}", vals[0].what()));
+                };
+                let Val::Type(to) = vals[1] else {
+                    return err(
+                        span,
+                        format!("`convert`'s second argument is a type, as in `convert(x, secint(32))`, not {}", vals[1].what()),
+                    );
+                };
+                if ty.kind() == Kind::Fld || to.kind() == Kind::Fld {
+                    return err(span, format!("`convert` is between secint and secfxp types, not from {ty} to {to}"));
+                }
+                let node = self.push(Op::Convert(node, to), span)?;
+                Ok(Val::Secret { node, ty: to, shape })
+            }
             "min" | "max" if vals.len() == 2 => {
                 let ty = self
                     .common_type(&vals, span)?
@@ -1140,7 +1161,7 @@ impl Elab {
 }
 
 /// The operations a program may call.
-pub(crate) const BUILTINS: [&str; 42] = [
+pub(crate) const BUILTINS: [&str; 43] = [
     "len",
     "sum",
     "prod",
@@ -1160,6 +1181,7 @@ pub(crate) const BUILTINS: [&str; 42] = [
     "if_else",
     "reciprocal",
     "sqrt",
+    "convert",
     "pow",
     "trunc",
     "gcd",

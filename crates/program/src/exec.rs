@@ -437,6 +437,7 @@ async fn eval(plan: &Plan, rt: &Runtime, inputs: &PartyInputs, op: &Op, args: &[
         Op::Pow(_, k) => rt.pow(a(), *k).await?,
         Op::Trunc(_, f) => rt.trunc(a(), *f).await?,
         Op::Inverse(_, n) => rt.inverse(a(), *n).await?,
+        Op::Convert(_, ty) => rt.convert(a(), ty).await?,
         Op::Pair(f, ..) => match f {
             Pair::Mul => rt.mul(a(), b()).await?,
             Pair::Div => rt.div(a(), b()).await?,

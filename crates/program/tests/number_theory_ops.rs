@@ -85,3 +85,53 @@ fn checker_refuses_what_cannot_run() {
         assert!(e.message.contains(phrase), "message {:?} lacks {phrase:?} for\n{src}", e.message);
     }
 }
+
+#[test]
+fn convert_with_mpyc_expected_values() {
+    // MPyC's test_convert: secint8 [-100, 100] to secint(32) and back; secint [-100, 100]
+    // to secfxp and back; secfxp16 [-100.25, 100.875] to secfxp and back.
+    let src = "program \"convert\"
+parties 3 to 5
+role alice = party 0
+input a: secint(8)[2] from alice
+input x: secfxp(16, 8)[2] from alice
+reveal wide = convert(a, secint(32)) to all
+reveal back = convert(convert(a, secint(32)), secint(8)) to all
+reveal fx = convert(convert(a, secint(32)), secfxp(32, 16)) to all
+reveal fi = convert(convert(convert(a, secint(32)), secfxp(32, 16)), secint(32)) to all
+reveal f32 = convert(x, secfxp(32, 16)) to all
+reveal f16 = convert(convert(x, secfxp(32, 16)), secfxp(16, 8)) to all
+reveal bits = to_bits(convert(a[0], secint(10))) to all
+";
+    let program = program(src);
+    for (m, t) in [(3, 1), (5, 2)] {
+        let mut parties = vec![inputs(&[("a", json!([-100, 100])), ("x", json!([-100.25, 100.875]))])];
+        parties.resize(m, inputs(&[]));
+        let out = run(&program, t, &parties, 6).unwrap_or_else(|e| panic!("m={m}: {e}"));
+        let o = &out[0];
+        for k in ["wide", "back", "fx", "fi"] {
+            assert_eq!(o[k].as_array().unwrap().iter().map(|v| v.as_f64().unwrap()).collect::<Vec<_>>(), [-100.0, 100.0], "m={m} {k}");
+        }
+        for k in ["f32", "f16"] {
+            assert_eq!(o[k], json!([-100.25, 100.875]), "m={m} {k}");
+        }
+        // −100 in 10-bit two's complement: 1110011100, least significant first.
+        assert_eq!(o["bits"], json!([0, 0, 1, 1, 1, 0, 0, 1, 1, 1]), "m={m}");
+    }
+}
+
+#[test]
+fn convert_refusals() {
+    let int = "input a: secint(16) from alice";
+    let fld = "input a: secfld(101) from alice";
+    for (decls, line, phrase) in [
+        (fld, "convert(a, secint(32))", "between secint and secfxp"),
+        (int, "convert(a, secfld(101))", "between secint and secfxp"),
+        (int, "convert(a, 3)", "is a type"),
+        (int, "convert(5, secint(8))", "secret value first"),
+    ] {
+        let src = body(decls, line);
+        let e = error(&src);
+        assert!(e.message.contains(phrase), "message {:?} lacks {phrase:?} for\n{src}", e.message);
+    }
+}
