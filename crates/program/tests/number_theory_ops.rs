@@ -135,3 +135,45 @@ fn convert_refusals() {
         assert!(e.message.contains(phrase), "message {:?} lacks {phrase:?} for\n{src}", e.message);
     }
 }
+
+#[test]
+fn accepted_at_the_limits_runs() {
+    // Whatever the checker accepts around the smallest types and the ends of
+    // the public ranges runs without the engine refusing it.
+    let types = ["secint(1)", "secint(2)", "secint(3)", "secint(95)", "secfxp(2, 1)", "secfxp(8, 7)", "secfxp(64, 31)", "secfld(5)"];
+    let exprs = [
+        "gcd(x, x)",
+        "lcm(x, x)",
+        "inverse(x, 1)",
+        "inverse(x, 2)",
+        "inverse(x, 3)",
+        "pow(x, 0)",
+        "pow(x, -1)",
+        "pow(x, 170141183460469231731687303715884105727)",
+        "trunc(x, 0)",
+        "trunc(x, 1)",
+        "trunc(x, 2)",
+        "trunc(x, 94)",
+        "trunc(x, 94 + 31)",
+        "convert(x, secint(1))",
+        "convert(x, secint(95))",
+        "convert(x, secfxp(2, 1))",
+        "convert(x, secfxp(64, 31))",
+    ];
+    let mut ran = 0;
+    for ty in types {
+        for expr in exprs {
+            let src = format!("program \"t\"\nparties 3\nrole alice = party 0\ninput x: {ty} from alice\nreveal y = {expr} to all\n");
+            let Ok(program) = cohort_program::CheckedProgram::parse(&src) else { continue };
+            let x = match ty {
+                "secint(1)" => json!(0),
+                "secfxp(2, 1)" | "secfxp(8, 7)" => json!(0.5),
+                _ => json!(1),
+            };
+            let parties = [inputs(&[("x", x)]), inputs(&[]), inputs(&[])];
+            run(&program, 1, &parties, 8).unwrap_or_else(|e| panic!("accepted but failed: {e}\n{src}"));
+            ran += 1;
+        }
+    }
+    assert!(ran >= 60, "only {ran} ran");
+}
