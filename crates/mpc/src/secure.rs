@@ -973,6 +973,166 @@ impl Runtime {
         Ok(scaled as u128)
     }
 
+    /// MPyC's `gcd(a, b)` for `secint`, elementwise: the nonnegative greatest
+    /// common divisor (`gcd(0, 0) = 0`), by `gcp2` and Bernstein–Yang divsteps
+    /// (see `docs/engine.md` for the rounds).
+    pub async fn gcd(&self, a: &SecVec, b: &SecVec) -> Result<SecVec> {
+        same_type(a, b)?;
+        a.ty.integer("gcd")?;
+        same_len(&a.shares, &b.shares)?;
+        let g = self.gcd_signed_raw(a.ty.field(), a.ty.bits, &a.shares, &b.shares).await?;
+        self.abs(&SecVec { ty: a.ty, shares: g }).await
+    }
+
+    /// MPyC's `lcm(a, b)` for `secint`, elementwise: `|a · (b / g')|` with
+    /// `g' = g + [g = 0]` for MPyC's signed gcd `g` (`lcm(a, 0) = 0`). Like
+    /// MPyC, the result must fit the type (it is not range checked).
+    pub async fn lcm(&self, a: &SecVec, b: &SecVec) -> Result<SecVec> {
+        same_type(a, b)?;
+        a.ty.integer("lcm")?;
+        same_len(&a.shares, &b.shares)?;
+        let (field, l) = (*a.ty.field(), a.ty.bits);
+        let g = self.gcd_signed_raw(&field, l, &a.shares, &b.shares).await?;
+        let zero = self.eq_zero_raw(&field, l, &g).await?;
+        let g1: Vec<Fe> = g.iter().zip(&zero).map(|(&x, &z)| field.add(x, z)).collect();
+        let inv = self.reciprocal_fld_raw(&field, &g1).await?;
+        let q = self.mul_raw(&field, &b.shares, &inv).await?;
+        let p = self.mul_raw(&field, &a.shares, &q).await?;
+        self.abs(&SecVec { ty: a.ty, shares: p }).await
+    }
+
+    /// MPyC's `inverse(a, n)` for `secint` `a ≥ 0` and a public modulus
+    /// `1 ≤ n < 2^(l−1)`: the `u` in `[0, n)` with `a·u ≡ 1 (mod n)`
+    /// (`0` for `n = 1`). As in MPyC, `gcd(a, n) = 1` is assumed: otherwise
+    /// (or for `a < 0`) the result is whatever MPyC's protocol gives, a
+    /// value in `[0, n)`.
+    pub async fn inverse(&self, a: &SecVec, n: i128) -> Result<SecVec> {
+        a.ty.integer("inverse")?;
+        let l = a.ty.bits;
+        if n < 1 || n >> (l - 1) != 0 {
+            return Err(Error::InvalidArgument(format!("inverse modulo {n} in {}: the modulus must be in [1, 2^{})", a.ty, l - 1)));
+        }
+        let shares = self.inverse_raw(a.ty.field(), l, &a.shares, n as u128).await?;
+        Ok(SecVec { ty: a.ty, shares })
+    }
+
+    /// MPyC's `pow(a, k)` for a public exponent: square and multiply, the
+    /// first factor taken as it is (`a^0 = 1`; ⌊log2 k⌋ + popcount(k) − 1
+    /// multiplications in ⌊log2 k⌋ + 1 rounds, products of one step side by side). For `k < 0`, `(1/a)^−k`
+    /// (`secfxp`, `secfld`; `secint` has no reciprocal and refuses).
+    pub async fn pow(&self, a: &SecVec, k: i128) -> Result<SecVec> {
+        if k == 0 {
+            let one = a.ty.scale();
+            return Ok(SecVec { ty: a.ty, shares: vec![one; a.len()] });
+        }
+        let base = if k < 0 {
+            if a.ty.kind == Kind::Int {
+                return Err(Error::Type(format!("a negative power of {} values: secint has no reciprocal", a.ty)));
+            }
+            self.reciprocal(a).await?
+        } else {
+            a.clone()
+        };
+        let e = k.unsigned_abs();
+        let mut d = base;
+        let mut c: Option<SecVec> = None;
+        for i in 0..(128 - e.leading_zeros() - 1) {
+            // c·d and d·d side by side, in one round.
+            let (c2, d2) = match (c.take(), (e >> i) & 1 == 1) {
+                (None, true) => (Some(d.clone()), self.mul(&d, &d).await?),
+                (Some(c), true) => {
+                    let (c2, d2) = try_join(self.mul(&c, &d), self.mul(&d, &d)).await?;
+                    (Some(c2), d2)
+                }
+                (c, false) => (c, self.mul(&d, &d).await?),
+            };
+            (c, d) = (c2, d2);
+        }
+        match c {
+            None => Ok(d),
+            Some(c) => self.mul(&c, &d).await,
+        }
+    }
+
+    /// MPyC's `trunc(a, f)`: `a / 2^f` with unbiased stochastic rounding
+    /// (`⌊a/2^f⌋ + 1` with probability `(a mod 2^f)/2^f`), of the values'
+    /// raw integers (for `secfxp`, the value divided by `2^f`), `0 ≤ f < l`
+    /// (`l + f_T` for `secfxp(l, f_T)`). Two rounds.
+    pub async fn trunc(&self, a: &SecVec, f: u32) -> Result<SecVec> {
+        a.ty.ordered("trunc")?;
+        let l = a.ty.bits + a.ty.frac();
+        if f >= l {
+            return Err(Error::InvalidArgument(format!("cannot truncate {f} bits of {} values: at most {}", a.ty, l - 1)));
+        }
+        let shares = self.trunc_raw(a.ty.field(), l, f, &a.shares).await?;
+        Ok(SecVec { ty: a.ty, shares })
+    }
+
+    /// MPyC's `convert(a, T)` between `secint` and `secfxp` types (any bit
+    /// lengths), by MPyC's masked opening (its `no_prss` variant): parties
+    /// `0..=t` each share one random integer below `2^(k+l)/(t+1) + 1`
+    /// (`l` the smaller bit length) in both fields, so their sum `r` is the
+    /// same integer in both; open `a + 2^(l−1) + r` in the source field and
+    /// subtract `r + 2^(l−1)` in the target. Fewer fractional bits first
+    /// truncate (MPyC's stochastic `trunc`, so `secfxp → secint` rounds
+    /// at random); more shift left. As in MPyC, values must fit the smaller
+    /// type. Two rounds (three with a truncation); `secfld` is refused.
+    pub async fn convert(&self, a: &SecVec, to: &SecType) -> Result<SecVec> {
+        if a.ty.kind == Kind::Fld || to.kind == Kind::Fld {
+            return Err(Error::Type(format!("conversion from {} to {to} is not supported (secint and secfxp only)", a.ty)));
+        }
+        self.check_field(to.field())?;
+        if a.ty == *to {
+            return Ok(a.clone());
+        }
+        let (fs, ft, n) = (*a.ty.field(), *to.field(), a.len());
+        let l = a.ty.bits.min(to.bits);
+        let (frac_s, frac_t) = (a.ty.frac(), to.frac());
+        let senders = self.threshold() + 1;
+        let bound = (1u128 << (SEC_PARAM + l)) / senders as u128 + 1;
+        let me = self.id();
+        let mine: Vec<u128> = if me < senders {
+            self.with_rng(|rng| {
+                (0..n)
+                    .map(|_| {
+                        let x = (u128::from(rand_core::Rng::next_u64(rng)) << 64) | u128::from(rand_core::Rng::next_u64(rng));
+                        x % bound
+                    })
+                    .collect()
+            })
+        } else {
+            Vec::new()
+        };
+        let (in_s, in_t): (Vec<Fe>, Vec<Fe>) = mine.iter().map(|&r| (fs.from_u128(r), ft.from_u128(r))).unzip();
+        // Every sender shares in both fields; at most 28 inputs polled together (in order).
+        let draw = async {
+            let (mut r_s, mut r_t) = (vec![fs.zero(); n], vec![ft.zero(); n]);
+            let owners: Vec<usize> = (0..senders).collect();
+            for chunk in owners.chunks(14) {
+                let parts = try_join_all(chunk.iter().map(|&j| {
+                    let (vs, vt) = ((me == j).then_some(&in_s[..]), (me == j).then_some(&in_t[..]));
+                    try_join(self.input_raw(&fs, j, vs, n), self.input_raw(&ft, j, vt, n))
+                }))
+                .await?;
+                for (ps, pt) in parts {
+                    r_s.iter_mut().zip(ps).for_each(|(x, y)| *x = fs.add(*x, y));
+                    r_t.iter_mut().zip(pt).for_each(|(x, y)| *x = ft.add(*x, y));
+                }
+            }
+            Ok::<_, Error>((r_s, r_t))
+        };
+        let scaled = async {
+            if frac_t < frac_s { self.trunc_raw(&fs, a.ty.bits + frac_s, frac_s - frac_t, &a.shares).await } else { Ok(a.shares.clone()) }
+        };
+        let ((r_s, r_t), x) = try_join(draw, scaled).await?;
+        let (off_s, off_t) = (fs.from_u128(1 << (l - 1)), ft.from_u128(1 << (l - 1)));
+        let masked: Vec<Fe> = x.iter().zip(&r_s).map(|(&x, &r)| fs.add(fs.add(x, off_s), r)).collect();
+        let c = self.open_all(&fs, &masked).await?;
+        let shift = ft.from_u128(1 << frac_t.saturating_sub(frac_s));
+        let shares = c.iter().zip(&r_t).map(|(&c, &r)| ft.mul(ft.sub(ft.sub(ft.from_u128(fs.to_u128(c)), r), off_t), shift)).collect();
+        Ok(SecVec { ty: *to, shares })
+    }
+
     /// The elements in ascending (or descending) order, by Batcher's
     /// merge-exchange network.
     pub async fn sort(&self, a: &SecVec, descending: bool) -> Result<SecVec> {

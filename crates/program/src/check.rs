@@ -38,6 +38,14 @@ pub const OPERATIONS: &[(&str, &str)] = &[
     ("is_zero(x)", "1 where x is zero, else 0, elementwise"),
     ("if_else(c, a, b)", "a where the bit c is 1, else b, elementwise"),
     ("reciprocal(x)", "1/x, elementwise (secfxp, secfld; secint: the field inverse)"),
+    ("pow(x, k)", "x to the power of a public whole number k (k < 0: secfxp and secfld only, by the reciprocal)"),
+    ("trunc(x, f)", "x / 2^f with MPyC's stochastic rounding, for a public 0 ≤ f < l (secfxp(l, f'): f < l + f')"),
+    ("gcd(a, b), lcm(a, b)", "greatest common divisor and least common multiple of secints, elementwise (MPyC's gcd, lcm)"),
+    ("inverse(a, n)", "the inverse of a secint a ≥ 0 modulo a public n, 1 ≤ n < 2^(l−1), in [0, n) (gcd(a, n) = 1 assumed, as MPyC)"),
+    (
+        "convert(x, T)",
+        "x as a value of another secint or secfxp type T (MPyC's convert: values must fit the smaller type; fewer fractional bits round at random)",
+    ),
     ("sqrt(x)", "the square root, rounded down (secint, secfxp)"),
     ("to_bits(x)", "the bits of a secint, least significant first: a vector (a matrix for a vector)"),
     ("from_bits(b)", "the secint with these bits, least significant first (row by row for a matrix)"),
@@ -758,6 +766,76 @@ impl Elab {
                     other => err(span, format!("`sum` takes a vector or a matrix, not {}", other.what())),
                 }
             }
+            "gcd" | "lcm" => {
+                arity(2)?;
+                let ty = self
+                    .common_type(&vals, span)?
+                    .ok_or_else(|| Error::new(span, format!("`{func}` of public values: compute it yourself")))?;
+                if ty.kind() != Kind::Int || ty.bits() < 2 {
+                    return err(span, format!("`{func}` is defined for secint(l) with l ≥ 2, not {ty}"));
+                }
+                let shape = broadcast(vals[0].shape(), vals[1].shape())
+                    .ok_or_else(|| Error::new(span, format!("`{func}` needs arguments of one shape (or a scalar)")))?;
+                let (a, b) = (self.secret(&vals[0], ty, &shape, span)?, self.secret(&vals[1], ty, &shape, span)?);
+                let node = self.push(Op::Pair(if func == "gcd" { Pair::Gcd } else { Pair::Lcm }, a, b), span)?;
+                Ok(Val::Secret { node, ty, shape })
+            }
+            "pow" | "trunc" | "inverse" => {
+                arity(2)?;
+                let Val::Secret { node, ty, shape } = vals[0].clone() else {
+                    return err(span, format!("`{func}` takes a secret value first, not {}", vals[0].what()));
+                };
+                let k = self.public_int(&args[1], "the second argument")?;
+                let op = match func {
+                    "pow" => {
+                        if k < 0 && ty.kind() == Kind::Int {
+                            return err(span, format!("a negative power of {ty}: secint has no reciprocal (use secfxp or secfld)"));
+                        }
+                        Op::Pow(node, k)
+                    }
+                    "trunc" => {
+                        if ty.kind() == Kind::Fld {
+                            return err(span, format!("`trunc` is not defined for {ty}: field elements have no order"));
+                        }
+                        let l = ty.bits() + ty.frac();
+                        match u32::try_from(k) {
+                            Ok(f) if f < l => Op::Trunc(node, f),
+                            _ => return err(span, format!("`trunc` of {ty} takes a whole number of bits from 0 to {}, not {k}", l - 1)),
+                        }
+                    }
+                    _ => {
+                        if ty.kind() != Kind::Int || ty.bits() < 2 {
+                            return err(span, format!("`inverse` is defined for secint(l) with l ≥ 2, not {ty}"));
+                        }
+                        if k < 1 || k >> (ty.bits() - 1) != 0 {
+                            return err(
+                                span,
+                                format!("`inverse` in {ty} takes a public modulus from 1 to 2^{} − 1, not {k}", ty.bits() - 1),
+                            );
+                        }
+                        Op::Inverse(node, k)
+                    }
+                };
+                let node = self.push(op, span)?;
+                Ok(Val::Secret { node, ty, shape })
+            }
+            "convert" => {
+                arity(2)?;
+                let Val::Secret { node, ty, shape } = vals[0].clone() else {
+                    return err(span, format!("`convert` takes a secret value first, not {}", vals[0].what()));
+                };
+                let Val::Type(to) = vals[1] else {
+                    return err(
+                        span,
+                        format!("`convert`'s second argument is a type, as in `convert(x, secint(32))`, not {}", vals[1].what()),
+                    );
+                };
+                if ty.kind() == Kind::Fld || to.kind() == Kind::Fld {
+                    return err(span, format!("`convert` is between secint and secfxp types, not from {ty} to {to}"));
+                }
+                let node = self.push(Op::Convert(node, to), span)?;
+                Ok(Val::Secret { node, ty: to, shape })
+            }
             "min" | "max" if vals.len() == 2 => {
                 let ty = self
                     .common_type(&vals, span)?
@@ -1083,7 +1161,7 @@ impl Elab {
 }
 
 /// The operations a program may call.
-pub(crate) const BUILTINS: [&str; 37] = [
+pub(crate) const BUILTINS: [&str; 43] = [
     "len",
     "sum",
     "prod",
@@ -1103,6 +1181,12 @@ pub(crate) const BUILTINS: [&str; 37] = [
     "if_else",
     "reciprocal",
     "sqrt",
+    "convert",
+    "pow",
+    "trunc",
+    "gcd",
+    "lcm",
+    "inverse",
     "to_bits",
     "from_bits",
     "inner",

@@ -28,7 +28,7 @@
 use std::collections::BTreeSet;
 use std::rc::Rc;
 
-use cohort_mpc::{PartyId, Value};
+use cohort_mpc::{PartyId, SecType, Value};
 use serde::Serialize;
 
 use crate::plan::{Map, NodeId, Op, OutputSpec, OutputTo, Owner, Pair, Plan, Random, Reduce};
@@ -382,7 +382,12 @@ impl<'p> Graph<'p> {
                 let bits = self.bits_of(*a);
                 e(*a).iter().flat_map(|x| std::iter::repeat_n(self.mixed(&[x]), bits)).collect()
             }
-            Op::FloorDiv(a, _) | Op::Mod(a, _) | Op::Shr(a, _) | Op::Map(_, a) => e(*a).iter().map(|x| self.mixed(&[x])).collect(),
+            // The same value in another type: exact unless fractional bits are rounded away.
+            Op::Convert(a, to) if self.type_of(*a).is_some_and(|from| from.frac() <= to.frac()) => e(*a).as_ref().clone(),
+            Op::Convert(a, _) => e(*a).iter().map(|x| self.mixed(&[x])).collect(),
+            Op::FloorDiv(a, _) | Op::Mod(a, _) | Op::Shr(a, _) | Op::Pow(a, _) | Op::Trunc(a, _) | Op::Inverse(a, _) | Op::Map(_, a) => {
+                e(*a).iter().map(|x| self.mixed(&[x])).collect()
+            }
             Op::Add(a, b) | Op::Sub(a, b) => e(*a).iter().zip(e(*b).iter()).map(|(x, y)| self.affine_pair(x, y)).collect(),
             Op::Pair(f @ (Pair::Mul | Pair::Div), a, b) => {
                 let (xa, xb) = (e(*a), e(*b));
@@ -473,15 +478,18 @@ impl<'p> Graph<'p> {
     /// The bit length of a node's secure type: every operation keeps its
     /// operands' type, so the nearest typed ancestor tells.
     fn bits_of(&self, id: NodeId) -> usize {
+        self.type_of(id).map_or(1, |ty| ty.bits() as usize)
+    }
+
+    /// The secure type of node `id`'s values (what its first argument's is,
+    /// unless the node makes values of a type of its own).
+    fn type_of(&self, id: NodeId) -> Option<SecType> {
         let mut n = id;
         loop {
             match &self.plan.nodes[n].op {
-                Op::Input(i) => return self.plan.inputs[*i].ty.bits() as usize,
-                Op::Const { ty, .. } | Op::Random { ty, .. } => return ty.bits() as usize,
-                op => match op.deps().first() {
-                    Some(&d) => n = d,
-                    None => return 1,
-                },
+                Op::Input(i) => return Some(self.plan.inputs[*i].ty),
+                Op::Const { ty, .. } | Op::Random { ty, .. } | Op::Convert(_, ty) => return Some(*ty),
+                op => n = *op.deps().first()?,
             }
         }
     }
@@ -793,6 +801,10 @@ impl Describer<'_, '_> {
             Op::Mod(a, c) => atom(format!("the remainder of {} divided by {}", p(*a)?.inner(), number(*c))),
             Op::Shl(a, k) => compound(format!("{} times 2^{k}", p(*a)?.inner())),
             Op::Shr(a, k) => compound(format!("{} divided by 2^{k}, rounded down", p(*a)?.inner())),
+            Op::Pow(a, k) => compound(format!("{} to the power {k}", p(*a)?.inner())),
+            Op::Trunc(a, f) => compound(format!("{} divided by 2^{f}, rounded at random", p(*a)?.inner())),
+            Op::Inverse(a, n) => atom(format!("the inverse of {} modulo {n}", p(*a)?.inner())),
+            Op::Convert(a, ty) => compound(format!("{} as {ty}", p(*a)?.inner())),
             Op::Pair(f, a, b) => {
                 let (x, y) = (p(*a)?.inner(), p(*b)?.inner());
                 match f {
@@ -808,6 +820,8 @@ impl Describer<'_, '_> {
                     Pair::MaxPairwise => atom(format!("the larger of {x} and {y}")),
                     Pair::Inner => atom(format!("the inner product of {x} and {y}")),
                     Pair::Covariance => atom(format!("the covariance of {x} and {y}")),
+                    Pair::Gcd => atom(format!("the greatest common divisor of {x} and {y}")),
+                    Pair::Lcm => atom(format!("the least common multiple of {x} and {y}")),
                 }
             }
             Op::Map(f, a) => {

@@ -434,6 +434,10 @@ async fn eval(plan: &Plan, rt: &Runtime, inputs: &PartyInputs, op: &Op, args: &[
         Op::Mod(_, c) => rt.mod_public(a(), *c).await?,
         Op::Shl(_, k) => a().shl(*k)?,
         Op::Shr(_, k) => rt.shr(a(), *k).await?,
+        Op::Pow(_, k) => rt.pow(a(), *k).await?,
+        Op::Trunc(_, f) => rt.trunc(a(), *f).await?,
+        Op::Inverse(_, n) => rt.inverse(a(), *n).await?,
+        Op::Convert(_, ty) => rt.convert(a(), ty).await?,
         Op::Pair(f, ..) => match f {
             Pair::Mul => rt.mul(a(), b()).await?,
             Pair::Div => rt.div(a(), b()).await?,
@@ -447,6 +451,8 @@ async fn eval(plan: &Plan, rt: &Runtime, inputs: &PartyInputs, op: &Op, args: &[
             Pair::MaxPairwise => rt.max_pairwise(a(), b()).await?,
             Pair::Inner => rt.inner(a(), b()).await?,
             Pair::Covariance => rt.covariance(a(), b()).await?,
+            Pair::Gcd => rt.gcd(a(), b()).await?,
+            Pair::Lcm => rt.lcm(a(), b()).await?,
         },
         Op::Map(f, _) => match f {
             Map::Abs => rt.abs(a()).await?,

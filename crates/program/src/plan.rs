@@ -55,7 +55,14 @@ impl Plan {
             let Some((ty, len)) = size else { continue };
             let read: usize = node.op.deps().iter().filter_map(|&d| lens.get(d).copied().flatten()).map(|(_, n)| n).sum();
             let mut work = len.max(read).saturating_add(2);
-            let field = ty.field();
+            // A conversion also opens (and may truncate) in its source's field.
+            let field = match node.op {
+                Op::Convert(a, _) => match lens.get(a).copied().flatten() {
+                    Some((src, _)) if src.field().bits() > ty.field().bits() => *src.field(),
+                    _ => *ty.field(),
+                },
+                _ => *ty.field(),
+            };
             match node.op {
                 Op::Const { .. } | Op::Gather { .. } | Op::Concat(_) | Op::Add(..) | Op::Sub(..) | Op::Neg(_) | Op::AddPublic(..) => {
                     continue;
@@ -119,9 +126,13 @@ impl Plan {
             | Op::Mod(a, _)
             | Op::Shl(a, _)
             | Op::Shr(a, _)
+            | Op::Pow(a, _)
+            | Op::Trunc(a, _)
+            | Op::Inverse(a, _)
             | Op::Map(_, a)
             | Op::Sort(a)
             | Op::Shuffle(a) => of(*a)?,
+            Op::Convert(a, ty) => (*ty, of(*a)?.1),
             Op::Reduce { src, rows, .. } => (of(*src)?.0, *rows),
             Op::ColumnSums { src, cols, .. } => (of(*src)?.0, *cols),
             Op::MatMul { a, rows, cols, .. } => (of(*a)?.0, rows.saturating_mul(*cols)),
@@ -250,6 +261,8 @@ pub(crate) enum Pair {
     MaxPairwise,
     Inner,
     Covariance,
+    Gcd,
+    Lcm,
 }
 
 /// Random values.
@@ -290,6 +303,14 @@ pub(crate) enum Op {
     Mod(NodeId, Value),
     Shl(NodeId, u32),
     Shr(NodeId, u32),
+    /// `a^k` for a public exponent.
+    Pow(NodeId, i128),
+    /// MPyC's `trunc(a, f)`: `a / 2^f`, stochastically rounded.
+    Trunc(NodeId, u32),
+    /// MPyC's `inverse(a, n)` for a public modulus.
+    Inverse(NodeId, i128),
+    /// MPyC's `convert(a, T)` to another secure type.
+    Convert(NodeId, SecType),
     Pair(Pair, NodeId, NodeId),
     Map(Map, NodeId),
     /// A reduction of each of `rows` consecutive runs of `len` elements.
@@ -339,6 +360,10 @@ impl Op {
             | Mod(a, _)
             | Shl(a, _)
             | Shr(a, _)
+            | Pow(a, _)
+            | Trunc(a, _)
+            | Inverse(a, _)
+            | Convert(a, _)
             | Map(_, a)
             | Sort(a)
             | Shuffle(a) => vec![*a],

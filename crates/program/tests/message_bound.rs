@@ -66,6 +66,15 @@ const OPERATIONS: &[&str] = &[
     "[x[i] * y[i] for i in range(N)]",
     "mean(flatten(z))",
     "sort(flatten(z))",
+    "gcd(x, y)",
+    "lcm(x, y)",
+    "inverse(x, 7)",
+    "pow(x, 3)",
+    "pow(x, -2)",
+    "trunc(x, 2)",
+    "convert(x, secint(95))",
+    "convert(x, secint(8))",
+    "convert(x, secfxp(40, 30))",
 ];
 
 /// Runs `src` as `m` parties with threshold `t`; the largest round message

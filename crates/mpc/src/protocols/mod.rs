@@ -9,6 +9,7 @@ mod bits;
 mod compare;
 mod divide;
 mod fixed;
+mod gcd;
 mod reciprocal;
 mod shuffle;
 mod sort;
