@@ -342,11 +342,8 @@ impl Runtime {
             Bits::Dealt { u, rho } => {
                 // b = u + ρ − 2uρ with uρ a local product: degree 2t. The
                 // products first, in one specialised pass.
-                let local: Vec<Fe> = with_arith!(field, |a| u
-                    .iter()
-                    .zip(&rho)
-                    .map(|(&ui, &ri)| a.sub(a.add(ui, ri), a.mul(a.add(ui, ui), ri)))
-                    .collect());
+                let local: Vec<Fe> =
+                    with_arith!(field, |a| u.iter().zip(&rho).map(|(&ui, &ri)| a.sub(a.add(ui, ri), a.mul(a.add(ui, ui), ri))).collect());
                 let zero = self.zero_2t(field, n).await?;
                 let masked = combine(&local, &zero);
                 let open = async {
