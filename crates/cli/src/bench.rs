@@ -8,6 +8,28 @@ use std::time::Instant;
 use cohort_mpc::Runtime;
 pub(crate) use cohort_mpc::bench::{WORKLOADS, Workload, run};
 
+/// How the parties of the engine workloads talk.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Transport {
+    /// Secure channels over TCP loopback, a thread per party.
+    Secure,
+    /// Plain TCP loopback, as MPyC runs by default.
+    Plaintext,
+    /// Every party in one thread, over an in-memory network.
+    InProcess,
+}
+
+impl Transport {
+    /// The `channels` field of the JSON lines.
+    pub(crate) fn as_str(self) -> &'static str {
+        match self {
+            Transport::Secure => "secure",
+            Transport::Plaintext => "plaintext",
+            Transport::InProcess => "in_process",
+        }
+    }
+}
+
 /// Milliseconds since this process first asked.
 pub(crate) fn clock_ms() -> f64 {
     static START: std::sync::OnceLock<Instant> = std::sync::OnceLock::new();

@@ -300,6 +300,12 @@ enum Command {
         /// to compare the engine with MPyC (which runs without TLS by default).
         #[arg(long)]
         plaintext: bool,
+        /// Run every party of the engine workloads in this one thread over an
+        /// in-memory network: the engine's computation alone (no sockets,
+        /// threads or channel crypto), to compare with the same in
+        /// WebAssembly (`scripts/bench-browser`).
+        #[arg(long, conflicts_with = "plaintext")]
+        in_process: bool,
     },
 }
 
@@ -542,8 +548,13 @@ fn run(cli: Cli) -> Result<()> {
             })
         }
         Command::Sum { values, threshold, no_privacy, bits } => sum(values, threshold, no_privacy, bits),
-        Command::Bench { parties, threshold, no_privacy, runs, only, json, plaintext } => {
-            bench(parties, threshold, no_privacy, runs, only, json, plaintext)
+        Command::Bench { parties, threshold, no_privacy, runs, only, json, plaintext, in_process } => {
+            let channels = match (plaintext, in_process) {
+                (_, true) => bench::Transport::InProcess,
+                (true, _) => bench::Transport::Plaintext,
+                _ => bench::Transport::Secure,
+            };
+            bench(parties, threshold, no_privacy, runs, only, json, channels)
         }
     }
 }
@@ -626,7 +637,7 @@ fn bench(
     runs: usize,
     only: Vec<String>,
     json: bool,
-    plaintext: bool,
+    transport: bench::Transport,
 ) -> Result<()> {
     if let Some(unknown) = only.iter().find(|o| o.as_str() != "program" && !bench::WORKLOADS.iter().any(|w| w.name == o.as_str())) {
         return Err(Failure(format!("unknown workload {unknown}")));
@@ -636,18 +647,25 @@ fn bench(
     let t = self::threshold(parties, threshold, no_privacy)?;
     let mut out = String::new();
     if !workloads.is_empty() {
-        let channels = if plaintext { launch::Channels::Plaintext } else { launch::Channels::Secure };
-        let results = launch::run_parties_over(channels, parties, t, launch::label_hash("cohort bench"), move |_| {
-            let workloads = workloads.clone();
-            move |rt| bench::run(rt, workloads, runs, bench::clock_ms)
-        })?;
         // Party 0's clock, as MPyC reports.
-        for m in &results[0] {
+        let measured = match transport {
+            bench::Transport::InProcess => cohort_mpc::bench::run_in_one_thread(parties, t, workloads, runs, bench::clock_ms)?,
+            _ => {
+                let channels =
+                    if transport == bench::Transport::Plaintext { launch::Channels::Plaintext } else { launch::Channels::Secure };
+                let results = launch::run_parties_over(channels, parties, t, launch::label_hash("cohort bench"), move |_| {
+                    let workloads = workloads.clone();
+                    move |rt| bench::run(rt, workloads, runs, bench::clock_ms)
+                })?;
+                results.into_iter().next().unwrap_or_default()
+            }
+        };
+        for m in &measured {
             if json {
                 let line = serde_json::json!({
                     "workload": m.workload.name, "n": m.workload.n, "ms": (m.ms * 1000.0).round() / 1000.0,
                     "rounds": m.rounds, "bytes_sent": m.bytes_sent, "parties": parties, "threshold": t,
-                    "channels": if plaintext { "plaintext" } else { "secure" },
+                    "channels": transport.as_str(),
                 });
                 out.push_str(&format!("{line}\n"));
             } else {

@@ -132,6 +132,16 @@ pub async fn run(rt: Rc<Runtime>, workloads: Vec<Workload>, runs: usize, clock: 
     Ok(out)
 }
 
+/// The workloads with all `m` parties in this one thread over the in-memory
+/// network of [`crate::local`], threshold `t`: the engine's computation
+/// alone, without sockets, threads, channel crypto or a browser's data
+/// channels. Party 0's measurements; its clock runs while every party
+/// computes, so each figure is the work of all `m` parties together.
+pub fn run_in_one_thread(m: usize, t: usize, workloads: Vec<Workload>, runs: usize, clock: fn() -> f64) -> Result<Vec<Measurement>> {
+    let outcome = crate::local::run(m, t, 1, move |rt| run(rt, workloads.clone(), runs, clock))?;
+    outcome.results.into_iter().next().ok_or_else(|| Error::Internal("a benchmark without parties".into()))
+}
+
 fn min_by_time(best: Option<Measurement>, m: Measurement) -> Measurement {
     match best {
         Some(b) if b.ms <= m.ms => b,

@@ -168,3 +168,35 @@ pub fn check_settings(settings: JsValue) -> Result<JsValue, JsValue> {
 pub fn same_signal_server(a: &str, b: &str) -> bool {
     crate::requests::same_signal_server(a, b)
 }
+
+/// The engine's workloads with every party in this one thread over an
+/// in-memory network (`cohort_mpc::bench::run_in_one_thread`): WebAssembly
+/// compute alone, beside `cohort bench --in-process` natively. `only` as in
+/// the benchmark's configuration (empty: all). Lines as `cohort bench
+/// --json` prints them, with `"channels":"in_process"`.
+#[cfg(feature = "bench")]
+#[wasm_bindgen(js_name = benchInProcess)]
+pub fn bench_in_process(parties: usize, only: Vec<String>, runs: usize) -> Result<JsValue, JsValue> {
+    use cohort_mpc::bench::{WORKLOADS, run_in_one_thread};
+    let bad = |message: String| js_error(&WebError::params("bad_config", message));
+    if let Some(unknown) = only.iter().find(|o| !WORKLOADS.iter().any(|w| w.name == o.as_str())) {
+        return Err(bad(format!("unknown workload `{unknown}`")));
+    }
+    if !(1..=cohort_mpc::MAX_PARTIES).contains(&parties) {
+        return Err(bad(format!("{parties} parties")));
+    }
+    let workloads = WORKLOADS.iter().copied().filter(|w| only.is_empty() || only.iter().any(|o| o == w.name)).collect();
+    let t = cohort_mpc::default_threshold(parties);
+    let measured = run_in_one_thread(parties, t, workloads, runs.clamp(1, 100), performance_now)
+        .map_err(|e| js_error(&WebError::from(cohort_party::PartyError::Engine(e))))?;
+    let lines: Vec<serde_json::Value> = measured
+        .iter()
+        .map(|w| {
+            serde_json::json!({
+                "workload": w.workload.name, "n": w.workload.n, "ms": (w.ms * 1000.0).round() / 1000.0,
+                "rounds": w.rounds, "bytes_sent": w.bytes_sent, "parties": parties, "threshold": t, "channels": "in_process",
+            })
+        })
+        .collect();
+    Ok(to_js(&serde_json::Value::Array(lines)))
+}

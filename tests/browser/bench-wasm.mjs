@@ -1,0 +1,22 @@
+// The engine's workloads in WebAssembly with every party in one thread over
+// an in-memory network (the extension's benchmark build in dist/chrome, run
+// by Node's V8, the engine Chromium runs it with): compute alone, printed as
+// `cohort bench --json` lines with "where":"wasm". `cohort bench
+// --in-process` gives the same natively. Used by scripts/bench-browser.
+
+import { readFile } from 'node:fs/promises';
+
+const arg = (name, fallback) => {
+  const at = process.argv.indexOf(name);
+  return at > 0 ? process.argv[at + 1] : fallback;
+};
+const runs = Number(arg('--runs', '3'));
+const only = arg('--only', '').split(',').filter(Boolean);
+const dir = new URL('../../dist/chrome/wasm/', import.meta.url);
+const glue = await import(new URL('cohort_web.js', dir).href);
+glue.initSync({ module: await readFile(new URL('cohort_web_bg.wasm', dir)) });
+if (typeof glue.benchInProcess !== 'function') {
+  console.error('bench-wasm: dist/chrome has no benchmark (scripts/build-extension --bench)');
+  process.exit(1);
+}
+for (const line of glue.benchInProcess(3, only, runs)) console.log(JSON.stringify({ ...line, where: 'wasm' }));
