@@ -14,7 +14,8 @@
 //! Semantics follow MPyC: Shamir sharing with threshold `t < m/2`,
 //! pseudorandom secret sharing for randomness, multiplication with one
 //! resharing round, comparisons à la Toft with a `k = 30`-bit statistical
-//! mask, fixed point with stochastic rounding, Batcher sorting. Security is
+//! mask, fixed point with stochastic rounding, a shuffle by the PRSS subsets,
+//! sorting by shuffle-then-sort (rows: Batcher's network). Security is
 //! passive (semi-honest) with an honest majority.
 //!
 //! The engine does no I/O: a program is an `async` function over a

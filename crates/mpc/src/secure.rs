@@ -1133,8 +1133,9 @@ impl Runtime {
         Ok(SecVec { ty: *to, shares })
     }
 
-    /// The elements in ascending (or descending) order, by Batcher's
-    /// merge-exchange network.
+    /// The elements in ascending (or descending) order: shuffled, then
+    /// sorted with opened comparisons where that takes fewer rounds (see
+    /// `Runtime::sort_raw`), else by Batcher's merge-exchange network.
     pub async fn sort(&self, a: &SecVec, descending: bool) -> Result<SecVec> {
         a.ty.ordered("sort")?;
         let mut keys = a.shares.clone();
