@@ -417,22 +417,28 @@ impl Runtime {
     /// Secret-shares `values` of type `ty` from `owner` (who passes
     /// `Some(values)`; the others pass `None`): one round.
     pub async fn input(&self, ty: &SecType, owner: PartyId, values: Option<&[Value]>, n: usize) -> Result<SecVec> {
-        self.check_field(ty.field())?;
-        let encoded = match values {
-            Some(v) if self.id() == owner => Some(v.iter().map(|&x| ty.encode(x)).collect::<Result<Vec<_>>>()?),
-            _ => None,
-        };
-        let shares = self.input_raw(ty.field(), owner, encoded.as_deref(), n).await?;
-        Ok(SecVec { ty: *ty, shares })
+        self.input_encoded(ty, owner, values, n, |&x| ty.encode(x)).await
     }
 
     /// Shares values given exactly as integer multiples of `2^-f`
     /// ([`SecType::encode_scaled`]): as [`Runtime::input`], without a float
     /// in between, so `secfxp` values of more than 53 bits stay exact.
     pub async fn input_scaled(&self, ty: &SecType, owner: PartyId, values: Option<&[i128]>, n: usize) -> Result<SecVec> {
+        self.input_encoded(ty, owner, values, n, |&x| ty.encode_scaled(x)).await
+    }
+
+    /// [`Runtime::input`] with the owner's values encoded by `encode`.
+    async fn input_encoded<V>(
+        &self,
+        ty: &SecType,
+        owner: PartyId,
+        values: Option<&[V]>,
+        n: usize,
+        encode: impl Fn(&V) -> Result<Fe>,
+    ) -> Result<SecVec> {
         self.check_field(ty.field())?;
         let encoded = match values {
-            Some(v) if self.id() == owner => Some(v.iter().map(|&x| ty.encode_scaled(x)).collect::<Result<Vec<_>>>()?),
+            Some(v) if self.id() == owner => Some(v.iter().map(encode).collect::<Result<Vec<_>>>()?),
             _ => None,
         };
         let shares = self.input_raw(ty.field(), owner, encoded.as_deref(), n).await?;
