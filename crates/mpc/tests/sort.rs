@@ -1,4 +1,4 @@
-//! Oblivious sorting (Batcher's merge-exchange): ascending and descending,
+//! Oblivious sorting (keys by shuffle-then-sort, rows by Batcher's network): ascending and descending,
 //! with duplicates, for n = 0, 1, 2, 3, 17, 64; and sort_by_key.
 
 mod common;

@@ -1,4 +1,5 @@
-//! Batcher's merge-exchange sorting network (Knuth, TAOCP 5.2.2, Algorithm M).
+//! Sorting: Batcher's merge-exchange network (Knuth, TAOCP 5.2.2, Algorithm
+//! M), and shuffle-then-sort with opened comparisons.
 
 use crate::field::{Fe, Field};
 use crate::protocols::basic::same_len;
@@ -9,6 +10,12 @@ use crate::Result;
 
 /// Pivots a segment of the shuffled sort is split around at each level.
 const PIVOTS: usize = 3;
+
+/// How many keys at the head of a segment of `len` are compared pairwise:
+/// its pivots, or the whole of a small segment.
+fn pairwise_heads(len: usize) -> usize {
+    if len > PIVOTS + 1 { PIVOTS } else { len }
+}
 
 /// Rounds of one level of the shuffled sort: a comparison, and opening it.
 const COMPARE_AND_OPEN_ROUNDS: usize = 9;
@@ -137,8 +144,7 @@ impl Runtime {
             let mut pairs = Vec::new();
             for segment in &segments {
                 let items = &order[segment.clone()];
-                // Pivots to split around, or a small segment whole.
-                let (heads, rest) = items.split_at(if items.len() > PIVOTS + 1 { PIVOTS } else { items.len() });
+                let (heads, rest) = items.split_at(pairwise_heads(items.len()));
                 for (i, &a) in heads.iter().enumerate() {
                     pairs.extend(heads[i + 1..].iter().map(|&b| (a, b)));
                 }
@@ -151,8 +157,7 @@ impl Runtime {
             let mut next = Vec::new();
             for segment in segments {
                 let items = order[segment.clone()].to_vec();
-                let split = items.len() > PIVOTS + 1;
-                let heads = if split { &items[..PIVOTS] } else { &items[..] };
+                let (heads, rest) = items.split_at(pairwise_heads(items.len()));
                 // Rank the heads among themselves by their pairs.
                 let mut rank = vec![0usize; heads.len()];
                 for i in 0..heads.len() {
@@ -168,13 +173,13 @@ impl Runtime {
                 for (i, &r) in rank.iter().enumerate() {
                     sorted_heads[r] = heads[i];
                 }
-                if !split {
+                if rest.is_empty() {
                     order[segment].copy_from_slice(&sorted_heads);
                     continue;
                 }
                 // Every other key goes to the bucket after the pivots before it.
                 let mut buckets = vec![Vec::new(); PIVOTS + 1];
-                for &e in &items[PIVOTS..] {
+                for &e in rest {
                     let after = (0..PIVOTS).filter(|_| !answers.next().expect("an answer per question")).count();
                     buckets[after].push(e);
                 }
