@@ -58,9 +58,7 @@ impl Runtime {
     /// Shares of `[a < 0]` for each `a` in `[-2^l, 2^l)`: random bits, the
     /// masked opening, a ⌈log2 l⌉-level product tree and `is_zero_public`.
     pub(crate) async fn lt_zero_raw(&self, field: &Field, l: u32, a: &[Fe]) -> Result<Vec<Fe>> {
-        Self::check_mask_room(field, l)?;
-        let bits = self.lt_bits(field, l, a.len()).await?;
-        Ok(self.lt_zero_times(field, l, a, bits, &[]).await?.0)
+        Ok(self.lt_zero_with(field, l, a, &[]).await?.0)
     }
 
     /// `[a < 0]` as in [`Runtime::lt_zero_raw`] and `[a < 0]·y` for each `y`
