@@ -6,8 +6,10 @@
 // saved under target/screenshots/.
 
 import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
 import { test } from 'node:test';
-import { answerApproval, averageSalary, connect, join, launch, nextApprovalWindow, servers } from './harness.mjs';
+import { ROOT, answerApproval, averageSalary, connect, join, launch, nextApprovalWindow, servers } from './harness.mjs';
 
 const env = servers();
 
@@ -71,6 +73,11 @@ test('Approve works only after the window has been in view for a second; a bad v
   const popup = await nextApprovalWindow(b);
   await popup.waitForSelector('#actions:not([hidden])');
   assert.equal(await popup.isDisabled('#approve'), true, 'Approve starts disabled');
+  // A value that is not a number: the engine's words, beside the field.
+  await popup.fill('input[data-input="salary"]', '52,000');
+  await popup.waitForFunction(() => /got "52,000", which is not a number: write it with digits and a minus sign only/.test(document.querySelector('.field-error').textContent));
+  mkdirSync(path.join(ROOT, 'target/screenshots'), { recursive: true });
+  await popup.screenshot({ path: path.join(ROOT, 'target/screenshots', 'approval-bad-value.png') });
   await popup.fill('input[data-input="salary"]', '200000000');
   await popup.waitForFunction(() => /from 0 to 100,000,000; got 200,000,000/.test(document.querySelector('.field-error').textContent));
   await popup.waitForFunction(() => !document.getElementById('approve').disabled, null, { timeout: 5000 });

@@ -237,9 +237,14 @@ fn input_values(spec: &InputSpec, value: &Json) -> Result<Vec<i128>> {
                             ErrorCode::InputMalformed,
                             name,
                             format!(
-                                "input `{name}` takes {}; got {}, which is not a number: write it with digits, and a minus sign or decimal point if needed (as -1250 or 0.5)",
+                                "input `{name}` takes {}; got {}, which is not a number: {}",
                                 describe_input(spec),
-                                shown(item)
+                                shown(item),
+                                if fixed {
+                                    "write it with digits, a minus sign and a decimal point only (as -1250 or 0.5)"
+                                } else {
+                                    "write it with digits and a minus sign only (as 52000 or -1250)"
+                                }
                             ),
                         ));
                     }

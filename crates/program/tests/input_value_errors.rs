@@ -93,6 +93,15 @@ fn text_that_is_not_a_number_is_malformed() {
     for bad in ["", "+1", " 1", "1 ", "0x10", "01", "1.", ".5", "1,000", "Infinity", "NaN", "--1", "1e"] {
         refused("big", json!(bad), ErrorCode::InputMalformed);
     }
+    // The hint fits the type: no decimal point for whole numbers.
+    assert!(
+        refused("big", json!("1,000"), ErrorCode::InputMalformed)
+            .ends_with("write it with digits and a minus sign only (as 52000 or -1250)")
+    );
+    assert!(
+        refused("fixed", json!("0,5"), ErrorCode::InputMalformed)
+            .ends_with("write it with digits, a minus sign and a decimal point only (as -1250 or 0.5)")
+    );
     let long = "9".repeat(MAX_NUMBER_LEN + 1);
     let message = refused("big", json!(long), ErrorCode::InputMalformed);
     assert_eq!(message, format!("input `big`: a number of {} characters is too long (at most {MAX_NUMBER_LEN})", MAX_NUMBER_LEN + 1));

@@ -241,7 +241,7 @@ fn a_non_number_is_refused() {
     refused(
         1,
         salary(json!("five")),
-        "input `salary` takes a whole number from 0 to 1,000,000; got \"five\", which is not a number: write it with digits, and a minus sign or decimal point if needed (as -1250 or 0.5)",
+        "input `salary` takes a whole number from 0 to 1,000,000; got \"five\", which is not a number: write it with digits and a minus sign only (as 52000 or -1250)",
     );
     refused(
         0,

@@ -213,7 +213,7 @@ fn one_input_is_checked_with_an_error_that_says_what_it_takes() {
     );
     assert_eq!(
         api::check_input(&program, 3, 1, "salary", "\"x\"").unwrap_err().message,
-        "input `salary` takes a whole number from 0 to 100,000,000; got \"x\", which is not a number: write it with digits, and a minus sign or decimal point if needed (as -1250 or 0.5)"
+        "input `salary` takes a whole number from 0 to 100,000,000; got \"x\", which is not a number: write it with digits and a minus sign only (as 52000 or -1250)"
     );
     assert!(api::check_input(&program, 3, 1, "bonus", "1").unwrap_err().message.contains("no input `bonus`"));
 }
