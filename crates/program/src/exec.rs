@@ -409,92 +409,102 @@ where
     .await
 }
 
-async fn eval(plan: &Plan, rt: &Runtime, inputs: &PartyInputs, op: &Op, args: &[Rc<SecVec>]) -> cohort_mpc::Result<SecVec> {
+/// One operation's future, boxed: each operation's protocol stays its own
+/// state machine instead of a variant of one large one (this keeps the
+/// browser's WebAssembly smaller).
+type OpFuture<'a> = Pin<Box<dyn Future<Output = cohort_mpc::Result<SecVec>> + 'a>>;
+
+fn eval<'a>(plan: &'a Plan, rt: &'a Runtime, inputs: &'a PartyInputs, op: &'a Op, args: &'a [Rc<SecVec>]) -> OpFuture<'a> {
     let a = || &*args[0];
     let b = || &*args[1];
-    Ok(match op {
-        Op::Input(i) => {
+    let done = |r: cohort_mpc::Result<SecVec>| -> OpFuture<'a> { Box::pin(core::future::ready(r)) };
+    match op {
+        Op::Input(i) => Box::pin(async move {
             let spec = &plan.inputs[*i];
             let n = spec.len.unwrap_or(1);
             let mine = inputs.values[*i].as_deref();
             match spec.owner {
-                Owner::Role { party, .. } => rt.input_scaled(&spec.ty, party, mine.filter(|_| rt.id() == party), n).await?,
+                Owner::Role { party, .. } => rt.input_scaled(&spec.ty, party, mine.filter(|_| rt.id() == party), n).await,
                 Owner::Each => {
                     let me = rt.id();
                     let parts = join_in_order((0..plan.parties).map(|p| rt.input_scaled(&spec.ty, p, mine.filter(|_| p == me), n))).await?;
-                    concat(&spec.ty, &parts)?
+                    concat(&spec.ty, &parts)
                 }
             }
+        }),
+        Op::Const { ty, values } => {
+            done(values.iter().map(|&v| ty.encode(v)).collect::<cohort_mpc::Result<_>>().map(|s| SecVec::from_shares(*ty, s)))
         }
-        Op::Const { ty, values } => SecVec::from_shares(*ty, values.iter().map(|&v| ty.encode(v)).collect::<cohort_mpc::Result<_>>()?),
-        Op::Gather { indices, .. } => a().select(indices)?,
-        Op::Concat(_) => concat(a().ty(), &args.iter().map(|x| (**x).clone()).collect::<Vec<_>>())?,
-        Op::Add(..) => a().add(b())?,
-        Op::Sub(..) => a().sub(b())?,
-        Op::Neg(_) => a().neg(),
-        Op::AddPublic(_, c) => a().add_public(*c)?,
-        Op::MulPublic(_, c) => rt.mul_public(a(), *c).await?,
-        Op::DivPublic(_, c) => div_public(rt, a(), *c).await?,
-        Op::FloorDiv(_, c) => rt.floordiv_public(a(), *c).await?,
-        Op::Mod(_, c) => rt.mod_public(a(), *c).await?,
-        Op::Shl(_, k) => a().shl(*k)?,
-        Op::Shr(_, k) => rt.shr(a(), *k).await?,
-        Op::Pow(_, k) => rt.pow(a(), *k).await?,
-        Op::Trunc(_, f) => rt.trunc(a(), *f).await?,
-        Op::Inverse(_, n) => rt.inverse(a(), *n).await?,
-        Op::Convert(_, ty) => rt.convert(a(), ty).await?,
+        Op::Gather { indices, .. } => done(a().select(indices)),
+        Op::Concat(_) => done(concat(a().ty(), &args.iter().map(|x| (**x).clone()).collect::<Vec<_>>())),
+        Op::Add(..) => done(a().add(b())),
+        Op::Sub(..) => done(a().sub(b())),
+        Op::Neg(_) => done(Ok(a().neg())),
+        Op::AddPublic(_, c) => done(a().add_public(*c)),
+        Op::MulPublic(_, c) => Box::pin(rt.mul_public(a(), *c)),
+        Op::DivPublic(_, c) => Box::pin(div_public(rt, a(), *c)),
+        Op::FloorDiv(_, c) => Box::pin(rt.floordiv_public(a(), *c)),
+        Op::Mod(_, c) => Box::pin(rt.mod_public(a(), *c)),
+        Op::Shl(_, k) => done(a().shl(*k)),
+        Op::Shr(_, k) => Box::pin(rt.shr(a(), *k)),
+        Op::Pow(_, k) => Box::pin(rt.pow(a(), *k)),
+        Op::Trunc(_, f) => Box::pin(rt.trunc(a(), *f)),
+        Op::Inverse(_, n) => Box::pin(rt.inverse(a(), *n)),
+        Op::Convert(_, ty) => Box::pin(rt.convert(a(), ty)),
         Op::Pair(f, ..) => match f {
-            Pair::Mul => rt.mul(a(), b()).await?,
-            Pair::Div => rt.div(a(), b()).await?,
-            Pair::Lt => rt.lt(a(), b()).await?,
-            Pair::Le => rt.le(a(), b()).await?,
-            Pair::Gt => rt.gt(a(), b()).await?,
-            Pair::Ge => rt.ge(a(), b()).await?,
-            Pair::Eq => rt.eq(a(), b()).await?,
-            Pair::Ne => rt.ne(a(), b()).await?,
-            Pair::MinPairwise => rt.min_pairwise(a(), b()).await?,
-            Pair::MaxPairwise => rt.max_pairwise(a(), b()).await?,
-            Pair::Inner => rt.inner(a(), b()).await?,
-            Pair::Covariance => rt.covariance(a(), b()).await?,
-            Pair::Gcd => rt.gcd(a(), b()).await?,
-            Pair::Lcm => rt.lcm(a(), b()).await?,
+            Pair::Mul => Box::pin(rt.mul(a(), b())),
+            Pair::Div => Box::pin(rt.div(a(), b())),
+            Pair::Lt => Box::pin(rt.lt(a(), b())),
+            Pair::Le => Box::pin(rt.le(a(), b())),
+            Pair::Gt => Box::pin(rt.gt(a(), b())),
+            Pair::Ge => Box::pin(rt.ge(a(), b())),
+            Pair::Eq => Box::pin(rt.eq(a(), b())),
+            Pair::Ne => Box::pin(rt.ne(a(), b())),
+            Pair::MinPairwise => Box::pin(rt.min_pairwise(a(), b())),
+            Pair::MaxPairwise => Box::pin(rt.max_pairwise(a(), b())),
+            Pair::Inner => Box::pin(rt.inner(a(), b())),
+            Pair::Covariance => Box::pin(rt.covariance(a(), b())),
+            Pair::Gcd => Box::pin(rt.gcd(a(), b())),
+            Pair::Lcm => Box::pin(rt.lcm(a(), b())),
         },
         Op::Map(f, _) => match f {
-            Map::Abs => rt.abs(a()).await?,
-            Map::Sign => rt.sign(a()).await?,
-            Map::IsZero => rt.is_zero(a()).await?,
-            Map::Reciprocal => rt.reciprocal(a()).await?,
-            Map::Sqrt => rt.sqrt(a()).await?,
-            Map::ToBits => rt.to_bits(a()).await?,
+            Map::Abs => Box::pin(rt.abs(a())),
+            Map::Sign => Box::pin(rt.sign(a())),
+            Map::IsZero => Box::pin(rt.is_zero(a())),
+            Map::Reciprocal => Box::pin(rt.reciprocal(a())),
+            Map::Sqrt => Box::pin(rt.sqrt(a())),
+            Map::ToBits => Box::pin(rt.to_bits(a())),
         },
-        Op::Reduce { f, rows, len, .. } => {
+        Op::Reduce { f, rows, len, .. } => Box::pin(async move {
             let x = a();
-            let parts = join_in_order((0..*rows).map(|r| async move {
-                let row = x.select(&(r * len..(r + 1) * len).collect::<Vec<_>>())?;
-                reduce(rt, *f, &row).await
+            let parts = join_in_order((0..*rows).map(|r| {
+                let row = x.select(&(r * len..(r + 1) * len).collect::<Vec<_>>());
+                async move { reduce(rt, *f, &row?).await }
             }))
             .await?;
             // argmin/argmax give their index type, the others the input's.
-            concat(parts.first().map_or(x.ty(), |p| p.ty()), &parts)?
-        }
+            concat(parts.first().map_or(x.ty(), |p| p.ty()), &parts)
+        }),
         Op::ColumnSums { rows, cols, .. } => {
             let x = a();
-            let sums = (0..*cols)
-                .map(|c| Ok(x.select(&(0..*rows).map(|r| r * cols + c).collect::<Vec<_>>())?.sum()))
-                .collect::<cohort_mpc::Result<Vec<_>>>()?;
-            concat(x.ty(), &sums)?
+            done(
+                (0..*cols)
+                    .map(|c| Ok(x.select(&(0..*rows).map(|r| r * cols + c).collect::<Vec<_>>())?.sum()))
+                    .collect::<cohort_mpc::Result<Vec<_>>>()
+                    .and_then(|sums| concat(x.ty(), &sums)),
+            )
         }
-        Op::IfElse(..) => rt.if_else(a(), b(), &args[2]).await?,
-        Op::MatMul { rows, inner, cols, .. } => rt.matmul(a(), b(), *rows, *inner, *cols).await?,
-        Op::Sort(_) => rt.sort(a(), false).await?,
-        Op::Shuffle(_) => rt.shuffle(a()).await?,
+        Op::IfElse(..) => Box::pin(rt.if_else(a(), b(), &args[2])),
+        Op::MatMul { rows, inner, cols, .. } => Box::pin(rt.matmul(a(), b(), *rows, *inner, *cols)),
+        Op::Sort(_) => Box::pin(rt.sort(a(), false)),
+        Op::Shuffle(_) => Box::pin(rt.shuffle(a())),
         Op::Random { f, ty, n } => match f {
-            Random::Int { lo, hi } => rt.random_int(ty, *lo, *hi, *n).await?,
-            Random::Bits => rt.random_bits(ty, *n).await?,
-            Random::Permutation => rt.random_permutation(ty, *n).await?,
-            Random::Derangement => rt.random_derangement(ty, *n).await?,
+            Random::Int { lo, hi } => Box::pin(rt.random_int(ty, *lo, *hi, *n)),
+            Random::Bits => Box::pin(rt.random_bits(ty, *n)),
+            Random::Permutation => Box::pin(rt.random_permutation(ty, *n)),
+            Random::Derangement => Box::pin(rt.random_derangement(ty, *n)),
         },
-    })
+    }
 }
 
 async fn reduce(rt: &Runtime, f: Reduce, x: &SecVec) -> cohort_mpc::Result<SecVec> {
