@@ -2,7 +2,10 @@
 // an in-memory network (the extension's benchmark build in dist/chrome, run
 // by Node's V8, the engine Chromium runs it with): compute alone, printed as
 // `cohort bench --json` lines with "where":"wasm". `cohort bench
-// --in-process` gives the same natively. Used by scripts/bench-browser.
+// --in-process` gives the same natively. Then the channel crypto alone:
+// sealing and opening messages of several sizes, as `cargo run --release -p
+// cohort-channel --example throughput -- --json` prints it natively. Used by
+// scripts/bench-browser.
 
 import { readFile } from 'node:fs/promises';
 
@@ -20,3 +23,4 @@ if (typeof glue.benchInProcess !== 'function') {
   process.exit(1);
 }
 for (const line of glue.benchInProcess(3, only, runs)) console.log(JSON.stringify({ ...line, where: 'wasm' }));
+for (const line of glue.benchChannelCrypto()) console.log(JSON.stringify(line));

@@ -1,6 +1,10 @@
 // Runs the benchmark page in three browsers and prints party 0's lines, then
 // the start-up figures of a fresh browser: worker WebAssembly ready, and the
-// session host (offscreen document) created with its WebAssembly ready.
+// session host (offscreen document) created with its WebAssembly ready; then
+// the data channels alone: two peer connections in one page of the first
+// browser, their round-trip time for small messages and for a round of
+// 10,000 products' shares, and their throughput — the transport's floor
+// under the engine's rounds, without WebAssembly or channel crypto.
 
 import { launch, startSignal, startSite } from './harness.mjs';
 
@@ -36,10 +40,59 @@ try {
   console.log(JSON.stringify({ workload: 'startup', worker_wasm_ms: round(startup.worker), host_ms: round(startup.host),
     host_wasm_ms: round(startup.hostWasm), ready_ms: round(startup.worker + startup.host), launch_3_browsers_ms: round(launched) }));
   console.error(`paths: ${await pages[0].evaluate(() => document.body.dataset.paths)}`);
+  const dcPage = await browsers[0].context.newPage();
+  await dcPage.goto(`${ext(browsers[0])}/popup.html`);
+  for (const line of await dcPage.evaluate(dataChannelLayer)) console.log(JSON.stringify({ layer: 'data_channel', ...line, where: 'browser' }));
+  await dcPage.close();
 } finally {
   await Promise.all(browsers.map((b) => b.close()));
   signal.stop();
   site.stop();
+}
+
+// Runs in the page: two connected peer connections, one ordered reliable
+// data channel each way, and the timings.
+async function dataChannelLayer() {
+  const a = new RTCPeerConnection();
+  const b = new RTCPeerConnection();
+  a.onicecandidate = (e) => e.candidate && b.addIceCandidate(e.candidate);
+  b.onicecandidate = (e) => e.candidate && a.addIceCandidate(e.candidate);
+  const ab = a.createDataChannel('bench', { negotiated: true, id: 0 });
+  const ba = b.createDataChannel('bench', { negotiated: true, id: 0 });
+  for (const dc of [ab, ba]) dc.binaryType = 'arraybuffer';
+  await a.setLocalDescription();
+  await b.setRemoteDescription(a.localDescription);
+  await b.setLocalDescription();
+  await a.setRemoteDescription(b.localDescription);
+  await Promise.all([ab, ba].map((dc) => new Promise((ok) => { if (dc.readyState === 'open') ok(); else dc.onopen = ok; })));
+  // The far end answers each message of `bytes` with a 1-byte message.
+  let pending = null;
+  let received = 0;
+  ba.onmessage = (e) => {
+    received += e.data.byteLength;
+    if (received >= pending.bytes) { received = 0; ba.send(new Uint8Array(1)); }
+  };
+  ab.onmessage = () => pending.done();
+  const roundTrip = (bytes, chunk) => new Promise((done) => {
+    pending = { bytes, done };
+    for (let sent = 0; sent < bytes; sent += chunk) ab.send(new Uint8Array(Math.min(chunk, bytes - sent)));
+  });
+  const timed = async (label, bytes, chunk, n) => {
+    await roundTrip(bytes, chunk); // warm up
+    const t0 = performance.now();
+    for (let i = 0; i < n; i++) await roundTrip(bytes, chunk);
+    const ms = (performance.now() - t0) / n;
+    return { measure: label, bytes, us_per_round_trip: Math.round(ms * 1000), mb_per_s: Math.round(bytes / ms / 1000) };
+  };
+  const lines = [
+    await timed('small', 16, 65536, 1000),
+    // What one party sends one peer in a round of 10,000 products (80 KB, in 64 KiB frames).
+    await timed('round_80k', 80_000, 65_511, 100),
+    await timed('bulk_8m', 8 << 20, 65_511, 5),
+  ];
+  a.close();
+  b.close();
+  return lines;
 }
 
 function round(x) {

@@ -1,25 +1,27 @@
-//! Prints how fast a channel seals and opens messages: `cargo run --release -p cohort-channel --example throughput`.
+//! Prints how fast a channel seals and opens messages: `cargo run --release
+//! -p cohort-channel --example throughput [-- --json]` (JSON lines as
+//! `scripts/bench-browser` reads them, `"where":"native"`).
 
+use std::sync::OnceLock;
 use std::time::Instant;
 
-use cohort_channel::{Identity, handshake};
+use cohort_channel::timing::{SIZES, seal_and_open};
+
+fn clock() -> f64 {
+    static START: OnceLock<Instant> = OnceLock::new();
+    START.get_or_init(Instant::now).elapsed().as_secs_f64() * 1e3
+}
 
 fn main() {
-    let (alice, bob) = (Identity::generate().unwrap(), Identity::generate().unwrap());
-    let (i, m1) = handshake::initiate(&bob.fingerprint(), b"bench").unwrap();
-    let (r, m2) = handshake::respond(&bob, &alice.fingerprint(), b"bench", &m1).unwrap();
-    let (m3, mut a, _) = i.finish(&alice, &m2).unwrap();
-    let (mut b, _) = r.finish(&m3).unwrap();
-    for size in [16usize, 1 << 10, 19 << 10, 80_000, 1 << 20] {
-        let msg = vec![7u8; size];
-        let n = (200 << 20) / size.max(1 << 10);
-        let start = Instant::now();
-        for _ in 0..n {
-            for f in a.seal(&msg).unwrap() {
-                b.open(&f).unwrap();
-            }
+    let json = std::env::args().any(|a| a == "--json");
+    for size in SIZES {
+        let count = (200 << 20) / size.max(1 << 10);
+        let ms = seal_and_open(size, count, clock).expect("a channel seals and opens");
+        let (us, mb_s) = (ms * 1e3 / count as f64, (size * count) as f64 / ms / 1e3);
+        if json {
+            println!(r#"{{"layer":"channel_crypto","bytes":{size},"us_per_message":{us:.2},"mb_per_s":{mb_s:.0},"where":"native"}}"#);
+        } else {
+            println!("{size:>8} bytes: {us:>8.2} µs per message, {mb_s:>7.0} MB/s");
         }
-        let secs = start.elapsed().as_secs_f64();
-        println!("{size:>8} bytes: {:>8.2} µs per message, {:>7.0} MB/s", secs / n as f64 * 1e6, (size * n) as f64 / secs / 1e6);
     }
 }

@@ -8,6 +8,7 @@
 //!  mesh        a full mesh of channels over any message transport (TCP, data channels, a relay), or one channel per connection
 //!  invite      the invite naming a session, its program hash, party count, signal server, admission token and optional signed roster
 //!  signal_auth what a client signs for a signal server: context, nonce and the server's origin
+//!  timing      how fast a channel seals and opens, for the benchmarks (natively and in WebAssembly)
 //! ```
 //!
 //! Security: parties know each other by long-term ed25519 keys (compared by
@@ -42,6 +43,7 @@ mod identity;
 mod invite;
 mod mesh;
 pub mod signal_auth;
+pub mod timing;
 mod transcript;
 
 pub use channel::{DEFAULT_MAX_MESSAGE, HEADER, MAX_CHUNK, MAX_FRAME, SecureChannel};

@@ -200,3 +200,25 @@ pub fn bench_in_process(parties: usize, only: Vec<String>, runs: usize) -> Resul
         .collect();
     Ok(to_js(&serde_json::Value::Array(lines)))
 }
+
+/// How fast a channel seals and opens messages in WebAssembly
+/// (`cohort_channel::timing`), one line per message size as `cargo run
+/// --release -p cohort-channel --example throughput -- --json` prints them
+/// natively, with `"where":"wasm"`.
+#[cfg(feature = "bench")]
+#[wasm_bindgen(js_name = benchChannelCrypto)]
+pub fn bench_channel_crypto() -> Result<JsValue, JsValue> {
+    use cohort_channel::timing::{SIZES, seal_and_open};
+    let mut lines = Vec::new();
+    for size in SIZES {
+        // A fifth of the native example's volume: enough for a stable figure.
+        let count = (40 << 20) / size.max(1 << 10);
+        let ms = seal_and_open(size, count, performance_now).map_err(|e| js_error(&WebError::from(e)))?;
+        let (us, mb_s) = (ms * 1e3 / count as f64, (size * count) as f64 / ms / 1e3);
+        lines.push(serde_json::json!({
+            "layer": "channel_crypto", "bytes": size, "us_per_message": (us * 100.0).round() / 100.0,
+            "mb_per_s": mb_s.round(), "where": "wasm",
+        }));
+    }
+    Ok(to_js(&serde_json::Value::Array(lines)))
+}
