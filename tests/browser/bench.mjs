@@ -6,6 +6,8 @@
 // 10,000 products' shares, and their throughput — the transport's floor
 // under the engine's rounds, without WebAssembly or channel crypto.
 
+import { writeFileSync } from 'node:fs';
+import puppeteer from 'puppeteer-core';
 import { launch, startSignal, startSite } from './harness.mjs';
 
 const arg = (name, fallback) => {
@@ -14,13 +16,18 @@ const arg = (name, fallback) => {
 };
 const runs = arg('--runs', '3');
 const only = arg('--only', '');
+// With --profile: a CPU profile of party 0's session host (its offscreen
+// document) over the whole run, saved to target/bench-party0.cpuprofile
+// (Chromium's DevTools open it) and summarised by self time.
+const profile = process.argv.includes('--profile');
+const DEBUG_PORT = 9339;
 
 const signal = await startSignal();
 const site = await startSite();
 const browsers = [];
 try {
   const t0 = performance.now();
-  for (let i = 0; i < 3; i++) browsers.push(await launch(site));
+  for (let i = 0; i < 3; i++) browsers.push(await launch(site, null, { debugPort: profile && i === 0 ? DEBUG_PORT : 0 }));
   const launched = performance.now() - t0;
   const ext = (b) => `chrome-extension://${new URL(b.worker.url()).host}`;
   const probe = await browsers[0].context.newPage();
@@ -33,7 +40,9 @@ try {
     await page.goto(`${ext(b)}/bench.html?signal=${encodeURIComponent(signal.url)}&room=${room}&m=3&runs=${runs}&only=${only}`);
     return page;
   }));
+  const profiler = profile ? await startProfiler() : null;
   await Promise.all(pages.map((p) => p.waitForFunction(() => document.body.dataset.state, null, { timeout: 600_000 })));
+  if (profiler) await profiler.stop();
   const state = await pages[0].evaluate(() => document.body.dataset.state);
   if (state !== 'done') throw new Error(await pages[0].textContent('#status'));
   console.log((await pages[0].textContent('#out')).trim());
@@ -48,6 +57,39 @@ try {
   await Promise.all(browsers.map((b) => b.close()));
   signal.stop();
   site.stop();
+}
+
+// Attaches to party 0's offscreen document once it exists and starts
+// sampling; stop() saves and summarises the profile.
+async function startProfiler() {
+  const browser = await puppeteer.connect({ browserURL: `http://127.0.0.1:${DEBUG_PORT}` });
+  const target = await browser.waitForTarget((t) => t.url().includes('offscreen.html'), { timeout: 60_000 });
+  const cdp = await target.createCDPSession();
+  await cdp.send('Profiler.enable');
+  await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
+  await cdp.send('Profiler.start');
+  return {
+    async stop() {
+      const { profile: p } = await cdp.send('Profiler.stop');
+      writeFileSync(new URL('../../target/bench-party0.cpuprofile', import.meta.url), JSON.stringify(p));
+      const self = new Map();
+      const byId = new Map(p.nodes.map((n) => [n.id, n]));
+      const dt = new Map();
+      p.samples.forEach((id, i) => dt.set(id, (dt.get(id) ?? 0) + (p.timeDeltas[i] ?? 0)));
+      let total = 0;
+      for (const [id, us] of dt) {
+        const f = byId.get(id).callFrame;
+        const name = `${f.functionName || '(anonymous)'} ${f.url.split('/').pop()}:${f.lineNumber}`;
+        self.set(name, (self.get(name) ?? 0) + us);
+        total += us;
+      }
+      console.error(`profile of party 0's session host: ${(total / 1000).toFixed(0)} ms sampled; by self time:`);
+      for (const [name, us] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 25)) {
+        console.error(`  ${(us / 1000).toFixed(1).padStart(8)} ms ${(100 * us / total).toFixed(1).padStart(5)}%  ${name}`);
+      }
+      await browser.disconnect();
+    },
+  };
 }
 
 // Runs in the page: two connected peer connections, one ordered reliable

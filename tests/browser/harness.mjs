@@ -104,7 +104,7 @@ export async function startSite(headers = {}) {
  * its service worker as `worker`) or, with `engine: 'firefox'`, Firefox.
  * `settings` are the extension's (signal server, ICE, fallback).
  */
-export async function launch(site, settings = null, { engine = 'chromium', windows = true, keepWelcome = false } = {}) {
+export async function launch(site, settings = null, { engine = 'chromium', windows = true, keepWelcome = false, debugPort = 0 } = {}) {
   if (engine === 'firefox') return launchFirefox(site, settings, { windows, keepWelcome });
   const dir = mkdtempSync(path.join(os.tmpdir(), 'cohort-chromium-'));
   const context = await chromium.launchPersistentContext(dir, {
@@ -114,6 +114,8 @@ export async function launch(site, settings = null, { engine = 'chromium', windo
       `--disable-extensions-except=${EXTENSION}`, `--load-extension=${EXTENSION}`, '--no-sandbox', '--disable-gpu',
       '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', '--disable-sync',
       '--no-first-run', '--allow-loopback-in-peer-connection', '--disable-features=WebRtcHideLocalIpsWithMdns',
+      // For a profiler (scripts/bench-browser --profile) to attach to the extension's documents.
+      ...(debugPort ? [`--remote-debugging-port=${debugPort}`] : []),
     ],
   });
   const worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'));
