@@ -123,6 +123,32 @@ impl SecType {
         Ok(SecType { kind: Kind::Fld, bits: 128 - (p - 1).leading_zeros(), field })
     }
 
+    /// Whether [`Runtime::convert`] can convert values of this type to
+    /// `to`, and the `secint` type it goes through, if any (from one
+    /// `secfld` to another). From `secfld(p)`, the target's integers (a
+    /// `secfxp`'s values times `2^f`) must hold `(t + 2)·p` for any
+    /// threshold `t` up to [`crate::MAX_PARTIES`]` / 2`: `bits(p) + 7` bits.
+    /// Between fields, the `secint` has `max(32, bits(p) + 7)` bits for the
+    /// larger `p`, at most 95.
+    pub fn convert_via(&self, to: &SecType) -> Result<Option<SecType>> {
+        let need = |p: u128| (128 - p.leading_zeros()) + FIELD_CONVERSION_ROOM;
+        match (self.kind, to.kind) {
+            (Kind::Fld, Kind::Fld) => {
+                let bits = need(self.field.modulus().max(to.field.modulus())).max(32);
+                SecType::int(bits).map(Some).map_err(|_| {
+                    Error::Type(format!(
+                        "conversion from {self} to {to} is not supported: it goes through secint({bits}), above secint(95)"
+                    ))
+                })
+            }
+            (Kind::Fld, _) if to.bits + to.frac() < need(self.field.modulus()) => Err(Error::Type(format!(
+                "conversion from {self} to {to} needs a target of at least {} bits (with fractional bits)",
+                need(self.field.modulus())
+            ))),
+            _ => Ok(None),
+        }
+    }
+
     /// The kind of values.
     pub fn kind(&self) -> Kind {
         self.kind
@@ -1074,69 +1100,97 @@ impl Runtime {
         Ok(SecVec { ty: a.ty, shares })
     }
 
-    /// MPyC's `convert(a, T)` between `secint` and `secfxp` types (any bit
-    /// lengths), by MPyC's masked opening (its `no_prss` variant): parties
-    /// `0..=t` each share one random integer below `2^(k+l)/(t+1) + 1`
-    /// (`l` the smaller bit length) in both fields, so their sum `r` is the
-    /// same integer in both; open `a + 2^(l−1) + r` in the source field and
-    /// subtract `r + 2^(l−1)` in the target. Fewer fractional bits first
-    /// truncate (MPyC's stochastic `trunc`, so `secfxp → secint` rounds
-    /// at random); more shift left. As in MPyC, values must fit the smaller
-    /// type. Two rounds (three with a truncation); `secfld` is refused.
+    /// MPyC's `convert(a, T)` between secure types, by MPyC's masked
+    /// opening (its `no_prss` variant): parties `0..=t` each share one
+    /// random integer in both fields, so their sum `r` is the same integer
+    /// in both; `a` is opened masked by `r` in the source field, and `r` is
+    /// subtracted in the target.
+    ///
+    /// - Between `secint` and `secfxp` types (any bit lengths) and from them
+    ///   to `secfld`: each share is below `2^(k+l)/(t+1) + 1` (`l` the
+    ///   smaller bit length); `a + 2^(l−1) + r` is opened and `r + 2^(l−1)`
+    ///   subtracted. Fewer fractional bits first truncate (MPyC's
+    ///   stochastic `trunc`, so `secfxp → secint` rounds at random); more
+    ///   shift left. As in MPyC, values must fit the smaller type. Two rounds
+    ///   (three with a truncation).
+    /// - From `secfld(p)` to `secint` or `secfxp`: each share is below `p`,
+    ///   `a + r mod p` is opened (perfectly hiding) and `r` subtracted, which
+    ///   leaves `a − q·p` for some `0 ≤ q ≤ t + 1`; a secure `mod p` in the
+    ///   target (MPyC's `_mod`) gives `a ∈ [0, p)`. The target's integers
+    ///   must hold `(t + 2)·p`.
+    /// - Between `secfld` types: through the `secint` of
+    ///   `max(32, bits(p) + 2 + bits(t + 2))` bits, as MPyC goes through a
+    ///   `secint` of at least 32 bits.
     pub async fn convert(&self, a: &SecVec, to: &SecType) -> Result<SecVec> {
-        if a.ty.kind == Kind::Fld || to.kind == Kind::Fld {
-            return Err(Error::Type(format!("conversion from {} to {to} is not supported (secint and secfxp only)", a.ty)));
-        }
         self.check_field(to.field())?;
         if a.ty == *to {
             return Ok(a.clone());
         }
+        let via = a.ty.convert_via(to)?;
         let (fs, ft, n) = (*a.ty.field(), *to.field(), a.len());
+        if let Some(via) = via {
+            let x = Box::pin(self.convert(a, &via)).await?;
+            return Box::pin(self.convert(&x, to)).await;
+        }
+        if a.ty.kind == Kind::Fld {
+            return self.convert_from_field(a, to).await;
+        }
         let l = a.ty.bits.min(to.bits);
         let (frac_s, frac_t) = (a.ty.frac(), to.frac());
-        let senders = self.threshold() + 1;
-        let bound = (1u128 << (SEC_PARAM + l)) / senders as u128 + 1;
-        let me = self.id();
-        let mine: Vec<u128> = if me < senders {
-            self.with_rng(|rng| {
-                (0..n)
-                    .map(|_| {
-                        let x = (u128::from(rand_core::Rng::next_u64(rng)) << 64) | u128::from(rand_core::Rng::next_u64(rng));
-                        x % bound
-                    })
-                    .collect()
-            })
-        } else {
-            Vec::new()
-        };
-        let (in_s, in_t): (Vec<Fe>, Vec<Fe>) = mine.iter().map(|&r| (fs.from_u128(r), ft.from_u128(r))).unzip();
-        // Every sender shares in both fields; at most 28 inputs polled together (in order).
-        let draw = async {
-            let (mut r_s, mut r_t) = (vec![fs.zero(); n], vec![ft.zero(); n]);
-            let owners: Vec<usize> = (0..senders).collect();
-            for chunk in owners.chunks(14) {
-                let parts = try_join_all(chunk.iter().map(|&j| {
-                    let (vs, vt) = ((me == j).then_some(&in_s[..]), (me == j).then_some(&in_t[..]));
-                    try_join(self.input_raw(&fs, j, vs, n), self.input_raw(&ft, j, vt, n))
-                }))
-                .await?;
-                for (ps, pt) in parts {
-                    r_s.iter_mut().zip(ps).for_each(|(x, y)| *x = fs.add(*x, y));
-                    r_t.iter_mut().zip(pt).for_each(|(x, y)| *x = ft.add(*x, y));
-                }
-            }
-            Ok::<_, Error>((r_s, r_t))
-        };
+        let bound = (1u128 << (SEC_PARAM + l)) / (self.threshold() as u128 + 1) + 1;
         let scaled = async {
             if frac_t < frac_s { self.trunc_raw(&fs, a.ty.bits + frac_s, frac_s - frac_t, &a.shares).await } else { Ok(a.shares.clone()) }
         };
-        let ((r_s, r_t), x) = try_join(draw, scaled).await?;
+        let ((r_s, r_t), x) = try_join(self.random_in_both(&fs, &ft, bound, n), scaled).await?;
         let (off_s, off_t) = (fs.from_u128(1 << (l - 1)), ft.from_u128(1 << (l - 1)));
         let masked: Vec<Fe> = x.iter().zip(&r_s).map(|(&x, &r)| fs.add(fs.add(x, off_s), r)).collect();
         let c = self.open_all(&fs, &masked).await?;
         let shift = ft.from_u128(1 << frac_t.saturating_sub(frac_s));
         let shares = c.iter().zip(&r_t).map(|(&c, &r)| ft.mul(ft.sub(ft.sub(ft.from_u128(fs.to_u128(c)), r), off_t), shift)).collect();
         Ok(SecVec { ty: *to, shares })
+    }
+
+    /// [`Runtime::convert`] from `secfld(p)` to a `secint` or `secfxp` type.
+    async fn convert_from_field(&self, a: &SecVec, to: &SecType) -> Result<SecVec> {
+        let (fs, ft, n) = (*a.ty.field(), *to.field(), a.len());
+        let p = fs.modulus();
+        // The target's raw integers (a secfxp's value times 2^f) as a secint
+        // of the same field, which holds a − q·p for q ≤ t + 1 (convert_via).
+        let raw = SecType::int(to.bits + to.frac())?;
+        debug_assert!(raw.field == ft, "secint(l + f) shares secfxp(l, f)'s field");
+        let (r_s, r_t) = self.random_in_both(&fs, &ft, p, n).await?;
+        let masked: Vec<Fe> = a.shares.iter().zip(&r_s).map(|(&x, &r)| fs.add(x, r)).collect();
+        let c = self.open_all(&fs, &masked).await?;
+        let wrapped = SecVec { ty: raw, shares: c.iter().zip(&r_t).map(|(&c, &r)| ft.sub(ft.from_u128(fs.to_u128(c)), r)).collect() };
+        let x = self.mod_public(&wrapped, Value::Int(p as i128)).await?;
+        let scale = ft.from_u128(1 << to.frac());
+        Ok(SecVec { ty: *to, shares: x.shares.iter().map(|&v| ft.mul(v, scale)).collect() })
+    }
+
+    /// Shares of `n` random integers in both fields, the same integers in
+    /// each: the sums of one value below `bound` from each of parties
+    /// `0..=t` (one round).
+    async fn random_in_both(&self, fs: &Field, ft: &Field, bound: u128, n: usize) -> Result<(Vec<Fe>, Vec<Fe>)> {
+        let senders = self.threshold() + 1;
+        let me = self.id();
+        let mine: Vec<u128> =
+            if me < senders { self.with_rng(|rng| (0..n).map(|_| uniform_below(rng, bound)).collect()) } else { Vec::new() };
+        let (in_s, in_t): (Vec<Fe>, Vec<Fe>) = mine.iter().map(|&r| (fs.from_u128(r), ft.from_u128(r))).unzip();
+        // Every sender shares in both fields; at most 28 inputs polled together (in order).
+        let (mut r_s, mut r_t) = (vec![fs.zero(); n], vec![ft.zero(); n]);
+        let owners: Vec<usize> = (0..senders).collect();
+        for chunk in owners.chunks(14) {
+            let parts = try_join_all(chunk.iter().map(|&j| {
+                let (vs, vt) = ((me == j).then_some(&in_s[..]), (me == j).then_some(&in_t[..]));
+                try_join(self.input_raw(fs, j, vs, n), self.input_raw(ft, j, vt, n))
+            }))
+            .await?;
+            for (ps, pt) in parts {
+                r_s.iter_mut().zip(ps).for_each(|(x, y)| *x = fs.add(*x, y));
+                r_t.iter_mut().zip(pt).for_each(|(x, y)| *x = ft.add(*x, y));
+            }
+        }
+        Ok((r_s, r_t))
     }
 
     /// The elements in ascending (or descending) order: shuffled, then
@@ -1161,6 +1215,21 @@ impl Runtime {
         self.sort_raw(keys.ty.field(), keys.ty.bits, &mut k, &mut cols, descending).await?;
         let cols = columns.iter().zip(cols).map(|(c, shares)| SecVec { ty: c.ty, shares }).collect();
         Ok((SecVec { ty: keys.ty, shares: k }, cols))
+    }
+}
+
+/// Bits above `bits(p)` a conversion from `secfld(p)` needs in its target:
+/// one for the sign of `a − q·p` and six for `q ≤ t + 1 ≤ 32`.
+const FIELD_CONVERSION_ROOM: u32 = 7;
+
+/// A uniform integer in `[0, bound)`, `bound > 0`, by rejection sampling.
+fn uniform_below(rng: &mut impl rand_core::Rng, bound: u128) -> u128 {
+    let mask = u128::MAX >> (bound - 1).leading_zeros().min(127);
+    loop {
+        let x = ((u128::from(rng.next_u64()) << 64) | u128::from(rng.next_u64())) & mask;
+        if x < bound {
+            return x;
+        }
     }
 }
 

@@ -830,8 +830,8 @@ impl Elab {
                         format!("`convert`'s second argument is a type, as in `convert(x, secint(32))`, not {}", vals[1].what()),
                     );
                 };
-                if ty.kind() == Kind::Fld || to.kind() == Kind::Fld {
-                    return err(span, format!("`convert` is between secint and secfxp types, not from {ty} to {to}"));
+                if let Err(cohort_mpc::Error::Type(why)) = ty.convert_via(&to) {
+                    return err(span, format!("`convert`: {why}"));
                 }
                 let node = self.push(Op::Convert(node, to), span)?;
                 Ok(Val::Secret { node, ty: to, shape })

@@ -125,8 +125,9 @@ fn convert_refusals() {
     let int = "input a: secint(16) from alice";
     let fld = "input a: secfld(101) from alice";
     for (decls, line, phrase) in [
-        (fld, "convert(a, secint(32))", "between secint and secfxp"),
-        (int, "convert(a, secfld(101))", "between secint and secfxp"),
+        (fld, "convert(a, secint(8))", "at least 14 bits"),
+        (fld, "convert(a, secfxp(8, 4))", "at least 14 bits"),
+        ("input a: secfld(170141183460469231731687303715884105727) from alice", "convert(a, secfld(101))", "above secint(95)"),
         (int, "convert(a, 3)", "is a type"),
         (int, "convert(5, secint(8))", "secret value first"),
     ] {
@@ -140,7 +141,8 @@ fn convert_refusals() {
 fn accepted_at_the_limits_runs() {
     // Whatever the checker accepts around the smallest types and the ends of
     // the public ranges runs without the engine refusing it.
-    let types = ["secint(1)", "secint(2)", "secint(3)", "secint(95)", "secfxp(2, 1)", "secfxp(8, 7)", "secfxp(64, 31)", "secfld(5)"];
+    let types =
+        ["secint(1)", "secint(2)", "secint(3)", "secint(95)", "secfxp(2, 1)", "secfxp(8, 7)", "secfxp(64, 31)", "secfld(5)", "secfld(101)"];
     let exprs = [
         "gcd(x, x)",
         "lcm(x, x)",
@@ -159,6 +161,14 @@ fn accepted_at_the_limits_runs() {
         "convert(x, secint(95))",
         "convert(x, secfxp(2, 1))",
         "convert(x, secfxp(64, 31))",
+        "convert(x, secint(9))",
+        "convert(x, secint(10))",
+        "convert(x, secint(13))",
+        "convert(x, secint(14))",
+        "convert(x, secfxp(10, 4))",
+        "convert(x, secfld(5))",
+        "convert(x, secfld(101))",
+        "convert(x, secfld(65537))",
     ];
     let mut ran = 0;
     for ty in types {
