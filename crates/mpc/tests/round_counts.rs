@@ -232,3 +232,31 @@ fn argmin_rounds_follow_the_tournament_depth() {
         }
     }
 }
+
+/// find over n values, checked: the equality tests side by side (7 rounds
+/// for `secint(32)`), then ⌈log2 n⌉ levels of one multiplication round.
+#[test]
+fn find_rounds_follow_the_halving_depth() {
+    let ty = SecType::int(32).unwrap();
+    for (m, t) in [(3, 1), (5, 2)] {
+        for n in [1usize, 2, 5, 17, 64] {
+            let mut xs = random_ints(9, 32, n);
+            xs[n - 1] = 12345;
+            let (got, _) = run_agreed(m, t, 66, |rt| {
+                let xs = xs.clone();
+                async move {
+                    let x = input_ints(&rt, &ty, 0, &xs).await?;
+                    let a = input_ints(&rt, &ty, 1, &[12345]).await?;
+                    let before = rt.stats().rounds;
+                    let i = rt.find(&x, &a, None).await?;
+                    let rounds = rt.stats().rounds - before;
+                    Ok((rounds, open_ints(&rt, &i).await?))
+                }
+            });
+            let first = xs.iter().position(|&x| x == 12345).unwrap() as i128;
+            assert_eq!(got.1, vec![first], "m={m} t={t} n={n}");
+            let depth = u64::from(usize::BITS - (n - 1).leading_zeros());
+            assert_eq!(got.0, 7 + depth, "m={m} t={t} n={n}: rounds of find");
+        }
+    }
+}
