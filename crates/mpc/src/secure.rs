@@ -239,6 +239,27 @@ impl SecType {
         SecType { kind: Kind::Fld, bits: 128 - (p - 1).leading_zeros(), field: self.field }
     }
 
+    /// How many values [`Runtime::uniform`] draws from between `a` and `b`:
+    /// `round(|b − a|·2^f)` (ties to even, as Python's `round`). An error
+    /// unless this is a `secfxp` type holding `a` and `b`, and the count is
+    /// below `2^l`.
+    pub fn uniform_steps(&self, a: Value, b: Value) -> Result<u128> {
+        let Kind::Fxp { frac } = self.kind else {
+            return Err(Error::Type(format!("uniform draws secfxp values, not {self}")));
+        };
+        self.encode(a)?;
+        self.encode(b)?;
+        let count = ((b.as_f64() - a.as_f64()).abs() * f64::from(frac).exp2()).round_ties_even();
+        if !count.is_finite() || count >= f64::from(self.bits).exp2() {
+            return Err(Error::InvalidArgument(format!(
+                "no uniform {self} values between {} and {}",
+                display_f64(a.as_f64()),
+                display_f64(b.as_f64())
+            )));
+        }
+        Ok(count as u128)
+    }
+
     /// The bits of the random keys [`Runtime::shuffle`] sorts by in a
     /// session without PRSS keys (also for random permutations and
     /// derangements): what the field can compare, at least 8, or an error
@@ -613,22 +634,11 @@ impl Runtime {
     /// multiples of `2^−f` from `a` towards `b` (`a` itself when `N ≤ 1`).
     /// `a` is rounded to the type as any public value. Fixed point only.
     pub async fn uniform(&self, ty: &SecType, a: Value, b: Value, n: usize) -> Result<SecVec> {
-        let Kind::Fxp { frac } = ty.kind else {
-            return Err(Error::Type(format!("uniform draws secfxp values, not {ty}")));
-        };
+        let count = ty.uniform_steps(a, b)?;
         self.check_field(ty.field())?;
-        let (a_fe, _) = (ty.encode(a)?, ty.encode(b)?);
-        let span = (b.as_f64() - a.as_f64()).abs() * (frac as f64).exp2();
-        let count = span.round_ties_even();
-        if !count.is_finite() || count >= (ty.bits as f64).exp2() {
-            return Err(Error::InvalidArgument(format!(
-                "no uniform {ty} values between {} and {}",
-                display_f64(a.as_f64()),
-                display_f64(b.as_f64())
-            )));
-        }
+        let a_fe = ty.encode(a)?;
         let field = *ty.field();
-        let r = self.random_below_uniform(&field, count as u128, n).await?;
+        let r = self.random_below_uniform(&field, count, n).await?;
         let down = b.as_f64() < a.as_f64();
         Ok(SecVec { ty: *ty, shares: r.into_iter().map(|r| if down { field.sub(a_fe, r) } else { field.add(a_fe, r) }).collect() })
     }

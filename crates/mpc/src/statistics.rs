@@ -4,7 +4,7 @@
 
 use crate::field::Fe;
 use crate::secure::{Kind, SecType, SecVec, Value};
-use crate::{Error, Result, Runtime};
+use crate::{Error, Result, Runtime, SEC_PARAM};
 
 /// A statistic of [`Runtime`]'s, for [`check_statistic`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -35,7 +35,8 @@ pub const MODE_MAX_VALUES: usize = 512;
 /// public divisor below `2^l`, as every `//` by a public number: `n` for the
 /// mean, 2 for the median of an even count, `n²(n − 1)` for the sample
 /// variance, standard deviation and covariance, `n³` for the population
-/// variance.
+/// variance. The mode takes at most [`MODE_MAX_VALUES`] values, and a
+/// field that compares counts up to `n` (for `secint(l)`, `n < 2^l`).
 pub fn check_statistic(ty: &SecType, stat: Statistic, n: usize) -> Result<()> {
     ty_ordered(ty)?;
     let least = match stat {
@@ -49,6 +50,13 @@ pub fn check_statistic(ty: &SecType, stat: Statistic, n: usize) -> Result<()> {
         if n > MODE_MAX_VALUES {
             return Err(Error::InvalidArgument(format!(
                 "the mode compares every pair of values: at most {MODE_MAX_VALUES} values, not {n}"
+            )));
+        }
+        // The counts, up to n, are compared in the values' field.
+        let c = usize::BITS - n.leading_zeros();
+        if c + SEC_PARAM + 2 > ty.field().bits() {
+            return Err(Error::InvalidArgument(format!(
+                "the mode of {n} values compares counts up to {n}, which {ty}'s field cannot: use more bits or fewer values"
             )));
         }
         return Ok(());
