@@ -488,11 +488,24 @@ async fn eval(plan: &Plan, rt: &Runtime, inputs: &PartyInputs, op: &Op, args: &[
         Op::MatMul { rows, inner, cols, .. } => rt.matmul(a(), b(), *rows, *inner, *cols).await?,
         Op::Sort(_) => rt.sort(a(), false).await?,
         Op::Shuffle(_) => rt.shuffle(a()).await?,
+        Op::SortByKey { cols, .. } => {
+            let n = b().len();
+            let columns = (0..*cols)
+                .map(|j| a().select(&(0..n).map(|i| i * cols + j).collect::<Vec<_>>()))
+                .collect::<cohort_mpc::Result<Vec<_>>>()?;
+            let (_, sorted) = rt.sort_by_key(b(), &columns, false).await?;
+            let rows: Vec<_> = (0..n).flat_map(|i| sorted.iter().map(move |c| c.shares()[i])).collect();
+            SecVec::from_shares(*a().ty(), rows)
+        }
+        Op::ExtremeByKey { cols, max, .. } => rt.extreme_by_key(b(), a(), *cols, *max).await?,
+        Op::Find { not_found, .. } => rt.find(a(), b(), *not_found).await?,
+        Op::Choose { k, .. } => rt.shuffle(a()).await?.select(&(0..*k).collect::<Vec<_>>())?,
         Op::Random { f, ty, n } => match f {
             Random::Int { lo, hi } => rt.random_int(ty, *lo, *hi, *n).await?,
             Random::Bits => rt.random_bits(ty, *n).await?,
             Random::Permutation => rt.random_permutation(ty, *n).await?,
             Random::Derangement => rt.random_derangement(ty, *n).await?,
+            Random::Uniform { a, b } => rt.uniform(ty, *a, *b, *n).await?,
         },
     })
 }
@@ -511,6 +524,7 @@ async fn reduce(rt: &Runtime, f: Reduce, x: &SecVec) -> cohort_mpc::Result<SecVe
         Reduce::Pvariance => rt.pvariance(x).await?,
         Reduce::Stdev => rt.stdev(x).await?,
         Reduce::Median => rt.median(x).await?,
+        Reduce::Mode => rt.mode(x).await?,
         Reduce::FromBits => x.from_bits()?,
     })
 }
