@@ -138,3 +138,14 @@ fn disclosure_in_plain_words() {
     assert_eq!(d[0].what, "the most common vote among the parties (the smallest on a tie)");
     assert_eq!(d[1].what, "the position of the first element of every party's vote equal to 3 (3 if there is none)");
 }
+
+/// MPyC: `find([], 0) == 0`; with `e=-1`, −1.
+#[test]
+fn find_in_an_empty_vector() {
+    let src = "program \"p\"\nparties 3\nrole alice = party 0\ninput a: secint(16)[3] from alice\n\
+               reveal zero = find(a[0:0], 0) to all\nreveal minus = find(a[0:0], a[0], e=-1) to all\n";
+    let mut parties = vec![inputs(&[("a", json!([4, 5, 6]))])];
+    parties.resize(3, inputs(&[]));
+    let out = run(&program(src), 1, &parties, 8).unwrap();
+    assert_eq!((&out[0]["zero"], &out[0]["minus"]), (&json!(0), &json!(-1)));
+}

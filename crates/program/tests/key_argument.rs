@@ -123,3 +123,16 @@ fn disclosure_in_plain_words() {
     assert_eq!(d[1].what, "every party's bid, ordered by the negative of every party's bid from smallest to largest");
     assert!(d.iter().all(|r| r.class == cohort_program::Class::SeveralParties), "{d:?}");
 }
+
+/// One element (and no element, for `sort`): what checks runs.
+#[test]
+fn shortest_vectors_run() {
+    let src = "program \"p\"\nparties 3\nrole alice = party 0\ninput a: secint(16)[3] from alice\n\
+               reveal one = sort(a[0:1], key=a[1:2]) to all\nreveal none = sort(a[0:0], key=a[0:0]) to all\n\
+               reveal top = max(a[2:3], key=a[0:1]) to all\nreveal at = argmin(a[0:1], key=a[0:1]) to all\n";
+    let p = program(src);
+    let mut parties = vec![inputs(&[("a", json!([4, 5, 6]))])];
+    parties.resize(3, inputs(&[]));
+    let out = run(&p, 1, &parties, 8).unwrap();
+    assert_eq!((&out[0]["one"], &out[0]["none"], &out[0]["top"], &out[0]["at"]), (&json!([4]), &json!([]), &json!(6), &json!(0)));
+}
