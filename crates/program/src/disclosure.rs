@@ -902,6 +902,9 @@ impl Describer<'_, '_> {
             )),
             Op::Find { src, needle, not_found } => {
                 let none = not_found.unwrap_or(self.len(*src) as i128);
+                if let Some(name) = self.each_scalar_input(*src) {
+                    return compound(format!("which party is the first whose {name} equals {} ({none} if none does)", p(*needle)?.inner()));
+                }
                 compound(format!(
                     "the position of the first element of {} equal to {} ({none} if there is none)",
                     p(*src)?.inner(),

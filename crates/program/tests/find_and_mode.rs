@@ -133,10 +133,12 @@ fn accepted_at_the_limits_runs() {
 
 #[test]
 fn disclosure_in_plain_words() {
-    let src = "program \"p\"\nparties 3\ninput vote: secint(8) from each\nreveal popular = mode(vote) to all\nreveal where = find(vote, 3) to all\n";
+    let src = "program \"p\"\nparties 3\ninput vote: secint(8) from each\nreveal popular = mode(vote) to all\nreveal where = find(vote, 3) to all\n\
+               input x: secint(8)[4] from each\nreveal in_x = find(x[0], vote[1], e=-1) to all\n";
     let d = program(src).disclosure(3).unwrap().reveals;
     assert_eq!(d[0].what, "the most common vote among the parties (the smallest on a tie)");
-    assert_eq!(d[1].what, "the position of the first element of every party's vote equal to 3 (3 if there is none)");
+    assert_eq!(d[1].what, "which party is the first whose vote equals 3 (3 if none does)");
+    assert_eq!(d[2].what, "the position of the first element of party 0's x equal to party 1's vote (-1 if there is none)");
 }
 
 /// MPyC: `find([], 0) == 0`; with `e=-1`, −1.
