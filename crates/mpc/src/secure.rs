@@ -265,6 +265,27 @@ impl SecType {
         SecType { kind: Kind::Fld, bits: 128 - (p - 1).leading_zeros(), field: self.field }
     }
 
+    /// How many values [`Runtime::uniform`] draws from between `a` and `b`:
+    /// `round(|b − a|·2^f)` (ties to even, as Python's `round`). An error
+    /// unless this is a `secfxp` type holding `a` and `b`, and the count is
+    /// below `2^l`.
+    pub fn uniform_steps(&self, a: Value, b: Value) -> Result<u128> {
+        let Kind::Fxp { frac } = self.kind else {
+            return Err(Error::Type(format!("uniform draws secfxp values, not {self}")));
+        };
+        self.encode(a)?;
+        self.encode(b)?;
+        let count = ((b.as_f64() - a.as_f64()).abs() * f64::from(frac).exp2()).round_ties_even();
+        if !count.is_finite() || count >= f64::from(self.bits).exp2() {
+            return Err(Error::InvalidArgument(format!(
+                "no uniform {self} values between {} and {}",
+                display_f64(a.as_f64()),
+                display_f64(b.as_f64())
+            )));
+        }
+        Ok(count as u128)
+    }
+
     /// The bits of the random keys [`Runtime::shuffle`] sorts by in a
     /// session without PRSS keys (also for random permutations and
     /// derangements): what the field can compare, at least 8, or an error
@@ -609,7 +630,16 @@ impl Runtime {
         }
         let lo_fe = ty.encode(Value::Int(lo))?;
         let (field, b) = (*ty.field(), (hi - lo) as u128);
-        let values: Vec<Fe> = if b == 1 {
+        let values = self.random_below_uniform(&field, b, n).await?;
+        let scale = ty.scale();
+        Ok(SecVec { ty: *ty, shares: values.into_iter().map(|v| field.add(field.mul(v, scale), lo_fe)).collect() })
+    }
+
+    /// `n` shares of values drawn uniformly from `[0, b)`, `b ≥ 1`: random
+    /// bits, with rejection sampling when `b` is not a power of two.
+    async fn random_below_uniform(&self, field: &Field, b: u128, n: usize) -> Result<Vec<Fe>> {
+        let field = *field;
+        Ok(if b <= 1 {
             vec![field.zero(); n]
         } else if b.is_power_of_two() {
             let k = b.trailing_zeros() as usize;
@@ -621,9 +651,22 @@ impl Runtime {
             bits.chunks_exact(k + 1)
                 .map(|row| row[..k].iter().rev().fold(field.zero(), |acc, &x| field.add(field.add(acc, acc), x)))
                 .collect()
-        };
-        let scale = ty.scale();
-        Ok(SecVec { ty: *ty, shares: values.into_iter().map(|v| field.add(field.mul(v, scale), lo_fe)).collect() })
+        })
+    }
+
+    /// MPyC's `random.uniform(secfxp, a, b)`, `n` times: `a + s·r·2^−f` for
+    /// a uniform whole `r` in `[0, N)`, where `N = round(|b − a|·2^f)` (ties
+    /// to even, as Python's `round`) and `s` is the sign of `b − a`: the
+    /// multiples of `2^−f` from `a` towards `b` (`a` itself when `N ≤ 1`).
+    /// `a` is rounded to the type as any public value. Fixed point only.
+    pub async fn uniform(&self, ty: &SecType, a: Value, b: Value, n: usize) -> Result<SecVec> {
+        let count = ty.uniform_steps(a, b)?;
+        self.check_field(ty.field())?;
+        let a_fe = ty.encode(a)?;
+        let field = *ty.field();
+        let r = self.random_below_uniform(&field, count, n).await?;
+        let down = b.as_f64() < a.as_f64();
+        Ok(SecVec { ty: *ty, shares: r.into_iter().map(|r| if down { field.sub(a_fe, r) } else { field.add(a_fe, r) }).collect() })
     }
 
     /// A random permutation of `0..n` as secret values of `ty` (see
@@ -841,13 +884,92 @@ impl Runtime {
         Ok((index.ok_or_else(|| Error::Internal("argmax computed no index".into()))?, value))
     }
 
-    /// Pairwise knock-out: ⌈log2 n⌉ levels of one comparison each, the
-    /// winners selected inside the comparison's rounds and the next level's
-    /// random bits dealt alongside: 7 rounds a level, and one for the first
-    /// level's bits. On ties the earlier element wins. With
-    /// `index_ty`, the winner's index is carried along as a value of that
-    /// type (which shares the values' field); the values themselves never
-    /// encode an index, so any length works.
+    /// The row of `rows` (`keys.len()` rows of `cols` elements, row by row)
+    /// whose key is the greatest (`max`) or the least, the first on a tie:
+    /// MPyC's `max(x, key=…)` and `min(x, key=…)` with the keys computed
+    /// beforehand, in the rounds of [`Runtime::max`]. The rows must share
+    /// the keys' field.
+    pub async fn extreme_by_key(&self, keys: &SecVec, rows: &SecVec, cols: usize, max: bool) -> Result<SecVec> {
+        keys.ty.ordered(if max { "max" } else { "min" })?;
+        if keys.is_empty() {
+            return Err(Error::InvalidArgument("the minimum or maximum of an empty vector".into()));
+        }
+        if rows.ty.field() != keys.ty.field() {
+            return Err(Error::Type(format!("values of type {} cannot be selected by keys of type {}", rows.ty, keys.ty)));
+        }
+        if cols == 0 || rows.len() != keys.len() * cols {
+            return Err(Error::InvalidArgument(format!("{} keys for {} elements in rows of {cols}", keys.len(), rows.len())));
+        }
+        let columns: Vec<Vec<Fe>> = (0..cols).map(|j| rows.shares.iter().skip(j).step_by(cols).copied().collect()).collect();
+        let (_, row) = self.tournament_raw(keys.ty.field(), keys.ty.bits, keys.shares.clone(), columns, max).await?;
+        Ok(SecVec { ty: rows.ty, shares: row })
+    }
+
+    /// MPyC's `find(x, a, bits=False, e=…)`: the index of the first element
+    /// of `x` equal to the scalar `a`, or `not_found` (by default `len(x)`)
+    /// when none is, as a value of `x`'s [`SecType::index_type`] for
+    /// `len(x) + 1` values. The equality tests (side by side), then MPyC's
+    /// halving: ⌈log2 n⌉ levels of one round, each multiplying the
+    /// indicator "not found in the left part" by the right part's indicator
+    /// and index difference. `not_found` costs no round: the halving gives
+    /// `len(x)` when nothing is found, and `ix + nf·(e − len(x))` changes it.
+    pub async fn find(&self, x: &SecVec, a: &SecVec, not_found: Option<i128>) -> Result<SecVec> {
+        if a.len() != 1 {
+            return Err(Error::InvalidArgument(format!("find looks for one value, not {}", a.len())));
+        }
+        let it = x.ty.index_type(x.len() + 1);
+        let field = *x.ty.field();
+        let n = x.len();
+        let end = it.encode(Value::Int(n as i128))?;
+        let e = match not_found {
+            Some(e) => it.encode(Value::Int(e))?,
+            None => end,
+        };
+        if n == 0 {
+            return Ok(SecVec { ty: it, shares: vec![e] });
+        }
+        let diff = x.sub(&SecVec { ty: a.ty, shares: vec![a.shares[0]; n] })?;
+        let equal = self.is_zero_raw(&diff.ty, &diff.shares).await?;
+        // nf: "not found here"; ix: the index if found here, else one past.
+        let scale = it.scale();
+        let mut nf: Vec<Fe> = equal.iter().map(|&q| field.sub(field.one(), q)).collect();
+        let mut ix: Vec<Fe> =
+            (0..n).map(|i| Ok(field.add(it.encode(Value::Int(i as i128))?, field.mul(nf[i], scale)))).collect::<Result<_>>()?;
+        while nf.len() > 1 {
+            let pairs = nf.len() / 2;
+            let left: Vec<Fe> = (0..pairs).map(|p| nf[2 * p]).collect();
+            let mut a = left.clone();
+            a.extend_from_slice(&left);
+            let mut b: Vec<Fe> = (0..pairs).map(|p| nf[2 * p + 1]).collect();
+            b.extend((0..pairs).map(|p| field.sub(ix[2 * p + 1], ix[2 * p])));
+            let prod = self.mul_raw(&field, &a, &b).await?;
+            let mut next_nf = prod[..pairs].to_vec();
+            let mut next_ix: Vec<Fe> = (0..pairs).map(|p| field.add(ix[2 * p], prod[pairs + p])).collect();
+            if nf.len() % 2 == 1 {
+                next_nf.push(nf[nf.len() - 1]);
+                next_ix.push(ix[ix.len() - 1]);
+            }
+            nf = next_nf;
+            ix = next_ix;
+        }
+        let shift = field.sub(e, end);
+        Ok(SecVec { ty: it, shares: vec![field.add(ix[0], field.mul(nf[0], shift))] })
+    }
+
+    /// Raw 0/1 shares of `[a = 0]` for values of `ty`.
+    pub(crate) async fn is_zero_raw(&self, ty: &SecType, a: &[Fe]) -> Result<Vec<Fe>> {
+        let field = *ty.field();
+        if ty.kind == Kind::Fld {
+            let power = self.pow_raw(&field, a, field.modulus() - 1).await?;
+            return Ok(power.into_iter().map(|x| field.sub(field.one(), x)).collect());
+        }
+        self.eq_zero_raw(&field, ty.bits, a).await
+    }
+
+    /// Pairwise knock-out over `a`'s values, carrying the winner's index
+    /// (as a value of `index_ty`, which shares the values' field) when asked:
+    /// see [`Runtime::tournament_raw`]. The values themselves never encode
+    /// an index, so any length works.
     async fn tournament(&self, a: &SecVec, max: bool, index_ty: Option<SecType>) -> Result<(Option<SecVec>, SecVec)> {
         a.ty.ordered(if max { "max" } else { "min" })?;
         if a.is_empty() {
@@ -857,13 +979,33 @@ impl Runtime {
         if index_ty.is_some_and(|it| it.field != field) {
             return Err(Error::Internal(format!("an index of {ty} values must share their field")));
         }
-        let mut values = a.shares.clone();
-        let mut index: Vec<Fe> = match index_ty {
-            Some(it) => (0..a.len()).map(|i| it.encode(Value::Int(i as i128))).collect::<Result<_>>()?,
+        let carried: Vec<Vec<Fe>> = match index_ty {
+            Some(it) => vec![(0..a.len()).map(|i| it.encode(Value::Int(i as i128))).collect::<Result<_>>()?],
             None => Vec::new(),
         };
-        let with_index = index_ty.is_some();
-        let l = ty.bits;
+        let (value, mut carried) = self.tournament_raw(&field, ty.bits, a.shares.clone(), carried, max).await?;
+        let value = SecVec { ty, shares: vec![value] };
+        Ok((index_ty.map(|it| SecVec { ty: it, shares: vec![carried.pop().unwrap_or_else(|| field.zero())] }), value))
+    }
+
+    /// Pairwise knock-out of `l`-bit values: ⌈log2 n⌉ levels of one
+    /// comparison each, the winners (and the elements of every `carried`
+    /// column beside them) selected inside the comparison's rounds and the
+    /// next level's random bits dealt alongside: 7 rounds a level, and one
+    /// for the first level's bits. On ties the earlier element wins.
+    /// Returns the winning value and its element of each carried column.
+    pub(crate) async fn tournament_raw(
+        &self,
+        field: &Field,
+        l: u32,
+        mut values: Vec<Fe>,
+        mut carried: Vec<Vec<Fe>>,
+        max: bool,
+    ) -> Result<(Fe, Vec<Fe>)> {
+        let field = *field;
+        if values.is_empty() || carried.iter().any(|c| c.len() != values.len()) {
+            return Err(Error::Internal("a knock-out of no values, or of columns of another length".into()));
+        }
         // Each level's random bits are dealt during the level before.
         let mut bits = self.lt_bits(&field, l, values.len() / 2).await?;
         while values.len() > 1 {
@@ -875,29 +1017,24 @@ impl Runtime {
                     if max { field.sub(l, r) } else { field.sub(r, l) }
                 })
                 .collect();
-            // c·(right − left), for the values and the indices, inside the comparison.
+            // c·(right − left), for the values and the carried columns, inside the comparison.
             let mut ys = vec![(0..pairs).map(|p| field.sub(values[2 * p + 1], values[2 * p])).collect::<Vec<_>>()];
-            if with_index {
-                ys.push((0..pairs).map(|p| field.sub(index[2 * p + 1], index[2 * p])).collect());
-            }
+            ys.extend(carried.iter().map(|c| (0..pairs).map(|p| field.sub(c[2 * p + 1], c[2 * p])).collect::<Vec<_>>()));
             let next_pairs = values.len().div_ceil(2) / 2;
             let ((_, d), next_bits) =
                 try_join(self.lt_zero_times(&field, l, &diffs, bits, &ys), self.lt_bits(&field, l, next_pairs)).await?;
             bits = next_bits;
-            let odd = values.len() % 2 == 1;
-            let mut next_v: Vec<Fe> = (0..pairs).map(|p| field.add(values[2 * p], d[0][p])).collect();
-            let mut next_i: Vec<Fe> = if with_index { (0..pairs).map(|p| field.add(index[2 * p], d[1][p])).collect() } else { Vec::new() };
-            if odd {
-                next_v.push(values[values.len() - 1]);
-                if with_index {
-                    next_i.push(index[index.len() - 1]);
+            let select = |column: &[Fe], d: &[Fe]| -> Vec<Fe> {
+                let mut next: Vec<Fe> = (0..pairs).map(|p| field.add(column[2 * p], d[p])).collect();
+                if column.len() % 2 == 1 {
+                    next.push(column[column.len() - 1]);
                 }
-            }
-            values = next_v;
-            index = next_i;
+                next
+            };
+            values = select(&values, &d[0]);
+            carried = carried.iter().zip(&d[1..]).map(|(c, d)| select(c, d)).collect();
         }
-        let value = SecVec { ty, shares: values };
-        Ok((index_ty.map(|it| SecVec { ty: it, shares: index }), value))
+        Ok((values[0], carried.into_iter().map(|c| c[0]).collect()))
     }
 
     /// `a mod 2^k` for `secint` values, with Python's floor semantics (the

@@ -1,10 +1,10 @@
 //! Statistics on secret vectors, with MPyC's formulas and rounding:
 //! `mean`, `variance` (sample) and `pvariance` (population), `stdev`,
-//! `median` and `covariance`.
+//! `median`, `mode` and `covariance`.
 
 use crate::field::Fe;
 use crate::secure::{Kind, SecType, SecVec, Value};
-use crate::{Error, Result, Runtime};
+use crate::{Error, Result, Runtime, SEC_PARAM};
 
 /// A statistic of [`Runtime`]'s, for [`check_statistic`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -21,7 +21,13 @@ pub enum Statistic {
     Stdev,
     /// [`Runtime::covariance`].
     Covariance,
+    /// [`Runtime::mode`].
+    Mode,
 }
+
+/// The most values [`Runtime::mode`] takes: it compares every pair, so
+/// 512 values make 130,816 equality tests.
+pub const MODE_MAX_VALUES: usize = 512;
 
 /// Checks, before anything runs, that `stat` of `n` values of `ty` can be
 /// computed; the statistic itself checks the same. It needs an ordered type,
@@ -29,7 +35,8 @@ pub enum Statistic {
 /// public divisor below `2^l`, as every `//` by a public number: `n` for the
 /// mean, 2 for the median of an even count, `n²(n − 1)` for the sample
 /// variance, standard deviation and covariance, `n³` for the population
-/// variance.
+/// variance. The mode takes at most [`MODE_MAX_VALUES`] values, and a
+/// field that compares counts up to `n` (for `secint(l)`, `n < 2^l`).
 pub fn check_statistic(ty: &SecType, stat: Statistic, n: usize) -> Result<()> {
     ty_ordered(ty)?;
     let least = match stat {
@@ -38,6 +45,21 @@ pub fn check_statistic(ty: &SecType, stat: Statistic, n: usize) -> Result<()> {
     };
     if n < least {
         return Err(Error::InvalidArgument(format!("this statistic needs at least {least} values, got {n}")));
+    }
+    if stat == Statistic::Mode {
+        if n > MODE_MAX_VALUES {
+            return Err(Error::InvalidArgument(format!(
+                "the mode compares every pair of values: at most {MODE_MAX_VALUES} values, not {n}"
+            )));
+        }
+        // The counts, up to n, are compared in the values' field.
+        let c = usize::BITS - n.leading_zeros();
+        if c + SEC_PARAM + 2 > ty.field().bits() {
+            return Err(Error::InvalidArgument(format!(
+                "the mode of {n} values compares counts up to {n}, which {ty}'s field cannot: use more bits or fewer values"
+            )));
+        }
+        return Ok(());
     }
     if ty.kind() != Kind::Int {
         return Ok(());
@@ -48,6 +70,7 @@ pub fn check_statistic(ty: &SecType, stat: Statistic, n: usize) -> Result<()> {
         Statistic::Median => Some(if n.is_multiple_of(2) { 2 } else { 1 }),
         Statistic::Variance | Statistic::Stdev | Statistic::Covariance => n.checked_mul(n).and_then(|s| s.checked_mul(n - 1)),
         Statistic::Pvariance => n.checked_mul(n).and_then(|s| s.checked_mul(n)),
+        Statistic::Mode => None,
     };
     let l = ty.bits();
     match divisor {
@@ -211,6 +234,49 @@ impl Runtime {
             Kind::Int => self.floordiv_public(&pair, Value::Int(2)).await,
             _ => self.mul_public(&pair, Value::Fixed(0.5)).await,
         }
+    }
+}
+
+impl Runtime {
+    /// The mode, as MPyC's `statistics.mode` of `secint` and `secfxp`
+    /// values: the most common value, and on a tie the least of the most
+    /// common ones (MPyC takes the first maximum of the counts of
+    /// `min(x), min(x) + 1, …`, whatever its docstring says). MPyC opens the
+    /// bit length of `max(x) − min(x)` (when above 5) to size its unit
+    /// vectors, and needs whole numbers; here nothing is opened and any
+    /// values work: every pair is tested for equality (`n(n − 1)/2` tests
+    /// side by side, at most [`MODE_MAX_VALUES`] values), giving each
+    /// element's count; a knock-out of the counts (⌈log2 n⌉-bit values)
+    /// finds the greatest, the elements with that count are kept (the others
+    /// replaced by the type's largest value) and a second knock-out finds
+    /// the least of them.
+    pub async fn mode(&self, x: &SecVec) -> Result<SecVec> {
+        check_statistic(x.ty(), Statistic::Mode, x.len())?;
+        let (ty, n) = (*x.ty(), x.len());
+        if n == 1 {
+            return Ok(x.clone());
+        }
+        let field = *ty.field();
+        let s = x.shares();
+        let diffs: Vec<Fe> = (0..n).flat_map(|i| (i + 1..n).map(move |j| (i, j))).map(|(i, j)| field.sub(s[i], s[j])).collect();
+        let equal = self.is_zero_raw(&ty, &diffs).await?;
+        let mut counts = vec![field.one(); n];
+        let pairs = (0..n).flat_map(|i| (i + 1..n).map(move |j| (i, j)));
+        for ((i, j), &q) in pairs.zip(&equal) {
+            counts[i] = field.add(counts[i], q);
+            counts[j] = field.add(counts[j], q);
+        }
+        // Counts lie in [1, n]: their differences in (−2^c, 2^c).
+        let c = usize::BITS - n.leading_zeros();
+        let (top, _) = self.tournament_raw(&field, c, counts.clone(), Vec::new(), true).await?;
+        let off: Vec<Fe> = counts.iter().map(|&k| field.sub(k, top)).collect();
+        let is_mode = self.eq_zero_raw(&field, c, &off).await?;
+        let largest = field.from_u128((1u128 << (ty.bits() - 1)) - 1);
+        let gap: Vec<Fe> = s.iter().map(|&v| field.sub(v, largest)).collect();
+        let kept = self.mul_raw(&field, &is_mode, &gap).await?;
+        let candidates = kept.into_iter().map(|k| field.add(largest, k)).collect();
+        let (least, _) = self.tournament_raw(&field, ty.bits(), candidates, Vec::new(), false).await?;
+        Ok(SecVec::from_shares(ty, vec![least]))
     }
 }
 

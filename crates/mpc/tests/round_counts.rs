@@ -232,3 +232,88 @@ fn argmin_rounds_follow_the_tournament_depth() {
         }
     }
 }
+
+/// find over n values, checked: the equality tests side by side (7 rounds
+/// for `secint(32)`), then ⌈log2 n⌉ levels of one multiplication round.
+#[test]
+fn find_rounds_follow_the_halving_depth() {
+    let ty = SecType::int(32).unwrap();
+    for (m, t) in [(3, 1), (5, 2)] {
+        for n in [1usize, 2, 5, 17, 64] {
+            let mut xs = random_ints(9, 32, n);
+            xs[n - 1] = 12345;
+            let (got, _) = run_agreed(m, t, 66, |rt| {
+                let xs = xs.clone();
+                async move {
+                    let x = input_ints(&rt, &ty, 0, &xs).await?;
+                    let a = input_ints(&rt, &ty, 1, &[12345]).await?;
+                    let before = rt.stats().rounds;
+                    let i = rt.find(&x, &a, None).await?;
+                    let rounds = rt.stats().rounds - before;
+                    Ok((rounds, open_ints(&rt, &i).await?))
+                }
+            });
+            let first = xs.iter().position(|&x| x == 12345).unwrap() as i128;
+            assert_eq!(got.1, vec![first], "m={m} t={t} n={n}");
+            let depth = u64::from(usize::BITS - (n - 1).leading_zeros());
+            assert_eq!(got.0, 7 + depth, "m={m} t={t} n={n}: rounds of find");
+        }
+    }
+}
+
+/// Max by key carries the rows in the knock-out's rounds: as argmin's,
+/// ⌈log2 n⌉ levels of 7 and one round for the first level's bits.
+#[test]
+fn max_by_key_rounds_follow_the_tournament_depth() {
+    let ty = SecType::int(32).unwrap();
+    for (m, t) in [(3, 1), (5, 2)] {
+        for n in [2usize, 5, 17] {
+            let keys = random_ints(10, 32, n);
+            let rows: Vec<i128> = (0..3 * n as i128).collect();
+            let (got, _) = run_agreed(m, t, 67, |rt| {
+                let (keys, rows) = (keys.clone(), rows.clone());
+                async move {
+                    let k = input_ints(&rt, &ty, 0, &keys).await?;
+                    let r = input_ints(&rt, &ty, 1, &rows).await?;
+                    let before = rt.stats().rounds;
+                    let row = rt.extreme_by_key(&k, &r, 3, true).await?;
+                    let rounds = rt.stats().rounds - before;
+                    Ok((rounds, open_ints(&rt, &row).await?))
+                }
+            });
+            let max = *keys.iter().max().unwrap();
+            let i = keys.iter().position(|&x| x == max).unwrap() as i128;
+            assert_eq!(got.1, vec![3 * i, 3 * i + 1, 3 * i + 2], "m={m} t={t} n={n}");
+            let depth = u64::from(usize::BITS - (n - 1).leading_zeros());
+            assert_eq!(got.0, 7 * depth + 1, "m={m} t={t} n={n}: rounds of max by key");
+        }
+    }
+}
+
+/// The mode of n secint(32) values: the pairwise equality tests (7), a
+/// knock-out of the counts on c = ⌈log2(n + 1)⌉ bits (1 + (2 + ⌈log2 c⌉) a
+/// level), their equality with the greatest (2 + ⌈log2 c⌉), one product,
+/// and a knock-out of the values (1 + 7 a level).
+#[test]
+fn mode_rounds() {
+    let ty = SecType::int(32).unwrap();
+    let clog2 = |x: u64| u64::from(64 - (x.max(1) - 1).leading_zeros());
+    for (m, t) in [(3, 1), (5, 2)] {
+        for n in [2usize, 5, 17, 40] {
+            let xs: Vec<i128> = random_ints(11, 3, n);
+            let (got, _) = run_agreed(m, t, 68, |rt| {
+                let xs = xs.clone();
+                async move {
+                    let x = input_ints(&rt, &ty, 0, &xs).await?;
+                    let before = rt.stats().rounds;
+                    let mode = rt.mode(&x).await?;
+                    Ok((rt.stats().rounds - before, open_ints(&rt, &mode).await?))
+                }
+            });
+            let depth = clog2(n as u64);
+            let c = u64::from(usize::BITS - n.leading_zeros());
+            let want = 7 + (1 + depth * (2 + clog2(c))) + (2 + clog2(c)) + 1 + (1 + 7 * depth);
+            assert_eq!(got.0, want, "m={m} t={t} n={n}: rounds of mode");
+        }
+    }
+}

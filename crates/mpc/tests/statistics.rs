@@ -253,6 +253,7 @@ fn secint_statistics_of_too_many_values_are_refused_up_front() {
                         Statistic::Pvariance => rt.pvariance(&x).await,
                         Statistic::Stdev => rt.stdev(&x).await,
                         Statistic::Covariance => rt.covariance(&x, &x).await,
+                        Statistic::Mode => rt.mode(&x).await,
                     };
                     out.push(match r {
                         Ok(v) => Ok(open_ints(&rt, &v).await?[0]),

@@ -270,6 +270,14 @@ pub enum ExprKind {
         /// One past the last value.
         end: Box<Expr>,
     },
+    /// `NAME=EXPR`: a keyword argument, only among a call's arguments and
+    /// after its positional ones (`sort(x, key=-x)`, `find(x, a, e=-1)`).
+    Keyword {
+        /// The parameter's name.
+        name: String,
+        /// Its value.
+        value: Box<Expr>,
+    },
 }
 
 /// Unary operators.

@@ -29,8 +29,18 @@ pub const OPERATIONS: &[(&str, &str)] = &[
         "argmin(x), argmax(x)",
         "the index of the (first) least or greatest element: of the vector's type, or secfld when that type cannot count the elements",
     ),
+    (
+        "min(x, key=k), max(x, key=k)",
+        "the element (a matrix: the row) of x whose key is least or greatest, the first on a tie: MPyC's key function given as its values, k[i] = key(x[i])",
+    ),
+    ("argmin(x, key=k), argmax(x, key=k)", "the index of the (first) least or greatest key, k[i] = key(x[i])"),
+    (
+        "find(x, a), find(x, a, e=E)",
+        "the index of the first element of x equal to a, or len(x) (or the public E) when there is none (MPyC's find)",
+    ),
     ("all(x), any(x)", "whether all or any of a vector of bits are 1"),
     ("sort(x)", "the elements of a vector in ascending order (Batcher's network)"),
+    ("sort(x, key=k)", "the elements (a matrix: the rows) of x in ascending order of their keys k[i] = key(x[i])"),
     ("reverse(x)", "a vector's elements in reverse order (no communication)"),
     ("concat(a, b, …)", "vectors joined into one"),
     ("flatten(m)", "a matrix's rows joined into one vector"),
@@ -52,6 +62,7 @@ pub const OPERATIONS: &[(&str, &str)] = &[
     ("inner(a, b)", "the inner product of two vectors"),
     ("matmul(a, b)", "the product of two matrices"),
     ("mean(x), median(x)", "the mean and median of a vector (secint: rounded as MPyC)"),
+    ("mode(x)", "the most common value of a vector, the least of them on a tie (MPyC's mode; secint, secfxp; at most 512 values)"),
     ("variance(x), pvariance(x), stdev(x)", "sample variance, population variance and sample standard deviation"),
     ("covariance(x, y)", "the sample covariance of two vectors"),
     ("random_int(T, lo, hi), random_int(T, lo, hi, n)", "a secret uniform integer (or n of them) with lo ≤ x < hi"),
@@ -59,6 +70,12 @@ pub const OPERATIONS: &[(&str, &str)] = &[
     ("random_permutation(T, n)", "a secret uniform permutation of 0 … n−1"),
     ("random_derangement(T, n)", "a secret uniform permutation of 0 … n−1 without fixed points"),
     ("shuffle(x)", "a vector's elements in a secret uniform order"),
+    ("choice(T, x)", "an element of the vector x chosen uniformly at random (MPyC's random.choice)"),
+    ("sample(T, x, k)", "k elements of the vector x chosen uniformly at random, without replacement (MPyC's random.sample)"),
+    (
+        "uniform(T, a, b), uniform(T, a, b, n)",
+        "a secret secfxp number (or n of them) uniform between public a and b (MPyC's random.uniform)",
+    ),
 ];
 
 /// Checks `program` for `m` parties and unrolls it into a [`Plan`].
@@ -477,6 +494,9 @@ impl Elab {
                 self.binary(*op, a, b, span)
             }
             ExprKind::Call { func, args } => self.call(func, args, span),
+            ExprKind::Keyword { name, .. } => {
+                err(span, format!("`{name}=…` is a keyword argument: it belongs among a call's arguments, as in `sort(x, key=-x)`"))
+            }
             ExprKind::Index { base, index } => {
                 let v = self.value(base)?;
                 let i = self.public_int(index, "an index")?;
@@ -728,7 +748,36 @@ impl Elab {
         ty.encode(c.value()).map(|_| ()).map_err(|e| Error::new(span, format!("the public value {}", misfit(c.value(), ty, &e))))
     }
 
-    fn call(&mut self, func: &str, args: &[Expr], span: Span) -> Result<Val> {
+    fn call(&mut self, func: &str, all_args: &[Expr], span: Span) -> Result<Val> {
+        // Keyword arguments (`key=…`, `e=…`) follow the positional ones.
+        let split = all_args.iter().position(|a| matches!(a.kind, ExprKind::Keyword { .. })).unwrap_or(all_args.len());
+        let (args, kwargs) = all_args.split_at(split);
+        let known = BUILTINS.contains(&func) || matches!(func, "secint" | "secfxp" | "secfld");
+        let allowed: &[&str] = match func {
+            "sort" | "min" | "max" | "argmin" | "argmax" => &["key"],
+            "find" => &["e"],
+            _ => &[],
+        };
+        for kw in kwargs.iter().filter(|_| known) {
+            let ExprKind::Keyword { name, .. } = &kw.kind else {
+                return err(kw.span, "a positional argument cannot follow a keyword argument (`NAME=…`)");
+            };
+            if !allowed.contains(&name.as_str()) {
+                return err(
+                    kw.span,
+                    match allowed.first() {
+                        None => format!("`{func}` takes no keyword arguments, not `{name}=`"),
+                        Some(k) => format!("`{func}` takes the keyword argument `{k}=`, not `{name}=`"),
+                    },
+                );
+            }
+        }
+        let keyword = |k: &str| {
+            kwargs.iter().find_map(|a| match &a.kind {
+                ExprKind::Keyword { name, value } if name == k => Some(&**value),
+                _ => None,
+            })
+        };
         if let Some(ty) = self.type_call(func, args, span)? {
             return Ok(Val::Type(ty));
         }
@@ -743,6 +792,9 @@ impl Elab {
                 err(span, format!("`{func}` takes {n} argument{}, not {}", if n == 1 { "" } else { "s" }, vals.len()))
             }
         };
+        if let Some(key) = keyword("key") {
+            return self.keyed(func, &vals, key, span);
+        }
         match func {
             "len" => {
                 arity(1)?;
@@ -848,7 +900,8 @@ impl Elab {
                 let node = self.push(Op::Pair(f, a, b), span)?;
                 Ok(Val::Secret { node, ty, shape })
             }
-            "prod" | "min" | "max" | "argmin" | "argmax" | "all" | "any" | "mean" | "median" | "variance" | "pvariance" | "stdev" => {
+            "prod" | "min" | "max" | "argmin" | "argmax" | "all" | "any" | "mean" | "median" | "mode" | "variance" | "pvariance"
+            | "stdev" => {
                 arity(1)?;
                 let (node, ty, n) = self.secret_vector(func, &vals[0], span)?;
                 let f = match func {
@@ -861,13 +914,21 @@ impl Elab {
                     "any" => Reduce::Any,
                     "mean" => Reduce::Mean,
                     "median" => Reduce::Median,
+                    "mode" => Reduce::Mode,
                     "variance" => Reduce::Variance,
                     "pvariance" => Reduce::Pvariance,
                     _ => Reduce::Stdev,
                 };
                 let least = match f {
                     Reduce::Variance | Reduce::Stdev => 2,
-                    Reduce::Min | Reduce::Max | Reduce::Argmin | Reduce::Argmax | Reduce::Mean | Reduce::Median | Reduce::Pvariance => 1,
+                    Reduce::Min
+                    | Reduce::Max
+                    | Reduce::Argmin
+                    | Reduce::Argmax
+                    | Reduce::Mean
+                    | Reduce::Median
+                    | Reduce::Mode
+                    | Reduce::Pvariance => 1,
                     _ => 0,
                 };
                 if n < least {
@@ -879,6 +940,7 @@ impl Elab {
                 let stat = match f {
                     Reduce::Mean => Some(Statistic::Mean),
                     Reduce::Median => Some(Statistic::Median),
+                    Reduce::Mode => Some(Statistic::Mode),
                     Reduce::Variance => Some(Statistic::Variance),
                     Reduce::Pvariance => Some(Statistic::Pvariance),
                     Reduce::Stdev => Some(Statistic::Stdev),
@@ -1093,13 +1155,131 @@ impl Elab {
                         self.check_fits(ty, Num::Int(count as i128 - 1), span)?;
                         self.shufflable(func, ty, span)?;
                     }
-                    Random::Int { .. } => self.ordered(func, ty, span)?,
+                    Random::Int { .. } | Random::Uniform { .. } => self.ordered(func, ty, span)?,
                     Random::Bits => {}
                 }
                 let node = self.push(Op::Random { f, ty, n: count }, span)?;
                 Ok(Val::Secret { node, ty, shape: if n.is_some() { vec![count] } else { vec![] } })
             }
+            "find" => {
+                arity(2)?;
+                let ty = self.common_type(&vals, span)?.ok_or_else(|| Error::new(span, "`find` of public values: compute it yourself"))?;
+                let &[n] = vals[0].shape() else {
+                    return err(span, format!("`find` looks in a vector, not {}", vals[0].what()));
+                };
+                if !vals[1].shape().is_empty() {
+                    return err(span, format!("`find` looks for one value, not {}", vals[1].what()));
+                }
+                // The index holds 0 … n (see SecType::index_type).
+                let it = ty.index_type(n + 1);
+                let not_found = match keyword("e") {
+                    None => None,
+                    Some(e) => {
+                        let v = self.public_int(e, "`e`, the result when nothing is found,")?;
+                        it.encode(Value::Int(v))
+                            .map_err(|_| Error::new(e.span, format!("`e` = {v} does not fit the index's type, {it}")))?;
+                        Some(v)
+                    }
+                };
+                let (src, needle) = (self.secret(&vals[0], ty, &[n], span)?, self.secret(&vals[1], ty, &[], span)?);
+                let node = self.push(Op::Find { src, needle, not_found }, span)?;
+                Ok(Val::Secret { node, ty: it, shape: vec![] })
+            }
+            "choice" | "sample" => {
+                let Some(Val::Type(ty)) = vals.first().cloned() else {
+                    return err(span, format!("`{func}`'s first argument is the type of the values, as in `{func}(secint(32), …)`"));
+                };
+                arity(if func == "choice" { 2 } else { 3 })?;
+                let &[n] = vals[1].shape() else {
+                    return err(span, format!("`{func}` chooses from a vector, not {}", vals[1].what()));
+                };
+                if let Val::Secret { ty: t, .. } = &vals[1]
+                    && *t != ty
+                {
+                    return err(span, format!("`{func}` of {ty} values cannot choose from {t} values"));
+                }
+                if n == 0 {
+                    return err(span, format!("`{func}` cannot choose from an empty vector"));
+                }
+                let k = if func == "sample" { self.public_int(&args[2], "the sample size")? } else { 1 };
+                if !(1..=n as i128).contains(&k) {
+                    return err(span, format!("`sample` takes 1 to {n} of the {n} elements, not {k}"));
+                }
+                self.shufflable(func, ty, span)?;
+                let src = self.secret(&vals[1], ty, &[n], span)?;
+                let node = self.push(Op::Choose { src, k: k as usize }, span)?;
+                Ok(Val::Secret { node, ty, shape: if func == "choice" { vec![] } else { vec![k as usize] } })
+            }
+            "uniform" => {
+                let Some(Val::Type(ty)) = vals.first().cloned() else {
+                    return err(span, "`uniform`'s first argument is the type of the values, as in `uniform(secfxp(32, 16), 0, 1)`");
+                };
+                if !(3..=4).contains(&vals.len()) {
+                    return err(span, "`uniform` takes a type, two ends and optionally a count");
+                }
+                let mut ends = Vec::new();
+                for v in &vals[1..3] {
+                    match v {
+                        Val::Public { data, shape } if shape.is_empty() => ends.push(data[0].value()),
+                        other => return err(span, format!("the ends of `uniform` must be public numbers, not {}", other.what())),
+                    }
+                }
+                let (a, b) = (ends[0], ends[1]);
+                ty.uniform_steps(a, b).map_err(|e| Error::new(span, format!("`uniform`: {}", engine_message(&e))))?;
+                let n = if vals.len() == 4 { Some(self.public_int(&args[3], "the count")?) } else { None };
+                let count = n.unwrap_or(1);
+                if !(0..=MAX_ELEMENTS as i128).contains(&count) {
+                    return err(span, format!("the count must be from 0 to {MAX_ELEMENTS}"));
+                }
+                let node = self.push(Op::Random { f: Random::Uniform { a, b }, ty, n: count as usize }, span)?;
+                Ok(Val::Secret { node, ty, shape: if n.is_some() { vec![count as usize] } else { vec![] } })
+            }
             _ => unreachable!("every builtin is handled"),
+        }
+    }
+
+    /// `sort`, `min`, `max`, `argmin`, `argmax` with `key=`: MPyC's key
+    /// function, given as its values, one per element (or row) of `x`.
+    fn keyed(&mut self, func: &str, vals: &[Val], key: &Expr, span: Span) -> Result<Val> {
+        if vals.len() != 1 {
+            return err(span, format!("`{func}` with `key=` takes one vector (or a matrix, by rows), not {} arguments", vals.len()));
+        }
+        let x = vals[0].clone();
+        let k = self.value(key)?;
+        let (n, cols) = match *x.shape() {
+            [n] => (n, 1),
+            [n, c] => (n, c),
+            _ => return err(span, format!("`{func}` with `key=` takes a vector or a matrix, not {}", x.what())),
+        };
+        if k.shape() != [n] {
+            let per = if x.shape().len() == 1 { "element" } else { "row" };
+            return err(key.span, format!("the keys of `{func}` must be a vector of {n}, one per {per}, not {}", k.what()));
+        }
+        let ty = self
+            .common_type(&[x.clone(), k.clone()], span)?
+            .ok_or_else(|| Error::new(span, format!("`{func}` of public values: compute it yourself")))?;
+        self.ordered(func, ty, span)?;
+        if n == 0 && func != "sort" {
+            return err(span, format!("`{func}` needs at least 1 element"));
+        }
+        let keys = self.secret(&k, ty, &[n], span)?;
+        match func {
+            "argmin" | "argmax" => {
+                let f = if func == "argmin" { Reduce::Argmin } else { Reduce::Argmax };
+                self.reduce(f, keys, ty.index_type(n), 1, n, span)
+            }
+            "sort" => {
+                let shape = x.shape().to_vec();
+                let src = self.secret(&x, ty, &shape, span)?;
+                let node = self.push(Op::SortByKey { src, keys, cols }, span)?;
+                Ok(Val::Secret { node, ty, shape })
+            }
+            _ => {
+                let shape = x.shape().to_vec();
+                let src = self.secret(&x, ty, &shape, span)?;
+                let node = self.push(Op::ExtremeByKey { src, keys, cols, max: func == "max" }, span)?;
+                Ok(Val::Secret { node, ty, shape: if shape.len() == 1 { vec![] } else { vec![cols] } })
+            }
         }
     }
 
@@ -1161,7 +1341,7 @@ impl Elab {
 }
 
 /// The operations a program may call.
-pub(crate) const BUILTINS: [&str; 43] = [
+pub(crate) const BUILTINS: [&str; 48] = [
     "len",
     "sum",
     "prod",
@@ -1197,6 +1377,11 @@ pub(crate) const BUILTINS: [&str; 43] = [
     "pvariance",
     "stdev",
     "covariance",
+    "mode",
+    "find",
+    "choice",
+    "sample",
+    "uniform",
     "random_int",
     "random_bits",
     "random_permutation",

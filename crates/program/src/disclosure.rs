@@ -454,6 +454,17 @@ impl<'p> Graph<'p> {
                 let u = self.union(src);
                 vec![u; src.len()]
             }
+            Op::Choose { src, k } => vec![self.union(e(*src)); *k],
+            Op::SortByKey { src, keys, .. } | Op::ExtremeByKey { src, keys, .. } | Op::Find { src, needle: keys, .. } => {
+                let all: Vec<Elem> = e(*src).iter().chain(e(*keys).iter()).cloned().collect();
+                let u = self.union(&all);
+                let n = match &self.plan.nodes[id].op {
+                    Op::ExtremeByKey { cols, .. } => *cols,
+                    Op::Find { .. } => 1,
+                    _ => e(*src).len(),
+                };
+                vec![u; n]
+            }
         }
     }
 
@@ -787,6 +798,8 @@ impl Describer<'_, '_> {
             Op::Add(a, b) => compound(format!("{} plus {}", p(*a)?.inner(), p(*b)?.inner())),
             Op::Sub(a, b) => compound(format!("{} minus {}", p(*a)?.inner(), p(*b)?.inner())),
             Op::Neg(a) => atom(format!("the negative of {}", p(*a)?.inner())),
+            // `-x` is `0 - x`: nothing is added.
+            Op::AddPublic(a, c) if is_zero(*c) => p(*a),
             Op::AddPublic(a, c) => {
                 let x = p(*a)?.inner();
                 if c.as_f64() < 0.0 {
@@ -842,6 +855,7 @@ impl Describer<'_, '_> {
                         Reduce::Argmin => return compound(format!("which party has the smallest {name} (the first on a tie)")),
                         Reduce::Max => return atom(format!("the largest {name} among the parties")),
                         Reduce::Min => return atom(format!("the smallest {name} among the parties")),
+                        Reduce::Mode => return atom(format!("the most common {name} among the parties (the smallest on a tie)")),
                         Reduce::All => return compound(format!("whether every party's {name} is 1")),
                         Reduce::Any => return compound(format!("whether any party's {name} is 1")),
                         _ => {}
@@ -862,6 +876,7 @@ impl Describer<'_, '_> {
                     Reduce::Pvariance => format!("the population variance of {x}"),
                     Reduce::Stdev => format!("the sample standard deviation of {x}"),
                     Reduce::Median => format!("the median of {x}"),
+                    Reduce::Mode => format!("the most common value in {x} (the smallest on a tie)"),
                     Reduce::FromBits => format!("the number whose bits are {x}"),
                 };
                 if *rows == 1 { atom(what) } else { atom(format!("for each row, {what}")) }
@@ -875,10 +890,35 @@ impl Describer<'_, '_> {
             Op::MatMul { a, b, .. } => atom(format!("the matrix product of {} and {}", p(*a)?.inner(), p(*b)?.inner())),
             Op::Sort(a) => compound(format!("{}, sorted from smallest to largest", p(*a)?.inner())),
             Op::Shuffle(a) => compound(format!("{} in a secret random order", p(*a)?.inner())),
+            Op::SortByKey { src, keys, .. } => {
+                compound(format!("{}, ordered by {} from smallest to largest", p(*src)?.inner(), p(*keys)?.inner()))
+            }
+            Op::ExtremeByKey { src, keys, cols, max } => atom(format!(
+                "the {} of {} where {} is {} (the first on a tie)",
+                if *cols == 1 { "element" } else { "row" },
+                p(*src)?.inner(),
+                p(*keys)?.inner(),
+                if *max { "largest" } else { "smallest" }
+            )),
+            Op::Find { src, needle, not_found } => {
+                let none = not_found.unwrap_or(self.len(*src) as i128);
+                if let Some(name) = self.each_scalar_input(*src) {
+                    return compound(format!("which party is the first whose {name} equals {} ({none} if none does)", p(*needle)?.inner()));
+                }
+                compound(format!(
+                    "the position of the first element of {} equal to {} ({none} if there is none)",
+                    p(*src)?.inner(),
+                    p(*needle)?.inner()
+                ))
+            }
+            Op::Choose { src, k: 1 } => atom(format!("an element of {} chosen at random", p(*src)?.inner())),
+            Op::Choose { src, k } => atom(format!("{k} elements of {} chosen at random (no element twice)", p(*src)?.inner())),
             Op::Random { f, n, .. } => match f {
                 Random::Int { lo, hi } if *n == 1 => atom(format!("a random whole number from {lo} to {}", hi - 1)),
                 Random::Int { lo, hi } => atom(format!("{n} random whole numbers from {lo} to {}", hi - 1)),
                 Random::Bits => atom(format!("{n} random bits")),
+                Random::Uniform { a, b } if *n == 1 => atom(format!("a random number between {} and {}", number(*a), number(*b))),
+                Random::Uniform { a, b } => atom(format!("{n} random numbers between {} and {}", number(*a), number(*b))),
                 Random::Permutation => atom(format!("a random ordering of the numbers 0 to {}", n.saturating_sub(1))),
                 Random::Derangement => {
                     atom(format!("a random ordering of the numbers 0 to {} in which no number keeps its place", n.saturating_sub(1)))

@@ -498,11 +498,24 @@ fn eval<'a>(plan: &'a Plan, rt: &'a Runtime, inputs: &'a PartyInputs, op: &'a Op
         Op::MatMul { rows, inner, cols, .. } => Box::pin(rt.matmul(a(), b(), *rows, *inner, *cols)),
         Op::Sort(_) => Box::pin(rt.sort(a(), false)),
         Op::Shuffle(_) => Box::pin(rt.shuffle(a())),
+        Op::SortByKey { cols, .. } => Box::pin(async move {
+            let n = b().len();
+            let columns = (0..*cols)
+                .map(|j| a().select(&(0..n).map(|i| i * cols + j).collect::<Vec<_>>()))
+                .collect::<cohort_mpc::Result<Vec<_>>>()?;
+            let (_, sorted) = rt.sort_by_key(b(), &columns, false).await?;
+            let rows: Vec<_> = (0..n).flat_map(|i| sorted.iter().map(move |c| c.shares()[i])).collect();
+            Ok(SecVec::from_shares(*a().ty(), rows))
+        }),
+        Op::ExtremeByKey { cols, max, .. } => Box::pin(rt.extreme_by_key(b(), a(), *cols, *max)),
+        Op::Find { not_found, .. } => Box::pin(rt.find(a(), b(), *not_found)),
+        Op::Choose { k, .. } => Box::pin(async move { rt.shuffle(a()).await?.select(&(0..*k).collect::<Vec<_>>()) }),
         Op::Random { f, ty, n } => match f {
             Random::Int { lo, hi } => Box::pin(rt.random_int(ty, *lo, *hi, *n)),
             Random::Bits => Box::pin(rt.random_bits(ty, *n)),
             Random::Permutation => Box::pin(rt.random_permutation(ty, *n)),
             Random::Derangement => Box::pin(rt.random_derangement(ty, *n)),
+            Random::Uniform { a, b } => Box::pin(rt.uniform(ty, *a, *b, *n)),
         },
     }
 }
@@ -521,6 +534,7 @@ async fn reduce(rt: &Runtime, f: Reduce, x: &SecVec) -> cohort_mpc::Result<SecVe
         Reduce::Pvariance => rt.pvariance(x).await?,
         Reduce::Stdev => rt.stdev(x).await?,
         Reduce::Median => rt.median(x).await?,
+        Reduce::Mode => rt.mode(x).await?,
         Reduce::FromBits => x.from_bits()?,
     })
 }

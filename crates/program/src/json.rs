@@ -548,6 +548,10 @@ impl Reader {
                     end: self.get(&o, "end", Self::boxed),
                 }
             }
+            "keyword" => {
+                let o = self.object(body, at, &["name", "value"]);
+                ExprKind::Keyword { name: self.get(&o, "name", Self::string), value: self.get(&o, "value", Self::boxed) }
+            }
             _ => ExprKind::Name(String::new()),
         };
         Expr { kind, span: Span::default() }
@@ -572,7 +576,7 @@ const SOURCES: &[&str] = &["each", "role"];
 const RECEIVERS: &[&str] = &["all", "each", "roles"];
 const TYPES: &[&str] = &["secint", "secfxp", "secfld", "named"];
 const NUMBERS: &[&str] = &["int", "float"];
-const EXPRS: &[&str] = &["number", "name", "unary", "binary", "call", "index", "slice", "list", "comprehension"];
+const EXPRS: &[&str] = &["number", "name", "unary", "binary", "call", "index", "slice", "list", "comprehension", "keyword"];
 
 const UNARY: &[(&str, UnaryOp)] = &[("neg", UnaryOp::Neg), ("not", UnaryOp::Not)];
 
@@ -956,6 +960,14 @@ impl Writer {
                 self.variant("list");
                 self.exprs(items);
                 self.close('}');
+            }
+            ExprKind::Keyword { name, value } => {
+                self.fields("keyword");
+                self.key("name");
+                self.string(name);
+                self.key("value");
+                self.expr(value);
+                self.end();
             }
             ExprKind::Comprehension { element, var, start, end } => {
                 self.fields("comprehension");

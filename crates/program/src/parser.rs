@@ -571,9 +571,26 @@ impl Parser {
                 let (name, _) = self.name("a value")?;
                 if self.is_punct("(") {
                     self.bump();
-                    let mut args = Vec::new();
+                    let mut args: Vec<Expr> = Vec::new();
                     while !self.is_punct(")") {
-                        args.push(self.expr()?);
+                        let keyword = match (self.peek(), self.toks.get(self.pos + 1)) {
+                            (Tok::Ident(k), Some((Tok::Punct("="), _))) if !KEYWORDS.contains(&k.as_str()) => Some(k.clone()),
+                            _ => None,
+                        };
+                        if let Some(k) = keyword {
+                            let at = self.bump().1;
+                            self.bump();
+                            if args.iter().any(|a| matches!(&a.kind, ExprKind::Keyword { name, .. } if *name == k)) {
+                                return Err(Error::new(at, format!("the keyword argument `{k}` is given twice")));
+                            }
+                            let value = Box::new(self.expr()?);
+                            args.push(Expr { kind: ExprKind::Keyword { name: k, value }, span: at });
+                        } else {
+                            if args.iter().any(|a| matches!(a.kind, ExprKind::Keyword { .. })) {
+                                return Err(Error::new(self.span(), "a positional argument cannot follow a keyword argument (`NAME=…`)"));
+                            }
+                            args.push(self.expr()?);
+                        }
                         inner = inner.max(self.tree_depth);
                         if !self.is_punct(",") {
                             break;

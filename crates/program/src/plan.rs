@@ -44,7 +44,8 @@ impl Plan {
     /// reads or writes, plus two, where `BITS` is the bit length of its
     /// type's field (`l + k + 2` for `secint(l)`, the bits a comparison
     /// decomposes), with 16 bytes of step headers each; a random
-    /// derangement draws [`DERANGEMENT_BATCH`] permutations at once. Each
+    /// derangement draws [`DERANGEMENT_BATCH`] permutations at once, a mode
+    /// tests each pair of its elements. Each
     /// revealed output adds its elements. `tests/message_bound.rs` checks the
     /// bound against what the engine sends, for every operation.
     pub fn largest_message(&self, threshold: usize) -> usize {
@@ -74,6 +75,10 @@ impl Plan {
                     continue;
                 }
                 Op::Random { f: Random::Derangement, .. } => work = work.saturating_mul(DERANGEMENT_BATCH),
+                // The mode tests every pair of each row's elements for equality.
+                Op::Reduce { f: Reduce::Mode, rows, len, .. } => {
+                    work = work.max(rows.saturating_mul(len.saturating_mul(len.saturating_sub(1)) / 2).saturating_add(2));
+                }
                 _ => {}
             }
             let per_element = 2 * field.bits() as usize * field.byte_len() + 16;
@@ -131,7 +136,11 @@ impl Plan {
             | Op::Inverse(a, _)
             | Op::Map(_, a)
             | Op::Sort(a)
-            | Op::Shuffle(a) => of(*a)?,
+            | Op::Shuffle(a)
+            | Op::SortByKey { src: a, .. } => of(*a)?,
+            Op::ExtremeByKey { src, cols, .. } => (of(*src)?.0, *cols),
+            Op::Find { src, .. } => (of(*src)?.0, 1),
+            Op::Choose { src, k } => (of(*src)?.0, *k),
             Op::Convert(a, ty) => (*ty, of(*a)?.1),
             Op::Reduce { src, rows, .. } => (of(*src)?.0, *rows),
             Op::ColumnSums { src, cols, .. } => (of(*src)?.0, *cols),
@@ -243,6 +252,7 @@ pub(crate) enum Reduce {
     Pvariance,
     Stdev,
     Median,
+    Mode,
     FromBits,
 }
 
@@ -276,6 +286,11 @@ pub(crate) enum Random {
     Bits,
     Permutation,
     Derangement,
+    /// MPyC's `uniform(T, a, b)`: multiples of `2^−f` from `a` towards `b`.
+    Uniform {
+        a: Value,
+        b: Value,
+    },
 }
 
 #[derive(Clone, Debug)]
@@ -336,6 +351,33 @@ pub(crate) enum Op {
     },
     Sort(NodeId),
     Shuffle(NodeId),
+    /// The rows of `src` (`cols` elements each) in ascending order of `keys`.
+    SortByKey {
+        src: NodeId,
+        keys: NodeId,
+        cols: usize,
+    },
+    /// The row of `src` (`cols` elements each) with the greatest (`max`)
+    /// or least key, the first on a tie.
+    ExtremeByKey {
+        src: NodeId,
+        keys: NodeId,
+        cols: usize,
+        max: bool,
+    },
+    /// MPyC's `find(x, a, bits=False, e=…)`: the index of the first element
+    /// of `src` equal to the scalar `needle`, else `not_found` (`len` by default).
+    Find {
+        src: NodeId,
+        needle: NodeId,
+        not_found: Option<i128>,
+    },
+    /// The first `k` elements of `src` in a secret uniform order: MPyC's
+    /// `choice` (`k = 1`) and `sample`.
+    Choose {
+        src: NodeId,
+        k: usize,
+    },
     Random {
         f: Random,
         ty: SecType,
@@ -366,7 +408,10 @@ impl Op {
             | Convert(a, _)
             | Map(_, a)
             | Sort(a)
-            | Shuffle(a) => vec![*a],
+            | Shuffle(a)
+            | Choose { src: a, .. } => vec![*a],
+            SortByKey { src, keys, .. } | ExtremeByKey { src, keys, .. } => vec![*src, *keys],
+            Find { src, needle, .. } => vec![*src, *needle],
             IfElse(c, a, b) => vec![*c, *a, *b],
         }
     }

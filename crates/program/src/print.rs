@@ -179,6 +179,11 @@ fn write_expr(out: &mut String, e: &Expr, min: u8) {
             list(out, items);
             out.push(']');
         }
+        ExprKind::Keyword { name, value } => {
+            out.push_str(name);
+            out.push('=');
+            write_expr(out, value, 0);
+        }
         ExprKind::Comprehension { element, var, start, end } => {
             out.push('[');
             write_expr(out, element, 0);

@@ -117,3 +117,45 @@ fn refusals_say_why() {
     assert_error(&source("secint(4)", 3, "shuffle(x)"), 5, 12, "too small a field to shuffle in");
     assert_error(&source("secint(4)", 3, "random_permutation(secint(4), 3)"), 5, 12, "too small a field to shuffle in");
 }
+
+/// The same for `mode`, `find`, `key=`, `choice` and `sample`: accepted
+/// means it runs; refused only for the mode's counts (which the field must
+/// compare; at most 512 values) and shuffling in secint(4)'s field.
+#[test]
+fn every_accepted_keyed_find_mode_or_choice_runs() {
+    let ops = [
+        "mode(x)",
+        "find(x, x[0])",
+        "find(x, 1, e=-1)",
+        "max(x, key=-x)",
+        "argmax(x, key=-x)",
+        "sort(x, key=-x)",
+        "choice(TYPE, x)",
+        "sample(TYPE, x, 2)",
+    ];
+    let mut refused = Vec::new();
+    for ty in ["secint(4)", "secint(8)", "secfxp(16, 8)"] {
+        for n in [2usize, 7, 15, 16, 128, 129, 256, 300, 513] {
+            for op in ops {
+                let src = source(ty, n, &op.replace("TYPE", ty));
+                match CheckedProgram::parse(&src) {
+                    Ok(p) => {
+                        if let Err(e) = run_three(&p, values(n)) {
+                            panic!("`cohort check` accepts {op} of {n} {ty} values, but the run fails: {e}");
+                        }
+                    }
+                    Err(e) => refused.push(format!("{ty} {n} {op}: {}", e.message)),
+                }
+            }
+        }
+    }
+    for r in &refused {
+        assert!(r.contains("compares counts") || r.contains("at most 512") || r.contains("too small a field to shuffle in"), "{r}");
+    }
+    let count = |what: &str| refused.iter().filter(|r| r.contains(what)).count();
+    // secint(4): mode from 16 values (6 lengths), choice and sample at every length (2 × 9);
+    // secint(8): mode from 256 values (3 lengths); secfxp(16, 8): mode past 512 (1).
+    assert_eq!(count("secint(4) "), 6 + 2 * 9, "{refused:#?}");
+    assert_eq!(count("secint(8) "), 3, "{refused:#?}");
+    assert_eq!(count("secfxp"), 1, "{refused:#?}");
+}

@@ -417,7 +417,7 @@ fn enums_take_one_variant_they_know() {
     refused(
         &with("/body/1/let/value/binary/right", Some(json!({"name": "x", "number": {"int": 5}}))),
         right,
-        "expected an object with one key, the kind (one of `number`, `name`, `unary`, `binary`, `call`, `index`, `slice`, `list`, `comprehension`), found 2 keys",
+        "expected an object with one key, the kind (one of `number`, `name`, `unary`, `binary`, `call`, `index`, `slice`, `list`, `comprehension`, `keyword`), found 2 keys",
     );
     refused(&with("/body/1/let/value/binary/right", Some(json!({}))), right, "found an empty object");
     refused(
@@ -428,7 +428,7 @@ fn enums_take_one_variant_they_know() {
     refused(
         &with("/body/1/let/value/binary/right", Some(json!(5))),
         right,
-        "expected one of `number`, `name`, `unary`, `binary`, `call`, `index`, `slice`, `list`, `comprehension`, found the number 5",
+        "expected one of `number`, `name`, `unary`, `binary`, `call`, `index`, `slice`, `list`, `comprehension`, `keyword`, found the number 5",
     );
     refused(&with("/body/1/let/value/binary/right", Some(json!("name"))), right, "`name` takes a value");
     refused(

@@ -75,6 +75,18 @@ const OPERATIONS: &[&str] = &[
     "convert(x, secint(95))",
     "convert(x, secint(8))",
     "convert(x, secfxp(40, 30))",
+    "sort(x, key=y)",
+    "sort([x, y], key=[y[0], x[0]])",
+    "max(x, key=-y)",
+    "min([x, y], key=[y[0], x[0]])",
+    "argmax(x, key=y)",
+    "find(x, y[0])",
+    "find(x, y[0], e=-1)",
+    "mode(x)",
+    "mode(flatten(z))",
+    "choice(T, x)",
+    "sample(T, x, 1)",
+    "uniform(T, 0, 1, N)",
 ];
 
 /// Runs `src` as `m` parties with threshold `t`; the largest round message

@@ -83,6 +83,11 @@ fn tokens() -> Vec<&'static str> {
         "random_derangement",
         "shuffle",
         "matmul",
+        "find",
+        "mode",
+        "choice",
+        "key",
+        "e",
         "x",
         "y",
         "z",
@@ -143,6 +148,10 @@ const GROUPS: &[&str] = &[
     "if_else(s[0] < 1, s[0], 2)",
     "to_bits(s[0])",
     "concat(s, s)",
+    "sort(s, key=-s)",
+    "max(s, key=s)",
+    "find(s, 1, e=-1)",
+    "sample(secint(32), s, 1)",
 ];
 
 /// How lines start: statements, or nothing.
