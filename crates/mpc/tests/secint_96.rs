@@ -80,6 +80,14 @@ fn products_at_the_extremes() {
     }
     // The wrapped ones are not (2^190 and the like are far above p).
     assert_ne!(want[7], want[8]);
+    // The shared reference (`common::expect`, on u128 residues) agrees
+    // wherever the exact product fits an i128, −2^96 = lo · 2 included.
+    for i in 0..a.len() {
+        if let Some(exact) = a[i].checked_mul(b[i]) {
+            assert_eq!(expect(&ty(), exact), Value::Int(want[i]), "common::expect({exact})");
+        }
+    }
+    assert_eq!(want[10], -(1i128 << 96));
     for (m, t) in [(1, 0), (3, 1), (5, 2)] {
         let (got, _) = run_agreed(m, t, 97, |rt| async move {
             let x = input_ints(&rt, &ty(), 0, &a).await?;
