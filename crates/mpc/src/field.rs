@@ -2,7 +2,7 @@
 //!
 //! Elements are kept in Montgomery form. A modulus below 2^64 uses one 64-bit
 //! limb (`R = 2^64`): this is the field of `secint(32)`, MPyC's default and the
-//! hot path. Moduli from 2^64 up to 2^127 use two limbs (`R = 2^128`). The limb
+//! hot path. Moduli from 2^64 up to 2^128 use two limbs (`R = 2^128`). The limb
 //! count is decided once per field; every operation branches on it, which the
 //! CPU predicts perfectly inside the vector loops the protocols run.
 //!
@@ -15,10 +15,11 @@ use rand_core::Rng;
 
 use crate::Error;
 
-/// The largest modulus a [`Field`] supports (exclusive): `2^127`.
-pub const MAX_MODULUS_BITS: u32 = 127;
+/// The bits of the largest modulus a [`Field`] supports: any odd prime
+/// below `2^128` (two 64-bit limbs), enough for MPyC's `secfxp(64)`.
+pub const MAX_MODULUS_BITS: u32 = 128;
 
-/// A prime field `GF(p)` with `2 < p < 2^127`.
+/// A prime field `GF(p)` with `2 < p < 2^128`.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub struct Field {
     p: u128,
@@ -59,10 +60,10 @@ impl fmt::Debug for Field {
 impl Field {
     /// The field of integers modulo the prime `p`.
     ///
-    /// Fails unless `p` is an odd prime below `2^127`.
+    /// Fails unless `p` is an odd prime (every `u128` is below `2^128`).
     pub fn new(p: u128) -> Result<Self, Error> {
-        if p < 3 || p >> MAX_MODULUS_BITS != 0 || p.is_multiple_of(2) {
-            return Err(Error::InvalidArgument(format!("field modulus {p} must be an odd prime below 2^127")));
+        if p < 3 || p.is_multiple_of(2) {
+            return Err(Error::InvalidArgument(format!("field modulus {p} must be an odd prime below 2^128")));
         }
         let field = Self::new_odd(p);
         if !field.is_prime() {
@@ -133,7 +134,8 @@ impl Field {
         self.mont(a.0, 1)
     }
 
-    /// The centered representative in `(-p/2, p/2]`.
+    /// The centered representative in `(-p/2, p/2]`: it fits `i128` for
+    /// every `p < 2^128`, since `p/2 < 2^127`.
     pub fn to_i128(&self, a: Fe) -> i128 {
         let v = self.to_u128(a);
         if v > self.p / 2 { -((self.p - v) as i128) } else { v as i128 }
@@ -533,12 +535,12 @@ macro_rules! with_arith {
 pub(crate) use with_arith;
 
 /// The largest Blum prime (`p ≡ 3 mod 4`) below `2^bits`, as MPyC chooses
-/// field moduli; `bits` must be in `3..=127`.
+/// field moduli; `bits` must be in `3..=128`.
 pub fn blum_prime(bits: u32) -> Result<Field, Error> {
     if !(3..=MAX_MODULUS_BITS).contains(&bits) {
         return Err(Error::InvalidArgument(format!("a field of {bits} bits is not supported (3 to {MAX_MODULUS_BITS} bits)")));
     }
-    let mut p = (1u128 << bits) - 1; // ≡ 3 (mod 4)
+    let mut p = u128::MAX >> (128 - bits); // 2^bits − 1 ≡ 3 (mod 4)
     loop {
         let field = Field::new_odd(p);
         if field.is_prime() {
@@ -548,11 +550,12 @@ pub fn blum_prime(bits: u32) -> Result<Field, Error> {
     }
 }
 
+/// `a + b mod p` for `a, b < p < 2^128`: the sum may carry out of 128 bits
+/// (for `p ≥ 2^127`), and then `s − p`, taken modulo 2^128, is the result.
 #[inline]
 fn add_mod(a: u128, b: u128, p: u128) -> u128 {
-    // p < 2^127, so a + b cannot overflow.
-    let s = a + b;
-    if s >= p { s - p } else { s }
+    let (s, carry) = a.overflowing_add(b);
+    if carry || s >= p { s.wrapping_sub(p) } else { s }
 }
 
 /// Montgomery product for `p < 2^64` (`R = 2^64`), `pinv = p^-1 mod 2^64`.
@@ -567,8 +570,16 @@ fn mont_narrow(a: u64, b: u64, p: u64, pinv: u64) -> u64 {
     if borrow { r.wrapping_add(p) } else { r }
 }
 
-/// Montgomery product for `2^64 ≤ p < 2^127` (`R = 2^128`), two-limb CIOS
-/// with `n0 = -p^-1 mod 2^64`.
+/// Montgomery product for `2^64 ≤ p < 2^128` (`R = 2^128`), two-limb CIOS
+/// with `n0 = -p^-1 mod 2^64`, for `a, b < p`.
+///
+/// With `W = 2^64`, each step sets `t ← (t + a·b_i + m·p) / W`; if `t < 2p`
+/// before, then `t + a·b_i + m·p < 2p + 2(W − 1)p < 2Wp`, so `t < 2p` after.
+/// `t` therefore needs 129 bits when `p ≥ 2^127`: `t2` holds the top bit
+/// (and, mid-step, the third limb of `t + a·b_i`, at most `W`). Every
+/// product-plus-carries below is at most `(W − 1)^2 + 2(W − 1) = W^2 − 1`,
+/// so no `u128` overflows. At the end `t < 2p`, and one conditional
+/// subtraction (modulo 2^128 when `t2` is set) leaves `t − p < p`.
 #[inline]
 fn mont_wide(a: u128, b: u128, p: u128, n0: u64) -> u128 {
     let (a0, a1) = (a as u64 as u128, (a >> 64) as u64 as u128);

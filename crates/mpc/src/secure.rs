@@ -91,15 +91,16 @@ impl Value {
 }
 
 impl SecType {
-    /// `secint(l)`: `l`-bit signed integers, `1 ≤ l ≤ 95`, in the field of the
-    /// largest Blum prime below `2^(l + k + 2)`.
+    /// `secint(l)`: `l`-bit signed integers, `1 ≤ l ≤ 96`, in the field of the
+    /// largest Blum prime below `2^(l + k + 2)` (at most 128 bits).
     pub fn int(bits: u32) -> Result<Self> {
         Self::scaled(Kind::Int, bits, 0)
     }
 
     /// `secfxp(l, f)`: `l`-bit signed fixed-point numbers of which `f` bits are
     /// fractional (`0 ≤ f < l`), in the field of the largest Blum prime below
-    /// `2^(l + f + k + 2)`.
+    /// `2^(l + f + k + 2)` (at most 128 bits: `secfxp(64)` is `secfxp(64, 32)`
+    /// in a 128-bit field, as in MPyC).
     pub fn fxp(bits: u32, frac: u32) -> Result<Self> {
         if frac >= bits {
             return Err(Error::InvalidArgument(format!("secfxp({bits}, {frac}): need fewer fractional bits than bits")));
@@ -111,14 +112,24 @@ impl SecType {
         let field_bits = bits + frac + SEC_PARAM + 2;
         if bits == 0 || field_bits > crate::field::MAX_MODULUS_BITS {
             return Err(Error::InvalidArgument(format!(
-                "{bits} bits (with {frac} fractional) is not supported: the field would need {field_bits} bits, at most 127"
+                "{bits} bits (with {frac} fractional) is not supported: the field would need {field_bits} bits, at most {}",
+                crate::field::MAX_MODULUS_BITS
             )));
         }
         Ok(SecType { kind, bits, field: blum_prime(field_bits)? })
     }
 
     /// `secfld(p)`: elements of `GF(p)` for an odd prime `p < 2^127`.
+    ///
+    /// The fields of `secint` and `secfxp` reach `2^128`, but a `secfld`
+    /// value is a [`Value::Int`] in `[0, p)`, an `i128`: a larger `p` has
+    /// elements no `Value` can hold, so it is refused.
     pub fn fld(p: u128) -> Result<Self> {
+        if p >> 127 != 0 {
+            return Err(Error::InvalidArgument(format!(
+                "secfld({p}) is not supported: a secfld modulus must be below 2^127, so that its elements fit a signed 128-bit value"
+            )));
+        }
         let field = Field::new(p)?;
         Ok(SecType { kind: Kind::Fld, bits: 128 - (p - 1).leading_zeros(), field })
     }
@@ -241,10 +252,13 @@ impl SecType {
 
     /// Decodes a field element exactly, as its integer multiple of `2^-f`:
     /// centered for `secint` and `secfxp` (the value times `2^f`), in `[0, p)`
-    /// for `secfld`.
+    /// for `secfld`. (The one `secfld` over a field of 2^127 or more is the
+    /// index type of a `secint`/`secfxp` with such a field, see
+    /// [`SecType::index_type`]; its elements from `2^127` on, never an index,
+    /// decode centered.)
     pub fn decode_scaled(&self, x: Fe) -> i128 {
         match self.kind {
-            Kind::Fld => self.field.to_u128(x) as i128,
+            Kind::Fld => i128::try_from(self.field.to_u128(x)).unwrap_or_else(|_| self.field.to_i128(x)),
             _ => self.field.to_i128(x),
         }
     }

@@ -9,15 +9,18 @@ fn mpyc_primes() {
     for (bits, sub) in [(40u32, 213u128), (48, 65), (56, 5), (64, 189), (80, 65), (96, 17)] {
         assert_eq!(blum_prime(bits).unwrap().modulus(), (1u128 << bits) - sub, "{bits} bits");
     }
+    // secfxp(64)'s field, 64 + 32 + 30 + 2 = 128 bits: 2^128 − 173 (see
+    // blum_prime_128.rs for the check that it is MPyC's choice).
+    assert_eq!(blum_prime(128).unwrap().modulus(), u128::MAX - 172);
 }
 
 #[test]
 fn blum_primes_are_the_largest_below_the_power() {
-    for bits in 3u32..=127 {
+    for bits in 3u32..=128 {
         let f = blum_prime(bits).unwrap_or_else(|e| panic!("{bits}: {e}"));
         let p = f.modulus();
         assert_eq!(p % 4, 3, "{bits}: {p} is not a Blum prime");
-        assert!(p < 1u128 << bits && p >= 1u128 << (bits - 1), "{bits}: {p} has the wrong length");
+        assert!(p <= u128::MAX >> (128 - bits) && p >= 1u128 << (bits - 1), "{bits}: {p} has the wrong length");
         assert_eq!(f.bits(), bits);
         assert!(Field::new(p).is_ok(), "{bits}: {p} is not prime");
         if bits <= 64 {
@@ -33,7 +36,7 @@ fn blum_primes_are_the_largest_below_the_power() {
 
 #[test]
 fn unsupported_sizes_are_errors() {
-    for bits in [0u32, 1, 2, 128, 129, 200, u32::MAX] {
+    for bits in [0u32, 1, 2, 129, 200, u32::MAX] {
         assert!(blum_prime(bits).is_err(), "{bits} bits accepted");
     }
 }
@@ -64,6 +67,9 @@ fn type_parameters() {
     assert_eq!((x.bits(), x.frac(), x.to_string()), (32, 16, "secfxp(32, 16)".to_string()));
     let f = SecType::fld(101).unwrap();
     assert_eq!((f.bits(), f.frac(), f.to_string()), (7, 0, "secfld(101)".to_string()));
-    // The largest secint the 127-bit field limit allows: l + 30 + 2 ≤ 127.
+    // The largest secint the 128-bit field limit allows: l + 30 + 2 ≤ 128.
     assert_eq!(SecType::int(95).unwrap().field().modulus(), (1u128 << 127) - 1);
+    assert_eq!(SecType::int(96).unwrap().field().modulus(), u128::MAX - 172);
+    let x = SecType::fxp(64, 32).unwrap();
+    assert_eq!((x.bits(), x.frac(), x.field().bits(), x.field().modulus()), (64, 32, 128, u128::MAX - 172));
 }

@@ -117,11 +117,11 @@ fn secfxp_whole_range() {
     check_comparisons(ty, &a, &b, &CONFIGS, 5);
 }
 
-/// The extremes against each other, for bit lengths from 1 to 95 (the
-/// largest whose field fits in 127 bits).
+/// The extremes against each other, for bit lengths from 1 to 96 (the
+/// largest whose field fits in 128 bits).
 #[test]
 fn extremes_for_many_bit_lengths() {
-    for l in [1u32, 2, 3, 7, 16, 31, 33, 48, 63, 80, 95] {
+    for l in [1u32, 2, 3, 7, 16, 31, 33, 48, 63, 80, 95, 96] {
         let ty = SecType::int(l).unwrap();
         let (hi, lo) = (max_of(l), min_of(l));
         let a = vec![hi, lo, hi, lo, 0, hi];

@@ -22,8 +22,8 @@ fn mpyc_expected_results() {
 
 #[test]
 fn fixed_point_divmod() {
-    // secfxp(64, 32) would need MPyC's 128-bit field; Cohort's fields stop at 127 bits.
-    for f in [8u32, 16] {
+    // MPyC's f = 64 (secfxp(128)) would need a 224-bit field; fields stop at 128 bits.
+    for f in [8u32, 16, 32] {
         let ty = SecType::fxp(2 * f, f).unwrap();
         let (got, _) = run_agreed(3, 1, 2, move |rt| async move {
             let a = input(&rt, &ty, 0, &fixed(&[27.0, -27.0, 5.5])).await?;

@@ -8,7 +8,7 @@ use proptest::prelude::*;
 fn fields() -> Vec<Field> {
     let mut fs: Vec<Field> =
         [3u128, 101, 257, 65537, (1 << 61) - 1, (1 << 89) - 1, (1 << 127) - 1].iter().map(|&p| Field::new(p).unwrap()).collect();
-    fs.extend([40u32, 64, 80, 96, 127].iter().map(|&b| blum_prime(b).unwrap()));
+    fs.extend([40u32, 64, 80, 96, 127, 128].iter().map(|&b| blum_prime(b).unwrap()));
     fs
 }
 

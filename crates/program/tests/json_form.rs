@@ -240,7 +240,7 @@ fn integers_beyond_2_to_the_53_are_strings_of_digits() {
     let json = p.to_json();
     let v: Json = serde_json::from_str(&json).unwrap();
     let body = &v["body"];
-    // The largest modulus the engine allows (2^127 − 1, a prime below 2^127).
+    // The largest secfld modulus the engine allows (2^127 − 1, a prime below 2^127).
     assert_eq!(body[0]["type"]["ty"]["secfld"]["modulus"], json!("170141183460469231731687303715884105727"));
     assert_eq!(body[1]["input"]["bounds"], json!({"min": {"int": "-9007199254740992"}, "max": {"int": 9007199254740991_u64}}));
     assert_eq!(body[2]["input"]["bounds"], json!({"min": {"int": -9007199254740991_i64}, "max": {"int": "9007199254740992"}}));

@@ -184,13 +184,17 @@ pub fn raw_of(ty: &SecType, v: Value) -> i128 {
 /// What an exact computation on raw integers yields in MPyC's semantics:
 /// reduced mod p, centered for `secint`/`secfxp` (and scaled back for the
 /// latter), in `[0, p)` for `secfld`. Independent of the engine's field code.
+/// Fields of 128 bits (p > i128::MAX) included: the residue is a `u128`
+/// (as in `SecType::decode_scaled`, a `secfld` residue beyond `i128` is
+/// centered).
 pub fn expect(ty: &SecType, raw: i128) -> Value {
-    let p = ty.field().modulus() as i128;
-    let r = raw.rem_euclid(p);
+    let p = ty.field().modulus();
+    let r = if raw >= 0 { raw.unsigned_abs() % p } else { (p - raw.unsigned_abs() % p) % p };
+    let centered = if r > p / 2 { -((p - r) as i128) } else { r as i128 };
     match ty.kind() {
-        Kind::Fld => Value::Int(r),
-        Kind::Int => Value::Int(if r > p / 2 { r - p } else { r }),
-        Kind::Fxp { frac } => Value::Fixed((if r > p / 2 { r - p } else { r }) as f64 / scale(frac)),
+        Kind::Fld => Value::Int(i128::try_from(r).unwrap_or(centered)),
+        Kind::Int => Value::Int(centered),
+        Kind::Fxp { frac } => Value::Fixed(centered as f64 / scale(frac)),
     }
 }
 
