@@ -140,7 +140,7 @@ impl SecType {
     /// `secfxp`'s values times `2^f`) must hold `(t + 2)·p` for any
     /// threshold `t` up to [`crate::MAX_PARTIES`]` / 2`: `bits(p) + 7` bits.
     /// Between fields, the `secint` has `max(32, bits(p) + 7)` bits for the
-    /// larger `p`, at most 95.
+    /// larger `p`, at most 96.
     pub fn convert_via(&self, to: &SecType) -> Result<Option<SecType>> {
         let need = |p: u128| (128 - p.leading_zeros()) + FIELD_CONVERSION_ROOM;
         match (self.kind, to.kind) {
@@ -148,7 +148,7 @@ impl SecType {
                 let bits = need(self.field.modulus().max(to.field.modulus())).max(32);
                 SecType::int(bits).map(Some).map_err(|_| {
                     Error::Type(format!(
-                        "conversion from {self} to {to} is not supported: it goes through secint({bits}), above secint(95)"
+                        "conversion from {self} to {to} is not supported: it goes through secint({bits}), above secint(96)"
                     ))
                 })
             }

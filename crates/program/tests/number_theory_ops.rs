@@ -127,7 +127,7 @@ fn convert_refusals() {
     for (decls, line, phrase) in [
         (fld, "convert(a, secint(8))", "at least 14 bits"),
         (fld, "convert(a, secfxp(8, 4))", "at least 14 bits"),
-        ("input a: secfld(170141183460469231731687303715884105727) from alice", "convert(a, secfld(101))", "above secint(95)"),
+        ("input a: secfld(170141183460469231731687303715884105727) from alice", "convert(a, secfld(101))", "above secint(96)"),
         (int, "convert(a, 3)", "is a type"),
         (int, "convert(5, secint(8))", "secret value first"),
     ] {
