@@ -28,7 +28,7 @@
 use std::collections::BTreeSet;
 use std::rc::Rc;
 
-use cohort_mpc::{PartyId, SecType, Value};
+use cohort_mpc::{Kind, PartyId, SecType, Value};
 use serde::Serialize;
 
 use crate::plan::{Map, NodeId, Op, OutputSpec, OutputTo, Owner, Pair, Plan, Random, Reduce};
@@ -817,7 +817,20 @@ impl Describer<'_, '_> {
             Op::Pow(a, k) => compound(format!("{} to the power {k}", p(*a)?.inner())),
             Op::Trunc(a, f) => compound(format!("{} divided by 2^{f}, rounded at random", p(*a)?.inner())),
             Op::Inverse(a, n) => atom(format!("the inverse of {} modulo {n}", p(*a)?.inner())),
-            Op::Convert(a, ty) => compound(format!("{} as {ty}", p(*a)?.inner())),
+            Op::Convert(a, ty) => {
+                // The same number in another type, except where a field wraps it
+                // or fewer fractional bits round it (at random, as MPyC's trunc).
+                let x = p(*a)?;
+                let from_frac = self.g.type_of(*a).map_or(0, |t| t.frac());
+                match ty.kind() {
+                    Kind::Fld => atom(format!("the remainder of {} divided by {}", x.inner(), ty.field().modulus())),
+                    _ if from_frac > ty.frac() && ty.frac() == 0 => compound(format!("{}, rounded to a whole number at random", x.inner())),
+                    _ if from_frac > ty.frac() => {
+                        compound(format!("{}, rounded at random to {} binary digits after the point", x.inner(), ty.frac()))
+                    }
+                    _ => Some(x),
+                }
+            }
             Op::Pair(f, a, b) => {
                 let (x, y) = (p(*a)?.inner(), p(*b)?.inner());
                 match f {

@@ -287,3 +287,28 @@ fn a_huge_program_is_analysed_within_bounds() {
     assert_eq!(d.reveals[1].class, Class::SeveralParties);
     assert!(d.reveals[1].exposes.is_empty());
 }
+
+#[test]
+fn conversions_say_what_changes_in_plain_words() {
+    // The same number in another type is the number itself; a field wraps
+    // it; fewer fractional bits round it at random. No type names.
+    let head = "program \"t\"\nparties 3\nrole seller = party 0\ninput v: secint(16) from seller\ninput f: secfxp(32, 16) from seller\n";
+    let d = disclose(
+        &format!(
+            "{head}reveal a = convert(v, secfxp(32, 16)) to all\nreveal b = convert(convert(v, secfld(257)), secint(32)) to all\n\
+             reveal c = convert(f, secint(32)) to all\nreveal d = convert(f, secfxp(16, 8)) to all\n"
+        ),
+        3,
+    );
+    let what: Vec<&str> = d.reveals.iter().map(|r| r.what.as_str()).collect();
+    assert_eq!(
+        what,
+        [
+            "the seller's v",
+            "the remainder of the seller's v divided by 257",
+            "the seller's f, rounded to a whole number at random",
+            "the seller's f, rounded at random to 8 binary digits after the point",
+        ]
+    );
+    assert_eq!(d.reveals[0].class, Class::Input);
+}
