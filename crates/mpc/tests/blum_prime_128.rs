@@ -6,68 +6,14 @@
 //! (Python: `sympy.prevprime` from 2^128 until `p % 4 == 3` gives
 //! 340282366920938463463374607431768211283 = 2^128 − 173).
 
+mod common;
+
 use cohort_mpc::field::{MAX_MODULUS_BITS, blum_prime};
 use cohort_mpc::{Field, SecType};
+use common::is_prime_ref;
 
 /// What `sympy` gives for the largest Blum prime below 2^128.
 const MPYC_P128: u128 = 340_282_366_920_938_463_463_374_607_431_768_211_283;
-
-fn add_ref(a: u128, b: u128, p: u128) -> u128 {
-    if a >= p - b { a - (p - b) } else { a + b }
-}
-
-fn mul_ref(mut a: u128, mut b: u128, p: u128) -> u128 {
-    let mut acc = 0;
-    while b > 0 {
-        if b & 1 == 1 {
-            acc = add_ref(acc, a, p);
-        }
-        a = add_ref(a, a, p);
-        b >>= 1;
-    }
-    acc
-}
-
-fn pow_ref(a: u128, mut e: u128, p: u128) -> u128 {
-    let (mut acc, mut base) = (1, a % p);
-    while e > 0 {
-        if e & 1 == 1 {
-            acc = mul_ref(acc, base, p);
-        }
-        base = mul_ref(base, base, p);
-        e >>= 1;
-    }
-    acc
-}
-
-/// Miller–Rabin with the 25 primes below 100 as bases.
-fn is_prime_ref(n: u128) -> bool {
-    const BASES: [u128; 25] = [2, 3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37, 41, 43, 47, 53, 59, 61, 67, 71, 73, 79, 83, 89, 97];
-    if n < 2 {
-        return false;
-    }
-    for q in BASES {
-        if n.is_multiple_of(q) {
-            return n == q;
-        }
-    }
-    let s = (n - 1).trailing_zeros();
-    let d = (n - 1) >> s;
-    'bases: for a in BASES {
-        let mut x = pow_ref(a, d, n);
-        if x == 1 || x == n - 1 {
-            continue;
-        }
-        for _ in 1..s {
-            x = mul_ref(x, x, n);
-            if x == n - 1 {
-                continue 'bases;
-            }
-        }
-        return false;
-    }
-    true
-}
 
 /// MPyC's walk: `prev_prime(2^bits)`, then `prev_prime` until `p % 4 == 3`.
 /// Returns the chosen prime and the primes skipped on the way.

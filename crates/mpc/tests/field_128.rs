@@ -4,8 +4,11 @@
 //! carry-aware double-and-add product), at and around `p`, `p/2` and `2^128`,
 //! and the wire encoding's rejection of values `≥ p`.
 
+mod common;
+
 use cohort_mpc::field::blum_prime;
 use cohort_mpc::{Fe, Field};
+use common::{add_ref, is_prime_ref, mul_ref, pow_ref};
 use proptest::prelude::*;
 
 /// 2^128 − 173: the largest Blum prime below 2^128 (secint(96), secfxp(64)).
@@ -15,64 +18,6 @@ const P128: u128 = u128::MAX - 172;
 /// ≡ 1 mod 4, so square roots take Tonelli–Shanks), and the smallest prime
 /// above 2^127 (2^127 + 29).
 const PRIMES: [u128; 3] = [P128, u128::MAX - 158, (1 << 127) + 29];
-
-/// `a + b mod p` for `a, b < p`, never overflowing.
-fn add_ref(a: u128, b: u128, p: u128) -> u128 {
-    if a >= p - b { a - (p - b) } else { a + b }
-}
-
-/// `a · b mod p` by double-and-add, on `add_ref` alone.
-fn mul_ref(a: u128, b: u128, p: u128) -> u128 {
-    let (mut acc, mut a, mut b) = (0u128, a % p, b % p);
-    while b > 0 {
-        if b & 1 == 1 {
-            acc = add_ref(acc, a, p);
-        }
-        a = add_ref(a, a, p);
-        b >>= 1;
-    }
-    acc
-}
-
-fn pow_ref(a: u128, mut e: u128, p: u128) -> u128 {
-    let (mut acc, mut base) = (1 % p, a % p);
-    while e > 0 {
-        if e & 1 == 1 {
-            acc = mul_ref(acc, base, p);
-        }
-        base = mul_ref(base, base, p);
-        e >>= 1;
-    }
-    acc
-}
-
-/// Miller–Rabin on the reference arithmetic, independent of `Field`.
-fn is_prime_ref(n: u128) -> bool {
-    if n < 2 {
-        return false;
-    }
-    for q in [2u128, 3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37, 41, 43, 47, 53, 59, 61, 67, 71] {
-        if n.is_multiple_of(q) {
-            return n == q;
-        }
-    }
-    let s = (n - 1).trailing_zeros();
-    let d = (n - 1) >> s;
-    'bases: for a in [2u128, 3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37, 41, 43, 47, 53, 59, 61, 67, 71, 73, 79, 83, 89, 97] {
-        let mut x = pow_ref(a, d, n);
-        if x == 1 || x == n - 1 {
-            continue;
-        }
-        for _ in 1..s {
-            x = mul_ref(x, x, n);
-            if x == n - 1 {
-                continue 'bases;
-            }
-        }
-        return false;
-    }
-    true
-}
 
 fn field(p: u128) -> Field {
     Field::new(p).unwrap_or_else(|e| panic!("{p}: {e}"))

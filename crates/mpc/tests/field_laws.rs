@@ -2,8 +2,11 @@
 //! proptests over narrow (< 2^64) and wide (up to 2^128) primes, checked
 //! against a plaintext double-and-add reference.
 
+mod common;
+
 use cohort_mpc::field::blum_prime;
 use cohort_mpc::{Fe, Field};
+use common::{add_ref, mul_ref, pow_ref};
 use proptest::prelude::*;
 
 /// Narrow and wide primes, ≡ 3 (mod 4) and ≡ 1 (mod 4) (the latter with
@@ -33,40 +36,6 @@ fn primes() -> Vec<u128> {
 
 fn fields() -> Vec<Field> {
     primes().into_iter().map(|p| Field::new(p).unwrap_or_else(|e| panic!("{p}: {e}"))).collect()
-}
-
-/// `a + b mod p` for `a, b < p`: for `p ≥ 2^127` the sum can carry out of
-/// 128 bits, and then it is at least p.
-fn add_ref(a: u128, b: u128, p: u128) -> u128 {
-    match a.checked_add(b) {
-        Some(s) if s < p => s,
-        Some(s) => s - p,
-        None => a - (p - b),
-    }
-}
-
-fn mul_ref(a: u128, b: u128, p: u128) -> u128 {
-    let (mut acc, mut a, mut b) = (0u128, a % p, b % p);
-    while b > 0 {
-        if b & 1 == 1 {
-            acc = add_ref(acc, a, p);
-        }
-        a = add_ref(a, a, p);
-        b >>= 1;
-    }
-    acc
-}
-
-fn pow_ref(a: u128, mut e: u128, p: u128) -> u128 {
-    let (mut acc, mut base) = (1 % p, a % p);
-    while e > 0 {
-        if e & 1 == 1 {
-            acc = mul_ref(acc, base, p);
-        }
-        base = mul_ref(base, base, p);
-        e >>= 1;
-    }
-    acc
 }
 
 fn check_laws(f: &Field, a: u128, b: u128, c: u128) {

@@ -309,18 +309,72 @@ pub fn drive<T: 'static>(
     })
 }
 
-/// `a·b mod p` in `[0, p)` for any `p < 2^127`, by double-and-add
-/// (a plaintext reference independent of the engine's Montgomery code).
+/// `a·b mod p` in `[0, p)` for any `p < 2^127`, by [`mul_ref`].
 pub fn mul_mod(a: i128, b: i128, p: u128) -> i128 {
     let pi = p as i128;
-    let (mut x, mut y) = (a.rem_euclid(pi) as u128, b.rem_euclid(pi) as u128);
-    let mut acc = 0u128;
-    while y > 0 {
-        if y & 1 == 1 {
-            acc = (acc + x) % p;
+    mul_ref(a.rem_euclid(pi) as u128, b.rem_euclid(pi) as u128, p) as i128
+}
+
+// Plaintext reference arithmetic modulo any `p < 2^128`, independent of the
+// engine's Montgomery code: the field tests check `Field` against it.
+
+/// `a + b mod p` for `a, b < p`, never overflowing.
+pub fn add_ref(a: u128, b: u128, p: u128) -> u128 {
+    if a >= p - b { a - (p - b) } else { a + b }
+}
+
+/// `a · b mod p` by double-and-add, on [`add_ref`] alone.
+pub fn mul_ref(a: u128, b: u128, p: u128) -> u128 {
+    let (mut acc, mut a, mut b) = (0u128, a % p, b % p);
+    while b > 0 {
+        if b & 1 == 1 {
+            acc = add_ref(acc, a, p);
         }
-        x = (x + x) % p;
-        y >>= 1;
+        a = add_ref(a, a, p);
+        b >>= 1;
     }
-    acc as i128
+    acc
+}
+
+/// `a^e mod p` by square-and-multiply on [`mul_ref`].
+pub fn pow_ref(a: u128, mut e: u128, p: u128) -> u128 {
+    let (mut acc, mut base) = (1 % p, a % p);
+    while e > 0 {
+        if e & 1 == 1 {
+            acc = mul_ref(acc, base, p);
+        }
+        base = mul_ref(base, base, p);
+        e >>= 1;
+    }
+    acc
+}
+
+/// Miller–Rabin with the 25 primes below 100 as bases, on the reference
+/// arithmetic (independent of `Field`).
+pub fn is_prime_ref(n: u128) -> bool {
+    const BASES: [u128; 25] = [2, 3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37, 41, 43, 47, 53, 59, 61, 67, 71, 73, 79, 83, 89, 97];
+    if n < 2 {
+        return false;
+    }
+    for q in BASES {
+        if n.is_multiple_of(q) {
+            return n == q;
+        }
+    }
+    let s = (n - 1).trailing_zeros();
+    let d = (n - 1) >> s;
+    'bases: for a in BASES {
+        let mut x = pow_ref(a, d, n);
+        if x == 1 || x == n - 1 {
+            continue;
+        }
+        for _ in 1..s {
+            x = mul_ref(x, x, n);
+            if x == n - 1 {
+                continue 'bases;
+            }
+        }
+        return false;
+    }
+    true
 }
