@@ -12,6 +12,7 @@ mod bench;
 mod examples;
 mod identity;
 mod launch;
+mod playground;
 mod programs;
 
 use std::process::ExitCode;
@@ -179,7 +180,8 @@ enum Command {
         action: SessionAction,
     },
     /// Run a signal server: rendezvous, WebRTC signaling and an encrypted relay
-    /// for parties that cannot connect directly (see docs/signal.md).
+    /// for parties that cannot connect directly (see docs/signal.md), and the
+    /// playground at `/` (see docs/playground.md).
     Signal {
         /// Address to listen on (default $COHORT_SIGNAL_LISTEN or 127.0.0.1:8787).
         #[arg(long)]
@@ -248,6 +250,10 @@ enum Command {
         /// No log lines on standard error.
         #[arg(long)]
         quiet: bool,
+        /// Do not serve the playground (the page at `/` where anyone with the
+        /// extension can create a session and share its invite).
+        #[arg(long)]
+        no_playground: bool,
     },
     /// This machine's long-term identity: an ed25519 key pair.
     Identity {
@@ -503,6 +509,7 @@ fn run(cli: Cli) -> Result<()> {
             tls_key,
             public_urls,
             quiet,
+            no_playground,
         } => {
             let mut config = cohort_signal::server::ServerConfig::from_env().map_err(Failure)?;
             let l = &mut config.limits;
@@ -532,6 +539,9 @@ fn run(cli: Cli) -> Result<()> {
                 config.public_urls = public_urls;
             }
             config.log &= !quiet;
+            if !no_playground {
+                config.site = Some(std::sync::Arc::new(playground::site()));
+            }
             config.validate().map_err(Failure)?;
             without_huge_pages();
             cohort_signal::server::run_until_signal(config).map_err(|e| Failure(format!("the signal server: {e}")))

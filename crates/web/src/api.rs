@@ -40,16 +40,32 @@ pub fn parse_peer(text: &str) -> Result<String, WebError> {
 }
 
 /// Parses and checks a program (text or JSON form): its name, hash, party
-/// counts, canonical text and the rendering shown for approval.
+/// counts, canonical text, the rendering shown for approval, and its inputs
+/// (`[{"name", "typed", "role", "takes"}]`: typed by the participant or
+/// supplied by the page; `role` is null for an input of every party; what
+/// a value must be, in words), as for the fewest parties it runs with.
 pub fn check_program(source: &str) -> Result<String, WebError> {
     let program = CheckedProgram::load(source)?;
     let parties = program.parties();
+    let plan = program.plan(*parties.start())?;
+    let inputs: Vec<Json> = plan
+        .inputs
+        .iter()
+        .map(|spec| {
+            let role = match &spec.owner {
+                cohort_program::Owner::Each => None,
+                cohort_program::Owner::Role { role, .. } => Some(role.as_str()),
+            };
+            json!({"name": spec.name, "typed": spec.typed, "role": role, "takes": describe_input(spec)})
+        })
+        .collect();
     Ok(json!({
         "name": program.name(),
         "hash": program.hash_hex(),
         "parties": {"min": parties.start(), "max": parties.end()},
         "canonical": program.canonical(),
         "rendering": program.render(),
+        "inputs": inputs,
     })
     .to_string())
 }

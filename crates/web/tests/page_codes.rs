@@ -1,5 +1,6 @@
 //! The page error codes are defined once, in Rust: the extension's
-//! `error-codes.js` is generated from them and must be current.
+//! `error-codes.js` and the provider library's `sdk/errors.js` are generated
+//! from them and must be current.
 
 use cohort_web::error::{PageCode, error_codes_script};
 
@@ -12,6 +13,32 @@ fn the_extensions_error_codes_are_generated_from_rust() {
     }
     let on_disk = std::fs::read_to_string(path).unwrap_or_default();
     assert!(on_disk == script, "extension/error-codes.js is stale: run `COHORT_BLESS=1 cargo test -p cohort-web --test page_codes`");
+}
+
+/// The provider library's `errors.js`: the same codes, as an ES module.
+fn sdk_errors_module() -> String {
+    let mut js = String::from(
+        "// Generated from crates/web/src/error.rs (PageCode) by\n\
+         // `COHORT_BLESS=1 cargo test -p cohort-web --test page_codes`: do not edit.\n\
+         // The page API's error codes: a failed request rejects with a CohortError whose `code` is one of these.\n\
+         export const ERRORS = Object.freeze({\n",
+    );
+    for code in PageCode::ALL {
+        js.push_str(&format!("  {}: {},\n", code.name(), code.number()));
+    }
+    js.push_str("});\n");
+    js
+}
+
+#[test]
+fn the_sdks_error_codes_are_generated_from_rust() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../extension/sdk/errors.js");
+    let module = sdk_errors_module();
+    if std::env::var_os("COHORT_BLESS").is_some() {
+        std::fs::write(path, &module).unwrap();
+    }
+    let on_disk = std::fs::read_to_string(path).unwrap_or_default();
+    assert!(on_disk == module, "extension/sdk/errors.js is stale: run `COHORT_BLESS=1 cargo test -p cohort-web --test page_codes`");
 }
 
 #[test]

@@ -32,6 +32,7 @@ use super::budget::{Account, Overflow, Ticket};
 use super::hub::{self, Admission, ConnId, Joined, Outgoing, Peer, Refusal, Rejected};
 use super::metrics;
 use super::rate::{Bucket, Throttle};
+use super::site;
 use super::stream::{Io, Rewind};
 use crate::protocol::{ClientMessage, ErrorCode, SERVER_NAME, ServerMessage};
 
@@ -174,6 +175,16 @@ async fn open(shared: &Shared, stream: TcpStream, peer: SocketAddr) -> Option<Ws
             respond(stream, "200 OK", metrics::CONTENT_TYPE, &body).await;
             return None;
         }
+        Request::Get(path) => {
+            if let Some(asset) = shared.site.as_ref().and_then(|site| site.get(&path)) {
+                respond_with(stream, &site::response(asset)).await;
+                return None;
+            }
+            let status = "404 Not Found";
+            shared.log.event("http_refused", json!({"peer": peer.to_string(), "status": status}));
+            respond(stream, status, "text/plain", "cohort-signal: connect with a WebSocket, or GET /health\n").await;
+            return None;
+        }
         Request::Other(status) => {
             shared.log.event("http_refused", json!({"peer": peer.to_string(), "status": status}));
             respond(stream, status, "text/plain", "cohort-signal: connect with a WebSocket, or GET /health\n").await;
@@ -203,6 +214,8 @@ enum Request {
     Health,
     /// `GET /metrics`.
     Metrics,
+    /// `GET` of another path: a file of the site, if the server has one.
+    Get(String),
     /// Any other HTTP request: answered with this status.
     Other(&'static str),
 }
@@ -245,7 +258,7 @@ fn parse_head(head: &[u8]) -> Request {
             } else if path == "/metrics" {
                 Request::Metrics
             } else {
-                Request::Other("404 Not Found")
+                Request::Get(path.to_string())
             }
         }
         [method, _, version] if version.starts_with("HTTP/1.") && method.bytes().all(|b| b.is_ascii_uppercase()) => {
@@ -255,12 +268,17 @@ fn parse_head(head: &[u8]) -> Request {
     }
 }
 
-async fn respond(mut stream: Rewind, status: &str, content_type: &str, body: &str) {
+async fn respond(stream: Rewind, status: &str, content_type: &str, body: &str) {
     let response = format!(
         "HTTP/1.1 {status}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n{body}",
         body.len()
     );
-    let _ = timeout(FAREWELL, stream.write_all(response.as_bytes())).await;
+    respond_with(stream, response.as_bytes()).await;
+}
+
+/// Writes a whole HTTP response, then closes the connection.
+async fn respond_with(mut stream: Rewind, response: &[u8]) {
+    let _ = timeout(FAREWELL, stream.write_all(response)).await;
     linger(stream).await;
 }
 
@@ -632,7 +650,8 @@ mod tests {
         assert_eq!(parse_head(b"GET /health?full HTTP/1.0"), Request::Health);
         assert_eq!(parse_head(b"GET /metrics HTTP/1.1\r\nHost: x"), Request::Metrics);
         assert_eq!(parse_head(b"GET / HTTP/1.1\r\nUpgrade: websocket\r\nConnection: Upgrade"), Request::Upgrade);
-        assert_eq!(parse_head(b"GET / HTTP/1.1\r\nHost: x"), Request::Other("404 Not Found"));
+        assert_eq!(parse_head(b"GET / HTTP/1.1\r\nHost: x"), Request::Get("/".into()));
+        assert_eq!(parse_head(b"GET /app.js?v=2 HTTP/1.1\r\nHost: x"), Request::Get("/app.js".into()));
         assert_eq!(parse_head(b"POST /health HTTP/1.1"), Request::Other("404 Not Found"));
         assert_eq!(parse_head(b"hello"), Request::Other("400 Bad Request"));
     }

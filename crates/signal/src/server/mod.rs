@@ -4,7 +4,8 @@
 //! ```text
 //!  mod.rs     configuration, the accept loop, ServerHandle, run_until_signal
 //!  stream.rs  plain TCP or TLS (rustls), with the request head put back
-//!  conn.rs    one connection: GET /health, GET /metrics, or a WebSocket session (challenge, auth, limits, heartbeat)
+//!  conn.rs    one connection: GET /health, GET /metrics, a static file, or a WebSocket session (challenge, auth, limits, heartbeat)
+//!  site.rs    the static files served beside the signal endpoint (the playground)
 //!  hub.rs     rooms and memberships without I/O: who is present, who gets which message
 //!  budget.rs  bytes queued per connection and for all of them
 //!  rate.rs    token buckets: messages per connection, authentications per address
@@ -37,7 +38,10 @@ mod hub;
 mod log;
 mod metrics;
 mod rate;
+mod site;
 mod stream;
+
+pub use site::{Asset, CONTENT_SECURITY_POLICY, Site};
 
 use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr};
@@ -109,6 +113,8 @@ pub struct ServerConfig {
     /// address (if it is a specific one) are accepted; see
     /// [`ServerConfig::names`].
     pub public_urls: Vec<String>,
+    /// Static files answered to `GET` requests (the playground), if any.
+    pub site: Option<Arc<Site>>,
 }
 
 /// A TLS certificate chain and its private key, as PEM files.
@@ -136,6 +142,7 @@ impl Default for ServerConfig {
             log: true,
             tls: None,
             public_urls: Vec::new(),
+            site: None,
         }
     }
 }
@@ -307,6 +314,8 @@ struct Shared {
     tls: Option<tokio_rustls::TlsAcceptor>,
     /// The origins a challenge signature may name ([`ServerConfig::names`]).
     names: Vec<String>,
+    /// Static files answered to `GET` requests.
+    site: Option<Arc<Site>>,
     next_id: AtomicU64,
     /// TCP connections being served.
     connections: AtomicUsize,
@@ -386,6 +395,7 @@ impl ServerHandle {
             log: Log::new(config.log),
             tls,
             names,
+            site: config.site,
             next_id: AtomicU64::new(1),
             connections: AtomicUsize::new(0),
         });
