@@ -78,12 +78,16 @@ fn event(kind: &str, session: &str) -> JsValue {
     o
 }
 
-/// An error as the background stores it: `{code, reason, message}`.
+/// An error as the background stores it: `{code, reason, message, party?}`
+/// (`party`: the index of the party it is about, one that left or went silent).
 fn plain(e: &WebError) -> JsValue {
     let o: JsValue = js_sys::Object::new().into();
     set(&o, "code", &e.code.number().into());
     set(&o, "reason", &e.reason.into());
     set(&o, "message", &e.message.as_str().into());
+    if let Some(party) = e.party {
+        set(&o, "party", &(party as u32).into());
+    }
     o
 }
 
@@ -949,7 +953,7 @@ fn lost(s: &Shared, j: usize, error: TransportError) {
     }
     match inbox {
         Some(inbox) => inbox.fail(j, error),
-        None => end(s, &WebError::new(PageCode::PeerUnreachable, "peer_gone", format!("party {j} left the session"))),
+        None => end(s, &WebError::new(PageCode::PeerUnreachable, "peer_gone", format!("party {j} left the session")).about_party(Some(j))),
     }
 }
 
