@@ -3,11 +3,10 @@
 // there): starting it, sending it commands, and its events about sessions.
 
 import { ensureSessionHost, sendToHost } from './platform.js';
-import { HOST_COMMAND, HOST_EVENT, PAGE_EVENT } from './messages.js';
+import { HOST_COMMAND, HOST_EVENT } from './messages.js';
 import { ERR, PageError } from './errors.js';
 import { startup } from './engine.js';
-import { changed, emit } from './notify.js';
-import { canMove, fail, restored, save, sessions, setStage, view } from './sessions.js';
+import { canMove, fail, restored, save, sessions, setStage, update } from './sessions.js';
 
 /** @type {Promise<void> | null} */
 let hostReady = null;
@@ -67,6 +66,9 @@ function sessionEvent(msg) {
     case HOST_EVENT.PARTIES:
       session.parties = msg.parties;
       session.party = msg.parties.indexOf(session.fingerprint);
+      // The room is full: every party arrived.
+      session.arrived = { present: msg.parties.length, needed: msg.parties.length };
+      update(session);
       session.lobby?.resolve();
       session.lobby = null;
       break;
@@ -75,22 +77,36 @@ function sessionEvent(msg) {
       break;
     case HOST_EVENT.PATH:
       session.paths[msg.peer] = msg.path;
-      emit(session.origin, PAGE_EVENT.SESSION, view(session));
-      changed();
+      update(session);
       break;
     case HOST_EVENT.DONE:
       if (canMove(session, 'done')) {
         session.outputs = msg.outputs;
+        // Every round is done (when the count was known).
+        if (Number.isSafeInteger(session.roundsTotal)) session.roundsDone = session.roundsTotal;
         setStage(session, 'done');
       }
       break;
     case HOST_EVENT.ARRIVED:
       session.arrived = { present: msg.present, needed: msg.needed };
-      changed();
+      update(session);
+      break;
+    case HOST_EVENT.APPROVED:
+      if (Number.isSafeInteger(msg.approved)) session.approved = msg.approved;
+      update(session);
+      break;
+    case HOST_EVENT.PROGRESS:
+      if (Number.isSafeInteger(msg.roundsDone)) session.roundsDone = msg.roundsDone;
+      // Null: the number of rounds is not known.
+      session.roundsTotal = Number.isSafeInteger(msg.roundsTotal) ? msg.roundsTotal : null;
+      update(session);
       break;
     case HOST_EVENT.FAILED:
-      // The WebAssembly's page code when it gave one (a peer gone is PEER_UNREACHABLE, …).
-      fail(session, msg.error?.code ?? ERR.SESSION_FAILED, msg.error?.message ?? 'the session failed', false);
+      // The WebAssembly's page code when it gave one (a peer gone is PEER_UNREACHABLE, …), its reason, and the party it names.
+      fail(session, msg.error?.code ?? ERR.SESSION_FAILED, msg.error?.message ?? 'the session failed', false, 'failed', {
+        reason: typeof msg.error?.reason === 'string' ? msg.error.reason : undefined,
+        party: Number.isSafeInteger(msg.error?.party) ? msg.error.party : undefined,
+      });
       break;
   }
   save();
