@@ -32,16 +32,17 @@ const STAGES = {
 const ENDED = new Set(['done', 'failed', 'cancelled']);
 
 /**
- * What a party did, by the stable reason of the error that names it, for
- * "Alice left the session" rather than the engine's "party 0 left".
- * @type {Record<string, string>}
+ * What happened with a party, by the stable reason of the error that names
+ * it, for "Carol left the session" rather than the engine's "party 2 left".
+ * @type {Record<string, (who: string) => string>}
  */
 const PARTY_DID = {
-  peer_gone: 'left the session',
-  timeout: 'stopped answering',
-  not_connected: 'could not be reached',
-  misbehaved: 'sent something invalid',
-  flooded: 'sent too much',
+  peer_gone: (who) => `${who} left the session.`,
+  closed: (who) => `The connection to ${who} closed.`,
+  timeout: (who) => `${who} stopped answering.`,
+  not_connected: (who) => `${who} could not be reached.`,
+  misbehaved: (who) => `${who} sent something invalid.`,
+  flooded: (who) => `${who} sent more than the session allows.`,
 };
 
 /** Petnames by fingerprint, from the participant's known peers. @type {Map<string, string>} */
@@ -145,7 +146,7 @@ function sessionItem(s) {
   let error = null;
   if (s.stage === 'failed' && s.error) {
     const did = PARTY_DID[s.reason];
-    error = typeof s.errorParty === 'number' && did ? `${who(s, s.errorParty)} ${did}.` : s.error;
+    error = typeof s.errorParty === 'number' && did ? did(who(s, s.errorParty)) : s.error;
   }
   const cancel = ENDED.has(s.stage) ? null : el('button', { type: 'button', class: 'small', 'data-session': s.session }, 'Cancel');
   cancel?.addEventListener('click', async () => {

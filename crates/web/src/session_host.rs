@@ -551,9 +551,17 @@ fn start(s: &Shared, config: &JsValue) -> Result<(), JsValue> {
             });
         }
     } else if let Some(party) = party {
+        let lost = inbox.clone();
         wasm_bindgen_futures::spawn_local(async move {
             let outputs = cohort_party::run(party, &identity, links, progress).await;
-            done(outputs.map(|o| crate::bindings::to_js(&serde_json::to_value(o).unwrap_or_default())).map_err(WebError::from));
+            done(outputs.map(|o| crate::bindings::to_js(&serde_json::to_value(o).unwrap_or_default())).map_err(|e| {
+                // A link that closed names no party in its error: the inbox knows whose it was.
+                let e = WebError::from(e);
+                match e.party {
+                    Some(_) => e,
+                    None => e.about_party(lost.first_lost()),
+                }
+            }));
         });
     }
     s.borrow_mut().inbox = Some(inbox.clone());
