@@ -5,7 +5,7 @@
 import { ensureSessionHost, sendToHost } from './platform.js';
 import { HOST_COMMAND, HOST_EVENT } from './messages.js';
 import { ERR, PageError } from './errors.js';
-import { startup } from './engine.js';
+import { startup, wasm } from './engine.js';
 import { canMove, fail, restored, save, sessions, setStage, update } from './sessions.js';
 
 /** @type {Promise<void> | null} */
@@ -55,6 +55,21 @@ export function fromHost(msg) {
 }
 
 /**
+ * `{NAME: "exact decimal"}` of the fixed-point outputs, from the WebAssembly; {} if it cannot say.
+ * @param {string} program
+ * @param {number} m
+ * @param {unknown} outputs
+ */
+function exactOutputs(program, m, outputs) {
+  try {
+    return wasm.exactOutputs(program, m, outputs);
+  } catch (e) {
+    console.error('exact outputs:', e);
+    return {};
+  }
+}
+
+/**
  * An event of one session.
  * @param {{type: string} & Record<string, any>} msg
  */
@@ -82,6 +97,8 @@ function sessionEvent(msg) {
     case HOST_EVENT.DONE:
       if (canMove(session, 'done')) {
         session.outputs = msg.outputs;
+        // The exact decimal text of its fixed-point outputs (a benchmark has no program).
+        if (session.program && session.m) session.exact = exactOutputs(session.program, session.m, msg.outputs);
         // Every round is done (when the count was known).
         if (Number.isSafeInteger(session.roundsTotal)) session.roundsDone = session.roundsTotal;
         setStage(session, 'done');

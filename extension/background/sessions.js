@@ -60,6 +60,7 @@ export const TERMINAL = new Set(/** @type {Stage[]} */ (Object.keys(NEXT)).filte
  * @property {number | null} party this browser's seat
  * @property {Record<number, string>} paths the path to each peer: 'direct', 'turn' or 'relay'
  * @property {unknown} outputs
+ * @property {Record<string, unknown>} [exact] the exact decimal text of each fixed-point output
  * @property {string | null} error
  * @property {number | null} code
  * @property {{resolve: (result: any) => void, reject: (error: Error) => void}[]} waiters `result` requests
@@ -96,7 +97,7 @@ export const sessions = new Map();
 /** The session storage key, and what of a session is saved (never the page's inputs or the program). */
 const SAVED = 'sessions';
 const DURABLE = /** @type {const} */ (['id', 'origin', 'name', 'stage', 'parties', 'party', 'paths', 'outputs', 'error', 'code',
-  'm', 'signal', 'fingerprint', 'roster', 'hosted', 'started', 'arrived', 'approved', 'roundsDone', 'roundsTotal', 'reason', 'errorParty',
+  'exact', 'm', 'signal', 'fingerprint', 'roster', 'hosted', 'started', 'arrived', 'approved', 'roundsDone', 'roundsTotal', 'reason', 'errorParty',
   'startedAt']);
 /** Ended sessions kept (with their results) beyond those still going on. */
 const KEEP_ENDED = 50;
@@ -225,7 +226,7 @@ export function setStage(session, stage) {
  */
 export function settle(session) {
   if (session.stage === 'done') {
-    for (const w of session.waiters.splice(0)) w.resolve({ session: session.id, outputs: session.outputs });
+    for (const w of session.waiters.splice(0)) w.resolve({ session: session.id, outputs: session.outputs, exact: session.exact ?? {} });
   } else if (session.stage === 'failed' || session.stage === 'cancelled') {
     // fail() gave it its code and error.
     for (const w of session.waiters.splice(0)) w.reject(failure(session));

@@ -152,4 +152,25 @@ describe('the page API', () => {
     assert.deepEqual((await a.call('identity')).result, reset.identity);
     await options.close();
   });
+
+  test('outputs: integers as numbers up to 2^53 − 1 and digits beyond, fixed point with its exact text, vectors as arrays', async () => {
+    const kinds = 'program "Kinds"\nparties 3\n\ninput a: secint(32) from each\ninput b: secint(96) from each\n'
+      + 'input f: secfxp(32, 16) from each\nreveal small = sum(a) to all\nreveal big = b[0] * b[1] * b[2] to all\n'
+      + 'reveal half = f[0] to all\nreveal halves = f to all\n';
+    const inputs = [{ a: 1, b: '1099511627776', f: 1.5 }, { a: 2, b: '1099511627776', f: 0.1 }, { a: 3, b: 3, f: -2.25 }];
+    const { result } = await browsers[0].call('createSession', { program: kinds, parties: 3, signal: signal.url });
+    const joined = await Promise.all(browsers.map((br, i) => join(br, result.invite, kinds, {}, { inputs: inputs[i] })));
+    // Seats go by fingerprint: each party's f in party order. 0.1 in secfxp(32, 16) is 6554 / 65536.
+    const stored = { 1.5: [1.5, '1.5'], 0.1: [0.100006103515625, '0.100006103515625'], '-2.25': [-2.25, '-2.25'] };
+    const bySeat = [];
+    for (const [i, j] of joined.entries()) bySeat[j.reply.result.party] = stored[inputs[i].f];
+    for (const [i, br] of browsers.entries()) {
+      const done = await br.call('result', { session: joined[i].reply.result.session });
+      assert.deepEqual(done.result, {
+        session: result.session,
+        outputs: { small: 6, big: '3626777458843887524118528', half: bySeat[0][0], halves: bySeat.map(([n]) => n) },
+        exact: { half: bySeat[0][1], halves: bySeat.map(([, t]) => t) },
+      }, JSON.stringify(done));
+    }
+  });
 });

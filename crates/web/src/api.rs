@@ -121,6 +121,40 @@ pub fn page_check_program(source: &str, parties: Option<usize>) -> Result<String
     .to_string())
 }
 
+/// The exact decimal text of every fixed-point (`secfxp`) output among
+/// `outputs` (JSON `{NAME: VALUE}` as a party of `m` learned them):
+/// `{NAME: "1.5"}`, a list of such strings for a vector or matrix. A
+/// fixed-point output reaches a page as a number while JavaScript holds it
+/// exactly, but a number's text is its shortest form, not the value's
+/// decimal expansion (`0.100006103515625`, not `0.1000061035`); integer
+/// outputs are exact as they are and are not listed.
+pub fn exact_outputs(source: &str, m: usize, outputs: &str) -> Result<String, WebError> {
+    let program = CheckedProgram::load(source)?;
+    let plan = program.plan(m)?;
+    let outputs: Map<String, Json> =
+        serde_json::from_str(outputs).map_err(|e| WebError::params("bad_outputs", format!("outputs are a JSON object: {e}")))?;
+    fn exact(value: &Json, frac: u32) -> Json {
+        match value {
+            Json::Array(items) => Json::Array(items.iter().map(|v| exact(v, frac)).collect()),
+            // Beyond 2^53 the engine gave the exact digits already.
+            Json::String(digits) => Json::String(digits.clone()),
+            Json::Number(n) => {
+                // The value is a multiple of 2^-frac below 2^53 of them, so this is exact.
+                let scaled = n.as_f64().map(|x| x * 2f64.powi(frac as i32)).filter(|s| s.fract() == 0.0 && s.abs() < 2f64.powi(53));
+                scaled.map_or_else(|| Json::String(n.to_string()), |s| Json::String(cohort_program::decimal(s as i128, frac)))
+            }
+            other => other.clone(),
+        }
+    }
+    let exact: Map<String, Json> = plan
+        .outputs
+        .iter()
+        .filter(|spec| spec.ty.frac() > 0)
+        .filter_map(|spec| Some((spec.name.clone(), exact(outputs.get(&spec.name)?, spec.ty.frac()))))
+        .collect();
+    Ok(Json::Object(exact).to_string())
+}
+
 /// Checks one value party `me` would give for input `name` (JSON: a number,
 /// a string holding a number's digits, or a list of them): its shape, type
 /// and bounds, exactly; the error's reason is the program's input error

@@ -188,6 +188,12 @@ pub fn check_signal_for_page(origin: &str, signal: &str) -> Result<(), JsValue> 
     js(crate::address::check_signal_for_page(origin, signal))
 }
 
+/// The exact decimal text of each fixed-point output ([`api::exact_outputs`]): `{NAME: "1.5"}`.
+#[wasm_bindgen(js_name = exactOutputs)]
+pub fn exact_outputs(source: &str, m: usize, outputs: JsValue) -> Result<JsValue, JsValue> {
+    object_of(api::exact_outputs(source, m, &json_of(&outputs)?))
+}
+
 /// Whether two signal server URLs name the same server.
 #[wasm_bindgen(js_name = sameSignalServer)]
 pub fn same_signal_server(a: &str, b: &str) -> bool {
