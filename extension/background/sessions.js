@@ -110,7 +110,10 @@ export function save() {
   saving ??= Promise.resolve().then(async () => {
     saving = null;
     const ended = [...sessions.values()].filter((s) => TERMINAL.has(s.stage));
-    for (const old of ended.slice(0, Math.max(0, ended.length - KEEP_ENDED))) sessions.delete(old.id);
+    for (const old of ended.slice(0, Math.max(0, ended.length - KEEP_ENDED))) {
+      sessions.delete(old.id);
+      heard.delete(old.id);
+    }
     const all = Object.fromEntries([...sessions].map(([id, s]) => [id, Object.fromEntries(DURABLE.map((k) => [k, s[k] ?? null]))]));
     await storage.session.set(SAVED, all);
   });

@@ -67,3 +67,13 @@ fn the_docs_list_every_cause_with_its_code() {
         assert!(docs.contains(&row), "docs/extension.md lacks the row starting {row}");
     }
 }
+
+#[test]
+fn a_huge_number_of_parties_is_refused_at_once() {
+    let started = std::time::Instant::now();
+    for m in [1_000_000, u32::MAX as usize] {
+        let e = page_check_program(&example("average_salary.cohort"), Some(m)).unwrap_err();
+        assert_eq!(e.code, PageCode::InvalidParams, "{m}: {e:?}");
+    }
+    assert!(started.elapsed().as_secs() < 2, "refusing took {:?}", started.elapsed());
+}
