@@ -2,13 +2,14 @@
 // connecting, errors with one code per cause and their reason in
 // `error.data`, the private-network rule for signal servers, the provider's
 // announced info, `connect` and `identityChanged` events, and `session`
-// events only when something changed, with counts. Chromium.
+// events only when something changed, with counts. Chromium; the
+// provider's info, checkProgram and error data in Firefox too.
 
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { EXTENSION, ROOT, answerApproval, connect, join, launch, program, startSignal, startSite, waitInPage } from './harness.mjs';
+import { EXTENSION, FIREFOX_EXTENSION, ROOT, answerApproval, connect, join, launch, program, startSignal, startSite, waitInPage } from './harness.mjs';
 
 const SETTINGS = (signal) => ({ signal: signal.url, iceServers: [], iceTransportPolicy: 'all', fallbackMs: 4000 });
 
@@ -172,5 +173,32 @@ describe('the page API', () => {
         exact: { half: bySeat[0][1], halves: bySeat.map(([, t]) => t) },
       }, JSON.stringify(done));
     }
+  });
+});
+
+describe('the page API in Firefox', () => {
+  let site, browser;
+
+  before(async () => {
+    site = await startSite();
+    browser = await launch(site, null, { engine: 'firefox' });
+  });
+
+  after(async () => {
+    await browser?.close();
+    site?.stop();
+  });
+
+  test('the provider announces its info, and checkProgram answers with the error data', async () => {
+    const info = await browser.page.evaluate(() => window.announced);
+    const manifest = JSON.parse(readFileSync(path.join(FIREFOX_EXTENSION, 'manifest.json'), 'utf8'));
+    assert.equal(info.version, manifest.version);
+    assert.match(info.icon, /^data:image\/png;base64,/);
+    assert.ok(info.methods.includes('checkProgram'));
+    const checked = await browser.call('checkProgram', { program: program('average_salary') });
+    assert.equal(checked.result?.name, 'Average salary', JSON.stringify(checked));
+    const broken = await browser.call('checkProgram', { program: 'program "Broken"\nparties 3\n\ninput x: secint(32) from each\nreveal y = sum(x)) to all\n' });
+    assert.deepEqual([broken.error?.code, broken.error?.data?.reason, broken.error?.data?.line], [4300, 'invalid_program', 5], JSON.stringify(broken));
+    assert.deepEqual((await browser.call('identity')).error?.data, { reason: 'not_connected' });
   });
 });
