@@ -26,7 +26,8 @@
   let reconnects = 0;
 
   const toPage = (msg) => window.postMessage({ channel: CHANNEL, dir: 'to-page', ...msg }, target);
-  const fail = (id, code, message) => toPage({ kind: 'reply', id, error: { code, message } });
+  /** A reply failing request `id`, with its stable reason in `data` as the background's replies have it. */
+  const fail = (id, code, message, reason) => toPage({ kind: 'reply', id, error: { code, message, data: { reason } } });
 
   function connect() {
     if (port) return port;
@@ -45,7 +46,7 @@
     });
     port.onDisconnect.addListener(() => {
       port = null;
-      for (const id of inFlight) fail(id, ERRORS.INTERRUPTED, 'the Cohort extension restarted while the request waited; send it again');
+      for (const id of inFlight) fail(id, ERRORS.INTERRUPTED, 'the Cohort extension restarted while the request waited; send it again', 'interrupted');
       inFlight.clear();
       idle();
       // A session still going on: listen again (the background restores its sessions), a few times at most.
@@ -84,14 +85,14 @@
     if (event.source !== window || !msg || msg.channel !== CHANNEL || msg.dir !== 'to-extension') return;
     const { id, method, params } = msg;
     if (!Number.isSafeInteger(id) || id <= 0) return;
-    if (typeof method !== 'string' || method.length > 64) return fail(id, ERRORS.INVALID_PARAMS, 'method must be a short string');
+    if (typeof method !== 'string' || method.length > 64) return fail(id, ERRORS.INVALID_PARAMS, 'method must be a short string', 'bad_params');
     let json;
     try {
       json = JSON.stringify(params ?? {});
     } catch {
-      return fail(id, ERRORS.INVALID_PARAMS, 'params must be JSON: plain objects, arrays, strings, numbers, booleans');
+      return fail(id, ERRORS.INVALID_PARAMS, 'params must be JSON: plain objects, arrays, strings, numbers, booleans', 'bad_params');
     }
-    if (json.length > MAX_REQUEST) return fail(id, ERRORS.INVALID_PARAMS, `params are ${json.length} characters of JSON; at most ${MAX_REQUEST}`);
+    if (json.length > MAX_REQUEST) return fail(id, ERRORS.INVALID_PARAMS, `params are ${json.length} characters of JSON; at most ${MAX_REQUEST}`, 'too_large');
     try {
       // The params' JSON, what was checked, never the page's own objects
       // (Firefox's port would clone those, String wrappers and all).
@@ -100,7 +101,7 @@
       idle();
     } catch (e) {
       port = null;
-      fail(id, ERRORS.SESSION_FAILED, `the Cohort extension is unavailable: ${e.message}`);
+      fail(id, ERRORS.SESSION_FAILED, `the Cohort extension is unavailable: ${e.message}`, 'unavailable');
     }
   });
 })();

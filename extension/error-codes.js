@@ -12,3 +12,5 @@ globalThis.COHORT_ERRORS = Object.freeze({
   INTERRUPTED: 4600,
   INVALID_PARAMS: -32602,
 });
+// The page API's methods (crates/web/src/requests.rs, METHODS), announced as the provider's info.methods.
+globalThis.COHORT_METHODS = Object.freeze(['connect', 'identity', 'checkProgram', 'createSession', 'joinSession', 'status', 'result', 'cancel', 'disconnect']);

@@ -3,15 +3,15 @@
 // and options (ui:*) and the benchmark page (bench:*).
 
 import { extensionOrigin } from './platform.js';
-import { ADDRESS, HOST_COMMAND, UI } from './messages.js';
+import { ADDRESS, HOST_COMMAND, PAGE_EVENT, UI } from './messages.js';
 import { ERR, PageError } from './errors.js';
 import { backup, ready, startup, wasm } from './engine.js';
 import {
   blocked, identity, identitySecret, peers, refusals, saveBlocked, saveIdentity, savePeers, saveRefusals, saveSettings, settings, sites,
 } from './storage.js';
-import { changed } from './notify.js';
+import { changed, emit } from './notify.js';
 import { answer, answered, approvalsWaiting, waitingApproval } from './approvals.js';
-import { restored, save, sessions, view } from './sessions.js';
+import { TERMINAL, fail, restored, save, sessions, view } from './sessions.js';
 import { toHost } from './host.js';
 import { revoke } from './pages.js';
 
@@ -31,6 +31,16 @@ async function block(origin) {
   await saveBlocked(all);
   if ((await sites())[origin]) await revoke(origin);
   changed();
+}
+
+/**
+ * Tells every connected site's pages the identity changed (reset, or a
+ * backup imported): `identityChanged` with the new `{key, fingerprint}`.
+ */
+async function identityChanged() {
+  const me = await identity();
+  for (const origin of Object.keys(await sites())) emit(origin, PAGE_EVENT.IDENTITY_CHANGED, me);
+  return me;
 }
 
 /** @type {Record<string, (msg: any) => Promise<object>>} */
@@ -92,7 +102,7 @@ const handlers = {
     /** @type {Session} */
     const session = {
       id, origin: extensionOrigin, name: 'Benchmark', stage: 'waiting', parties: null, party: null, paths: {}, outputs: null,
-      error: null, code: null, waiters: [], page: null, hosted: true,
+      error: null, code: null, waiters: [], page: null, hosted: true, startedAt: Date.now(),
       // The host starts a benchmark itself once the room is full.
       started: true,
     };
@@ -127,11 +137,20 @@ const handlers = {
   async [UI.IMPORT_IDENTITY](msg) {
     const secret = (await backup()).importIdentity(String(msg.exported ?? ''), String(msg.passphrase ?? ''));
     await saveIdentity(secret);
-    return { identity: await identity() };
+    return { identity: await identityChanged() };
   },
   async [UI.RESET_IDENTITY]() {
     await saveIdentity(wasm.generateIdentity());
-    return { identity: await identity() };
+    return { identity: await identityChanged() };
+  },
+  /** The participant cancels a session from the popup: the other parties get an error, the page `cancelled`. */
+  async [UI.CANCEL_SESSION](msg) {
+    const session = sessions.get(String(msg.session));
+    if (!session) throw new Error('no such computation');
+    if (!TERMINAL.has(session.stage)) {
+      fail(session, ERR.SESSION_FAILED, 'the participant cancelled the session', true, 'cancelled', { reason: 'cancelled' });
+    }
+    return {};
   },
   async [UI.SET_PETNAME](msg) {
     const known = await peers();

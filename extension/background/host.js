@@ -3,11 +3,10 @@
 // there): starting it, sending it commands, and its events about sessions.
 
 import { ensureSessionHost, sendToHost } from './platform.js';
-import { HOST_COMMAND, HOST_EVENT, PAGE_EVENT } from './messages.js';
+import { HOST_COMMAND, HOST_EVENT } from './messages.js';
 import { ERR, PageError } from './errors.js';
-import { startup } from './engine.js';
-import { changed, emit } from './notify.js';
-import { canMove, fail, restored, save, sessions, setStage, view } from './sessions.js';
+import { startup, wasm } from './engine.js';
+import { canMove, fail, restored, save, sessions, setStage, update } from './sessions.js';
 
 /** @type {Promise<void> | null} */
 let hostReady = null;
@@ -56,6 +55,21 @@ export function fromHost(msg) {
 }
 
 /**
+ * `{NAME: "exact decimal"}` of the fixed-point outputs, from the WebAssembly; {} if it cannot say.
+ * @param {string} program
+ * @param {number} m
+ * @param {unknown} outputs
+ */
+function exactOutputs(program, m, outputs) {
+  try {
+    return wasm.exactOutputs(program, m, outputs);
+  } catch (e) {
+    console.error('exact outputs:', e);
+    return {};
+  }
+}
+
+/**
  * An event of one session.
  * @param {{type: string} & Record<string, any>} msg
  */
@@ -67,6 +81,9 @@ function sessionEvent(msg) {
     case HOST_EVENT.PARTIES:
       session.parties = msg.parties;
       session.party = msg.parties.indexOf(session.fingerprint);
+      // The room is full: every party arrived.
+      session.arrived = { present: msg.parties.length, needed: msg.parties.length };
+      update(session);
       session.lobby?.resolve();
       session.lobby = null;
       break;
@@ -75,22 +92,38 @@ function sessionEvent(msg) {
       break;
     case HOST_EVENT.PATH:
       session.paths[msg.peer] = msg.path;
-      emit(session.origin, PAGE_EVENT.SESSION, view(session));
-      changed();
+      update(session);
       break;
     case HOST_EVENT.DONE:
       if (canMove(session, 'done')) {
         session.outputs = msg.outputs;
+        // The exact decimal text of its fixed-point outputs (a benchmark has no program).
+        if (session.program && session.m) session.exact = exactOutputs(session.program, session.m, msg.outputs);
+        // Every round is done (when the count was known).
+        if (Number.isSafeInteger(session.roundsTotal)) session.roundsDone = session.roundsTotal;
         setStage(session, 'done');
       }
       break;
     case HOST_EVENT.ARRIVED:
       session.arrived = { present: msg.present, needed: msg.needed };
-      changed();
+      update(session);
+      break;
+    case HOST_EVENT.APPROVED:
+      if (Number.isSafeInteger(msg.approved)) session.approved = msg.approved;
+      update(session);
+      break;
+    case HOST_EVENT.PROGRESS:
+      if (Number.isSafeInteger(msg.roundsDone)) session.roundsDone = msg.roundsDone;
+      // Null: the number of rounds is not known.
+      session.roundsTotal = Number.isSafeInteger(msg.roundsTotal) ? msg.roundsTotal : null;
+      update(session);
       break;
     case HOST_EVENT.FAILED:
-      // The WebAssembly's page code when it gave one (a peer gone is PEER_UNREACHABLE, …).
-      fail(session, msg.error?.code ?? ERR.SESSION_FAILED, msg.error?.message ?? 'the session failed', false);
+      // The WebAssembly's page code when it gave one (a peer gone is PEER_UNREACHABLE, …), its reason, and the party it names.
+      fail(session, msg.error?.code ?? ERR.SESSION_FAILED, msg.error?.message ?? 'the session failed', false, 'failed', {
+        reason: typeof msg.error?.reason === 'string' ? msg.error.reason : undefined,
+        party: Number.isSafeInteger(msg.error?.party) ? msg.error.party : undefined,
+      });
       break;
   }
   save();

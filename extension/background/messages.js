@@ -10,7 +10,12 @@ export const PAGE_PORT = 'cohort-page';
 export const PORT_KIND = Object.freeze({ REQUEST: 'request', REPLY: 'reply', EVENT: 'event', PING: 'ping' });
 
 /** The events a page hears (`window.cohort.on(...)`). */
-export const PAGE_EVENT = Object.freeze({ SESSION: 'session', DISCONNECT: 'disconnect' });
+export const PAGE_EVENT = Object.freeze({
+  SESSION: 'session',
+  DISCONNECT: 'disconnect',
+  CONNECT: 'connect',
+  IDENTITY_CHANGED: 'identityChanged',
+});
 
 /**
  * Who a runtime message is for (`to`) or from (`from`): every extension
@@ -35,6 +40,7 @@ export const UI = Object.freeze({
   REVOKE_SITE: 'ui:revokeSite',
   UNBLOCK_SITE: 'ui:unblockSite',
   SAVE_SETTINGS: 'ui:saveSettings',
+  CANCEL_SESSION: 'ui:cancelSession',
 });
 
 /** The background's broadcast to its open pages: something they show changed, so refresh. */
@@ -47,6 +53,10 @@ export const HOST_COMMAND = Object.freeze({ LOBBY: 'lobby', START: 'start', CANC
 export const HOST_EVENT = Object.freeze({
   READY: 'ready',
   ARRIVED: 'arrived',
+  /** `{session, approved}`: how many parties are known to have approved and started connecting. */
+  APPROVED: 'approved',
+  /** `{session, roundsDone, roundsTotal}` (`roundsTotal` null when unknown): the computation's progress, throttled. */
+  PROGRESS: 'progress',
   PARTIES: 'parties',
   STAGE: 'stage',
   PATH: 'path',

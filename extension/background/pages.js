@@ -1,7 +1,7 @@
 // @ts-check
 // Web pages: their ports (through the content script), their requests, and
-// the page API's methods (connect, identity, createSession, joinSession,
-// status, result, cancel, disconnect). Permissions, sessions and approvals
+// the page API's methods (connect, identity, checkProgram, createSession,
+// joinSession, status, result, cancel, disconnect). Permissions, sessions and approvals
 // are per origin, the origin the browser reports for the page's port.
 
 import { ERR, PageError, pageError } from './errors.js';
@@ -10,7 +10,7 @@ import { ready, wasm } from './engine.js';
 import { identity, identitySecret, peers, rememberPeers, saveSites, settings, sites } from './storage.js';
 import { changed, emit, pages, reply } from './notify.js';
 import { approve, mayAsk, refuseBlocked } from './approvals.js';
-import { TERMINAL, fail, restored, save, sessions, setStage, settle, view } from './sessions.js';
+import { TERMINAL, fail, failure, restored, save, sessions, setStage, settle, view } from './sessions.js';
 import { toHost } from './host.js';
 
 /** @typedef {import('./notify.js').Page} Page */
@@ -46,7 +46,7 @@ export function pageConnected(port) {
     pages.delete(page);
     // A closed page takes its sessions with it: the other parties learn that this one left.
     for (const session of sessions.values()) {
-      if (session.page === page) fail(session, ERR.SESSION_FAILED, 'the page was closed', true, 'cancelled');
+      if (session.page === page) fail(session, ERR.SESSION_FAILED, 'the page was closed', true, 'cancelled', { reason: 'page_closed' });
     }
   });
   port.onMessage((msg) => {
@@ -55,14 +55,20 @@ export function pageConnected(port) {
       (result) => reply(page, { kind: PORT_KIND.REPLY, id: msg.id, result }),
       (e) => reply(page, {
         kind: PORT_KIND.REPLY, id: msg.id,
-        error: { code: e instanceof PageError ? e.code : ERR.SESSION_FAILED, message: e.message || String(e) },
+        error: e instanceof PageError
+          ? { code: e.code, message: e.message, data: e.data }
+          : { code: ERR.SESSION_FAILED, message: e?.message || String(e), data: { reason: 'internal' } },
       }),
     );
   });
 }
 
-/** The methods a site may call before it is connected. */
-const OPEN = new Set(['connect', 'disconnect']);
+/** The methods a site may call before it is connected: `checkProgram` reads nothing of the participant and stores nothing. */
+const OPEN = new Set(['connect', 'disconnect', 'checkProgram']);
+
+/** The methods a page may call, in the order of the docs (announced in the provider's `info.methods`). */
+export const METHODS = Object.freeze(['connect', 'identity', 'checkProgram', 'createSession', 'joinSession', 'status', 'result', 'cancel',
+  'disconnect']);
 
 /**
  * Throws UNAUTHORIZED unless the participant connected `origin`.
@@ -70,7 +76,7 @@ const OPEN = new Set(['connect', 'disconnect']);
  */
 async function requirePermission(origin) {
   if (!(await sites())[origin]) {
-    throw new PageError(ERR.UNAUTHORIZED, `${origin} is not connected to Cohort: call connect first`);
+    throw new PageError(ERR.UNAUTHORIZED, `${origin} is not connected to Cohort: call connect first`, 'not_connected');
   }
 }
 
@@ -103,8 +109,21 @@ const methods = {
       all[page.origin] = { since: Date.now() };
       await saveSites(all);
       changed();
+      const me = await identity();
+      // Every page of the site hears it, the one that asked included.
+      emit(page.origin, PAGE_EVENT.CONNECT, me);
+      return me;
     }
     return identity();
+  },
+
+  async checkProgram(page, params) {
+    // The extension's own checks, in Rust; nothing of the participant is read and nothing is stored.
+    try {
+      return wasm.pageCheckProgram(params.program, params.parties);
+    } catch (e) {
+      throw pageError(e, ERR.INVALID_PROGRAM);
+    }
   },
 
   async identity() {
@@ -121,6 +140,12 @@ const methods = {
       wasm.checkProgram(program);
     } catch (e) {
       throw pageError(e, ERR.INVALID_PROGRAM);
+    }
+    // A public site's invite must not carry a signal server only this computer or its network can reach (the rule is in Rust).
+    try {
+      wasm.checkSignalForPage(page.origin, signal);
+    } catch (e) {
+      throw pageError(e, ERR.INVALID_PARAMS);
     }
     let made;
     try {
@@ -148,17 +173,20 @@ const methods = {
     // Before joining the lobby: the participant will be asked at the end of it.
     await mayAsk(page.origin);
     // The same answer whichever site joined first: a site learns nothing of another site's sessions.
-    if (sessions.has(invite.session)) throw new PageError(ERR.INVALID_PARAMS, 'this session cannot be joined: a browser joins a session once');
+    if (sessions.has(invite.session)) {
+      throw new PageError(ERR.INVALID_PARAMS, 'this session cannot be joined: a browser joins a session once', 'already_joined');
+    }
     const me = await identity();
     if (invite.roster && !invite.roster.parties.some((p) => p.fingerprint === me.fingerprint)) {
-      throw new PageError(ERR.INVALID_PARAMS, `this session admits only the parties its invite lists, and this browser's identity (${me.fingerprint}) is not one of them`);
+      throw new PageError(ERR.INVALID_PARAMS,
+        `this session admits only the parties its invite lists, and this browser's identity (${me.fingerprint}) is not one of them`, 'not_a_party');
     }
     /** @type {Join} */
     const session = {
       id: invite.session, origin: page.origin, name: checked.name, program, checked, m: invite.parties,
       signal: invite.signal, stage: 'waiting', parties: null, party: null, paths: {}, outputs: null, error: null,
       code: null, waiters: [], pageInputs: inputs, fingerprint: me.fingerprint, page, hosted: false,
-      roster: invite.roster?.parties.map((p) => p.fingerprint) ?? null,
+      roster: invite.roster?.parties.map((p) => p.fingerprint) ?? null, startedAt: Date.now(),
     };
     sessions.set(session.id, session);
     save();
@@ -171,7 +199,8 @@ const methods = {
           program: { name: checked.name, hash: checked.hash, canonical: checked.canonical }, ...details,
         }, session);
       } catch (e) {
-        fail(session, e.code ?? ERR.USER_REJECTED, e.message, session.hosted, e.code === ERR.USER_REJECTED ? 'cancelled' : 'failed');
+        fail(session, e.code ?? ERR.USER_REJECTED, e.message, session.hosted, e.code === ERR.USER_REJECTED ? 'cancelled' : 'failed',
+          { reason: e.reason ?? (e.code === ERR.USER_REJECTED ? 'user_rejected' : undefined) });
         throw e;
       }
     };
@@ -183,7 +212,7 @@ const methods = {
         session.party = details.me;
         return details;
       } catch (e) {
-        throw fail(session, e.code ?? ERR.INVALID_PARAMS, e.message, session.hosted);
+        throw fail(session, e.code ?? ERR.INVALID_PARAMS, e.message, session.hosted, 'failed', { reason: e.reason });
       }
     };
     // The participant approves before this browser meets anyone at the
@@ -202,7 +231,7 @@ const methods = {
       });
     }
     // Cancelled (the page closed, the site was revoked) while the participant answered: meet no one.
-    if (TERMINAL.has(session.stage)) throw new PageError(session.code ?? ERR.SESSION_FAILED, session.error ?? 'the session ended');
+    if (TERMINAL.has(session.stage)) throw failure(session);
     setStage(session, 'waiting');
     /** @type {Promise<void>} */
     const lobby = new Promise((resolve, reject) => { session.lobby = { resolve, reject }; });
@@ -221,18 +250,19 @@ const methods = {
       // Cancelled while the host was being asked: its cancel may have arrived first, so cancel again.
       if (TERMINAL.has(session.stage)) {
         toHost({ type: HOST_COMMAND.CANCEL, session: session.id, reason: session.error ?? 'the session ended' }).catch(() => {});
-        throw new PageError(session.code ?? ERR.SESSION_FAILED, session.error ?? 'the session ended');
+        throw failure(session);
       }
       await lobby;
     } catch (e) {
-      throw fail(session, e.code ?? ERR.SESSION_FAILED, e.message);
+      throw fail(session, e.code ?? ERR.SESSION_FAILED, e.message, true, 'failed', { reason: e.reason, party: e.detail?.party });
     }
     const parties = /** @type {string[]} */ (session.parties); // the lobby is full
     if (session.roster && parties.join() !== session.roster.join()) {
-      throw fail(session, ERR.SESSION_FAILED, 'the signal server seated other parties, or in another order, than the invite lists');
+      throw fail(session, ERR.SESSION_FAILED, 'the signal server seated other parties, or in another order, than the invite lists', true,
+        'failed', { reason: 'seated_wrongly' });
     }
     if (!session.roster) typed = await ask(await joinDetails(parties));
-    if (TERMINAL.has(session.stage)) throw new PageError(session.code ?? ERR.SESSION_FAILED, session.error ?? 'the session ended');
+    if (TERMINAL.has(session.stage)) throw failure(session);
     await rememberPeers(parties.filter((fp) => fp !== me.fingerprint));
     setStage(session, 'connecting');
     const config = { program, session: session.id, parties, me: session.party, inputs: { ...inputs, ...typed } };
@@ -258,7 +288,7 @@ const methods = {
   async cancel(page, params) {
     const session = mine(page, params);
     // A session that has ended stays as it ended.
-    fail(session, ERR.SESSION_FAILED, 'the page cancelled the session', true, 'cancelled');
+    fail(session, ERR.SESSION_FAILED, 'the page cancelled the session', true, 'cancelled', { reason: 'cancelled' });
     return view(session);
   },
 
@@ -300,7 +330,7 @@ function mine(page, params) {
   const id = params.session;
   const session = sessions.get(id);
   // Another origin's session is indistinguishable from none.
-  if (!session || session.origin !== page.origin) throw new PageError(ERR.INVALID_PARAMS, `no session ${id} for this site`);
+  if (!session || session.origin !== page.origin) throw new PageError(ERR.INVALID_PARAMS, `no session ${id} for this site`, 'unknown_session');
   return session;
 }
 
@@ -313,7 +343,7 @@ export async function revoke(origin) {
   delete all[origin];
   await saveSites(all);
   for (const session of sessions.values()) {
-    if (session.origin === origin) fail(session, ERR.UNAUTHORIZED, 'the site was disconnected from Cohort', true, 'cancelled');
+    if (session.origin === origin) fail(session, ERR.UNAUTHORIZED, 'the site was disconnected from Cohort', true, 'cancelled', { reason: 'disconnected' });
   }
   emit(origin, PAGE_EVENT.DISCONNECT, { origin });
   changed();

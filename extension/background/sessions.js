@@ -60,6 +60,7 @@ export const TERMINAL = new Set(/** @type {Stage[]} */ (Object.keys(NEXT)).filte
  * @property {number | null} party this browser's seat
  * @property {Record<number, string>} paths the path to each peer: 'direct', 'turn' or 'relay'
  * @property {unknown} outputs
+ * @property {Record<string, unknown>} [exact] the exact decimal text of each fixed-point output
  * @property {string | null} error
  * @property {number | null} code
  * @property {{resolve: (result: any) => void, reject: (error: Error) => void}[]} waiters `result` requests
@@ -72,6 +73,12 @@ export const TERMINAL = new Set(/** @type {Stage[]} */ (Object.keys(NEXT)).filte
  * @property {string} [fingerprint] this browser's
  * @property {boolean} [hosted] whether the session host has it
  * @property {{present: number, needed: number}} [arrived] who is in the room while it fills
+ * @property {number | null} [approved] how many parties are known to have approved and started connecting (the session host's count)
+ * @property {number | null} [roundsDone] the computation's rounds done (the session host's progress)
+ * @property {number | null} [roundsTotal] its rounds in all, null while unknown
+ * @property {string | null} [reason] the stable cause of its error
+ * @property {number | null} [errorParty] the party (index) its error is about: one that left, went silent or misbehaved
+ * @property {number} [startedAt] when this browser joined it (ms since the epoch)
  * @property {string[] | null} [roster] the fingerprints the invite admits, in party order (null: open)
  * @property {boolean} [started] whether the session host was told to compute
  * @property {{resolve: () => void, reject: (error: Error) => void} | null} [lobby] waits for the parties
@@ -90,7 +97,8 @@ export const sessions = new Map();
 /** The session storage key, and what of a session is saved (never the page's inputs or the program). */
 const SAVED = 'sessions';
 const DURABLE = /** @type {const} */ (['id', 'origin', 'name', 'stage', 'parties', 'party', 'paths', 'outputs', 'error', 'code',
-  'm', 'signal', 'fingerprint', 'roster', 'hosted', 'started', 'arrived']);
+  'exact', 'm', 'signal', 'fingerprint', 'roster', 'hosted', 'started', 'arrived', 'approved', 'roundsDone', 'roundsTotal', 'reason', 'errorParty',
+  'startedAt']);
 /** Ended sessions kept (with their results) beyond those still going on. */
 const KEEP_ENDED = 50;
 
@@ -102,7 +110,10 @@ export function save() {
   saving ??= Promise.resolve().then(async () => {
     saving = null;
     const ended = [...sessions.values()].filter((s) => TERMINAL.has(s.stage));
-    for (const old of ended.slice(0, Math.max(0, ended.length - KEEP_ENDED))) sessions.delete(old.id);
+    for (const old of ended.slice(0, Math.max(0, ended.length - KEEP_ENDED))) {
+      sessions.delete(old.id);
+      heard.delete(old.id);
+    }
     const all = Object.fromEntries([...sessions].map(([id, s]) => [id, Object.fromEntries(DURABLE.map((k) => [k, s[k] ?? null]))]));
     await storage.session.set(SAVED, all);
   });
@@ -152,11 +163,43 @@ export function restoreSessions(hostSessions) {
 export const restored = () => restoring;
 
 /**
- * A session as its page (and the popup) sees it.
+ * A session as its page (and the popup) sees it: `party` is this browser's
+ * seat (from 0), `parties` every party's fingerprint in party order once
+ * known (else null), `count` how many parties the session has, `arrived`
+ * how many are in the room while it fills, `approved` how many are known to
+ * have approved and started connecting, `roundsDone` and `roundsTotal` the
+ * computation's progress (`roundsTotal` null while unknown); `error`,
+ * `code`, `reason` and `errorParty` (the party the error is about) once it
+ * failed. Counts are null until the session host reports them.
  * @param {Session} s
  */
 export function view(s) {
-  return { session: s.id, name: s.name, stage: s.stage, party: s.party, parties: s.parties, paths: s.paths, error: s.error, code: s.code };
+  return {
+    session: s.id, name: s.name, stage: s.stage, party: s.party, parties: s.parties, count: s.m ?? null,
+    arrived: s.arrived?.present ?? null, approved: s.approved ?? null, roundsDone: s.roundsDone ?? null, roundsTotal: s.roundsTotal ?? null,
+    paths: s.paths, error: s.error, code: s.code, reason: s.reason ?? null, errorParty: s.errorParty ?? null,
+    origin: s.origin, startedAt: s.startedAt ?? null,
+  };
+}
+
+/** The last view each session's pages heard, as JSON: a `session` event goes out only when the view differs. */
+const heard = new Map();
+
+/**
+ * Tells the session's site's pages (a `session` event) and the extension's
+ * own pages that the session changed — if its view differs from the last
+ * one sent; the same view twice is sent once.
+ * @param {Session} session
+ * @returns {boolean} whether the view had changed
+ */
+export function update(session) {
+  const shown = view(session);
+  const json = JSON.stringify(shown);
+  if (heard.get(session.id) === json) return false;
+  heard.set(session.id, json);
+  emit(session.origin, PAGE_EVENT.SESSION, shown);
+  changed();
+  return true;
 }
 
 /**
@@ -176,8 +219,7 @@ export function setStage(session, stage) {
   if (!canMove(session, stage)) return;
   session.stage = stage;
   save();
-  emit(session.origin, PAGE_EVENT.SESSION, view(session));
-  changed();
+  update(session);
   settle(session);
 }
 
@@ -187,11 +229,10 @@ export function setStage(session, stage) {
  */
 export function settle(session) {
   if (session.stage === 'done') {
-    for (const w of session.waiters.splice(0)) w.resolve({ session: session.id, outputs: session.outputs });
+    for (const w of session.waiters.splice(0)) w.resolve({ session: session.id, outputs: session.outputs, exact: session.exact ?? {} });
   } else if (session.stage === 'failed' || session.stage === 'cancelled') {
     // fail() gave it its code and error.
-    const { code, error } = /** @type {{code: number, error: string}} */ (session);
-    for (const w of session.waiters.splice(0)) w.reject(new PageError(code, error));
+    for (const w of session.waiters.splice(0)) w.reject(failure(session));
   }
 }
 
@@ -203,15 +244,29 @@ export function settle(session) {
  * @param {string} message
  * @param {boolean} tellHost
  * @param {'failed' | 'cancelled'} stage
+ * @param {{reason?: string, party?: number}} [cause] the stable reason, and the party the error is about
  */
-export function fail(session, code, message, tellHost = true, stage = 'failed') {
-  const error = new PageError(code, message);
-  if (!canMove(session, stage)) return error;
+export function fail(session, code, message, tellHost = true, stage = 'failed', cause = {}) {
+  // Ended already: the error it ended with.
+  if (!canMove(session, stage)) return TERMINAL.has(session.stage) && session.code !== null ? failure(session) : new PageError(code, message, cause.reason);
   session.code = code;
   session.error = message;
-  session.lobby?.reject(new PageError(code, message));
-  if (session.approval) answer(session.approval, false, null, new PageError(code, message));
+  session.reason = cause.reason ?? null;
+  session.errorParty = cause.party ?? null;
+  session.lobby?.reject(failure(session));
+  if (session.approval) answer(session.approval, false, null, failure(session));
   if (tellHost) toHost({ type: HOST_COMMAND.CANCEL, session: session.id, reason: message }).catch(() => {});
   setStage(session, stage);
+  return failure(session);
+}
+
+/**
+ * The error a session ended with, as its page receives it: its code and
+ * message, its reason, and the party it is about.
+ * @param {Session} session
+ */
+export function failure(session) {
+  const error = new PageError(session.code ?? ERR.SESSION_FAILED, session.error ?? 'the session ended', session.reason ?? undefined);
+  if (Number.isSafeInteger(session.errorParty)) error.detail.party = /** @type {number} */ (session.errorParty);
   return error;
 }

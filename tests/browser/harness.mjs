@@ -102,9 +102,10 @@ export async function startSite(headers = {}) {
 /**
  * A browser with the extension and the site open in a page: Chromium (with
  * its service worker as `worker`) or, with `engine: 'firefox'`, Firefox.
- * `settings` are the extension's (signal server, ICE, fallback).
+ * `settings` are the extension's (signal server, ICE, fallback); `args`
+ * more Chromium flags (a host resolver rule, say).
  */
-export async function launch(site, settings = null, { engine = 'chromium', windows = true, keepWelcome = false, debugPort = 0 } = {}) {
+export async function launch(site, settings = null, { engine = 'chromium', windows = true, keepWelcome = false, debugPort = 0, args = [] } = {}) {
   if (engine === 'firefox') return launchFirefox(site, settings, { windows, keepWelcome });
   const dir = mkdtempSync(path.join(os.tmpdir(), 'cohort-chromium-'));
   const context = await chromium.launchPersistentContext(dir, {
@@ -116,6 +117,7 @@ export async function launch(site, settings = null, { engine = 'chromium', windo
       '--no-first-run', '--allow-loopback-in-peer-connection', '--disable-features=WebRtcHideLocalIpsWithMdns',
       // For a profiler (scripts/bench-browser --profile) to attach to the extension's documents.
       ...(debugPort ? [`--remote-debugging-port=${debugPort}`] : []),
+      ...args,
     ],
   });
   const worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'));

@@ -74,7 +74,7 @@ pub use lexer::MAX_SOURCE_LEN;
 pub use parser::KEYWORDS;
 pub use plan::{InputSpec, OutputSpec, OutputTo, Owner, Plan};
 pub use render::{class_words, privacy_words};
-pub use values::{MAX_NUMBER_LEN, MAX_SAFE_INTEGER, read_exact_json};
+pub use values::{MAX_NUMBER_LEN, MAX_SAFE_INTEGER, decimal, read_exact_json};
 
 /// Domain separation for program hashes.
 const HASH_DOMAIN: &[u8] = b"cohort-program-v1\n";

@@ -161,7 +161,7 @@ fn times(mut digits: Vec<u8>, base: u64, mut k: u32) -> Vec<u8> {
 }
 
 /// `scaled · 2^-frac` as its exact decimal expansion (`-12.375`, `7`).
-pub(crate) fn decimal(scaled: i128, frac: u32) -> String {
+pub fn decimal(scaled: i128, frac: u32) -> String {
     let digits: Vec<u8> = scaled.unsigned_abs().to_string().bytes().map(|c| c - b'0').collect();
     let mut digits = times(digits, 5, frac);
     let frac = frac as usize;

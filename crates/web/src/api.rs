@@ -78,7 +78,11 @@ pub fn check_program(source: &str) -> Result<String, WebError> {
 /// from it (or is null). With `me` unknown (`None`: an open session whose
 /// seats are not taken yet), warnings and pooling speak of any party.
 pub fn approval_view(source: &str, m: usize, t: usize, me: Option<usize>) -> Result<String, WebError> {
-    let program = CheckedProgram::load(source)?;
+    Ok(approval_of(&CheckedProgram::load(source)?, m, t, me)?.to_string())
+}
+
+/// [`approval_view`] of a program already checked.
+fn approval_of(program: &CheckedProgram, m: usize, t: usize, me: Option<usize>) -> Result<Json, WebError> {
     let disclosure = program.disclosure(m)?;
     let reveals: Vec<Json> = disclosure
         .reveals
@@ -91,7 +95,80 @@ pub fn approval_view(source: &str, m: usize, t: usize, me: Option<usize>) -> Res
         })
         .collect();
     let warnings: Vec<String> = disclosure.reveals.iter().flat_map(|r| disclosure.warnings_of(r, me)).collect();
-    Ok(json!({"privacy": privacy_words(m, t), "threshold": t, "reveals": reveals, "warnings": warnings}).to_string())
+    Ok(json!({"privacy": privacy_words(m, t), "threshold": t, "reveals": reveals, "warnings": warnings}))
+}
+
+/// A page's `checkProgram`: the program (text or JSON form) checked as the
+/// extension checks it, and what a participant would be asked to approve
+/// for a session of `parties` (default: the program's fewest, but at least
+/// 3), said of any party: `{"name", "hash", "parties": {"min", "max"},
+/// "rendering", "approval"}`, `approval` as [`approval_view`] gives it, or
+/// null when the program runs with no number of parties that has privacy
+/// (at most 2) and `parties` was not given. A program that does not parse
+/// or check is `INVALID_PROGRAM` with its position; a `parties` the program
+/// does not run with is `INVALID_PROGRAM` (`party_count`), and fewer than 3
+/// `INVALID_PARAMS` (`no_privacy`), as `createSession` says. Reads nothing
+/// of the participant and stores nothing.
+pub fn page_check_program(source: &str, parties: Option<usize>) -> Result<String, WebError> {
+    let program = CheckedProgram::load(source)?;
+    let allowed = program.parties();
+    let m = match parties {
+        Some(m) => {
+            cohort_party::threshold(m, None, false)?;
+            if !allowed.contains(&m) {
+                let message = format!("program `{}` runs with {} to {} parties, not {m}", program.name(), allowed.start(), allowed.end());
+                return Err(WebError::new(PageCode::InvalidProgram, "party_count", message));
+            }
+            Some(m)
+        }
+        None => Some((*allowed.start()).max(3)).filter(|m| allowed.contains(m)),
+    };
+    let approval = match m {
+        Some(m) => approval_of(&program, m, cohort_party::threshold(m, None, false)?, None)?,
+        None => Json::Null,
+    };
+    Ok(json!({
+        "name": program.name(),
+        "hash": program.hash_hex(),
+        "parties": {"min": allowed.start(), "max": allowed.end()},
+        "rendering": program.render(),
+        "approval": approval,
+    })
+    .to_string())
+}
+
+/// The exact decimal text of every fixed-point (`secfxp`) output among
+/// `outputs` (JSON `{NAME: VALUE}` as a party of `m` learned them):
+/// `{NAME: "1.5"}`, a list of such strings for a vector or matrix. A
+/// fixed-point output reaches a page as a number while JavaScript holds it
+/// exactly, but a number's text is its shortest form, not the value's
+/// decimal expansion (`0.100006103515625`, not `0.1000061035`); integer
+/// outputs are exact as they are and are not listed.
+pub fn exact_outputs(source: &str, m: usize, outputs: &str) -> Result<String, WebError> {
+    let program = CheckedProgram::load(source)?;
+    let plan = program.plan(m)?;
+    let outputs: Map<String, Json> =
+        serde_json::from_str(outputs).map_err(|e| WebError::params("bad_outputs", format!("outputs are a JSON object: {e}")))?;
+    fn exact(value: &Json, frac: u32) -> Json {
+        match value {
+            Json::Array(items) => Json::Array(items.iter().map(|v| exact(v, frac)).collect()),
+            // Beyond 2^53 the engine gave the exact digits already.
+            Json::String(digits) => Json::String(digits.clone()),
+            Json::Number(n) => {
+                // The value is a multiple of 2^-frac below 2^53 of them, so this is exact.
+                let scaled = n.as_f64().map(|x| x * 2f64.powi(frac as i32)).filter(|s| s.fract() == 0.0 && s.abs() < 2f64.powi(53));
+                scaled.map_or_else(|| Json::String(n.to_string()), |s| Json::String(cohort_program::decimal(s as i128, frac)))
+            }
+            other => other.clone(),
+        }
+    }
+    let exact: Map<String, Json> = plan
+        .outputs
+        .iter()
+        .filter(|spec| spec.ty.frac() > 0)
+        .filter_map(|spec| Some((spec.name.clone(), exact(outputs.get(&spec.name)?, spec.ty.frac()))))
+        .collect();
+    Ok(Json::Object(exact).to_string())
 }
 
 /// Checks one value party `me` would give for input `name` (JSON: a number,
@@ -152,7 +229,7 @@ pub fn new_session(source: &str, parties: usize, signal: &str, roster: Option<&s
     let allowed = program.parties();
     if !allowed.contains(&parties) {
         let message = format!("program `{}` runs with {} to {} parties, not {parties}", program.name(), allowed.start(), allowed.end());
-        return Err(WebError::params("party_count", message));
+        return Err(WebError::new(PageCode::InvalidProgram, "party_count", message));
     }
     program.plan(parties)?;
     let invite = match roster {

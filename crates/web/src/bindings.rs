@@ -16,11 +16,20 @@ extern "C" {
     pub(crate) fn performance_now() -> f64;
 }
 
-/// A JavaScript `Error` carrying the page code and reason.
+/// A JavaScript `Error` carrying the page code and reason, and the
+/// program's `line` and `column` (from 1) or the `party` (from 0) when the
+/// error names one.
 pub(crate) fn js_error(e: &WebError) -> JsValue {
     let error = js_sys::Error::new(&e.message);
     let _ = js_sys::Reflect::set(&error, &"code".into(), &e.code.number().into());
     let _ = js_sys::Reflect::set(&error, &"reason".into(), &e.reason.into());
+    if let Some((line, column)) = e.position {
+        let _ = js_sys::Reflect::set(&error, &"line".into(), &line.into());
+        let _ = js_sys::Reflect::set(&error, &"column".into(), &column.into());
+    }
+    if let Some(party) = e.party {
+        let _ = js_sys::Reflect::set(&error, &"party".into(), &(party as u32).into());
+    }
     error.into()
 }
 
@@ -161,6 +170,28 @@ pub fn join_approval(request: JsValue) -> Result<JsValue, JsValue> {
 #[wasm_bindgen(js_name = checkSettings)]
 pub fn check_settings(settings: JsValue) -> Result<JsValue, JsValue> {
     object_of(crate::requests::check_settings(&json_of(&settings)?))
+}
+
+/// A page's `checkProgram` ([`api::page_check_program`]): `{name, hash,
+/// parties: {min, max}, rendering, approval}`; throws `INVALID_PROGRAM`
+/// (with `line` and `column` when the error is at a place) or `INVALID_PARAMS`.
+#[wasm_bindgen(js_name = pageCheckProgram)]
+pub fn page_check_program(source: &str, parties: Option<usize>) -> Result<JsValue, JsValue> {
+    object_of(api::page_check_program(source, parties))
+}
+
+/// Checks that the page of `origin` may name the signal server `signal`
+/// ([`crate::address::check_signal_for_page`]); throws `INVALID_PARAMS`
+/// (`private_signal`) if a public page names a local one.
+#[wasm_bindgen(js_name = checkSignalForPage)]
+pub fn check_signal_for_page(origin: &str, signal: &str) -> Result<(), JsValue> {
+    js(crate::address::check_signal_for_page(origin, signal))
+}
+
+/// The exact decimal text of each fixed-point output ([`api::exact_outputs`]): `{NAME: "1.5"}`.
+#[wasm_bindgen(js_name = exactOutputs)]
+pub fn exact_outputs(source: &str, m: usize, outputs: JsValue) -> Result<JsValue, JsValue> {
+    object_of(api::exact_outputs(source, m, &json_of(&outputs)?))
 }
 
 /// Whether two signal server URLs name the same server.

@@ -5,6 +5,7 @@
 use cohort_channel::{ChannelError, InviteError};
 use cohort_party::PartyError;
 use cohort_signal::client::SignalError;
+use cohort_transport::TransportError;
 
 /// The page API's error codes (EIP-1193 style: 4xxx for refusals and
 /// failures, -32602 for bad parameters). Pages match on these numbers.
@@ -77,7 +78,7 @@ impl PageCode {
 }
 
 /// The extension's `error-codes.js`: the page codes as the global
-/// `COHORT_ERRORS`, for the background (which imports it), the content
+/// `COHORT_ERRORS` and the page API's methods as `COHORT_METHODS`, for the background (which imports it), the content
 /// scripts and the page's provider (which load it first). Generated from
 /// [`PageCode`]; the test `page_codes` checks the file is current.
 pub fn error_codes_script() -> String {
@@ -91,6 +92,9 @@ pub fn error_codes_script() -> String {
         js.push_str(&format!("  {}: {},\n", code.name(), code.number()));
     }
     js.push_str("});\n");
+    js.push_str("// The page API's methods (crates/web/src/requests.rs, METHODS), announced as the provider's info.methods.\n");
+    let methods: Vec<String> = crate::requests::METHODS.iter().map(|m| format!("'{m}'")).collect();
+    js.push_str(&format!("globalThis.COHORT_METHODS = Object.freeze([{}]);\n", methods.join(", ")));
     js
 }
 
@@ -105,12 +109,41 @@ pub struct WebError {
     pub reason: &'static str,
     /// The explanation.
     pub message: String,
+    /// Where in the program's text the problem is, `(line, column)`, both
+    /// counted from 1, when it is at a particular place.
+    pub position: Option<(u32, u32)>,
+    /// The party (its index, from 0) the failure is about, when one is:
+    /// the one that left, went silent or misbehaved.
+    pub party: Option<usize>,
 }
+
+/// The causes, each with one page code whichever method meets it. A cause
+/// a reason names is always reported with the code listed here.
+pub const CAUSES: &[(&str, PageCode, &str)] = &[
+    ("invalid_program", PageCode::InvalidProgram, "the program does not parse or check"),
+    ("not_the_program", PageCode::InvalidProgram, "the program is not the one the invite names"),
+    ("party_count", PageCode::InvalidProgram, "the program does not run with this number of parties"),
+    ("no_privacy", PageCode::InvalidParams, "fewer than 3 parties: every input would reach the others in the clear"),
+    ("private_signal", PageCode::InvalidParams, "a public site asked for a signal server only this computer or network can reach"),
+    ("bad_params", PageCode::InvalidParams, "a parameter is missing or of the wrong type"),
+    ("unknown_session", PageCode::InvalidParams, "no session of that id for this site"),
+    ("already_joined", PageCode::InvalidParams, "this browser already joined that session"),
+    ("not_a_party", PageCode::InvalidParams, "this browser's identity is not on the invite's roster"),
+    ("unsafe_number", PageCode::InvalidParams, "an input number beyond 2^53 − 1 (give it as a string)"),
+    ("bad_inputs", PageCode::InvalidParams, "an input missing, unknown, or typed by the participant"),
+    ("peer_gone", PageCode::PeerUnreachable, "a party left the session"),
+];
 
 impl WebError {
     /// An error with these parts.
     pub fn new(code: PageCode, reason: &'static str, message: impl Into<String>) -> WebError {
-        WebError { code, reason, message: message.into() }
+        WebError { code, reason, message: message.into(), position: None, party: None }
+    }
+
+    /// The same error, about party `party`.
+    pub fn about_party(mut self, party: Option<usize>) -> WebError {
+        self.party = party;
+        self
     }
 
     /// Bad parameters.
@@ -132,6 +165,9 @@ impl From<PartyError> for WebError {
             // The input and what is wrong with its value, by the program's code.
             return WebError::params(source.code.as_str(), e.to_string());
         }
+        if let PartyError::Program(source) = &e {
+            return WebError::from(source.clone());
+        }
         let code = match &e {
             PartyError::NotTheProgram { .. } | PartyError::PartyCount { .. } | PartyError::Program(_) => PageCode::InvalidProgram,
             PartyError::NoPrivacy { .. } | PartyError::BadThreshold(_) | PartyError::Inputs { .. } | PartyError::NotAParty { .. } => {
@@ -140,7 +176,20 @@ impl From<PartyError> for WebError {
             e if e.is_unreachable() => PageCode::PeerUnreachable,
             _ => PageCode::SessionFailed,
         };
-        WebError::new(code, e.code(), e.to_string())
+        WebError::new(code, e.code(), e.to_string()).about_party(e.transport().and_then(party_of))
+    }
+}
+
+/// The party a transport failure is about, if it is about one.
+pub fn party_of(e: &TransportError) -> Option<usize> {
+    match e {
+        TransportError::PeerGone { party }
+        | TransportError::Timeout { party, .. }
+        | TransportError::NotConnected { party, .. }
+        | TransportError::Misbehaved { party, .. }
+        | TransportError::Flooded { party, .. }
+        | TransportError::NoSuchParty { party } => Some(*party),
+        _ => None,
     }
 }
 
@@ -159,7 +208,10 @@ impl From<InviteError> for WebError {
 
 impl From<cohort_program::Error> for WebError {
     fn from(e: cohort_program::Error) -> WebError {
-        WebError::new(PageCode::InvalidProgram, "invalid_program", e.to_string())
+        let mut error = WebError::new(PageCode::InvalidProgram, "invalid_program", e.to_string());
+        // Line 0: about no particular place.
+        error.position = (e.span.line > 0).then_some((e.span.line, e.span.col));
+        error
     }
 }
 

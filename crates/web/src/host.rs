@@ -38,6 +38,8 @@ struct InboxState {
     wakers: Vec<Option<Waker>>,
     /// The peer a receive waits for, and since when (set by [`Inbox::stalled`]).
     waiting: Option<(PartyId, Option<f64>)>,
+    /// The first peer whose link failed on its own (not with all the others).
+    lost: Option<PartyId>,
 }
 
 /// Frames delivered by the network, per peer, until the party reads them.
@@ -56,6 +58,7 @@ impl Inbox {
             flooded: vec![false; m],
             wakers: vec![None; m],
             waiting: None,
+            lost: None,
         };
         Inbox(Rc::new(RefCell::new(state)))
     }
@@ -94,14 +97,21 @@ impl Inbox {
 
     /// Party `from` is gone: the party's next read from it fails with `why`.
     pub fn fail(&self, from: PartyId, why: TransportError) {
+        self.0.borrow_mut().lost.get_or_insert(from);
         self.push(from, Err(why));
+    }
+
+    /// The first party whose link failed on its own ([`Inbox::fail`]): the
+    /// one a failure whose error names no party is about.
+    pub fn first_lost(&self) -> Option<PartyId> {
+        self.0.borrow().lost
     }
 
     /// Every read fails with `why` (the session is cancelled, or its network closed).
     pub fn fail_all(&self, why: &TransportError) {
         let m = self.0.borrow().queues.len();
         for j in 0..m {
-            self.fail(j, why.clone());
+            self.push(j, Err(why.clone()));
         }
     }
 

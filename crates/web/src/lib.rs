@@ -1,6 +1,7 @@
 //! Cohort's WebAssembly layer for the browser extension.
 //!
 //! ```text
+//!  address   which addresses only this computer or its network reach; the signal rule for pages
 //!  api       identities, programs and session configuration, over JSON text (tested natively)
 //!  error     page error codes (defined here once) and typed errors with a stable reason
 //!  requests  what pages and the participant hand the extension, checked: page requests,
@@ -19,6 +20,7 @@
 //! the extension's own JavaScript (storage, the approval window), never
 //! through a page.
 
+pub mod address;
 pub mod api;
 pub mod error;
 pub mod host;

@@ -16,6 +16,12 @@ pub const LOBBY_TIMEOUT_S: u64 = 300;
 /// The longest wait a page may ask for: a day.
 pub const MAX_LOBBY_TIMEOUT_S: u64 = 86_400;
 
+/// The page API's methods, in the order of the docs: what
+/// [`page_request`] accepts, and what the provider announces
+/// (`info.methods`, generated into the extension's `error-codes.js`).
+pub const METHODS: [&str; 9] =
+    ["connect", "identity", "checkProgram", "createSession", "joinSession", "status", "result", "cancel", "disconnect"];
+
 /// The kinds a page parameter can have.
 #[derive(Clone, Copy)]
 enum Kind {
@@ -56,6 +62,7 @@ pub fn page_request(method: &str, params: &str) -> Result<String, WebError> {
             ("inputs", Kind::Object, false),
             ("timeout", Kind::Integer, false),
         ],
+        "checkProgram" => &[("program", Kind::Text, true), ("parties", Kind::Count, false)],
         "status" | "result" | "cancel" => &[("session", Kind::Text, true)],
         _ => {
             let shown: String = method.chars().take(40).collect();

@@ -78,12 +78,16 @@ fn event(kind: &str, session: &str) -> JsValue {
     o
 }
 
-/// An error as the background stores it: `{code, reason, message}`.
+/// An error as the background stores it: `{code, reason, message, party?}`
+/// (`party`: the index of the party it is about, one that left or went silent).
 fn plain(e: &WebError) -> JsValue {
     let o: JsValue = js_sys::Object::new().into();
     set(&o, "code", &e.code.number().into());
     set(&o, "reason", &e.reason.into());
     set(&o, "message", &e.message.as_str().into());
+    if let Some(party) = e.party {
+        set(&o, "party", &(party as u32).into());
+    }
     o
 }
 
@@ -547,9 +551,17 @@ fn start(s: &Shared, config: &JsValue) -> Result<(), JsValue> {
             });
         }
     } else if let Some(party) = party {
+        let lost = inbox.clone();
         wasm_bindgen_futures::spawn_local(async move {
             let outputs = cohort_party::run(party, &identity, links, progress).await;
-            done(outputs.map(|o| crate::bindings::to_js(&serde_json::to_value(o).unwrap_or_default())).map_err(WebError::from));
+            done(outputs.map(|o| crate::bindings::to_js(&serde_json::to_value(o).unwrap_or_default())).map_err(|e| {
+                // A link that closed names no party in its error: the inbox knows whose it was.
+                let e = WebError::from(e);
+                match e.party {
+                    Some(_) => e,
+                    None => e.about_party(lost.first_lost()),
+                }
+            }));
         });
     }
     s.borrow_mut().inbox = Some(inbox.clone());
@@ -949,7 +961,7 @@ fn lost(s: &Shared, j: usize, error: TransportError) {
     }
     match inbox {
         Some(inbox) => inbox.fail(j, error),
-        None => end(s, &WebError::new(PageCode::PeerUnreachable, "peer_gone", format!("party {j} left the session"))),
+        None => end(s, &WebError::new(PageCode::PeerUnreachable, "peer_gone", format!("party {j} left the session")).about_party(Some(j))),
     }
 }
 

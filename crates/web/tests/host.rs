@@ -393,3 +393,13 @@ fn a_message_larger_than_the_plans_largest_round_is_refused() {
     assert_eq!(err.transport().map(TransportError::code), Some("misbehaved"), "{err:?}");
     assert!(err.to_string().contains("party 1") && err.to_string().contains(&format!("limit of {largest} bytes")), "{err}");
 }
+
+#[test]
+fn the_inbox_remembers_whose_link_failed_first_but_not_a_cancellation() {
+    let inbox = Inbox::new(3, 1 << 20);
+    inbox.fail_all(&TransportError::closed("cancelled"));
+    assert_eq!(inbox.first_lost(), None);
+    inbox.fail(2, TransportError::closed("the connection to party 2 closed"));
+    inbox.fail(1, TransportError::closed("the connection to party 1 closed"));
+    assert_eq!(inbox.first_lost(), Some(2));
+}

@@ -59,3 +59,14 @@ fn the_codes_are_the_documented_numbers() {
         ]
     );
 }
+
+#[test]
+fn every_announced_method_is_one_a_page_can_call() {
+    use cohort_web::requests::{METHODS, page_request};
+    for method in METHODS {
+        let answer = page_request(method, "null");
+        // Accepted, or refused only for a missing parameter: never an unsupported method.
+        assert!(answer.as_ref().map_or_else(|e| e.reason == "bad_params", |_| true), "{method}: {answer:?}");
+    }
+    assert_eq!(page_request("transfer", "null").unwrap_err().code, PageCode::UnsupportedMethod);
+}
