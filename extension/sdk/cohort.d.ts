@@ -70,7 +70,7 @@ export type Stage =
   | 'failed'
   | 'cancelled';
 
-/** A session as `status` returns it and `session` events carry it. */
+/** A session as `status` returns it and `session` events carry it (an event only when something changed). */
 export interface SessionStatus {
   session: string;
   /** The program's name. */
@@ -80,27 +80,40 @@ export interface SessionStatus {
   party: number | null;
   /** Every party's fingerprint in party order, once every seat is taken. */
   parties: string[] | null;
-  /** How many parties there are. */
-  count: number;
-  /** How many parties are in the room. */
-  arrived: number;
-  /** How many parties approved and started connecting (this one included). */
-  approved: number;
-  /** Communication rounds done, and the run's total (null: unknown). */
-  roundsDone: number;
+  /** How many parties the session has. */
+  count: number | null;
+  /** How many parties are in the room while it fills (null until the extension hears). */
+  arrived: number | null;
+  /** How many parties approved and started connecting, this one included (null until known). */
+  approved: number | null;
+  /** Communication rounds done, and the run's total, known before the run (null: not yet, or unknown). */
+  roundsDone: number | null;
   roundsTotal: number | null;
   /** The path to each peer, by party number, once chosen. */
   paths: Record<number, 'direct' | 'turn' | 'relay'>;
+  /** Why it failed or was cancelled: a message, its code, a stable reason, and the party it is about (if one). */
   error: string | null;
   code: ErrorCode | null;
+  reason: string | null;
+  errorParty: number | null;
+  /** The site that joined it. */
+  origin: string;
+  /** When this browser joined it (ms since the epoch). */
+  startedAt: number | null;
 }
 
 /** One output's value: a number while exact (|v| ≤ 2^53 − 1), else its exact decimal digits; a list for a vector. */
 export type OutputValue = number | string | OutputValue[];
 
+/** A fixed-point output's exact decimal text; a list for a vector. */
+export type ExactValue = string | ExactValue[];
+
 export interface SessionResult {
   session: string;
+  /** Each output this party learns. */
   outputs: Record<string, OutputValue>;
+  /** Each fixed-point output's exact decimal text (integers are exact in `outputs`). */
+  exact: Record<string, ExactValue>;
 }
 
 /** One thing a program reveals, in the words of the approval window. */
@@ -122,13 +135,26 @@ export interface Approval {
   warnings: string[];
 }
 
+/** One input of a program. */
+export interface ProgramInput {
+  name: string;
+  /** Typed by the participant in the approval window (the page must not supply it), or supplied by the page. */
+  typed: boolean;
+  /** The role whose input it is, or null for an input of every party. */
+  role: string | null;
+  /** What a value must be, in words. */
+  takes: string;
+}
+
 export interface CheckedProgram {
   name: string;
   hash: string;
   parties: { min: number; max: number };
   /** The program as the approval window shows it. */
   rendering: string;
-  approval: Approval;
+  inputs: ProgramInput[];
+  /** What a participant is asked to approve for that many parties (null if the program allows no private session). */
+  approval: Approval | null;
 }
 
 export interface CreatedSession {

@@ -222,8 +222,8 @@ async function join(invite, program, inputs) {
   current = joined.session;
   const status = await cohort.status(joined.session);
   render(status);
-  const { outputs } = await cohort.result(joined.session);
-  showResult(outputs);
+  const { outputs, exact } = await cohort.result(joined.session);
+  showResult(outputs, exact ?? {});
 }
 
 /** @param {string} title */
@@ -344,24 +344,27 @@ function render(s) {
 }
 
 /**
- * One output's value as text: numbers and exact decimal strings as they are, lists joined.
+ * One output's value as text: numbers and decimal strings as they are, lists joined.
  * @param {unknown} v
  * @returns {string}
  */
 function valueText(v) {
   if (Array.isArray(v)) return `[${v.map(valueText).join(', ')}]`;
-  if (v && typeof v === 'object' && 'exact' in v) return String(/** @type {any} */ (v).exact);
   return String(v);
 }
 
-/** @param {Record<string, unknown>} outputs */
-function showResult(outputs) {
+/**
+ * The outputs, each shown exactly: a fixed-point output by its exact decimal text.
+ * @param {Record<string, unknown>} outputs
+ * @param {Record<string, unknown>} exact
+ */
+function showResult(outputs, exact) {
   const box = $('result');
   box.replaceChildren(el('h3', 'Result'));
   const table = el('table', undefined, 'result');
   for (const [name, value] of Object.entries(outputs)) {
     const row = el('tr');
-    row.append(el('th', name), el('td', valueText(value)));
+    row.append(el('th', name), el('td', valueText(exact[name] ?? value)));
     table.append(row);
   }
   box.append(table);

@@ -40,15 +40,27 @@ pub fn parse_peer(text: &str) -> Result<String, WebError> {
 }
 
 /// Parses and checks a program (text or JSON form): its name, hash, party
-/// counts, canonical text, the rendering shown for approval, and its inputs
-/// (`[{"name", "typed", "role", "takes"}]`: typed by the participant or
-/// supplied by the page; `role` is null for an input of every party; what
-/// a value must be, in words), as for the fewest parties it runs with.
+/// counts, canonical text and the rendering shown for approval.
 pub fn check_program(source: &str) -> Result<String, WebError> {
     let program = CheckedProgram::load(source)?;
     let parties = program.parties();
-    let plan = program.plan(*parties.start())?;
-    let inputs: Vec<Json> = plan
+    Ok(json!({
+        "name": program.name(),
+        "hash": program.hash_hex(),
+        "parties": {"min": parties.start(), "max": parties.end()},
+        "canonical": program.canonical(),
+        "rendering": program.render(),
+    })
+    .to_string())
+}
+
+/// A program's inputs for a session of `m` parties: `[{"name", "typed",
+/// "role", "takes"}]` — typed by the participant in the approval window or
+/// supplied by the page; `role` null for an input of every party, else its
+/// role's name; `takes` what a value must be, in words.
+fn inputs_of(program: &CheckedProgram, m: usize) -> Result<Json, WebError> {
+    let plan = program.plan(m)?;
+    let inputs = plan
         .inputs
         .iter()
         .map(|spec| {
@@ -59,15 +71,7 @@ pub fn check_program(source: &str) -> Result<String, WebError> {
             json!({"name": spec.name, "typed": spec.typed, "role": role, "takes": describe_input(spec)})
         })
         .collect();
-    Ok(json!({
-        "name": program.name(),
-        "hash": program.hash_hex(),
-        "parties": {"min": parties.start(), "max": parties.end()},
-        "canonical": program.canonical(),
-        "rendering": program.render(),
-        "inputs": inputs,
-    })
-    .to_string())
+    Ok(Json::Array(inputs))
 }
 
 /// What party `me` of a session of `m` parties with threshold `t` is asked
@@ -102,7 +106,8 @@ fn approval_of(program: &CheckedProgram, m: usize, t: usize, me: Option<usize>) 
 /// extension checks it, and what a participant would be asked to approve
 /// for a session of `parties` (default: the program's fewest, but at least
 /// 3), said of any party: `{"name", "hash", "parties": {"min", "max"},
-/// "rendering", "approval"}`, `approval` as [`approval_view`] gives it, or
+/// "rendering", "inputs", "approval"}`, `inputs` as `inputs_of` lists them
+/// (for the program's fewest parties), `approval` as [`approval_view`] gives it, or
 /// null when the program runs with no number of parties that has privacy
 /// (at most 2) and `parties` was not given. A program that does not parse
 /// or check is `INVALID_PROGRAM` with its position; a `parties` the program
@@ -132,6 +137,7 @@ pub fn page_check_program(source: &str, parties: Option<usize>) -> Result<String
         "hash": program.hash_hex(),
         "parties": {"min": allowed.start(), "max": allowed.end()},
         "rendering": program.render(),
+        "inputs": inputs_of(&program, *allowed.start())?,
         "approval": approval,
     })
     .to_string())

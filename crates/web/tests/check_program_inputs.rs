@@ -2,11 +2,11 @@
 //! the approval window and which the page supplies, whose they are, and
 //! what a value must be — so a page (the playground) knows what to ask for.
 
-use cohort_web::api::check_program;
+use cohort_web::api::page_check_program;
 use serde_json::{Value, json};
 
 fn inputs(source: &str) -> Value {
-    let checked: Value = serde_json::from_str(&check_program(source).unwrap()).unwrap();
+    let checked: Value = serde_json::from_str(&page_check_program(source, None).unwrap()).unwrap();
     checked["inputs"].clone()
 }
 

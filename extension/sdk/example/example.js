@@ -18,8 +18,8 @@ const $ = (id) => /** @type {HTMLElement} */ (document.getElementById(id));
 
 /** @param {import('../cohort.js').SessionStatus} s */
 function show(s) {
-  const progress = s.roundsTotal ? ` (${Math.round((100 * s.roundsDone) / s.roundsTotal)}%)` : '';
-  $('status').textContent = `${s.stage}: ${s.arrived} of ${s.count} arrived, ${s.approved} approved${progress}`;
+  const progress = s.roundsTotal ? ` (${Math.round((100 * (s.roundsDone ?? 0)) / s.roundsTotal)}%)` : '';
+  $('status').textContent = `${s.stage}: ${s.arrived ?? 0} of ${s.count} arrived, ${s.approved ?? 0} approved${progress}`;
 }
 
 /**
