@@ -346,7 +346,7 @@ async fn agree_and_compute(
     let engine = meeting.config()?;
     progress(Progress::Stage(Stage::Agreeing));
     cohort_program::agree(&mut channels, &program, meeting.me, engine.parties, engine.threshold).await.map_err(PartyError::Disagree)?;
-    let body = move |rt: Rc<Runtime>| async move { Ok(cohort_program::run(&plan, &rt, &inputs).await) };
+    let body = cohort_program::session_program(plan, inputs);
     compute(channels, &engine, &mut progress, body).await?.map_err(|e| match e {
         RunError::Program(e) => PartyError::Program(e),
         RunError::Engine(e) => PartyError::Engine(e),

@@ -70,7 +70,7 @@ pub use check::{MAX_ELEMENTS, MAX_NODES, MAX_STORED, OPERATIONS, describe_range}
 pub use cohort_text::hidden_character;
 pub use disclosure::{Class, Dependency, Disclosure, Exposure, Pooled, Pooling, Provider, Reveal};
 pub use error::{Error, ErrorCode, Result};
-pub use exec::{Outputs, PartyInputs, RunError, describe_input, run};
+pub use exec::{Outputs, PartyInputs, RunError, describe_input, run, session_program};
 pub use hello::{HELLO_LEN, HelloError, agree};
 pub use lexer::MAX_SOURCE_LEN;
 pub use parser::KEYWORDS;

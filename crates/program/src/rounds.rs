@@ -9,13 +9,11 @@
 //! retries ([`cohort_mpc::Stats::rounds_vary`]); the dry run then counts one
 //! sample and says so.
 
-use std::collections::BTreeMap;
-use std::rc::Rc;
-
-use cohort_mpc::{Kind, Value};
+use cohort_mpc::{Config, Kind, Session, Stats, Value};
 use serde_json::Value as Json;
+use std::collections::BTreeMap;
 
-use crate::exec::{PartyInputs, run};
+use crate::exec::{PartyInputs, session_program};
 use crate::plan::{InputSpec, Plan};
 
 /// The rounds a plan takes, counted by a dry run ([`Plan::planned_rounds`]).
@@ -42,22 +40,30 @@ impl Plan {
     /// inputs (a public divisor of 0, say) or for an invalid threshold.
     /// Costs about one run of every party in one thread.
     pub fn planned_rounds(&self, threshold: usize) -> Option<PlannedRounds> {
-        let plan = Rc::new(self.clone());
         // Distinct placeholders, or where the types are too narrow for that, equal ones.
-        let checked = |distinct| -> Option<Vec<Rc<PartyInputs>>> {
-            (0..self.parties).map(|party| PartyInputs::new(self, party, &placeholders(self, party, distinct)).ok().map(Rc::new)).collect()
+        let checked = |distinct| -> Option<Vec<PartyInputs>> {
+            (0..self.parties).map(|party| PartyInputs::new(self, party, &placeholders(self, party, distinct)).ok()).collect()
         };
         let inputs = checked(true).or_else(|| checked(false))?;
-        let outcome = cohort_mpc::local::run(self.parties, threshold, DRY_RUN_SEED, |rt| {
-            let (plan, inputs) = (plan.clone(), inputs[rt.id()].clone());
-            async move { Ok(run(&plan, &rt, &inputs).await) }
-        })
-        .ok()?;
-        if outcome.results.iter().any(Result::is_err) {
+        let mut sessions = inputs
+            .into_iter()
+            .enumerate()
+            .map(|(id, inputs)| {
+                let mut seed = [0u8; 32];
+                seed[..8].copy_from_slice(&DRY_RUN_SEED.to_le_bytes());
+                seed[8..16].copy_from_slice(&(id as u64).to_le_bytes());
+                let config = Config { parties: self.parties, threshold, id, seed: Some(seed), prss: true };
+                // The live run's own program (cohort_party), so the module holds its code once.
+                Session::new(&config, session_program(self.clone(), inputs))
+            })
+            .collect::<cohort_mpc::Result<Vec<_>>>()
+            .ok()?;
+        let results = cohort_mpc::local::drive(&mut sessions, |_, _, _, msg| vec![msg]);
+        if !results.iter().all(|r| matches!(r, Ok(Ok(_)))) {
             return None;
         }
-        let stats = outcome.stats.first()?;
-        Some(PlannedRounds { rounds: stats.rounds, exact: !outcome.stats.iter().any(|s| s.rounds_vary) })
+        let stats: Vec<Stats> = sessions.iter().map(Session::stats).collect();
+        Some(PlannedRounds { rounds: stats.first()?.rounds, exact: !stats.iter().any(|s| s.rounds_vary) })
     }
 }
 
@@ -65,19 +71,18 @@ impl Plan {
 /// `distinct` from the others where the bounds allow (a shuffled sort of
 /// equal keys would take its most levels, not a typical number).
 fn placeholders(plan: &Plan, party: usize, distinct: bool) -> BTreeMap<String, Json> {
-    plan.inputs
-        .iter()
-        .filter(|spec| spec.owner.includes(party))
-        .map(|spec| {
-            let n = spec.len.unwrap_or(1);
-            let mut elements = (0..n).map(|k| placeholder(spec, if distinct { (party * n + k) as i128 } else { 0 }));
-            let value = match spec.len {
-                Some(_) => Json::Array(elements.collect()),
-                None => elements.next().unwrap_or(Json::Null),
-            };
-            (spec.name.clone(), value)
-        })
-        .collect()
+    // Inserted one by one: collecting would sort, and bring a sort into the module.
+    let mut given = BTreeMap::new();
+    for spec in plan.inputs.iter().filter(|spec| spec.owner.includes(party)) {
+        let n = spec.len.unwrap_or(1);
+        let mut elements = (0..n).map(|k| placeholder(spec, if distinct { (party * n + k) as i128 } else { 0 }));
+        let value = match spec.len {
+            Some(_) => Json::Array(elements.collect()),
+            None => elements.next().unwrap_or(Json::Null),
+        };
+        given.insert(spec.name.clone(), value);
+    }
+    given
 }
 
 /// The `index`th whole number from 0 (or from the bound nearest 0, when 0
@@ -92,8 +97,9 @@ fn placeholder(spec: &InputSpec, index: i128) -> Json {
     };
     let text = |v: Value| match (v, spec.ty.kind()) {
         (Value::Int(i), _) => i.to_string(),
-        (Value::Fixed(x), Kind::Fxp { .. }) => format!("{x}"),
-        (Value::Fixed(x), _) => format!("{}", x as i128),
+        // cohort_text's, not core's float formatting, which the module leaves out.
+        (Value::Fixed(x), Kind::Fxp { .. }) => cohort_text::display_f64(x),
+        (Value::Fixed(x), _) => (x as i128).to_string(),
     };
     let (Some(low), Some(high)) = (whole(lo), whole(hi)) else {
         // Fractional bounds: the one nearest 0, or 0 between them.
