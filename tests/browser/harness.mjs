@@ -81,15 +81,18 @@ export async function startTurn() {
 
 /**
  * Serves tests/browser/site on a free port (each port is its own origin),
+ * and the provider library (extension/sdk) at /sdk/,
  * with `headers` on every page (a `sandbox` CSP gives it an opaque origin).
  */
 export async function startSite(headers = {}) {
   const dir = path.join(import.meta.dirname, 'site');
   const server = http.createServer((req, res) => {
     const name = new URL(req.url, 'http://x').pathname === '/' ? 'index.html' : new URL(req.url, 'http://x').pathname.slice(1);
-    if (!/^[a-z.]+$/.test(name)) return res.writeHead(404).end();
+    // The provider library (extension/sdk) at /sdk/, as a site would serve it.
+    const sdk = /^sdk\/[a-z]+\.js$/.test(name);
+    if (!/^[a-z.]+$/.test(name) && !sdk) return res.writeHead(404).end();
     try {
-      const body = readFileSync(path.join(dir, name));
+      const body = readFileSync(sdk ? path.join(ROOT, 'extension', name) : path.join(dir, name));
       res.writeHead(200, { 'content-type': name.endsWith('.js') ? 'text/javascript' : 'text/html', ...headers }).end(body);
     } catch {
       res.writeHead(404).end();

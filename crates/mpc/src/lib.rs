@@ -65,5 +65,5 @@ pub use field::{Fe, Field};
 pub use protocols::merge_exchange_layers;
 pub use runtime::{Config, MAX_PARTIES, Receivers, Runtime, SEC_PARAM, Stats, default_threshold, largest_setup_message};
 pub use secure::{DERANGEMENT_BATCH, Kind, SecType, SecVec, Value};
-pub use session::{Session, Step, run_async, run_blocking};
+pub use session::{Session, Step, run_async, run_async_observed, run_blocking};
 pub use statistics::{MODE_MAX_VALUES, Statistic, check_statistic};

@@ -106,6 +106,11 @@ pub struct Stats {
     /// The largest round message sent to one peer, in bytes (headers
     /// included): what a peer must be ready to receive at once.
     pub largest_message: u64,
+    /// Whether the number of rounds depended on public randomness, so that
+    /// another run of the same program may take a different number: a
+    /// shuffled sort of more than 4 keys (its levels), or a retry of
+    /// rejection sampling. Never on the data.
+    pub rounds_vary: bool,
 }
 
 /// Who learns an opened value.
@@ -189,6 +194,14 @@ impl Runtime {
     pub fn stats(&self) -> Stats {
         let rounds = self.rounds.borrow();
         Stats { rounds: rounds.current, largest_message: rounds.largest as u64, ..self.stats.get() }
+    }
+
+    /// Notes that the number of rounds now depends on public randomness
+    /// ([`Stats::rounds_vary`]).
+    pub(crate) fn rounds_vary(&self) {
+        let mut stats = self.stats.get();
+        stats.rounds_vary = true;
+        self.stats.set(stats);
     }
 
     /// Whether randomness comes from PRSS (no interaction) rather than from

@@ -736,6 +736,7 @@ impl Runtime {
             if let Some(k) = has_fixed_point.iter().position(|&fixed| !fixed) {
                 return Ok(candidates.swap_remove(k));
             }
+            self.rounds_vary();
         }
         Err(Error::Internal(format!(
             "no derangement of {n} elements among {} random permutations",

@@ -131,8 +131,26 @@ pub fn run_blocking<T: 'static>(session: &mut Session<T>, transport: &mut impl T
 /// Runs a session to completion over an async transport. A transport error
 /// ends the session with that error.
 pub async fn run_async<T: 'static>(session: &mut Session<T>, transport: &mut impl AsyncTransport) -> Result<T> {
+    run_async_observed(session, transport, |_| {}).await
+}
+
+/// [`run_async`], calling `on_round(rounds)` whenever rounds have completed,
+/// with the number completed so far ([`Stats::rounds`], the key set-up
+/// round included): at most once per poll, so at most once per round.
+pub async fn run_async_observed<T: 'static>(
+    session: &mut Session<T>,
+    transport: &mut impl AsyncTransport,
+    mut on_round: impl FnMut(u64),
+) -> Result<T> {
+    let mut seen = 0;
     loop {
-        let io = match session.poll() {
+        let step = session.poll();
+        let rounds = session.stats().rounds;
+        if rounds > seen {
+            seen = rounds;
+            on_round(rounds);
+        }
+        let io = match step {
             Step::Done(result) => return result,
             Step::Send(msgs) => msgs.into_iter().try_for_each(|(to, msg)| transport.send(to, msg)).map_err(Error::from),
             Step::Receive(peers) => {

@@ -12,7 +12,8 @@
 //! ```
 //!
 //! Nothing here does I/O of its own: the caller passes a transport (TCP, the
-//! signal server's relay, WebRTC data channels) and a progress callback.
+//! signal server's relay, WebRTC data channels) and a progress callback
+//! ([`Progress`]: the stage, then rounds done).
 //! [`threshold`] is the one place the default threshold and the refusal of
 //! a session without privacy are decided.
 
@@ -23,11 +24,12 @@ use std::future::Future;
 use std::rc::Rc;
 
 use cohort_channel::{Fingerprint, Identity, Invite, MAX_CHUNK, SecureChannel, SecureMesh, Transcript};
-use cohort_mpc::{Config, Runtime, Session as Engine, run_async};
+use cohort_mpc::{Config, Runtime, Session as Engine, run_async_observed};
 use cohort_program::{CheckedProgram, HELLO_LEN, Outputs, PartyInputs, Plan, RunError};
 use cohort_transport::{AsyncTransport, Blocking, PartyId, Transport, block_on};
 use serde_json::Value as Json;
 
+pub use cohort_program::PlannedRounds;
 pub use error::PartyError;
 
 /// The threshold of a session of `m` parties: `given`, or the default
@@ -63,6 +65,23 @@ impl Stage {
             Stage::Running => "running",
         }
     }
+}
+
+/// What a party reports as it goes, to the progress callback of [`run`]
+/// and the others. No clock: each is reported when it happens, and a
+/// caller that shows them throttles them itself.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Progress {
+    /// It reached a stage.
+    Stage(Stage),
+    /// While [`Stage::Running`]: rounds completed so far
+    /// ([`cohort_mpc::Stats::rounds`], the key set-up round included),
+    /// reported as rounds complete, at most once per round. A program's
+    /// total is [`Party::planned_rounds`].
+    Rounds {
+        /// Rounds completed.
+        done: u64,
+    },
 }
 
 /// A session before its parties are known: the program, the number of
@@ -258,6 +277,14 @@ impl Party {
         2 * SecureChannel::framed_len(self.largest_message(), self.meeting.chunk.unwrap_or(MAX_CHUNK))
     }
 
+    /// How many rounds the computation will take, before it runs: the
+    /// total for [`Progress::Rounds`], from a dry run of every party on
+    /// placeholder inputs ([`Plan::planned_rounds`]; `None` if that fails).
+    /// Costs about one run of the program by every party, in one thread.
+    pub fn planned_rounds(&self) -> Option<PlannedRounds> {
+        self.plan.planned_rounds(self.meeting.threshold)
+    }
+
     /// Splits channel messages into frames of at most `chunk` bytes.
     pub fn with_chunk(mut self, chunk: usize) -> Party {
         self.meeting.chunk = Some(chunk);
@@ -281,7 +308,7 @@ pub async fn run(
     party: Party,
     identity: &Identity,
     transport: impl AsyncTransport,
-    mut progress: impl FnMut(Stage),
+    mut progress: impl FnMut(Progress),
 ) -> Result<Outputs, PartyError> {
     party.meeting.engine(identity)?;
     let mesh = handshake(transport, identity, &party.meeting, &party.transcript(), &mut progress).await?;
@@ -294,7 +321,7 @@ pub fn run_blocking(
     party: Party,
     identity: &Identity,
     mut transport: impl Transport,
-    progress: impl FnMut(Stage),
+    progress: impl FnMut(Progress),
 ) -> Result<Outputs, PartyError> {
     block_on(run(party, identity, Blocking(&mut transport), progress))
 }
@@ -303,7 +330,7 @@ pub fn run_blocking(
 /// transport, bound to [`Party::transcript`] (as `cohort_net::TcpMesh`
 /// opens them while it authenticates its connections): the program hello,
 /// then the computation.
-pub fn run_secured(party: Party, mesh: SecureMesh<impl Transport>, progress: impl FnMut(Stage)) -> Result<Outputs, PartyError> {
+pub fn run_secured(party: Party, mesh: SecureMesh<impl Transport>, progress: impl FnMut(Progress)) -> Result<Outputs, PartyError> {
     let mut mesh = chunked(mesh, &party.meeting).with_max_message(party.largest_message());
     block_on(agree_and_compute(party, Blocking(&mut mesh), progress))
 }
@@ -313,13 +340,13 @@ pub fn run_secured(party: Party, mesh: SecureMesh<impl Transport>, progress: imp
 async fn agree_and_compute(
     party: Party,
     mut channels: impl AsyncTransport,
-    mut progress: impl FnMut(Stage),
+    mut progress: impl FnMut(Progress),
 ) -> Result<Outputs, PartyError> {
     let Party { meeting, program, plan, inputs } = party;
     let engine = meeting.config()?;
-    progress(Stage::Agreeing);
+    progress(Progress::Stage(Stage::Agreeing));
     cohort_program::agree(&mut channels, &program, meeting.me, engine.parties, engine.threshold).await.map_err(PartyError::Disagree)?;
-    let body = move |rt: Rc<Runtime>| async move { Ok(cohort_program::run(&plan, &rt, &inputs).await) };
+    let body = cohort_program::session_program(plan, inputs);
     compute(channels, &engine, &mut progress, body).await?.map_err(|e| match e {
         RunError::Program(e) => PartyError::Program(e),
         RunError::Engine(e) => PartyError::Engine(e),
@@ -334,7 +361,7 @@ pub async fn run_body<T, F, Fut>(
     transcript: &Transcript,
     identity: &Identity,
     transport: impl AsyncTransport,
-    mut progress: impl FnMut(Stage),
+    mut progress: impl FnMut(Progress),
     body: F,
 ) -> Result<T, PartyError>
 where
@@ -352,7 +379,7 @@ where
 pub fn run_body_secured<T, F, Fut>(
     meeting: &Meeting,
     mesh: SecureMesh<impl Transport>,
-    mut progress: impl FnMut(Stage),
+    mut progress: impl FnMut(Progress),
     body: F,
 ) -> Result<T, PartyError>
 where
@@ -374,7 +401,7 @@ pub async fn bench(
     workloads: Vec<cohort_mpc::bench::Workload>,
     runs: usize,
     clock: fn() -> f64,
-    progress: impl FnMut(Stage),
+    progress: impl FnMut(Progress),
 ) -> Result<Vec<cohort_mpc::bench::Measurement>, PartyError> {
     // No program: the transcript names the benchmark instead.
     let mut hash = [0u8; 32];
@@ -390,9 +417,9 @@ async fn handshake<L: AsyncTransport>(
     identity: &Identity,
     meeting: &Meeting,
     transcript: &Transcript,
-    progress: &mut impl FnMut(Stage),
+    progress: &mut impl FnMut(Progress),
 ) -> Result<SecureMesh<L>, PartyError> {
-    progress(Stage::Handshaking);
+    progress(Progress::Stage(Stage::Handshaking));
     SecureMesh::establish_async(transport, meeting.me, identity, transcript).await.map_err(PartyError::Mesh)
 }
 
@@ -408,7 +435,7 @@ fn chunked<T>(mesh: SecureMesh<T>, meeting: &Meeting) -> SecureMesh<T> {
 async fn compute<T, F, Fut>(
     mut mesh: impl AsyncTransport,
     engine: &Config,
-    progress: &mut impl FnMut(Stage),
+    progress: &mut impl FnMut(Progress),
     body: F,
 ) -> Result<T, PartyError>
 where
@@ -416,7 +443,7 @@ where
     F: FnOnce(Rc<Runtime>) -> Fut,
     Fut: Future<Output = cohort_mpc::Result<T>> + 'static,
 {
-    progress(Stage::Running);
+    progress(Progress::Stage(Stage::Running));
     let mut session = Engine::new(engine, body).map_err(PartyError::Engine)?;
-    run_async(&mut session, &mut mesh).await.map_err(PartyError::Engine)
+    run_async_observed(&mut session, &mut mesh, |done| progress(Progress::Rounds { done })).await.map_err(PartyError::Engine)
 }

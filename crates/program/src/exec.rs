@@ -276,6 +276,18 @@ fn input_values(spec: &InputSpec, value: &Json) -> Result<Vec<i128>> {
         .collect()
 }
 
+/// `plan` with this party's `inputs` as a session's program, for
+/// [`cohort_mpc::Session::new`]: [`run`], whose failure is the program's
+/// result. (One function for every caller, so the engine's code for it is
+/// there once.)
+#[allow(clippy::type_complexity)]
+pub fn session_program(
+    plan: Plan,
+    inputs: PartyInputs,
+) -> impl FnOnce(Rc<Runtime>) -> core::pin::Pin<Box<dyn Future<Output = cohort_mpc::Result<Result<Outputs, RunError>>>>> {
+    move |rt: Rc<Runtime>| Box::pin(async move { Ok(run(&plan, &rt, &inputs).await) })
+}
+
 /// Runs `plan` as this party of the session `rt` belongs to, with this
 /// party's checked inputs, and returns what it learns.
 pub async fn run(plan: &Plan, rt: &Runtime, inputs: &PartyInputs) -> Result<Outputs, RunError> {

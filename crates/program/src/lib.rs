@@ -9,6 +9,7 @@
 //!  check    type checking and elaboration for m parties into a Plan
 //!  plan     the dataflow graph of engine operations, shapes and types resolved
 //!  exec     one party runs a Plan on the engine
+//!  rounds   how many rounds a Plan takes, before it runs: a dry run of every party on placeholder inputs
 //!  disclosure  what each reveal discloses, traced through the Plan: receivers,
 //!           class, the inputs it depends on, a generated description, warnings
 //!  render   the approval's text: privacy, who inputs what, and the disclosure in words
@@ -57,6 +58,7 @@ mod parser;
 mod plan;
 mod print;
 mod render;
+mod rounds;
 mod values;
 
 use core::ops::RangeInclusive;
@@ -68,12 +70,13 @@ pub use check::{MAX_ELEMENTS, MAX_NODES, MAX_STORED, OPERATIONS, describe_range}
 pub use cohort_text::hidden_character;
 pub use disclosure::{Class, Dependency, Disclosure, Exposure, Pooled, Pooling, Provider, Reveal};
 pub use error::{Error, ErrorCode, Result};
-pub use exec::{Outputs, PartyInputs, RunError, describe_input, run};
+pub use exec::{Outputs, PartyInputs, RunError, describe_input, run, session_program};
 pub use hello::{HELLO_LEN, HelloError, agree};
 pub use lexer::MAX_SOURCE_LEN;
 pub use parser::KEYWORDS;
 pub use plan::{InputSpec, OutputSpec, OutputTo, Owner, Plan};
 pub use render::{class_words, privacy_words};
+pub use rounds::PlannedRounds;
 pub use values::{MAX_NUMBER_LEN, MAX_SAFE_INTEGER, decimal, read_exact_json};
 
 /// Domain separation for program hashes.

@@ -7,6 +7,7 @@
 //!  requests  what pages and the participant hand the extension, checked: page requests,
 //!            a join's page-supplied inputs and its approval, settings
 //!  host      one party's transport driven by delivered frames (bounded), for cohort_party::run
+//!  progress  the session host's `progress` (rounds done, throttled) and `approved` events, decided without I/O
 //!  bindings  the wasm-bindgen exports the extension's JavaScript calls (wasm32 only)
 //!  session_host  the session host on web-sys: the signal server's WebSocket driving the
 //!            sans-IO signal client, WebRTC data channels, path fallback, the party (wasm32 only)
@@ -24,6 +25,7 @@ pub mod address;
 pub mod api;
 pub mod error;
 pub mod host;
+pub mod progress;
 pub mod requests;
 
 #[cfg(target_arch = "wasm32")]

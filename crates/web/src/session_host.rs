@@ -12,6 +12,24 @@
 //! switches, so each direction stays in order; it accepts frames from either
 //! path, so the two sides need not choose alike. Frames are the secure
 //! channel's ciphertext either way.
+//!
+//! Events, each `{type, session, …}` passed to `emit`:
+//! - `arrived` `{present, needed}`: parties at the signal server so far;
+//! - `parties` `{parties}`: everyone is there, the fingerprints in party order;
+//! - `approved` `{approved}`: how many parties are known to have approved
+//!   the session and started connecting: this one once its `start` came (the
+//!   participant approved), a peer from its first signal (WebRTC offer,
+//!   answer or candidate, or a native party's relay notice) or frame, even
+//!   one kept while this party was being approved; emitted when it changes;
+//! - `stage` `{stage}`: `handshaking`, `agreeing`, `running`;
+//! - `path` `{peer, path}`: `direct`, `turn` or `relay`, once per peer;
+//! - `progress` `{roundsDone, roundsTotal}`: rounds of the computation done
+//!   and its total, planned before the run (`null` if unknown; raised to
+//!   `roundsDone` if the run takes more, as a shuffled sort may): first at
+//!   the start of a program's run (`roundsDone` 0), then as rounds complete,
+//!   at most 20 a second and one per whole percent, and last, before `done`,
+//!   with `roundsDone` the rounds the run took and `roundsTotal` equal to it;
+//! - `done` `{outputs}` or `failed` `{error: {code, reason, message}}`, last.
 
 use std::cell::RefCell;
 use std::collections::{HashMap, VecDeque};
@@ -33,6 +51,7 @@ use crate::error::{PageCode, WebError};
 #[cfg(feature = "bench")]
 use crate::host::bench_lines;
 use crate::host::{FRAME_CHUNK, Inbox, Links};
+use crate::progress::{Approvals, RoundsEvent, RoundsReport};
 
 const STALL_BEFORE_RUNNING_MS: f64 = 300_000.0;
 const STALL_RUNNING_MS: f64 = 60_000.0;
@@ -146,6 +165,10 @@ struct State {
     peers: Vec<Option<Peer>>,
     early: Vec<(usize, Early)>,
     early_bytes: usize,
+    /// The run's `progress` events, once its program's party runs.
+    rounds: Option<RoundsReport>,
+    /// Who has approved, for the `approved` events.
+    approvals: Approvals,
     ended: bool,
     /// Why it ended, if it failed before its party started.
     failure: Option<WebError>,
@@ -262,6 +285,8 @@ impl SessionHost {
             peers: Vec::new(),
             early: Vec::new(),
             early_bytes: 0,
+            rounds: None,
+            approvals: Approvals::default(),
             ended: false,
             failure: None,
             opened: false,
@@ -492,6 +517,8 @@ fn start(s: &Shared, config: &JsValue) -> Result<(), JsValue> {
     // largest rounds; the benchmark's built-in workloads have no plan.
     let party = if bench { None } else { Some(crate::bindings::js(api::party_config(&json))?.with_chunk(FRAME_CHUNK)) };
     let inbox = Inbox::new(m, party.as_ref().map_or(UNREAD_LIMIT, cohort_party::Party::unread_limit));
+    let me = s.borrow().me;
+    approve(s, me);
     let weak = Rc::downgrade(s);
     let links = Links::new(inbox.clone(), move |to: usize, msg: Vec<u8>| {
         if let Some(s) = weak.upgrade() {
@@ -500,15 +527,19 @@ fn start(s: &Shared, config: &JsValue) -> Result<(), JsValue> {
         Ok(())
     });
     let weak = Rc::downgrade(s);
-    let progress = move |stage: cohort_party::Stage| {
-        if let Some(s) = weak.upgrade() {
-            let mut st = s.borrow_mut();
-            if stage == cohort_party::Stage::Running {
-                st.running = true;
+    let progress = move |progress: cohort_party::Progress| {
+        let Some(s) = weak.upgrade() else { return };
+        match progress {
+            cohort_party::Progress::Stage(stage) => {
+                let mut st = s.borrow_mut();
+                if stage == cohort_party::Stage::Running {
+                    st.running = true;
+                }
+                let e = event("stage", &st.id);
+                set(&e, "stage", &stage.name().into());
+                st.emit(&e);
             }
-            let e = event("stage", &st.id);
-            set(&e, "stage", &stage.name().into());
-            st.emit(&e);
+            cohort_party::Progress::Rounds { done } => rounds_done(&s, done),
         }
     };
     let weak = Rc::downgrade(s);
@@ -517,6 +548,10 @@ fn start(s: &Shared, config: &JsValue) -> Result<(), JsValue> {
         let id = s.borrow().id.clone();
         let e = match outcome {
             Ok(outputs) => {
+                let last = s.borrow_mut().rounds.as_mut().map(|r| r.finish(r.done()));
+                if let Some(last) = last {
+                    emit_rounds(&s, last);
+                }
                 let e = event("done", &id);
                 set(&e, "outputs", &outputs);
                 e
@@ -552,7 +587,15 @@ fn start(s: &Shared, config: &JsValue) -> Result<(), JsValue> {
         }
     } else if let Some(party) = party {
         let lost = inbox.clone();
+        let weak = Rc::downgrade(s);
         wasm_bindgen_futures::spawn_local(async move {
+            // The total before the run: a dry run of every party here (docs/engine.md).
+            let total = party.planned_rounds().map(|p| p.rounds);
+            if let Some(s) = weak.upgrade() {
+                let (report, first) = RoundsReport::start(total, now());
+                s.borrow_mut().rounds = Some(report);
+                emit_rounds(&s, first);
+            }
             let outputs = cohort_party::run(party, &identity, links, progress).await;
             done(outputs.map(|o| crate::bindings::to_js(&serde_json::to_value(o).unwrap_or_default())).map_err(|e| {
                 // A link that closed names no party in its error: the inbox knows whose it was.
@@ -593,6 +636,43 @@ fn start(s: &Shared, config: &JsValue) -> Result<(), JsValue> {
     Ok(())
 }
 
+/// `done` rounds have completed: a `progress` event
+/// (`{type: 'progress', session, roundsDone, roundsTotal}`) if one is due
+/// (see [`RoundsReport`]).
+fn rounds_done(s: &Shared, done: u64) {
+    let due = s.borrow_mut().rounds.as_mut().and_then(|r| r.rounds_done(done, now()));
+    if let Some(e) = due {
+        emit_rounds(s, e);
+    }
+}
+
+/// Emits `{type: 'progress', session, roundsDone, roundsTotal}`, with
+/// `roundsTotal` null when unknown.
+fn emit_rounds(s: &Shared, rounds: RoundsEvent) {
+    let st = s.borrow();
+    let e = event("progress", &st.id);
+    set(&e, "roundsDone", &(rounds.done as f64).into());
+    set(&e, "roundsTotal", &rounds.total.map_or(JsValue::NULL, |t| (t as f64).into()));
+    st.emit(&e);
+}
+
+/// Party `party` has approved the session and started connecting (this
+/// party when its start arrived, a peer when its first signal or frame
+/// did): `{type: 'approved', session, approved: N}` when N changes.
+fn approve(s: &Shared, party: usize) {
+    let changed = {
+        let mut st = s.borrow_mut();
+        let seated = st.parties.as_ref().is_some_and(|p| party < p.len());
+        if seated { st.approvals.approve(party) } else { None }
+    };
+    if let Some(n) = changed {
+        let st = s.borrow();
+        let e = event("approved", &st.id);
+        set(&e, "approved", &n.into());
+        st.emit(&e);
+    }
+}
+
 /// Keeps what a peer sends before the party starts, within [`EARLY_LIMIT`].
 fn keep_early(s: &Shared, from: usize, item: Early, bytes: usize) {
     let over = {
@@ -608,6 +688,7 @@ fn keep_early(s: &Shared, from: usize, item: Early, bytes: usize) {
 }
 
 fn deliver(s: &Shared, from: usize, frame: Vec<u8>) {
+    approve(s, from);
     let inbox = s.borrow().inbox.clone();
     match inbox {
         Some(inbox) => inbox.deliver(from, frame),
@@ -776,6 +857,7 @@ fn choose(s: &Shared, j: usize, path: Path) {
 }
 
 fn signalled(s: &Shared, from: usize, data: JsValue) {
+    approve(s, from);
     if s.borrow().inbox.is_none() {
         let bytes = js_sys::JSON::stringify(&data).map(|t| t.length() as usize).unwrap_or(0);
         return keep_early(s, from, Early::Signal(data), bytes);

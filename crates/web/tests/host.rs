@@ -13,7 +13,7 @@ use std::task::{Context, Poll, Waker};
 use cohort_channel::Identity;
 use cohort_mpc::AsyncTransport;
 use cohort_mpc::{PartyId, TransportError};
-use cohort_party::{Party, PartyError, Session, Stage};
+use cohort_party::{Party, PartyError, Progress, Session, Stage};
 use cohort_program::{CheckedProgram, HelloError, Outputs};
 use cohort_transport::UNREAD_LIMIT as INBOX_LIMIT;
 use cohort_web::host::{Inbox, Links};
@@ -30,7 +30,7 @@ fn example(name: &str) -> String {
 struct Net {
     inboxes: Vec<Inbox>,
     identities: Vec<Identity>,
-    stages: Rc<RefCell<Vec<(PartyId, Stage)>>>,
+    progress: Rc<RefCell<Vec<(PartyId, Progress)>>>,
 }
 
 type Tamper = Rc<dyn Fn(PartyId, PartyId, Vec<u8>) -> Option<Vec<u8>>>;
@@ -39,7 +39,7 @@ impl Net {
     fn new(m: usize) -> Net {
         let mut identities: Vec<Identity> = (0..m).map(|_| Identity::generate().unwrap()).collect();
         identities.sort_by_key(|id| id.fingerprint().to_string());
-        Net { inboxes: (0..m).map(|_| Inbox::new(m, INBOX_LIMIT)).collect(), identities, stages: Rc::default() }
+        Net { inboxes: (0..m).map(|_| Inbox::new(m, INBOX_LIMIT)).collect(), identities, progress: Rc::default() }
     }
 
     /// Party `me`'s seat, with the default threshold.
@@ -68,8 +68,8 @@ impl Net {
             Ok(())
         });
         let identity = Identity::from_file(&self.identities[me].to_file()).unwrap();
-        let stages = self.stages.clone();
-        Box::pin(async move { cohort_party::run(config, &identity, links, |stage| stages.borrow_mut().push((me, stage))).await })
+        let progress = self.progress.clone();
+        Box::pin(async move { cohort_party::run(config, &identity, links, |p| progress.borrow_mut().push((me, p))).await })
     }
 }
 
@@ -104,10 +104,45 @@ fn three_parties_compute_the_average_salary_from_delivered_frames() {
         let outputs = result.expect("finished").unwrap_or_else(|e| panic!("party {i}: {e}"));
         assert_eq!(serde_json::to_value(&outputs).unwrap(), json!({"total": 160500, "average": 53500}), "party {i}");
     }
-    let stages = net.stages.borrow();
+    let progress = net.progress.borrow();
     for i in 0..3 {
-        let mine: Vec<Stage> = stages.iter().filter(|(p, _)| *p == i).map(|(_, s)| *s).collect();
-        assert_eq!(mine, [Stage::Handshaking, Stage::Agreeing, Stage::Running]);
+        let stages: Vec<Stage> = progress
+            .iter()
+            .filter_map(|(p, s)| match s {
+                Progress::Stage(s) if *p == i => Some(*s),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(stages, [Stage::Handshaking, Stage::Agreeing, Stage::Running]);
+    }
+}
+
+/// While running, a party reports each round as it completes (after
+/// `Running`), up to the total its plan gives before the run.
+#[test]
+fn a_running_party_reports_every_round_up_to_the_planned_total() {
+    let net = Net::new(3);
+    let program = example("millionaires.cohort");
+    let wealth = [3_000_000, 9_500_000, 7_250_000];
+    let configs: Vec<Party> = (0..3).map(|i| net.config(&program, i, json!({"wealth": wealth[i]}))).collect();
+    let planned = configs[0].planned_rounds().expect("a dry run of millionaires");
+    assert!(planned.exact, "millionaires always takes the same rounds");
+    let parties = configs.into_iter().map(|c| net.party(c, None)).collect();
+    for (i, result) in drive(parties, |_| {}).into_iter().enumerate() {
+        result.expect("finished").unwrap_or_else(|e| panic!("party {i}: {e}"));
+    }
+    let progress = net.progress.borrow();
+    for i in 0..3 {
+        let mine: Vec<Progress> = progress.iter().filter(|(p, _)| *p == i).map(|(_, s)| *s).collect();
+        let running = mine.iter().position(|p| *p == Progress::Stage(Stage::Running)).expect("running");
+        let rounds: Vec<u64> = mine[running + 1..]
+            .iter()
+            .map(|p| match p {
+                Progress::Rounds { done } => *done,
+                Progress::Stage(s) => panic!("party {i}: stage {s:?} while running"),
+            })
+            .collect();
+        assert_eq!(rounds, (1..=planned.rounds).collect::<Vec<_>>(), "party {i}: rounds reported");
     }
 }
 

@@ -376,6 +376,9 @@ impl Runtime {
                     None => retry.push(idx),
                 }
             }
+            if !retry.is_empty() {
+                self.rounds_vary();
+            }
             todo = retry;
         }
         Ok(bits)

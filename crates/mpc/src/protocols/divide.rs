@@ -43,6 +43,9 @@ impl Runtime {
                     missing -= 1;
                 }
             }
+            if missing > 0 {
+                self.rounds_vary();
+            }
         }
         Ok(out)
     }

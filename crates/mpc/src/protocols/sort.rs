@@ -134,6 +134,10 @@ impl Runtime {
         }
         let shuffled = columns.pop().expect("one column");
         let n = shuffled.len();
+        if n > PIVOTS + 1 {
+            // How many levels a segment splits into depends on the shuffle.
+            self.rounds_vary();
+        }
         let mut order: Vec<usize> = (0..n).collect();
         let mut segments: Vec<std::ops::Range<usize>> = Vec::new();
         if n > 1 {
