@@ -155,6 +155,14 @@ function renderPreview(result) {
   for (const r of approval?.reveals ?? []) list.append(el('li', r.text));
   body.append(list);
   body.append(el('p', 'Nothing else is revealed.'));
+  const typed = (result.inputs ?? []).filter((/** @type {any} */ i) => i.typed);
+  const fromPage = (result.inputs ?? []).filter((/** @type {any} */ i) => !i.typed);
+  for (const i of typed) {
+    body.append(el('p', `${i.role ? `The ${i.role}` : 'Each participant'} types “${i.name}” (${i.takes}) in the Cohort window; this page never sees it.`));
+  }
+  for (const i of fromPage) {
+    body.append(el('p', `${i.role ? `The ${i.role}'s` : 'Each participant’s'} page supplies “${i.name}” (${i.takes}).`));
+  }
   if (approval?.privacy) body.append(el('p', approval.privacy, 'hint'));
   const details = el('details');
   details.append(el('summary', 'The program as participants see it'), el('pre', result.rendering));
