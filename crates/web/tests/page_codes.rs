@@ -4,15 +4,20 @@
 
 use cohort_web::error::{PageCode, error_codes_script};
 
+/// Checks that the generated file at `path` (from the repository's root) is
+/// `content`; with `COHORT_BLESS` set, writes it first.
+fn assert_generated(path: &str, content: &str) {
+    let full = format!("{}/../../{path}", env!("CARGO_MANIFEST_DIR"));
+    if std::env::var_os("COHORT_BLESS").is_some() {
+        std::fs::write(&full, content).unwrap();
+    }
+    let on_disk = std::fs::read_to_string(&full).unwrap_or_default();
+    assert!(on_disk == content, "{path} is stale: run `COHORT_BLESS=1 cargo test -p cohort-web --test page_codes`");
+}
+
 #[test]
 fn the_extensions_error_codes_are_generated_from_rust() {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../extension/error-codes.js");
-    let script = error_codes_script();
-    if std::env::var_os("COHORT_BLESS").is_some() {
-        std::fs::write(path, &script).unwrap();
-    }
-    let on_disk = std::fs::read_to_string(path).unwrap_or_default();
-    assert!(on_disk == script, "extension/error-codes.js is stale: run `COHORT_BLESS=1 cargo test -p cohort-web --test page_codes`");
+    assert_generated("extension/error-codes.js", &error_codes_script());
 }
 
 /// The provider library's `errors.js`: the same codes, as an ES module.
@@ -32,13 +37,7 @@ fn sdk_errors_module() -> String {
 
 #[test]
 fn the_sdks_error_codes_are_generated_from_rust() {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../extension/sdk/errors.js");
-    let module = sdk_errors_module();
-    if std::env::var_os("COHORT_BLESS").is_some() {
-        std::fs::write(path, &module).unwrap();
-    }
-    let on_disk = std::fs::read_to_string(path).unwrap_or_default();
-    assert!(on_disk == module, "extension/sdk/errors.js is stale: run `COHORT_BLESS=1 cargo test -p cohort-web --test page_codes`");
+    assert_generated("extension/sdk/errors.js", &sdk_errors_module());
 }
 
 #[test]
