@@ -56,6 +56,18 @@ test('three participants compute the average salary through the playground', asy
   }
 });
 
+test('a program with an error says where as it is typed, and cannot be created', async () => {
+  const page = env.browsers[0].page;
+  await page.fill('#program', 'program "Broken"\nparties 3\ninput x: secint(32) from each\nreveal y = x + to all\n');
+  await page.waitForFunction(() => /^Line 4, column \d+: /.test(document.getElementById('program-error').textContent));
+  assert.doesNotMatch(await page.textContent('#program-error'), /line 4/, 'the position is said once');
+  assert.equal(await page.isDisabled('#create'), true);
+  assert.match(await page.textContent('#preview-body'), /Fix the program/);
+  await page.screenshot({ path: path.join(shots, 'playground-error.png') });
+  await page.selectOption('#example', '0');
+  await page.waitForFunction(() => document.getElementById('program-error').textContent === '');
+});
+
 test('on a phone-sized screen the playground fits without sideways scrolling', async () => {
   const page = env.browsers[0].page;
   await page.setViewportSize({ width: 360, height: 740 });

@@ -129,8 +129,9 @@ async function check() {
     checked = null;
     programBox.classList.add('invalid');
     const data = e instanceof CohortError ? e.data : undefined;
+    // The message says where too ("line 4, column 19: …"): said once, in front.
     const at = data?.line ? `Line ${data.line}, column ${data.column ?? 1}: ` : '';
-    errorLine.textContent = at + describe(e);
+    errorLine.textContent = at + (at ? describe(e).replace(/^line \d+, column \d+: /, '') : describe(e));
     renderPreview(null);
   }
   updateCreate();
