@@ -62,7 +62,7 @@ mod statistics;
 pub use cohort_transport::{AsyncTransport, Blocking, PartyId, Transport, TransportError, block_on};
 pub use error::{Error, Result};
 pub use field::{Fe, Field};
-pub use protocols::merge_exchange_layers;
+pub use protocols::{SORT_COMPARISONS_PER_PAIR, merge_exchange_layers};
 pub use runtime::{Config, MAX_PARTIES, Receivers, Runtime, SEC_PARAM, Stats, default_threshold, largest_setup_message};
 pub use secure::{DERANGEMENT_BATCH, Kind, SecType, SecVec, Value};
 pub use session::{Session, Step, run_async, run_async_observed, run_blocking};

@@ -2,7 +2,7 @@
 //! shape known, every value a node of a dataflow graph over the engine's
 //! operations. [`crate::check`] builds it; [`crate::exec`] runs it.
 
-use cohort_mpc::{DERANGEMENT_BATCH, PartyId, SecType, Value, largest_setup_message};
+use cohort_mpc::{DERANGEMENT_BATCH, PartyId, SORT_COMPARISONS_PER_PAIR, SecType, Value, largest_setup_message};
 
 use crate::ast::Span;
 
@@ -45,7 +45,9 @@ impl Plan {
     /// type's field (`l + k + 2` for `secint(l)`, the bits a comparison
     /// decomposes), with 16 bytes of step headers each; a random
     /// derangement draws [`DERANGEMENT_BATCH`] permutations at once, a mode
-    /// tests each pair of its elements. Each
+    /// tests each pair of its elements, a sort of keys (and a median)
+    /// makes [`SORT_COMPARISONS_PER_PAIR`] comparisons for each pair it
+    /// orders. Each
     /// revealed output adds its elements. `tests/message_bound.rs` checks the
     /// bound against what the engine sends, for every operation.
     pub fn largest_message(&self, threshold: usize) -> usize {
@@ -75,6 +77,8 @@ impl Plan {
                     continue;
                 }
                 Op::Random { f: Random::Derangement, .. } => work = work.saturating_mul(DERANGEMENT_BATCH),
+                // Keys, both ways, and their original indices (ties); a median sorts.
+                Op::Sort(_) | Op::Reduce { f: Reduce::Median, .. } => work = work.saturating_mul(SORT_COMPARISONS_PER_PAIR),
                 // The mode tests every pair of each row's elements for equality.
                 Op::Reduce { f: Reduce::Mode, rows, len, .. } => {
                     work = work.max(rows.saturating_mul(len.saturating_mul(len.saturating_sub(1)) / 2).saturating_add(2));

@@ -14,4 +14,4 @@ mod reciprocal;
 mod shuffle;
 mod sort;
 
-pub use sort::merge_exchange_layers;
+pub use sort::{SORT_COMPARISONS_PER_PAIR, merge_exchange_layers};

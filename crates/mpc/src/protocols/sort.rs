@@ -3,7 +3,7 @@
 
 use crate::field::{Fe, Field};
 use crate::protocols::basic::same_len;
-use crate::runtime::Runtime;
+use crate::runtime::{Receivers, Runtime, SEC_PARAM};
 use futures_util::future::try_join;
 
 use crate::Result;
@@ -11,14 +11,20 @@ use crate::Result;
 /// Pivots a segment of the shuffled sort is split around at each level.
 const PIVOTS: usize = 3;
 
+/// Comparisons the shuffled sort makes for each pair of keys it orders: the
+/// keys both ways and the original indices, side by side (so a round of it
+/// may send about this many times what one comparison a pair would).
+pub const SORT_COMPARISONS_PER_PAIR: usize = 3;
+
 /// How many keys at the head of a segment of `len` are compared pairwise:
 /// its pivots, or the whole of a small segment.
 fn pairwise_heads(len: usize) -> usize {
     if len > PIVOTS + 1 { PIVOTS } else { len }
 }
 
-/// Rounds of one level of the shuffled sort: a comparison, and opening it.
-const COMPARE_AND_OPEN_ROUNDS: usize = 9;
+/// Rounds of one level of the shuffled sort: a comparison (8 for
+/// `secint(32)`), and opening it with the product that breaks ties.
+const LEVEL_ROUNDS: usize = 9;
 
 /// About how many levels the shuffled sort of `n` keys takes: twice
 /// `⌈log4 n⌉` (for 256 keys, 8; simulated, 7.1 on average and at most 11
@@ -80,7 +86,7 @@ impl Runtime {
         let subsets = crate::prss::subset_count(self.parties(), self.threshold());
         let network_rounds = 7 * layers.len() + 1;
         if columns.is_empty()
-            && subsets.saturating_add(COMPARE_AND_OPEN_ROUNDS * expected_levels(keys.len())) < network_rounds
+            && subsets.saturating_add(LEVEL_ROUNDS * expected_levels(keys.len())) < network_rounds
             && self.shuffle_sort(field, l, keys, descending).await?
         {
             return Ok(());
@@ -117,8 +123,11 @@ impl Runtime {
     /// Shuffle, then sort with public comparisons (after Hamada et al.,
     /// "Practically efficient multi-party sorting protocols from comparison
     /// sort algorithms", 2012): the keys are permuted by
-    /// [`Runtime::shuffle_raw`], ties are broken by position after the
-    /// shuffle, and comparison results are opened. Each level splits every
+    /// [`Runtime::shuffle_raw`] together with their original indices, and
+    /// comparison results on (key, original index) are opened: no two rows
+    /// tie, and the index is independent of the shuffled position (a tie
+    /// broken by position after the shuffle made equal keys always take the
+    /// most levels, with a fixed pattern of results). Each level splits every
     /// unsorted segment around its first [`PIVOTS`] keys (all pairs among
     /// them, and every other key against each), or ranks a small segment by
     /// all its pairs; the keys then move publicly. A level costs a
@@ -126,14 +135,24 @@ impl Runtime {
     /// takes about 7 levels. The opened results are those of a uniformly
     /// random order of distinct ranks, whatever the keys (docs/engine.md,
     /// "Sorting"). Returns false, with the keys untouched, when the session
-    /// has no PRSS keys.
+    /// has no PRSS keys or the field cannot compare the indices (`secint(l)`
+    /// sorts up to `2^l` keys this way).
     pub(crate) async fn shuffle_sort(&self, field: &Field, l: u32, keys: &mut [Fe], descending: bool) -> Result<bool> {
-        let mut columns = vec![keys.to_vec()];
+        let n = keys.len();
+        // Labels 0..n differ by less than 2^label_bits.
+        let label_bits = (usize::BITS - n.saturating_sub(1).leading_zeros()).max(1);
+        if field.bits() < label_bits + SEC_PARAM + 2 {
+            return Ok(false);
+        }
+        // Each key's original index (a public value is a sharing of itself),
+        // shuffled with it: the label that breaks ties.
+        let indices = (0..n).map(|i| field.from_u128(i as u128)).collect();
+        let mut columns = vec![keys.to_vec(), indices];
         if !self.shuffle_raw(field, &mut columns).await? {
             return Ok(false);
         }
-        let shuffled = columns.pop().expect("one column");
-        let n = shuffled.len();
+        let labels = columns.pop().expect("two columns");
+        let shuffled = columns.pop().expect("two columns");
         if n > PIVOTS + 1 {
             // How many levels a segment splits into depends on the shuffle.
             self.rounds_vary();
@@ -156,7 +175,7 @@ impl Runtime {
                     pairs.extend(heads.iter().map(|&p| (e, p)));
                 }
             }
-            let before = self.precede_publicly(field, l, &shuffled, &pairs, descending).await?;
+            let before = self.precede_publicly(field, l, label_bits, (&shuffled, &labels), &pairs, descending).await?;
             let mut answers = before.into_iter();
             let mut next = Vec::new();
             for segment in segments {
@@ -208,25 +227,46 @@ impl Runtime {
         Ok(true)
     }
 
-    /// For each pair `(a, b)` of positions, whether key `a` comes before key
-    /// `b` (ascending, or descending), ties going to the lower position;
-    /// computed and opened: one comparison's rounds and one more.
-    async fn precede_publicly(&self, field: &Field, l: u32, keys: &[Fe], pairs: &[(usize, usize)], descending: bool) -> Result<Vec<bool>> {
-        // x before y strictly: [k_x < k_y] ascending, [k_y < k_x] descending.
+    /// For each pair `(a, b)` of positions, whether row `a` comes before row
+    /// `b` in the order of (key, ascending or descending; label, ascending),
+    /// computed and opened. Labels are distinct, so no two rows tie:
+    /// `[k_a ≺ k_b] + [k_a = k_b]·[i_a < i_b]`, with `[k_a = k_b]` as
+    /// `1 − [k_a ≺ k_b] − [k_b ≺ k_a]`. The two key comparisons and the
+    /// label comparison run side by side (one comparison's rounds); the
+    /// product is opened at degree 2t, masked by a zero sharing, in the one
+    /// round of the opening: [`LEVEL_ROUNDS`].
+    async fn precede_publicly(
+        &self,
+        field: &Field,
+        l: u32,
+        label_bits: u32,
+        (keys, labels): (&[Fe], &[Fe]),
+        pairs: &[(usize, usize)],
+        descending: bool,
+    ) -> Result<Vec<bool>> {
+        // [x ≺ y] by key alone: [k_x < k_y] ascending, [k_y < k_x] descending.
         let diff = |x: usize, y: usize| if descending { field.sub(keys[y], keys[x]) } else { field.sub(keys[x], keys[y]) };
-        // a > b: strictly before; a < b: not strictly after.
-        let diffs: Vec<Fe> = pairs.iter().map(|&(a, b)| if a > b { diff(a, b) } else { diff(b, a) }).collect();
-        let below = self.lt_zero_raw(field, l, &diffs).await?;
-        let opened = self.open_all(field, &below).await?;
+        let key_diffs: Vec<Fe> = pairs.iter().map(|&(a, b)| diff(a, b)).chain(pairs.iter().map(|&(a, b)| diff(b, a))).collect();
+        let label_diffs: Vec<Fe> = pairs.iter().map(|&(a, b)| field.sub(labels[a], labels[b])).collect();
+        let (key_lt, label_lt) =
+            try_join(self.lt_zero_raw(field, l, &key_diffs), self.lt_zero_raw(field, label_bits, &label_diffs)).await?;
+        let (a_first, b_first) = key_lt.split_at(pairs.len());
         let one = field.one();
-        pairs
-            .iter()
-            .zip(opened)
-            .map(|(&(a, b), v)| {
+        let equal: Vec<Fe> = a_first.iter().zip(b_first).map(|(&x, &y)| field.sub(field.sub(one, x), y)).collect();
+        // The product stays of degree 2t, re-randomised by a zero sharing
+        // (local with PRSS keys) and opened with 2t + 1 shares: one round.
+        let zeros = self.zero_2t(field, pairs.len()).await?;
+        let before: Vec<Fe> =
+            (0..pairs.len()).map(|e| field.add(field.add(a_first[e], field.mul(equal[e], label_lt[e])), zeros[e])).collect();
+        let opened = self.open_raw(field, &before, &Receivers::All, 2 * self.threshold()).await?;
+        let opened = opened.ok_or_else(|| crate::Error::Internal("open to all returned nothing".into()))?;
+        opened
+            .into_iter()
+            .map(|v| {
                 if v != one && v != field.zero() {
                     return Err(crate::Error::Internal("a comparison opened to neither 0 nor 1".into()));
                 }
-                Ok(if a > b { v == one } else { v != one })
+                Ok(v == one)
             })
             .collect()
     }
