@@ -98,7 +98,7 @@ impl Plan {
 
     /// Each node's secure type and number of elements (`None` only for a
     /// concatenation of nothing, which the checker does not make).
-    fn lens(&self) -> Vec<Option<(SecType, usize)>> {
+    pub(crate) fn lens(&self) -> Vec<Option<(SecType, usize)>> {
         let mut lens: Vec<Option<(SecType, usize)>> = Vec::with_capacity(self.nodes.len());
         for node in &self.nodes {
             let entry = self.len_of(&node.op, &lens);

@@ -33,13 +33,28 @@ pub struct PlannedRounds {
 /// The seed of the dry run's randomness: any fixed value.
 const DRY_RUN_SEED: u64 = 0x0c0b_0c0b;
 
+/// The largest plan dry-run: more operations than this (a long sequential
+/// loop), more elements in all, or more parties, and the dry run could hold
+/// up the session that waits for it (40,000 sequential multiplications took
+/// 37 s natively, every party's operations polled every round); the total
+/// is then unknown.
+const DRY_RUN_MAX_NODES: usize = 2048;
+const DRY_RUN_MAX_ELEMENTS: usize = 1 << 16;
+const DRY_RUN_MAX_PARTIES: usize = 7;
+
 impl Plan {
     /// The rounds this plan takes with threshold `threshold`, from a dry
     /// run of every party on placeholder inputs (whole numbers counting up
     /// from 0, or from the bound nearest 0, within the bounds). `None` if the dry run fails, as it may on those
     /// inputs (a public divisor of 0, say) or for an invalid threshold.
-    /// Costs about one run of every party in one thread.
+    /// Costs about one run of every party in one thread, so a plan of more
+    /// than 2,048 operations or 65,536 elements in all, or of more than 7
+    /// parties, is not dry-run: `None`, the total unknown.
     pub fn planned_rounds(&self, threshold: usize) -> Option<PlannedRounds> {
+        let elements: usize = self.lens().iter().flatten().map(|&(_, n)| n).fold(0, usize::saturating_add);
+        if self.nodes.len() > DRY_RUN_MAX_NODES || elements > DRY_RUN_MAX_ELEMENTS || self.parties > DRY_RUN_MAX_PARTIES {
+            return None;
+        }
         // Distinct placeholders, or where the types are too narrow for that, equal ones.
         let checked = |distinct| -> Option<Vec<PartyInputs>> {
             (0..self.parties).map(|party| PartyInputs::new(self, party, &placeholders(self, party, distinct)).ok()).collect()
