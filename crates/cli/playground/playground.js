@@ -324,7 +324,9 @@ function render(s) {
   const counts = $('counts');
   counts.replaceChildren();
   if (typeof s.count === 'number') {
-    counts.append(el('li', `${s.arrived ?? 0} of ${s.count} arrived`), el('li', `${s.approved ?? 0} of ${s.count} approved`));
+    counts.append(el('li', `${s.arrived ?? 0} of ${s.count} arrived`));
+    // Approving the parties starts once every seat is taken: before that, "0 approved" says nothing.
+    if (s.arrived === s.count) counts.append(el('li', `${s.approved ?? 0} of ${s.count} approved`));
   }
   if (s.party !== null && s.party !== undefined && typeof s.count === 'number') counts.append(el('li', `you are party ${s.party + 1} of ${s.count}`));
   progressBar.hidden = false;
