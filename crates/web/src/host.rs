@@ -101,6 +101,14 @@ impl Inbox {
         self.push(from, Err(why));
     }
 
+    /// Party `party` left the session, which cannot go on without it: every
+    /// read fails with `why` (after what has already arrived), and it is the
+    /// party [`Inbox::first_lost`] names unless one failed before.
+    pub fn gone(&self, party: PartyId, why: &TransportError) {
+        self.0.borrow_mut().lost.get_or_insert(party);
+        self.fail_all(why);
+    }
+
     /// The first party whose link failed on its own ([`Inbox::fail`]): the
     /// one a failure whose error names no party is about.
     pub fn first_lost(&self) -> Option<PartyId> {

@@ -56,6 +56,12 @@ use crate::progress::{Approvals, RoundsEvent, RoundsReport};
 const STALL_BEFORE_RUNNING_MS: f64 = 300_000.0;
 const STALL_RUNNING_MS: f64 = 60_000.0;
 const NEGOTIATION_MS: i32 = 60_000;
+/// How long a data channel that closed waits before it fails the party:
+/// when a party leaves, the signal server tells everyone at once, and the
+/// peers that stop because of it close their channels; waiting lets the
+/// signal server's word name the party that left first, rather than a
+/// peer that closed in turn.
+const CLOSED_GRACE_MS: i32 = 1_500;
 /// A data channel's send buffer: frames wait above HIGH until it drains below LOW.
 const SEND_BUFFER_HIGH: u32 = 4 << 20;
 const SEND_BUFFER_LOW: u32 = 1 << 20;
@@ -765,7 +771,7 @@ fn connect(s: &Shared, j: usize) {
         let Some(s) = weak.upgrade() else { return };
         let relay = s.borrow().peers.get(j).and_then(Option::as_ref).is_some_and(|p| p.path == Some(Path::Relay));
         if !relay {
-            lost(&s, j, TransportError::closed(format!("the connection to party {j} closed")));
+            channel_closed(&s, j);
         }
     });
     dc.set_onclose(Some(&on_close));
@@ -1021,8 +1027,20 @@ fn transmit(s: &Shared, j: usize, frame: Vec<u8>) {
         }
     };
     if closed {
-        lost(s, j, TransportError::closed(format!("the connection to party {j} closed")));
+        channel_closed(s, j);
     }
+}
+
+/// The data channel to peer `j` closed: the party fails with that after
+/// [`CLOSED_GRACE_MS`], unless by then the session has ended or a party is
+/// known to have left.
+fn channel_closed(s: &Shared, j: usize) {
+    after(s, CLOSED_GRACE_MS, move |s| {
+        let known = s.borrow().inbox.as_ref().and_then(Inbox::first_lost).is_some();
+        if !known {
+            lost(s, j, TransportError::closed(format!("the connection to party {j} closed")));
+        }
+    });
 }
 
 /// Sends what waited for the data channel's buffer to drain.
@@ -1042,6 +1060,8 @@ fn lost(s: &Shared, j: usize, error: TransportError) {
         return;
     }
     match inbox {
+        // A party that left ends the session: every read names it.
+        Some(inbox) if matches!(error, TransportError::PeerGone { .. }) => inbox.gone(j, &error),
         Some(inbox) => inbox.fail(j, error),
         None => end(s, &WebError::new(PageCode::PeerUnreachable, "peer_gone", format!("party {j} left the session")).about_party(Some(j))),
     }

@@ -438,3 +438,27 @@ fn the_inbox_remembers_whose_link_failed_first_but_not_a_cancellation() {
     inbox.fail(1, TransportError::closed("the connection to party 1 closed"));
     assert_eq!(inbox.first_lost(), Some(2));
 }
+
+#[test]
+fn a_party_that_left_is_named_even_by_a_peer_that_closed_after_it() {
+    let net = Net::new(3);
+    let program = example("sort_inputs.cohort");
+    let inputs: Vec<Json> = serde_json::from_str(&example("sort_inputs.inputs.json")).unwrap();
+    // Party 2 never runs. The network reports it gone; then party 0 also
+    // sees its channel to party 1 close (party 1 stopping because of it).
+    let parties = (0..2).map(|i| net.party(net.config(&program, i, inputs[i].clone()), None)).collect();
+    let inboxes = net.inboxes.clone();
+    let results = drive(parties, |sweep| {
+        if sweep == 10 {
+            for inbox in &inboxes[..2] {
+                inbox.gone(2, &TransportError::PeerGone { party: 2 });
+            }
+            inboxes[0].fail(1, TransportError::closed("the connection to party 1 closed"));
+        }
+    });
+    for (i, r) in results.into_iter().enumerate() {
+        let err = r.expect("finished").expect_err("party 2 is gone");
+        assert_eq!(err.transport(), Some(&TransportError::PeerGone { party: 2 }), "party {i}: {err}");
+    }
+    assert_eq!(inboxes[0].first_lost(), Some(2));
+}
