@@ -41,7 +41,7 @@ try {
     return page;
   }));
   const profiler = profile ? await startProfiler() : null;
-  await Promise.all(pages.map((p) => p.waitForFunction(() => document.body.dataset.state, null, { timeout: 600_000 })));
+  await Promise.all(pages.map((p) => p.waitForFunction(() => document.body.dataset.state, null, { timeout: 600_000, polling: 500 })));
   if (profiler) await profiler.stop();
   const state = await pages[0].evaluate(() => document.body.dataset.state);
   if (state !== 'done') throw new Error(await pages[0].textContent('#status'));

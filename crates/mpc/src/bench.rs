@@ -6,7 +6,7 @@
 
 use std::rc::Rc;
 
-use rand_chacha::ChaCha12Rng;
+use chacha20::ChaCha12Rng;
 use rand_core::{Rng, SeedableRng};
 
 use crate::{Error, Result, Runtime, SecType, SecVec, Value};

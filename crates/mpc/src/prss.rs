@@ -13,10 +13,10 @@
 //! of `S` draw from it in the same order (the program order), so they draw the
 //! same values. Field elements are drawn by rejection sampling.
 
-use rand_chacha::ChaCha12Rng;
+use chacha20::ChaCha12Rng;
 use rand_core::{Rng, SeedableRng};
 
-use crate::field::{Fe, Field};
+use crate::field::{Arith, Fe, Field, with_arith};
 use crate::shamir::point;
 
 /// Above this many subsets the runtime falls back to interactive randomness.
@@ -87,12 +87,12 @@ impl Prss {
         };
         let coeffs = self.coefficients(field);
         let mut out = vec![field.zero(); n];
-        for ((_, stream), c) in self.subsets.iter_mut().zip(coeffs) {
+        with_arith!(field, |a| for ((_, stream), c) in self.subsets.iter_mut().zip(coeffs) {
             for o in out.iter_mut() {
                 let r = field.random_below(stream, per_subset);
-                *o = field.add(*o, field.mul(r, c));
+                *o = a.add(*o, a.mul(r, c));
             }
-        }
+        });
         out
     }
 
@@ -151,16 +151,22 @@ impl Prss {
         let xi = point(field, self.me);
         let coeffs = self.coefficients(field);
         let mut out = vec![field.zero(); n];
-        for ((_, stream), c) in self.subsets.iter_mut().zip(coeffs) {
-            for o in out.iter_mut() {
-                // Σ_{d=1..t} r_d x^d by Horner, times f_S(x_i).
-                let mut y = field.zero();
-                for _ in 0..t {
-                    y = field.mul(field.add(y, field.random(stream)), xi);
-                }
-                *o = field.add(*o, field.mul(y, c));
+        with_arith!(field, |a| for ((_, stream), c) in self.subsets.iter_mut().zip(coeffs) {
+            // f_S(x_i) · Σ_{d=1..t} r_d x_i^(t+1−d), with r_1 … r_t drawn in
+            // that order: `weights[d]` is f_S(x_i) · x_i^(t−d), so each draw
+            // costs one product.
+            let mut weights = vec![a.mul(c, xi); t];
+            for d in (0..t.saturating_sub(1)).rev() {
+                weights[d] = a.mul(weights[d + 1], xi);
             }
-        }
+            for o in out.iter_mut() {
+                let mut y = *o;
+                for &w in &weights {
+                    y = a.add(y, a.mul(field.random(stream), w));
+                }
+                *o = y;
+            }
+        });
         out
     }
 }

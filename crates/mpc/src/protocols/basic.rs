@@ -197,7 +197,7 @@ impl Runtime {
         field: &Field,
         n: usize,
         degree: usize,
-        draw: impl Fn(&Field, &mut rand_chacha::ChaCha12Rng) -> Fe,
+        draw: impl Fn(&Field, &mut chacha20::ChaCha12Rng) -> Fe,
     ) -> Result<Vec<Fe>> {
         let (m, me, t) = (self.parties(), self.id(), self.threshold());
         let mut out = vec![Vec::new(); m];

@@ -7,8 +7,8 @@ use core::fmt::Debug;
 use core::future::Future;
 use std::rc::Rc;
 
+use chacha20::ChaCha12Rng;
 use cohort_mpc::{Kind, Result, Runtime, SecType, SecVec, Stats, Value, local};
-use rand_chacha::ChaCha12Rng;
 use rand_core::{Rng, SeedableRng};
 
 /// Every `(m, t)` the issue asks for: m ∈ {1, 3, 5, 7} and every t with 2t < m.
