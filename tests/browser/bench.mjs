@@ -6,7 +6,8 @@
 // 10,000 products' shares, and their throughput — the transport's floor
 // under the engine's rounds, without WebAssembly or channel crypto.
 
-import { writeFileSync } from 'node:fs';
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import puppeteer from 'puppeteer-core';
 import { launch, startSignal, startSite } from './harness.mjs';
 
@@ -41,13 +42,16 @@ try {
     return page;
   }));
   const profiler = profile ? await startProfiler() : null;
+  const cpuBefore = cpuTimes();
   await Promise.all(pages.map((p) => p.waitForFunction(() => document.body.dataset.state, null, { timeout: 600_000, polling: 500 })));
+  const cpu = cpuUsed(cpuBefore, cpuTimes());
   if (profiler) await profiler.stop();
   const state = await pages[0].evaluate(() => document.body.dataset.state);
   if (state !== 'done') throw new Error(await pages[0].textContent('#status'));
   console.log((await pages[0].textContent('#out')).trim());
   console.log(JSON.stringify({ workload: 'startup', worker_wasm_ms: round(startup.worker), host_ms: round(startup.host),
     host_wasm_ms: round(startup.hostWasm), ready_ms: round(startup.worker + startup.host), launch_3_browsers_ms: round(launched) }));
+  if (cpu) console.log(JSON.stringify({ layer: 'cpu', ...cpu, where: 'browser' }));
   console.error(`paths: ${await pages[0].evaluate(() => document.body.dataset.paths)}`);
   const dcPage = await browsers[0].context.newPage();
   await dcPage.goto(`${ext(browsers[0])}/popup.html`);
@@ -61,6 +65,54 @@ try {
 
 // Attaches to party 0's offscreen document once it exists and starts
 // sampling; stop() saves and summarises the profile.
+// Where the machine's CPU goes while the three browsers run the workloads
+// (Linux's /proc): how busy all cores were, and the CPU time of the
+// browsers' processes by kind, summed over the three browsers. The
+// renderers run the extension's pages (the session hosts, with the engine
+// and the data channels' SCTP); the browser processes do the sockets.
+function cpuTimes() {
+  let stat;
+  try {
+    stat = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+  } catch {
+    return null;
+  }
+  const children = new Map();
+  const procs = [];
+  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    try {
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+      const ppid = fields[1];
+      if (!children.has(ppid)) children.set(ppid, []);
+      children.get(ppid).push(pid);
+      procs.push({ pid, ticks: Number(fields[11]) + Number(fields[12]) });
+    } catch { /* gone meanwhile */ }
+  }
+  const mine = new Set();
+  const walk = (pid) => { for (const c of children.get(pid) ?? []) { mine.add(c); walk(c); } };
+  walk(String(process.pid));
+  const byKind = {};
+  for (const { pid, ticks } of procs.filter((p) => mine.has(p.pid))) {
+    let cmd = '';
+    try { cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8'); } catch { continue; }
+    if (!/chrom/.test(cmd)) continue;
+    const type = /--type=([a-z-]+)/.exec(cmd)?.[1] ?? 'browser';
+    const kind = type === 'utility' ? 'utility' : type === 'gpu-process' ? 'gpu' : type === 'renderer' ? 'renderer' : type === 'zygote' ? 'zygote' : 'browser';
+    byKind[kind] = (byKind[kind] ?? 0) + ticks;
+  }
+  return { at: performance.now(), idle: stat[3] + stat[4], total: stat.reduce((a, b) => a + b, 0), byKind };
+}
+
+function cpuUsed(before, after) {
+  if (!before || !after) return null;
+  const tick = 1000 / 100; // USER_HZ
+  const wall = after.at - before.at;
+  const busy = 1 - (after.idle - before.idle) / (after.total - before.total);
+  const processes = {};
+  for (const [kind, t] of Object.entries(after.byKind)) processes[`${kind}_cpu_ms`] = Math.round((t - (before.byKind[kind] ?? 0)) * tick);
+  return { wall_ms: Math.round(wall), cores: availableParallelism(), machine_busy_percent: Math.round(100 * busy), ...processes };
+}
+
 async function startProfiler() {
   const browser = await puppeteer.connect({ browserURL: `http://127.0.0.1:${DEBUG_PORT}` });
   const target = await browser.waitForTarget((t) => t.url().includes('offscreen.html'), { timeout: 60_000 });
