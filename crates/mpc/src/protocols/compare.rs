@@ -104,10 +104,7 @@ impl Runtime {
         // h = 3 − s if g else 3 + s, so h/2 = 1 + [c mod 2^l < r mod 2^l], and
         // [a < 0] = (c − (a + 2^l + r) + h·2^(l−1)) / 2^l = K ∓ s/2 with
         // K = (c − (a + 2^l + r) + 3·2^(l−1)) / 2^l.
-        let inv_two_l = field.inv(field.from_u128(1 << l))?;
-        let three_half = field.from_u128(3 << (l - 1));
-        let k: Vec<Fe> =
-            (0..n).map(|e| field.mul(field.add(field.sub(field.from_u128(c_mod[e]), a_rmod[e]), three_half), inv_two_l)).collect();
+        let k = toft_constant(field, l, &c_mod, &a_rmod)?;
         let (left, right): (Vec<Fe>, Vec<Fe>) =
             ys.iter().flat_map(|y| k.iter().zip(y).chain(signs.iter().zip(y))).map(|(&x, &y)| (x, y)).unzip();
         let (g, ky_sy) = try_join(self.is_zero_public_by(field, &products, &multiplier), self.mul_raw(field, &left, &right)).await?;
@@ -154,21 +151,70 @@ impl Runtime {
         let per = l as usize;
         let bits = self.random_bits_started(field, a.len() * per).await?;
         let (_, c_mod, bits) = self.mask_and_open(field, l, a, bits, per).await?;
-        let one = field.one();
-        let rows = c_mod
-            .iter()
-            .enumerate()
-            .map(|(e, &c)| {
-                (0..per)
-                    .map(|i| {
-                        let r_i = bits[e * per + i];
-                        if c >> i & 1 == 1 { r_i } else { field.sub(one, r_i) }
-                    })
-                    .collect()
+        self.prod_rows(field, equality_factors(field, &c_mod, &bits, per, per)).await
+    }
+
+    /// `[a < 0]` and `[a = 0]` for each `a` in `(−2^l, 2^l)`, in the rounds
+    /// and with the random bits of the comparison alone: both read the same
+    /// masked opening, and the product of the bit-equality indicators
+    /// ([`Runtime::eq_zero_raw`]) is multiplied in the product tree beside
+    /// Toft's factors. Costs about what one comparison and a half do, where
+    /// `[a < 0]` and `[−a < 0]` (to make `[a = 0]`) cost two.
+    pub(crate) async fn lt_eq_zero_raw(&self, field: &Field, l: u32, a: &[Fe]) -> Result<(Vec<Fe>, Vec<Fe>)> {
+        Self::check_mask_room(field, l)?;
+        let n = a.len();
+        if n == 0 {
+            return Ok((Vec::new(), Vec::new()));
+        }
+        let per = l as usize + 1;
+        let bits = self.lt_bits(field, l, n).await?;
+        let (a_rmod, c_mod, bits) = self.mask_and_open(field, l, a, bits, per).await?;
+        let (mut rows, last, signs) = toft_factors(field, &c_mod, &bits, per, l as usize);
+        rows.extend(equality_factors(field, &c_mod, &bits, per, l as usize));
+        let (mut products, multiplier) = try_join(self.prod_rows(field, rows), async {
+            let r = self.random_fe(field, n).await?;
+            self.mul_raw(field, &r, &last).await
+        })
+        .await?;
+        let equal = products.split_off(n);
+        let g = self.is_zero_public_by(field, &products, &multiplier).await?;
+        let k = toft_constant(field, l, &c_mod, &a_rmod)?;
+        let inv2 = field.inv(field.from_u128(2))?;
+        let less = (0..n)
+            .map(|e| {
+                let half = field.mul(signs[e], inv2);
+                field.add(k[e], if g[e] { field.neg(half) } else { half })
             })
             .collect();
-        self.prod_rows(field, rows).await
+        Ok((less, equal))
     }
+}
+
+/// `K = (c − (a + 2^l + r) + 3·2^(l−1)) / 2^l` for each element, from the
+/// masked opening reduced mod `2^l` and `a + 2^l + (r mod 2^l)`: with Toft's
+/// sign `s` and the public outcome `g`, `[a < 0] = K ∓ s/2`.
+fn toft_constant(field: &Field, l: u32, c_mod: &[u128], a_rmod: &[Fe]) -> Result<Vec<Fe>> {
+    let inv_two_l = field.inv(field.from_u128(1 << l))?;
+    let three_half = field.from_u128(3 << (l - 1));
+    Ok(c_mod.iter().zip(a_rmod).map(|(&c, &ar)| field.mul(field.add(field.sub(field.from_u128(c), ar), three_half), inv_two_l)).collect())
+}
+
+/// For each element, the `k` indicators `[c_i = r_i]` of public `c` and
+/// shared bits `r` (row `e` of `bits` at `e·per`): their product is
+/// `[c mod 2^k = r mod 2^k]`.
+fn equality_factors(field: &Field, c: &[u128], bits: &[Fe], per: usize, k: usize) -> Vec<Vec<Fe>> {
+    let one = field.one();
+    c.iter()
+        .enumerate()
+        .map(|(e, &ce)| {
+            (0..k)
+                .map(|i| {
+                    let r_i = bits[e * per + i];
+                    if ce >> i & 1 == 1 { r_i } else { field.sub(one, r_i) }
+                })
+                .collect()
+        })
+        .collect()
 }
 
 /// Toft's e-list comparing public `c` with shared bits `r` (row `e` of

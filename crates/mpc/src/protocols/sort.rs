@@ -11,9 +11,11 @@ use crate::Result;
 /// Pivots a segment of the shuffled sort is split around at each level.
 const PIVOTS: usize = 3;
 
-/// Comparisons the shuffled sort makes for each pair of keys it orders: the
-/// keys both ways and the original indices, side by side (so a round of it
-/// may send about this many times what one comparison a pair would).
+/// At most how many comparisons' worth of messages the shuffled sort sends
+/// for each pair of keys it orders: the keys' comparison with their
+/// equality in its product tree (twice a comparison's products there) and
+/// the original indices' comparison, side by side (so a round of it may
+/// send up to this many times what one comparison a pair would).
 pub const SORT_COMPARISONS_PER_PAIR: usize = 3;
 
 /// How many keys at the head of a segment of `len` are compared pairwise:
@@ -230,9 +232,10 @@ impl Runtime {
     /// For each pair `(a, b)` of positions, whether row `a` comes before row
     /// `b` in the order of (key, ascending or descending; label, ascending),
     /// computed and opened. Labels are distinct, so no two rows tie:
-    /// `[k_a ≺ k_b] + [k_a = k_b]·[i_a < i_b]`, with `[k_a = k_b]` as
-    /// `1 − [k_a ≺ k_b] − [k_b ≺ k_a]`. The two key comparisons and the
-    /// label comparison run side by side (one comparison's rounds); the
+    /// `[k_a ≺ k_b] + [k_a = k_b]·[i_a < i_b]`, with `[k_a = k_b]` read from
+    /// the same masked opening as `[k_a ≺ k_b]`
+    /// ([`Runtime::lt_eq_zero_raw`]). The key comparison and the label
+    /// comparison run side by side (one comparison's rounds); the
     /// product is opened at degree 2t, masked by a zero sharing, in the one
     /// round of the opening: [`LEVEL_ROUNDS`].
     async fn precede_publicly(
@@ -244,15 +247,14 @@ impl Runtime {
         pairs: &[(usize, usize)],
         descending: bool,
     ) -> Result<Vec<bool>> {
-        // [x ≺ y] by key alone: [k_x < k_y] ascending, [k_y < k_x] descending.
-        let diff = |x: usize, y: usize| if descending { field.sub(keys[y], keys[x]) } else { field.sub(keys[x], keys[y]) };
-        let key_diffs: Vec<Fe> = pairs.iter().map(|&(a, b)| diff(a, b)).chain(pairs.iter().map(|&(a, b)| diff(b, a))).collect();
+        // [a ≺ b] by key alone: [k_a < k_b] ascending, [k_b < k_a] descending;
+        // and [k_a = k_b] from the same comparison.
+        let key_diffs: Vec<Fe> =
+            pairs.iter().map(|&(a, b)| if descending { field.sub(keys[b], keys[a]) } else { field.sub(keys[a], keys[b]) }).collect();
         let label_diffs: Vec<Fe> = pairs.iter().map(|&(a, b)| field.sub(labels[a], labels[b])).collect();
-        let (key_lt, label_lt) =
-            try_join(self.lt_zero_raw(field, l, &key_diffs), self.lt_zero_raw(field, label_bits, &label_diffs)).await?;
-        let (a_first, b_first) = key_lt.split_at(pairs.len());
+        let ((a_first, equal), label_lt) =
+            try_join(self.lt_eq_zero_raw(field, l, &key_diffs), self.lt_zero_raw(field, label_bits, &label_diffs)).await?;
         let one = field.one();
-        let equal: Vec<Fe> = a_first.iter().zip(b_first).map(|(&x, &y)| field.sub(field.sub(one, x), y)).collect();
         // The product stays of degree 2t, re-randomised by a zero sharing
         // (local with PRSS keys) and opened with 2t + 1 shares: one round.
         let zeros = self.zero_2t(field, pairs.len()).await?;
