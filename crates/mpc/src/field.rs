@@ -215,31 +215,37 @@ impl Field {
     pub fn pow_batch(&self, xs: &mut [Fe], e: u128) {
         const LANES: usize = 8;
         let top = (128 - e.leading_zeros()).div_ceil(4);
-        for chunk in xs.chunks_mut(LANES) {
+        if top == 0 {
+            xs.fill(self.one());
+            return;
+        }
+        let nibble = |w: u32| ((e >> (4 * w)) & 0xf) as usize;
+        with_arith!(self, |ar| for chunk in xs.chunks_mut(LANES) {
             let n = chunk.len();
             let mut table = [[self.one(); LANES]; 16];
             table[1][..n].copy_from_slice(chunk);
             for i in 2..16 {
                 for k in 0..n {
-                    table[i][k] = self.mul(table[i - 1][k], chunk[k]);
+                    table[i][k] = ar.mul(table[i - 1][k], chunk[k]);
                 }
             }
-            let mut acc = [self.one(); LANES];
-            for w in (0..top).rev() {
+            // The top window starts the power: no squarings of 1.
+            let mut acc = table[nibble(top - 1)];
+            for w in (0..top - 1).rev() {
                 for _ in 0..4 {
                     for a in acc[..n].iter_mut() {
-                        *a = self.square(*a);
+                        *a = ar.mul(*a, *a);
                     }
                 }
-                let nibble = ((e >> (4 * w)) & 0xf) as usize;
-                if nibble != 0 {
+                let nib = nibble(w);
+                if nib != 0 {
                     for k in 0..n {
-                        acc[k] = self.mul(acc[k], table[nibble][k]);
+                        acc[k] = ar.mul(acc[k], table[nib][k]);
                     }
                 }
             }
             chunk.copy_from_slice(&acc[..n]);
-        }
+        });
     }
 
     /// [`Field::inv_sqrt`] for many elements at once (see [`Field::pow_batch`]).

@@ -125,6 +125,18 @@ proptest! {
             prop_assert_eq!(elems, singles);
         }
     }
+
+    #[test]
+    fn batch_powers_match_single(xs in prop::collection::vec(any::<u128>(), 0..20), e in any::<u128>(), bits in 0u32..=128) {
+        // Exponents of every length, including 0 and a single window.
+        let e = if bits == 0 { 0 } else { e >> (128 - bits) };
+        for f in fields() {
+            let mut elems: Vec<Fe> = xs.iter().map(|&x| f.from_u128(x % f.modulus())).collect();
+            let singles: Vec<Fe> = elems.iter().map(|&x| f.pow(x, e)).collect();
+            f.pow_batch(&mut elems, e);
+            prop_assert_eq!(elems, singles, "p = {}, e = {}", f.modulus(), e);
+        }
+    }
 }
 
 #[test]
