@@ -38,8 +38,9 @@ struct InboxState {
     wakers: Vec<Option<Waker>>,
     /// The peer a receive waits for, and since when (set by [`Inbox::stalled`]).
     waiting: Option<(PartyId, Option<f64>)>,
-    /// The first peer whose link failed on its own (not with all the others).
-    lost: Option<PartyId>,
+    /// The first peer whose link failed on its own (not with all the
+    /// others), and why.
+    lost: Option<(PartyId, TransportError)>,
 }
 
 /// Frames delivered by the network, per peer, until the party reads them.
@@ -97,22 +98,25 @@ impl Inbox {
 
     /// Party `from` is gone: the party's next read from it fails with `why`.
     pub fn fail(&self, from: PartyId, why: TransportError) {
-        self.0.borrow_mut().lost.get_or_insert(from);
+        self.0.borrow_mut().lost.get_or_insert_with(|| (from, why.clone()));
         self.push(from, Err(why));
     }
 
-    /// Party `party` left the session, which cannot go on without it: every
-    /// read fails with `why` (after what has already arrived), and it is the
-    /// party [`Inbox::first_lost`] names unless one failed before.
-    pub fn gone(&self, party: PartyId, why: &TransportError) {
-        self.0.borrow_mut().lost.get_or_insert(party);
-        self.fail_all(why);
+    /// The link to party `from` closed. If another party's link failed
+    /// before (it left, or went silent), this is most likely a consequence
+    /// (`from` stopped because of it), so reads from `from` fail with that
+    /// first failure, which names the party to blame; otherwise with `why`.
+    /// A party that left after sending all it had to send fails nobody:
+    /// what it sent is read before the failure.
+    pub fn closed(&self, from: PartyId, why: TransportError) {
+        let first = self.0.borrow().lost.as_ref().map(|(_, e)| e.clone());
+        self.fail(from, first.unwrap_or(why));
     }
 
     /// The first party whose link failed on its own ([`Inbox::fail`]): the
     /// one a failure whose error names no party is about.
     pub fn first_lost(&self) -> Option<PartyId> {
-        self.0.borrow().lost
+        self.0.borrow().lost.as_ref().map(|&(party, _)| party)
     }
 
     /// Every read fails with `why` (the session is cancelled, or its network closed).

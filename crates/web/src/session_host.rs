@@ -60,7 +60,7 @@ const NEGOTIATION_MS: i32 = 60_000;
 /// when a party leaves, the signal server tells everyone at once, and the
 /// peers that stop because of it close their channels; waiting lets the
 /// signal server's word name the party that left first, rather than a
-/// peer that closed in turn.
+/// peer that closed in turn ([`Inbox::closed`]).
 const CLOSED_GRACE_MS: i32 = 1_500;
 /// A data channel's send buffer: frames wait above HIGH until it drains below LOW.
 const SEND_BUFFER_HIGH: u32 = 4 << 20;
@@ -1031,14 +1031,16 @@ fn transmit(s: &Shared, j: usize, frame: Vec<u8>) {
     }
 }
 
-/// The data channel to peer `j` closed: the party fails with that after
-/// [`CLOSED_GRACE_MS`], unless by then the session has ended or a party is
-/// known to have left.
+/// The data channel to peer `j` closed: after [`CLOSED_GRACE_MS`], reads
+/// from `j` fail, naming the first party known to have failed by then
+/// ([`Inbox::closed`]); before the party runs, the session ends.
 fn channel_closed(s: &Shared, j: usize) {
     after(s, CLOSED_GRACE_MS, move |s| {
-        let known = s.borrow().inbox.as_ref().and_then(Inbox::first_lost).is_some();
-        if !known {
-            lost(s, j, TransportError::closed(format!("the connection to party {j} closed")));
+        let why = TransportError::closed(format!("the connection to party {j} closed"));
+        let (ended, inbox) = (s.borrow().ended, s.borrow().inbox.clone());
+        match inbox {
+            Some(inbox) if !ended => inbox.closed(j, why),
+            _ => lost(s, j, why),
         }
     });
 }
@@ -1060,8 +1062,6 @@ fn lost(s: &Shared, j: usize, error: TransportError) {
         return;
     }
     match inbox {
-        // A party that left ends the session: every read names it.
-        Some(inbox) if matches!(error, TransportError::PeerGone { .. }) => inbox.gone(j, &error),
         Some(inbox) => inbox.fail(j, error),
         None => end(s, &WebError::new(PageCode::PeerUnreachable, "peer_gone", format!("party {j} left the session")).about_party(Some(j))),
     }

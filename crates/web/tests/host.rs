@@ -451,9 +451,9 @@ fn a_party_that_left_is_named_even_by_a_peer_that_closed_after_it() {
     let results = drive(parties, |sweep| {
         if sweep == 10 {
             for inbox in &inboxes[..2] {
-                inbox.gone(2, &TransportError::PeerGone { party: 2 });
+                inbox.fail(2, TransportError::PeerGone { party: 2 });
             }
-            inboxes[0].fail(1, TransportError::closed("the connection to party 1 closed"));
+            inboxes[0].closed(1, TransportError::closed("the connection to party 1 closed"));
         }
     });
     for (i, r) in results.into_iter().enumerate() {
@@ -461,4 +461,31 @@ fn a_party_that_left_is_named_even_by_a_peer_that_closed_after_it() {
         assert_eq!(err.transport(), Some(&TransportError::PeerGone { party: 2 }), "party {i}: {err}");
     }
     assert_eq!(inboxes[0].first_lost(), Some(2));
+}
+
+#[test]
+fn a_closed_link_with_no_one_gone_before_says_so() {
+    let inbox = Inbox::new(3, 1 << 20);
+    inbox.closed(1, TransportError::closed("the connection to party 1 closed"));
+    assert_eq!(inbox.first_lost(), Some(1));
+}
+
+#[test]
+fn a_party_that_leaves_after_its_last_message_fails_nobody() {
+    // Party 0 sent its last frame and left; party 2's last frame arrives after.
+    let inbox = Inbox::new(3, 1 << 20);
+    inbox.deliver(0, vec![0]);
+    inbox.fail(0, TransportError::PeerGone { party: 0 });
+    inbox.deliver(2, vec![2]);
+    let mut links = Links::new(inbox, |_: PartyId, _: Vec<u8>| Ok(()));
+    let mut read = |from: PartyId| {
+        let mut cx = Context::from_waker(Waker::noop());
+        match Box::pin(links.recv(from)).as_mut().poll(&mut cx) {
+            Poll::Ready(r) => r,
+            Poll::Pending => panic!("nothing to read from party {from}"),
+        }
+    };
+    assert_eq!(read(0), Ok(vec![0]));
+    assert_eq!(read(2), Ok(vec![2]), "party 0 leaving fails no read from party 2");
+    assert_eq!(read(0), Err(TransportError::PeerGone { party: 0 }));
 }
