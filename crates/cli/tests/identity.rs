@@ -19,10 +19,19 @@ fn fails_with(out: &Output, expected: &str) {
     assert!(stderr.contains(expected), "expected {expected:?} in: {stderr}");
 }
 
+/// A path under this run's own directory, which starts empty: process ids
+/// are reused, and an identity left by an earlier run would make `identity
+/// new` refuse.
 fn temp(name: &str) -> String {
-    let dir = std::env::temp_dir().join(format!("cohort-identity-test-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir.join(name).to_string_lossy().into_owned()
+    static DIR: std::sync::OnceLock<std::path::PathBuf> = std::sync::OnceLock::new();
+    let dir = DIR.get_or_init(|| {
+        let dir = std::env::temp_dir().join(format!("cohort-identity-test-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        dir
+    });
+    let path = dir.join(name);
+    std::fs::create_dir_all(path.parent().expect("a directory")).unwrap();
+    path.to_string_lossy().into_owned()
 }
 
 #[test]
