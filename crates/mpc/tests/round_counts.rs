@@ -161,26 +161,6 @@ fn sorting_64_rows_takes_seven_rounds_a_layer() {
     }
 }
 
-/// Rounds and levels of sorting `n` keys (shuffled, then public comparisons).
-fn shuffled_sort_rounds(m: usize, t: usize, n: usize, seed: u64) -> u64 {
-    let ty = SecType::int(32).unwrap();
-    let xs = random_ints(seed, 32, n);
-    let (got, _) = run_agreed(m, t, seed, |rt| {
-        let xs = xs.clone();
-        async move {
-            let x = input_ints(&rt, &ty, 0, &xs).await?;
-            let before = rt.stats().rounds;
-            let s = rt.sort(&x, false).await?;
-            let rounds = rt.stats().rounds - before;
-            Ok((rounds, open_ints(&rt, &s).await?))
-        }
-    });
-    let mut sorted = xs.clone();
-    sorted.sort();
-    assert_eq!(got.1, sorted, "m={m} t={t} n={n}");
-    got.0
-}
-
 /// Sorting keys: one round per PRSS subset for the shuffle (3, 5 and 35
 /// subsets here), then levels of one comparison (8 rounds) and its opening.
 /// 64 keys split around 3 pivots a level take 4 to 7 levels in 2,000
@@ -188,7 +168,7 @@ fn shuffled_sort_rounds(m: usize, t: usize, n: usize, seed: u64) -> u64 {
 #[test]
 fn sorting_64_keys_takes_a_round_per_subset_and_nine_per_level() {
     for (m, t, subsets) in [(3, 1, 3), (5, 1, 5), (7, 3, 35)] {
-        let rounds = shuffled_sort_rounds(m, t, 64, 7);
+        let rounds = sort_counting_rounds(m, t, 7, &random_ints(7, 32, 64), false);
         let levels = (rounds - subsets) / 9;
         assert_eq!(rounds, subsets + 9 * levels, "m={m} t={t}: {rounds} rounds");
         assert!((3..=8).contains(&levels), "m={m} t={t}: {levels} levels");
@@ -200,7 +180,7 @@ fn sorting_64_keys_takes_a_round_per_subset_and_nine_per_level() {
 #[test]
 fn sorting_256_keys_takes_at_most_130_rounds() {
     for seed in 1..=4 {
-        let rounds = shuffled_sort_rounds(3, 1, 256, seed);
+        let rounds = sort_counting_rounds(3, 1, seed, &random_ints(seed, 32, 256), false);
         assert!(rounds <= 130 && (rounds - 3).is_multiple_of(9), "seed {seed}: {rounds} rounds");
     }
 }

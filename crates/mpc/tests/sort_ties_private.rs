@@ -5,27 +5,7 @@
 
 mod common;
 
-use cohort_mpc::SecType;
 use common::*;
-
-/// Keys sorted, and the rounds the sort took, for 3 parties.
-fn sort_rounds(keys: &[i128], seed: u64) -> u64 {
-    let ty = SecType::int(32).unwrap();
-    let (got, _) = run_agreed(3, 1, seed, |rt| {
-        let keys = keys.to_vec();
-        async move {
-            let x = input_ints(&rt, &ty, 0, &keys).await?;
-            let before = rt.stats().rounds;
-            let s = rt.sort(&x, false).await?;
-            let rounds = rt.stats().rounds - before;
-            Ok((rounds, open_ints(&rt, &s).await?))
-        }
-    });
-    let mut sorted = keys.to_vec();
-    sorted.sort();
-    assert_eq!(got.1, sorted, "seed {seed}");
-    got.0
-}
 
 /// 48 equal keys and 48 distinct keys, over 24 shuffles each: the rounds
 /// have the same distribution (means within 10%), and equal keys never take
@@ -37,7 +17,7 @@ fn equal_keys_take_the_rounds_of_distinct_keys() {
     const SHUFFLES: u64 = 24;
     let equal = vec![7i128; N];
     let distinct = random_ints(5, 32, N);
-    let runs = |keys: &[i128], base: u64| (0..SHUFFLES).map(|s| sort_rounds(keys, base + s)).collect::<Vec<_>>();
+    let runs = |keys: &[i128], base: u64| (0..SHUFFLES).map(|s| sort_counting_rounds(3, 1, base + s, keys, false)).collect::<Vec<_>>();
     let (r_equal, r_distinct) = (runs(&equal, 1000), runs(&distinct, 2000));
     let mean = |r: &[u64]| r.iter().sum::<u64>() as f64 / r.len() as f64;
     let (m_equal, m_distinct) = (mean(&r_equal), mean(&r_distinct));
@@ -54,27 +34,13 @@ fn equal_keys_take_the_rounds_of_distinct_keys() {
 /// rounds: the tie-break's product is opened in the opening's round.
 #[test]
 fn ties_sort_right_both_ways_at_nine_rounds_a_level() {
-    let ty = SecType::int(32).unwrap();
     let (lo, hi) = (min_of(32), max_of(32));
     let mut keys: Vec<i128> = [lo, hi, 0, -1, lo, hi, hi, 0].repeat(4);
     keys.extend(random_ints(9, 32, 8));
     for (m, t, subsets) in [(3, 1, 3), (5, 2, 10)] {
-        let (got, _) = run_agreed(m, t, 77, |rt| {
-            let keys = keys.clone();
-            async move {
-                let x = input_ints(&rt, &ty, 0, &keys).await?;
-                let before = rt.stats().rounds;
-                let up = rt.sort(&x, false).await?;
-                let rounds = rt.stats().rounds - before;
-                let down = rt.sort(&x, true).await?;
-                Ok((rounds, open_ints(&rt, &up).await?, open_ints(&rt, &down).await?))
-            }
-        });
-        let mut sorted = keys.clone();
-        sorted.sort();
-        assert_eq!(got.1, sorted, "m={m} t={t} ascending");
-        sorted.reverse();
-        assert_eq!(got.2, sorted, "m={m} t={t} descending");
-        assert!(got.0 > subsets && (got.0 - subsets).is_multiple_of(9), "m={m} t={t}: {} rounds", got.0);
+        for descending in [false, true] {
+            let rounds = sort_counting_rounds(m, t, 77, &keys, descending);
+            assert!(rounds > subsets && (rounds - subsets).is_multiple_of(9), "m={m} t={t} descending={descending}: {rounds} rounds");
+        }
     }
 }

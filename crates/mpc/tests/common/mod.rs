@@ -378,3 +378,27 @@ pub fn is_prime_ref(n: u128) -> bool {
     }
     true
 }
+
+/// `secint(32)` keys from party 0 sorted by `m` parties (ascending or
+/// descending), with the rounds the sort took. Asserts the keys came out
+/// sorted.
+pub fn sort_counting_rounds(m: usize, t: usize, seed: u64, keys: &[i128], descending: bool) -> u64 {
+    let ty = SecType::int(32).unwrap();
+    let (got, _) = run_agreed(m, t, seed, |rt| {
+        let keys = keys.to_vec();
+        async move {
+            let x = input_ints(&rt, &ty, 0, &keys).await?;
+            let before = rt.stats().rounds;
+            let s = rt.sort(&x, descending).await?;
+            let rounds = rt.stats().rounds - before;
+            Ok((rounds, open_ints(&rt, &s).await?))
+        }
+    });
+    let mut sorted = keys.to_vec();
+    sorted.sort();
+    if descending {
+        sorted.reverse();
+    }
+    assert_eq!(got.1, sorted, "m={m} t={t} seed={seed} descending={descending}");
+    got.0
+}
