@@ -161,23 +161,31 @@ fn every_example_with_expected_outputs_matches_them() {
     }
 }
 
-#[test]
-fn a_peer_that_vanishes_ends_the_others_with_its_error() {
+/// Parties 0 and 1 of `sort_inputs` run while party 2 never does; at sweep
+/// 10, `network` tells their inboxes what happened. Their errors.
+fn without_party_2(network: impl Fn(&[Inbox])) -> Vec<PartyError> {
     let net = Net::new(3);
     let program = example("sort_inputs.cohort");
     let inputs: Vec<Json> = serde_json::from_str(&example("sort_inputs.inputs.json")).unwrap();
-    // Party 2 never runs; the network reports it gone after a while.
     let parties = (0..2).map(|i| net.party(net.config(&program, i, inputs[i].clone()), None)).collect();
     let inboxes = net.inboxes.clone();
     let results = drive(parties, |sweep| {
         if sweep == 10 {
-            for inbox in &inboxes[..2] {
-                inbox.fail(2, TransportError::PeerGone { party: 2 });
-            }
+            network(&inboxes);
         }
     });
-    for (i, r) in results.into_iter().enumerate() {
-        let err = r.expect("finished").expect_err("party 2 is gone");
+    results.into_iter().map(|r| r.expect("finished").expect_err("party 2 is gone")).collect()
+}
+
+#[test]
+fn a_peer_that_vanishes_ends_the_others_with_its_error() {
+    // The network reports party 2 gone.
+    let errors = without_party_2(|inboxes| {
+        for inbox in &inboxes[..2] {
+            inbox.fail(2, TransportError::PeerGone { party: 2 });
+        }
+    });
+    for (i, err) in errors.iter().enumerate() {
         assert_eq!(err.transport(), Some(&TransportError::PeerGone { party: 2 }), "party {i}: {err}");
         assert!(err.is_unreachable());
     }
@@ -441,33 +449,37 @@ fn the_inbox_remembers_whose_link_failed_first_but_not_a_cancellation() {
 
 #[test]
 fn a_party_that_left_is_named_even_by_a_peer_that_closed_after_it() {
-    let net = Net::new(3);
-    let program = example("sort_inputs.cohort");
-    let inputs: Vec<Json> = serde_json::from_str(&example("sort_inputs.inputs.json")).unwrap();
-    // Party 2 never runs. The network reports it gone; then party 0 also
-    // sees its channel to party 1 close (party 1 stopping because of it).
-    let parties = (0..2).map(|i| net.party(net.config(&program, i, inputs[i].clone()), None)).collect();
-    let inboxes = net.inboxes.clone();
-    let results = drive(parties, |sweep| {
-        if sweep == 10 {
-            for inbox in &inboxes[..2] {
-                inbox.fail(2, TransportError::PeerGone { party: 2 });
-            }
-            inboxes[0].closed(1, TransportError::closed("the connection to party 1 closed"));
+    // The network reports party 2 gone; then party 0 also sees its channel
+    // to party 1 close (party 1 stopping because of it).
+    let errors = without_party_2(|inboxes| {
+        for inbox in &inboxes[..2] {
+            inbox.fail(2, TransportError::PeerGone { party: 2 });
         }
+        inboxes[0].closed(1, TransportError::closed("the connection to party 1 closed"));
+        assert_eq!(inboxes[0].first_lost(), Some(2));
     });
-    for (i, r) in results.into_iter().enumerate() {
-        let err = r.expect("finished").expect_err("party 2 is gone");
+    for (i, err) in errors.iter().enumerate() {
         assert_eq!(err.transport(), Some(&TransportError::PeerGone { party: 2 }), "party {i}: {err}");
     }
-    assert_eq!(inboxes[0].first_lost(), Some(2));
+}
+
+/// What a read from `from` gives now (it must not have to wait).
+fn read_now(links: &mut impl AsyncTransport, from: PartyId) -> Result<Vec<u8>, TransportError> {
+    let mut cx = Context::from_waker(Waker::noop());
+    match Box::pin(links.recv(from)).as_mut().poll(&mut cx) {
+        Poll::Ready(r) => r,
+        Poll::Pending => panic!("nothing to read from party {from}"),
+    }
 }
 
 #[test]
 fn a_closed_link_with_no_one_gone_before_says_so() {
     let inbox = Inbox::new(3, 1 << 20);
-    inbox.closed(1, TransportError::closed("the connection to party 1 closed"));
+    let closed = TransportError::closed("the connection to party 1 closed");
+    inbox.closed(1, closed.clone());
     assert_eq!(inbox.first_lost(), Some(1));
+    let mut links = Links::new(inbox, |_: PartyId, _: Vec<u8>| Ok(()));
+    assert_eq!(read_now(&mut links, 1), Err(closed));
 }
 
 #[test]
@@ -478,14 +490,7 @@ fn a_party_that_leaves_after_its_last_message_fails_nobody() {
     inbox.fail(0, TransportError::PeerGone { party: 0 });
     inbox.deliver(2, vec![2]);
     let mut links = Links::new(inbox, |_: PartyId, _: Vec<u8>| Ok(()));
-    let mut read = |from: PartyId| {
-        let mut cx = Context::from_waker(Waker::noop());
-        match Box::pin(links.recv(from)).as_mut().poll(&mut cx) {
-            Poll::Ready(r) => r,
-            Poll::Pending => panic!("nothing to read from party {from}"),
-        }
-    };
-    assert_eq!(read(0), Ok(vec![0]));
-    assert_eq!(read(2), Ok(vec![2]), "party 0 leaving fails no read from party 2");
-    assert_eq!(read(0), Err(TransportError::PeerGone { party: 0 }));
+    assert_eq!(read_now(&mut links, 0), Ok(vec![0]));
+    assert_eq!(read_now(&mut links, 2), Ok(vec![2]), "party 0 leaving fails no read from party 2");
+    assert_eq!(read_now(&mut links, 0), Err(TransportError::PeerGone { party: 0 }));
 }
