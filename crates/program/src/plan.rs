@@ -46,7 +46,7 @@ impl Plan {
     /// decomposes), with 16 bytes of step headers each; a random
     /// derangement draws [`DERANGEMENT_BATCH`] permutations at once, a mode
     /// tests each pair of its elements, a sort of keys (and a median)
-    /// makes [`SORT_COMPARISONS_PER_PAIR`] comparisons for each pair it
+    /// sends up to [`SORT_COMPARISONS_PER_PAIR`] comparisons' worth for each pair it
     /// orders. Each
     /// revealed output adds its elements. `tests/message_bound.rs` checks the
     /// bound against what the engine sends, for every operation.
@@ -77,7 +77,7 @@ impl Plan {
                     continue;
                 }
                 Op::Random { f: Random::Derangement, .. } => work = work.saturating_mul(DERANGEMENT_BATCH),
-                // Keys, both ways, and their original indices (ties); a median sorts.
+                // A key comparison carrying its equality, and the original indices' (ties); a median sorts.
                 Op::Sort(_) | Op::Reduce { f: Reduce::Median, .. } => work = work.saturating_mul(SORT_COMPARISONS_PER_PAIR),
                 // The mode tests every pair of each row's elements for equality.
                 Op::Reduce { f: Reduce::Mode, rows, len, .. } => {

@@ -82,6 +82,22 @@ impl Runtime {
         bits: Bits,
         ys: &[Vec<Fe>],
     ) -> Result<(Vec<Fe>, Vec<Vec<Fe>>)> {
+        let (z, zy, _) = self.lt_core(field, l, a, bits, ys, false).await?;
+        Ok((z, zy))
+    }
+
+    /// [`Runtime::lt_zero_times`], and with `equality` also `[a = 0]`: the
+    /// product of the bit-equality indicators of the same masked opening
+    /// ([`Runtime::eq_zero_raw`]), multiplied in the same product tree.
+    async fn lt_core(
+        &self,
+        field: &Field,
+        l: u32,
+        a: &[Fe],
+        bits: Bits,
+        ys: &[Vec<Fe>],
+        equality: bool,
+    ) -> Result<(Vec<Fe>, Vec<Vec<Fe>>, Vec<Fe>)> {
         Self::check_mask_room(field, l)?;
         let n = a.len();
         let per = l as usize + 1; // l bits for the mask, one for the random sign
@@ -89,22 +105,22 @@ impl Runtime {
             return Err(Error::Internal("comparison given mismatched randomness or multiplicands".into()));
         }
         if n == 0 {
-            return Ok((Vec::new(), ys.iter().map(|_| Vec::new()).collect()));
+            return Ok((Vec::new(), ys.iter().map(|_| Vec::new()).collect(), Vec::new()));
         }
         let (a_rmod, c_mod, bits) = self.mask_and_open(field, l, a, bits, per).await?;
-        let (rows, last, signs) = toft_factors(field, &c_mod, &bits, per, l as usize);
-        // The last factor goes into is_zero_public's random multiplier
-        // (r·e_l, made alongside the tree's first level): the tree then has l
-        // leaves, one level fewer for l = 32.
-        let (products, multiplier) = try_join(self.prod_rows(field, rows), async {
-            let r = self.random_fe(field, n).await?;
-            self.mul_raw(field, &r, &last).await
-        })
-        .await?;
+        let (mut rows, last, signs) = toft_factors(field, &c_mod, &bits, per, l as usize);
+        if equality {
+            rows.extend(equality_factors(field, &c_mod, &bits, per, l as usize));
+        }
+        let (mut products, multiplier) = self.toft_products(field, rows, &last).await?;
+        let equal = products.split_off(n);
         // h = 3 − s if g else 3 + s, so h/2 = 1 + [c mod 2^l < r mod 2^l], and
         // [a < 0] = (c − (a + 2^l + r) + h·2^(l−1)) / 2^l = K ∓ s/2 with
         // K = (c − (a + 2^l + r) + 3·2^(l−1)) / 2^l.
-        let k = toft_constant(field, l, &c_mod, &a_rmod)?;
+        let inv_two_l = field.inv(field.from_u128(1 << l))?;
+        let three_half = field.from_u128(3 << (l - 1));
+        let k: Vec<Fe> =
+            (0..n).map(|e| field.mul(field.add(field.sub(field.from_u128(c_mod[e]), a_rmod[e]), three_half), inv_two_l)).collect();
         let (left, right): (Vec<Fe>, Vec<Fe>) =
             ys.iter().flat_map(|y| k.iter().zip(y).chain(signs.iter().zip(y))).map(|(&x, &y)| (x, y)).unzip();
         let (g, ky_sy) = try_join(self.is_zero_public_by(field, &products, &multiplier), self.mul_raw(field, &left, &right)).await?;
@@ -115,7 +131,19 @@ impl Runtime {
         };
         let z = (0..n).map(|e| field.add(k[e], half_sign(e, signs[e]))).collect();
         let zy = ky_sy.chunks_exact(2 * n).map(|chunk| (0..n).map(|e| field.add(chunk[e], half_sign(e, chunk[n + e]))).collect()).collect();
-        Ok((z, zy))
+        Ok((z, zy, equal))
+    }
+
+    /// The products of Toft's rows (and of any rows after them), and the
+    /// last factors times a random element, for `is_zero_public`: the last
+    /// factor goes into its random multiplier (made alongside the tree's
+    /// first level), so the tree has `l` leaves, one level fewer for `l = 32`.
+    async fn toft_products(&self, field: &Field, rows: Vec<Vec<Fe>>, last: &[Fe]) -> Result<(Vec<Fe>, Vec<Fe>)> {
+        try_join(self.prod_rows(field, rows), async {
+            let r = self.random_fe(field, last.len()).await?;
+            self.mul_raw(field, &r, last).await
+        })
+        .await
     }
 
     /// `[c < r]` for public `c` and shared `r = Σ_{i<k} r_i 2^i` given by its
@@ -124,11 +152,7 @@ impl Runtime {
     pub(crate) async fn public_lt_bits(&self, field: &Field, c: &[u128], bits: &[Fe], per: usize, k: usize) -> Result<Vec<Fe>> {
         let n = c.len();
         let (rows, last, signs) = toft_factors(field, c, bits, per, k);
-        let (products, multiplier) = try_join(self.prod_rows(field, rows), async {
-            let r = self.random_fe(field, n).await?;
-            self.mul_raw(field, &r, &last).await
-        })
-        .await?;
+        let (products, multiplier) = self.toft_products(field, rows, &last).await?;
         let g = self.is_zero_public_by(field, &products, &multiplier).await?;
         // g: s = 1 and c ≥ r, or s = −1 and c < r; so [c < r] = (1 ∓ s)/2.
         let inv2 = field.inv(field.from_u128(2))?;
@@ -162,41 +186,10 @@ impl Runtime {
     /// `[a < 0]` and `[−a < 0]` (to make `[a = 0]`) cost two.
     pub(crate) async fn lt_eq_zero_raw(&self, field: &Field, l: u32, a: &[Fe]) -> Result<(Vec<Fe>, Vec<Fe>)> {
         Self::check_mask_room(field, l)?;
-        let n = a.len();
-        if n == 0 {
-            return Ok((Vec::new(), Vec::new()));
-        }
-        let per = l as usize + 1;
-        let bits = self.lt_bits(field, l, n).await?;
-        let (a_rmod, c_mod, bits) = self.mask_and_open(field, l, a, bits, per).await?;
-        let (mut rows, last, signs) = toft_factors(field, &c_mod, &bits, per, l as usize);
-        rows.extend(equality_factors(field, &c_mod, &bits, per, l as usize));
-        let (mut products, multiplier) = try_join(self.prod_rows(field, rows), async {
-            let r = self.random_fe(field, n).await?;
-            self.mul_raw(field, &r, &last).await
-        })
-        .await?;
-        let equal = products.split_off(n);
-        let g = self.is_zero_public_by(field, &products, &multiplier).await?;
-        let k = toft_constant(field, l, &c_mod, &a_rmod)?;
-        let inv2 = field.inv(field.from_u128(2))?;
-        let less = (0..n)
-            .map(|e| {
-                let half = field.mul(signs[e], inv2);
-                field.add(k[e], if g[e] { field.neg(half) } else { half })
-            })
-            .collect();
+        let bits = self.lt_bits(field, l, a.len()).await?;
+        let (less, _, equal) = self.lt_core(field, l, a, bits, &[], true).await?;
         Ok((less, equal))
     }
-}
-
-/// `K = (c − (a + 2^l + r) + 3·2^(l−1)) / 2^l` for each element, from the
-/// masked opening reduced mod `2^l` and `a + 2^l + (r mod 2^l)`: with Toft's
-/// sign `s` and the public outcome `g`, `[a < 0] = K ∓ s/2`.
-fn toft_constant(field: &Field, l: u32, c_mod: &[u128], a_rmod: &[Fe]) -> Result<Vec<Fe>> {
-    let inv_two_l = field.inv(field.from_u128(1 << l))?;
-    let three_half = field.from_u128(3 << (l - 1));
-    Ok(c_mod.iter().zip(a_rmod).map(|(&c, &ar)| field.mul(field.add(field.sub(field.from_u128(c), ar), three_half), inv_two_l)).collect())
 }
 
 /// For each element, the `k` indicators `[c_i = r_i]` of public `c` and
