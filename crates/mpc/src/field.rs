@@ -335,6 +335,7 @@ impl Field {
     }
 
     /// A uniformly random element, by rejection sampling.
+    #[inline]
     pub fn random(&self, rng: &mut impl Rng) -> Fe {
         // A uniform value below p is a uniform Montgomery representation too.
         Fe(self.sample_below(rng, self.p))
@@ -350,6 +351,7 @@ impl Field {
     }
 
     /// A uniform integer in `[0, bound)`, `0 < bound ≤ p`.
+    #[inline]
     fn sample_below(&self, rng: &mut impl Rng, bound: u128) -> u128 {
         debug_assert!(bound > 0 && bound <= self.p);
         let bits = 128 - (bound - 1).leading_zeros();

@@ -86,12 +86,13 @@ impl Config {
 }
 
 /// The largest message of the session's set-up round (PRSS keys, 32 bytes
-/// for each subset of parties a peer shares a key with) to one peer, for
-/// `m` parties with threshold `t`, headers included; programs add their own
-/// rounds' sizes (see `cohort_program::Plan::largest_message`).
+/// for each subset of parties a peer shares a key with, and the pair's own
+/// key) to one peer, for `m` parties with threshold `t`, headers included;
+/// programs add their own rounds' sizes (see
+/// `cohort_program::Plan::largest_message`).
 pub fn largest_setup_message(m: usize, t: usize) -> usize {
     let count = prss::subset_count(m, t);
-    let keys = if count <= prss::MAX_SUBSETS { count } else { 0 };
+    let keys = if count <= prss::MAX_SUBSETS { count + 1 } else { 0 };
     HEADER + 4 + 32 * keys
 }
 
@@ -144,6 +145,9 @@ pub struct Runtime {
     t: usize,
     rng: RefCell<ChaCha12Rng>,
     prss: RefCell<Option<Prss>>,
+    /// A key stream shared with each peer (none for this party, and none
+    /// before set-up or without PRSS): see [`Runtime::with_pair_stream`].
+    pairs: RefCell<Vec<Option<ChaCha12Rng>>>,
     use_prss: bool,
     lagrange: RefCell<LagrangeCache>,
     pub(crate) rounds: RefCell<Rounds>,
@@ -168,6 +172,7 @@ impl Runtime {
             t: config.threshold,
             rng: RefCell::new(ChaCha12Rng::from_seed(seed)),
             prss: RefCell::new(None),
+            pairs: RefCell::new(Vec::new()),
             use_prss,
             lagrange: RefCell::new(HashMap::new()),
             rounds: RefCell::new(Rounds::new(config.parties, config.id)),
@@ -229,15 +234,23 @@ impl Runtime {
         self.lagrange.borrow_mut().entry(key).or_insert_with(|| shamir::lambdas(field, parties).into()).clone()
     }
 
-    /// Interpolates at 0 from `n` shares of each sender: this party's own
-    /// (`mine`, if it is a sender) and the others' straight from the bytes
-    /// they sent. A sender whose bytes are not `n` valid elements misbehaved.
-    pub(crate) fn interpolate_wire(&self, field: &Field, senders: &[usize], mine: &[Fe], incoming: &Incoming, n: usize) -> Result<Vec<Fe>> {
+    /// Interpolates at 0 from `n` shares of each sender: those this party
+    /// holds (`held`: its own, and any it derived rather than received) and
+    /// the others' straight from the bytes they sent. A sender whose bytes
+    /// are not `n` valid elements misbehaved.
+    pub(crate) fn interpolate_wire(
+        &self,
+        field: &Field,
+        senders: &[usize],
+        held: &[(PartyId, &[Fe])],
+        incoming: &Incoming,
+        n: usize,
+    ) -> Result<Vec<Fe>> {
         let lambdas = self.lambdas(field, senders);
         let mut out = vec![field.zero(); n];
         for (&j, &lambda) in senders.iter().zip(lambdas.iter()) {
-            if j == self.id {
-                shamir::accumulate(field, lambda, &mut out, mine.iter().copied());
+            if let Some((_, shares)) = held.iter().find(|(h, _)| *h == j) {
+                shamir::accumulate(field, lambda, &mut out, shares.iter().copied());
                 continue;
             }
             let bytes = incoming.from(j);
@@ -251,29 +264,48 @@ impl Runtime {
         Ok(out)
     }
 
-    /// Sets up PRSS keys (one round), if this session uses PRSS.
+    /// Sets up PRSS keys and a key for every pair of parties (one round),
+    /// if this session uses PRSS. The lower-numbered party of a pair picks
+    /// its key.
     pub(crate) async fn setup(&self) -> Result<()> {
         if !self.use_prss {
             return Ok(());
         }
         let all = prss::subsets(self.m, self.t);
         let lowest = |s: u64| s.trailing_zeros() as usize;
-        let mut mine: Vec<(u64, prss::Key)> = Vec::new();
-        let mut out = vec![Vec::new(); self.m];
-        for &s in all.iter().filter(|&&s| lowest(s) == self.id) {
-            let key: prss::Key = self.with_rng(|rng| {
+        let fresh_key = || -> prss::Key {
+            self.with_rng(|rng| {
                 let mut k = [0u8; 32];
                 rand_core::Rng::fill_bytes(rng, &mut k);
                 k
-            });
+            })
+        };
+        let mut mine: Vec<(u64, prss::Key)> = Vec::new();
+        let mut out = vec![Vec::new(); self.m];
+        for &s in all.iter().filter(|&&s| lowest(s) == self.id) {
+            let key = fresh_key();
             for j in (0..self.m).filter(|&j| j != self.id && s >> j & 1 == 1) {
                 out[j].extend_from_slice(&key);
             }
             mine.push((s, key));
         }
+        // The pair keys follow the PRSS keys in each message.
+        let mut pairs: Vec<Option<prss::Key>> = vec![None; self.m];
+        for j in self.id + 1..self.m {
+            let key = fresh_key();
+            out[j].extend_from_slice(&key);
+            pairs[j] = Some(key);
+        }
         let incoming = self.exchange(out).await?;
         let incoming: Vec<&[u8]> = (0..self.m).map(|j| incoming.from(j)).collect();
         let mut offsets = vec![0usize; self.m];
+        let mut take_key = |owner: usize, what: &str| -> Result<prss::Key> {
+            let bytes = incoming[owner]
+                .get(offsets[owner]..offsets[owner] + 32)
+                .ok_or_else(|| misbehaved(owner, &format!("{what} key message too short")))?;
+            offsets[owner] += 32;
+            Ok(bytes.try_into().expect("32 bytes"))
+        };
         let mut keys = Vec::new();
         for &s in all.iter().filter(|&&s| s >> self.id & 1 == 1) {
             let owner = lowest(s);
@@ -281,10 +313,10 @@ impl Runtime {
                 keys.push(*mine.iter().find(|(ms, _)| *ms == s).expect("own key"));
                 continue;
             }
-            let bytes =
-                incoming[owner].get(offsets[owner]..offsets[owner] + 32).ok_or_else(|| misbehaved(owner, "PRSS key message too short"))?;
-            offsets[owner] += 32;
-            keys.push((s, bytes.try_into().expect("32 bytes")));
+            keys.push((s, take_key(owner, "PRSS")?));
+        }
+        for (j, pair) in pairs.iter_mut().enumerate().take(self.id) {
+            *pair = Some(take_key(j, "pair")?);
         }
         for j in 0..self.m {
             if incoming[j].len() != offsets[j] {
@@ -292,7 +324,36 @@ impl Runtime {
             }
         }
         *self.prss.borrow_mut() = Some(Prss::new(self.id, self.m, self.t, keys));
+        *self.pairs.borrow_mut() = pairs.into_iter().map(|k| k.map(ChaCha12Rng::from_seed)).collect();
         Ok(())
+    }
+
+    /// Whether this party shares a key stream with each peer (after set-up,
+    /// with PRSS).
+    pub(crate) fn has_pair_streams(&self) -> bool {
+        !self.pairs.borrow().is_empty()
+    }
+
+    /// Runs `f` on the key stream this party shares with peer `j` alone;
+    /// `None` before set-up, without PRSS, or for this party itself. Both
+    /// draw from it in the same order (the program order), so they draw the
+    /// same values.
+    pub(crate) fn with_pair_stream<R>(&self, j: PartyId, f: impl FnOnce(&mut ChaCha12Rng) -> R) -> Option<R> {
+        self.pairs.borrow_mut().get_mut(j).and_then(Option::as_mut).map(f)
+    }
+
+    /// Takes the key stream shared with peer `j` out, for a loop that draws
+    /// from several streams at once; [`Runtime::restore_pair_stream`] puts
+    /// it back.
+    pub(crate) fn take_pair_stream(&self, j: PartyId) -> Option<ChaCha12Rng> {
+        self.pairs.borrow_mut().get_mut(j).and_then(Option::take)
+    }
+
+    /// Puts back a stream [`Runtime::take_pair_stream`] took.
+    pub(crate) fn restore_pair_stream(&self, j: PartyId, stream: ChaCha12Rng) {
+        if let Some(slot) = self.pairs.borrow_mut().get_mut(j) {
+            *slot = Some(stream);
+        }
     }
 
     /// Runs `f` on the PRSS state; `None` when this session does not use PRSS.

@@ -67,6 +67,16 @@ pub fn lagrange_at_zero(field: &Field, parties: &[usize]) -> Vec<Fe> {
     dens.iter().enumerate().map(|(j, &inv_den)| field.mul(others(j).fold(field.one(), |n, xk| field.mul(n, xk)), inv_den)).collect()
 }
 
+/// The Lagrange basis at `x` for distinct `nodes`: `L_a(x) = Π_{b≠a} (x −
+/// X_b) / (X_a − X_b)`, so that `Σ_a L_a(x)·y_a` is the value at `x` of the
+/// polynomial of degree `< nodes.len()` through `(X_a, y_a)`.
+pub fn lagrange_basis(field: &Field, nodes: &[Fe], x: Fe) -> Vec<Fe> {
+    let others = |a: usize| nodes.iter().enumerate().filter(move |&(b, _)| b != a).map(|(_, &xb)| xb);
+    let mut dens: Vec<Fe> = (0..nodes.len()).map(|a| others(a).fold(field.one(), |d, xb| field.mul(d, field.sub(nodes[a], xb)))).collect();
+    field.batch_inv(&mut dens).expect("distinct nodes give nonzero denominators");
+    dens.iter().enumerate().map(|(a, &inv_den)| field.mul(others(a).fold(field.one(), |n, xb| field.mul(n, field.sub(x, xb))), inv_den)).collect()
+}
+
 /// Lagrange coefficients at 0 as small integers (|λ| ≤ 4), if they are:
 /// then interpolation needs only additions. True for 2 or 3 consecutive
 /// points from 1, the threshold-1 openings and reshares of 3 parties.

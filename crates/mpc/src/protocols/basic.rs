@@ -1,30 +1,42 @@
 //! Sharing, opening, multiplication and shared randomness.
 
+use chacha20::ChaCha12Rng;
+
 use crate::field::{Arith, Fe, Field, with_arith};
 use crate::runtime::{MAX_PARTIES, Receivers, Runtime, misbehaved};
 use crate::{Error, PartyId, Result, shamir};
 
 impl Runtime {
-    /// Shares `values` held by `owner` (others pass `None`): one round.
+    /// Shares `values` held by `owner` (others pass `None`): one round
+    /// ([`Runtime::share_out`]).
     pub(crate) async fn input_raw(&self, field: &Field, owner: PartyId, values: Option<&[Fe]>, n: usize) -> Result<Vec<Fe>> {
         let (m, me) = (self.parties(), self.id());
         if owner >= m {
             return Err(Error::InvalidArgument(format!("input owner {owner} is not a party (there are {m})")));
         }
-        let mut out = vec![Vec::new(); m];
-        if me == owner {
-            let values = values.ok_or_else(|| Error::InvalidArgument("the input owner must give its values".into()))?;
-            if values.len() != n {
-                return Err(Error::InvalidArgument(format!("{} input values given, {n} expected", values.len())));
+        let values = match values {
+            Some(v) if me == owner && v.len() != n => {
+                return Err(Error::InvalidArgument(format!("{} input values given, {n} expected", v.len())));
             }
-            out = self.with_rng(|rng| shamir::share(field, rng, values, self.threshold(), m));
-        }
-        let mine = std::mem::take(&mut out[me]);
-        let mut incoming = self.exchange_fe(field, &slices(&out)).await?;
+            None if me == owner => return Err(Error::InvalidArgument("the input owner must give its values".into())),
+            _ => values.unwrap_or_default(),
+        };
+        let mut shares = Vec::new();
+        let mut derived = Vec::new();
+        let exchange = self.exchange_all(|bufs| {
+            derived = self.derived_shares(field, core::iter::once((owner, n)));
+            if me == owner {
+                shares = self.share_out(field, Secrets::Values(values), bufs);
+            }
+        });
+        let incoming = exchange.await?;
         if me == owner {
-            return Ok(mine);
+            return Ok(shares);
         }
-        let shares = std::mem::take(&mut incoming[owner]);
+        if let Some((_, drawn)) = derived.pop() {
+            return Ok(drawn);
+        }
+        let shares = field.decode(incoming.from(owner)).ok_or_else(|| misbehaved(owner, "malformed field elements"))?;
         expect_len(owner, &shares, n)?;
         Ok(shares)
     }
@@ -49,7 +61,7 @@ impl Runtime {
             return Ok(None);
         }
         let senders: Vec<usize> = (0..=degree).map(|k| (me + m - degree + k) % m).collect();
-        Ok(Some(self.interpolate_wire(field, &senders, x, &incoming, x.len())?))
+        Ok(Some(self.interpolate_wire(field, &senders, &[(me, x)], &incoming, x.len())?))
     }
 
     /// Opens degree-`t` shares to every party.
@@ -64,7 +76,7 @@ impl Runtime {
         if self.threshold() == 0 {
             return Ok(x);
         }
-        self.reshare_from(field, Degree2t::Values(&x)).await
+        self.reshare_from(field, Secrets::Values(&x)).await
     }
 
     /// Elementwise products of shares: one round.
@@ -73,59 +85,106 @@ impl Runtime {
         if self.threshold() == 0 {
             return Ok(with_arith!(field, |ar| a.iter().zip(b).map(|(&x, &y)| ar.mul(x, y)).collect()));
         }
-        self.reshare_from(field, Degree2t::Products(a, b)).await
+        self.reshare_from(field, Secrets::Products(a, b)).await
     }
 
-    /// Reshares degree-2t values in one pass: each value's fresh polynomial
-    /// is drawn and evaluated for every party straight into that party's
-    /// message, with no intermediate vectors.
-    async fn reshare_from(&self, field: &Field, values: Degree2t<'_>) -> Result<Vec<Fe>> {
-        let (m, me, t) = (self.parties(), self.id(), self.threshold());
+    /// Reshares degree-2t values (one round): parties `0..=2t` each share
+    /// their value afresh ([`Runtime::share_out`]), and everyone
+    /// interpolates.
+    async fn reshare_from(&self, field: &Field, values: Secrets<'_>) -> Result<Vec<Fe>> {
+        let (me, t) = (self.id(), self.threshold());
         let n = values.len();
         let mut mine = Vec::new();
-        let exchange = if me <= 2 * t {
-            mine.reserve(n);
-            let points: Vec<Fe> = (0..m).map(|j| shamir::point(field, j)).collect();
-            self.exchange_all(|bufs| {
-                for buf in bufs.iter_mut() {
-                    buf.reserve(n * field.byte_len());
-                }
-                self.with_rng(|rng| {
-                    with_arith!(field, |ar| {
-                        let mut coeffs = [field.zero(); MAX_PARTIES / 2];
-                        for k in 0..n {
-                            let v = match values {
-                                Degree2t::Values(x) => x[k],
-                                Degree2t::Products(a, b) => ar.mul(a[k], b[k]),
-                            };
-                            for c in coeffs[..t].iter_mut() {
-                                *c = field.random(rng);
-                            }
-                            if t == 1 {
-                                // v + (j + 1)·c over consecutive points: a running sum.
-                                let (c, mut y) = (coeffs[0], v);
-                                for (j, buf) in bufs.iter_mut().enumerate() {
-                                    y = ar.add(y, c);
-                                    if j == me { mine.push(y) } else { field.encode_one(y, buf) }
-                                }
-                                continue;
-                            }
-                            for (j, &x) in points.iter().enumerate() {
-                                // Horner: ((c_t x + c_{t-1}) x + … + c_1) x + v
-                                let y = coeffs[..t].iter().rev().fold(field.zero(), |y, &c| ar.mul(ar.add(y, c), x));
-                                let y = ar.add(y, v);
-                                if j == me { mine.push(y) } else { field.encode_one(y, &mut bufs[j]) }
-                            }
-                        }
-                    })
-                })
-            })
-        } else {
-            self.exchange_all(|_| {})
-        };
+        let mut derived = Vec::new();
+        let exchange = self.exchange_all(|bufs| {
+            derived = self.derived_shares(field, (0..=2 * t).map(|s| (s, n)));
+            if me <= 2 * t {
+                mine = self.share_out(field, values, bufs);
+            }
+        });
         let incoming = exchange.await?;
+        let mut held: Vec<(PartyId, &[Fe])> = derived.iter().map(|(s, v)| (*s, v.as_slice())).collect();
+        if me <= 2 * t {
+            held.push((me, &mine));
+        }
         let senders: Vec<usize> = (0..=2 * t).collect();
-        self.interpolate_wire(field, &senders, &mine, &incoming, n)
+        self.interpolate_wire(field, &senders, &held, &incoming, n)
+    }
+
+    /// Shares each secret with a fresh polynomial of degree `t`, writing the
+    /// other parties' shares into their messages (`bufs`) and returning this
+    /// party's own. A polynomial is fixed by its secret and its values at
+    /// this party's `t` cyclic successors, which are drawn at random. With
+    /// pair keys (set up with PRSS), this party and each successor draw
+    /// that value from the key stream only they share, so it is not sent
+    /// (the successor draws it in [`Runtime::derived_shares`]): `m − 1 − t`
+    /// shares a secret go out, not `m − 1`. Those values are uniform and
+    /// independent of the secret, as any `t` shares of a fresh polynomial
+    /// are, whether sent or drawn. Call it when the step is registered, so
+    /// that both draw in the same order.
+    fn share_out(&self, field: &Field, secrets: Secrets<'_>, bufs: &mut [Vec<u8>]) -> Vec<Fe> {
+        let (m, me, t) = (self.parties(), self.id(), self.threshold());
+        let n = secrets.len();
+        let derive = self.has_pair_streams();
+        let succ: Vec<usize> = (1..=t).map(|k| (me + k) % m).collect();
+        // The polynomial through (0, secret) and (x_j, y_j) for the
+        // successors j, at every party's point.
+        let nodes: Vec<Fe> = core::iter::once(field.zero()).chain(succ.iter().map(|&j| shamir::point(field, j))).collect();
+        let rows: Vec<Vec<Fe>> = (0..m).map(|j| shamir::lagrange_basis(field, &nodes, shamir::point(field, j))).collect();
+        let computed: Vec<usize> = (0..m).filter(|j| !(derive && succ.contains(j))).collect();
+        for &j in computed.iter().filter(|&&j| j != me) {
+            bufs[j].reserve(n * field.byte_len());
+        }
+        let mut mine = Vec::with_capacity(n);
+        self.with_rng(|rng| {
+            let mut pair: Vec<Option<ChaCha12Rng>> = if derive { succ.iter().map(|&j| self.take_pair_stream(j)).collect() } else { Vec::new() };
+            with_arith!(field, |ar| {
+                let mut point_values = [field.zero(); MAX_PARTIES / 2 + 1];
+                for k in 0..n {
+                    let v = match secrets {
+                        Secrets::Values(x) => x[k],
+                        Secrets::Products(a, b) => ar.mul(a[k], b[k]),
+                    };
+                    // The basis sums to 1: f(x) = v + Σ_j L_j(x)·(y_j − v).
+                    for (a, y) in point_values[..t].iter_mut().enumerate() {
+                        let drawn = match pair.get_mut(a) {
+                            Some(Some(stream)) => field.random(stream),
+                            _ => field.random(rng),
+                        };
+                        *y = ar.sub(drawn, v);
+                    }
+                    for &j in &computed {
+                        let y = rows[j][1..].iter().zip(&point_values[..t]).fold(v, |acc, (&l, &d)| ar.add(acc, ar.mul(l, d)));
+                        if j == me { mine.push(y) } else { field.encode_one(y, &mut bufs[j]) }
+                    }
+                }
+            });
+            for (&j, stream) in succ.iter().zip(pair) {
+                if let Some(stream) = stream {
+                    self.restore_pair_stream(j, stream);
+                }
+            }
+        });
+        mine
+    }
+
+    /// The shares this party draws rather than receives, as a successor of
+    /// dealers sharing with [`Runtime::share_out`]: for each `(dealer, n)`
+    /// whose successor this party is, `n` draws from the pair stream with
+    /// the dealer. None without pair keys. Call it when the step is
+    /// registered, as the dealers call `share_out`.
+    fn derived_shares(&self, field: &Field, dealers: impl Iterator<Item = (PartyId, usize)>) -> Vec<(PartyId, Vec<Fe>)> {
+        let (m, me, t) = (self.parties(), self.id(), self.threshold());
+        if !self.has_pair_streams() {
+            return Vec::new();
+        }
+        dealers
+            .filter(|&(d, _)| d != me && (1..=t).contains(&((me + m - d) % m)))
+            .map(|(d, n)| {
+                let drawn = self.with_pair_stream(d, |stream| (0..n).map(|_| field.random(stream)).collect());
+                (d, drawn.expect("pair streams are set up"))
+            })
+            .collect()
     }
 
     /// Inner products of pairs of share vectors, all in one round.
@@ -261,13 +320,26 @@ impl Runtime {
             .step_by(m)
             .map(|i| to_fe(bits.iter().filter(|(s, _)| *s != without(me)).fold(false, |acc, (_, b)| acc ^ b[i])))
             .collect();
-        let mut dealt = self.with_rng(|rng| shamir::share(field, rng, &mine, 1, m));
-        let own = std::mem::take(&mut dealt[me]);
-        let incoming = self.exchange_fe(field, &slices(&dealt)).await?;
+        // Party d deals bits d, d + m, d + 2m, ….
+        let count = |d: usize| (n + m - 1 - d) / m;
+        let (mut own, mut derived) = (Vec::new(), Vec::new());
+        let exchange = self.exchange_all(|bufs| {
+            derived = self.derived_shares(field, (0..m).map(|d| (d, count(d))));
+            own = self.share_out(field, Secrets::Values(&mine), bufs);
+        });
+        let incoming = exchange.await?;
         let mut u = vec![field.zero(); n];
         for d in 0..m {
-            let from: &[Fe] = if d == me { &own } else { &incoming[d] };
-            expect_len(d, from, (n + m - 1 - d) / m)?;
+            let decoded;
+            let from: &[Fe] = match derived.iter().find(|(s, _)| *s == d) {
+                _ if d == me => &own,
+                Some((_, drawn)) => drawn,
+                None => {
+                    decoded = field.decode(incoming.from(d)).ok_or_else(|| misbehaved(d, "malformed field elements"))?;
+                    &decoded
+                }
+            };
+            expect_len(d, from, count(d))?;
             for (k, &x) in from.iter().enumerate() {
                 u[d + k * m] = x;
             }
@@ -417,17 +489,17 @@ fn slices(v: &[Vec<Fe>]) -> Vec<&[Fe]> {
     v.iter().map(Vec::as_slice).collect()
 }
 
-/// Shares of degree 2t to reshare: given, or products of degree-t shares.
+/// Values to share: given, or products of degree-t shares.
 #[derive(Clone, Copy)]
-enum Degree2t<'a> {
+enum Secrets<'a> {
     Values(&'a [Fe]),
     Products(&'a [Fe], &'a [Fe]),
 }
 
-impl Degree2t<'_> {
+impl Secrets<'_> {
     fn len(&self) -> usize {
         match self {
-            Degree2t::Values(x) | Degree2t::Products(x, _) => x.len(),
+            Secrets::Values(x) | Secrets::Products(x, _) => x.len(),
         }
     }
 }
