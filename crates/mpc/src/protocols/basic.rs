@@ -136,6 +136,13 @@ impl Runtime {
             bufs[j].reserve(n * field.byte_len());
         }
         let mut mine = Vec::with_capacity(n);
+        // With t = 1, f(x) = v + c·x with c = (y − v)/x_s for the successor
+        // s: one product, then a running sum over the parties' points 1..m.
+        let inverse_point = succ.first().map_or(field.one(), |&s| field.inv(shamir::point(field, s)).expect("points are nonzero"));
+        let mut keep = [false; MAX_PARTIES];
+        for &j in &computed {
+            keep[j] = true;
+        }
         self.with_rng(|rng| {
             let mut pair: Vec<Option<ChaCha12Rng>> = if derive { succ.iter().map(|&j| self.take_pair_stream(j)).collect() } else { Vec::new() };
             with_arith!(field, |ar| {
@@ -145,7 +152,6 @@ impl Runtime {
                         Secrets::Values(x) => x[k],
                         Secrets::Products(a, b) => ar.mul(a[k], b[k]),
                     };
-                    // The basis sums to 1: f(x) = v + Σ_j L_j(x)·(y_j − v).
                     for (a, y) in point_values[..t].iter_mut().enumerate() {
                         let drawn = match pair.get_mut(a) {
                             Some(Some(stream)) => field.random(stream),
@@ -153,6 +159,19 @@ impl Runtime {
                         };
                         *y = ar.sub(drawn, v);
                     }
+                    if t == 1 {
+                        let (c, mut y) = (ar.mul(point_values[0], inverse_point), v);
+                        for (j, buf) in bufs.iter_mut().enumerate() {
+                            y = ar.add(y, c);
+                            if j == me {
+                                mine.push(y);
+                            } else if keep[j] {
+                                field.encode_one(y, buf);
+                            }
+                        }
+                        continue;
+                    }
+                    // The basis sums to 1: f(x) = v + Σ_j L_j(x)·(y_j − v).
                     for &j in &computed {
                         let y = rows[j][1..].iter().zip(&point_values[..t]).fold(v, |acc, (&l, &d)| ar.add(acc, ar.mul(l, d)));
                         if j == me { mine.push(y) } else { field.encode_one(y, &mut bufs[j]) }
