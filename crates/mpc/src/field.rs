@@ -211,36 +211,81 @@ impl Field {
 
     /// `x^e` for every `x` in place, for a public exponent. Interleaves the
     /// exponentiations of several elements so that the CPU overlaps their
-    /// (otherwise strictly sequential) multiplications.
+    /// (otherwise strictly sequential) multiplications. The exponent's
+    /// leading run of ones, long in the square-root exponents of MPyC's
+    /// primes (`2^b − c` for a small `c`), costs one multiplication per bit
+    /// of its length rather than one per four bits (`x^(2^2k − 1)` is
+    /// `x^(2^k − 1)` squared `k` times, times itself); the bits after it
+    /// take 4-bit windows, or plain square-and-multiply where they have
+    /// few ones.
     pub fn pow_batch(&self, xs: &mut [Fe], e: u128) {
         const LANES: usize = 8;
-        let top = (128 - e.leading_zeros()).div_ceil(4);
-        if top == 0 {
+        if e == 0 {
             xs.fill(self.one());
             return;
         }
-        let nibble = |w: u32| ((e >> (4 * w)) & 0xf) as usize;
+        let bits = 128 - e.leading_zeros();
+        let run = (!(e << (128 - bits))).leading_zeros().min(bits);
+        let rest = bits - run;
+        let low = if rest == 0 { 0 } else { e & (u128::MAX >> (128 - rest)) };
+        let nibble = |w: u32| ((low >> (4 * w)) & 0xf) as usize;
+        let windows = (0..rest / 4).filter(|&w| nibble(w) != 0).count() as u32;
+        // Windows need a 14-product table; binary needs a product per one.
+        let use_windows = 14 + windows + (low >> (rest / 4 * 4)).count_ones() < low.count_ones();
         with_arith!(self, |ar| for chunk in xs.chunks_mut(LANES) {
             let n = chunk.len();
-            let mut table = [[self.one(); LANES]; 16];
-            table[1][..n].copy_from_slice(chunk);
-            for i in 2..16 {
-                for k in 0..n {
-                    table[i][k] = ar.mul(table[i - 1][k], chunk[k]);
-                }
-            }
-            // The top window starts the power: no squarings of 1.
-            let mut acc = table[nibble(top - 1)];
-            for w in (0..top - 1).rev() {
-                for _ in 0..4 {
+            let square = |acc: &mut [Fe; LANES], times: u32| {
+                for _ in 0..times {
                     for a in acc[..n].iter_mut() {
                         *a = ar.mul(*a, *a);
                     }
                 }
-                let nib = nibble(w);
-                if nib != 0 {
-                    for k in 0..n {
-                        acc[k] = ar.mul(acc[k], table[nib][k]);
+            };
+            let times = |acc: &mut [Fe; LANES], by: &[Fe]| {
+                for (a, &b) in acc[..n].iter_mut().zip(by) {
+                    *a = ar.mul(*a, b);
+                }
+            };
+            let mut acc = [self.one(); LANES];
+            acc[..n].copy_from_slice(chunk);
+            // acc = x^(2^k − 1), k running through the leading bits of `run`.
+            let mut k = 1;
+            for bit in (0..31 - run.leading_zeros()).rev() {
+                let before = acc;
+                square(&mut acc, k);
+                times(&mut acc, &before[..n]);
+                k *= 2;
+                if run >> bit & 1 == 1 {
+                    square(&mut acc, 1);
+                    times(&mut acc, chunk);
+                    k += 1;
+                }
+            }
+            if use_windows {
+                let mut table = [[self.one(); LANES]; 16];
+                table[1][..n].copy_from_slice(chunk);
+                for i in 2..16 {
+                    for j in 0..n {
+                        table[i][j] = ar.mul(table[i - 1][j], chunk[j]);
+                    }
+                }
+                for i in (rest / 4 * 4..rest).rev() {
+                    square(&mut acc, 1);
+                    if low >> i & 1 == 1 {
+                        times(&mut acc, chunk);
+                    }
+                }
+                for w in (0..rest / 4).rev() {
+                    square(&mut acc, 4);
+                    if nibble(w) != 0 {
+                        times(&mut acc, &table[nibble(w)][..n]);
+                    }
+                }
+            } else {
+                for i in (0..rest).rev() {
+                    square(&mut acc, 1);
+                    if low >> i & 1 == 1 {
+                        times(&mut acc, chunk);
                     }
                 }
             }
@@ -254,7 +299,7 @@ impl Field {
             return xs.iter().map(|&a| self.inv_sqrt(a)).collect();
         }
         let mut roots = xs.to_vec();
-        self.pow_batch(&mut roots, (self.p - 3) / 4 * 3 + 1);
+        self.pow_batch(&mut roots, (self.p - 3) / 4);
         roots.into_iter().zip(xs).map(|(r, &a)| (a.0 != 0 && self.mul(self.square(r), a) == self.one()).then_some(r)).collect()
     }
 
@@ -291,8 +336,10 @@ impl Field {
             return None;
         }
         let r = if self.p % 4 == 3 {
-            // a^((p+1)/4) is a root; its inverse is a^((3p-5)/4), one exponentiation.
-            self.pow(a, (self.p - 3) / 4 * 3 + 1)
+            // a^((p+1)/4) is a root of a square a; its inverse is
+            // a^((p-3)/4) (a^((p-1)/2) = 1), one exponentiation. For a
+            // non-square the check below fails.
+            self.pow(a, (self.p - 3) / 4)
         } else {
             self.inv(self.sqrt_tonelli_shanks(a)?).ok()?
         };

@@ -137,6 +137,20 @@ proptest! {
             prop_assert_eq!(elems, singles, "p = {}, e = {}", f.modulus(), e);
         }
     }
+
+    #[test]
+    fn batch_powers_match_single_for_long_runs_of_ones(xs in prop::collection::vec(any::<u128>(), 1..12), run in 1u32..=110, low in any::<u128>(), rest in 0u32..=18) {
+        // `ones` followed by `rest` arbitrary bits, as the square-root
+        // exponents of MPyC's primes 2^b − c are.
+        let low = if rest == 0 { 0 } else { low >> (128 - rest) };
+        let e = ((u128::MAX >> (128 - run)) << rest) | low;
+        for f in fields() {
+            let mut elems: Vec<Fe> = xs.iter().map(|&x| f.from_u128(x % f.modulus())).collect();
+            let singles: Vec<Fe> = elems.iter().map(|&x| f.pow(x, e)).collect();
+            f.pow_batch(&mut elems, e);
+            prop_assert_eq!(elems, singles, "p = {}, e = {:#b}", f.modulus(), e);
+        }
+    }
 }
 
 #[test]
