@@ -74,7 +74,10 @@ pub fn lagrange_basis(field: &Field, nodes: &[Fe], x: Fe) -> Vec<Fe> {
     let others = |a: usize| nodes.iter().enumerate().filter(move |&(b, _)| b != a).map(|(_, &xb)| xb);
     let mut dens: Vec<Fe> = (0..nodes.len()).map(|a| others(a).fold(field.one(), |d, xb| field.mul(d, field.sub(nodes[a], xb)))).collect();
     field.batch_inv(&mut dens).expect("distinct nodes give nonzero denominators");
-    dens.iter().enumerate().map(|(a, &inv_den)| field.mul(others(a).fold(field.one(), |n, xb| field.mul(n, field.sub(x, xb))), inv_den)).collect()
+    dens.iter()
+        .enumerate()
+        .map(|(a, &inv_den)| field.mul(others(a).fold(field.one(), |n, xb| field.mul(n, field.sub(x, xb))), inv_den))
+        .collect()
 }
 
 /// Lagrange coefficients at 0 as small integers (|λ| ≤ 4), if they are:

@@ -82,7 +82,10 @@ fn drawn_and_sent_shares_form_one_sharing() {
                 let parties: Vec<usize> = (0..=t).map(|k| (start + k) % m).collect();
                 let lambdas = shamir::lagrange_at_zero(&field, &parties);
                 for (e, &want) in expected.iter().enumerate() {
-                    let secret = parties.iter().zip(&lambdas).fold(field.zero(), |acc, (&j, &l)| field.add(acc, field.mul(l, out.results[j][which][e])));
+                    let secret = parties
+                        .iter()
+                        .zip(&lambdas)
+                        .fold(field.zero(), |acc, (&j, &l)| field.add(acc, field.mul(l, out.results[j][which][e])));
                     assert_eq!(secret, field.from_i128(want), "m={m} t={t}: parties {parties:?} interpolate another value");
                 }
             }

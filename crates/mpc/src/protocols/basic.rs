@@ -144,7 +144,8 @@ impl Runtime {
             keep[j] = true;
         }
         self.with_rng(|rng| {
-            let mut pair: Vec<Option<ChaCha12Rng>> = if derive { succ.iter().map(|&j| self.take_pair_stream(j)).collect() } else { Vec::new() };
+            let mut pair: Vec<Option<ChaCha12Rng>> =
+                if derive { succ.iter().map(|&j| self.take_pair_stream(j)).collect() } else { Vec::new() };
             with_arith!(field, |ar| {
                 let mut point_values = [field.zero(); MAX_PARTIES / 2 + 1];
                 for k in 0..n {
