@@ -150,6 +150,7 @@ pub struct Runtime {
     pairs: RefCell<Vec<Option<ChaCha12Rng>>>,
     use_prss: bool,
     lagrange: RefCell<LagrangeCache>,
+    successor_basis: RefCell<HashMap<u128, Rc<[Vec<Fe>]>>>,
     pub(crate) rounds: RefCell<Rounds>,
     stats: Cell<Stats>,
 }
@@ -175,6 +176,7 @@ impl Runtime {
             pairs: RefCell::new(Vec::new()),
             use_prss,
             lagrange: RefCell::new(HashMap::new()),
+            successor_basis: RefCell::new(HashMap::new()),
             rounds: RefCell::new(Rounds::new(config.parties, config.id)),
             stats: Cell::new(Stats::default()),
         })
@@ -232,6 +234,19 @@ impl Runtime {
     fn lambdas(&self, field: &Field, parties: &[usize]) -> Rc<[shamir::Lambda]> {
         let key = (field.modulus(), parties.to_vec());
         self.lagrange.borrow_mut().entry(key).or_insert_with(|| shamir::lambdas(field, parties).into()).clone()
+    }
+
+    /// The Lagrange basis through 0 and the points of this party's `t`
+    /// cyclic successors, at every party's point (row `j` for party `j`),
+    /// cached per field: how a dealer's fresh polynomial is evaluated from
+    /// its secret and its successors' shares (`share_out`).
+    pub(crate) fn successor_basis(&self, field: &Field) -> Rc<[Vec<Fe>]> {
+        let (m, me, t) = (self.m, self.id, self.t);
+        let compute = || {
+            let nodes: Vec<Fe> = core::iter::once(field.zero()).chain((1..=t).map(|k| shamir::point(field, (me + k) % m))).collect();
+            (0..m).map(|j| shamir::lagrange_basis(field, &nodes, shamir::point(field, j))).collect()
+        };
+        self.successor_basis.borrow_mut().entry(field.modulus()).or_insert_with(compute).clone()
     }
 
     /// Interpolates at 0 from `n` shares of each sender: those this party

@@ -129,8 +129,7 @@ impl Runtime {
         let succ: Vec<usize> = (1..=t).map(|k| (me + k) % m).collect();
         // The polynomial through (0, secret) and (x_j, y_j) for the
         // successors j, at every party's point.
-        let nodes: Vec<Fe> = core::iter::once(field.zero()).chain(succ.iter().map(|&j| shamir::point(field, j))).collect();
-        let rows: Vec<Vec<Fe>> = (0..m).map(|j| shamir::lagrange_basis(field, &nodes, shamir::point(field, j))).collect();
+        let rows = self.successor_basis(field);
         let computed: Vec<usize> = (0..m).filter(|j| !(derive && succ.contains(j))).collect();
         for &j in computed.iter().filter(|&&j| j != me) {
             bufs[j].reserve(n * field.byte_len());
@@ -138,7 +137,8 @@ impl Runtime {
         let mut mine = Vec::with_capacity(n);
         // With t = 1, f(x) = v + c·x with c = (y − v)/x_s for the successor
         // s: one product, then a running sum over the parties' points 1..m.
-        let inverse_point = succ.first().map_or(field.one(), |&s| field.inv(shamir::point(field, s)).expect("points are nonzero"));
+        // Party 0's point is 1, so its row holds 1/x_s.
+        let inverse_point = if t == 1 { rows[0][1] } else { field.one() };
         let mut keep = [false; MAX_PARTIES];
         for &j in &computed {
             keep[j] = true;
