@@ -316,7 +316,7 @@ impl Runtime {
     /// lacks the bit of `S_j`, which is part of `u`. Bit `i` is dealt by
     /// party `i mod m`, so the work is balanced. One round here (the
     /// dealing), and one multiplication per bit to come (MPyC's method needs
-    /// ~95 multiplications per bit for its square root). With `t = 0` the
+    /// ~70 multiplications per bit for its square root). With `t = 0` the
     /// single subset's bit is the bit; for `t ≥ 2` or without PRSS, the
     /// bits are made whole by [`Runtime::sqrt_bits`].
     pub(crate) async fn random_bits_started(&self, field: &Field, n: usize) -> Result<Bits> {
