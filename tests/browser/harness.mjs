@@ -270,12 +270,22 @@ export async function nextApprovalWindow(browser) {
 export async function join(browser, invite, program, how = {}, params = {}) {
   const open = !/&roster=/.test(invite);
   const replying = browser.call('joinSession', { invite, program, ...params });
+  // With `mayEnd`, another party may end the session while this one's
+  // window is still open: the window closes unanswered and the reply says why.
+  const answer = async (options) => {
+    try {
+      return await answerApproval(browser, options);
+    } catch (e) {
+      if (!how.mayEnd) throw e;
+      return null;
+    }
+  };
   let meet = null;
   if (open) {
-    meet = await answerApproval(browser, how.refuseFirst ? { refuse: true } : { screenshot: how.meetScreenshot ?? null });
-    if (how.refuseFirst) return { meet, approval: null, reply: await replying };
+    meet = await answer(how.refuseFirst ? { refuse: true } : { screenshot: how.meetScreenshot ?? null });
+    if (how.refuseFirst || meet === null) return { meet, approval: null, reply: await replying };
   }
-  const approval = await answerApproval(browser, how);
+  const approval = await answer(how);
   return { meet, approval, reply: await replying };
 }
 

@@ -10,7 +10,7 @@ import { answerApproval, connect, join, launch, program, servers } from './harne
 
 const env = servers();
 const INTERRUPTED = 4600;
-const LONG = 'program "Long"\nparties 3\ninput x: secint(32) from each\nlet acc = x[0]\nfor i in range(6000):\n    acc = acc * x[1]\nreveal acc to all\n';
+const LONG = 'program "Long"\nparties 3\ninput x: secint(32) from each\nlet acc = x[0]\nfor i in range(2000):\n    acc = acc * x[1]\nreveal acc to all\n';
 
 async function threeBrowsers() {
   const browsers = [];
