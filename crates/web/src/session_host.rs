@@ -817,23 +817,35 @@ fn signal_data(kind: &str, sdp: &JsValue) -> JsValue {
     data
 }
 
-/// `turn` if the selected candidate pair goes through a TURN relay, else `direct`.
+/// `turn` if the selected candidate pair goes through a TURN relay, else
+/// `direct`. The selected pair is the transport's `selectedCandidatePairId`
+/// (Chromium), else the pair marked `selected` (Firefox), else the
+/// nominated pair that succeeded: read just after the channel opened, the
+/// nominated flag may not be set yet.
 async fn kind_of_path(pc: &RtcPeerConnection) -> Path {
     let Ok(stats) = wasm_bindgen_futures::JsFuture::from(pc.get_stats()).await else { return Path::Direct };
     let stats: web_sys::RtcStatsReport = stats.unchecked_into();
-    let reports = js_sys::try_iter(&stats.values()).ok().flatten();
-    for report in reports.into_iter().flatten().flatten() {
-        let nominated = get(&report, "nominated").as_bool() == Some(true);
-        if get(&report, "type").as_string().as_deref() == Some("candidate-pair")
-            && nominated
-            && get(&report, "state").as_string().as_deref() == Some("succeeded")
-        {
-            let local: JsValue =
-                stats.get(&get(&report, "localCandidateId").as_string().unwrap_or_default()).map_or(JsValue::NULL, Into::into);
-            return if get(&local, "candidateType").as_string().as_deref() == Some("relay") { Path::Turn } else { Path::Direct };
-        }
-    }
-    Path::Direct
+    let reports: Vec<JsValue> = js_sys::try_iter(&stats.values()).ok().flatten().into_iter().flatten().flatten().collect();
+    let kind = |r: &JsValue| get(r, "type").as_string();
+    let pair_by_id = |id: String| stats.get(&id).map(JsValue::from).filter(|p| !p.is_undefined());
+    let selected = reports
+        .iter()
+        .filter(|r| kind(r).as_deref() == Some("transport"))
+        .find_map(|r| get(r, "selectedCandidatePairId").as_string().and_then(pair_by_id))
+        .or_else(|| {
+            let pairs = || reports.iter().filter(|r| kind(r).as_deref() == Some("candidate-pair"));
+            pairs()
+                .find(|r| get(r, "selected").as_bool() == Some(true))
+                .or_else(|| {
+                    pairs().find(|r| {
+                        get(r, "nominated").as_bool() == Some(true) && get(r, "state").as_string().as_deref() == Some("succeeded")
+                    })
+                })
+                .cloned()
+        });
+    let Some(pair) = selected else { return Path::Direct };
+    let local: JsValue = stats.get(&get(&pair, "localCandidateId").as_string().unwrap_or_default()).map_or(JsValue::NULL, Into::into);
+    if get(&local, "candidateType").as_string().as_deref() == Some("relay") { Path::Turn } else { Path::Direct }
 }
 
 fn choose(s: &Shared, j: usize, path: Path) {
