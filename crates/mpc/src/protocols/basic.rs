@@ -130,19 +130,20 @@ impl Runtime {
         // The polynomial through (0, secret) and (x_j, y_j) for the
         // successors j, at every party's point.
         let rows = self.successor_basis(field);
-        let computed: Vec<usize> = (0..m).filter(|j| !(derive && succ.contains(j))).collect();
-        for &j in computed.iter().filter(|&&j| j != me) {
-            bufs[j].reserve(n * field.byte_len());
+        // The parties whose shares are computed here (all but the successors
+        // that draw theirs).
+        let mut keep = [false; MAX_PARTIES];
+        for j in (0..m).filter(|j| !(derive && succ.contains(j))) {
+            keep[j] = true;
+            if j != me {
+                bufs[j].reserve(n * field.byte_len());
+            }
         }
         let mut mine = Vec::with_capacity(n);
         // With t = 1, f(x) = v + c·x with c = (y − v)/x_s for the successor
         // s: one product, then a running sum over the parties' points 1..m.
         // Party 0's point is 1, so its row holds 1/x_s.
         let inverse_point = if t == 1 { rows[0][1] } else { field.one() };
-        let mut keep = [false; MAX_PARTIES];
-        for &j in &computed {
-            keep[j] = true;
-        }
         self.with_rng(|rng| {
             let mut pair: Vec<Option<ChaCha12Rng>> =
                 if derive { succ.iter().map(|&j| self.take_pair_stream(j)).collect() } else { Vec::new() };
@@ -173,7 +174,7 @@ impl Runtime {
                         continue;
                     }
                     // The basis sums to 1: f(x) = v + Σ_j L_j(x)·(y_j − v).
-                    for &j in &computed {
+                    for j in (0..m).filter(|&j| keep[j]) {
                         let y = rows[j][1..].iter().zip(&point_values[..t]).fold(v, |acc, (&l, &d)| ar.add(acc, ar.mul(l, d)));
                         if j == me { mine.push(y) } else { field.encode_one(y, &mut bufs[j]) }
                     }
