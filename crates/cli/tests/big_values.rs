@@ -8,7 +8,7 @@ mod common;
 
 use std::process::Output;
 
-use common::{bin, stderr, temp};
+use common::{bin, stderr, temp_file};
 
 const PROGRAM: &str = "program \"Big\"
 parties 3
@@ -22,10 +22,8 @@ reveal small = y[1] to all
 ";
 
 fn run(inputs: &str, json: bool) -> Output {
-    let program = temp("big.cohort");
-    std::fs::write(&program, PROGRAM).unwrap();
-    let file = temp(&format!("big-inputs-{}.json", inputs.len()));
-    std::fs::write(&file, inputs).unwrap();
+    let program = temp_file("big.cohort", PROGRAM);
+    let file = temp_file("big-inputs.json", inputs);
     let mut args = vec!["run", program.as_str(), "--inputs", file.as_str()];
     if json {
         args.push("--json");

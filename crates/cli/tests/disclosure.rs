@@ -2,6 +2,9 @@
 //! array, and plain `cohort check` says the same in words, with a warning
 //! when a reveal exposes one party's input under a reassuring name.
 
+mod common;
+
+use common::temp_file;
 use std::process::{Command, Output};
 
 use serde_json::{Value as Json, json};
@@ -15,12 +18,6 @@ fn stdout(out: &Output) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
-fn program_file(name: &str, text: &str) -> String {
-    let path = std::env::temp_dir().join(format!("cohort-cli-disclosure-{}-{name}", std::process::id()));
-    std::fs::write(&path, text).unwrap();
-    path.to_string_lossy().into_owned()
-}
-
 const HOSTILE: &str = "program \"Average salary\"
 parties 3 or more
 input salary: secint(32) from each typed between 0 and 100000000
@@ -30,7 +27,7 @@ reveal total = sum(salary) to all
 
 #[test]
 fn the_json_disclosure_names_class_inputs_and_receivers() {
-    let path = program_file("hostile.cohort", HOSTILE);
+    let path = temp_file("hostile.cohort", HOSTILE);
     let out: Json = serde_json::from_str(&stdout(&cohort(&["check", "--disclosure", &path]))).unwrap();
     let reveals = out.as_array().unwrap();
     assert_eq!(reveals.len(), 2);
@@ -48,7 +45,7 @@ fn the_json_disclosure_names_class_inputs_and_receivers() {
 
 #[test]
 fn plain_check_warns_in_words() {
-    let path = program_file("hostile-words.cohort", HOSTILE);
+    let path = temp_file("hostile-words.cohort", HOSTILE);
     let text = stdout(&cohort(&["check", &path]));
     assert!(
         text.contains("  • average: Every party learns party 1's salary.\n      one party's input itself\n      WARNING: “average” reveals party 1's salary itself to every party.\n"),
@@ -59,7 +56,7 @@ fn plain_check_warns_in_words() {
 
 #[test]
 fn a_party_count_the_program_does_not_allow_is_an_error() {
-    let path = program_file("three.cohort", "program \"t\"\nparties 3\ninput x: secint(8) from each\nreveal s = sum(x) to all\n");
+    let path = temp_file("three.cohort", "program \"t\"\nparties 3\ninput x: secint(8) from each\nreveal s = sum(x) to all\n");
     let out = cohort(&["check", "--disclosure", "--parties", "4", &path]);
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("runs with 3 parties, not 4"));

@@ -3,21 +3,13 @@
 //! it (two parties, or `--threshold 0`) unless `--no-privacy` says everyone
 //! agrees.
 
-use std::path::PathBuf;
+mod common;
+
+use common::{example, temp_file};
 use std::process::{Command, Output};
 
 fn cohort(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_cohort")).args(args).output().expect("cohort runs")
-}
-
-fn example(file: &str) -> String {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../examples").join(file).to_string_lossy().into_owned()
-}
-
-fn write_temp(name: &str, text: &str) -> String {
-    let path = std::env::temp_dir().join(format!("cohort-no-privacy-test-{}-{name}", std::process::id()));
-    std::fs::write(&path, text).unwrap();
-    path.to_string_lossy().into_owned()
 }
 
 const REFUSAL: &str = "with threshold 0 every party's input is sent to the others in the clear";
@@ -39,8 +31,8 @@ fn stdout(out: &Output) -> String {
 
 /// A two-party program: its default threshold is 0.
 fn two_party_program() -> (String, String) {
-    let program = write_temp("two.cohort", "program \"Two\"\nparties 2\ninput x: secint(32) from each\nreveal total = sum(x) to all\n");
-    (program, write_temp("two.inputs.json", r#"[{"x": 4}, {"x": 5}]"#))
+    let program = temp_file("two.cohort", "program \"Two\"\nparties 2\ninput x: secint(32) from each\nreveal total = sum(x) to all\n");
+    (program, temp_file("two.inputs.json", r#"[{"x": 4}, {"x": 5}]"#))
 }
 
 #[test]

@@ -2,17 +2,15 @@
 //! results, the JSON output shape, and clear errors for bad programs,
 //! inputs and peers.
 
+mod common;
+
+use common::{example, temp_file};
 use std::net::TcpListener;
-use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
 fn cohort(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_cohort")).args(args).output().expect("cohort runs")
-}
-
-fn example(file: &str) -> String {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../examples").join(file).to_string_lossy().into_owned()
 }
 
 fn stdout(out: &Output) -> String {
@@ -38,12 +36,6 @@ fn free_addrs(n: usize) -> Vec<String> {
     listeners.iter().map(|l| l.local_addr().unwrap().to_string()).collect()
 }
 
-fn write_temp(name: &str, text: &str) -> String {
-    let path = std::env::temp_dir().join(format!("cohort-cli-test-{}-{name}", std::process::id()));
-    std::fs::write(&path, text).unwrap();
-    path.to_string_lossy().into_owned()
-}
-
 #[test]
 fn check_prints_canonical_form_hash_and_rendering() {
     let text = stdout(&cohort(&["check", &example("average_salary.cohort")]));
@@ -59,14 +51,14 @@ fn check_prints_canonical_form_hash_and_rendering() {
 fn check_converts_between_text_and_json_without_changing_the_hash() {
     let text = stdout(&cohort(&["check", &example("set_intersection_size.cohort")]));
     let json = stdout(&cohort(&["check", "--json", &example("set_intersection_size.cohort")]));
-    let path = write_temp("psi.json", &json);
+    let path = temp_file("psi.json", &json);
     let from_json = stdout(&cohort(&["check", &path]));
     assert_eq!(text, from_json);
 }
 
 #[test]
 fn check_reports_errors_with_line_and_column() {
-    let path = write_temp("bad.cohort", "program \"x\"\nparties 3\ninput a: secint(32) from each\nlet b = a +\n");
+    let path = temp_file("bad.cohort", "program \"x\"\nparties 3\ninput a: secint(32) from each\nlet b = a +\n");
     fails_with(&cohort(&["check", &path]), "line 4, column 12: expected a value");
     fails_with(&cohort(&["check", "/nonexistent/program.cohort"]), "cannot read /nonexistent/program.cohort");
 }
@@ -94,19 +86,19 @@ fn run_with_a_threshold_and_a_human_readable_table() {
 #[test]
 fn run_rejects_bad_inputs_and_party_counts() {
     let program = example("average_salary.cohort");
-    let missing = write_temp("missing.json", r#"[{"salary": 1}, {}, {"salary": 3}]"#);
+    let missing = temp_file("missing.json", r#"[{"salary": 1}, {}, {"salary": 3}]"#);
     fails_with(&cohort(&["run", &program, "--inputs", &missing]), "party 1: line 6, column 1: input `salary` is missing");
-    let range = write_temp("range.json", r#"[{"salary": 1}, {"salary": 1e12}, {"salary": 3}]"#);
+    let range = temp_file("range.json", r#"[{"salary": 1}, {"salary": 1e12}, {"salary": 3}]"#);
     fails_with(&cohort(&["run", &program, "--inputs", &range]), "party 1: input `salary`");
-    let wrong_type = write_temp("type.json", r#"[{"salary": 1}, {"salary": "a lot"}, {"salary": 3}]"#);
+    let wrong_type = temp_file("type.json", r#"[{"salary": 1}, {"salary": "a lot"}, {"salary": 3}]"#);
     fails_with(&cohort(&["run", &program, "--inputs", &wrong_type]), "input `salary` takes a whole number from 0 to 100,000,000");
-    let two = write_temp("two.json", r#"[{"salary": 1}, {"salary": 2}]"#);
+    let two = temp_file("two.json", r#"[{"salary": 1}, {"salary": 2}]"#);
     fails_with(&cohort(&["run", &program, "--inputs", &two]), "runs with 3 or more parties, not 2");
     fails_with(
         &cohort(&["run", &program, "--inputs", &example("average_salary.inputs.json"), "--parties", "4"]),
         "gives inputs for 3 parties, but --parties is 4",
     );
-    let garbage = write_temp("garbage.json", "{not json");
+    let garbage = temp_file("garbage.json", "{not json");
     fails_with(&cohort(&["run", &program, "--inputs", &garbage]), "not an inputs file");
 }
 
@@ -194,7 +186,7 @@ fn an_unreachable_peer_gives_up_after_the_timeout() {
 #[test]
 fn a_peer_that_vanishes_mid_run_ends_the_others_with_an_error() {
     // 20,000 sequential multiplications: long enough to stop a party in the middle.
-    let path = write_temp(
+    let path = temp_file(
         "long.cohort",
         "program \"long\"\nparties 3\ninput x: secint(32) from each\nlet acc = x[0]\nfor i in range(20000):\n    acc = acc * x[1]\nreveal acc to all\n",
     );
@@ -258,7 +250,7 @@ fn a_peer_proving_another_key_is_refused() {
 fn a_peers_file_gives_addresses_and_keys() {
     let p = parties(3);
     let lines: Vec<String> = p.peers.split(',').zip(&p.ids).map(|(addr, (_, fp))| format!("{addr} {fp}  # party")).collect();
-    let file = write_temp(&format!("peers-{}.txt", unique()), &format!("# a session\n{}\n", lines.join("\n")));
+    let file = temp_file(&format!("peers-{}.txt", unique()), &format!("# a session\n{}\n", lines.join("\n")));
     let program = example("unanimous_vote.cohort");
     let children: Vec<_> = (0..3)
         .map(|i| {
