@@ -1,7 +1,8 @@
 // Large rounds: eight independent products of 340,000-element vectors share
-// one round, so each party sends about 22 MB to each peer at once — more
-// than a data channel's send buffer is allowed to hold. Frames wait for the
-// buffer to drain (back-pressure) instead of closing the channel.
+// one round, so each party sends about 22 MB to one of its peers at once
+// (the other, its successor, draws its shares of the products instead) —
+// more than a data channel's send buffer is allowed to hold. Frames wait for
+// the buffer to drain (back-pressure) instead of closing the channel.
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
