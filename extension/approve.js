@@ -155,13 +155,32 @@ function partyWarnings(parties, me) {
 /** "salary" → "Your salary". */
 const yourLabel = (name) => `Your ${name.replace(/_/g, ' ')}`;
 
+/** How many values of a list the page supplies are shown before "Show all". */
+const LIST_PREVIEW = 20;
+
+/**
+ * A value the page supplies, as the window shows it. A long list shows its
+ * first values and its length, and all of it on request: pages of digits
+ * would bury the buttons (and take the window seconds to lay out).
+ * @param {unknown} value
+ */
+function suppliedValue(value) {
+  if (!Array.isArray(value) || value.length <= LIST_PREVIEW) return [el('div', { class: 'input-value' }, jsonText(value))];
+  const count = value.length.toLocaleString('en-US');
+  return [
+    el('div', { class: 'input-value' }, `[${value.slice(0, LIST_PREVIEW).map(jsonText).join(',')}, …]`),
+    el('span', { class: 'hint' }, `The first ${LIST_PREVIEW} of ${count} values.`),
+    el('details', {}, el('summary', {}, `Show all ${count} values`), el('div', { class: 'input-value' }, jsonText(value))),
+  ];
+}
+
 function inputField(input, i) {
   const fieldId = `input-${i}`;
   const description = input.description || '';
   if (!input.typed) {
     return el('div', { class: 'card' },
       el('div', {}, el('strong', {}, yourLabel(input.name)), ' ', el('span', { class: 'muted small' }, `(${description})`)),
-      el('div', { class: 'input-value' }, jsonText(input.value)),
+      ...suppliedValue(input.value),
       el('span', { class: 'hint' }, 'Supplied by the page.'),
     );
   }

@@ -29,9 +29,14 @@ test('rounds of megabytes reach every party over the data channels', async () =>
   for (const b of env.browsers) await connect(b);
   const { result } = await env.browsers[0].call('createSession', { program: BIG, parties: 3, signal: env.signal.url });
   const ones = new Array(340000).fill(1);
-  const outcomes = await Promise.all(env.browsers.map(async (b) => {
-    const { reply: joined } = await join(b, result.invite, BIG, {}, { inputs: { x: ones } });
+  const outcomes = await Promise.all(env.browsers.map(async (b, i) => {
+    const how = i === 0 ? { screenshot: 'approval-long-list.png' } : {};
+    const { reply: joined, approval } = await join(b, result.invite, BIG, how, { inputs: { x: ones } });
     assert.ifError(joined.error);
+    // The window shows the list's start and its length; all of it only on request.
+    assert.match(approval.text, /Your x \(a list of 340,000 whole numbers, each from -2,147,483,648 to 2,147,483,647\)/);
+    assert.match(approval.text, /\[1(,1){19}, …\]\s+The first 20 of 340,000 values\.\s+Show all 340,000 values/);
+    assert.ok(approval.text.length < 2000, `the window's text is ${approval.text.length} characters`);
     const status = await b.call('result', { session: joined.result.session });
     return { status, paths: (await b.call('status', { session: joined.result.session })).result.paths };
   }));

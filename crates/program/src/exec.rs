@@ -128,8 +128,8 @@ pub fn describe_input(spec: &InputSpec) -> String {
     match (spec.len, range.is_empty()) {
         (None, true) => noun,
         (None, false) => format!("{noun} {range}"),
-        (Some(n), true) => format!("a list of {n} {plural}"),
-        (Some(n), false) => format!("a list of {n} {plural}, each {range}"),
+        (Some(n), true) => format!("a list of {} {plural}", grouped(n as i128)),
+        (Some(n), false) => format!("a list of {} {plural}, each {range}", grouped(n as i128)),
     }
 }
 

@@ -267,3 +267,13 @@ fn a_party_that_does_not_exist_is_refused() {
     let e = PartyInputs::new(&plan(), 3, &salary(json!(1))).unwrap_err();
     assert_eq!(e.message, "party 3 does not exist: this run has 3 parties");
 }
+
+#[test]
+fn a_long_list_says_its_length_with_thousands_separators() {
+    let plan =
+        common::program("program \"Big\"\nparties 3\ninput x: secint(32)[340000] from each\nreveal s = sum(x) to all\n").plan(3).unwrap();
+    assert_eq!(
+        cohort_program::describe_input(&plan.inputs[0]),
+        "a list of 340,000 whole numbers, each from -2,147,483,648 to 2,147,483,647"
+    );
+}
