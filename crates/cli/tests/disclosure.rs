@@ -4,13 +4,13 @@
 
 mod common;
 
-use common::temp_file;
-use std::process::{Command, Output};
+use common::{bin, temp_file};
+use std::process::Output;
 
 use serde_json::{Value as Json, json};
 
 fn cohort(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_cohort")).args(args).output().expect("cohort runs")
+    bin().args(args).output().expect("cohort runs")
 }
 
 fn stdout(out: &Output) -> String {

@@ -5,11 +5,11 @@
 
 mod common;
 
-use common::{example, temp_file};
-use std::process::{Command, Output};
+use common::{bin, example, temp_file, unique_temp};
+use std::process::Output;
 
 fn cohort(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_cohort")).args(args).output().expect("cohort runs")
+    bin().args(args).output().expect("cohort runs")
 }
 
 const REFUSAL: &str = "with threshold 0 every party's input is sent to the others in the clear";
@@ -54,8 +54,7 @@ fn run_refuses_an_explicit_threshold_of_0_without_no_privacy() {
 #[test]
 fn party_refuses_threshold_0_before_meeting_anyone() {
     let (program, _) = two_party_program();
-    let identity = std::env::temp_dir().join(format!("cohort-no-privacy-test-{}-id.json", std::process::id()));
-    let identity = identity.to_string_lossy().into_owned();
+    let identity = unique_temp("id.json");
     let shown = stdout(&cohort(&["identity", "new", "--force", "--identity", &identity]));
     let me = shown.lines().find_map(|l| l.strip_prefix("Fingerprint: ")).unwrap().to_string();
     let other = "1111111111111111111111111111111111111111111111111111111111111111";

@@ -4,13 +4,13 @@
 
 mod common;
 
-use common::{example, temp_file};
+use common::{bin, example, temp_file, unique_temp};
 use std::net::TcpListener;
-use std::process::{Command, Output, Stdio};
+use std::process::{Output, Stdio};
 use std::time::{Duration, Instant};
 
 fn cohort(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_cohort")).args(args).output().expect("cohort runs")
+    bin().args(args).output().expect("cohort runs")
 }
 
 fn stdout(out: &Output) -> String {
@@ -106,19 +106,12 @@ fn run_rejects_bad_inputs_and_party_counts() {
 fn identities(n: usize) -> Vec<(String, String)> {
     (0..n)
         .map(|i| {
-            let path = std::env::temp_dir().join(format!("cohort-cli-test-{}-{}-id{i}.json", std::process::id(), unique()));
-            let path = path.to_string_lossy().into_owned();
+            let path = unique_temp(&format!("id{i}.json"));
             let out = stdout(&cohort(&["identity", "new", "--identity", &path, "--force"]));
             let fp = out.lines().find_map(|l| l.strip_prefix("Fingerprint: ")).expect("a fingerprint").to_string();
             (path, fp)
         })
         .collect()
-}
-
-fn unique() -> u64 {
-    use std::sync::atomic::{AtomicU64, Ordering};
-    static N: AtomicU64 = AtomicU64::new(0);
-    N.fetch_add(1, Ordering::Relaxed)
 }
 
 /// A session's parties: their addresses, identity files and the comma-separated keys.
@@ -145,7 +138,7 @@ fn spawn_party_as(program: &str, id: usize, p: &Parties, identity: &str, inputs:
     for i in inputs {
         args.extend(["--input".to_string(), i.to_string()]);
     }
-    Command::new(env!("CARGO_BIN_EXE_cohort")).args(&args).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().expect("cohort starts")
+    bin().args(&args).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().expect("cohort starts")
 }
 
 #[test]
@@ -250,11 +243,11 @@ fn a_peer_proving_another_key_is_refused() {
 fn a_peers_file_gives_addresses_and_keys() {
     let p = parties(3);
     let lines: Vec<String> = p.peers.split(',').zip(&p.ids).map(|(addr, (_, fp))| format!("{addr} {fp}  # party")).collect();
-    let file = temp_file(&format!("peers-{}.txt", unique()), &format!("# a session\n{}\n", lines.join("\n")));
+    let file = temp_file("peers.txt", &format!("# a session\n{}\n", lines.join("\n")));
     let program = example("unanimous_vote.cohort");
     let children: Vec<_> = (0..3)
         .map(|i| {
-            Command::new(env!("CARGO_BIN_EXE_cohort"))
+            bin()
                 .args([
                     "party",
                     &program,

@@ -27,14 +27,17 @@ pub fn temp(name: &str) -> String {
     dir.join(name).to_string_lossy().into_owned()
 }
 
-/// Writes `text` to a new file in this test binary's temporary directory
-/// and returns its path. Every call gets its own file (`name` prefixed with
-/// a counter), so tests running in parallel never read a file another is
-/// rewriting.
-pub fn temp_file(name: &str, text: &str) -> String {
+/// A new path in this test binary's temporary directory: every call gets
+/// its own (`name` prefixed with a counter), so tests running in parallel
+/// never share a file.
+pub fn unique_temp(name: &str) -> String {
     static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
-    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    let path = temp(&format!("{n}-{name}"));
+    temp(&format!("{}-{name}", NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)))
+}
+
+/// Writes `text` to a new file ([`unique_temp`]) and returns its path.
+pub fn temp_file(name: &str, text: &str) -> String {
+    let path = unique_temp(name);
     std::fs::write(&path, text).unwrap();
     path
 }
