@@ -161,7 +161,7 @@ const LIST_PREVIEW = 20;
 /**
  * A value the page supplies, as the window shows it. A long list shows its
  * first values and its length, and all of it on request: pages of digits
- * would bury the buttons (and take the window seconds to lay out).
+ * would bury the buttons.
  * @param {unknown} value
  */
 function suppliedValue(value) {
