@@ -397,6 +397,42 @@ impl Field {
         self.from_u128(self.sample_below(rng, bound))
     }
 
+    /// `n` uniformly random elements: the same elements, from the same words
+    /// of `rng`, as `n` calls of [`Field::random`], drawn in bulk.
+    pub fn random_vec(&self, rng: &mut impl Rng, n: usize) -> Vec<Fe> {
+        let mut out = vec![Fe(0); n];
+        self.fill_random(rng, &mut out);
+        out
+    }
+
+    /// Fills `out` with draws of [`Field::random`]. Below 2^64 the words are
+    /// read in blocks of at most as many as draws are still to come, and
+    /// each word gives at most one draw, so exactly the words one-by-one
+    /// sampling would read are read: parties that share a key stream stay in
+    /// step however each batches its draws.
+    fn fill_random(&self, rng: &mut impl Rng, out: &mut [Fe]) {
+        // A uniform value below p is a uniform Montgomery representation too.
+        if self.bits > 64 {
+            out.iter_mut().for_each(|o| *o = Fe(self.sample_below(rng, self.p)));
+            return;
+        }
+        const BLOCK: usize = 64;
+        let mask = u64::MAX >> (64 - self.bits);
+        let mut bytes = [0u8; BLOCK * 8];
+        let mut filled = 0;
+        while filled < out.len() {
+            let words = (out.len() - filled).min(BLOCK);
+            rng.fill_bytes(&mut bytes[..words * 8]);
+            for chunk in bytes[..words * 8].chunks_exact(8) {
+                let v = u128::from(u64::from_le_bytes(chunk.try_into().expect("8 bytes")) & mask);
+                if v < self.p {
+                    out[filled] = Fe(v);
+                    filled += 1;
+                }
+            }
+        }
+    }
+
     /// A uniform integer in `[0, bound)`, `0 < bound ≤ p`.
     #[inline]
     fn sample_below(&self, rng: &mut impl Rng, bound: u128) -> u128 {

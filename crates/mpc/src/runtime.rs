@@ -357,20 +357,6 @@ impl Runtime {
         self.pairs.borrow_mut().get_mut(j).and_then(Option::as_mut).map(f)
     }
 
-    /// Takes the key stream shared with peer `j` out, for a loop that draws
-    /// from several streams at once; [`Runtime::restore_pair_stream`] puts
-    /// it back.
-    pub(crate) fn take_pair_stream(&self, j: PartyId) -> Option<ChaCha12Rng> {
-        self.pairs.borrow_mut().get_mut(j).and_then(Option::take)
-    }
-
-    /// Puts back a stream [`Runtime::take_pair_stream`] took.
-    pub(crate) fn restore_pair_stream(&self, j: PartyId, stream: ChaCha12Rng) {
-        if let Some(slot) = self.pairs.borrow_mut().get_mut(j) {
-            *slot = Some(stream);
-        }
-    }
-
     /// Runs `f` on the PRSS state; `None` when this session does not use PRSS.
     pub(crate) fn with_prss<R>(&self, f: impl FnOnce(&mut Prss) -> R) -> Option<R> {
         self.prss.borrow_mut().as_mut().map(f)

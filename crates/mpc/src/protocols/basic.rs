@@ -1,7 +1,5 @@
 //! Sharing, opening, multiplication and shared randomness.
 
-use chacha20::ChaCha12Rng;
-
 use crate::field::{Arith, Fe, Field, with_arith};
 use crate::runtime::{MAX_PARTIES, Receivers, Runtime, misbehaved};
 use crate::{Error, PartyId, Result, shamir};
@@ -144,9 +142,16 @@ impl Runtime {
         // s: one product, then a running sum over the parties' points 1..m.
         // Party 0's point is 1, so its row holds 1/x_s.
         let inverse_point = if t == 1 { rows[0][1] } else { field.one() };
-        self.with_rng(|rng| {
-            let mut pair: Vec<Option<ChaCha12Rng>> =
-                if derive { succ.iter().map(|&j| self.take_pair_stream(j)).collect() } else { Vec::new() };
+        // The successors' values, drawn in bulk: from the stream shared
+        // with each successor (who draws the same), or from this party's own.
+        let drawn: Vec<Vec<Fe>> = succ
+            .iter()
+            .map(|&j| {
+                let shared = if derive { self.with_pair_stream(j, |stream| field.random_vec(stream, n)) } else { None };
+                shared.unwrap_or_else(|| self.with_rng(|rng| field.random_vec(rng, n)))
+            })
+            .collect();
+        {
             with_arith!(field, |ar| {
                 let mut point_values = [field.zero(); MAX_PARTIES / 2 + 1];
                 for k in 0..n {
@@ -154,12 +159,8 @@ impl Runtime {
                         Secrets::Values(x) => x[k],
                         Secrets::Products(a, b) => ar.mul(a[k], b[k]),
                     };
-                    for (a, y) in point_values[..t].iter_mut().enumerate() {
-                        let drawn = match pair.get_mut(a) {
-                            Some(Some(stream)) => field.random(stream),
-                            _ => field.random(rng),
-                        };
-                        *y = ar.sub(drawn, v);
+                    for (y, d) in point_values[..t].iter_mut().zip(&drawn) {
+                        *y = ar.sub(d[k], v);
                     }
                     if t == 1 {
                         let (c, mut y) = (ar.mul(point_values[0], inverse_point), v);
@@ -180,12 +181,7 @@ impl Runtime {
                     }
                 }
             });
-            for (&j, stream) in succ.iter().zip(pair) {
-                if let Some(stream) = stream {
-                    self.restore_pair_stream(j, stream);
-                }
-            }
-        });
+        }
         mine
     }
 
@@ -202,7 +198,7 @@ impl Runtime {
         dealers
             .filter(|&(d, _)| d != me && (1..=t).contains(&((me + m - d) % m)))
             .map(|(d, n)| {
-                let drawn = self.with_pair_stream(d, |stream| (0..n).map(|_| field.random(stream)).collect());
+                let drawn = self.with_pair_stream(d, |stream| field.random_vec(stream, n));
                 (d, drawn.expect("pair streams are set up"))
             })
             .collect()
