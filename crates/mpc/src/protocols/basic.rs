@@ -151,6 +151,10 @@ impl Runtime {
                 shared.unwrap_or_else(|| self.with_rng(|rng| field.random_vec(rng, n)))
             })
             .collect();
+        if t == 1 {
+            self.share_out_line(field, secrets, &drawn[0], inverse_point, &keep, bufs, &mut mine);
+            return mine;
+        }
         {
             with_arith!(field, |ar| {
                 let mut point_values = [field.zero(); MAX_PARTIES / 2 + 1];
@@ -162,18 +166,6 @@ impl Runtime {
                     for (y, d) in point_values[..t].iter_mut().zip(&drawn) {
                         *y = ar.sub(d[k], v);
                     }
-                    if t == 1 {
-                        let (c, mut y) = (ar.mul(point_values[0], inverse_point), v);
-                        for (j, buf) in bufs.iter_mut().enumerate() {
-                            y = ar.add(y, c);
-                            if j == me {
-                                mine.push(y);
-                            } else if keep[j] {
-                                field.encode_one(y, buf);
-                            }
-                        }
-                        continue;
-                    }
                     // The basis sums to 1: f(x) = v + Σ_j L_j(x)·(y_j − v).
                     for j in (0..m).filter(|&j| keep[j]) {
                         let y = rows[j][1..].iter().zip(&point_values[..t]).fold(v, |acc, (&l, &d)| ar.add(acc, ar.mul(l, d)));
@@ -183,6 +175,50 @@ impl Runtime {
             });
         }
         mine
+    }
+
+    /// [`Runtime::share_out`] for `t = 1`: `f(x) = v + c·x` with
+    /// `c = (y − v)/x_s` for the successor's drawn value `y`, evaluated at
+    /// the parties' points `1..=m` by a running sum, a block of secrets at a
+    /// time (branch-free loops over the block for each party).
+    #[allow(clippy::too_many_arguments)]
+    fn share_out_line(
+        &self,
+        field: &Field,
+        secrets: Secrets<'_>,
+        drawn: &[Fe],
+        inverse_point: Fe,
+        keep: &[bool; MAX_PARTIES],
+        bufs: &mut [Vec<u8>],
+        mine: &mut Vec<Fe>,
+    ) {
+        const BLOCK: usize = 256;
+        let (m, me, n) = (self.parties(), self.id(), secrets.len());
+        let last = (0..m).rev().find(|&j| keep[j]).unwrap_or(0);
+        mine.resize(n, field.zero());
+        with_arith!(field, |ar| {
+            let (mut y, mut c) = ([field.zero(); BLOCK], [field.zero(); BLOCK]);
+            for start in (0..n).step_by(BLOCK) {
+                let len = (n - start).min(BLOCK);
+                let (y, c) = (&mut y[..len], &mut c[..len]);
+                for (k, (y, c)) in y.iter_mut().zip(c.iter_mut()).enumerate() {
+                    let v = match secrets {
+                        Secrets::Values(x) => x[start + k],
+                        Secrets::Products(a, b) => ar.mul(a[start + k], b[start + k]),
+                    };
+                    *y = v;
+                    *c = ar.mul(ar.sub(drawn[start + k], v), inverse_point);
+                }
+                for j in 0..=last {
+                    y.iter_mut().zip(c.iter()).for_each(|(y, &c)| *y = ar.add(*y, c));
+                    if j == me {
+                        mine[start..start + len].copy_from_slice(y);
+                    } else if keep[j] {
+                        field.encode(y, &mut bufs[j]);
+                    }
+                }
+            }
+        });
     }
 
     /// The shares this party draws rather than receives, as a successor of
