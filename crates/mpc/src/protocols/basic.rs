@@ -404,8 +404,10 @@ impl Runtime {
                 bits.iter().find(|(s, _)| *s == without(d)).map(|(_, b)| (coefficient, b))
             })
             .collect();
+        // Bit i's dealer is i mod m (cycled, not divided: this runs per bit).
         let rho: Vec<Fe> = (0..n)
-            .map(|i| match rho_of[i % m] {
+            .zip((0..m).cycle())
+            .map(|(i, d)| match rho_of[d] {
                 Some((c, b)) if b[i] => c,
                 _ => field.zero(),
             })
