@@ -197,7 +197,8 @@ impl Runtime {
         let last = (0..m).rev().find(|&j| keep[j]).unwrap_or(0);
         mine.resize(n, field.zero());
         with_arith!(field, |ar| {
-            let (mut y, mut c) = ([field.zero(); BLOCK], [field.zero(); BLOCK]);
+            // Sized to the work: a one-element product (a chain's round) should not clear 8 KB.
+            let (mut y, mut c) = (vec![field.zero(); n.min(BLOCK)], vec![field.zero(); n.min(BLOCK)]);
             for start in (0..n).step_by(BLOCK) {
                 let len = (n - start).min(BLOCK);
                 let (y, c) = (&mut y[..len], &mut c[..len]);
