@@ -357,9 +357,10 @@ impl Runtime {
         if n == 0 {
             return Ok(Bits::Ready(Vec::new()));
         }
-        let bits = match self.with_prss(|p| p.subset_bits(n)) {
-            Some(bits) if self.threshold() <= 1 => bits,
-            _ => return Ok(Bits::Ready(self.sqrt_bits(field, n).await?)),
+        // (The threshold first: for t ≥ 2 the subsets' bits would be drawn for nothing.)
+        let bits = if self.threshold() <= 1 { self.with_prss(|p| p.subset_bits(n)) } else { None };
+        let Some(bits) = bits else {
+            return Ok(Bits::Ready(self.sqrt_bits(field, n).await?));
         };
         let (m, me) = (self.parties(), self.id());
         let to_fe = |b: bool| if b { field.one() } else { field.zero() };
