@@ -155,25 +155,23 @@ impl Runtime {
             self.share_out_line(field, secrets, &drawn[0], inverse_point, &keep, bufs, &mut mine);
             return mine;
         }
-        {
-            with_arith!(field, |ar| {
-                let mut point_values = [field.zero(); MAX_PARTIES / 2 + 1];
-                for k in 0..n {
-                    let v = match secrets {
-                        Secrets::Values(x) => x[k],
-                        Secrets::Products(a, b) => ar.mul(a[k], b[k]),
-                    };
-                    for (y, d) in point_values[..t].iter_mut().zip(&drawn) {
-                        *y = ar.sub(d[k], v);
-                    }
-                    // The basis sums to 1: f(x) = v + Σ_j L_j(x)·(y_j − v).
-                    for j in (0..m).filter(|&j| keep[j]) {
-                        let y = rows[j][1..].iter().zip(&point_values[..t]).fold(v, |acc, (&l, &d)| ar.add(acc, ar.mul(l, d)));
-                        if j == me { mine.push(y) } else { field.encode_one(y, &mut bufs[j]) }
-                    }
+        with_arith!(field, |ar| {
+            let mut point_values = [field.zero(); MAX_PARTIES / 2 + 1];
+            for k in 0..n {
+                let v = match secrets {
+                    Secrets::Values(x) => x[k],
+                    Secrets::Products(a, b) => ar.mul(a[k], b[k]),
+                };
+                for (y, d) in point_values[..t].iter_mut().zip(&drawn) {
+                    *y = ar.sub(d[k], v);
                 }
-            });
-        }
+                // The basis sums to 1: f(x) = v + Σ_j L_j(x)·(y_j − v).
+                for j in (0..m).filter(|&j| keep[j]) {
+                    let y = rows[j][1..].iter().zip(&point_values[..t]).fold(v, |acc, (&l, &d)| ar.add(acc, ar.mul(l, d)));
+                    if j == me { mine.push(y) } else { field.encode_one(y, &mut bufs[j]) }
+                }
+            }
+        });
         mine
     }
 
