@@ -398,30 +398,24 @@ impl Field {
     }
 
     /// `n` uniformly random elements: the same elements, from the same words
-    /// of `rng`, as `n` calls of [`Field::random`], drawn in bulk.
+    /// of `rng`, as `n` calls of [`Field::random`], drawn in bulk. Below
+    /// 2^64 the words are read in blocks of at most as many as draws are
+    /// still to come, and each word gives at most one draw, so exactly the
+    /// words one-by-one sampling would read are read: parties that share a
+    /// key stream stay in step however each batches its draws.
     pub fn random_vec(&self, rng: &mut impl Rng, n: usize) -> Vec<Fe> {
-        let mut out = vec![Fe(0); n];
-        self.fill_random(rng, &mut out);
-        out
-    }
-
-    /// Fills `out` with draws of [`Field::random`]. Below 2^64 the words are
-    /// read in blocks of at most as many as draws are still to come, and
-    /// each word gives at most one draw, so exactly the words one-by-one
-    /// sampling would read are read: parties that share a key stream stay in
-    /// step however each batches its draws.
-    fn fill_random(&self, rng: &mut impl Rng, out: &mut [Fe]) {
         // A uniform value below p is a uniform Montgomery representation too.
         if self.bits > 64 {
-            out.iter_mut().for_each(|o| *o = Fe(self.sample_below(rng, self.p)));
-            return;
+            return (0..n).map(|_| Fe(self.sample_below(rng, self.p))).collect();
         }
         const BLOCK: usize = 64;
         let mask = u64::MAX >> (64 - self.bits);
         let mut bytes = [0u8; BLOCK * 8];
+        // Filled by index, not pushed: measured faster.
+        let mut out = vec![Fe(0); n];
         let mut filled = 0;
-        while filled < out.len() {
-            let words = (out.len() - filled).min(BLOCK);
+        while filled < n {
+            let words = (n - filled).min(BLOCK);
             rng.fill_bytes(&mut bytes[..words * 8]);
             for chunk in bytes[..words * 8].chunks_exact(8) {
                 let v = u128::from(u64::from_le_bytes(chunk.try_into().expect("8 bytes")) & mask);
@@ -431,6 +425,7 @@ impl Field {
                 }
             }
         }
+        out
     }
 
     /// A uniform integer in `[0, bound)`, `0 < bound ≤ p`.

@@ -137,11 +137,6 @@ impl Runtime {
                 bufs[j].reserve(n * field.byte_len());
             }
         }
-        let mut mine = Vec::with_capacity(n);
-        // With t = 1, f(x) = v + c·x with c = (y − v)/x_s for the successor
-        // s: one product, then a running sum over the parties' points 1..m.
-        // Party 0's point is 1, so its row holds 1/x_s.
-        let inverse_point = if t == 1 { rows[0][1] } else { field.one() };
         // The successors' values, drawn in bulk: from the stream shared
         // with each successor (who draws the same), or from this party's own.
         let drawn: Vec<Vec<Fe>> = succ
@@ -152,9 +147,11 @@ impl Runtime {
             })
             .collect();
         if t == 1 {
-            self.share_out_line(field, secrets, &drawn[0], inverse_point, &keep, bufs, &mut mine);
-            return mine;
+            // f(x) = v + c·x with c = (y − v)/x_s for the successor s. Party
+            // 0's point is 1, so its row holds 1/x_s.
+            return self.share_out_line(field, secrets, &drawn[0], rows[0][1], &keep, bufs);
         }
+        let mut mine = Vec::with_capacity(n);
         with_arith!(field, |ar| {
             let mut point_values = [field.zero(); MAX_PARTIES / 2 + 1];
             for k in 0..n {
@@ -177,9 +174,9 @@ impl Runtime {
 
     /// [`Runtime::share_out`] for `t = 1`: `f(x) = v + c·x` with
     /// `c = (y − v)/x_s` for the successor's drawn value `y`, evaluated at
-    /// the parties' points `1..=m` by a running sum, a block of secrets at a
-    /// time (branch-free loops over the block for each party).
-    #[allow(clippy::too_many_arguments)]
+    /// the parties' points `1..=m` by a running sum (one product gives every
+    /// party's share), a block of secrets at a time (branch-free loops over
+    /// the block for each party). Returns this party's shares.
     fn share_out_line(
         &self,
         field: &Field,
@@ -188,12 +185,11 @@ impl Runtime {
         inverse_point: Fe,
         keep: &[bool; MAX_PARTIES],
         bufs: &mut [Vec<u8>],
-        mine: &mut Vec<Fe>,
-    ) {
+    ) -> Vec<Fe> {
         const BLOCK: usize = 256;
         let (m, me, n) = (self.parties(), self.id(), secrets.len());
         let last = (0..m).rev().find(|&j| keep[j]).unwrap_or(0);
-        mine.resize(n, field.zero());
+        let mut mine = vec![field.zero(); n];
         with_arith!(field, |ar| {
             // Sized to the work: a one-element product (a chain's round) should not clear 8 KB.
             let (mut y, mut c) = (vec![field.zero(); n.min(BLOCK)], vec![field.zero(); n.min(BLOCK)]);
@@ -218,6 +214,7 @@ impl Runtime {
                 }
             }
         });
+        mine
     }
 
     /// The shares this party draws rather than receives, as a successor of
