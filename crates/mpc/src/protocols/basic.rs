@@ -151,21 +151,56 @@ impl Runtime {
             // 0's point is 1, so its row holds 1/x_s.
             return self.share_out_line(field, secrets, &drawn[0], rows[0][1], &keep, bufs);
         }
-        let mut mine = Vec::with_capacity(n);
+        self.share_out_blocks(field, secrets, &drawn, &rows, &keep, bufs)
+    }
+
+    /// [`Runtime::share_out`] for `t ≥ 2`: `f(x) = v + Σ_j L_j(x)·(y_j − v)`
+    /// over the successors `j` (the basis sums to 1), a block of secrets at
+    /// a time: the differences `y_j − v` once per block, then for each
+    /// party whose share is computed here a branch-free pass over the block.
+    /// Returns this party's shares.
+    fn share_out_blocks(
+        &self,
+        field: &Field,
+        secrets: Secrets<'_>,
+        drawn: &[Vec<Fe>],
+        rows: &[Vec<Fe>],
+        keep: &[bool; MAX_PARTIES],
+        bufs: &mut [Vec<u8>],
+    ) -> Vec<Fe> {
+        const BLOCK: usize = 256;
+        let (m, me, n) = (self.parties(), self.id(), secrets.len());
+        let width = n.min(BLOCK);
+        let mut mine = vec![field.zero(); n];
         with_arith!(field, |ar| {
-            let mut point_values = [field.zero(); MAX_PARTIES / 2 + 1];
-            for k in 0..n {
-                let v = match secrets {
-                    Secrets::Values(x) => x[k],
-                    Secrets::Products(a, b) => ar.mul(a[k], b[k]),
-                };
-                for (y, d) in point_values[..t].iter_mut().zip(&drawn) {
-                    *y = ar.sub(d[k], v);
+            let (mut v, mut y) = (vec![field.zero(); width], vec![field.zero(); width]);
+            let mut differences = vec![vec![field.zero(); width]; drawn.len()];
+            for start in (0..n).step_by(BLOCK) {
+                let len = (n - start).min(BLOCK);
+                let (v, y) = (&mut v[..len], &mut y[..len]);
+                for (k, v) in v.iter_mut().enumerate() {
+                    *v = match secrets {
+                        Secrets::Values(x) => x[start + k],
+                        Secrets::Products(a, b) => ar.mul(a[start + k], b[start + k]),
+                    };
                 }
-                // The basis sums to 1: f(x) = v + Σ_j L_j(x)·(y_j − v).
+                for (difference, d) in differences.iter_mut().zip(drawn) {
+                    for ((out, &dk), &vk) in difference[..len].iter_mut().zip(&d[start..start + len]).zip(v.iter()) {
+                        *out = ar.sub(dk, vk);
+                    }
+                }
                 for j in (0..m).filter(|&j| keep[j]) {
-                    let y = rows[j][1..].iter().zip(&point_values[..t]).fold(v, |acc, (&l, &d)| ar.add(acc, ar.mul(l, d)));
-                    if j == me { mine.push(y) } else { field.encode_one(y, &mut bufs[j]) }
+                    y.copy_from_slice(v);
+                    for (&l, difference) in rows[j][1..].iter().zip(&differences) {
+                        for (y, &d) in y.iter_mut().zip(&difference[..len]) {
+                            *y = ar.add(*y, ar.mul(l, d));
+                        }
+                    }
+                    if j == me {
+                        mine[start..start + len].copy_from_slice(y);
+                    } else {
+                        field.encode(y, &mut bufs[j]);
+                    }
                 }
             }
         });
