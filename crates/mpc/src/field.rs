@@ -675,8 +675,9 @@ fn mul_wide(a: u64, b: u64) -> (u64, u64) {
 /// [`mul_wide`] from 32-bit halves (schoolbook): `a·b = a1b1·2^64 +
 /// (a0b1 + a1b0)·2^32 + a0b0`. `a0b1 + ⌊a0b0 / 2^32⌋ ≤ (2^32 − 1)^2 + 2^32 − 1
 /// < 2^64`; adding `a1b0` may carry, into bit 96 of the product.
+#[cfg(any(target_arch = "wasm32", test))]
 #[inline(always)]
-pub(crate) fn mul_wide_halves(a: u64, b: u64) -> (u64, u64) {
+fn mul_wide_halves(a: u64, b: u64) -> (u64, u64) {
     const LOW: u64 = 0xffff_ffff;
     let (a0, a1, b0, b1) = (a & LOW, a >> 32, b & LOW, b >> 32);
     let p00 = a0 * b0;
