@@ -233,59 +233,62 @@ impl Field {
         // Windows need a 14-product table; binary needs a product per one.
         let use_windows = 14 + windows + (low >> (rest / 4 * 4)).count_ones() < low.count_ones();
         with_arith!(self, |ar| for chunk in xs.chunks_mut(LANES) {
+            // Always all lanes (a short last chunk padded with ones), so the
+            // loops have a constant length: the compiler unrolls them and
+            // keeps the lanes in registers.
             let n = chunk.len();
+            let mut base = [self.one(); LANES];
+            base[..n].copy_from_slice(chunk);
             let square = |acc: &mut [Fe; LANES], times: u32| {
                 for _ in 0..times {
-                    for a in acc[..n].iter_mut() {
+                    for a in acc.iter_mut() {
                         *a = ar.mul(*a, *a);
                     }
                 }
             };
-            let times = |acc: &mut [Fe; LANES], by: &[Fe]| {
-                for (a, &b) in acc[..n].iter_mut().zip(by) {
+            let times = |acc: &mut [Fe; LANES], by: &[Fe; LANES]| {
+                for (a, &b) in acc.iter_mut().zip(by) {
                     *a = ar.mul(*a, b);
                 }
             };
-            let mut acc = [self.one(); LANES];
-            acc[..n].copy_from_slice(chunk);
+            let mut acc = base;
             // acc = x^(2^k − 1), k running through the leading bits of `run`.
             let mut k = 1;
             for bit in (0..31 - run.leading_zeros()).rev() {
                 let before = acc;
                 square(&mut acc, k);
-                times(&mut acc, &before[..n]);
+                times(&mut acc, &before);
                 k *= 2;
                 if run >> bit & 1 == 1 {
                     square(&mut acc, 1);
-                    times(&mut acc, chunk);
+                    times(&mut acc, &base);
                     k += 1;
                 }
             }
             if use_windows {
                 let mut table = [[self.one(); LANES]; 16];
-                table[1][..n].copy_from_slice(chunk);
+                table[1] = base;
                 for i in 2..16 {
-                    for j in 0..n {
-                        table[i][j] = ar.mul(table[i - 1][j], chunk[j]);
-                    }
+                    table[i] = table[i - 1];
+                    times(&mut table[i], &base);
                 }
                 for i in (rest / 4 * 4..rest).rev() {
                     square(&mut acc, 1);
                     if low >> i & 1 == 1 {
-                        times(&mut acc, chunk);
+                        times(&mut acc, &base);
                     }
                 }
                 for w in (0..rest / 4).rev() {
                     square(&mut acc, 4);
                     if nibble(w) != 0 {
-                        times(&mut acc, &table[nibble(w)][..n]);
+                        times(&mut acc, &table[nibble(w)]);
                     }
                 }
             } else {
                 for i in (0..rest).rev() {
                     square(&mut acc, 1);
                     if low >> i & 1 == 1 {
-                        times(&mut acc, chunk);
+                        times(&mut acc, &base);
                     }
                 }
             }
