@@ -262,21 +262,21 @@ impl Runtime {
         n: usize,
     ) -> Result<Vec<Fe>> {
         let lambdas = self.lambdas(field, senders);
-        let mut terms = Vec::with_capacity(senders.len());
+        let mut out = vec![field.zero(); n];
         for (&j, &lambda) in senders.iter().zip(lambdas.iter()) {
-            let shares = match held.iter().find(|(h, _)| *h == j) {
-                Some((_, shares)) => shamir::Shares::Held(shares),
-                None => {
-                    let bytes = incoming.from(j);
-                    if bytes.len() != n * field.byte_len() {
-                        return Err(misbehaved(j, &format!("sent {} bytes, expected {n} elements", bytes.len())));
-                    }
-                    shamir::Shares::Wire(bytes)
-                }
-            };
-            terms.push((lambda, shares));
+            if let Some((_, shares)) = held.iter().find(|(h, _)| *h == j) {
+                shamir::accumulate(field, lambda, &mut out, shares.iter().copied());
+                continue;
+            }
+            let bytes = incoming.from(j);
+            if bytes.len() != n * field.byte_len() {
+                return Err(misbehaved(j, &format!("sent {} bytes, expected {n} elements", bytes.len())));
+            }
+            if !shamir::accumulate_wire(field, lambda, &mut out, bytes) {
+                return Err(misbehaved(j, "malformed field elements"));
+            }
         }
-        shamir::interpolate(field, &terms, n).map_err(|i| misbehaved(senders[i], "malformed field elements"))
+        Ok(out)
     }
 
     /// Sets up PRSS keys and a key for every pair of parties (one round),

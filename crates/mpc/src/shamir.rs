@@ -117,9 +117,8 @@ pub fn lambdas(field: &Field, parties: &[usize]) -> Vec<Lambda> {
 }
 
 /// `out[k] += λ · x_k` for the values `xs` (which may stop short; the caller
-/// checks lengths), or `out[k] = λ · x_k` when `first` (the first sender's
-/// terms set the sums rather than add to zeros).
-pub fn accumulate(field: &Field, lambda: Lambda, out: &mut [Fe], xs: impl Iterator<Item = Fe>, first: bool) {
+/// checks lengths).
+pub fn accumulate(field: &Field, lambda: Lambda, out: &mut [Fe], xs: impl Iterator<Item = Fe>) {
     with_arith!(field, |a| match lambda {
         Lambda::Small(l) => {
             // |λ| ≤ 4: x·|λ| by at most two doublings and an addition.
@@ -132,73 +131,27 @@ pub fn accumulate(field: &Field, lambda: Lambda, out: &mut [Fe], xs: impl Iterat
                     a.add(d, d)
                 }
             };
-            let zero = field.zero();
-            match (l > 0, first) {
-                (true, false) => out.iter_mut().zip(xs).for_each(|(o, x)| *o = a.add(*o, times(x))),
-                (false, false) => out.iter_mut().zip(xs).for_each(|(o, x)| *o = a.sub(*o, times(x))),
-                (true, true) => out.iter_mut().zip(xs).for_each(|(o, x)| *o = times(x)),
-                (false, true) => out.iter_mut().zip(xs).for_each(|(o, x)| *o = a.sub(zero, times(x))),
+            if l > 0 {
+                out.iter_mut().zip(xs).for_each(|(o, x)| *o = a.add(*o, times(x)));
+            } else {
+                out.iter_mut().zip(xs).for_each(|(o, x)| *o = a.sub(*o, times(x)));
             }
         }
-        Lambda::Field(l) if first => out.iter_mut().zip(xs).for_each(|(o, x)| *o = a.mul(l, x)),
         Lambda::Field(l) => out.iter_mut().zip(xs).for_each(|(o, x)| *o = a.add(*o, a.mul(l, x))),
     })
 }
 
-/// One sender's shares for [`interpolate`]: held (this party's own, or
-/// drawn), or the bytes the sender sent (exactly `n` elements long,
-/// checked by the caller).
-#[derive(Clone, Copy)]
-pub enum Shares<'a> {
-    /// Elements in hand.
-    Held(&'a [Fe]),
-    /// The wire encoding ([`Field::encode`]), not yet checked to be below `p`.
-    Wire(&'a [u8]),
-}
-
-/// Interpolates at 0 from every sender's `n` shares, `Σ_j λ_j · x_j[k]`,
-/// a block of 512 elements at a time, so the running sums stay in the
-/// first-level cache however long the vectors are. `Err(j)` names the
-/// first sender (by its index in `terms`) whose bytes hold an element not
-/// below `p`.
-pub fn interpolate(field: &Field, terms: &[(Lambda, Shares<'_>)], n: usize) -> Result<Vec<Fe>, usize> {
-    const BLOCK: usize = 512;
-    let width = field.byte_len();
-    let mut out = Vec::with_capacity(n);
-    let mut block = vec![field.zero(); n.min(BLOCK)];
-    for start in (0..n).step_by(BLOCK) {
-        let len = (n - start).min(BLOCK);
-        let block = &mut block[..len];
-        for (i, &(lambda, shares)) in terms.iter().enumerate() {
-            match shares {
-                Shares::Held(x) => {
-                    let x = x.get(start..start + len).unwrap_or_default();
-                    accumulate(field, lambda, block, x.iter().copied(), i == 0);
-                }
-                Shares::Wire(bytes) => {
-                    let bytes = bytes.get(start * width..(start + len) * width).ok_or(i)?;
-                    if !accumulate_wire(field, lambda, block, bytes, i == 0) {
-                        return Err(i);
-                    }
-                }
-            }
-        }
-        out.extend_from_slice(block);
-    }
-    Ok(out)
-}
-
-/// `out[k] += λ · x_k` (`=` when `first`) for elements `x_k` decoded from
-/// `bytes` (exactly `out.len()` of them, checked by the caller); `false` if
-/// any is not below `p`, in which case `out` is garbage.
-fn accumulate_wire(field: &Field, lambda: Lambda, out: &mut [Fe], bytes: &[u8], first: bool) -> bool {
+/// `out[k] += λ · x_k` for elements `x_k` decoded from `bytes` (exactly
+/// `out.len()` of them, checked by the caller); `false` if any is not below
+/// `p`, in which case `out` is garbage.
+pub fn accumulate_wire(field: &Field, lambda: Lambda, out: &mut [Fe], bytes: &[u8]) -> bool {
     if field.byte_len() != 8 {
         let mut valid = true;
         let xs = field.decode_iter(bytes).map(|v| {
             valid &= v.is_ok();
             v.unwrap_or_default()
         });
-        accumulate(field, lambda, out, xs, first);
+        accumulate(field, lambda, out, xs);
         return valid;
     }
     // 64-bit fields: decode, check and accumulate in one tight pass.
@@ -209,7 +162,7 @@ fn accumulate_wire(field: &Field, lambda: Lambda, out: &mut [Fe], bytes: &[u8], 
         max = max.max(v);
         Fe::from_mont(u128::from(v))
     });
-    accumulate(field, lambda, out, xs, first);
+    accumulate(field, lambda, out, xs);
     u128::from(max) < p
 }
 
@@ -218,7 +171,7 @@ pub fn recombine(field: &Field, lambdas: &[Lambda], shares: &[&[Fe]]) -> Vec<Fe>
     let n = shares.first().map_or(0, |s| s.len());
     let mut out = vec![field.zero(); n];
     for (&lambda, s) in lambdas.iter().zip(shares) {
-        accumulate(field, lambda, &mut out, s.iter().copied(), false);
+        accumulate(field, lambda, &mut out, s.iter().copied());
     }
     out
 }
