@@ -477,16 +477,6 @@ impl Field {
         })
     }
 
-    /// Appends one element's wire encoding.
-    #[inline]
-    pub fn encode_one(&self, x: Fe, out: &mut Vec<u8>) {
-        if self.byte_len() == 8 {
-            out.extend_from_slice(&(x.0 as u64).to_le_bytes());
-        } else {
-            out.extend_from_slice(&x.0.to_le_bytes()[..self.byte_len()]);
-        }
-    }
-
     /// Decodes elements written by [`Field::encode`]; `None` if the length is
     /// not a multiple of the element size or an element is not below `p`.
     pub fn decode(&self, bytes: &[u8]) -> Option<Vec<Fe>> {
