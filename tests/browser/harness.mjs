@@ -123,21 +123,29 @@ export async function launch(site, settings = null, { engine = 'chromium', windo
       ...args,
     ],
   });
-  const worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'));
-  if (settings) await worker.evaluate((s) => chrome.storage.local.set({ settings: s }), settings);
-  const page = await context.newPage();
-  await page.goto(site.url);
-  await page.waitForFunction(() => window.cohort?.isCohort);
+  const close = async () => {
+    await context.close().catch(() => {});
+    rmSync(dir, { recursive: true, force: true });
+  };
+  let worker, page;
+  try {
+    worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'));
+    if (settings) await worker.evaluate((s) => chrome.storage.local.set({ settings: s }), settings);
+    page = await context.newPage();
+    await page.goto(site.url);
+    await page.waitForFunction(() => window.cohort?.isCohort);
+  } catch (e) {
+    // A browser left running keeps the test file's process alive: the run would hang.
+    await close();
+    throw e;
+  }
   const browser = {
     engine: 'chromium', context, worker, page,
     call: (method, params) => browser.page.evaluate(([m, p]) => window.call(m, p), [method, params]),
     /** The extension's open pages whose URL contains `part`. */
     extensionPages: async (part) => context.pages().filter((p) => p.url().includes(part)),
     newPage: () => context.newPage(),
-    close: async () => {
-      await context.close().catch(() => {});
-      rmSync(dir, { recursive: true, force: true });
-    },
+    close,
   };
   return browser;
 }
@@ -189,14 +197,27 @@ async function launchFirefox(site, settings, { windows, keepWelcome }) {
     }
     return found;
   };
-  await instance.installExtension(windows ? FIREFOX_EXTENSION : withoutWindows());
-  await waitFor('the welcome page', async () => (await extensionPages('/options.html')).length > 0);
-  const [welcome] = await extensionPages('/options.html');
-  if (settings) await welcome.evaluate((s) => chrome.storage.local.set({ settings: s }), settings);
-  if (!keepWelcome) await welcome.close().catch(() => {});
-  const page = await instance.newPage();
-  await page.goto(site.url);
-  await page.waitForFunction(() => window.cohort?.isCohort);
+  let welcome, page;
+  try {
+    await instance.installExtension(windows ? FIREFOX_EXTENSION : withoutWindows());
+    // Its URL can show before its document has the extension APIs (a run once
+    // evaluated in it too early: "chrome is not defined"), so wait for those.
+    const welcomeReady = async () => {
+      const [found] = await extensionPages('/options.html');
+      return found && (await found.evaluate(() => typeof chrome === 'object' && Boolean(chrome.storage?.local))) ? found : null;
+    };
+    await waitFor('the welcome page', welcomeReady);
+    welcome = await welcomeReady();
+    if (settings) await welcome.evaluate((s) => chrome.storage.local.set({ settings: s }), settings);
+    if (!keepWelcome) await welcome.close().catch(() => {});
+    page = await instance.newPage();
+    await page.goto(site.url);
+    await page.waitForFunction(() => window.cohort?.isCohort);
+  } catch (e) {
+    // A browser left running keeps the test file's process alive: the run would hang.
+    await instance.close().catch(() => {});
+    throw e;
+  }
   const browser = {
     engine: 'firefox', instance, page, welcome: keepWelcome ? welcome : null,
     call: (method, params) => browser.page.evaluate(([m, p]) => window.call(m, p), [method, params]),
