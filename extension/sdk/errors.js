@@ -1,5 +1,5 @@
 // Generated from crates/web/src/error.rs (PageCode) by
-// `COHORT_BLESS=1 cargo test -p cohort-web --test page_codes`: do not edit.
+// `COHORT_BLESS=1 cargo test -p cohort-web --test all page_codes`: do not edit.
 // The page API's error codes: a failed request rejects with a CohortError whose `code` is one of these.
 export const ERRORS = Object.freeze({
   USER_REJECTED: 4001,

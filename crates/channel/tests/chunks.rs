@@ -1,7 +1,7 @@
 //! Chunk sizes: a sender may cut messages into small frames (as browsers'
 //! data channels need); the receiver reassembles them whatever the size.
 
-mod common;
+use crate::common;
 
 use common::*;
 

@@ -2,7 +2,7 @@
 //! is stable, so no cargo-fuzz): arbitrary bytes never panic, are never
 //! accepted as a frame or a handshake message, and leave a closed channel.
 
-mod common;
+use crate::common;
 
 use cohort_channel::{ChannelError, Identity, handshake};
 use common::*;

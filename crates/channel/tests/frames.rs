@@ -2,7 +2,7 @@
 //! channel with its own error — tampered, replayed, reordered, reflected,
 //! truncated, oversized — and a failed channel stays closed.
 
-mod common;
+use crate::common;
 
 use cohort_channel::{ChannelError, MAX_CHUNK, MAX_FRAME};
 use common::*;

@@ -2,7 +2,7 @@
 //! both identities, and fails with a specific error for a wrong identity, a
 //! different session transcript, a tampered or malformed message.
 
-mod common;
+use crate::common;
 
 use cohort_channel::{ChannelError, Identity, handshake};
 use common::*;

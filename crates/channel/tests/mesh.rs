@@ -3,7 +3,7 @@
 //! session's transcript cannot join; channels opened one peer at a time
 //! make a mesh too.
 
-mod common;
+use crate::common;
 
 use std::thread;
 

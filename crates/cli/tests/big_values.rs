@@ -4,7 +4,7 @@
 //! without quotes in the human output; a value the type cannot hold is
 //! refused naming the input.
 
-mod common;
+use crate::common;
 
 use std::process::Output;
 

@@ -2,7 +2,7 @@
 //! array, and plain `cohort check` says the same in words, with a warning
 //! when a reveal exposes one party's input under a reassuring name.
 
-mod common;
+use crate::common;
 
 use common::{bin, temp_file};
 use std::process::Output;

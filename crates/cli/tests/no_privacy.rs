@@ -3,7 +3,7 @@
 //! it (two parties, or `--threshold 0`) unless `--no-privacy` says everyone
 //! agrees.
 
-mod common;
+use crate::common;
 
 use common::{bin, example, temp_file, unique_temp};
 use std::process::Output;

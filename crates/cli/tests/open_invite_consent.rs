@@ -5,7 +5,7 @@
 //! under util-linux's `script`). Without a terminal and
 //! without either flag it refuses before meeting anyone.
 
-mod common;
+use crate::common;
 
 use std::time::{Duration, Instant};
 

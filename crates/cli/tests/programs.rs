@@ -2,7 +2,7 @@
 //! results, the JSON output shape, and clear errors for bad programs,
 //! inputs and peers.
 
-mod common;
+use crate::common;
 
 use common::{bin, example, temp_file, unique_temp};
 use std::net::TcpListener;

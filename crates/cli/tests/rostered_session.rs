@@ -4,7 +4,7 @@
 //! fourth identity holding the invite is refused, and so is a roster that
 //! leaves out its creator.
 
-mod common;
+use crate::common;
 
 use common::*;
 

@@ -3,7 +3,7 @@
 //! signal server cannot clear the screen, retitle the window or rewrite
 //! what the participant read before.
 
-mod common;
+use crate::common;
 
 use std::net::TcpListener;
 use std::process::Output;

@@ -1,7 +1,7 @@
 //! Sum, product, inner product and matrix product against plaintext, for
 //! every `(m, t)` and the integer and field types.
 
-mod common;
+use crate::common;
 
 use cohort_mpc::{Error, Kind, SecType, local};
 use common::*;

@@ -1,7 +1,7 @@
 //! `to_bits`: the two's-complement bits of secint values, least significant
 //! first (MPyC: the bits of 8113 are 1,0,0,0,1,1,0,1,1,1,1,1,1,0,0,0, then zeros).
 
-mod common;
+use crate::common;
 
 use cohort_mpc::{Error, SecType, local};
 use common::*;

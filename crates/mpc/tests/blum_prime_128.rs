@@ -6,7 +6,7 @@
 //! (Python: `sympy.prevprime` from 2^128 until `p % 4 == 3` gives
 //! 340282366920938463463374607431768211283 = 2^128 − 173).
 
-mod common;
+use crate::common;
 
 use cohort_mpc::field::{MAX_MODULUS_BITS, blum_prime};
 use cohort_mpc::{Field, SecType};

@@ -3,7 +3,7 @@
 //! stream: a dealer and its successor, who share a key stream, stay in step
 //! however each batches its draws.
 
-mod common;
+use crate::common;
 
 use cohort_mpc::Field;
 use cohort_mpc::field::blum_prime;

@@ -1,7 +1,7 @@
 //! <, ≤, >, ≥, ==, ≠ against plaintext across the whole range of l-bit
 //! values (including 2^(l−1) − 1 against −2^(l−1)), for every `(m, t)`.
 
-mod common;
+use crate::common;
 
 use cohort_mpc::{SecType, Value};
 use common::*;

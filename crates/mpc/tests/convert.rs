@@ -5,7 +5,7 @@
 //! and `secfld(37)` values are checked as their residues), over 3 and 5
 //! parties.
 
-mod common;
+use crate::common;
 
 use cohort_mpc::{Error, SecType};
 use common::*;

@@ -6,7 +6,7 @@
 //! shares still form one sharing of degree `t`, and without PRSS every share
 //! is sent as before.
 
-mod common;
+use crate::common;
 
 use cohort_mpc::{SecType, shamir};
 use common::*;

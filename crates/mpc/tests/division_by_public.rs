@@ -2,7 +2,7 @@
 //! for secint and secfxp (MPyC: `divmod(27.0, 6.0) == (4.0, 3.0)` in
 //! fixed point).
 
-mod common;
+use crate::common;
 
 use cohort_mpc::{Error, SecType, Value, local};
 use common::*;

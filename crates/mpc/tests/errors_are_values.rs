@@ -2,7 +2,7 @@
 //! unsupported types, values out of range, mismatched lengths, mixed types,
 //! order on secfld.
 
-mod common;
+use crate::common;
 
 use core::future::Future;
 use std::rc::Rc;

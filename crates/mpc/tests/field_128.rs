@@ -4,7 +4,7 @@
 //! carry-aware double-and-add product), at and around `p`, `p/2` and `2^128`,
 //! and the wire encoding's rejection of values `≥ p`.
 
-mod common;
+use crate::common;
 
 use cohort_mpc::field::blum_prime;
 use cohort_mpc::{Fe, Field};

@@ -2,7 +2,7 @@
 //! proptests over narrow (< 2^64) and wide (up to 2^128) primes, checked
 //! against a plaintext double-and-add reference.
 
-mod common;
+use crate::common;
 
 use cohort_mpc::field::blum_prime;
 use cohort_mpc::{Fe, Field};

@@ -3,7 +3,7 @@
 //! MPyC's `tests/test_runtime.py` (`test_misc`) and a plaintext reference,
 //! over 3 and 5 parties.
 
-mod common;
+use crate::common;
 
 use cohort_mpc::{Error, Kind, SecType};
 use common::*;

@@ -2,7 +2,7 @@
 //! the ceiling of the exact value on the 2^-16 grid (MPyC's stochastic
 //! rounding), exact when the exact value is on the grid.
 
-mod common;
+use crate::common;
 
 use cohort_mpc::{SecType, Value};
 use common::*;

@@ -4,7 +4,7 @@
 //! 64]: secfxp = mpc.SecFxp(2*f)` at f = 32, which is `SecFxp(64)`), and
 //! products, comparisons and sums at the ends of the type's range.
 
-mod common;
+use crate::common;
 
 use cohort_mpc::{SecType, SecVec, Value};
 use common::*;

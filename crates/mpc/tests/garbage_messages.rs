@@ -9,7 +9,7 @@
 //! it blames a party it blames the sender. `PROPTEST_CASES=N` runs N random
 //! cases.
 
-mod common;
+use crate::common;
 
 use cohort_mpc::{Error, Result, SecType, Session};
 use common::*;

@@ -2,7 +2,7 @@
 //! of MPyC's `tests/test_runtime.py` (`test_gcd`, `secint = mpc.SecInt(16)`),
 //! over 3 and 5 parties.
 
-mod common;
+use crate::common;
 
 use cohort_mpc::{Error, SecType};
 use common::*;

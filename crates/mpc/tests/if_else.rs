@@ -1,7 +1,7 @@
 //! if_else(c, a, b) with secret bits (input and computed), and the pairwise
 //! minimum and maximum built on it, for every `(m, t)` and type.
 
-mod common;
+use crate::common;
 
 use cohort_mpc::{Error, SecType, local};
 use common::*;

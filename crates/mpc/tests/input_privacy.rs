@@ -2,7 +2,7 @@
 //! depends on the dealer's randomness, not (visibly) on the input; with
 //! t = 0 the share is the input itself (MPyC's degree-0 sharing).
 
-mod common;
+use crate::common;
 
 use cohort_mpc::{SecType, local};
 

@@ -1,7 +1,7 @@
 //! Input from one party and reveal to all or to chosen parties, for every
 //! `(m, t)` and every secure type, on edge and random values.
 
-mod common;
+use crate::common;
 
 use cohort_mpc::{Receivers, SecType, Value, local};
 use common::*;

@@ -1,7 +1,7 @@
 //! `a / b` for secret `secint` divisors, as MPyC: `a · b⁻¹` with the field
 //! inverse, so the quotient is exact when `b` divides `a`.
 
-mod common;
+use crate::common;
 
 use cohort_mpc::{Error, SecType, Value, local};
 use common::*;

@@ -1,7 +1,7 @@
 //! is_zero, abs and sign against plaintext for every `(m, t)`; is_zero on
 //! secfld too (1 − a^(p−1)).
 
-mod common;
+use crate::common;
 
 use cohort_mpc::{Kind, SecType, Value};
 use common::*;

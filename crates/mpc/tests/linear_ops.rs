@@ -1,7 +1,7 @@
 //! Local (linear) operations: + − negation, public constants, sum, select,
 //! concat — against plaintext for every `(m, t)` and type.
 
-mod common;
+use crate::common;
 
 use cohort_mpc::{SecType, Value};
 use common::*;

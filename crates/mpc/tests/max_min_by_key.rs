@@ -3,7 +3,7 @@
 //! tie, with MPyC's `test_runtime.py` examples (`argmax([a, b], key=neg)`
 //! gives the minimum), over 3 and 5 parties.
 
-mod common;
+use crate::common;
 
 use cohort_mpc::{Error, SecType};
 use common::*;

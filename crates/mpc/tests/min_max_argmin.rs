@@ -1,7 +1,7 @@
 //! min, max, argmin, argmax of vectors (ties: the first occurrence), for
 //! every `(m, t)`, several lengths and types.
 
-mod common;
+use crate::common;
 
 use cohort_mpc::{Error, SecType, Value, local};
 use common::*;

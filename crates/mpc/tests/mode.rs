@@ -4,7 +4,7 @@
 //! argmax over the counts of `min(x), min(x) + 1, …` gives), over 3 and 5
 //! parties.
 
-mod common;
+use crate::common;
 
 use cohort_mpc::{Error, SecType};
 use common::*;

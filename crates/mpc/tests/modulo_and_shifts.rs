@@ -1,7 +1,7 @@
 //! `a mod 2^k` and `a >> k` for secint with Python's floor semantics
 //! (MPyC: `secint(-50) % 32 == 14`, `secint(-70) >> 2 == -18`), and `a << k`.
 
-mod common;
+use crate::common;
 
 use cohort_mpc::{Error, SecType, local};
 use common::*;

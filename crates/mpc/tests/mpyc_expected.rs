@@ -1,7 +1,7 @@
 //! Expected values from MPyC's own test suite (MPYC-NOTES), for the
 //! operations this engine offers, on every `(m, t)`.
 
-mod common;
+use crate::common;
 
 use cohort_mpc::{SecType, Value};
 use common::*;

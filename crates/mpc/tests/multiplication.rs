@@ -1,7 +1,7 @@
 //! Secure multiplication (one resharing round) and multiplication by public
 //! constants, against plaintext for every `(m, t)`.
 
-mod common;
+use crate::common;
 
 use cohort_mpc::{Kind, SecType, Value};
 use common::*;

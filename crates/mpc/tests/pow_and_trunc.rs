@@ -1,7 +1,7 @@
 //! MPyC's `pow(a, k)` for a public exponent and `trunc(a, f)`, over 3 and 5
 //! parties.
 
-mod common;
+use crate::common;
 
 use cohort_mpc::{Error, SecType};
 use common::*;

@@ -3,7 +3,7 @@
 //! bounded values stay below the bound, zero sharings have degree 2t, and
 //! per-subset bits are bits known to their subset only.
 
-mod common;
+use crate::common;
 
 use cohort_mpc::field::blum_prime;
 use cohort_mpc::prss::{Key, Prss, subset_count, subsets};

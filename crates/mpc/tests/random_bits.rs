@@ -2,7 +2,7 @@
 //! type, both values occur with plausible frequency, all parties agree, and
 //! the bits change with the seed and from call to call.
 
-mod common;
+use crate::common;
 
 use cohort_mpc::{Kind, SecType, Value};
 use common::*;

@@ -1,7 +1,7 @@
 //! Secret random derangements (permutations without a fixed point), as in
 //! MPyC's `secretsanta` demo.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeSet;
 

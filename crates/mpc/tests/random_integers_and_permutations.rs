@@ -1,6 +1,6 @@
 //! Secret random integers in a range, random permutations and shuffles.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeSet;
 

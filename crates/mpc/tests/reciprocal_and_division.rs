@@ -1,7 +1,7 @@
 //! `1/x` and `a/b` for secret divisors: fixed point to within a few units in
 //! the last place, prime fields exactly (secint: see integer_division.rs).
 
-mod common;
+use crate::common;
 
 use cohort_mpc::{Error, SecType, Value, local};
 use common::*;

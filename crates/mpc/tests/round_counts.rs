@@ -1,7 +1,7 @@
 //! Round counts from `Stats.rounds`: vector operations cost the rounds of one
 //! operation however long the vectors are.
 
-mod common;
+use crate::common;
 
 use cohort_mpc::{SecType, merge_exchange_layers};
 use common::*;

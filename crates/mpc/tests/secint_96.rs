@@ -4,7 +4,7 @@
 //! range wrap modulo p, as in MPyC; the reference computes them by
 //! double-and-add on `u128`, independently of the engine's field code.
 
-mod common;
+use crate::common;
 
 use cohort_mpc::{SecType, Value};
 use common::*;

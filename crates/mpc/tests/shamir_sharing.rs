@@ -2,7 +2,7 @@
 //! more) parties, in narrow and wide fields; fewer shares do not determine
 //! the secret.
 
-mod common;
+use crate::common;
 
 use cohort_mpc::field::blum_prime;
 use cohort_mpc::shamir::{Lambda, lagrange_at_zero, lambdas, point, recombine, share};

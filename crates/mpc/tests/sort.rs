@@ -1,7 +1,7 @@
 //! Oblivious sorting (keys by shuffle-then-sort, rows by Batcher's network): ascending and descending,
 //! with duplicates, for n = 0, 1, 2, 3, 17, 64; and sort_by_key.
 
-mod common;
+use crate::common;
 
 use cohort_mpc::{Error, SecType, Value, local};
 use common::*;

@@ -3,7 +3,7 @@
 //! uniformly random order of distinct keys, whether the keys are all equal
 //! or all distinct (docs/engine.md, "Sorting").
 
-mod common;
+use crate::common;
 
 use common::*;
 

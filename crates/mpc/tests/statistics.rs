@@ -3,7 +3,7 @@
 //! (exactly where its truncations are exact, else one of the values its
 //! stochastic rounding can give) or within tolerance.
 
-mod common;
+use crate::common;
 
 use cohort_mpc::{Error, SecType, Statistic, Value, check_statistic, local};
 use common::*;

@@ -2,7 +2,7 @@
 //! towards `b`, each about equally often; MPyC's `test_random.py` ranges
 //! (`uniform(secfxp, 13.13, 13.17)` in `[13.13, 13.17]`, and the reverse).
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 

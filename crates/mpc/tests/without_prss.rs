@@ -1,7 +1,7 @@
 //! Without pseudorandom secret sharing (Config.prss = false, or too many
 //! subsets), randomness is dealt interactively; results are the same.
 
-mod common;
+use crate::common;
 
 use cohort_mpc::{SecType, Value, local};
 use common::*;

@@ -16,7 +16,7 @@
 //! Each property runs a bounded number of cases; `PROPTEST_CASES=N` runs N
 //! of each (to fuzz longer).
 
-mod common;
+use crate::common;
 
 use std::io::Write;
 use std::net::{Shutdown, TcpStream};

@@ -4,7 +4,7 @@
 //! party, connecting after both, is seated and the session computes. A
 //! party that dials an impostor fails rather than seat it.
 
-mod common;
+use crate::common;
 
 use std::io::{Read, Write};
 use std::net::TcpStream;

@@ -6,7 +6,7 @@
 //! up by about one authentication deadline here, not one each, and every
 //! one of them is turned away.
 
-mod common;
+use crate::common;
 
 use std::io::Write;
 use std::net::TcpStream;

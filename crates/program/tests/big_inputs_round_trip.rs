@@ -3,7 +3,7 @@
 //! `read_exact_json`) or as strings of their digits, come out of a 3-party
 //! run exactly as they went in, as strings of digits.
 
-mod common;
+use crate::common;
 
 use cohort_program::read_exact_json;
 use common::{Inputs, run};

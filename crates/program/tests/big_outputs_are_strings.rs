@@ -2,7 +2,7 @@
 //! times 2^f for fixed point), which JavaScript's numbers hold exactly, and
 //! strings of their exact decimal digits beyond.
 
-mod common;
+use crate::common;
 
 use common::{inputs, run};
 use serde_json::json;

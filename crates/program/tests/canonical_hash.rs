@@ -6,7 +6,7 @@
 //! JSON that the text syntax cannot express is rejected with an error; and
 //! random expressions print to text that parses back to the same text.
 
-mod common;
+use crate::common;
 
 use std::cell::Cell;
 use std::collections::BTreeMap;

@@ -5,7 +5,7 @@
 //! type counts (the index then has its own type), `secint` statistics whose
 //! public divisor is too large, shuffles in too small a field.
 
-mod common;
+use crate::common;
 
 use cohort_program::CheckedProgram;
 use common::{assert_error, inputs, program, run};

@@ -4,7 +4,7 @@
 //! every example and on hostile programs that hide one party's input under
 //! a reassuring name, behind public arithmetic, comparisons or selections.
 
-mod common;
+use crate::common;
 
 use cohort_program::{CheckedProgram, Class, Disclosure, Reveal};
 use common::{example, example_names, program};

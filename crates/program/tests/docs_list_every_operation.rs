@@ -1,7 +1,7 @@
 //! docs/language.md lists every operation a program can call, and every
 //! example program is listed in examples/README.md.
 
-mod common;
+use crate::common;
 
 #[test]
 fn the_language_doc_lists_every_operation() {

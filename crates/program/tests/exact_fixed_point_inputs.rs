@@ -2,7 +2,7 @@
 //! exactly, to the nearest multiple of 2^-f (ties to even), with no float
 //! in between: values of more than 53 bits keep every bit.
 
-mod common;
+use crate::common;
 
 use cohort_program::read_exact_json;
 use common::{Inputs, inputs, run};

@@ -2,7 +2,7 @@
 //! outputs (fixed point within the tolerance stated in examples/README.md);
 //! secret santa, whose result is random, is checked for its property.
 
-mod common;
+use crate::common;
 
 use common::*;
 

@@ -2,7 +2,7 @@
 //! `statistics.mode`) in programs, with MPyC's expected values, run by 3 and
 //! by 5 parties; the checker's refusals; the disclosure's words.
 
-mod common;
+use crate::common;
 
 use common::*;
 use serde_json::json;

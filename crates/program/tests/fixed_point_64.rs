@@ -4,7 +4,7 @@
 //! ends of the range given and revealed exactly as decimal strings. The
 //! largest types check and one bit more is refused.
 
-mod common;
+use crate::common;
 
 use cohort_program::CheckedProgram;
 use common::{Inputs, inputs, run};

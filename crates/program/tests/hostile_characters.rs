@@ -4,7 +4,7 @@
 //! program, comments included, in the text syntax and in the JSON syntax,
 //! with the line and column and the character's name.
 
-mod common;
+use crate::common;
 
 use cohort_program::{CheckedProgram, hidden_character};
 

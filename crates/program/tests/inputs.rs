@@ -6,7 +6,7 @@
 //! fixed-point inputs written as integers or decimals, which then compute
 //! the right results.
 
-mod common;
+use crate::common;
 
 use cohort_program::{CheckedProgram, PartyInputs, Plan};
 use common::{Inputs, inputs, run};

@@ -5,7 +5,7 @@
 //! and JSON that is not a program is refused with an error naming the place
 //! in the tree, never a panic or a stack overflow.
 
-mod common;
+use crate::common;
 
 use cohort_program::{CheckedProgram, ExprKind, Number, StmtKind, TypeExpr};
 use common::{example, example_names};

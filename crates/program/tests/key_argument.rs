@@ -4,7 +4,7 @@
 //! parties; the syntax (canonical text, JSON form) and the checker's
 //! refusals.
 
-mod common;
+use crate::common;
 
 use cohort_program::CheckedProgram;
 use common::*;

@@ -4,7 +4,7 @@
 //! party over the in-memory network, never sends a peer a round message
 //! larger than the plan's bound.
 
-mod common;
+use crate::common;
 
 use std::rc::Rc;
 

@@ -1,7 +1,7 @@
 //! MPyC's expected test results (shared/reference/MPYC-NOTES.md), as
 //! programs run by three parties.
 
-mod common;
+use crate::common;
 
 use common::*;
 use serde_json::{Value as Json, json};

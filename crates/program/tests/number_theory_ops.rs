@@ -2,7 +2,7 @@
 //! expected values (`tests/test_runtime.py`), run by 3 and by 5 parties; and
 //! the checker's refusals.
 
-mod common;
+use crate::common;
 
 use common::*;
 use serde_json::json;

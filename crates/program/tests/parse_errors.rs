@@ -3,7 +3,7 @@
 //! explains it in plain words: layout, tokens, the header, keywords,
 //! comparisons, misplaced statements, literals and nesting.
 
-mod common;
+use crate::common;
 
 use cohort_program::{CheckedProgram, Error, KEYWORDS};
 use common::error;

@@ -4,7 +4,7 @@
 //! panic, and each returns within a bounded time. Sources over the size
 //! limit are refused at once with a clear error.
 
-mod common;
+use crate::common;
 
 use std::time::{Duration, Instant};
 

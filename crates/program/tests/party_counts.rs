@@ -2,7 +2,7 @@
 //! parties and every threshold they allow, their outputs match a plaintext
 //! computation of the same thing on random inputs.
 
-mod common;
+use crate::common;
 
 use common::*;
 use serde_json::{Value as Json, json};

@@ -3,7 +3,7 @@
 //! cases), samples without repeats, every outcome about equally often over
 //! many sessions; the checker's refusals and the disclosure's words.
 
-mod common;
+use crate::common;
 
 use std::collections::{BTreeMap, BTreeSet};
 

@@ -5,7 +5,7 @@
 //! generated description and class, warnings for exposed inputs, and ends
 //! with "Nothing else is revealed".
 
-mod common;
+use crate::common;
 
 use cohort_program::{CheckedProgram, StmtKind, class_words};
 use common::{example, example_names};

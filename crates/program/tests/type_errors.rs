@@ -5,7 +5,7 @@
 //! assignments, operations and their arities, errors that show only with
 //! some of the allowed party counts, and loops too long to unroll.
 
-mod common;
+use crate::common;
 
 use common::{assert_error, error};
 

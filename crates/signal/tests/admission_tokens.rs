@@ -4,7 +4,7 @@
 //! the connection usable; free-form rooms of parties who know each other's
 //! keys need none.
 
-mod common;
+use crate::common;
 
 use cohort_channel::AdmissionToken;
 use cohort_signal::protocol::{ClientMessage, ErrorCode, ServerMessage};

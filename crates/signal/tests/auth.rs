@@ -3,7 +3,7 @@
 //! over another connection's nonce), and anything other than `auth` first
 //! end the connection.
 
-mod common;
+use crate::common;
 
 use cohort_channel::Identity;
 use cohort_signal::protocol::{ClientMessage, ErrorCode, IceServer, Limits, ServerMessage};

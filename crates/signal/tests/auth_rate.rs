@@ -3,7 +3,7 @@
 //! a second (a burst of as many); past it the connection ends
 //! `rate_limited`, while other addresses are served as usual.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

@@ -3,7 +3,7 @@
 //! fingerprint; a recipient not present, or a room the sender is not in,
 //! is a (non-fatal) error; a malformed relay frame ends the connection.
 
-mod common;
+use crate::common;
 
 use cohort_channel::Identity;
 use cohort_signal::protocol::{ClientMessage, ErrorCode, ServerMessage, decode_relay, encode_relay};

@@ -2,7 +2,7 @@
 //! closed, the handle returns promptly (whatever the clients do), and later
 //! connections fail cleanly.
 
-mod common;
+use crate::common;
 
 use std::net::TcpStream;
 use std::time::{Duration, Instant};

@@ -2,7 +2,7 @@
 //! answers `200 OK` with the numbers of rooms and clients; any other plain
 //! HTTP request is answered 404 or 400 and closed.
 
-mod common;
+use crate::common;
 
 use std::io::{Read, Write};
 use std::net::TcpStream;

@@ -2,7 +2,7 @@
 //! bytes instead of a WebSocket, or too slow to read what it is sent — is
 //! dropped, and never holds up other clients or their rooms.
 
-mod common;
+use crate::common;
 
 use std::io::Write;
 use std::net::TcpStream;

@@ -4,7 +4,7 @@
 //! a quiet client that answers the server's pings stays connected; past
 //! `max_clients` connections, new ones are answered `503`.
 
-mod common;
+use crate::common;
 
 use std::time::{Duration, Instant};
 

@@ -4,7 +4,7 @@
 //! disconnected to make room. A room whose parties read carries on
 //! throughout.
 
-mod common;
+use crate::common;
 
 use cohort_channel::Identity;
 use cohort_signal::protocol::{ErrorCode, Limits};

@@ -3,7 +3,7 @@
 //! messages and bytes, refusals by reason, queued bytes and the relay
 //! latency histogram. Nothing that names a room, an identity or an address.
 
-mod common;
+use crate::common;
 
 use std::io::{Read, Write};
 use std::net::TcpStream;

@@ -1,7 +1,7 @@
 //! No unbounded growth: rooms, memberships and connections are forgotten
 //! when they end, however many come and go.
 
-mod common;
+use crate::common;
 
 use cohort_signal::protocol::{ClientMessage, Limits};
 use common::*;

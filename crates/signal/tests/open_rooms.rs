@@ -4,7 +4,7 @@
 //! it is full, and once full admits no one else. Every join presents the
 //! room's admission token (here public ones, from a label).
 
-mod common;
+use crate::common;
 
 use cohort_channel::Identity;
 use cohort_signal::protocol::{ClientMessage, ErrorCode, Limits};

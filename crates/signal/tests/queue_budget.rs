@@ -3,7 +3,7 @@
 //! than `max_queue_bytes` wait for it, however few messages that is, and
 //! its peer is served on.
 
-mod common;
+use crate::common;
 
 use cohort_channel::Identity;
 use cohort_signal::protocol::Limits;

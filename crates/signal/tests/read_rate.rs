@@ -3,7 +3,7 @@
 //! its sending slows — and the connection stays: every frame arrives, in
 //! order, no sooner than the rate allows.
 
-mod common;
+use crate::common;
 
 use std::time::{Duration, Instant};
 

@@ -2,7 +2,7 @@
 //! active; then its members get an `unknown_room` error naming it, and the
 //! room and its memberships are gone.
 
-mod common;
+use crate::common;
 
 use std::time::{Duration, Instant};
 

@@ -4,7 +4,7 @@
 //! parties, with the same list, and an identity may be in a bounded
 //! number of rooms.
 
-mod common;
+use crate::common;
 
 use cohort_channel::Identity;
 use cohort_signal::protocol::{ClientMessage, ErrorCode, Limits, ServerMessage};

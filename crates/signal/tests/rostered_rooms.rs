@@ -3,7 +3,7 @@
 //! a stranger holding the token is `not_in_roster`, and the room does not
 //! change; a joiner with another roster is `room_mismatch`.
 
-mod common;
+use crate::common;
 
 use cohort_channel::{AdmissionToken, Identity};
 use cohort_signal::protocol::{ClientMessage, ErrorCode, ServerMessage};

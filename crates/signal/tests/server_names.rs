@@ -4,7 +4,7 @@
 //! signature over another server's name — a challenge relayed from
 //! elsewhere — is `auth_failed`.
 
-mod common;
+use crate::common;
 
 use cohort_channel::Identity;
 use cohort_signal::protocol::{ClientMessage, ErrorCode, ServerMessage};

@@ -2,7 +2,7 @@
 //! for a client that trusts the certificate; an untrusted certificate, a
 //! plain client and bad certificate files each fail with a clear error.
 
-mod common;
+use crate::common;
 
 use std::io::{Read, Write};
 use std::net::TcpStream;

@@ -84,7 +84,7 @@ impl PageCode {
 pub fn error_codes_script() -> String {
     let mut js = String::from(
         "// Generated from crates/web/src/error.rs (PageCode) by\n\
-         // `COHORT_BLESS=1 cargo test -p cohort-web --test page_codes`: do not edit.\n\
+         // `COHORT_BLESS=1 cargo test -p cohort-web --test all page_codes`: do not edit.\n\
          // The page API's error codes, one table for every context of the extension.\n\
          globalThis.COHORT_ERRORS = Object.freeze({\n",
     );

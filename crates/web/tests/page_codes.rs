@@ -12,7 +12,7 @@ fn assert_generated(path: &str, content: &str) {
         std::fs::write(&full, content).unwrap();
     }
     let on_disk = std::fs::read_to_string(&full).unwrap_or_default();
-    assert!(on_disk == content, "{path} is stale: run `COHORT_BLESS=1 cargo test -p cohort-web --test page_codes`");
+    assert!(on_disk == content, "{path} is stale: run `COHORT_BLESS=1 cargo test -p cohort-web --test all page_codes`");
 }
 
 #[test]
@@ -24,7 +24,7 @@ fn the_extensions_error_codes_are_generated_from_rust() {
 fn sdk_errors_module() -> String {
     let mut js = String::from(
         "// Generated from crates/web/src/error.rs (PageCode) by\n\
-         // `COHORT_BLESS=1 cargo test -p cohort-web --test page_codes`: do not edit.\n\
+         // `COHORT_BLESS=1 cargo test -p cohort-web --test all page_codes`: do not edit.\n\
          // The page API's error codes: a failed request rejects with a CohortError whose `code` is one of these.\n\
          export const ERRORS = Object.freeze({\n",
     );
