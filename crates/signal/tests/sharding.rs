@@ -13,7 +13,8 @@
 //! in a stopped instance's room is served by the remaining one.
 //!
 //! Needs the `haproxy` binary (Debian's package): `scripts/test` installs it
-//! and runs `cargo test -p cohort-signal --test all -- --ignored sharding::`.
+//! and runs it (`cargo test --workspace -- --include-ignored`); alone:
+//! `cargo test -p cohort-signal --test all -- --ignored sharding::`.
 //! HAProxy runs in the foreground as this test's child, on loopback only,
 //! and is killed when the test ends, passing or failing.
 
