@@ -3,11 +3,14 @@
 // and the extension's background. It accepts only well-formed requests
 // posted by this very window, forwards them (their params as JSON) over a
 // port (the background learns the page's origin from the port, never from
-// the page), and posts replies and events back. A restarted background
-// fails the requests in flight (INTERRUPTED: they left nothing behind, so
-// they can be sent again) rather than leaving them hanging, and while a
-// session of this page has not ended the port is opened again, so the page
-// keeps hearing its events.
+// the page), and posts replies and events back. The background confirms
+// each request as it arrives: one whose port closed before that (Firefox
+// stops an idle background page even as a message reaches it) never
+// started, and is sent again on a new port, which wakes the background. A
+// background that stopped after receiving a request fails it (INTERRUPTED:
+// it left nothing behind, so it can be sent again) rather than leaving it
+// hanging, and while a session of this page has not ended the port is
+// opened again, so the page keeps hearing its events.
 (() => {
   'use strict';
   // From error-codes.js, prepended by the build.
@@ -15,7 +18,14 @@
   const CHANNEL = 'cohort-provider-v1';
   const MAX_REQUEST = 1 << 20;
   const target = window.origin === 'null' ? '*' : window.origin;
-  const inFlight = new Set();
+  /** Sends of a request before it is failed as lost: the first and two more. */
+  const MAX_SENDS = 3;
+  /**
+   * The requests sent and not yet answered, by id: what was sent, how many
+   * times, and whether the background confirmed it.
+   * @type {Map<number, {message: object, sends: number, received: boolean}>}
+   */
+  const inFlight = new Map();
   /** @type {chrome.runtime.Port | null} */
   let port = null;
   /** @type {ReturnType<typeof setInterval> | null} */
@@ -34,7 +44,10 @@
     port = chrome.runtime.connect({ name: 'cohort-page' });
     port.onMessage.addListener((msg) => {
       if (!msg || typeof msg !== 'object') return;
-      if (msg.kind === 'reply') {
+      if (msg.kind === 'received') {
+        const request = inFlight.get(msg.id);
+        if (request) request.received = true;
+      } else if (msg.kind === 'reply') {
         inFlight.delete(msg.id);
         toPage({ kind: 'reply', id: msg.id, result: msg.result, error: msg.error });
       } else if (msg.kind === 'event') {
@@ -46,8 +59,18 @@
     });
     port.onDisconnect.addListener(() => {
       port = null;
-      for (const id of inFlight) fail(id, ERRORS.INTERRUPTED, 'the Cohort extension restarted while the request waited; send it again', 'interrupted');
+      const unreceived = [];
+      for (const [id, request] of inFlight) {
+        if (!request.received && request.sends < MAX_SENDS) {
+          unreceived.push([id, request]);
+        } else if (request.received) {
+          fail(id, ERRORS.INTERRUPTED, 'the Cohort extension restarted while the request waited; send it again', 'interrupted');
+        } else {
+          fail(id, ERRORS.SESSION_FAILED, `the Cohort extension did not receive the request in ${MAX_SENDS} tries`, 'unavailable');
+        }
+      }
       inFlight.clear();
+      for (const [id, request] of unreceived) send(id, request.message, request.sends);
       idle();
       // A session still going on: listen again (the background restores its sessions), a few times at most.
       const live = [...stages.values()].some((stage) => !ENDED.has(stage));
@@ -93,15 +116,25 @@
       return fail(id, ERRORS.INVALID_PARAMS, 'params must be JSON: plain objects, arrays, strings, numbers, booleans', 'bad_params');
     }
     if (json.length > MAX_REQUEST) return fail(id, ERRORS.INVALID_PARAMS, `params are ${json.length} characters of JSON; at most ${MAX_REQUEST}`, 'too_large');
+    // The params' JSON, what was checked, never the page's own objects
+    // (Firefox's port would clone those, String wrappers and all).
+    send(id, { kind: 'request', id, method, params: JSON.parse(json) }, 0);
+  });
+
+  /**
+   * Sends request `id` (`message`), sent `sends` times before, over the port.
+   * @param {number} id
+   * @param {object} message
+   * @param {number} sends
+   */
+  function send(id, message, sends) {
     try {
-      // The params' JSON, what was checked, never the page's own objects
-      // (Firefox's port would clone those, String wrappers and all).
-      connect().postMessage({ kind: 'request', id, method, params: JSON.parse(json) });
-      inFlight.add(id);
+      connect().postMessage(message);
+      inFlight.set(id, { message, sends: sends + 1, received: false });
       idle();
     } catch (e) {
       port = null;
       fail(id, ERRORS.SESSION_FAILED, `the Cohort extension is unavailable: ${e.message}`, 'unavailable');
     }
-  });
+  }
 })();

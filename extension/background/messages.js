@@ -6,8 +6,12 @@
 /** The name of the port a page's content script opens to the background. */
 export const PAGE_PORT = 'cohort-page';
 
-/** The kinds of message on a page's port: the page's requests and pings, the background's replies and events. */
-export const PORT_KIND = Object.freeze({ REQUEST: 'request', REPLY: 'reply', EVENT: 'event', PING: 'ping' });
+/**
+ * The kinds of message on a page's port: the page's requests and pings, and
+ * the background's receipts (sent as a request arrives, before any of its
+ * work), replies and events.
+ */
+export const PORT_KIND = Object.freeze({ REQUEST: 'request', RECEIVED: 'received', REPLY: 'reply', EVENT: 'event', PING: 'ping' });
 
 /** The events a page hears (`window.cohort.on(...)`). */
 export const PAGE_EVENT = Object.freeze({

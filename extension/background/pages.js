@@ -51,6 +51,10 @@ export function pageConnected(port) {
   });
   port.onMessage((msg) => {
     if (msg?.kind !== PORT_KIND.REQUEST || !Number.isSafeInteger(msg.id)) return;
+    // Before any of its work: a request the content script sent but never
+    // saw received died on the way (Firefox stops an idle background page
+    // even as a message arrives), and it sends that one again.
+    reply(page, { kind: PORT_KIND.RECEIVED, id: msg.id });
     handle(page, msg.method, msg.params).then(
       (result) => reply(page, { kind: PORT_KIND.REPLY, id: msg.id, result }),
       (e) => reply(page, {
