@@ -367,7 +367,17 @@ export async function answerApproval(browser, { inputs = {}, refuse = false, clo
 
 /** connect, approved in the window; returns the identity. */
 export async function connect(browser) {
-  const [, reply] = await Promise.all([answerApproval(browser), browser.call('connect')]);
+  const replying = browser.call('connect');
+  // A connect that fails before its window opens fails the test with its
+  // error, rather than with the window's timeout a minute later.
+  const failedFirst = replying.then((reply) => {
+    if (reply.error) throw new Error(`connect failed before its window was answered: ${reply.error.code} ${reply.error.message}`);
+    return new Promise(() => {});
+  });
+  const answering = answerApproval(browser);
+  answering.catch(() => {});
+  await Promise.race([answering, failedFirst]);
+  const reply = await replying;
   if (reply.error) throw new Error(`connect: ${reply.error.message}`);
   return reply.result;
 }
