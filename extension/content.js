@@ -61,10 +61,10 @@
       port = null;
       const unreceived = [];
       for (const [id, request] of inFlight) {
-        if (!request.received && request.sends < MAX_SENDS) {
-          unreceived.push([id, request]);
-        } else if (request.received) {
+        if (request.received) {
           fail(id, ERRORS.INTERRUPTED, 'the Cohort extension restarted while the request waited; send it again', 'interrupted');
+        } else if (request.sends < MAX_SENDS) {
+          unreceived.push([id, request]);
         } else {
           fail(id, ERRORS.SESSION_FAILED, `the Cohort extension did not receive the request in ${MAX_SENDS} tries`, 'unavailable');
         }

@@ -1,7 +1,7 @@
 //! Helpers for the channel tests: identities, a handshake between two
 //! in-memory parties, and an in-memory message transport between threads.
 
-#![allow(dead_code, unreachable_pub)]
+#![allow(unreachable_pub)]
 
 use std::sync::mpsc::{Receiver, Sender, channel};
 use std::time::Duration;
@@ -43,7 +43,6 @@ pub fn try_handshake(
 
 /// An in-memory transport: one queue per ordered pair of parties.
 pub struct MemTransport {
-    me: PartyId,
     to: Vec<Option<Sender<Vec<u8>>>>,
     from: Vec<Option<Receiver<Vec<u8>>>>,
 }
@@ -65,7 +64,7 @@ impl Transport for MemTransport {
 /// Transports for `m` parties.
 pub fn mem_mesh(m: usize) -> Vec<MemTransport> {
     let mut ts: Vec<MemTransport> =
-        (0..m).map(|me| MemTransport { me, to: (0..m).map(|_| None).collect(), from: (0..m).map(|_| None).collect() }).collect();
+        (0..m).map(|_| MemTransport { to: (0..m).map(|_| None).collect(), from: (0..m).map(|_| None).collect() }).collect();
     for i in 0..m {
         for j in 0..m {
             if i != j {

@@ -2,7 +2,7 @@
 //! `cohort` binary, example programs, temporary files, a signal server on a
 //! free port, and identity files.
 
-#![allow(dead_code, unreachable_pub)]
+#![allow(unreachable_pub)]
 
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};

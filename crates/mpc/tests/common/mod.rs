@@ -1,7 +1,7 @@
 //! Shared helpers for the engine's integration tests: running a program as
 //! every party for every allowed `(m, t)`, checking that the parties agree,
 //! sharing inputs, and plaintext references.
-#![allow(dead_code, unreachable_pub, missing_docs)]
+#![allow(unreachable_pub, missing_docs)]
 
 use core::fmt::Debug;
 use core::future::Future;
@@ -161,24 +161,6 @@ pub fn bit(b: bool) -> i128 {
 /// `2^f` as a float.
 pub fn scale(frac: u32) -> f64 {
     2f64.powi(frac as i32)
-}
-
-/// The integer a public value stands for: itself for `secint` and `secfld`,
-/// `x·2^f` for `secfxp` (which must be exact).
-pub fn raw_of(ty: &SecType, v: Value) -> i128 {
-    match (ty.kind(), v) {
-        (Kind::Fxp { frac }, Value::Fixed(x)) => {
-            let s = x * scale(frac);
-            assert_eq!(s.fract(), 0.0, "{x} is not a multiple of 2^-{frac}");
-            s as i128
-        }
-        (Kind::Fxp { frac }, Value::Int(i)) => i << frac,
-        (_, Value::Int(i)) => i,
-        (_, Value::Fixed(x)) => {
-            assert_eq!(x.fract(), 0.0);
-            x as i128
-        }
-    }
 }
 
 /// What an exact computation on raw integers yields in MPyC's semantics:

@@ -1,7 +1,7 @@
 //! Helpers for the mesh's tests: loopback listeners, parties that
 //! authenticate with the channel handshake, and a hand-made peer's framing.
 
-#![allow(dead_code, unreachable_pub)]
+#![allow(unreachable_pub)]
 
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};

@@ -1,7 +1,7 @@
 //! Helpers shared by the program tests: running every party of a program in
 //! one thread over the engine's in-memory network, and the examples.
 
-#![allow(dead_code, unreachable_pub)]
+#![allow(unreachable_pub)]
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;

@@ -3,7 +3,7 @@
 //! Every socket has a read timeout, so a missing message fails a test
 //! instead of hanging it.
 
-#![allow(dead_code, unreachable_pub)]
+#![allow(unreachable_pub)]
 
 use std::net::{SocketAddr, TcpStream};
 use std::time::{Duration, Instant};
