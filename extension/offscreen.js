@@ -9,7 +9,7 @@ import { ADDRESS, HOST_EVENT } from './background/messages.js';
 /** @param {object} msg */
 const toBackground = (msg) => chrome.runtime.sendMessage({ from: ADDRESS.HOST, ...msg }).catch(() => {});
 // A message to the background keeps its worker awake.
-const host = await startSessionHost(chrome.runtime.getURL('wasm/cohort_web_bg.wasm'), toBackground, () => toBackground({ type: HOST_EVENT.KEEPALIVE }));
+const host = await startSessionHost(chrome.runtime.getURL('wasm/cohort_host_bg.wasm'), toBackground, () => toBackground({ type: HOST_EVENT.KEEPALIVE }));
 
 chrome.runtime.onMessage.addListener((msg, sender, sendResponse) => {
   // Only the extension's own background may command the host.

@@ -1,12 +1,12 @@
 // @ts-check
 // The session host: loads the WebAssembly and runs its SessionHost (Rust
-// on web-sys, crates/web/src/session_host.rs: the WebSocket to the signal
+// on web-sys, crates/host/src/lib.rs, the cohort_host module: the WebSocket to the signal
 // server, the WebRTC data channels, the paths, the timers and the party).
 // Chrome runs it in an offscreen document (offscreen.js), Firefox in the
 // background page (firefox/background/platform.js); each wires it to the
 // background its own way.
 
-import init, { SessionHost } from './wasm/cohort_web.js';
+import init, { SessionHost } from './wasm/cohort_host.js';
 import { HOST_COMMAND } from './background/messages.js';
 
 /**

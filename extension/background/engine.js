@@ -2,14 +2,14 @@
 // The WebAssembly engine in the worker: identities, invites, program checks
 // and what an approval shows are computed by it, never by this JavaScript.
 
-import init, * as wasm from '../wasm/cohort_web.js';
+import init, * as wasm from '../wasm/cohort_worker.js';
 import initBackup, * as backupModule from '../wasm/cohort_backup.js';
 import { assetUrl } from './platform.js';
 
 export { wasm };
 
 /** Resolves once the engine is loaded: await it before calling `wasm`. */
-export const ready = init({ module_or_path: assetUrl('wasm/cohort_web_bg.wasm') });
+export const ready = init({ module_or_path: assetUrl('wasm/cohort_worker_bg.wasm') });
 
 /** @type {Promise<typeof backupModule> | null} */
 let backupLoaded = null;

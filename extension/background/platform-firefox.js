@@ -63,7 +63,7 @@ export async function ensureSessionHost() {
     return false;
   }
   host = import('../session-host.js').then(({ startSessionHost }) => startSessionHost(
-    chrome.runtime.getURL('wasm/cohort_web_bg.wasm'),
+    chrome.runtime.getURL('wasm/cohort_host_bg.wasm'),
     (msg) => hostEvent(/** @type {any} */ ({ from: ADDRESS.HOST, ...msg })),
     // Any extension API call keeps the event page running.
     () => { chrome.runtime.getPlatformInfo().catch(() => {}); },

@@ -16,8 +16,8 @@ const arg = (name, fallback) => {
 const runs = Number(arg('--runs', '3'));
 const only = arg('--only', '').split(',').filter(Boolean);
 const dir = new URL('../../dist/chrome/wasm/', import.meta.url);
-const glue = await import(new URL('cohort_web.js', dir).href);
-glue.initSync({ module: await readFile(new URL('cohort_web_bg.wasm', dir)) });
+const glue = await import(new URL('cohort_host.js', dir).href);
+glue.initSync({ module: await readFile(new URL('cohort_host_bg.wasm', dir)) });
 if (typeof glue.benchInProcess !== 'function') {
   console.error('bench-wasm: dist/chrome has no benchmark (scripts/build-extension --bench)');
   process.exit(1);

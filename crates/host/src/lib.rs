@@ -1,4 +1,5 @@
-//! The session host on `web-sys`: for each session it meets the other
+//! The session host's WebAssembly module (`cohort_host.wasm`), on
+//! `web-sys`, loaded only when a session runs: for each session it meets the other
 //! parties at the signal server (a `WebSocket` driving the sans-IO
 //! [`SignalClient`]), forms a mesh of WebRTC data channels, and runs the
 //! party ([`cohort_party`]) over it. The offscreen document's JavaScript
@@ -31,6 +32,8 @@
 //!   with `roundsDone` the rounds the run took and `roundsTotal` equal to it;
 //! - `done` `{outputs}` or `failed` `{error: {code, reason, message}}`, last.
 
+#![cfg(target_arch = "wasm32")]
+
 use std::cell::RefCell;
 use std::collections::{HashMap, VecDeque};
 use std::rc::{Rc, Weak};
@@ -46,12 +49,20 @@ use web_sys::{
     RtcPeerConnectionIceEvent, RtcSdpType, RtcSessionDescriptionInit, WebSocket,
 };
 
-use crate::api;
-use crate::error::{PageCode, WebError};
+use cohort_web::api;
+use cohort_web::error::{PageCode, WebError};
 #[cfg(feature = "bench")]
-use crate::host::bench_lines;
-use crate::host::{FRAME_CHUNK, Inbox, Links};
-use crate::progress::{Approvals, RoundsEvent, RoundsReport};
+use cohort_web::host::bench_lines;
+use cohort_web::host::{FRAME_CHUNK, Inbox, Links};
+use cohort_web::progress::{Approvals, RoundsEvent, RoundsReport};
+
+#[wasm_bindgen]
+extern "C" {
+    /// `performance.now()`: milliseconds, sub-millisecond where the browser allows.
+    #[cfg(feature = "bench")]
+    #[wasm_bindgen(js_namespace = performance, js_name = now)]
+    fn performance_now() -> f64;
+}
 
 const STALL_BEFORE_RUNNING_MS: f64 = 300_000.0;
 const STALL_RUNNING_MS: f64 = 60_000.0;
@@ -243,7 +254,7 @@ impl SessionHost {
         let text = |k: &str| get(&command, k).as_string();
         let id = text("session").ok_or_else(|| bad("session"))?;
         if self.sessions.borrow().contains_key(&id) {
-            return Err(crate::bindings::js_error(&WebError::params("already_hosted", format!("session {id} is already running here"))));
+            return Err(cohort_web::js::js_error(&WebError::params("already_hosted", format!("session {id} is already running here"))));
         }
         let url = text("signal").ok_or_else(|| bad("signal"))?;
         let secret = text("secret").ok_or_else(|| bad("secret"))?;
@@ -259,7 +270,7 @@ impl SessionHost {
                 .ok_or_else(|| bad("roster"))?;
             Seats::Listed(parties)
         };
-        let identity = Identity::from_file(&secret).map_err(|e| crate::bindings::js_error(&e.into()))?;
+        let identity = Identity::from_file(&secret).map_err(|e| cohort_web::js::js_error(&e.into()))?;
         let config = ClientConfig {
             url,
             room: id.clone(),
@@ -268,7 +279,7 @@ impl SessionHost {
             relay_only: false,
             lobby_timeout: at(get(&command, "lobbyMs").as_f64().unwrap_or(300_000.0)),
         };
-        let signal = SignalClient::new(config, identity, at(now())).map_err(|e| crate::bindings::js_error(&e.into()))?;
+        let signal = SignalClient::new(config, identity, at(now())).map_err(|e| cohort_web::js::js_error(&e.into()))?;
         // The room's own URL at the server (for servers sharded by room); the origin signed is the server's.
         let socket_url = signal.socket_url().to_string();
         let bench = Some(get(&command, "bench")).filter(|b| b.is_object());
@@ -316,8 +327,8 @@ impl SessionHost {
             Some(s) if s.borrow().parties.is_some() => start(&s, &config),
             // It failed in the meantime (a party left): say why, with its code.
             _ => match self.failed.borrow().iter().find(|(id, _)| id == session) {
-                Some((_, e)) => Err(crate::bindings::js_error(e)),
-                None => Err(crate::bindings::js_error(&WebError::params("not_ready", format!("session {session} is not ready to start")))),
+                Some((_, e)) => Err(cohort_web::js::js_error(e)),
+                None => Err(cohort_web::js::js_error(&WebError::params("not_ready", format!("session {session} is not ready to start")))),
             },
         }
     }
@@ -362,14 +373,14 @@ impl SessionHost {
 }
 
 fn bad(field: &str) -> JsValue {
-    crate::bindings::js_error(&WebError::params("bad_command", format!("the host's command lacks a valid `{field}`")))
+    cohort_web::js::js_error(&WebError::params("bad_command", format!("the host's command lacks a valid `{field}`")))
 }
 
 fn open_socket(s: &Shared, url: &str) {
     let ws = match WebSocket::new(url) {
         Ok(ws) => ws,
         Err(e) => {
-            s.borrow_mut().signal.handle_unreachable(at(now()), crate::bindings::describe(&e));
+            s.borrow_mut().signal.handle_unreachable(at(now()), cohort_web::js::describe(&e));
             return;
         }
     };
@@ -448,7 +459,7 @@ fn pump(s: &Shared) {
                 let mut st = s.borrow_mut();
                 // A page-chosen server's ICE servers are used only if the participant chose that server.
                 if st.trust_server_ice && js_sys::Array::from(&st.ice_servers).length() == 0 {
-                    st.ice_servers = crate::bindings::to_js(&serde_json::to_value(ice_servers).unwrap_or_default());
+                    st.ice_servers = cohort_web::js::to_js(&serde_json::to_value(ice_servers).unwrap_or_default());
                 }
             }
             Output::Event(Event::Arrived { present, needed }) => {
@@ -459,7 +470,7 @@ fn pump(s: &Shared) {
                 st.emit(&e);
             }
             Output::Event(Event::Seated { parties, me }) => seated(s, parties.iter().map(|p| p.to_string()).collect(), me),
-            Output::Event(Event::Signal { from, data }) => signalled(s, from, crate::bindings::to_js(&data)),
+            Output::Event(Event::Signal { from, data }) => signalled(s, from, cohort_web::js::to_js(&data)),
             Output::Event(Event::Frame { from, payload }) => deliver(s, from, payload),
             Output::Event(Event::PeerGone { party }) => lost(s, party, TransportError::PeerGone { party }),
             Output::Event(Event::Failed(e)) => end(s, &e.into()),
@@ -505,23 +516,23 @@ fn seated(s: &Shared, parties: Vec<String>, me: usize) {
         set(&bench, "parties", &parties.iter().map(|p| JsValue::from(p.as_str())).collect::<js_sys::Array>().into());
         set(&bench, "me", &me.into());
         if let Err(e) = start(s, &bench) {
-            end(s, &WebError::new(PageCode::SessionFailed, "bench", crate::bindings::describe(&e)));
+            end(s, &WebError::new(PageCode::SessionFailed, "bench", cohort_web::js::describe(&e)));
         }
     }
 }
 
 /// Starts computing: the party, then paths to every peer.
 fn start(s: &Shared, config: &JsValue) -> Result<(), JsValue> {
-    let json = crate::bindings::json_of(config)?;
+    let json = cohort_web::js::json_of(config)?;
     let (secret, bench) = {
         let st = s.borrow();
         (st.secret.clone(), st.bench.is_some())
     };
-    let identity = Identity::from_file(&secret).map_err(|e| crate::bindings::js_error(&e.into()))?;
+    let identity = Identity::from_file(&secret).map_err(|e| cohort_web::js::js_error(&e.into()))?;
     let m = s.borrow().parties.as_ref().map_or(0, Vec::len);
     // A program's party takes from each peer at most two of the plan's
     // largest rounds; the benchmark's built-in workloads have no plan.
-    let party = if bench { None } else { Some(crate::bindings::js(api::party_config(&json))?.with_chunk(FRAME_CHUNK)) };
+    let party = if bench { None } else { Some(cohort_web::js::js(api::party_config(&json))?.with_chunk(FRAME_CHUNK)) };
     let inbox = Inbox::new(m, party.as_ref().map_or(UNREAD_LIMIT, cohort_party::Party::unread_limit));
     let me = s.borrow().me;
     approve(s, me);
@@ -575,18 +586,18 @@ fn start(s: &Shared, config: &JsValue) -> Result<(), JsValue> {
         {
             let _ = (links, progress, done, identity);
             let message = "this build of the extension has no benchmark (scripts/build-extension --bench)";
-            return Err(crate::bindings::js_error(&WebError::params("no_benchmark", message)));
+            return Err(cohort_web::js::js_error(&WebError::params("no_benchmark", message)));
         }
         #[cfg(feature = "bench")]
         {
-            let mut job = crate::bindings::js(api::bench_config(&json))?;
+            let mut job = cohort_web::js::js(api::bench_config(&json))?;
             job.meeting.chunk = Some(FRAME_CHUNK);
             wasm_bindgen_futures::spawn_local(async move {
-                let clock = crate::bindings::performance_now;
+                let clock = performance_now;
                 let measured = cohort_party::bench(&job.meeting, &identity, links, job.workloads.clone(), job.runs, clock, progress).await;
                 done(
                     measured
-                        .map(|m| crate::bindings::to_js(&serde_json::Value::Array(bench_lines(&job.meeting, &m))))
+                        .map(|m| cohort_web::js::to_js(&serde_json::Value::Array(bench_lines(&job.meeting, &m))))
                         .map_err(WebError::from),
                 );
             });
@@ -603,7 +614,7 @@ fn start(s: &Shared, config: &JsValue) -> Result<(), JsValue> {
                 emit_rounds(&s, first);
             }
             let outputs = cohort_party::run(party, &identity, links, progress).await;
-            done(outputs.map(|o| crate::bindings::to_js(&serde_json::to_value(o).unwrap_or_default())).map_err(|e| {
+            done(outputs.map(|o| cohort_web::js::to_js(&serde_json::to_value(o).unwrap_or_default())).map_err(|e| {
                 // A link that closed names no party in its error: the inbox knows whose it was.
                 let e = WebError::from(e);
                 match e.party {
@@ -1127,4 +1138,58 @@ fn close(s: &Shared) {
         ws.set_onmessage(None);
         ws.set_onerror(None);
     }
+}
+
+/// The engine's workloads with every party in this one thread over an
+/// in-memory network (`cohort_mpc::bench::run_in_one_thread`): WebAssembly
+/// compute alone, beside `cohort bench --in-process` natively. `only` as in
+/// the benchmark's configuration (empty: all). Lines as `cohort bench
+/// --json` prints them, with `"channels":"in_process"`.
+#[cfg(feature = "bench")]
+#[wasm_bindgen(js_name = benchInProcess)]
+pub fn bench_in_process(parties: usize, only: Vec<String>, runs: usize) -> Result<JsValue, JsValue> {
+    use cohort_mpc::bench::{WORKLOADS, run_in_one_thread};
+    let bad = |message: String| cohort_web::js::js_error(&WebError::params("bad_config", message));
+    if let Some(unknown) = only.iter().find(|o| !WORKLOADS.iter().any(|w| w.name == o.as_str())) {
+        return Err(bad(format!("unknown workload `{unknown}`")));
+    }
+    if !(1..=cohort_mpc::MAX_PARTIES).contains(&parties) {
+        return Err(bad(format!("{parties} parties")));
+    }
+    let workloads = WORKLOADS.iter().copied().filter(|w| only.is_empty() || only.iter().any(|o| o == w.name)).collect();
+    let t = cohort_mpc::default_threshold(parties);
+    let measured = run_in_one_thread(parties, t, workloads, runs.clamp(1, 100), performance_now)
+        .map_err(|e| cohort_web::js::js_error(&WebError::from(cohort_party::PartyError::Engine(e))))?;
+    let lines: Vec<serde_json::Value> = measured
+        .iter()
+        .map(|w| {
+            serde_json::json!({
+                "workload": w.workload.name, "n": w.workload.n, "ms": (w.ms * 1000.0).round() / 1000.0,
+                "rounds": w.rounds, "bytes_sent": w.bytes_sent, "parties": parties, "threshold": t, "channels": "in_process",
+            })
+        })
+        .collect();
+    Ok(cohort_web::js::to_js(&serde_json::Value::Array(lines)))
+}
+
+/// How fast a channel seals and opens messages in WebAssembly
+/// (`cohort_channel::timing`), one line per message size as `cargo run
+/// --release -p cohort-channel --example throughput -- --json` prints them
+/// natively, with `"where":"wasm"`.
+#[cfg(feature = "bench")]
+#[wasm_bindgen(js_name = benchChannelCrypto)]
+pub fn bench_channel_crypto() -> Result<JsValue, JsValue> {
+    use cohort_channel::timing::{SIZES, seal_and_open};
+    let mut lines = Vec::new();
+    for size in SIZES {
+        // A fifth of the native example's volume: enough for a stable figure.
+        let count = (40 << 20) / size.max(1 << 10);
+        let ms = seal_and_open(size, count, performance_now).map_err(|e| cohort_web::js::js_error(&WebError::from(e)))?;
+        let (us, mb_s) = (ms * 1e3 / count as f64, (size * count) as f64 / ms / 1e3);
+        lines.push(serde_json::json!({
+            "layer": "channel_crypto", "bytes": size, "us_per_message": (us * 100.0).round() / 100.0,
+            "mb_per_s": mb_s.round(), "where": "wasm",
+        }));
+    }
+    Ok(cohort_web::js::to_js(&serde_json::Value::Array(lines)))
 }
