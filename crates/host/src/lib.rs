@@ -1,8 +1,8 @@
 //! The session host's WebAssembly module (`cohort_host.wasm`), on
 //! `web-sys`, loaded only when a session runs: for each session it meets the other
 //! parties at the signal server (a `WebSocket` driving the sans-IO
-//! [`SignalClient`]), forms a mesh of WebRTC data channels, and runs the
-//! party ([`cohort_party`]) over it. The offscreen document's JavaScript
+//! `SignalClient`), forms a mesh of WebRTC data channels, and runs the
+//! party (`cohort_party`) over it. The offscreen document's JavaScript
 //! only loads the module, forwards the background's commands and posts the
 //! host's events back.
 //!

@@ -5,7 +5,7 @@
 //! no network: those are the session host's module (`cohort-host`), loaded
 //! only when a session runs, so the worker, which the browser stops and
 //! restarts often, starts from a small module. The logic is
-//! [`cohort_web`]'s, tested natively; these are its wasm-bindgen exports.
+//! `cohort_web`'s, tested natively; these are its wasm-bindgen exports.
 #![cfg(target_arch = "wasm32")]
 
 use cohort_web::error::WebError;
