@@ -15,9 +15,10 @@ const arg = (name, fallback) => {
 };
 const runs = Number(arg('--runs', '3'));
 const only = arg('--only', '').split(',').filter(Boolean);
-const dir = new URL('../../dist/chrome/wasm/', import.meta.url);
-const glue = await import(new URL('cohort_host.js', dir).href);
-glue.initSync({ module: await readFile(new URL('cohort_host_bg.wasm', dir)) });
+// The module's JavaScript glue, which the extension has bundled into its
+// scripts, is kept beside it in target/ by scripts/build-extension.
+const glue = await import(new URL('../../target/cohort-wasm-glue/cohort_host.js', import.meta.url).href);
+glue.initSync({ module: await readFile(new URL('../../dist/chrome/wasm/cohort_host_bg.wasm', import.meta.url)) });
 if (typeof glue.benchInProcess !== 'function') {
   console.error('bench-wasm: dist/chrome has no benchmark (scripts/build-extension --bench)');
   process.exit(1);
