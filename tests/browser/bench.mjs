@@ -1,6 +1,4 @@
 // Runs the benchmark page in three browsers and prints party 0's lines, then
-// the start-up figures of a fresh browser: worker WebAssembly ready, and the
-// session host (offscreen document) created with its WebAssembly ready; then
 // the data channels alone: two peer connections in one page of the first
 // browser, their round-trip time for small messages and for a round of
 // 10,000 products' shares, and their throughput — the transport's floor
@@ -27,14 +25,8 @@ const signal = await startSignal();
 const site = await startSite();
 const browsers = [];
 try {
-  const t0 = performance.now();
   for (let i = 0; i < 3; i++) browsers.push(await launch(site, null, { debugPort: profile && i === 0 ? DEBUG_PORT : 0 }));
-  const launched = performance.now() - t0;
   const ext = (b) => `chrome-extension://${new URL(b.worker.url()).host}`;
-  const probe = await browsers[0].context.newPage();
-  await probe.goto(`${ext(browsers[0])}/popup.html`);
-  const { startup } = await probe.evaluate(() => chrome.runtime.sendMessage({ to: 'background', type: 'bench:startup' }));
-  await probe.close();
   const room = `r${Date.now()}`;
   const pages = await Promise.all(browsers.map(async (b) => {
     const page = await b.context.newPage();
@@ -49,8 +41,6 @@ try {
   const state = await pages[0].evaluate(() => document.body.dataset.state);
   if (state !== 'done') throw new Error(await pages[0].textContent('#status'));
   console.log((await pages[0].textContent('#out')).trim());
-  console.log(JSON.stringify({ workload: 'startup', worker_wasm_ms: round(startup.worker), host_ms: round(startup.host),
-    host_wasm_ms: round(startup.hostWasm), ready_ms: round(startup.worker + startup.host), launch_3_browsers_ms: round(launched) }));
   if (cpu) console.log(JSON.stringify({ layer: 'cpu', ...cpu, where: 'browser' }));
   console.error(`paths: ${await pages[0].evaluate(() => document.body.dataset.paths)}`);
   const dcPage = await browsers[0].context.newPage();
@@ -187,8 +177,4 @@ async function dataChannelLayer() {
   a.close();
   b.close();
   return lines;
-}
-
-function round(x) {
-  return Math.round(x * 10) / 10;
 }
