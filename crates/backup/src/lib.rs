@@ -1,11 +1,11 @@
 //! The extension's identity backup, as its own WebAssembly module.
 //!
 //! Exporting and importing an identity under a passphrase needs Argon2id
-//! and XChaCha20-Poly1305 (`cohort_channel::Identity::export`), about a
-//! twentieth of the session module's size, for something a participant does
-//! rarely. So it is a separate module, which the extension's service worker
-//! loads only when the participant backs up or restores their identity; the
-//! module that runs sessions leaves it out.
+//! and XChaCha20-Poly1305 (`cohort_channel::Identity::export`), code a
+//! participant uses rarely. So it is a separate module, which the
+//! extension's background loads only when the participant backs up or
+//! restores their identity; the background's own module (`cohort-worker`)
+//! and the session host's (`cohort-host`) leave it out.
 
 use cohort_channel::{ChannelError, Identity};
 
