@@ -25,7 +25,7 @@ pub fn generate_identity() -> Result<String, JsValue> {
     js(api::generate_identity())
 }
 
-/// `{"key", "fingerprint"}` of a stored identity, .
+/// `{"key", "fingerprint"}` of a stored identity.
 #[wasm_bindgen(js_name = identityInfo)]
 pub fn identity_info(secret: &str) -> Result<JsValue, JsValue> {
     object_of(api::identity_info(secret))
@@ -37,7 +37,7 @@ pub fn parse_peer(text: &str) -> Result<String, JsValue> {
     js(api::parse_peer(text))
 }
 
-/// A program's name, hash, party counts, canonical text and rendering, .
+/// A program's name, hash, party counts, canonical text and rendering.
 #[wasm_bindgen(js_name = checkProgram)]
 pub fn check_program(source: &str) -> Result<JsValue, JsValue> {
     object_of(api::check_program(source))
@@ -52,7 +52,7 @@ pub fn new_session(source: &str, parties: usize, signal: &str, roster: JsValue, 
     object_of(api::new_session(source, parties, signal, roster.as_deref(), secret.as_deref()))
 }
 
-/// The benchmark room named `label`: `{"session", "token"}` .
+/// The benchmark room named `label`: `{"session", "token"}`.
 #[wasm_bindgen(js_name = benchRoom)]
 pub fn bench_room(label: &str) -> JsValue {
     js_sys::JSON::parse(&api::bench_room(label)).unwrap_or(JsValue::NULL)
@@ -65,7 +65,7 @@ pub fn check_inputs(source: &str, m: usize, me: usize, inputs: JsValue) -> Resul
 }
 
 /// What party `me` of `m` parties with threshold `t` is asked to approve
-/// (the disclosure of every reveal, warnings, privacy),; `me`
+/// (the disclosure of every reveal, warnings, privacy); `me`
 /// undefined while the party's seat is not known.
 #[wasm_bindgen(js_name = approvalView)]
 pub fn approval_view(source: &str, m: usize, t: usize, me: Option<usize>) -> Result<JsValue, JsValue> {
