@@ -54,6 +54,7 @@ use cohort_web::error::{PageCode, WebError};
 #[cfg(feature = "bench")]
 use cohort_web::host::bench_lines;
 use cohort_web::host::{FRAME_CHUNK, Inbox, Links};
+use cohort_web::js::{describe, js, js_error, json_of, to_js};
 use cohort_web::progress::{Approvals, RoundsEvent, RoundsReport};
 
 #[wasm_bindgen]
@@ -254,7 +255,7 @@ impl SessionHost {
         let text = |k: &str| get(&command, k).as_string();
         let id = text("session").ok_or_else(|| bad("session"))?;
         if self.sessions.borrow().contains_key(&id) {
-            return Err(cohort_web::js::js_error(&WebError::params("already_hosted", format!("session {id} is already running here"))));
+            return Err(js_error(&WebError::params("already_hosted", format!("session {id} is already running here"))));
         }
         let url = text("signal").ok_or_else(|| bad("signal"))?;
         let secret = text("secret").ok_or_else(|| bad("secret"))?;
@@ -270,7 +271,7 @@ impl SessionHost {
                 .ok_or_else(|| bad("roster"))?;
             Seats::Listed(parties)
         };
-        let identity = Identity::from_file(&secret).map_err(|e| cohort_web::js::js_error(&e.into()))?;
+        let identity = Identity::from_file(&secret).map_err(|e| js_error(&e.into()))?;
         let config = ClientConfig {
             url,
             room: id.clone(),
@@ -279,7 +280,7 @@ impl SessionHost {
             relay_only: false,
             lobby_timeout: at(get(&command, "lobbyMs").as_f64().unwrap_or(300_000.0)),
         };
-        let signal = SignalClient::new(config, identity, at(now())).map_err(|e| cohort_web::js::js_error(&e.into()))?;
+        let signal = SignalClient::new(config, identity, at(now())).map_err(|e| js_error(&e.into()))?;
         // The room's own URL at the server (for servers sharded by room); the origin signed is the server's.
         let socket_url = signal.socket_url().to_string();
         let bench = Some(get(&command, "bench")).filter(|b| b.is_object());
@@ -327,8 +328,8 @@ impl SessionHost {
             Some(s) if s.borrow().parties.is_some() => start(&s, &config),
             // It failed in the meantime (a party left): say why, with its code.
             _ => match self.failed.borrow().iter().find(|(id, _)| id == session) {
-                Some((_, e)) => Err(cohort_web::js::js_error(e)),
-                None => Err(cohort_web::js::js_error(&WebError::params("not_ready", format!("session {session} is not ready to start")))),
+                Some((_, e)) => Err(js_error(e)),
+                None => Err(js_error(&WebError::params("not_ready", format!("session {session} is not ready to start")))),
             },
         }
     }
@@ -373,14 +374,14 @@ impl SessionHost {
 }
 
 fn bad(field: &str) -> JsValue {
-    cohort_web::js::js_error(&WebError::params("bad_command", format!("the host's command lacks a valid `{field}`")))
+    js_error(&WebError::params("bad_command", format!("the host's command lacks a valid `{field}`")))
 }
 
 fn open_socket(s: &Shared, url: &str) {
     let ws = match WebSocket::new(url) {
         Ok(ws) => ws,
         Err(e) => {
-            s.borrow_mut().signal.handle_unreachable(at(now()), cohort_web::js::describe(&e));
+            s.borrow_mut().signal.handle_unreachable(at(now()), describe(&e));
             return;
         }
     };
@@ -459,7 +460,7 @@ fn pump(s: &Shared) {
                 let mut st = s.borrow_mut();
                 // A page-chosen server's ICE servers are used only if the participant chose that server.
                 if st.trust_server_ice && js_sys::Array::from(&st.ice_servers).length() == 0 {
-                    st.ice_servers = cohort_web::js::to_js(&serde_json::to_value(ice_servers).unwrap_or_default());
+                    st.ice_servers = to_js(&serde_json::to_value(ice_servers).unwrap_or_default());
                 }
             }
             Output::Event(Event::Arrived { present, needed }) => {
@@ -470,7 +471,7 @@ fn pump(s: &Shared) {
                 st.emit(&e);
             }
             Output::Event(Event::Seated { parties, me }) => seated(s, parties.iter().map(|p| p.to_string()).collect(), me),
-            Output::Event(Event::Signal { from, data }) => signalled(s, from, cohort_web::js::to_js(&data)),
+            Output::Event(Event::Signal { from, data }) => signalled(s, from, to_js(&data)),
             Output::Event(Event::Frame { from, payload }) => deliver(s, from, payload),
             Output::Event(Event::PeerGone { party }) => lost(s, party, TransportError::PeerGone { party }),
             Output::Event(Event::Failed(e)) => end(s, &e.into()),
@@ -516,23 +517,23 @@ fn seated(s: &Shared, parties: Vec<String>, me: usize) {
         set(&bench, "parties", &parties.iter().map(|p| JsValue::from(p.as_str())).collect::<js_sys::Array>().into());
         set(&bench, "me", &me.into());
         if let Err(e) = start(s, &bench) {
-            end(s, &WebError::new(PageCode::SessionFailed, "bench", cohort_web::js::describe(&e)));
+            end(s, &WebError::new(PageCode::SessionFailed, "bench", describe(&e)));
         }
     }
 }
 
 /// Starts computing: the party, then paths to every peer.
 fn start(s: &Shared, config: &JsValue) -> Result<(), JsValue> {
-    let json = cohort_web::js::json_of(config)?;
+    let json = json_of(config)?;
     let (secret, bench) = {
         let st = s.borrow();
         (st.secret.clone(), st.bench.is_some())
     };
-    let identity = Identity::from_file(&secret).map_err(|e| cohort_web::js::js_error(&e.into()))?;
+    let identity = Identity::from_file(&secret).map_err(|e| js_error(&e.into()))?;
     let m = s.borrow().parties.as_ref().map_or(0, Vec::len);
     // A program's party takes from each peer at most two of the plan's
     // largest rounds; the benchmark's built-in workloads have no plan.
-    let party = if bench { None } else { Some(cohort_web::js::js(api::party_config(&json))?.with_chunk(FRAME_CHUNK)) };
+    let party = if bench { None } else { Some(js(api::party_config(&json))?.with_chunk(FRAME_CHUNK)) };
     let inbox = Inbox::new(m, party.as_ref().map_or(UNREAD_LIMIT, cohort_party::Party::unread_limit));
     let me = s.borrow().me;
     approve(s, me);
@@ -586,20 +587,16 @@ fn start(s: &Shared, config: &JsValue) -> Result<(), JsValue> {
         {
             let _ = (links, progress, done, identity);
             let message = "this build of the extension has no benchmark (scripts/build-extension --bench)";
-            return Err(cohort_web::js::js_error(&WebError::params("no_benchmark", message)));
+            return Err(js_error(&WebError::params("no_benchmark", message)));
         }
         #[cfg(feature = "bench")]
         {
-            let mut job = cohort_web::js::js(api::bench_config(&json))?;
+            let mut job = js(api::bench_config(&json))?;
             job.meeting.chunk = Some(FRAME_CHUNK);
             wasm_bindgen_futures::spawn_local(async move {
                 let clock = performance_now;
                 let measured = cohort_party::bench(&job.meeting, &identity, links, job.workloads.clone(), job.runs, clock, progress).await;
-                done(
-                    measured
-                        .map(|m| cohort_web::js::to_js(&serde_json::Value::Array(bench_lines(&job.meeting, &m))))
-                        .map_err(WebError::from),
-                );
+                done(measured.map(|m| to_js(&serde_json::Value::Array(bench_lines(&job.meeting, &m)))).map_err(WebError::from));
             });
         }
     } else if let Some(party) = party {
@@ -614,7 +611,7 @@ fn start(s: &Shared, config: &JsValue) -> Result<(), JsValue> {
                 emit_rounds(&s, first);
             }
             let outputs = cohort_party::run(party, &identity, links, progress).await;
-            done(outputs.map(|o| cohort_web::js::to_js(&serde_json::to_value(o).unwrap_or_default())).map_err(|e| {
+            done(outputs.map(|o| to_js(&serde_json::to_value(o).unwrap_or_default())).map_err(|e| {
                 // A link that closed names no party in its error: the inbox knows whose it was.
                 let e = WebError::from(e);
                 match e.party {
@@ -1149,7 +1146,7 @@ fn close(s: &Shared) {
 #[wasm_bindgen(js_name = benchInProcess)]
 pub fn bench_in_process(parties: usize, only: Vec<String>, runs: usize) -> Result<JsValue, JsValue> {
     use cohort_mpc::bench::{WORKLOADS, run_in_one_thread};
-    let bad = |message: String| cohort_web::js::js_error(&WebError::params("bad_config", message));
+    let bad = |message: String| js_error(&WebError::params("bad_config", message));
     if let Some(unknown) = only.iter().find(|o| !WORKLOADS.iter().any(|w| w.name == o.as_str())) {
         return Err(bad(format!("unknown workload `{unknown}`")));
     }
@@ -1159,7 +1156,7 @@ pub fn bench_in_process(parties: usize, only: Vec<String>, runs: usize) -> Resul
     let workloads = WORKLOADS.iter().copied().filter(|w| only.is_empty() || only.iter().any(|o| o == w.name)).collect();
     let t = cohort_mpc::default_threshold(parties);
     let measured = run_in_one_thread(parties, t, workloads, runs.clamp(1, 100), performance_now)
-        .map_err(|e| cohort_web::js::js_error(&WebError::from(cohort_party::PartyError::Engine(e))))?;
+        .map_err(|e| js_error(&WebError::from(cohort_party::PartyError::Engine(e))))?;
     let lines: Vec<serde_json::Value> = measured
         .iter()
         .map(|w| {
@@ -1169,7 +1166,7 @@ pub fn bench_in_process(parties: usize, only: Vec<String>, runs: usize) -> Resul
             })
         })
         .collect();
-    Ok(cohort_web::js::to_js(&serde_json::Value::Array(lines)))
+    Ok(to_js(&serde_json::Value::Array(lines)))
 }
 
 /// How fast a channel seals and opens messages in WebAssembly
@@ -1184,12 +1181,12 @@ pub fn bench_channel_crypto() -> Result<JsValue, JsValue> {
     for size in SIZES {
         // A fifth of the native example's volume: enough for a stable figure.
         let count = (40 << 20) / size.max(1 << 10);
-        let ms = seal_and_open(size, count, performance_now).map_err(|e| cohort_web::js::js_error(&WebError::from(e)))?;
+        let ms = seal_and_open(size, count, performance_now).map_err(|e| js_error(&WebError::from(e)))?;
         let (us, mb_s) = (ms * 1e3 / count as f64, (size * count) as f64 / ms / 1e3);
         lines.push(serde_json::json!({
             "layer": "channel_crypto", "bytes": size, "us_per_message": (us * 100.0).round() / 100.0,
             "mb_per_s": mb_s.round(), "where": "wasm",
         }));
     }
-    Ok(cohort_web::js::to_js(&serde_json::Value::Array(lines)))
+    Ok(to_js(&serde_json::Value::Array(lines)))
 }
