@@ -170,7 +170,8 @@ fn number(chars: &[char], i: usize, at: Span) -> Result<(Tok, usize)> {
     }
     let text: String = chars[i..j].iter().collect();
     let tok = if float {
-        let v: f64 = text.parse().map_err(|_| Error::new(at, format!("`{text}` is not a number")))?;
+        // Rounded as `str::parse` rounds, without core's tables (cohort-text says why).
+        let v = cohort_text::parse_f64(&text).ok_or_else(|| Error::new(at, format!("`{text}` is not a number")))?;
         if !v.is_finite() {
             return Err(Error::new(at, format!("{text} is too large")));
         }

@@ -260,7 +260,7 @@ pub fn check_settings(settings: &str) -> Result<String, WebError> {
         .filter(|p| matches!(*p, "all" | "relay"))
         .ok_or_else(|| bad("the ICE transport policy is \"all\" or \"relay\""))?;
     // The options page's field gives text.
-    let fallback = s["fallbackMs"].as_f64().or_else(|| s["fallbackMs"].as_str()?.trim().parse().ok());
+    let fallback = s["fallbackMs"].as_f64().or_else(|| cohort_text::parse_f64(s["fallbackMs"].as_str()?.trim()));
     let fallback = fallback.filter(|ms| (500.0..=60_000.0).contains(ms)).ok_or_else(|| bad("the fallback delay is 500 to 60000 ms"))?;
     Ok(json!({"signal": signal, "iceServers": ice, "iceTransportPolicy": policy, "fallbackMs": fallback}).to_string())
 }
