@@ -77,7 +77,9 @@ pub use parser::KEYWORDS;
 pub use plan::{InputSpec, OutputSpec, OutputTo, Owner, Plan};
 pub use render::{class_words, privacy_words};
 pub use rounds::PlannedRounds;
-pub use values::{MAX_NUMBER_LEN, MAX_SAFE_INTEGER, decimal, read_exact_json};
+#[cfg(feature = "exact-json")]
+pub use values::read_exact_json;
+pub use values::{MAX_NUMBER_LEN, MAX_SAFE_INTEGER, decimal};
 
 /// Domain separation for program hashes.
 const HASH_DOMAIN: &[u8] = b"cohort-program-v1\n";

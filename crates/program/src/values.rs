@@ -4,10 +4,10 @@
 //! exactly, as a string of its decimal digits beyond.
 
 use core::cmp::Ordering;
-use std::collections::BTreeMap;
 
 use cohort_mpc::Value;
 use serde_json::Value as Json;
+#[cfg(feature = "exact-json")]
 use serde_json::value::RawValue;
 
 /// The longest text of a number an input takes, in characters: enough for
@@ -244,17 +244,19 @@ fn compare_float(i: i128, y: f64) -> Ordering {
 /// exponent, or is beyond 64 bits) becomes a string of its text, the
 /// equivalent form inputs take; integers within 64 bits stay numbers. For
 /// input files and `--input` values, whose numbers may be longer than a
-/// float holds.
+/// float holds. (Feature `exact-json`.)
+#[cfg(feature = "exact-json")]
 pub fn read_exact_json(text: &str) -> serde_json::Result<Json> {
     let raw: &RawValue = serde_json::from_str(text)?;
     exact(raw)
 }
 
+#[cfg(feature = "exact-json")]
 fn exact(raw: &RawValue) -> serde_json::Result<Json> {
     let text = raw.get().trim();
     match text.as_bytes().first() {
         Some(b'{') => {
-            let map: BTreeMap<String, &RawValue> = serde_json::from_str(text)?;
+            let map: std::collections::BTreeMap<String, &RawValue> = serde_json::from_str(text)?;
             map.into_iter().map(|(k, v)| Ok((k, exact(v)?))).collect::<serde_json::Result<_>>().map(Json::Object)
         }
         Some(b'[') => {
