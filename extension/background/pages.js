@@ -269,7 +269,8 @@ const methods = {
     if (TERMINAL.has(session.stage)) throw failure(session);
     await rememberPeers(parties.filter((fp) => fp !== me.fingerprint));
     setStage(session, 'connecting');
-    const config = { program, session: session.id, parties, me: session.party, inputs: { ...inputs, ...typed } };
+    // The session host parses the canonical text (the same program, the same hash), so its module needs no JSON syntax.
+    const config = { program: checked.canonical, session: session.id, parties, me: session.party, inputs: { ...inputs, ...typed } };
     session.started = true;
     save();
     await toHost({ type: HOST_COMMAND.START, session: session.id, config });

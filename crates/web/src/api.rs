@@ -196,7 +196,9 @@ pub fn check_input(source: &str, m: usize, me: usize, name: &str, value: &str) -
 
 /// A seated party from the extension's JSON: `{"program", "session",
 /// "parties": [FP…], "me", "threshold"?, "inputs": {…}}`, `me` being the
-/// seat of the identity that will run it.
+/// seat of the identity that will run it. The program is in the text syntax
+/// (the background passes its canonical text), so the session host's module
+/// carries no reader of the JSON syntax.
 pub fn party_config(json: &str) -> Result<Party, WebError> {
     struct Raw {
         program: String,
@@ -217,7 +219,7 @@ pub fn party_config(json: &str) -> Result<Party, WebError> {
         })
     })
     .map_err(|e| WebError::params("bad_config", format!("a malformed session configuration: {e}")))?;
-    let program = CheckedProgram::load(&raw.program)?;
+    let program = CheckedProgram::parse(&raw.program)?;
     let parties = session_parties(&raw.parties, raw.me)?;
     let me = parties[raw.me].clone();
     let session = Session::with_parties(&raw.session, program, parties.clone(), raw.threshold, false)?;

@@ -179,6 +179,16 @@ fn session_configurations_are_validated() {
     let mut bad = config.clone();
     bad.as_object_mut().unwrap().remove("session");
     assert!(api::party_config(&bad.to_string()).unwrap_err().message.contains("missing field `session`"));
+    // The background passes the canonical text; the session host reads no
+    // JSON syntax (its module carries no reader for it).
+    let checked: serde_json::Value = serde_json::from_str(&api::check_program(&source).unwrap()).unwrap();
+    let mut canonical = config.clone();
+    canonical["program"] = checked["canonical"].clone();
+    assert_eq!(api::party_config(&canonical.to_string()).unwrap().meeting().threshold, 1);
+    let mut as_json = config.clone();
+    as_json["program"] = json!(r#"{"program": "Average salary"}"#);
+    let error = api::party_config(&as_json.to_string()).unwrap_err();
+    assert_eq!(error.code, PageCode::InvalidProgram, "{}", error.message);
 }
 
 #[test]
