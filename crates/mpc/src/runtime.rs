@@ -24,7 +24,7 @@ use std::rc::Rc;
 use chacha20::ChaCha12Rng;
 use rand_core::SeedableRng;
 
-use crate::field::{Fe, Field};
+use crate::field::{Arith, Fe, Field, with_arith};
 use crate::prss::{self, Prss};
 use crate::{Error, PartyId, Result, shamir};
 
@@ -148,6 +148,10 @@ pub struct Runtime {
     /// A key stream shared with each peer (none for this party, and none
     /// before set-up or without PRSS): see [`Runtime::with_pair_stream`].
     pairs: RefCell<Vec<Option<ChaCha12Rng>>>,
+    /// A second stream of each pair's key (ChaCha's stream 1), for the
+    /// pairwise zero sharings of [`Runtime::pair_zero_sharing`]: its own,
+    /// so its draws never interleave with the dealing draws of `pairs`.
+    pair_zeros: RefCell<Vec<Option<ChaCha12Rng>>>,
     use_prss: bool,
     lagrange: RefCell<LagrangeCache>,
     successor_basis: RefCell<HashMap<u128, Rc<[Vec<Fe>]>>>,
@@ -174,6 +178,7 @@ impl Runtime {
             rng: RefCell::new(ChaCha12Rng::from_seed(seed)),
             prss: RefCell::new(None),
             pairs: RefCell::new(Vec::new()),
+            pair_zeros: RefCell::new(Vec::new()),
             use_prss,
             lagrange: RefCell::new(HashMap::new()),
             successor_basis: RefCell::new(HashMap::new()),
@@ -231,7 +236,7 @@ impl Runtime {
     }
 
     /// Cached Lagrange coefficients at 0 for the given parties' points.
-    fn lambdas(&self, field: &Field, parties: &[usize]) -> Rc<[shamir::Lambda]> {
+    pub(crate) fn lambdas(&self, field: &Field, parties: &[usize]) -> Rc<[shamir::Lambda]> {
         let key = (field.modulus(), parties.to_vec());
         self.lagrange.borrow_mut().entry(key).or_insert_with(|| shamir::lambdas(field, parties).into()).clone()
     }
@@ -262,8 +267,22 @@ impl Runtime {
         n: usize,
     ) -> Result<Vec<Fe>> {
         let lambdas = self.lambdas(field, senders);
+        self.combine_wire(field, senders, &lambdas, held, incoming, n)
+    }
+
+    /// `Σ_j λ_j · shares_j` over the senders (elementwise), their shares
+    /// held or read from the bytes they sent, as [`Runtime::interpolate_wire`].
+    pub(crate) fn combine_wire(
+        &self,
+        field: &Field,
+        senders: &[usize],
+        lambdas: &[shamir::Lambda],
+        held: &[(PartyId, &[Fe])],
+        incoming: &Incoming,
+        n: usize,
+    ) -> Result<Vec<Fe>> {
         let mut out = vec![field.zero(); n];
-        for (&j, &lambda) in senders.iter().zip(lambdas.iter()) {
+        for (&j, &lambda) in senders.iter().zip(lambdas) {
             if let Some((_, shares)) = held.iter().find(|(h, _)| *h == j) {
                 shamir::accumulate(field, lambda, &mut out, shares.iter().copied());
                 continue;
@@ -339,6 +358,16 @@ impl Runtime {
             }
         }
         *self.prss.borrow_mut() = Some(Prss::new(self.id, self.m, self.t, keys));
+        *self.pair_zeros.borrow_mut() = pairs
+            .iter()
+            .map(|k| {
+                k.map(|k| {
+                    let mut stream = ChaCha12Rng::from_seed(k);
+                    stream.set_stream(1);
+                    stream
+                })
+            })
+            .collect();
         *self.pairs.borrow_mut() = pairs.into_iter().map(|k| k.map(ChaCha12Rng::from_seed)).collect();
         Ok(())
     }
@@ -355,6 +384,31 @@ impl Runtime {
     /// same values.
     pub(crate) fn with_pair_stream<R>(&self, j: PartyId, f: impl FnOnce(&mut ChaCha12Rng) -> R) -> Option<R> {
         self.pairs.borrow_mut().get_mut(j).and_then(Option::as_mut).map(f)
+    }
+
+    /// This party's part of `n` additive sharings of zero made from the pair
+    /// keys alone: `Σ_{j > me} z_{me,j} − Σ_{j < me} z_{j,me}`, where both
+    /// parties of a pair draw `z` from its zero stream, so the parts of all
+    /// parties add up to zero. `None` without pair streams. Any party outside
+    /// a coalition shares a pair stream with every other party outside it,
+    /// so to the coalition the parts of the others are uniform, given their
+    /// sum.
+    pub(crate) fn pair_zero_sharing(&self, field: &Field, n: usize) -> Option<Vec<Fe>> {
+        let mut streams = self.pair_zeros.borrow_mut();
+        if streams.is_empty() {
+            return None;
+        }
+        let mut out = vec![field.zero(); n];
+        for (j, stream) in streams.iter_mut().enumerate() {
+            let Some(stream) = stream else { continue };
+            let z = field.random_vec(stream, n);
+            with_arith!(field, |a| if j > self.id {
+                out.iter_mut().zip(&z).for_each(|(o, &z)| *o = a.add(*o, z));
+            } else {
+                out.iter_mut().zip(&z).for_each(|(o, &z)| *o = a.sub(*o, z));
+            });
+        }
+        Some(out)
     }
 
     /// Runs `f` on the PRSS state; `None` when this session does not use PRSS.

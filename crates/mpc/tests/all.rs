@@ -27,6 +27,7 @@ mod integer_division;
 mod is_zero_abs_sign;
 mod linear_ops;
 mod lost_messages;
+mod masked_openings;
 mod max_min_by_key;
 mod merge_exchange;
 mod min_max_argmin;

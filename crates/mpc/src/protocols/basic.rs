@@ -323,6 +323,40 @@ impl Runtime {
         }
     }
 
+    /// Opens degree-`2t` shares (products, not yet reshared) to every party,
+    /// re-randomised so that the opening reveals the values alone. One round.
+    ///
+    /// When every party's share is needed (`m = 2t + 1`, the default
+    /// threshold at an odd number of parties) and the pair keys are set up,
+    /// each party sends `λ_i·x_i` — its additive share, `λ_i` its Lagrange
+    /// coefficient at 0 — plus its part of a pairwise zero sharing
+    /// ([`Runtime::pair_zero_sharing`]), and everyone adds the `m` values.
+    /// A coalition of `t` parties then sees the other `t + 1 ≥ 2` values
+    /// uniform given their sum, which is what the opening reveals anyway: the
+    /// masking of MPC protocols by pairwise pseudorandom zero sharings. It
+    /// draws `m − 1` values per element where MPyC's degree-`2t` zero
+    /// sharing ([`Prss::zero`](crate::prss::Prss::zero)) draws `t` per PRSS
+    /// subset and multiplies each (`t·C(m − 1, t)`: 12 at 5 parties), and
+    /// receivers add instead of interpolating. Otherwise, that zero sharing
+    /// is added and `2t + 1` shares are interpolated.
+    pub(crate) async fn open_2t(&self, field: &Field, mut x: Vec<Fe>) -> Result<Vec<Fe>> {
+        let (m, me, t) = (self.parties(), self.id(), self.threshold());
+        let additive = if m == 2 * t + 1 && t >= 1 { self.pair_zero_sharing(field, x.len()) } else { None };
+        let Some(zero) = additive else {
+            let zero = self.zero_2t(field, x.len()).await?;
+            with_arith!(field, |a| x.iter_mut().zip(&zero).for_each(|(v, &z)| *v = a.add(*v, z)));
+            let opened = self.open_raw(field, &x, &Receivers::All, 2 * t).await?;
+            return opened.ok_or_else(|| Error::Internal("open to all returned nothing".into()));
+        };
+        let everyone: Vec<usize> = (0..m).collect();
+        let own = self.lambdas(field, &everyone)[me];
+        let mut part = zero;
+        shamir::accumulate(field, own, &mut part, x.into_iter());
+        let incoming = self.exchange_with(|_, buf| field.encode(&part, buf)).await?;
+        let ones = vec![shamir::Lambda::Small(1); m];
+        self.combine_wire(field, &everyone, &ones, &[(me, &part)], &incoming, part.len())
+    }
+
     /// Shares of `n` zeros of degree `2t`, to re-randomise products before
     /// they are opened.
     pub(crate) async fn zero_2t(&self, field: &Field, n: usize) -> Result<Vec<Fe>> {
@@ -462,8 +496,8 @@ impl Runtime {
     /// Opens `base[e] ± Σ_{i<k} 2^i·b[e·per + i]` for each element `e` (`+`
     /// unless `subtract`) and returns it with the bits' shares, in one round.
     /// For dealt bits, the sum is formed from the local products `u·ρ`, a
-    /// sharing of degree 2t, re-randomised by a zero sharing and opened
-    /// with `2t + 1` shares, while `uρ` is reshared for the bits themselves in
+    /// sharing of degree 2t, opened re-randomised ([`Runtime::open_2t`]),
+    /// while `uρ` is reshared for the bits themselves in
     /// the same round: the opened value is the one a finished sharing would
     /// give, one round sooner.
     pub(crate) async fn open_with_bits(
@@ -483,19 +517,18 @@ impl Runtime {
         if k > per || len != n * per {
             return Err(Error::Internal("an opening given mismatched random bits".into()));
         }
-        // base ± Σ 2^i·bit[e·per + i] for each element e, plus `extra` (a zero sharing) if given.
-        let combine = |bit: &[Fe], extra: &[Fe]| -> Vec<Fe> {
+        // base ± Σ 2^i·bit[e·per + i] for each element e.
+        let combine = |bit: &[Fe]| -> Vec<Fe> {
             with_arith!(field, |a| (0..n)
                 .map(|e| {
                     let row = bit[e * per..e * per + k].iter().rev().fold(field.zero(), |acc, &b| a.add(a.add(acc, acc), b));
-                    let v = if subtract { a.sub(base[e], row) } else { a.add(base[e], row) };
-                    extra.get(e).map_or(v, |&z| a.add(v, z))
+                    if subtract { a.sub(base[e], row) } else { a.add(base[e], row) }
                 })
                 .collect())
         };
         match bits {
             Bits::Ready(b) => {
-                let opened = self.open_all(field, &combine(&b, &[])).await?;
+                let opened = self.open_all(field, &combine(&b)).await?;
                 Ok((opened, b))
             }
             Bits::Dealt { u, rho } => {
@@ -503,12 +536,7 @@ impl Runtime {
                 // products first, in one specialised pass.
                 let local: Vec<Fe> =
                     with_arith!(field, |a| u.iter().zip(&rho).map(|(&ui, &ri)| a.sub(a.add(ui, ri), a.mul(a.add(ui, ui), ri))).collect());
-                let zero = self.zero_2t(field, n).await?;
-                let masked = combine(&local, &zero);
-                let open = async {
-                    let opened = self.open_raw(field, &masked, &Receivers::All, 2 * self.threshold()).await?;
-                    opened.ok_or_else(|| Error::Internal("open to all returned nothing".into()))
-                };
+                let open = self.open_2t(field, combine(&local));
                 futures_util::future::try_join(open, self.finish_bits(field, Bits::Dealt { u, rho })).await
             }
         }
@@ -524,10 +552,8 @@ impl Runtime {
         while !todo.is_empty() {
             let k = todo.len();
             let r = self.random_fe(field, k).await?;
-            let z = self.zero_2t(field, k).await?;
-            let squares: Vec<Fe> = r.iter().zip(&z).map(|(&ri, &zi)| field.add(field.square(ri), zi)).collect();
-            let opened = self.open_raw(field, &squares, &Receivers::All, 2 * self.threshold()).await?;
-            let opened = opened.ok_or_else(|| Error::Internal("open to all returned nothing".into()))?;
+            let squares: Vec<Fe> = r.iter().map(|&ri| field.square(ri)).collect();
+            let opened = self.open_2t(field, squares).await?;
             let mut retry = Vec::new();
             for ((idx, ri), u) in todo.into_iter().zip(r).zip(field.inv_sqrt_batch(&opened)) {
                 match u {
@@ -544,15 +570,13 @@ impl Runtime {
     }
 
     /// Whether each `x·r` is zero, revealing only that, for random nonzero
-    /// multipliers `r` (degree-t shares): open `x·r` (degree 2t) masked by a
-    /// zero sharing. One round. (MPyC's `is_zero_public` with its random `r`;
+    /// multipliers `r` (degree-t shares): open `x·r` (degree 2t), masked
+    /// ([`Runtime::open_2t`]). One round. (MPyC's `is_zero_public` with its random `r`;
     /// the comparison folds a factor of its product into `r`.)
     pub(crate) async fn is_zero_public_by(&self, field: &Field, x: &[Fe], r: &[Fe]) -> Result<Vec<bool>> {
         same_len(x, r)?;
-        let z = self.zero_2t(field, x.len()).await?;
-        let masked: Vec<Fe> = x.iter().zip(r).zip(&z).map(|((&xi, &ri), &zi)| field.add(field.mul(xi, ri), zi)).collect();
-        let opened = self.open_raw(field, &masked, &Receivers::All, 2 * self.threshold()).await?;
-        let opened = opened.ok_or_else(|| Error::Internal("open to all returned nothing".into()))?;
+        let products: Vec<Fe> = x.iter().zip(r).map(|(&xi, &ri)| field.mul(xi, ri)).collect();
+        let opened = self.open_2t(field, products).await?;
         Ok(opened.into_iter().map(|v| v == field.zero()).collect())
     }
 }

@@ -1,10 +1,8 @@
 //! Reciprocals of secret values: fixed point by normalisation and Newton's
 //! method (after MPyC's `_rec`), prime fields exactly.
 
-use futures_util::future::try_join;
-
 use crate::field::{Fe, Field};
-use crate::runtime::{Receivers, Runtime};
+use crate::runtime::Runtime;
 use crate::{Error, Result};
 
 impl Runtime {
@@ -86,10 +84,9 @@ impl Runtime {
             if todo.is_empty() {
                 break;
             }
-            let (r, z) = try_join(self.random_fe(field, todo.len()), self.zero_2t(field, todo.len())).await?;
-            let masked: Vec<Fe> = todo.iter().zip(&r).zip(&z).map(|((&i, &ri), &zi)| field.add(field.mul(x[i], ri), zi)).collect();
-            let opened = self.open_raw(field, &masked, &Receivers::All, 2 * self.threshold()).await?;
-            let opened = opened.ok_or_else(|| Error::Internal("open to all returned nothing".into()))?;
+            let r = self.random_fe(field, todo.len()).await?;
+            let products: Vec<Fe> = todo.iter().zip(&r).map(|(&i, &ri)| field.mul(x[i], ri)).collect();
+            let opened = self.open_2t(field, products).await?;
             let mut retry = Vec::new();
             for ((&i, ri), w) in todo.iter().zip(r).zip(opened) {
                 match field.inv(w) {

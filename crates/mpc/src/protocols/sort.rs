@@ -3,7 +3,7 @@
 
 use crate::field::{Fe, Field};
 use crate::protocols::basic::same_len;
-use crate::runtime::{Receivers, Runtime, SEC_PARAM};
+use crate::runtime::{Runtime, SEC_PARAM};
 use futures_util::future::try_join;
 
 use crate::Result;
@@ -255,13 +255,9 @@ impl Runtime {
         let ((a_first, equal), label_lt) =
             try_join(self.lt_eq_zero_raw(field, l, &key_diffs), self.lt_zero_raw(field, label_bits, &label_diffs)).await?;
         let one = field.one();
-        // The product stays of degree 2t, re-randomised by a zero sharing
-        // (local with PRSS keys) and opened with 2t + 1 shares: one round.
-        let zeros = self.zero_2t(field, pairs.len()).await?;
-        let before: Vec<Fe> =
-            (0..pairs.len()).map(|e| field.add(field.add(a_first[e], field.mul(equal[e], label_lt[e])), zeros[e])).collect();
-        let opened = self.open_raw(field, &before, &Receivers::All, 2 * self.threshold()).await?;
-        let opened = opened.ok_or_else(|| crate::Error::Internal("open to all returned nothing".into()))?;
+        // The product stays of degree 2t, opened re-randomised: one round.
+        let before: Vec<Fe> = (0..pairs.len()).map(|e| field.add(a_first[e], field.mul(equal[e], label_lt[e]))).collect();
+        let opened = self.open_2t(field, before).await?;
         opened
             .into_iter()
             .map(|v| {
