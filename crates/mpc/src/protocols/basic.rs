@@ -24,7 +24,7 @@ impl Runtime {
         let exchange = self.exchange_all(|bufs| {
             derived = self.derived_shares(field, core::iter::once((owner, n)));
             if me == owner {
-                shares = self.share_out(field, Secrets::Values(values), bufs);
+                shares = self.share_out(field, Secrets::Values(values), None, bufs);
             }
         });
         let incoming = exchange.await?;
@@ -94,10 +94,20 @@ impl Runtime {
         let n = values.len();
         let mut mine = Vec::new();
         let mut derived = Vec::new();
+        let senders: Vec<usize> = (0..=2 * t).collect();
+        let lambdas = self.lambdas(field, &senders);
+        // Where the Lagrange coefficients are not small integers (t ≥ 2),
+        // each dealer shares λ_me·v rather than v, so that receivers add
+        // the sharings instead of weighting each: one product per value at
+        // the dealer instead of 2t + 1 at every party.
+        let scale = match lambdas.get(me) {
+            Some(&shamir::Lambda::Field(l)) => Some(l),
+            _ => None,
+        };
         let exchange = self.exchange_all(|bufs| {
             derived = self.derived_shares(field, (0..=2 * t).map(|s| (s, n)));
             if me <= 2 * t {
-                mine = self.share_out(field, values, bufs);
+                mine = self.share_out(field, values, scale, bufs);
             }
         });
         let incoming = exchange.await?;
@@ -105,8 +115,13 @@ impl Runtime {
         if me <= 2 * t {
             held.push((me, &mine));
         }
-        let senders: Vec<usize> = (0..=2 * t).collect();
-        self.interpolate_wire(field, &senders, &held, &incoming, n)
+        match lambdas.first() {
+            Some(shamir::Lambda::Field(_)) => {
+                let ones = vec![shamir::Lambda::Small(1); senders.len()];
+                self.combine_wire(field, &senders, &ones, &held, &incoming, n)
+            }
+            _ => self.combine_wire(field, &senders, &lambdas, &held, &incoming, n),
+        }
     }
 
     /// Shares each secret with a fresh polynomial of degree `t`, writing the
@@ -119,8 +134,9 @@ impl Runtime {
     /// shares a secret go out, not `m − 1`. Those values are uniform and
     /// independent of the secret, as any `t` shares of a fresh polynomial
     /// are, whether sent or drawn. Call it when the step is registered, so
-    /// that both draw in the same order.
-    fn share_out(&self, field: &Field, secrets: Secrets<'_>, bufs: &mut [Vec<u8>]) -> Vec<Fe> {
+    /// that both draw in the same order. With `scale`, each secret is first
+    /// multiplied by it.
+    fn share_out(&self, field: &Field, secrets: Secrets<'_>, scale: Option<Fe>, bufs: &mut [Vec<u8>]) -> Vec<Fe> {
         let (m, me, t) = (self.parties(), self.id(), self.threshold());
         let n = secrets.len();
         let derive = self.has_pair_streams();
@@ -149,9 +165,9 @@ impl Runtime {
         if t == 1 {
             // f(x) = v + c·x with c = (y − v)/x_s for the successor s. Party
             // 0's point is 1, so its row holds 1/x_s.
-            return self.share_out_line(field, secrets, &drawn[0], rows[0][1], &keep, bufs);
+            return self.share_out_line(field, secrets, scale, &drawn[0], rows[0][1], &keep, bufs);
         }
-        self.share_out_blocks(field, secrets, &drawn, &rows, &keep, bufs)
+        self.share_out_blocks(field, secrets, scale, &drawn, &rows, &keep, bufs)
     }
 
     /// [`Runtime::share_out`] for `t ≥ 2`: `f(x) = v + Σ_j L_j(x)·(y_j − v)`
@@ -163,6 +179,7 @@ impl Runtime {
         &self,
         field: &Field,
         secrets: Secrets<'_>,
+        scale: Option<Fe>,
         drawn: &[Vec<Fe>],
         rows: &[Vec<Fe>],
         keep: &[bool; MAX_PARTIES],
@@ -179,10 +196,10 @@ impl Runtime {
                 let len = (n - start).min(BLOCK);
                 let (v, y) = (&mut v[..len], &mut y[..len]);
                 for (k, v) in v.iter_mut().enumerate() {
-                    *v = match secrets {
-                        Secrets::Values(x) => x[start + k],
-                        Secrets::Products(a, b) => ar.mul(a[start + k], b[start + k]),
-                    };
+                    *v = secrets.at(ar, start + k);
+                }
+                if let Some(scale) = scale {
+                    v.iter_mut().for_each(|v| *v = ar.mul(*v, scale));
                 }
                 for (difference, d) in differences.iter_mut().zip(drawn) {
                     for ((out, &dk), &vk) in difference[..len].iter_mut().zip(&d[start..start + len]).zip(v.iter()) {
@@ -216,6 +233,7 @@ impl Runtime {
         &self,
         field: &Field,
         secrets: Secrets<'_>,
+        scale: Option<Fe>,
         drawn: &[Fe],
         inverse_point: Fe,
         keep: &[bool; MAX_PARTIES],
@@ -232,10 +250,8 @@ impl Runtime {
                 let len = (n - start).min(BLOCK);
                 let (y, c) = (&mut y[..len], &mut c[..len]);
                 for (k, (y, c)) in y.iter_mut().zip(c.iter_mut()).enumerate() {
-                    let v = match secrets {
-                        Secrets::Values(x) => x[start + k],
-                        Secrets::Products(a, b) => ar.mul(a[start + k], b[start + k]),
-                    };
+                    let v = secrets.at(ar, start + k);
+                    let v = scale.map_or(v, |scale| ar.mul(v, scale));
                     *y = v;
                     *c = ar.mul(ar.sub(drawn[start + k], v), inverse_point);
                 }
@@ -444,7 +460,7 @@ impl Runtime {
         let (mut own, mut derived) = (Vec::new(), Vec::new());
         let exchange = self.exchange_all(|bufs| {
             derived = self.derived_shares(field, (0..m).map(|d| (d, count(d))));
-            own = self.share_out(field, Secrets::Values(&mine), bufs);
+            own = self.share_out(field, Secrets::Values(&mine), None, bufs);
         });
         let incoming = exchange.await?;
         let mut u = vec![field.zero(); n];
@@ -611,6 +627,15 @@ impl Secrets<'_> {
     fn len(&self) -> usize {
         match self {
             Secrets::Values(x) | Secrets::Products(x, _) => x.len(),
+        }
+    }
+
+    /// The `k`-th secret.
+    #[inline(always)]
+    fn at(&self, ar: impl Arith, k: usize) -> Fe {
+        match self {
+            Secrets::Values(x) => x[k],
+            Secrets::Products(a, b) => ar.mul(a[k], b[k]),
         }
     }
 }
