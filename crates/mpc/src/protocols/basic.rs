@@ -24,7 +24,7 @@ impl Runtime {
         let exchange = self.exchange_all(|bufs| {
             derived = self.derived_shares(field, core::iter::once((owner, n)));
             if me == owner {
-                shares = self.share_out(field, Secrets::Values(values), None, bufs);
+                shares = self.share_out(field, Secrets::Values(values), bufs);
             }
         });
         let incoming = exchange.await?;
@@ -107,7 +107,7 @@ impl Runtime {
         let exchange = self.exchange_all(|bufs| {
             derived = self.derived_shares(field, (0..=2 * t).map(|s| (s, n)));
             if me <= 2 * t {
-                mine = self.share_out(field, values, scale, bufs);
+                mine = self.share_out(field, values.scaled(scale), bufs);
             }
         });
         let incoming = exchange.await?;
@@ -134,9 +134,8 @@ impl Runtime {
     /// shares a secret go out, not `m − 1`. Those values are uniform and
     /// independent of the secret, as any `t` shares of a fresh polynomial
     /// are, whether sent or drawn. Call it when the step is registered, so
-    /// that both draw in the same order. With `scale`, each secret is first
-    /// multiplied by it.
-    fn share_out(&self, field: &Field, secrets: Secrets<'_>, scale: Option<Fe>, bufs: &mut [Vec<u8>]) -> Vec<Fe> {
+    /// that both draw in the same order.
+    fn share_out(&self, field: &Field, secrets: Secrets<'_>, bufs: &mut [Vec<u8>]) -> Vec<Fe> {
         let (m, me, t) = (self.parties(), self.id(), self.threshold());
         let n = secrets.len();
         let derive = self.has_pair_streams();
@@ -165,9 +164,9 @@ impl Runtime {
         if t == 1 {
             // f(x) = v + c·x with c = (y − v)/x_s for the successor s. Party
             // 0's point is 1, so its row holds 1/x_s.
-            return self.share_out_line(field, secrets, scale, &drawn[0], rows[0][1], &keep, bufs);
+            return self.share_out_line(field, secrets, &drawn[0], rows[0][1], &keep, bufs);
         }
-        self.share_out_blocks(field, secrets, scale, &drawn, &rows, &keep, bufs)
+        self.share_out_blocks(field, secrets, &drawn, &rows, &keep, bufs)
     }
 
     /// [`Runtime::share_out`] for `t ≥ 2`: `f(x) = v + Σ_j L_j(x)·(y_j − v)`
@@ -179,7 +178,6 @@ impl Runtime {
         &self,
         field: &Field,
         secrets: Secrets<'_>,
-        scale: Option<Fe>,
         drawn: &[Vec<Fe>],
         rows: &[Vec<Fe>],
         keep: &[bool; MAX_PARTIES],
@@ -197,9 +195,6 @@ impl Runtime {
                 let (v, y) = (&mut v[..len], &mut y[..len]);
                 for (k, v) in v.iter_mut().enumerate() {
                     *v = secrets.at(ar, start + k);
-                }
-                if let Some(scale) = scale {
-                    v.iter_mut().for_each(|v| *v = ar.mul(*v, scale));
                 }
                 for (difference, d) in differences.iter_mut().zip(drawn) {
                     for ((out, &dk), &vk) in difference[..len].iter_mut().zip(&d[start..start + len]).zip(v.iter()) {
@@ -233,7 +228,6 @@ impl Runtime {
         &self,
         field: &Field,
         secrets: Secrets<'_>,
-        scale: Option<Fe>,
         drawn: &[Fe],
         inverse_point: Fe,
         keep: &[bool; MAX_PARTIES],
@@ -251,7 +245,6 @@ impl Runtime {
                 let (y, c) = (&mut y[..len], &mut c[..len]);
                 for (k, (y, c)) in y.iter_mut().zip(c.iter_mut()).enumerate() {
                     let v = secrets.at(ar, start + k);
-                    let v = scale.map_or(v, |scale| ar.mul(v, scale));
                     *y = v;
                     *c = ar.mul(ar.sub(drawn[start + k], v), inverse_point);
                 }
@@ -460,7 +453,7 @@ impl Runtime {
         let (mut own, mut derived) = (Vec::new(), Vec::new());
         let exchange = self.exchange_all(|bufs| {
             derived = self.derived_shares(field, (0..m).map(|d| (d, count(d))));
-            own = self.share_out(field, Secrets::Values(&mine), None, bufs);
+            own = self.share_out(field, Secrets::Values(&mine), bufs);
         });
         let incoming = exchange.await?;
         let mut u = vec![field.zero(); n];
@@ -616,26 +609,40 @@ fn slices(v: &[Vec<Fe>]) -> Vec<&[Fe]> {
     v.iter().map(Vec::as_slice).collect()
 }
 
-/// Values to share: given, or products of degree-t shares.
+/// Values to share: given, or products of degree-t shares, either of them
+/// possibly multiplied by a constant.
 #[derive(Clone, Copy)]
 enum Secrets<'a> {
     Values(&'a [Fe]),
     Products(&'a [Fe], &'a [Fe]),
+    ScaledValues(&'a [Fe], Fe),
+    ScaledProducts(&'a [Fe], &'a [Fe], Fe),
 }
 
-impl Secrets<'_> {
+impl<'a> Secrets<'a> {
     fn len(&self) -> usize {
         match self {
-            Secrets::Values(x) | Secrets::Products(x, _) => x.len(),
+            Secrets::Values(x) | Secrets::Products(x, _) | Secrets::ScaledValues(x, _) | Secrets::ScaledProducts(x, _, _) => x.len(),
+        }
+    }
+
+    /// These secrets, each multiplied by `scale` if given.
+    fn scaled(self, scale: Option<Fe>) -> Secrets<'a> {
+        match (self, scale) {
+            (Secrets::Values(x), Some(s)) => Secrets::ScaledValues(x, s),
+            (Secrets::Products(a, b), Some(s)) => Secrets::ScaledProducts(a, b, s),
+            (secrets, _) => secrets,
         }
     }
 
     /// The `k`-th secret.
     #[inline(always)]
     fn at(&self, ar: impl Arith, k: usize) -> Fe {
-        match self {
+        match *self {
             Secrets::Values(x) => x[k],
             Secrets::Products(a, b) => ar.mul(a[k], b[k]),
+            Secrets::ScaledValues(x, s) => ar.mul(x[k], s),
+            Secrets::ScaledProducts(a, b, s) => ar.mul(ar.mul(a[k], b[k]), s),
         }
     }
 }
