@@ -100,6 +100,7 @@ impl Runtime {
         // each dealer shares λ_me·v rather than v, so that receivers add
         // the sharings instead of weighting each: one product per value at
         // the dealer instead of 2t + 1 at every party.
+        let folded = matches!(lambdas.first(), Some(shamir::Lambda::Field(_)));
         let scale = match lambdas.get(me) {
             Some(&shamir::Lambda::Field(l)) => Some(l),
             _ => None,
@@ -115,13 +116,8 @@ impl Runtime {
         if me <= 2 * t {
             held.push((me, &mine));
         }
-        match lambdas.first() {
-            Some(shamir::Lambda::Field(_)) => {
-                let ones = vec![shamir::Lambda::Small(1); senders.len()];
-                self.combine_wire(field, &senders, &ones, &held, &incoming, n)
-            }
-            _ => self.combine_wire(field, &senders, &lambdas, &held, &incoming, n),
-        }
+        let weights = if folded { vec![shamir::Lambda::Small(1); senders.len()].into() } else { lambdas };
+        self.combine_wire(field, &senders, &weights, &held, &incoming, n)
     }
 
     /// Shares each secret with a fresh polynomial of degree `t`, writing the
