@@ -10,6 +10,7 @@
 //! `p ≡ 3 (mod 4)` below `2^bits`.
 
 use core::fmt;
+use core::hint::select_unpredictable;
 
 use rand_core::Rng;
 
@@ -42,6 +43,15 @@ impl Fe {
     /// An element from its raw Montgomery representation (already below p).
     pub(crate) fn from_mont(v: u128) -> Fe {
         Fe(v)
+    }
+
+    /// `if cond { a } else { b }`, by masking rather than branching: where
+    /// `cond` is a random bit (a share's, a mask's), a branch would be
+    /// mispredicted half the time, and its timing would follow the bit.
+    #[inline(always)]
+    pub(crate) fn select(cond: bool, a: Fe, b: Fe) -> Fe {
+        let mask = 0u128.wrapping_sub(u128::from(cond));
+        Fe(b.0 ^ ((a.0 ^ b.0) & mask))
     }
 }
 
@@ -151,13 +161,13 @@ impl Field {
     #[inline]
     pub fn sub(&self, a: Fe, b: Fe) -> Fe {
         let (d, borrow) = a.0.overflowing_sub(b.0);
-        Fe(if borrow { d.wrapping_add(self.p) } else { d })
+        Fe(select_unpredictable(borrow, d.wrapping_add(self.p), d))
     }
 
     /// `-a`.
     #[inline]
     pub fn neg(&self, a: Fe) -> Fe {
-        if a.0 == 0 { a } else { Fe(self.p - a.0) }
+        Fe(select_unpredictable(a.0 == 0, 0, self.p.wrapping_sub(a.0)))
     }
 
     /// `a * b`.
@@ -567,13 +577,13 @@ impl Arith for NarrowArith {
     #[inline(always)]
     fn add(self, a: Fe, b: Fe) -> Fe {
         let (s, carry) = (a.0 as u64).overflowing_add(b.0 as u64);
-        Fe(u128::from(if carry || s >= self.p { s.wrapping_sub(self.p) } else { s }))
+        Fe(u128::from(select_unpredictable(carry | (s >= self.p), s.wrapping_sub(self.p), s)))
     }
 
     #[inline(always)]
     fn sub(self, a: Fe, b: Fe) -> Fe {
         let (d, borrow) = (a.0 as u64).overflowing_sub(b.0 as u64);
-        Fe(u128::from(if borrow { d.wrapping_add(self.p) } else { d }))
+        Fe(u128::from(select_unpredictable(borrow, d.wrapping_add(self.p), d)))
     }
 }
 
@@ -634,7 +644,7 @@ pub fn blum_prime(bits: u32) -> Result<Field, Error> {
 #[inline]
 fn add_mod(a: u128, b: u128, p: u128) -> u128 {
     let (s, carry) = a.overflowing_add(b);
-    if carry || s >= p { s.wrapping_sub(p) } else { s }
+    select_unpredictable(carry | (s >= p), s.wrapping_sub(p), s)
 }
 
 /// Montgomery product for `p < 2^64` (`R = 2^64`), `pinv = p^-1 mod 2^64`.
@@ -645,7 +655,7 @@ fn mont_narrow(a: u64, b: u64, p: u64, pinv: u64) -> u64 {
     let m = lo.wrapping_mul(pinv);
     let (_, mp_hi) = mul_wide(m, p);
     let (r, borrow) = hi.overflowing_sub(mp_hi);
-    if borrow { r.wrapping_add(p) } else { r }
+    select_unpredictable(borrow, r.wrapping_add(p), r)
 }
 
 /// `a·b` as its low and high 64-bit halves. Natively the 64×64→128-bit
@@ -712,7 +722,7 @@ fn mont_wide(a: u128, b: u128, p: u128, n0: u64) -> u128 {
         t2 = x >> 64;
     }
     let r = t1 << 64 | t0;
-    if t2 != 0 || r >= p { r.wrapping_sub(p) } else { r }
+    select_unpredictable((t2 != 0) | (r >= p), r.wrapping_sub(p), r)
 }
 
 #[cfg(test)]

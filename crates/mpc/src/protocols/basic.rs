@@ -432,7 +432,9 @@ impl Runtime {
             return Ok(Bits::Ready(self.sqrt_bits(field, n).await?));
         };
         let (m, me) = (self.parties(), self.id());
-        let to_fe = |b: bool| if b { field.one() } else { field.zero() };
+        // (Selects, not branches: the bits are random, so a branch on each
+        // would be mispredicted half the time.)
+        let to_fe = |b: bool| Fe::select(b, field.one(), field.zero());
         if self.threshold() == 0 {
             let (_, single) = bits.into_iter().next().ok_or_else(|| Error::Internal("no PRSS subset".into()))?;
             return Ok(Bits::Ready(single.into_iter().map(to_fe).collect()));
@@ -468,19 +470,21 @@ impl Runtime {
                 u[d + k * m] = x;
             }
         }
-        // ρ_{S_d} for each dealer d, as this party's share unit and bits (none if d is this party).
-        let rho_of: Vec<Option<(Fe, &Vec<bool>)>> = (0..m)
-            .map(|d| {
-                let coefficient = self.with_prss(|p| p.subset_coefficient(field, without(d))).expect("PRSS is set up");
-                bits.iter().find(|(s, _)| *s == without(d)).map(|(_, b)| (coefficient, b))
+        // ρ_{S_d} for each dealer d, as this party's share unit and bits; a
+        // unit of zero where d is this party (outside S_d), whose bits then
+        // do not matter.
+        let rho_of: Vec<(Fe, &[bool])> = (0..m)
+            .map(|d| match bits.iter().find(|(s, _)| *s == without(d)) {
+                Some((_, b)) => (self.with_prss(|p| p.subset_coefficient(field, without(d))).expect("PRSS is set up"), b.as_slice()),
+                None => (field.zero(), bits[0].1.as_slice()),
             })
             .collect();
         // Bit i's dealer is i mod m (cycled, not divided: this runs per bit).
         let rho: Vec<Fe> = (0..n)
             .zip((0..m).cycle())
-            .map(|(i, d)| match rho_of[d] {
-                Some((c, b)) if b[i] => c,
-                _ => field.zero(),
+            .map(|(i, d)| {
+                let (unit, b) = rho_of[d];
+                Fe::select(b[i], unit, field.zero())
             })
             .collect();
         Ok(Bits::Dealt { u, rho })

@@ -203,7 +203,7 @@ fn equality_factors(field: &Field, c: &[u128], bits: &[Fe], per: usize, k: usize
             (0..k)
                 .map(|i| {
                     let r_i = bits[e * per + i];
-                    if ce >> i & 1 == 1 { r_i } else { field.sub(one, r_i) }
+                    Fe::select(ce >> i & 1 == 1, r_i, field.sub(one, r_i))
                 })
                 .collect()
         })
@@ -229,12 +229,10 @@ fn toft_factors(field: &Field, c: &[u128], bits: &[Fe], per: usize, k: usize) ->
         for i in (0..k).rev() {
             let (c_i, r_i) = (ce >> i & 1 == 1, row[i]);
             // zero exactly at the first difference from the top when its direction matches s
-            let mut f = ar.add(ar.add(s, r_i), three_x(sum_xors));
-            if c_i {
-                f = ar.sub(f, one);
-            }
-            factors.push(f);
-            sum_xors = ar.add(sum_xors, if c_i { ar.sub(one, r_i) } else { r_i });
+            // (Selects, not branches: c's bits are as random as a coin.)
+            let f = ar.add(ar.add(s, r_i), three_x(sum_xors));
+            factors.push(Fe::select(c_i, ar.sub(f, one), f));
+            sum_xors = ar.add(sum_xors, Fe::select(c_i, ar.sub(one, r_i), r_i));
         }
         last.push(ar.add(ar.sub(s, one), three_x(sum_xors)));
         rows.push(factors);
