@@ -411,34 +411,54 @@ impl Field {
     }
 
     /// `n` uniformly random elements: the same elements, from the same words
-    /// of `rng`, as `n` calls of [`Field::random`], drawn in bulk. Below
-    /// 2^64 the words are read in blocks of at most as many as draws are
-    /// still to come, and each word gives at most one draw, so exactly the
-    /// words one-by-one sampling would read are read: parties that share a
-    /// key stream stay in step however each batches its draws.
+    /// of `rng`, as `n` calls of [`Field::random`], drawn in bulk (see
+    /// [`Field::draw_each`]).
     pub fn random_vec(&self, rng: &mut impl Rng, n: usize) -> Vec<Fe> {
+        let mut out = Vec::with_capacity(n);
+        self.draw_each(rng, n, self.p, |_, v| out.push(v));
+        out
+    }
+
+    /// Calls `f(k, v)` for `k` in `0..n` with the `k`-th of `n` draws below
+    /// `bound` (`0 < bound ≤ p`), by rejection: the value of
+    /// [`Field::random`] where `bound = p`, otherwise a raw integer `v <
+    /// bound` in the element's place (not the element `v`, which
+    /// [`Field::random_below`] gives: see [`Field::times_raw`]). For `bound ≤ 2^64`
+    /// the words are read in blocks of at most as many as draws are still
+    /// to come, and each word gives at most one draw, so exactly the words
+    /// one-by-one sampling would read are read: parties that share a key
+    /// stream stay in step however each batches its draws.
+    #[inline]
+    pub(crate) fn draw_each(&self, rng: &mut impl Rng, n: usize, bound: u128, mut f: impl FnMut(usize, Fe)) {
         // A uniform value below p is a uniform Montgomery representation too.
-        if self.bits > 64 {
-            return (0..n).map(|_| Fe(self.sample_below(rng, self.p))).collect();
+        let bits = 128 - (bound - 1).leading_zeros();
+        if bits > 64 {
+            (0..n).for_each(|k| f(k, Fe(self.sample_below(rng, bound))));
+            return;
         }
         const BLOCK: usize = 64;
-        let mask = u64::MAX >> (64 - self.bits);
+        let mask = if bits == 0 { 0 } else { u64::MAX >> (64 - bits) };
         let mut bytes = [0u8; BLOCK * 8];
-        // Filled by index, not pushed: measured faster.
-        let mut out = vec![Fe(0); n];
         let mut filled = 0;
         while filled < n {
             let words = (n - filled).min(BLOCK);
             rng.fill_bytes(&mut bytes[..words * 8]);
             for chunk in bytes[..words * 8].chunks_exact(8) {
                 let v = u128::from(u64::from_le_bytes(chunk.try_into().expect("8 bytes")) & mask);
-                if v < self.p {
-                    out[filled] = Fe(v);
+                if v < bound {
+                    f(filled, Fe(v));
                     filled += 1;
                 }
             }
         }
-        out
+    }
+
+    /// `c·R`, so that the Montgomery product of a raw draw `v` (see
+    /// [`Field::draw_each`]) with it is `c` times the element `v`, as
+    /// [`Field::random_below`] gives it: one product where converting first
+    /// would take two.
+    pub(crate) fn times_raw(&self, c: Fe) -> Fe {
+        self.mul(c, Fe(self.r2))
     }
 
     /// A uniform integer in `[0, bound)`, `0 < bound ≤ p`.
@@ -727,8 +747,10 @@ fn mont_wide(a: u128, b: u128, p: u128, n0: u64) -> u128 {
 
 #[cfg(test)]
 mod tests {
-    use super::mul_wide_halves;
+    use super::{Fe, Field, blum_prime, mul_wide_halves};
+    use chacha20::ChaCha12Rng;
     use proptest::prelude::*;
+    use rand_core::{Rng, SeedableRng};
 
     fn product(a: u64, b: u64) -> (u64, u64) {
         let t = u128::from(a) * u128::from(b);
@@ -751,6 +773,28 @@ mod tests {
         #[test]
         fn halves_multiply_exactly(a: u64, b: u64) {
             prop_assert_eq!(mul_wide_halves(a, b), product(a, b));
+        }
+
+        /// Draws in bulk below any bound (`Field::draw_each`, as PRSS draws
+        /// bounded values) read exactly the words `random_below` reads one
+        /// draw at a time, and a raw draw times `times_raw(c)` is the
+        /// element `random_below` gives times `c`.
+        #[test]
+        fn bulk_draws_below_a_bound_are_the_one_by_one_draws(seed: u64, n in 0usize..200, which in 0usize..3, bits in 0u32..128, offset: u128) {
+            let field = [Field::new(11).unwrap(), blum_prime(64).unwrap(), blum_prime(128).unwrap()][which];
+            // Powers of two (PRSS's bounds) and any other bound up to p.
+            let bound = if offset % 2 == 0 { 1u128 << bits.min(field.bits() - 1) } else { 1 + offset % field.modulus() };
+            let c = field.from_u128(offset.rotate_left(7));
+            let (mut one, mut bulk) = (ChaCha12Rng::seed_from_u64(seed), ChaCha12Rng::seed_from_u64(seed));
+            let expected: Vec<Fe> = (0..n).map(|_| field.mul(field.random_below(&mut one, bound), c)).collect();
+            let times = if bound == field.modulus() { c } else { field.times_raw(c) };
+            let mut drawn = Vec::new();
+            field.draw_each(&mut bulk, n, bound, |k, v| {
+                assert_eq!(k, drawn.len());
+                drawn.push(field.mul(v, times));
+            });
+            prop_assert_eq!(drawn, expected);
+            prop_assert_eq!(one.next_u64(), bulk.next_u64());
         }
     }
 }

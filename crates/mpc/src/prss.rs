@@ -87,11 +87,11 @@ impl Prss {
         };
         let coeffs = self.coefficients(field);
         let mut out = vec![field.zero(); n];
+        let uniform = per_subset == field.modulus();
         with_arith!(field, |a| for ((_, stream), c) in self.subsets.iter_mut().zip(coeffs) {
-            for o in out.iter_mut() {
-                let r = field.random_below(stream, per_subset);
-                *o = a.add(*o, a.mul(r, c));
-            }
+            // The values of `random_below`, drawn in bulk.
+            let c = if uniform { c } else { field.times_raw(c) };
+            field.draw_each(stream, n, per_subset, |k, r| out[k] = a.add(out[k], a.mul(r, c)));
         });
         out
     }
@@ -159,13 +159,15 @@ impl Prss {
             for d in (0..t.saturating_sub(1)).rev() {
                 weights[d] = a.mul(weights[d + 1], xi);
             }
-            for o in out.iter_mut() {
-                let mut y = *o;
-                for &w in &weights {
-                    y = a.add(y, a.mul(field.random(stream), w));
+            // Element k's draws are draws k·t … k·t + t − 1, in bulk.
+            let (mut k, mut d) = (0, 0);
+            field.draw_each(stream, n * t, field.modulus(), |_, r| {
+                out[k] = a.add(out[k], a.mul(r, weights[d]));
+                d += 1;
+                if d == t {
+                    (k, d) = (k + 1, 0);
                 }
-                *o = y;
-            }
+            });
         });
         out
     }

@@ -401,11 +401,10 @@ impl Runtime {
         let mut out = vec![field.zero(); n];
         for (j, stream) in streams.iter_mut().enumerate() {
             let Some(stream) = stream else { continue };
-            let z = field.random_vec(stream, n);
             with_arith!(field, |a| if j > self.id {
-                out.iter_mut().zip(&z).for_each(|(o, &z)| *o = a.add(*o, z));
+                field.draw_each(stream, n, field.modulus(), |k, z| out[k] = a.add(out[k], z));
             } else {
-                out.iter_mut().zip(&z).for_each(|(o, &z)| *o = a.sub(*o, z));
+                field.draw_each(stream, n, field.modulus(), |k, z| out[k] = a.sub(out[k], z));
             });
         }
         Some(out)

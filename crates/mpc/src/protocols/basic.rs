@@ -182,7 +182,7 @@ impl Runtime {
         const BLOCK: usize = 256;
         let (m, me, n) = (self.parties(), self.id(), secrets.len());
         let width = n.min(BLOCK);
-        let mut mine = vec![field.zero(); n];
+        let mut mine = Vec::with_capacity(n);
         with_arith!(field, |ar| {
             let (mut v, mut y) = (vec![field.zero(); width], vec![field.zero(); width]);
             let mut differences = vec![vec![field.zero(); width]; drawn.len()];
@@ -205,7 +205,7 @@ impl Runtime {
                         }
                     }
                     if j == me {
-                        mine[start..start + len].copy_from_slice(y);
+                        mine.extend_from_slice(y);
                     } else {
                         field.encode(y, &mut bufs[j]);
                     }
@@ -232,7 +232,7 @@ impl Runtime {
         const BLOCK: usize = 256;
         let (m, me, n) = (self.parties(), self.id(), secrets.len());
         let last = (0..m).rev().find(|&j| keep[j]).unwrap_or(0);
-        let mut mine = vec![field.zero(); n];
+        let mut mine = Vec::with_capacity(n);
         with_arith!(field, |ar| {
             // Sized to the work: a one-element product (a chain's round) should not clear 8 KB.
             let (mut y, mut c) = (vec![field.zero(); n.min(BLOCK)], vec![field.zero(); n.min(BLOCK)]);
@@ -247,7 +247,7 @@ impl Runtime {
                 for j in 0..=last {
                     y.iter_mut().zip(c.iter()).for_each(|(y, &c)| *y = ar.add(*y, c));
                     if j == me {
-                        mine[start..start + len].copy_from_slice(y);
+                        mine.extend_from_slice(y);
                     } else if keep[j] {
                         field.encode(y, &mut bufs[j]);
                     }
