@@ -289,7 +289,8 @@ impl Runtime {
     /// The product of each row, by a balanced tree: ⌈log2(longest row)⌉ rounds.
     pub(crate) async fn prod_rows(&self, field: &Field, mut rows: Vec<Vec<Fe>>) -> Result<Vec<Fe>> {
         while rows.iter().any(|r| r.len() > 1) {
-            let (mut left, mut right) = (Vec::new(), Vec::new());
+            let pairs: usize = rows.iter().map(|r| r.len() / 2).sum();
+            let (mut left, mut right) = (Vec::with_capacity(pairs), Vec::with_capacity(pairs));
             for row in &rows {
                 for pair in row.chunks_exact(2) {
                     left.push(pair[0]);
