@@ -281,10 +281,19 @@ impl Runtime {
         incoming: &Incoming,
         n: usize,
     ) -> Result<Vec<Fe>> {
-        let mut out = vec![field.zero(); n];
-        for (&j, &lambda) in senders.iter().zip(lambdas) {
+        // The first shares this party holds (all n) start the sums, rather
+        // than zeros they are added to.
+        let held_by = |j: usize| held.iter().find(|(h, _)| *h == j).map(|(_, shares)| *shares);
+        let first = senders.iter().position(|&j| held_by(j).is_some_and(|shares| shares.len() == n));
+        let mut out = match first.and_then(|i| Some((lambdas[i], held_by(senders[i])?))) {
+            Some((lambda, shares)) => shamir::scaled(field, lambda, shares),
+            None => vec![field.zero(); n],
+        };
+        for (i, (&j, &lambda)) in senders.iter().zip(lambdas).enumerate() {
             if let Some((_, shares)) = held.iter().find(|(h, _)| *h == j) {
-                shamir::accumulate(field, lambda, &mut out, shares.iter().copied());
+                if Some(i) != first {
+                    shamir::accumulate(field, lambda, &mut out, shares.iter().copied());
+                }
                 continue;
             }
             let bytes = incoming.from(j);

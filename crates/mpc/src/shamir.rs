@@ -141,6 +141,18 @@ pub fn accumulate(field: &Field, lambda: Lambda, out: &mut [Fe], xs: impl Iterat
     })
 }
 
+/// `λ · x_k` for each `x_k`.
+pub fn scaled(field: &Field, lambda: Lambda, xs: &[Fe]) -> Vec<Fe> {
+    with_arith!(field, |a| match lambda {
+        Lambda::Small(1) => xs.to_vec(),
+        Lambda::Small(l) => {
+            let l = field.from_i128(i128::from(l));
+            xs.iter().map(|&x| a.mul(l, x)).collect()
+        }
+        Lambda::Field(l) => xs.iter().map(|&x| a.mul(l, x)).collect(),
+    })
+}
+
 /// `out[k] += λ · x_k` for elements `x_k` decoded from `bytes` (exactly
 /// `out.len()` of them, checked by the caller); `false` if any is not below
 /// `p`, in which case `out` is garbage.
