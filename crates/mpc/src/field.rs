@@ -411,8 +411,11 @@ impl Field {
     }
 
     /// `n` uniformly random elements: the same elements, from the same words
-    /// of `rng`, as `n` calls of [`Field::random`], drawn in bulk (see
-    /// [`Field::draw_each`]).
+    /// of `rng`, as `n` calls of [`Field::random`], drawn in bulk. Below
+    /// 2^64 the words are read in blocks of at most as many as draws are
+    /// still to come, and each word gives at most one draw, so exactly the
+    /// words one-by-one sampling would read are read: parties that share a
+    /// key stream stay in step however each batches its draws.
     pub fn random_vec(&self, rng: &mut impl Rng, n: usize) -> Vec<Fe> {
         let mut out = Vec::with_capacity(n);
         self.draw_each(rng, n, self.p, |_, v| out.push(v));
