@@ -418,41 +418,58 @@ impl Field {
     /// key stream stay in step however each batches its draws.
     pub fn random_vec(&self, rng: &mut impl Rng, n: usize) -> Vec<Fe> {
         let mut out = Vec::with_capacity(n);
-        self.draw_each(rng, n, self.p, |_, v| out.push(v));
+        self.draw_blocks(rng, n, self.p, |_, block| out.extend_from_slice(block));
         out
     }
 
     /// Calls `f(k, v)` for `k` in `0..n` with the `k`-th of `n` draws below
-    /// `bound` (`0 < bound ≤ p`), by rejection: the value of
-    /// [`Field::random`] where `bound = p`, otherwise a raw integer `v <
-    /// bound` in the element's place (not the element `v`, which
-    /// [`Field::random_below`] gives: see [`Field::times_raw`]). For `bound ≤ 2^64`
-    /// the words are read in blocks of at most as many as draws are still
-    /// to come, and each word gives at most one draw, so exactly the words
-    /// one-by-one sampling would read are read: parties that share a key
-    /// stream stay in step however each batches its draws.
+    /// `bound`: [`Field::draw_blocks`] one draw at a time.
     #[inline]
     pub(crate) fn draw_each(&self, rng: &mut impl Rng, n: usize, bound: u128, mut f: impl FnMut(usize, Fe)) {
+        self.draw_blocks(rng, n, bound, |start, block| block.iter().enumerate().for_each(|(i, &v)| f(start + i, v)));
+    }
+
+    /// Makes `n` draws below `bound` (`0 < bound ≤ p`), by rejection, and
+    /// calls `f(start, block)` for consecutive blocks of them, draw `start`
+    /// first: the value of [`Field::random`] where `bound = p`, otherwise a
+    /// raw integer `v < bound` in the element's place (not the element `v`,
+    /// which [`Field::random_below`] gives: see [`Field::times_raw`]). For
+    /// `bound ≤ 2^64` the words are read in blocks of at most as many as
+    /// draws are still to come, and each word gives at most one draw, so
+    /// exactly the words one-by-one sampling would read are read: parties
+    /// that share a key stream stay in step however each batches its draws.
+    /// A block's rejected words are dropped without a branch, so a block
+    /// costs the same whatever it draws.
+    #[inline]
+    pub(crate) fn draw_blocks(&self, rng: &mut impl Rng, n: usize, bound: u128, mut f: impl FnMut(usize, &[Fe])) {
+        const BLOCK: usize = 64;
+        let mut block = [Fe(0); BLOCK];
+        let mut filled = 0;
         // A uniform value below p is a uniform Montgomery representation too.
         let bits = 128 - (bound - 1).leading_zeros();
         if bits > 64 {
-            (0..n).for_each(|k| f(k, Fe(self.sample_below(rng, bound))));
+            while filled < n {
+                let len = (n - filled).min(BLOCK);
+                block[..len].iter_mut().for_each(|v| *v = Fe(self.sample_below(rng, bound)));
+                f(filled, &block[..len]);
+                filled += len;
+            }
             return;
         }
-        const BLOCK: usize = 64;
         let mask = if bits == 0 { 0 } else { u64::MAX >> (64 - bits) };
         let mut bytes = [0u8; BLOCK * 8];
-        let mut filled = 0;
         while filled < n {
             let words = (n - filled).min(BLOCK);
             rng.fill_bytes(&mut bytes[..words * 8]);
+            let mut kept = 0;
             for chunk in bytes[..words * 8].chunks_exact(8) {
                 let v = u128::from(u64::from_le_bytes(chunk.try_into().expect("8 bytes")) & mask);
-                if v < bound {
-                    f(filled, Fe(v));
-                    filled += 1;
-                }
+                // Written in any case, kept if below the bound (kept < words ≤ BLOCK here).
+                block[kept] = Fe(v);
+                kept += usize::from(v < bound);
             }
+            f(filled, &block[..kept]);
+            filled += kept;
         }
     }
 

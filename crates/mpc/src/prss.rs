@@ -91,7 +91,11 @@ impl Prss {
         with_arith!(field, |a| for ((_, stream), c) in self.subsets.iter_mut().zip(coeffs) {
             // The values of `random_below`, drawn in bulk.
             let c = if uniform { c } else { field.times_raw(c) };
-            field.draw_each(stream, n, per_subset, |k, r| out[k] = a.add(out[k], a.mul(r, c)));
+            field.draw_blocks(stream, n, per_subset, |start, block| {
+                for (o, &r) in out[start..].iter_mut().zip(block) {
+                    *o = a.add(*o, a.mul(r, c));
+                }
+            });
         });
         out
     }

@@ -411,9 +411,13 @@ impl Runtime {
         for (j, stream) in streams.iter_mut().enumerate() {
             let Some(stream) = stream else { continue };
             with_arith!(field, |a| if j > self.id {
-                field.draw_each(stream, n, field.modulus(), |k, z| out[k] = a.add(out[k], z));
+                field.draw_blocks(stream, n, field.modulus(), |start, zs| {
+                    out[start..].iter_mut().zip(zs).for_each(|(o, &z)| *o = a.add(*o, z))
+                });
             } else {
-                field.draw_each(stream, n, field.modulus(), |k, z| out[k] = a.sub(out[k], z));
+                field.draw_blocks(stream, n, field.modulus(), |start, zs| {
+                    out[start..].iter_mut().zip(zs).for_each(|(o, &z)| *o = a.sub(*o, z))
+                });
             });
         }
         Some(out)
