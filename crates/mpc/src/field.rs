@@ -418,15 +418,14 @@ impl Field {
     /// key stream stay in step however each batches its draws.
     pub fn random_vec(&self, rng: &mut impl Rng, n: usize) -> Vec<Fe> {
         let mut out = Vec::with_capacity(n);
-        self.draw_blocks(rng, n, self.p, |_, block| out.extend_from_slice(block));
+        self.draw_blocks(rng, n, self.p, &mut |_, block| out.extend_from_slice(block));
         out
     }
 
     /// Calls `f(k, v)` for `k` in `0..n` with the `k`-th of `n` draws below
     /// `bound`: [`Field::draw_blocks`] one draw at a time.
-    #[inline]
     pub(crate) fn draw_each(&self, rng: &mut impl Rng, n: usize, bound: u128, mut f: impl FnMut(usize, Fe)) {
-        self.draw_blocks(rng, n, bound, |start, block| block.iter().enumerate().for_each(|(i, &v)| f(start + i, v)));
+        self.draw_blocks(rng, n, bound, &mut |start, block| block.iter().enumerate().for_each(|(i, &v)| f(start + i, v)));
     }
 
     /// Makes `n` draws below `bound` (`0 < bound ≤ p`), by rejection, and
@@ -439,9 +438,10 @@ impl Field {
     /// exactly the words one-by-one sampling would read are read: parties
     /// that share a key stream stay in step however each batches its draws.
     /// A block's rejected words are dropped without a branch, so a block
-    /// costs the same whatever it draws.
-    #[inline]
-    pub(crate) fn draw_blocks(&self, rng: &mut impl Rng, n: usize, bound: u128, mut f: impl FnMut(usize, &[Fe])) {
+    /// costs the same whatever it draws. (`f` is called once a block, so a
+    /// `dyn` call costs nothing measurable, and one copy of this serves every
+    /// caller: smaller WebAssembly.)
+    pub(crate) fn draw_blocks(&self, rng: &mut impl Rng, n: usize, bound: u128, f: &mut dyn FnMut(usize, &[Fe])) {
         const BLOCK: usize = 64;
         let mut block = [Fe(0); BLOCK];
         let mut filled = 0;

@@ -91,7 +91,7 @@ impl Prss {
         with_arith!(field, |a| for ((_, stream), c) in self.subsets.iter_mut().zip(coeffs) {
             // The values of `random_below`, drawn in bulk.
             let c = if uniform { c } else { field.times_raw(c) };
-            field.draw_blocks(stream, n, per_subset, |start, block| {
+            field.draw_blocks(stream, n, per_subset, &mut |start, block| {
                 for (o, &r) in out[start..].iter_mut().zip(block) {
                     *o = a.add(*o, a.mul(r, c));
                 }

@@ -411,11 +411,11 @@ impl Runtime {
         for (j, stream) in streams.iter_mut().enumerate() {
             let Some(stream) = stream else { continue };
             with_arith!(field, |a| if j > self.id {
-                field.draw_blocks(stream, n, field.modulus(), |start, zs| {
+                field.draw_blocks(stream, n, field.modulus(), &mut |start, zs| {
                     out[start..].iter_mut().zip(zs).for_each(|(o, &z)| *o = a.add(*o, z))
                 });
             } else {
-                field.draw_blocks(stream, n, field.modulus(), |start, zs| {
+                field.draw_blocks(stream, n, field.modulus(), &mut |start, zs| {
                     out[start..].iter_mut().zip(zs).for_each(|(o, &z)| *o = a.sub(*o, z))
                 });
             });
