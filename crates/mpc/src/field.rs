@@ -474,7 +474,7 @@ impl Field {
     }
 
     /// `c·R`, so that the Montgomery product of a raw draw `v` (see
-    /// [`Field::draw_each`]) with it is `c` times the element `v`, as
+    /// [`Field::draw_blocks`]) with it is `c` times the element `v`, as
     /// [`Field::random_below`] gives it: one product where converting first
     /// would take two.
     pub(crate) fn times_raw(&self, c: Fe) -> Fe {

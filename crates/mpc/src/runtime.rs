@@ -281,16 +281,16 @@ impl Runtime {
         incoming: &Incoming,
         n: usize,
     ) -> Result<Vec<Fe>> {
+        let held_by = |j: usize| held.iter().find(|(h, _)| *h == j).map(|(_, shares)| *shares);
         // The first shares this party holds (all n) start the sums, rather
         // than zeros they are added to.
-        let held_by = |j: usize| held.iter().find(|(h, _)| *h == j).map(|(_, shares)| *shares);
         let first = senders.iter().position(|&j| held_by(j).is_some_and(|shares| shares.len() == n));
-        let mut out = match first.and_then(|i| Some((lambdas[i], held_by(senders[i])?))) {
-            Some((lambda, shares)) => shamir::scaled(field, lambda, shares),
+        let mut out = match first {
+            Some(i) => shamir::scaled(field, lambdas[i], held_by(senders[i]).unwrap_or_default()),
             None => vec![field.zero(); n],
         };
         for (i, (&j, &lambda)) in senders.iter().zip(lambdas).enumerate() {
-            if let Some((_, shares)) = held.iter().find(|(h, _)| *h == j) {
+            if let Some(shares) = held_by(j) {
                 if Some(i) != first {
                     shamir::accumulate(field, lambda, &mut out, shares.iter().copied());
                 }
