@@ -531,7 +531,7 @@ fn start(s: &Shared, config: &JsValue) -> Result<(), JsValue> {
     };
     let identity = Identity::from_file(&secret).map_err(|e| js_error(&e.into()))?;
     let m = s.borrow().parties.as_ref().map_or(0, Vec::len);
-    // A program's party takes from each peer at most two of the plan's
+    // A program's party takes from each peer at most UNREAD_ROUNDS of the plan's
     // largest rounds; the benchmark's built-in workloads have no plan.
     let party = if bench { None } else { Some(js(api::party_config(&json))?.with_chunk(FRAME_CHUNK)) };
     let inbox = Inbox::new(m, party.as_ref().map_or(UNREAD_LIMIT, cohort_party::Party::unread_limit));

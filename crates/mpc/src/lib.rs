@@ -63,7 +63,9 @@ pub use cohort_transport::{AsyncTransport, Blocking, PartyId, Transport, Transpo
 pub use error::{Error, Result};
 pub use field::{Fe, Field};
 pub use protocols::{SORT_COMPARISONS_PER_PAIR, merge_exchange_layers};
-pub use runtime::{Config, MAX_PARTIES, Receivers, Runtime, SEC_PARAM, Stats, default_threshold, largest_setup_message};
+pub use runtime::{
+    Config, MAX_PARTIES, Receivers, Runtime, SEC_PARAM, SYNC_EVERY, Stats, UNREAD_ROUNDS, default_threshold, largest_setup_message,
+};
 pub use secure::{DERANGEMENT_BATCH, Kind, SecType, SecVec, Value};
 pub use session::{Session, Step, run_async, run_async_observed, run_blocking};
 pub use statistics::{MODE_MAX_VALUES, Statistic, check_statistic};

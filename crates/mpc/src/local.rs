@@ -69,7 +69,6 @@ pub fn drive<T: 'static>(
 ) -> Vec<Result<T>> {
     let m = sessions.len();
     let mut results: Vec<Option<Result<T>>> = (0..m).map(|_| None).collect();
-    let mut flushed = vec![0usize; m];
     while results.iter().any(Option::is_none) {
         let mut progress = false;
         for i in 0..m {
@@ -83,8 +82,8 @@ pub fn drive<T: 'static>(
                 }
                 Step::Send(msgs) => {
                     progress = true;
-                    let k = flushed[i];
-                    flushed[i] += 1;
+                    // The round just flushed (the count of completed rounds).
+                    let k = sessions[i].stats().rounds as usize;
                     for (to, msg) in msgs {
                         if results[to].is_some() {
                             sessions[i].fail(Error::Transport(cohort_transport::TransportError::closed(format!(

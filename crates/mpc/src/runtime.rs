@@ -12,6 +12,13 @@
 //! All parties run the same program, so they register the same steps in the
 //! same order; each round message carries its round number and step count and
 //! a peer that disagrees is reported as misbehaving.
+//!
+//! Each step also says who sends to whom ([`Flow`]). A round's message goes
+//! only to the peers some step of the round sends to, and the round waits
+//! only for the peers some step receives from: a product at three parties
+//! sends one message a round, not two, and waits for one. Every
+//! [`SYNC_EVERY`]-th round every party sends every peer a message, so that
+//! no party runs more than that many rounds ahead of another.
 
 use core::cell::{Cell, RefCell};
 use core::future::Future;
@@ -30,6 +37,20 @@ use crate::{Error, PartyId, Result, shamir};
 
 /// The most parties a session may have (subsets of parties are 64-bit masks).
 pub const MAX_PARTIES: usize = 62;
+
+/// Round numbers divisible by this are sent to and awaited from every peer,
+/// whatever their steps: a party runs ahead only of peers it does not wait
+/// for, and never past the next such round, so at most [`UNREAD_ROUNDS`]
+/// of a peer's messages wait to be read. (Rounds are counted from 0, the
+/// key set-up round, which every party sends to every peer anyway.)
+pub const SYNC_EVERY: u64 = 8;
+
+/// The most round messages from one peer that an honest party may hold
+/// unread: those of the rounds up to the next [`SYNC_EVERY`]-th round, and
+/// one more while this party waits for that round. A peer whose messages
+/// go beyond it is reported as misbehaving; a transport holds at most this
+/// many of the largest round messages unread from one peer.
+pub const UNREAD_ROUNDS: usize = SYNC_EVERY as usize + 1;
 
 /// The statistical security parameter `k` (MPyC's default).
 pub const SEC_PARAM: u32 = 30;
@@ -99,8 +120,9 @@ pub fn largest_setup_message(m: usize, t: usize) -> usize {
 /// Communication counters, for benchmarks and round-count checks.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Stats {
-    /// Rounds completed (each is one message to and from every peer),
-    /// including the PRSS key set-up round.
+    /// Rounds completed, including the PRSS key set-up round. In each, this
+    /// party sends at most one message to each peer and receives at most
+    /// one from each (see [`SYNC_EVERY`]).
     pub rounds: u64,
     /// Payload bytes sent to all peers.
     pub bytes_sent: u64,
@@ -130,6 +152,29 @@ impl Receivers {
             Receivers::All => true,
             Receivers::Only(list) => list.contains(&j),
         }
+    }
+}
+
+/// Who talks to whom in one communication step, seen from this party: the
+/// peers it sends to and those it receives from, as bit masks. Every party
+/// derives both from one rule, `sends(from, to)` over all parties, so the
+/// messages one party sends are exactly those its peers wait for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Flow {
+    to: u64,
+    from: u64,
+}
+
+impl Flow {
+    /// Party `a` sends to party `b ≠ a` exactly when `sends(a, b)`; this
+    /// party is `me` of `m`.
+    pub(crate) fn by(m: usize, me: PartyId, sends: impl Fn(PartyId, PartyId) -> bool) -> Flow {
+        let (mut to, mut from) = (0, 0);
+        for j in (0..m).filter(|&j| j != me) {
+            to |= u64::from(sends(me, j)) << j;
+            from |= u64::from(sends(j, me)) << j;
+        }
+        Flow { to, from }
     }
 }
 
@@ -225,6 +270,24 @@ impl Runtime {
     /// Runs `f` with this party's private random generator.
     pub(crate) fn with_rng<R>(&self, f: impl FnOnce(&mut ChaCha12Rng) -> R) -> R {
         f(&mut self.rng.borrow_mut())
+    }
+
+    /// [`Flow::by`] for this party.
+    pub(crate) fn flow(&self, sends: impl Fn(PartyId, PartyId) -> bool) -> Flow {
+        Flow::by(self.m, self.id, sends)
+    }
+
+    /// Every party sends to every other.
+    pub(crate) fn flow_everyone(&self) -> Flow {
+        self.flow(|_, _| true)
+    }
+
+    /// The parties for which `dealer` holds deal with [`Runtime::share_out`]:
+    /// each sends to every other party but, with pair keys, its `t` cyclic
+    /// successors, who draw their shares instead.
+    pub(crate) fn flow_dealt_by(&self, dealer: impl Fn(PartyId) -> bool) -> Flow {
+        let (m, t, derive) = (self.m, self.t, self.has_pair_streams());
+        self.flow(|d, j| dealer(d) && !(derive && (1..=t).contains(&((j + m - d) % m))))
     }
 
     /// Checks that the field has a distinct nonzero point for every party.
@@ -339,7 +402,7 @@ impl Runtime {
             out[j].extend_from_slice(&key);
             pairs[j] = Some(key);
         }
-        let incoming = self.exchange(out).await?;
+        let incoming = self.exchange(self.flow_everyone(), out).await?;
         let incoming: Vec<&[u8]> = (0..self.m).map(|j| incoming.from(j)).collect();
         let mut offsets = vec![0usize; self.m];
         let mut take_key = |owner: usize, what: &str| -> Result<prss::Key> {
@@ -428,14 +491,14 @@ impl Runtime {
         self.prss.borrow_mut().as_mut().map(f)
     }
 
-    /// One communication step: `write(j, buf)` appends what goes to party
-    /// `j` (never called for this party); resolves to what every party sent
-    /// this party in the same step. The step goes out with the rest of the
-    /// round.
-    pub(crate) fn exchange_with(&self, mut write: impl FnMut(PartyId, &mut Vec<u8>)) -> Exchange<'_> {
-        let me = self.id;
-        self.exchange_all(|bufs| {
-            for (j, buf) in bufs.iter_mut().enumerate().filter(|&(j, _)| j != me) {
+    /// One communication step in which parties send as `flow` says:
+    /// `write(j, buf)` appends what goes to each party `j` this party sends
+    /// to; resolves to what every party sent this party in the same step
+    /// (nothing from those `flow` says do not send to it). The step goes out
+    /// with the rest of the round.
+    pub(crate) fn exchange_with(&self, flow: Flow, mut write: impl FnMut(PartyId, &mut Vec<u8>)) -> Exchange<'_> {
+        self.exchange_all(flow, |bufs| {
+            for (j, buf) in bufs.iter_mut().enumerate().filter(|&(j, _)| flow.to >> j & 1 == 1) {
                 write(j, buf);
             }
         })
@@ -443,9 +506,10 @@ impl Runtime {
 
     /// [`Runtime::exchange_with`] with every peer's buffer at once (index
     /// `j` goes to party `j`; this party's own is discarded), for steps that
-    /// compute what each peer gets in one pass.
-    pub(crate) fn exchange_all(&self, write: impl FnOnce(&mut [Vec<u8>])) -> Exchange<'_> {
-        let (round, step, sent) = self.rounds.borrow_mut().register(write);
+    /// compute what each peer gets in one pass. Writing to a party that
+    /// `flow` says this party does not send to is an internal error.
+    pub(crate) fn exchange_all(&self, flow: Flow, write: impl FnOnce(&mut [Vec<u8>])) -> Exchange<'_> {
+        let (round, step, sent) = self.rounds.borrow_mut().register(flow, write);
         let mut stats = self.stats.get();
         stats.bytes_sent += sent as u64;
         self.stats.set(stats);
@@ -453,16 +517,16 @@ impl Runtime {
     }
 
     /// [`Runtime::exchange_with`] for byte strings: `out[j]` goes to party `j`.
-    pub(crate) fn exchange(&self, out: Vec<Vec<u8>>) -> Exchange<'_> {
-        self.exchange_with(|j, buf| buf.extend_from_slice(&out[j]))
+    pub(crate) fn exchange(&self, flow: Flow, out: Vec<Vec<u8>>) -> Exchange<'_> {
+        self.exchange_with(flow, |j, buf| buf.extend_from_slice(&out[j]))
     }
 
     /// One step of field elements: `out[j]` goes to party `j` (`out[self]`
     /// is ignored). Decodes and checks what arrives, reporting malformed data
     /// as misbehaviour of its sender; `[self]` is empty.
-    pub(crate) async fn exchange_fe(&self, field: &Field, out: &[&[Fe]]) -> Result<Vec<Vec<Fe>>> {
+    pub(crate) async fn exchange_fe(&self, field: &Field, flow: Flow, out: &[&[Fe]]) -> Result<Vec<Vec<Fe>>> {
         debug_assert_eq!(out.len(), self.m);
-        let incoming = self.exchange_with(|j, buf| field.encode(out[j], buf)).await?;
+        let incoming = self.exchange_with(flow, |j, buf| field.encode(out[j], buf)).await?;
         (0..self.m).map(|j| field.decode(incoming.from(j)).ok_or_else(|| misbehaved(j, "malformed field elements"))).collect()
     }
 }
@@ -519,6 +583,8 @@ pub(crate) struct Rounds {
     /// Outgoing message bodies per peer for `current`.
     outgoing: Vec<Vec<u8>>,
     steps: usize,
+    /// The peers `current`'s steps send to and receive from (bit masks).
+    flow: Flow,
     /// Whether `current` has been sent and awaits the peers' messages.
     in_flight: bool,
     /// The largest message flushed so far, in bytes.
@@ -545,6 +611,7 @@ impl Rounds {
             current: 0,
             outgoing: vec![Vec::new(); m],
             steps: 0,
+            flow: Flow { to: 0, from: 0 },
             in_flight: false,
             largest: 0,
             inbox: vec![VecDeque::new(); m],
@@ -557,9 +624,10 @@ impl Rounds {
     }
 
     /// Appends one step to every peer's message: `write` gets every party's
-    /// outgoing buffer (this party's own is discarded) and appends to each.
-    /// Returns the round, the step's index in it and the bytes written.
-    fn register(&mut self, write: impl FnOnce(&mut [Vec<u8>])) -> (u64, usize, usize) {
+    /// outgoing buffer (this party's own is discarded) and appends to those
+    /// of the peers `flow` sends to. Returns the round, the step's index in
+    /// it and the bytes written.
+    fn register(&mut self, flow: Flow, write: impl FnOnce(&mut [Vec<u8>])) -> (u64, usize, usize) {
         debug_assert!(!self.in_flight, "registration while a round is in flight");
         let mut starts = vec![0; self.m];
         for j in (0..self.m).filter(|&j| j != self.me) {
@@ -573,12 +641,18 @@ impl Rounds {
         write(&mut self.outgoing);
         self.outgoing[self.me].clear();
         let mut sent = 0;
-        for j in (0..self.m).filter(|&j| j != self.me) {
+        let me = self.me;
+        for j in (0..self.m).filter(|&j| j != me) {
             let (buf, at) = (&mut self.outgoing[j], starts[j]);
             let len = buf.len() - at - 4;
             buf[at..at + 4].copy_from_slice(&(len as u32).to_le_bytes());
             sent += len;
+            if len > 0 && flow.to >> j & 1 == 0 {
+                self.fail(Error::Internal(format!("a step wrote to party {j}, to which it sends nothing")));
+            }
         }
+        self.flow.to |= flow.to;
+        self.flow.from |= flow.from;
         self.steps += 1;
         (self.current, self.steps - 1, sent)
     }
@@ -592,13 +666,33 @@ impl Rounds {
         self.in_flight
     }
 
-    /// Closes the current round: the messages to send, one per peer.
+    /// Whether every peer gets a message in the current round, and every
+    /// peer's is awaited ([`SYNC_EVERY`]).
+    fn syncs(&self) -> bool {
+        self.current % SYNC_EVERY == 0
+    }
+
+    /// Whether this party sends party `j` a message in the current round.
+    fn sends_to(&self, j: PartyId) -> bool {
+        j != self.me && (self.syncs() || self.flow.to >> j & 1 == 1)
+    }
+
+    /// Whether the current round waits for a message from party `j`.
+    fn waits_for(&self, j: PartyId) -> bool {
+        j != self.me && (self.syncs() || self.flow.from >> j & 1 == 1)
+    }
+
+    /// Closes the current round: the messages to send, one per peer that
+    /// the round's steps send to (every peer in a [`SYNC_EVERY`]-th round).
     pub(crate) fn flush(&mut self) -> Vec<(PartyId, Vec<u8>)> {
         self.in_flight = true;
         let (current, steps) = (self.current, self.steps as u32);
         let mut msgs = Vec::with_capacity(self.m.saturating_sub(1));
-        for j in (0..self.m).filter(|&j| j != self.me) {
+        for j in 0..self.m {
             let mut buf = std::mem::take(&mut self.outgoing[j]);
+            if !self.sends_to(j) {
+                continue;
+            }
             if buf.is_empty() {
                 buf.resize(HEADER, 0);
             }
@@ -614,8 +708,8 @@ impl Rounds {
         if from >= self.m || from == self.me {
             return Err(Error::Transport(cohort_transport::TransportError::NoSuchParty { party: from }));
         }
-        if self.inbox[from].len() >= 2 {
-            // A peer may be at most one round ahead of us.
+        if self.inbox[from].len() >= UNREAD_ROUNDS {
+            // A peer runs ahead at most to the next SYNC_EVERY-th round.
             return Err(misbehaved(from, "sent rounds ahead of the protocol"));
         }
         self.inbox[from].push_back(msg);
@@ -624,7 +718,7 @@ impl Rounds {
 
     /// Peers whose message for the round in flight has not arrived.
     pub(crate) fn missing(&self) -> Vec<PartyId> {
-        (0..self.m).filter(|&j| j != self.me && self.inbox[j].is_empty()).collect()
+        (0..self.m).filter(|&j| self.waits_for(j) && self.inbox[j].is_empty()).collect()
     }
 
     /// Completes the round in flight if every peer's message is here: parses
@@ -636,7 +730,10 @@ impl Rounds {
         let steps = self.steps;
         let mut done: Vec<Vec<Range<usize>>> = vec![vec![0..0; self.m]; steps];
         let mut msgs = vec![Vec::new(); self.m];
-        for j in (0..self.m).filter(|&j| j != self.me) {
+        for j in 0..self.m {
+            if !self.waits_for(j) {
+                continue;
+            }
             let msg = self.inbox[j].pop_front().expect("checked above");
             let ranges = split_round_message(&msg, self.current, steps).map_err(|r| misbehaved(j, &r))?;
             for (k, range) in ranges.into_iter().enumerate() {
@@ -649,6 +746,7 @@ impl Rounds {
         self.done_round = Some(self.current);
         self.current += 1;
         self.steps = 0;
+        self.flow = Flow { to: 0, from: 0 };
         self.in_flight = false;
         for w in self.wakers.drain(..) {
             w.wake();

@@ -43,6 +43,7 @@ mod random_derangement;
 mod random_integers_and_permutations;
 mod reciprocal_and_division;
 mod round_counts;
+mod round_messages;
 mod secint_96;
 mod shamir_sharing;
 mod sort;

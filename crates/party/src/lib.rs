@@ -270,11 +270,12 @@ impl Party {
     }
 
     /// How many bytes of frames from one peer a transport may hold unread
-    /// for this party: two of its largest messages, since an honest peer
-    /// runs at most one round ahead (the engine refuses a third). More is a
-    /// flood ([`cohort_transport::TransportError::Flooded`]).
+    /// for this party: [`cohort_mpc::UNREAD_ROUNDS`] of its largest
+    /// messages, since an honest peer runs ahead at most that many rounds
+    /// (the engine refuses more). More is a flood
+    /// ([`cohort_transport::TransportError::Flooded`]).
     pub fn unread_limit(&self) -> usize {
-        2 * SecureChannel::framed_len(self.largest_message(), self.meeting.chunk.unwrap_or(MAX_CHUNK))
+        cohort_mpc::UNREAD_ROUNDS * SecureChannel::framed_len(self.largest_message(), self.meeting.chunk.unwrap_or(MAX_CHUNK))
     }
 
     /// How many rounds the computation will take, before it runs: the

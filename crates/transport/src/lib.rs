@@ -20,8 +20,9 @@ pub type PartyId = usize;
 
 /// Bytes of one peer's frames a transport holds while this party has not
 /// read them, unless the party sets a limit from its plan
-/// (`cohort_party::Party::unread_limit`). An honest peer runs at most a
-/// round ahead (it waits for this party's messages of each round); more is a flood
+/// (`cohort_party::Party::unread_limit`). An honest peer runs only a few
+/// rounds ahead (it waits for this party's messages every eighth round at
+/// least: `cohort_mpc::UNREAD_ROUNDS`); more is a flood
 /// ([`TransportError::Flooded`]), which ends the session rather than
 /// filling memory.
 pub const UNREAD_LIMIT: usize = 64 << 20;

@@ -409,7 +409,10 @@ fn a_message_larger_than_the_plans_largest_round_is_refused() {
     let honest = net.config(&program, 0, json!({"salary": 10}));
     let largest = honest.largest_message();
     assert!(largest < 64 << 10, "the average salary's rounds are small; the bound is {largest} bytes");
-    assert_eq!(honest.unread_limit(), 2 * cohort_channel::SecureChannel::framed_len(largest, cohort_channel::MAX_CHUNK));
+    assert_eq!(
+        honest.unread_limit(),
+        cohort_mpc::UNREAD_ROUNDS * cohort_channel::SecureChannel::framed_len(largest, cohort_channel::MAX_CHUNK)
+    );
     // Party 1 completes the handshakes, then sends party 0 one message a
     // byte over party 0's bound instead of its program hello.
     let parties: Vec<_> = net.identities.iter().map(Identity::fingerprint).collect();

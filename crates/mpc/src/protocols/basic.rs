@@ -21,7 +21,7 @@ impl Runtime {
         };
         let mut shares = Vec::new();
         let mut derived = Vec::new();
-        let exchange = self.exchange_all(|bufs| {
+        let exchange = self.exchange_all(self.flow_dealt_by(|d| d == owner), |bufs| {
             derived = self.derived_shares(field, core::iter::once((owner, n)));
             if me == owner {
                 shares = self.share_out(field, Secrets::Values(values), bufs);
@@ -47,14 +47,9 @@ impl Runtime {
     /// elsewhere.
     pub(crate) async fn open_raw(&self, field: &Field, x: &[Fe], receivers: &Receivers, degree: usize) -> Result<Option<Vec<Fe>>> {
         let (m, me) = (self.parties(), self.id());
-        let successor = |j: usize| (j + m - me) % m; // how far j is after me
-        let incoming = self
-            .exchange_with(|j, buf| {
-                if (1..=degree).contains(&successor(j)) && receivers.contains(j) {
-                    field.encode(x, buf);
-                }
-            })
-            .await?;
+        // Party a sends to party b when b is a receiver among a's successors.
+        let flow = self.flow(|a, b| (1..=degree).contains(&((b + m - a) % m)) && receivers.contains(b));
+        let incoming = self.exchange_with(flow, |_, buf| field.encode(x, buf)).await?;
         if !receivers.contains(me) {
             return Ok(None);
         }
@@ -105,7 +100,7 @@ impl Runtime {
             Some(&shamir::Lambda::Field(l)) => Some(l),
             _ => None,
         };
-        let exchange = self.exchange_all(|bufs| {
+        let exchange = self.exchange_all(self.flow_dealt_by(|d| d <= 2 * t), |bufs| {
             derived = self.derived_shares(field, (0..=2 * t).map(|s| (s, n)));
             if me <= 2 * t {
                 mine = self.share_out(field, values.scaled(scale), bufs);
@@ -358,7 +353,7 @@ impl Runtime {
         let own = self.lambdas(field, &everyone)[me];
         let mut part = zero;
         shamir::accumulate(field, own, &mut part, x.into_iter());
-        let incoming = self.exchange_with(|_, buf| field.encode(&part, buf)).await?;
+        let incoming = self.exchange_with(self.flow_everyone(), |_, buf| field.encode(&part, buf)).await?;
         let ones = vec![shamir::Lambda::Small(1); m];
         self.combine_wire(field, &everyone, &ones, &[(me, &part)], &incoming, part.len())
     }
@@ -391,7 +386,7 @@ impl Runtime {
             });
         }
         let mine = std::mem::take(&mut out[me]);
-        let incoming = self.exchange_fe(field, &slices(&out)).await?;
+        let incoming = self.exchange_fe(field, self.flow(|dealer, _| dealer <= t), &slices(&out)).await?;
         let mut sum = vec![field.zero(); n];
         for j in 0..=t {
             let part = if j == me { &mine } else { &incoming[j] };
@@ -450,7 +445,7 @@ impl Runtime {
         // Party d deals bits d, d + m, d + 2m, ….
         let count = |d: usize| (n + m - 1 - d) / m;
         let (mut own, mut derived) = (Vec::new(), Vec::new());
-        let exchange = self.exchange_all(|bufs| {
+        let exchange = self.exchange_all(self.flow_dealt_by(|_| true), |bufs| {
             derived = self.derived_shares(field, (0..m).map(|d| (d, count(d))));
             own = self.share_out(field, Secrets::Values(&mine), bufs);
         });

@@ -45,7 +45,8 @@ impl Runtime {
                 out = self.with_rng(|rng| shamir::share(field, rng, &additive, t, m));
             }
             let mine = std::mem::take(&mut out[me]);
-            let incoming = self.exchange_fe(field, &out.iter().map(Vec::as_slice).collect::<Vec<_>>()).await?;
+            let flow = self.flow(|a, _| dealers.contains(&a));
+            let incoming = self.exchange_fe(field, flow, &out.iter().map(Vec::as_slice).collect::<Vec<_>>()).await?;
             let mut sum = vec![field.zero(); n * columns.len()];
             for &d in &dealers {
                 let part = if d == me { &mine } else { &incoming[d] };
