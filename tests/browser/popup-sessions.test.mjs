@@ -77,7 +77,7 @@ describe('the popup', () => {
     assert.equal(outcome.error?.code, 4400, JSON.stringify(outcome));
     // Carol's page closed: her data channel closes, or the signal server says she left, whichever comes first.
     assert.ok(['peer_gone', 'closed'].includes(outcome.error.data.reason), JSON.stringify(outcome));
-    assert.equal(outcome.error.data.party, joined[2].reply.result.party);
+    assert.equal(outcome.error.data.party, joined[2].reply.result.party, JSON.stringify({ outcome, me: me.party, b: joined[1].reply.result.party, c: joined[2].reply.result.party }));
     await popup.waitForSelector(outcome.error.data.reason === 'closed' ? 'text=The connection to Carol closed' : 'text=Carol left the session');
     const failed = await popup.evaluate(() => document.querySelector('.session').innerText);
     assert.doesNotMatch(failed, /party \d left/);

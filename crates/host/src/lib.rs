@@ -68,11 +68,13 @@ extern "C" {
 const STALL_BEFORE_RUNNING_MS: f64 = 300_000.0;
 const STALL_RUNNING_MS: f64 = 60_000.0;
 const NEGOTIATION_MS: i32 = 60_000;
-/// How long a data channel that closed waits before it fails the party:
-/// when a party leaves, the signal server tells everyone at once, and the
-/// peers that stop because of it close their channels; waiting lets the
-/// signal server's word name the party that left first, rather than a
-/// peer that closed in turn ([`Inbox::closed`]).
+/// How long a data channel that closed, or the signal server's word that a
+/// party left, waits before it fails the running party: when a party
+/// leaves, the peers that stop because of it close their channels and
+/// leave in turn, so a peer may hear of them first (it may not be waiting
+/// for the party that left: a round waits only for the peers that send to
+/// it). Waiting lets the first departure be known, and named, rather than
+/// a peer that stopped in turn ([`Inbox::closed`]).
 const CLOSED_GRACE_MS: i32 = 1_500;
 /// A data channel's send buffer: frames wait above HIGH until it drains below LOW.
 const SEND_BUFFER_HIGH: u32 = 4 << 20;
@@ -473,7 +475,7 @@ fn pump(s: &Shared) {
             Output::Event(Event::Seated { parties, me }) => seated(s, parties.iter().map(|p| p.to_string()).collect(), me),
             Output::Event(Event::Signal { from, data }) => signalled(s, from, to_js(&data)),
             Output::Event(Event::Frame { from, payload }) => deliver(s, from, payload),
-            Output::Event(Event::PeerGone { party }) => lost(s, party, TransportError::PeerGone { party }),
+            Output::Event(Event::PeerGone { party }) => gone(s, party),
             Output::Event(Event::Failed(e)) => end(s, &e.into()),
             Output::Timeout(when) => {
                 let old = s.borrow_mut().timer.take();
@@ -1055,8 +1057,24 @@ fn transmit(s: &Shared, j: usize, frame: Vec<u8>) {
 /// from `j` fail, naming the first party known to have failed by then
 /// ([`Inbox::closed`]); before the party runs, the session ends.
 fn channel_closed(s: &Shared, j: usize) {
+    fail_after_grace(s, j, TransportError::closed(format!("the connection to party {j} closed")));
+}
+
+/// The signal server says party `j` left: once the party runs, as
+/// [`channel_closed`]; before it runs, the session ends at once.
+fn gone(s: &Shared, j: usize) {
+    let why = TransportError::PeerGone { party: j };
+    if s.borrow().inbox.is_none() {
+        return lost(s, j, why);
+    }
+    fail_after_grace(s, j, why);
+}
+
+/// After [`CLOSED_GRACE_MS`], reads from `j` fail with `why`, or with the
+/// first failure known by then ([`Inbox::closed`]); if the party has not
+/// started by then, the session ends.
+fn fail_after_grace(s: &Shared, j: usize, why: TransportError) {
     after(s, CLOSED_GRACE_MS, move |s| {
-        let why = TransportError::closed(format!("the connection to party {j} closed"));
         let (ended, inbox) = (s.borrow().ended, s.borrow().inbox.clone());
         match inbox {
             Some(inbox) if !ended => inbox.closed(j, why),

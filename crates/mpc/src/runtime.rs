@@ -168,7 +168,7 @@ pub(crate) struct Flow {
 impl Flow {
     /// Party `a` sends to party `b ≠ a` exactly when `sends(a, b)`; this
     /// party is `me` of `m`.
-    pub(crate) fn by(m: usize, me: PartyId, sends: impl Fn(PartyId, PartyId) -> bool) -> Flow {
+    pub(crate) fn by(m: usize, me: PartyId, sends: &dyn Fn(PartyId, PartyId) -> bool) -> Flow {
         let (mut to, mut from) = (0, 0);
         for j in (0..m).filter(|&j| j != me) {
             to |= u64::from(sends(me, j)) << j;
@@ -274,7 +274,7 @@ impl Runtime {
 
     /// [`Flow::by`] for this party.
     pub(crate) fn flow(&self, sends: impl Fn(PartyId, PartyId) -> bool) -> Flow {
-        Flow::by(self.m, self.id, sends)
+        Flow::by(self.m, self.id, &sends)
     }
 
     /// Every party sends to every other.
