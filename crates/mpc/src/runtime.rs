@@ -669,7 +669,7 @@ impl Rounds {
     /// Whether every peer gets a message in the current round, and every
     /// peer's is awaited ([`SYNC_EVERY`]).
     fn syncs(&self) -> bool {
-        self.current % SYNC_EVERY == 0
+        self.current.is_multiple_of(SYNC_EVERY)
     }
 
     /// Whether this party sends party `j` a message in the current round.

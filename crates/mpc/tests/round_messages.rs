@@ -42,7 +42,7 @@ fn a_chain_of_products_sends_one_message_a_party_a_round() {
     for (&k, pairs) in &sent {
         let mut pairs = pairs.clone();
         pairs.sort();
-        if k as u64 % SYNC_EVERY == 0 {
+        if (k as u64).is_multiple_of(SYNC_EVERY) {
             assert_eq!(pairs, all, "round {k} goes to and from every peer");
         } else if pairs == {
             let mut r = ring.clone();
