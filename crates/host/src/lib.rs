@@ -181,6 +181,8 @@ struct State {
     me: usize,
     parties: Option<Vec<String>>,
     inbox: Option<Inbox>,
+    /// The parties the signal server said left.
+    left: Vec<usize>,
     running: bool,
     peers: Vec<Option<Peer>>,
     early: Vec<(usize, Early)>,
@@ -301,6 +303,7 @@ impl SessionHost {
             me: 0,
             parties: None,
             inbox: None,
+            left: Vec::new(),
             running: false,
             peers: Vec::new(),
             early: Vec::new(),
@@ -1057,24 +1060,31 @@ fn transmit(s: &Shared, j: usize, frame: Vec<u8>) {
 /// from `j` fail, naming the first party known to have failed by then
 /// ([`Inbox::closed`]); before the party runs, the session ends.
 fn channel_closed(s: &Shared, j: usize) {
-    fail_after_grace(s, j, TransportError::closed(format!("the connection to party {j} closed")));
+    fail_after_grace(s, j);
 }
 
 /// The signal server says party `j` left: once the party runs, as
 /// [`channel_closed`]; before it runs, the session ends at once.
 fn gone(s: &Shared, j: usize) {
-    let why = TransportError::PeerGone { party: j };
+    s.borrow_mut().left.push(j);
     if s.borrow().inbox.is_none() {
-        return lost(s, j, why);
+        return lost(s, j, TransportError::PeerGone { party: j });
     }
-    fail_after_grace(s, j, why);
+    fail_after_grace(s, j);
 }
 
-/// After [`CLOSED_GRACE_MS`], reads from `j` fail with `why`, or with the
-/// first failure known by then ([`Inbox::closed`]); if the party has not
-/// started by then, the session ends.
-fn fail_after_grace(s: &Shared, j: usize, why: TransportError) {
+/// After [`CLOSED_GRACE_MS`], reads from `j` fail with the first failure
+/// known by then ([`Inbox::closed`]), else with "party `j` left" if the
+/// signal server said so by then (a party that leaves closes its channels
+/// too, often just before the server's word arrives), else with its
+/// channel's close; if the party has not started by then, the session ends.
+fn fail_after_grace(s: &Shared, j: usize) {
     after(s, CLOSED_GRACE_MS, move |s| {
+        let why = if s.borrow().left.contains(&j) {
+            TransportError::PeerGone { party: j }
+        } else {
+            TransportError::closed(format!("the connection to party {j} closed"))
+        };
         let (ended, inbox) = (s.borrow().ended, s.borrow().inbox.clone());
         match inbox {
             Some(inbox) if !ended => inbox.closed(j, why),
