@@ -117,6 +117,13 @@ impl Prss {
             .collect()
     }
 
+    /// `n` uniformly random field elements from the stream of `subset`, which
+    /// its members draw alike; `None` if this party is not a member.
+    pub fn subset_random(&mut self, field: &Field, subset: u64, n: usize) -> Option<Vec<Fe>> {
+        let (_, stream) = self.subsets.iter_mut().find(|(s, _)| *s == subset)?;
+        Some(field.random_vec(stream, n))
+    }
+
     /// A uniformly random permutation of `0..n` from the stream of every
     /// subset containing this party, in the order of [`subsets`]:
     /// permutation `π_S` is known to exactly the members of `S`.

@@ -342,18 +342,29 @@ impl Runtime {
     /// is added and `2t + 1` shares are interpolated.
     pub(crate) async fn open_2t(&self, field: &Field, mut x: Vec<Fe>) -> Result<Vec<Fe>> {
         let (m, me, t) = (self.parties(), self.id(), self.threshold());
-        let additive = if m == 2 * t + 1 && t >= 1 { self.pair_zero_sharing(field, x.len()) } else { None };
-        let Some(zero) = additive else {
-            let zero = self.zero_2t(field, x.len()).await?;
-            with_arith!(field, |a| x.iter_mut().zip(&zero).for_each(|(v, &z)| *v = a.add(*v, z)));
-            let opened = self.open_raw(field, &x, &Receivers::All, 2 * t).await?;
-            return opened.ok_or_else(|| Error::Internal("open to all returned nothing".into()));
-        };
-        let everyone: Vec<usize> = (0..m).collect();
-        let own = self.lambdas(field, &everyone)[me];
-        let mut part = zero;
-        shamir::accumulate(field, own, &mut part, x.into_iter());
+        if m == 2 * t + 1 && t >= 1 && self.has_pair_streams() {
+            let everyone: Vec<usize> = (0..m).collect();
+            let own = self.lambdas(field, &everyone)[me];
+            return self.open_sum(field, shamir::scaled(field, own, &x)).await;
+        }
+        let zero = self.zero_2t(field, x.len()).await?;
+        with_arith!(field, |a| x.iter_mut().zip(&zero).for_each(|(v, &z)| *v = a.add(*v, z)));
+        let opened = self.open_raw(field, &x, &Receivers::All, 2 * t).await?;
+        opened.ok_or_else(|| Error::Internal("open to all returned nothing".into()))
+    }
+
+    /// Opens the sum of every party's `part`: each adds its part of a
+    /// pairwise zero sharing ([`Runtime::pair_zero_sharing`]) and sends it
+    /// to all, and everyone adds the `m` values. A coalition of `t` parties
+    /// sees the others' masked parts uniform given their sum, which the
+    /// opening reveals anyway. One round; needs the pair keys.
+    pub(crate) async fn open_sum(&self, field: &Field, mut part: Vec<Fe>) -> Result<Vec<Fe>> {
+        let (m, me) = (self.parties(), self.id());
+        let zero =
+            self.pair_zero_sharing(field, part.len()).ok_or_else(|| Error::Internal("an additive opening without pair keys".into()))?;
+        with_arith!(field, |a| part.iter_mut().zip(&zero).for_each(|(v, &z)| *v = a.add(*v, z)));
         let incoming = self.exchange_with(self.flow_everyone(), |_, buf| field.encode(&part, buf)).await?;
+        let everyone: Vec<usize> = (0..m).collect();
         let ones = vec![shamir::Lambda::Small(1); m];
         self.combine_wire(field, &everyone, &ones, &[(me, &part)], &incoming, part.len())
     }
@@ -406,16 +417,20 @@ impl Runtime {
         self.finish_bits(field, bits).await
     }
 
-    /// Random bits up to their last multiplication, which
-    /// [`Runtime::open_with_bits`] can do in the round of an opening that
-    /// uses them. With PRSS and `t = 1` the subsets are `S_d` = "everyone
-    /// but d"; party `d` knows every subset's bit but `S_d`'s, XORs them into
-    /// `u` and deals it, and `b = u ⊕ ρ_{S_d} = u + ρ − 2uρ` with `ρ` shared
-    /// as `ρ·f_{S_d}(x_i)`. Party `d` lacks `ρ_{S_d}`; every other party `j`
-    /// lacks the bit of `S_j`, which is part of `u`. Bit `i` is dealt by
-    /// party `i mod m`, so the work is balanced. One round here (the
-    /// dealing), and one multiplication per bit to come (MPyC's method needs
-    /// ~70 multiplications per bit for its square root). With `t = 0` the
+    /// Random bits up to their last step, which [`Runtime::open_with_bits`]
+    /// can take in the round of an opening that uses them. With PRSS and
+    /// `t = 1` the subsets are `S_d` = "everyone but d"; party `d` knows
+    /// every subset's bit but `S_d`'s, XORs them into `u` and deals it, and
+    /// `b = u ⊕ β` for `S_d`'s bit `β`, which party `d` lacks; every other
+    /// party `j` lacks the bit of `S_j`, which is part of `u`. Bit `i` is
+    /// dealt by party `i mod m`, so the work is balanced. The members of
+    /// `S_d` know `β`, so each flips its share of `u` where `β = 1` and adds
+    /// `s·x` for an `s` drawn from `S_d`'s stream: a degree-1 sharing of `b`
+    /// whose share at `d` is uniform to `d`. Party `d` gets that share in the
+    /// next round from its two successors, who interpolate it and mask the
+    /// two parts with their pair stream ([`Runtime::finish_bits`]). One round
+    /// here (the dealing), and a hand-over to come, with no multiplication
+    /// (MPyC's method needs ~70 a bit for its square root). With `t = 0` the
     /// single subset's bit is the bit; for `t ≥ 2` or without PRSS, the
     /// bits are made whole by [`Runtime::sqrt_bits`].
     pub(crate) async fn random_bits_started(&self, field: &Field, n: usize) -> Result<Bits> {
@@ -423,7 +438,7 @@ impl Runtime {
             return Ok(Bits::Ready(Vec::new()));
         }
         // (The threshold first: for t ≥ 2 the subsets' bits would be drawn for nothing.)
-        let bits = if self.threshold() <= 1 { self.with_prss(|p| p.subset_bits(n)) } else { None };
+        let bits = if self.threshold() <= 1 && self.has_pair_streams() { self.with_prss(|p| p.subset_bits(n)) } else { None };
         let Some(bits) = bits else {
             return Ok(Bits::Ready(self.sqrt_bits(field, n).await?));
         };
@@ -437,23 +452,45 @@ impl Runtime {
         }
         let everyone = (1u64 << m) - 1;
         let without = |d: usize| everyone & !(1u64 << d);
-        // u for the bits this party deals: i ≡ me (mod m).
-        let mine: Vec<Fe> = (me..n)
-            .step_by(m)
-            .map(|i| to_fe(bits.iter().filter(|(s, _)| *s != without(me)).fold(false, |acc, (_, b)| acc ^ b[i])))
-            .collect();
         // Party d deals bits d, d + m, d + 2m, ….
         let count = |d: usize| (n + m - 1 - d) / m;
+        // u for the bits this party deals: the XOR of its subsets' bits.
+        let mine: Vec<Fe> = (me..n).step_by(m).map(|i| to_fe(bits.iter().fold(false, |acc, (_, b)| acc ^ b[i]))).collect();
+        // The masks s of the bits dealt by others, from the streams of the
+        // subsets S_d this party is in (every member draws them).
+        let masks: Vec<Vec<Fe>> = (0..m)
+            .map(|d| {
+                if d == me {
+                    Vec::new()
+                } else {
+                    self.with_prss(|p| p.subset_random(field, without(d), count(d))).flatten().unwrap_or_default()
+                }
+            })
+            .collect();
         let (mut own, mut derived) = (Vec::new(), Vec::new());
         let exchange = self.exchange_all(self.flow_dealt_by(|_| true), |bufs| {
             derived = self.derived_shares(field, (0..m).map(|d| (d, count(d))));
             own = self.share_out(field, Secrets::Values(&mine), bufs);
         });
+        // The hand-over's masks z, drawn as the dealing is registered (so in
+        // the same order as the draws around it, at both ends of the pair
+        // stream): for dealer d, by its successors d + 1 and d + 2.
+        let handers = |d: usize| [(d + 1) % m, (d + 2) % m];
+        let handing: Vec<(PartyId, Vec<Fe>)> = (0..m)
+            .filter(|&d| d != me && handers(d).contains(&me))
+            .map(|d| {
+                let [j, k] = handers(d);
+                let partner = if me == j { k } else { j };
+                (d, self.with_pair_stream(partner, |stream| field.random_vec(stream, count(d))).unwrap_or_default())
+            })
+            .collect();
         let incoming = exchange.await?;
-        let mut u = vec![field.zero(); n];
+        let mut shares = vec![field.zero(); n];
+        let mut handover = Vec::with_capacity(handing.len());
+        let x_me = shamir::point(field, me);
         for d in 0..m {
             let decoded;
-            let from: &[Fe] = match derived.iter().find(|(s, _)| *s == d) {
+            let u: &[Fe] = match derived.iter().find(|(s, _)| *s == d) {
                 _ if d == me => &own,
                 Some((_, drawn)) => drawn,
                 None => {
@@ -461,50 +498,73 @@ impl Runtime {
                     &decoded
                 }
             };
-            expect_len(d, from, count(d))?;
-            for (k, &x) in from.iter().enumerate() {
-                u[d + k * m] = x;
+            expect_len(d, u, count(d))?;
+            if d == me {
+                continue;
+            }
+            // b' = (β ? 1 − u : u) + s·x at this party's point.
+            let beta = bits.iter().find(|(s, _)| *s == without(d)).map(|(_, b)| b.as_slice()).unwrap_or_default();
+            let s = &masks[d];
+            if beta.len() != n || s.len() != count(d) {
+                return Err(Error::Internal("random bits without their subset's stream".into()));
+            }
+            with_arith!(field, |a| for (k, (&uk, &sk)) in u.iter().zip(s).enumerate() {
+                let i = d + k * m;
+                let flipped = Fe::select(beta[i], a.sub(field.one(), uk), uk);
+                shares[i] = a.add(flipped, a.mul(sk, x_me));
+            });
+            // This party's part of d's share: its share times its Lagrange
+            // coefficient at d's point (through the two handers' points),
+            // plus z (the first hander) or minus z (the second).
+            if let Some((_, z)) = handing.iter().find(|(h, _)| *h == d) {
+                let [j, k] = handers(d);
+                let basis = shamir::lagrange_basis(field, &[shamir::point(field, j), shamir::point(field, k)], shamir::point(field, d));
+                let (weight, first) = if me == j { (basis[0], true) } else { (basis[1], false) };
+                let part: Vec<Fe> = with_arith!(field, |a| (0..count(d))
+                    .map(|k| {
+                        let v = a.mul(shares[d + k * m], weight);
+                        if first { a.add(v, z[k]) } else { a.sub(v, z[k]) }
+                    })
+                    .collect());
+                handover.push((d, part));
             }
         }
-        // ρ_{S_d} for each dealer d, as this party's share unit and bits; a
-        // unit of zero where d is this party (outside S_d), whose bits then
-        // do not matter.
-        let rho_of: Vec<(Fe, &[bool])> = (0..m)
-            .map(|d| match bits.iter().find(|(s, _)| *s == without(d)) {
-                Some((_, b)) => (self.with_prss(|p| p.subset_coefficient(field, without(d))).expect("PRSS is set up"), b.as_slice()),
-                None => (field.zero(), bits[0].1.as_slice()),
-            })
-            .collect();
-        // Bit i's dealer is i mod m (cycled, not divided: this runs per bit).
-        let rho: Vec<Fe> = (0..n)
-            .zip((0..m).cycle())
-            .map(|(i, d)| {
-                let (unit, b) = rho_of[d];
-                Fe::select(b[i], unit, field.zero())
-            })
-            .collect();
-        Ok(Bits::Dealt { u, rho })
+        Ok(Bits::Dealt(Dealt { shares, handover }))
     }
 
-    /// The bits' shares (degree `t`): for dealt bits, `u + ρ − 2uρ` after
-    /// multiplying `uρ` (one round).
+    /// The bits' shares (degree `t`): for dealt bits, after the hand-over
+    /// of the shares of the bits this party dealt (one round): the sum of
+    /// the two parts its successors send.
     pub(crate) async fn finish_bits(&self, field: &Field, bits: Bits) -> Result<Vec<Fe>> {
-        match bits {
-            Bits::Ready(bits) => Ok(bits),
-            Bits::Dealt { u, rho } => {
-                let uv = self.mul_raw(field, &u, &rho).await?;
-                Ok(with_arith!(field, |a| (0..u.len()).map(|i| a.sub(a.add(u[i], rho[i]), a.add(uv[i], uv[i]))).collect()))
-            }
+        let Dealt { mut shares, handover } = match bits {
+            Bits::Ready(bits) => return Ok(bits),
+            Bits::Dealt(dealt) => dealt,
+        };
+        let (m, me, n) = (self.parties(), self.id(), shares.len());
+        let flow = self.flow(|from, to| from == (to + 1) % m || from == (to + 2) % m);
+        let incoming = self
+            .exchange_with(flow, |d, buf| {
+                if let Some((_, part)) = handover.iter().find(|(h, _)| *h == d) {
+                    field.encode(part, buf);
+                }
+            })
+            .await?;
+        let mine = (n + m - 1 - me) / m;
+        let ones = [shamir::Lambda::Small(1); 2];
+        let received = self.combine_wire(field, &[(me + 1) % m, (me + 2) % m], &ones, &[], &incoming, mine)?;
+        for (k, v) in received.into_iter().enumerate() {
+            shares[me + k * m] = v;
         }
+        Ok(shares)
     }
 
     /// Opens `base[e] ± Σ_{i<k} 2^i·b[e·per + i]` for each element `e` (`+`
     /// unless `subtract`) and returns it with the bits' shares, in one round.
-    /// For dealt bits, the sum is formed from the local products `u·ρ`, a
-    /// sharing of degree 2t, opened re-randomised ([`Runtime::open_2t`]),
-    /// while `uρ` is reshared for the bits themselves in
-    /// the same round: the opened value is the one a finished sharing would
-    /// give, one round sooner.
+    /// For dealt bits, whose dealers' shares are still to come, each bit's
+    /// part is interpolated from the shares of its dealer's two successors
+    /// alone, every party's part of the sum is masked by a pairwise zero
+    /// sharing and sent to all, and everyone adds the parts
+    /// ([`Runtime::open_sum`]), in the round of the hand-over.
     pub(crate) async fn open_with_bits(
         &self,
         field: &Field,
@@ -517,13 +577,13 @@ impl Runtime {
         let n = base.len();
         let len = match &bits {
             Bits::Ready(b) => b.len(),
-            Bits::Dealt { u, .. } => u.len(),
+            Bits::Dealt(dealt) => dealt.shares.len(),
         };
         if k > per || len != n * per {
             return Err(Error::Internal("an opening given mismatched random bits".into()));
         }
         // base ± Σ 2^i·bit[e·per + i] for each element e.
-        let combine = |bit: &[Fe]| -> Vec<Fe> {
+        let combine = |base: &[Fe], bit: &[Fe]| -> Vec<Fe> {
             with_arith!(field, |a| (0..n)
                 .map(|e| {
                     let row = bit[e * per..e * per + k].iter().rev().fold(field.zero(), |acc, &b| a.add(a.add(acc, acc), b));
@@ -533,16 +593,29 @@ impl Runtime {
         };
         match bits {
             Bits::Ready(b) => {
-                let opened = self.open_all(field, &combine(&b)).await?;
+                let opened = self.open_all(field, &combine(base, &b)).await?;
                 Ok((opened, b))
             }
-            Bits::Dealt { u, rho } => {
-                // b = u + ρ − 2uρ with uρ a local product: degree 2t. The
-                // products first, in one specialised pass.
-                let local: Vec<Fe> =
-                    with_arith!(field, |a| u.iter().zip(&rho).map(|(&ui, &ri)| a.sub(a.add(ui, ri), a.mul(a.add(ui, ui), ri))).collect());
-                let open = self.open_2t(field, combine(&local));
-                futures_util::future::try_join(open, self.finish_bits(field, Bits::Dealt { u, rho })).await
+            Bits::Dealt(dealt) => {
+                let (m, me) = (self.parties(), self.id());
+                let everyone: Vec<usize> = (0..m).collect();
+                let own = self.lambdas(field, &everyone)[me];
+                // Bit i's weight here: this party's Lagrange coefficient at 0
+                // through its dealer's two successors, if it is one of them.
+                let weights: Vec<Fe> = (0..m)
+                    .map(|d| {
+                        let (j, k) = ((d + 1) % m, (d + 2) % m);
+                        match () {
+                            _ if me == j => shamir::lagrange_at_zero(field, &[j, k])[0],
+                            _ if me == k => shamir::lagrange_at_zero(field, &[j, k])[1],
+                            _ => field.zero(),
+                        }
+                    })
+                    .collect();
+                let weighted: Vec<Fe> =
+                    with_arith!(field, |a| dealt.shares.iter().zip((0..m).cycle()).map(|(&b, d)| a.mul(b, weights[d])).collect());
+                let part = combine(&shamir::scaled(field, own, base), &weighted);
+                futures_util::future::try_join(self.open_sum(field, part), self.finish_bits(field, Bits::Dealt(dealt))).await
             }
         }
     }
@@ -586,19 +659,22 @@ impl Runtime {
     }
 }
 
-/// Shares of random bits, finished or with their last multiplication to
-/// come (see [`Runtime::random_bits_started`]).
+/// Shares of random bits, finished or with their hand-over to come (see
+/// [`Runtime::random_bits_started`]).
 pub(crate) enum Bits {
     /// Degree-`t` shares of the bits.
     Ready(Vec<Fe>),
-    /// `b = u + ρ − 2uρ`: `u` dealt, `ρ` from a PRSS subset, `uρ` not yet
-    /// multiplied.
-    Dealt {
-        /// The dealt XOR of the other subsets' bits.
-        u: Vec<Fe>,
-        /// The missing subset's bit, as this party's share.
-        rho: Vec<Fe>,
-    },
+    /// Dealt bits whose dealers' shares are still to be handed over.
+    Dealt(Dealt),
+}
+
+/// Dealt random bits before their hand-over ([`Runtime::finish_bits`]).
+pub(crate) struct Dealt {
+    /// This party's shares of the bits; zero where it dealt the bit.
+    shares: Vec<Fe>,
+    /// For each dealer this party is a hander for, its part of that
+    /// dealer's shares.
+    handover: Vec<(PartyId, Vec<Fe>)>,
 }
 
 fn slices(v: &[Vec<Fe>]) -> Vec<&[Fe]> {
