@@ -529,14 +529,14 @@ impl Runtime {
                 handover.push((d, part));
             }
         }
-        Ok(Bits::Dealt(Dealt { shares, handover }))
+        Ok(Bits::Dealt(Dealt { shares, handover, own_u: own }))
     }
 
     /// The bits' shares (degree `t`): for dealt bits, after the hand-over
     /// of the shares of the bits this party dealt (one round): the sum of
     /// the two parts its successors send.
     pub(crate) async fn finish_bits(&self, field: &Field, bits: Bits) -> Result<Vec<Fe>> {
-        let Dealt { mut shares, handover } = match bits {
+        let Dealt { mut shares, handover, .. } = match bits {
             Bits::Ready(bits) => return Ok(bits),
             Bits::Dealt(dealt) => dealt,
         };
@@ -675,6 +675,8 @@ pub(crate) struct Dealt {
     /// For each dealer this party is a hander for, its part of that
     /// dealer's shares.
     handover: Vec<(PartyId, Vec<Fe>)>,
+    /// This party's shares of the `u` it dealt (bits `me, me + m, …`).
+    own_u: Vec<Fe>,
 }
 
 fn slices(v: &[Vec<Fe>]) -> Vec<&[Fe]> {
@@ -733,4 +735,38 @@ pub(crate) fn same_len<A, B>(a: &[A], b: &[B]) -> Result<()> {
         return Err(Error::InvalidArgument(format!("vectors of lengths {} and {} do not match", a.len(), b.len())));
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Bits;
+    use crate::field::Fe;
+    use crate::{SecType, local};
+
+    /// What a dealer of random bits knows at `t = 1`: it dealt `u`, so it
+    /// knows its share `u_d`, and `b = u ⊕ β` for a `β` it lacks. Its final
+    /// share of the bit must be neither `u_d` nor `1 − u_d` (which would
+    /// tell it `β`, hence `b`): the mask `s·x_d` from the stream of the
+    /// others makes it uniform.
+    #[test]
+    fn a_dealers_share_of_its_bit_does_not_follow_from_what_it_dealt() {
+        let field = *SecType::int(32).unwrap().field();
+        let n = 300;
+        for (m, seed) in [(3, 1), (3, 2), (4, 3), (5, 4)] {
+            let out = local::run(m, 1, seed, move |rt| async move {
+                let Bits::Dealt(dealt) = rt.random_bits_started(&field, n).await? else { panic!("m={m}: bits not dealt") };
+                let own_u = dealt.own_u.clone();
+                let shares = rt.finish_bits(&field, Bits::Dealt(dealt)).await?;
+                let me = rt.id();
+                Ok(own_u.into_iter().zip(shares.into_iter().skip(me).step_by(m)).collect::<Vec<(Fe, Fe)>>())
+            })
+            .unwrap();
+            for (d, pairs) in out.results.iter().enumerate() {
+                assert!(!pairs.is_empty());
+                for &(u, b) in pairs {
+                    assert!(b != u && b != field.sub(field.one(), u), "m={m}: party {d}'s share of its bit is its share of u, or its flip");
+                }
+            }
+        }
+    }
 }
