@@ -529,7 +529,12 @@ impl Runtime {
                 handover.push((d, part));
             }
         }
-        Ok(Bits::Dealt(Dealt { shares, handover, own_u: own }))
+        Ok(Bits::Dealt(Dealt {
+            shares,
+            handover,
+            #[cfg(test)]
+            own_u: own,
+        }))
     }
 
     /// The bits' shares (degree `t`): for dealt bits, after the hand-over
@@ -675,7 +680,9 @@ pub(crate) struct Dealt {
     /// For each dealer this party is a hander for, its part of that
     /// dealer's shares.
     handover: Vec<(PartyId, Vec<Fe>)>,
-    /// This party's shares of the `u` it dealt (bits `me, me + m, …`).
+    /// This party's shares of the `u` it dealt (bits `me, me + m, …`), for
+    /// the test of what a dealer knows.
+    #[cfg(test)]
     own_u: Vec<Fe>,
 }
 
