@@ -453,7 +453,7 @@ impl Runtime {
         let everyone = (1u64 << m) - 1;
         let without = |d: usize| everyone & !(1u64 << d);
         // Party d deals bits d, d + m, d + 2m, ….
-        let count = |d: usize| (n + m - 1 - d) / m;
+        let count = |d: usize| dealt_by(d, n, m);
         // u for the bits this party deals: the XOR of its subsets' bits.
         let mine: Vec<Fe> = (me..n).step_by(m).map(|i| to_fe(bits.iter().fold(false, |acc, (_, b)| acc ^ b[i]))).collect();
         // The masks s of the bits dealt by others, from the streams of the
@@ -475,11 +475,10 @@ impl Runtime {
         // The hand-over's masks z, drawn as the dealing is registered (so in
         // the same order as the draws around it, at both ends of the pair
         // stream): for dealer d, by its successors d + 1 and d + 2.
-        let handers = |d: usize| [(d + 1) % m, (d + 2) % m];
         let handing: Vec<(PartyId, Vec<Fe>)> = (0..m)
-            .filter(|&d| d != me && handers(d).contains(&me))
+            .filter(|&d| d != me && handers(d, m).contains(&me))
             .map(|d| {
-                let [j, k] = handers(d);
+                let [j, k] = handers(d, m);
                 let partner = if me == j { k } else { j };
                 (d, self.with_pair_stream(partner, |stream| field.random_vec(stream, count(d))).unwrap_or_default())
             })
@@ -517,7 +516,10 @@ impl Runtime {
             // coefficient at d's point (through the two handers' points),
             // plus z (the first hander) or minus z (the second).
             if let Some((_, z)) = handing.iter().find(|(h, _)| *h == d) {
-                let [j, k] = handers(d);
+                if z.len() != count(d) {
+                    return Err(Error::Internal("random bits without their pair stream".into()));
+                }
+                let [j, k] = handers(d, m);
                 let basis = shamir::lagrange_basis(field, &[shamir::point(field, j), shamir::point(field, k)], shamir::point(field, d));
                 let (weight, first) = if me == j { (basis[0], true) } else { (basis[1], false) };
                 let part: Vec<Fe> = with_arith!(field, |a| (0..count(d))
@@ -546,7 +548,7 @@ impl Runtime {
             Bits::Dealt(dealt) => dealt,
         };
         let (m, me, n) = (self.parties(), self.id(), shares.len());
-        let flow = self.flow(|from, to| from == (to + 1) % m || from == (to + 2) % m);
+        let flow = self.flow(|from, to| handers(to, m).contains(&from));
         let incoming = self
             .exchange_with(flow, |d, buf| {
                 if let Some((_, part)) = handover.iter().find(|(h, _)| *h == d) {
@@ -554,9 +556,9 @@ impl Runtime {
                 }
             })
             .await?;
-        let mine = (n + m - 1 - me) / m;
+        let mine = dealt_by(me, n, m);
         let ones = [shamir::Lambda::Small(1); 2];
-        let received = self.combine_wire(field, &[(me + 1) % m, (me + 2) % m], &ones, &[], &incoming, mine)?;
+        let received = self.combine_wire(field, &handers(me, m), &ones, &[], &incoming, mine)?;
         for (k, v) in received.into_iter().enumerate() {
             shares[me + k * m] = v;
         }
@@ -609,12 +611,8 @@ impl Runtime {
                 // through its dealer's two successors, if it is one of them.
                 let weights: Vec<Fe> = (0..m)
                     .map(|d| {
-                        let (j, k) = ((d + 1) % m, (d + 2) % m);
-                        match () {
-                            _ if me == j => shamir::lagrange_at_zero(field, &[j, k])[0],
-                            _ if me == k => shamir::lagrange_at_zero(field, &[j, k])[1],
-                            _ => field.zero(),
-                        }
+                        let pair = handers(d, m);
+                        pair.iter().position(|&h| h == me).map_or(field.zero(), |i| shamir::lagrange_at_zero(field, &pair)[i])
                     })
                     .collect();
                 let weighted: Vec<Fe> =
@@ -684,6 +682,17 @@ pub(crate) struct Dealt {
     /// the test of what a dealer knows.
     #[cfg(test)]
     own_u: Vec<Fe>,
+}
+
+/// How many of `n` random bits party `d` of `m` deals: bits `d, d + m, …`.
+fn dealt_by(d: PartyId, n: usize, m: usize) -> usize {
+    (n + m - 1 - d) / m
+}
+
+/// The two parties that hand dealer `d` its shares of the bits it dealt
+/// (its two cyclic successors).
+fn handers(d: PartyId, m: usize) -> [PartyId; 2] {
+    [(d + 1) % m, (d + 2) % m]
 }
 
 fn slices(v: &[Vec<Fe>]) -> Vec<&[Fe]> {

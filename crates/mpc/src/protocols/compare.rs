@@ -50,7 +50,7 @@ impl Runtime {
 
     /// The random bits [`Runtime::lt_zero_times`] needs for `n` comparisons
     /// of `l`-bit values (data independent: can be made ahead, concurrently),
-    /// up to their last multiplication, which the comparison's first round does.
+    /// up to their hand-over, which the comparison's first round does.
     pub(crate) async fn lt_bits(&self, field: &Field, l: u32, n: usize) -> Result<Bits> {
         self.random_bits_started(field, n * (l as usize + 1)).await
     }
