@@ -437,8 +437,8 @@ impl Field {
     /// draws are still to come, and each word gives at most one draw, so
     /// exactly the words one-by-one sampling would read are read: parties
     /// that share a key stream stay in step however each batches its draws.
-    /// A block's rejected words are dropped without a branch, so a block
-    /// costs the same whatever it draws. (`f` is called once a block, so a
+    /// A block's rejected words are dropped without a branch on any kept
+    /// value. (`f` is called once a block, so a
     /// `dyn` call costs nothing measurable, and one copy of this serves every
     /// caller: smaller WebAssembly.)
     pub(crate) fn draw_blocks(&self, rng: &mut impl Rng, n: usize, bound: u128, f: &mut dyn FnMut(usize, &[Fe])) {
@@ -457,17 +457,33 @@ impl Field {
             return;
         }
         let mask = if bits == 0 { 0 } else { u64::MAX >> (64 - bits) };
+        // bits ≤ 64, so the largest value kept fits 64 bits.
+        let max = (bound - 1) as u64;
         let mut bytes = [0u8; BLOCK * 8];
+        let mut words = [0u64; BLOCK];
         while filled < n {
-            let words = (n - filled).min(BLOCK);
-            rng.fill_bytes(&mut bytes[..words * 8]);
-            let mut kept = 0;
-            for chunk in bytes[..words * 8].chunks_exact(8) {
-                let v = u128::from(u64::from_le_bytes(chunk.try_into().expect("8 bytes")) & mask);
-                // Written in any case, kept if below the bound (kept < words ≤ BLOCK here).
-                block[kept] = Fe(v);
-                kept += usize::from(v < bound);
+            let len = (n - filled).min(BLOCK);
+            rng.fill_bytes(&mut bytes[..len * 8]);
+            let words = &mut words[..len];
+            for (w, chunk) in words.iter_mut().zip(bytes.chunks_exact(8)) {
+                *w = u64::from_le_bytes(chunk.try_into().expect("8 bytes")) & mask;
             }
+            // Where the bound is near a power of two (p, for every field
+            // MPyC picks), a block almost never holds a rejected word: one
+            // pass that vectorizes. Which path runs depends on the rejected
+            // words alone, which are dropped.
+            let kept = if words.iter().fold(true, |all, &w| all & (w <= max)) {
+                block.iter_mut().zip(words.iter()).for_each(|(b, &w)| *b = Fe(u128::from(w)));
+                len
+            } else {
+                let mut kept = 0;
+                for &w in words.iter() {
+                    // Written in any case, kept if below the bound (kept < len ≤ BLOCK).
+                    block[kept % BLOCK] = Fe(u128::from(w));
+                    kept += usize::from(w <= max);
+                }
+                kept
+            };
             f(filled, &block[..kept]);
             filled += kept;
         }
