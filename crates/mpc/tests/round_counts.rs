@@ -126,7 +126,7 @@ fn other_operations_take_rounds_independent_of_n() {
         let bits = if t == 1 { 2 } else { 1 };
         assert_eq!(
             counts[0],
-            [7, 7, 8, 8, 8, 2, bits, 1],
+            [6, 6, 8, 8, 8, 2, bits, 1],
             "m={m} t={t}: rounds of eq, is_zero, abs, sign, min_pairwise, fxp mul, random_bits, reveal"
         );
     }
@@ -213,8 +213,8 @@ fn argmin_rounds_follow_the_tournament_depth() {
     }
 }
 
-/// find over n values, checked: the equality tests side by side (7 rounds
-/// for `secint(32)`), then ⌈log2 n⌉ levels of one multiplication round.
+/// find over n values, checked: the equality tests side by side (6 rounds
+/// for `secint(32)`: see `eq_zero_raw`), then ⌈log2 n⌉ levels of one multiplication round.
 #[test]
 fn find_rounds_follow_the_halving_depth() {
     let ty = SecType::int(32).unwrap();
@@ -236,7 +236,7 @@ fn find_rounds_follow_the_halving_depth() {
             let first = xs.iter().position(|&x| x == 12345).unwrap() as i128;
             assert_eq!(got.1, vec![first], "m={m} t={t} n={n}");
             let depth = u64::from(usize::BITS - (n - 1).leading_zeros());
-            assert_eq!(got.0, 7 + depth, "m={m} t={t} n={n}: rounds of find");
+            assert_eq!(got.0, 6 + depth, "m={m} t={t} n={n}: rounds of find");
         }
     }
 }
@@ -270,7 +270,7 @@ fn max_by_key_rounds_follow_the_tournament_depth() {
     }
 }
 
-/// The mode of n secint(32) values: the pairwise equality tests (7), a
+/// The mode of n secint(32) values: the pairwise equality tests (6), a
 /// knock-out of the counts on c = ⌈log2(n + 1)⌉ bits (1 + (2 + ⌈log2 c⌉) a
 /// level), their equality with the greatest (2 + ⌈log2 c⌉), one product,
 /// and a knock-out of the values (1 + 7 a level).
@@ -292,7 +292,7 @@ fn mode_rounds() {
             });
             let depth = clog2(n as u64);
             let c = u64::from(usize::BITS - n.leading_zeros());
-            let want = 7 + (1 + depth * (2 + clog2(c))) + (2 + clog2(c)) + 1 + (1 + 7 * depth);
+            let want = 6 + (1 + depth * (2 + clog2(c))) + (2 + clog2(c)) + 1 + (1 + 7 * depth);
             assert_eq!(got.0, want, "m={m} t={t} n={n}: rounds of mode");
         }
     }

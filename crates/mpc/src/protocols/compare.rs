@@ -82,13 +82,14 @@ impl Runtime {
         bits: Bits,
         ys: &[Vec<Fe>],
     ) -> Result<(Vec<Fe>, Vec<Vec<Fe>>)> {
-        let (z, zy, _) = self.lt_core(field, l, a, bits, ys, false).await?;
+        let (z, zy, _) = self.lt_core(field, l, a, bits, ys, Equality::No).await?;
         Ok((z, zy))
     }
 
-    /// [`Runtime::lt_zero_times`], and with `equality` also `[a = 0]`: the
-    /// product of the bit-equality indicators of the same masked opening
-    /// ([`Runtime::eq_zero_raw`]), multiplied in the same product tree.
+    /// [`Runtime::lt_zero_times`], and with `equality` also `[a = 0]` from
+    /// the same masked opening ([`Runtime::eq_zero_raw`]): the bit-equality
+    /// indicators multiplied in the same product tree, or the count of
+    /// differing bits tested beside it, in rounds the tree takes anyway.
     async fn lt_core(
         &self,
         field: &Field,
@@ -96,7 +97,7 @@ impl Runtime {
         a: &[Fe],
         bits: Bits,
         ys: &[Vec<Fe>],
-        equality: bool,
+        equality: Equality,
     ) -> Result<(Vec<Fe>, Vec<Vec<Fe>>, Vec<Fe>)> {
         Self::check_mask_room(field, l)?;
         let n = a.len();
@@ -109,11 +110,23 @@ impl Runtime {
         }
         let (a_rmod, c_mod, bits) = self.mask_and_open(field, l, a, bits, per).await?;
         let (mut rows, last, signs) = toft_factors(field, &c_mod, &bits, per, l as usize);
-        if equality {
-            rows.extend(equality_factors(field, &c_mod, &bits, per, l as usize));
-        }
-        let (mut products, multiplier) = self.toft_products(field, rows, &last).await?;
-        let equal = products.split_off(n);
+        let counted = match equality {
+            Equality::No => None,
+            Equality::InTree => {
+                rows.extend(equality_factors(field, &c_mod, &bits, per, l as usize));
+                None
+            }
+            Equality::Counted(count_bits) => Some((differing_bits(field, &c_mod, &bits, per, l as usize), count_bits)),
+        };
+        let counted_equal = async {
+            match counted {
+                Some((counts, count_bits)) => self.count_is_zero(field, &counts, count_width(l), count_bits).await.map(Some),
+                None => Ok(None),
+            }
+        };
+        let ((mut products, multiplier), counted_equal) = try_join(self.toft_products(field, rows, &last), counted_equal).await?;
+        let in_tree = products.split_off(n);
+        let equal = counted_equal.unwrap_or(in_tree);
         // h = 3 − s if g else 3 + s, so h/2 = 1 + [c mod 2^l < r mod 2^l], and
         // [a < 0] = (c − (a + 2^l + r) + h·2^(l−1)) / 2^l = K ∓ s/2 with
         // K = (c − (a + 2^l + r) + 3·2^(l−1)) / 2^l.
@@ -164,17 +177,41 @@ impl Runtime {
             .collect())
     }
 
-    /// Shares of `[a = 0]` for each `a` in `(-2^l, 2^l)`: 2 + ⌈log2 l⌉ rounds.
-    /// `a = 0` exactly when the low `l` bits of the masked opening equal the
-    /// mask's bits; the product of the `l` bit-equality indicators says so.
+    /// Shares of `[a = 0]` for each `a` in `(-2^l, 2^l)`. `a = 0` exactly
+    /// when the low `l` bits of the masked opening equal the mask's bits.
+    /// Below [`COUNT_FROM`] bits, the product of the `l` bit-equality
+    /// indicators says so: 2 + ⌈log2 l⌉ rounds. From there on, the count
+    /// `D` of differing bits (a sum of shares, `0 ≤ D ≤ l`) is tested for
+    /// zero the same way on its `w = ⌊log2 l⌋ + 1` bits
+    /// ([`Runtime::count_is_zero`]), with its random bits made beside the
+    /// first's: 3 + ⌈log2 w⌉ rounds (6 for `l = 32`, against 7) and `w − 1`
+    /// products a value, not `l − 1` (5, not 31), for `w` more random bits.
     pub(crate) async fn eq_zero_raw(&self, field: &Field, l: u32, a: &[Fe]) -> Result<Vec<Fe>> {
         Self::check_mask_room(field, l)?;
         if a.is_empty() {
             return Ok(Vec::new());
         }
-        let per = l as usize;
-        let bits = self.random_bits_started(field, a.len() * per).await?;
+        let (n, per) = (a.len(), l as usize);
+        if l < COUNT_FROM {
+            let bits = self.random_bits_started(field, n * per).await?;
+            let (_, c_mod, bits) = self.mask_and_open(field, l, a, bits, per).await?;
+            return self.prod_rows(field, equality_factors(field, &c_mod, &bits, per, per)).await;
+        }
+        let w = count_width(l);
+        let (bits, count_bits) =
+            try_join(self.random_bits_started(field, n * per), self.random_bits_started(field, n * w as usize)).await?;
         let (_, c_mod, bits) = self.mask_and_open(field, l, a, bits, per).await?;
+        self.count_is_zero(field, &differing_bits(field, &c_mod, &bits, per, per), w, count_bits).await
+    }
+
+    /// `[D = 0]` for each count `0 ≤ D < 2^w`, from `w` random bits a count
+    /// (made by [`Runtime::random_bits_started`]): `D + 2^w + r` is opened
+    /// with a `(w + k)`-bit mask `r`, which hides `D` as the first opening
+    /// hides `a`, and `D = 0` exactly when the opening's low `w` bits equal
+    /// `r`'s, since `D < 2^w`. 1 + ⌈log2 w⌉ rounds.
+    async fn count_is_zero(&self, field: &Field, counts: &[Fe], w: u32, bits: Bits) -> Result<Vec<Fe>> {
+        let per = w as usize;
+        let (_, c_mod, bits) = self.mask_and_open(field, w, counts, bits, per).await?;
         self.prod_rows(field, equality_factors(field, &c_mod, &bits, per, per)).await
     }
 
@@ -186,10 +223,56 @@ impl Runtime {
     /// `[a < 0]` and `[−a < 0]` (to make `[a = 0]`) cost two.
     pub(crate) async fn lt_eq_zero_raw(&self, field: &Field, l: u32, a: &[Fe]) -> Result<(Vec<Fe>, Vec<Fe>)> {
         Self::check_mask_room(field, l)?;
-        let bits = self.lt_bits(field, l, a.len()).await?;
-        let (less, _, equal) = self.lt_core(field, l, a, bits, &[], true).await?;
+        let equality = async {
+            if l < COUNT_FROM {
+                return Ok(Equality::InTree);
+            }
+            Ok(Equality::Counted(self.random_bits_started(field, a.len() * count_width(l) as usize).await?))
+        };
+        let (bits, equality) = try_join(self.lt_bits(field, l, a.len()), equality).await?;
+        let (less, _, equal) = self.lt_core(field, l, a, bits, &[], equality).await?;
         Ok((less, equal))
     }
+}
+
+/// Equality tests of at least this many bits test the count of differing
+/// bits ([`Runtime::eq_zero_raw`]): from here on that takes no more rounds
+/// (fewer from 17 bits) and `l − w` fewer products a value (11 at 16 bits,
+/// 26 at 32) for `w` more random bits (5 and 6).
+const COUNT_FROM: u32 = 16;
+
+/// The bits of a count of differing bits among `l`: `⌊log2 l⌋ + 1`, so
+/// that every count `0..=l` is below `2^w`.
+fn count_width(l: u32) -> u32 {
+    u32::BITS - l.leading_zeros()
+}
+
+/// What [`Runtime::lt_core`] also finds of `[a = 0]`.
+enum Equality {
+    /// Nothing.
+    No,
+    /// The bit-equality indicators, multiplied in the comparison's tree.
+    InTree,
+    /// The count of differing bits tested for zero, with these random bits
+    /// ([`count_width`] a value).
+    Counted(Bits),
+}
+
+/// For each element, the number of the `k` bits where public `c` and the
+/// shared bits `r` (row `e` of `bits` at `e·per`) differ: `Σ_i c_i ⊕ r_i`,
+/// a sum of shares, from 0 (`c mod 2^k = r mod 2^k`) to `k`.
+fn differing_bits(field: &Field, c: &[u128], bits: &[Fe], per: usize, k: usize) -> Vec<Fe> {
+    let one = field.one();
+    with_arith!(field, |ar| c
+        .iter()
+        .enumerate()
+        .map(|(e, &ce)| {
+            bits[e * per..e * per + k]
+                .iter()
+                .enumerate()
+                .fold(field.zero(), |sum, (i, &r_i)| ar.add(sum, Fe::select(ce >> i & 1 == 1, ar.sub(one, r_i), r_i)))
+        })
+        .collect())
 }
 
 /// For each element, the `k` indicators `[c_i = r_i]` of public `c` and
