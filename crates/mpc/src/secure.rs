@@ -837,11 +837,12 @@ impl Runtime {
     }
 
     /// The sign of `a` (−1, 0 or 1), elementwise: `[a < 0]` and `[a = 0]`
-    /// computed side by side, in the rounds of one comparison.
+    /// from one masked opening and its random bits, in the rounds of one
+    /// comparison.
     pub async fn sign(&self, a: &SecVec) -> Result<SecVec> {
         a.ty.ordered("sign")?;
         let field = *a.ty.field();
-        let (neg, zero) = try_join(self.lt_zero_raw(&field, a.ty.bits, &a.shares), self.eq_zero_raw(&field, a.ty.bits, &a.shares)).await?;
+        let (neg, zero) = self.lt_eq_zero_raw(&field, a.ty.bits, &a.shares).await?;
         let sign = neg.iter().zip(&zero).map(|(&n, &z)| field.sub(field.sub(field.one(), field.add(n, n)), z)).collect();
         Ok(self.scale_bits(&a.ty, sign))
     }
