@@ -120,7 +120,7 @@ impl Runtime {
         };
         let counted_equal = async {
             match counted {
-                Some((counts, count_bits)) => self.count_is_zero(field, &counts, count_width(l), count_bits).await.map(Some),
+                Some((counts, count_bits)) => self.zero_by_bits(field, &counts, count_width(l), count_bits).await.map(Some),
                 None => Ok(None),
             }
         };
@@ -180,10 +180,10 @@ impl Runtime {
     /// Shares of `[a = 0]` for each `a` in `(-2^l, 2^l)`. `a = 0` exactly
     /// when the low `l` bits of the masked opening equal the mask's bits.
     /// Below [`COUNT_FROM`] bits, the product of the `l` bit-equality
-    /// indicators says so: 2 + ⌈log2 l⌉ rounds. From there on, the count
-    /// `D` of differing bits (a sum of shares, `0 ≤ D ≤ l`) is tested for
-    /// zero the same way on its `w = ⌊log2 l⌋ + 1` bits
-    /// ([`Runtime::count_is_zero`]), with its random bits made beside the
+    /// indicators says so ([`Runtime::zero_by_bits`]): 2 + ⌈log2 l⌉ rounds.
+    /// From there on, the count `D` of differing bits (a sum of shares,
+    /// `0 ≤ D ≤ l`) is tested for zero the same way on its
+    /// `w = ⌊log2 l⌋ + 1` bits, with its random bits made beside the
     /// first's: 3 + ⌈log2 w⌉ rounds (6 for `l = 32`, against 7) and `w − 1`
     /// products a value, not `l − 1` (5, not 31), for `w` more random bits.
     pub(crate) async fn eq_zero_raw(&self, field: &Field, l: u32, a: &[Fe]) -> Result<Vec<Fe>> {
@@ -194,24 +194,24 @@ impl Runtime {
         let (n, per) = (a.len(), l as usize);
         if l < COUNT_FROM {
             let bits = self.random_bits_started(field, n * per).await?;
-            let (_, c_mod, bits) = self.mask_and_open(field, l, a, bits, per).await?;
-            return self.prod_rows(field, equality_factors(field, &c_mod, &bits, per, per)).await;
+            return self.zero_by_bits(field, a, l, bits).await;
         }
         let w = count_width(l);
         let (bits, count_bits) =
             try_join(self.random_bits_started(field, n * per), self.random_bits_started(field, n * w as usize)).await?;
         let (_, c_mod, bits) = self.mask_and_open(field, l, a, bits, per).await?;
-        self.count_is_zero(field, &differing_bits(field, &c_mod, &bits, per, per), w, count_bits).await
+        self.zero_by_bits(field, &differing_bits(field, &c_mod, &bits, per, per), w, count_bits).await
     }
 
-    /// `[D = 0]` for each count `0 ≤ D < 2^w`, from `w` random bits a count
-    /// (made by [`Runtime::random_bits_started`]): `D + 2^w + r` is opened
-    /// with a `(w + k)`-bit mask `r`, which hides `D` as the first opening
-    /// hides `a`, and `D = 0` exactly when the opening's low `w` bits equal
-    /// `r`'s, since `D < 2^w`. 1 + ⌈log2 w⌉ rounds.
-    async fn count_is_zero(&self, field: &Field, counts: &[Fe], w: u32, bits: Bits) -> Result<Vec<Fe>> {
+    /// `[x = 0]` for each `x` in `(−2^w, 2^w)`, from `w` random bits a value
+    /// (made by [`Runtime::random_bits_started`]): `x + 2^w + r` is opened
+    /// with a `(w + k)`-bit mask `r`, and `x = 0` exactly when the opening's
+    /// low `w` bits equal `r`'s: the product of the `w` bit-equality
+    /// indicators. 1 + ⌈log2 w⌉ rounds. For a count of differing bits
+    /// `0 ≤ D < 2^w` the second opening hides `D` as the first hides `a`.
+    async fn zero_by_bits(&self, field: &Field, x: &[Fe], w: u32, bits: Bits) -> Result<Vec<Fe>> {
         let per = w as usize;
-        let (_, c_mod, bits) = self.mask_and_open(field, w, counts, bits, per).await?;
+        let (_, c_mod, bits) = self.mask_and_open(field, w, x, bits, per).await?;
         self.prod_rows(field, equality_factors(field, &c_mod, &bits, per, per)).await
     }
 
