@@ -24,7 +24,7 @@ use core::cell::{Cell, RefCell};
 use core::future::Future;
 use core::pin::Pin;
 use core::task::{Context, Poll, Waker};
-use std::collections::{HashMap, VecDeque};
+use std::collections::VecDeque;
 use std::ops::Range;
 use std::rc::Rc;
 
@@ -37,6 +37,18 @@ use crate::{Error, PartyId, Result, shamir};
 
 /// The most parties a session may have (subsets of parties are 64-bit masks).
 pub const MAX_PARTIES: usize = 62;
+
+/// The party ids `0, 1, …, MAX_PARTIES − 1`: the first `k` parties as a
+/// slice, without allocating one each round.
+pub(crate) const PARTY_IDS: [PartyId; MAX_PARTIES] = {
+    let mut ids = [0; MAX_PARTIES];
+    let mut i = 0;
+    while i < MAX_PARTIES {
+        ids[i] = i;
+        i += 1;
+    }
+    ids
+};
 
 /// Round numbers divisible by this are sent to and awaited from every peer,
 /// whatever their steps: a party runs ahead only of peers it does not wait
@@ -179,7 +191,9 @@ impl Flow {
 }
 
 /// Lagrange coefficients at 0 by (field modulus, parties interpolated from).
-type LagrangeCache = HashMap<(u128, Vec<usize>), Rc<[shamir::Lambda]>>;
+/// A session uses a handful of entries and looks one up every round, so a
+/// list searched in place beats hashing a freshly allocated key.
+type LagrangeCache = Vec<(u128, Vec<usize>, Rc<[shamir::Lambda]>)>;
 
 /// One party's side of a session: its identity in the session, its
 /// randomness, and the round being assembled. Shared by the protocol futures
@@ -199,7 +213,8 @@ pub struct Runtime {
     pair_zeros: RefCell<Vec<Option<ChaCha12Rng>>>,
     use_prss: bool,
     lagrange: RefCell<LagrangeCache>,
-    successor_basis: RefCell<HashMap<u128, Rc<[Vec<Fe>]>>>,
+    /// [`Runtime::successor_basis`] by field modulus.
+    successor_basis: RefCell<Vec<(u128, Rc<[Vec<Fe>]>)>>,
     pub(crate) rounds: RefCell<Rounds>,
     stats: Cell<Stats>,
 }
@@ -225,8 +240,8 @@ impl Runtime {
             pairs: RefCell::new(Vec::new()),
             pair_zeros: RefCell::new(Vec::new()),
             use_prss,
-            lagrange: RefCell::new(HashMap::new()),
-            successor_basis: RefCell::new(HashMap::new()),
+            lagrange: RefCell::new(Vec::new()),
+            successor_basis: RefCell::new(Vec::new()),
             rounds: RefCell::new(Rounds::new(config.parties, config.id)),
             stats: Cell::new(Stats::default()),
         })
@@ -300,8 +315,13 @@ impl Runtime {
 
     /// Cached Lagrange coefficients at 0 for the given parties' points.
     pub(crate) fn lambdas(&self, field: &Field, parties: &[usize]) -> Rc<[shamir::Lambda]> {
-        let key = (field.modulus(), parties.to_vec());
-        self.lagrange.borrow_mut().entry(key).or_insert_with(|| shamir::lambdas(field, parties).into()).clone()
+        let mut cache = self.lagrange.borrow_mut();
+        if let Some((_, _, lambdas)) = cache.iter().find(|(p, key, _)| *p == field.modulus() && key == parties) {
+            return lambdas.clone();
+        }
+        let lambdas: Rc<[shamir::Lambda]> = shamir::lambdas(field, parties).into();
+        cache.push((field.modulus(), parties.to_vec(), lambdas.clone()));
+        lambdas
     }
 
     /// The Lagrange basis through 0 and the points of this party's `t`
@@ -310,11 +330,17 @@ impl Runtime {
     /// its secret and its successors' shares (`share_out`).
     pub(crate) fn successor_basis(&self, field: &Field) -> Rc<[Vec<Fe>]> {
         let (m, me, t) = (self.m, self.id, self.t);
-        let compute = || {
+        let compute = || -> Vec<Vec<Fe>> {
             let nodes: Vec<Fe> = core::iter::once(field.zero()).chain((1..=t).map(|k| shamir::point(field, (me + k) % m))).collect();
             (0..m).map(|j| shamir::lagrange_basis(field, &nodes, shamir::point(field, j))).collect()
         };
-        self.successor_basis.borrow_mut().entry(field.modulus()).or_insert_with(compute).clone()
+        let mut cache = self.successor_basis.borrow_mut();
+        if let Some((_, basis)) = cache.iter().find(|(p, _)| *p == field.modulus()) {
+            return basis.clone();
+        }
+        let basis: Rc<[Vec<Fe>]> = compute().into();
+        cache.push((field.modulus(), basis.clone()));
+        basis
     }
 
     /// Interpolates at 0 from `n` shares of each sender: those this party
@@ -533,15 +559,29 @@ impl Runtime {
 
 /// What every party sent this party in one step.
 pub(crate) struct Incoming {
-    msgs: Rc<Vec<Vec<u8>>>,
-    ranges: Vec<Range<usize>>,
+    round: Rc<DoneRound>,
+    step: usize,
 }
 
 impl Incoming {
     /// The bytes party `j` sent (empty for this party).
     pub(crate) fn from(&self, j: PartyId) -> &[u8] {
-        &self.msgs[j][self.ranges[j].clone()]
+        let round = &*self.round;
+        &round.msgs[j][round.ranges[j * round.steps + self.step].clone()]
     }
+}
+
+/// A completed round's messages, shared by the steps that read them.
+struct DoneRound {
+    /// Its number.
+    number: u64,
+    /// Its steps.
+    steps: usize,
+    /// The message from each party (empty from this party and from those
+    /// the round did not wait for).
+    msgs: Vec<Vec<u8>>,
+    /// Each step's bytes in party `j`'s message, at `j · steps + step`.
+    ranges: Vec<Range<usize>>,
 }
 
 pub(crate) fn misbehaved(party: PartyId, reason: &str) -> Error {
@@ -563,9 +603,10 @@ impl Future for Exchange<'_> {
         if let Some(err) = &rounds.failure {
             return Poll::Ready(Err(err.clone()));
         }
-        if rounds.done_round == Some(self.round) {
-            if let Some(ranges) = rounds.done.get_mut(self.step).and_then(Option::take) {
-                return Poll::Ready(Ok(Incoming { msgs: rounds.done_msgs.clone(), ranges }));
+        if rounds.done.number == self.round {
+            if let Some(taken) = rounds.taken.get_mut(self.step).filter(|taken| !**taken) {
+                *taken = true;
+                return Poll::Ready(Ok(Incoming { round: rounds.done.clone(), step: self.step }));
             }
             return Poll::Ready(Err(Error::Internal("a round step was taken twice".into())));
         }
@@ -582,6 +623,9 @@ pub(crate) struct Rounds {
     current: u64,
     /// Outgoing message bodies per peer for `current`.
     outgoing: Vec<Vec<u8>>,
+    /// Where the step being registered starts in each outgoing message
+    /// (kept to reuse its memory).
+    starts: Vec<usize>,
     steps: usize,
     /// The peers `current`'s steps send to and receive from (bit masks).
     flow: Flow,
@@ -591,17 +635,21 @@ pub(crate) struct Rounds {
     largest: usize,
     /// Messages received per peer, oldest first.
     inbox: Vec<VecDeque<Vec<u8>>>,
-    /// The last completed round: its messages per peer, and each step's
-    /// byte range in them per peer.
-    done_round: Option<u64>,
-    done_msgs: Rc<Vec<Vec<u8>>>,
-    done: Vec<Option<Vec<Range<usize>>>>,
+    /// The last completed round (a placeholder numbered `u64::MAX` before
+    /// the first), and which of its steps have been read.
+    done: Rc<DoneRound>,
+    taken: Vec<bool>,
     wakers: Vec<Waker>,
     pub(crate) failure: Option<Error>,
 }
 
 /// Round message header: round number (u64) and step count (u32), little endian.
 const HEADER: usize = 12;
+
+/// The bytes a round message to one peer is first given room for: a header
+/// and a few small steps, so that a round of a few elements (a chain of
+/// products) is written without regrowing its buffer.
+const SMALL_ROUND: usize = 128;
 
 impl Rounds {
     fn new(m: usize, me: PartyId) -> Self {
@@ -610,14 +658,14 @@ impl Rounds {
             me,
             current: 0,
             outgoing: vec![Vec::new(); m],
+            starts: vec![0; m],
             steps: 0,
             flow: Flow { to: 0, from: 0 },
             in_flight: false,
             largest: 0,
             inbox: vec![VecDeque::new(); m],
-            done_round: None,
-            done_msgs: Rc::new(Vec::new()),
-            done: Vec::new(),
+            done: Rc::new(DoneRound { number: u64::MAX, steps: 0, msgs: Vec::new(), ranges: Vec::new() }),
+            taken: Vec::new(),
             wakers: Vec::new(),
             failure: None,
         }
@@ -629,13 +677,14 @@ impl Rounds {
     /// it and the bytes written.
     fn register(&mut self, flow: Flow, write: impl FnOnce(&mut [Vec<u8>])) -> (u64, usize, usize) {
         debug_assert!(!self.in_flight, "registration while a round is in flight");
-        let mut starts = vec![0; self.m];
         for j in (0..self.m).filter(|&j| j != self.me) {
             let buf = &mut self.outgoing[j];
             if buf.is_empty() {
+                // Room for a small round, so that it is written without regrowing.
+                buf.reserve(SMALL_ROUND);
                 buf.resize(HEADER, 0);
             }
-            starts[j] = buf.len();
+            self.starts[j] = buf.len();
             buf.extend_from_slice(&[0; 4]);
         }
         write(&mut self.outgoing);
@@ -643,7 +692,7 @@ impl Rounds {
         let mut sent = 0;
         let me = self.me;
         for j in (0..self.m).filter(|&j| j != me) {
-            let (buf, at) = (&mut self.outgoing[j], starts[j]);
+            let (buf, at) = (&mut self.outgoing[j], self.starts[j]);
             let len = buf.len() - at - 4;
             buf[at..at + 4].copy_from_slice(&(len as u32).to_le_bytes());
             sent += len;
@@ -718,32 +767,35 @@ impl Rounds {
 
     /// Peers whose message for the round in flight has not arrived.
     pub(crate) fn missing(&self) -> Vec<PartyId> {
-        (0..self.m).filter(|&j| self.waits_for(j) && self.inbox[j].is_empty()).collect()
+        (0..self.m).filter(|&j| self.is_missing(j)).collect()
+    }
+
+    /// Whether the round in flight waits for a message from party `j` that
+    /// has not arrived.
+    fn is_missing(&self, j: PartyId) -> bool {
+        self.waits_for(j) && self.inbox[j].is_empty()
     }
 
     /// Completes the round in flight if every peer's message is here: parses
     /// the messages and wakes the waiting steps. Returns whether it did.
     pub(crate) fn try_complete(&mut self) -> Result<bool> {
-        if !self.in_flight || !self.missing().is_empty() {
+        if !self.in_flight || (0..self.m).any(|j| self.is_missing(j)) {
             return Ok(false);
         }
         let steps = self.steps;
-        let mut done: Vec<Vec<Range<usize>>> = vec![vec![0..0; self.m]; steps];
+        let mut ranges = vec![0..0; self.m * steps];
         let mut msgs = vec![Vec::new(); self.m];
         for j in 0..self.m {
             if !self.waits_for(j) {
                 continue;
             }
             let msg = self.inbox[j].pop_front().expect("checked above");
-            let ranges = split_round_message(&msg, self.current, steps).map_err(|r| misbehaved(j, &r))?;
-            for (k, range) in ranges.into_iter().enumerate() {
-                done[k][j] = range;
-            }
+            split_round_message(&msg, self.current, &mut ranges[j * steps..(j + 1) * steps]).map_err(|r| misbehaved(j, &r))?;
             msgs[j] = msg;
         }
-        self.done = done.into_iter().map(Some).collect();
-        self.done_msgs = Rc::new(msgs);
-        self.done_round = Some(self.current);
+        self.done = Rc::new(DoneRound { number: self.current, steps, msgs, ranges });
+        self.taken.clear();
+        self.taken.resize(steps, false);
         self.current += 1;
         self.steps = 0;
         self.flow = Flow { to: 0, from: 0 };
@@ -764,8 +816,10 @@ impl Rounds {
     }
 }
 
-/// Splits a peer's round message into its steps, checking the header.
-fn split_round_message(msg: &[u8], round: u64, steps: usize) -> core::result::Result<Vec<Range<usize>>, String> {
+/// Splits a peer's round message into its steps (one range in `parts`
+/// each), checking the header.
+fn split_round_message(msg: &[u8], round: u64, parts: &mut [Range<usize>]) -> core::result::Result<(), String> {
+    let steps = parts.len();
     if msg.len() < HEADER {
         return Err("round message shorter than its header".into());
     }
@@ -778,8 +832,7 @@ fn split_round_message(msg: &[u8], round: u64, steps: usize) -> core::result::Re
         return Err(format!("round {round} has {got_steps} steps, expected {steps}: the parties run different programs"));
     }
     let mut at = HEADER;
-    let mut parts = Vec::with_capacity(steps);
-    for _ in 0..steps {
+    for part in parts.iter_mut() {
         let Some(len) = msg.get(at..at + 4) else {
             return Err("round message truncated".into());
         };
@@ -788,11 +841,11 @@ fn split_round_message(msg: &[u8], round: u64, steps: usize) -> core::result::Re
         if msg.len() - at < len {
             return Err("round message truncated".into());
         }
-        parts.push(at..at + len);
+        *part = at..at + len;
         at += len;
     }
     if at != msg.len() {
         return Err("trailing bytes after the last step".into());
     }
-    Ok(parts)
+    Ok(())
 }

@@ -1,7 +1,7 @@
 //! Sharing, opening, multiplication and shared randomness.
 
 use crate::field::{Arith, Fe, Field, with_arith};
-use crate::runtime::{MAX_PARTIES, Receivers, Runtime, misbehaved};
+use crate::runtime::{MAX_PARTIES, PARTY_IDS, Receivers, Runtime, misbehaved};
 use crate::{Error, PartyId, Result, shamir};
 
 impl Runtime {
@@ -89,8 +89,8 @@ impl Runtime {
         let n = values.len();
         let mut mine = Vec::new();
         let mut derived = Vec::new();
-        let senders: Vec<usize> = (0..=2 * t).collect();
-        let lambdas = self.lambdas(field, &senders);
+        let senders = &PARTY_IDS[..=2 * t];
+        let lambdas = self.lambdas(field, senders);
         // Where the Lagrange coefficients are not small integers (t ≥ 2),
         // each dealer shares λ_me·v rather than v, so that receivers add
         // the sharings instead of weighting each: one product per value at
@@ -112,7 +112,7 @@ impl Runtime {
             held.push((me, &mine));
         }
         let weights = if folded { vec![shamir::Lambda::Small(1); senders.len()].into() } else { lambdas };
-        self.combine_wire(field, &senders, &weights, &held, &incoming, n)
+        self.combine_wire(field, senders, &weights, &held, &incoming, n)
     }
 
     /// Shares each secret with a fresh polynomial of degree `t`, writing the
@@ -130,14 +130,14 @@ impl Runtime {
         let (m, me, t) = (self.parties(), self.id(), self.threshold());
         let n = secrets.len();
         let derive = self.has_pair_streams();
-        let succ: Vec<usize> = (1..=t).map(|k| (me + k) % m).collect();
+        let succ = (1..=t).map(|k| (me + k) % m);
         // The polynomial through (0, secret) and (x_j, y_j) for the
         // successors j, at every party's point.
         let rows = self.successor_basis(field);
         // The parties whose shares are computed here (all but the successors
         // that draw theirs).
         let mut keep = [false; MAX_PARTIES];
-        for j in (0..m).filter(|j| !(derive && succ.contains(j))) {
+        for j in (0..m).filter(|&j| !(derive && (1..=t).contains(&((j + m - me) % m)))) {
             keep[j] = true;
             if j != me {
                 bufs[j].reserve(n * field.byte_len());
@@ -146,8 +146,7 @@ impl Runtime {
         // The successors' values, drawn in bulk: from the stream shared
         // with each successor (who draws the same), or from this party's own.
         let drawn: Vec<Vec<Fe>> = succ
-            .iter()
-            .map(|&j| {
+            .map(|j| {
                 let shared = if derive { self.with_pair_stream(j, |stream| field.random_vec(stream, n)) } else { None };
                 shared.unwrap_or_else(|| self.with_rng(|rng| field.random_vec(rng, n)))
             })
@@ -343,8 +342,7 @@ impl Runtime {
     pub(crate) async fn open_2t(&self, field: &Field, mut x: Vec<Fe>) -> Result<Vec<Fe>> {
         let (m, me, t) = (self.parties(), self.id(), self.threshold());
         if m == 2 * t + 1 && t >= 1 && self.has_pair_streams() {
-            let everyone: Vec<usize> = (0..m).collect();
-            let own = self.lambdas(field, &everyone)[me];
+            let own = self.lambdas(field, &PARTY_IDS[..m])[me];
             return self.open_sum(field, shamir::scaled(field, own, &x)).await;
         }
         let zero = self.zero_2t(field, x.len()).await?;
@@ -364,9 +362,8 @@ impl Runtime {
             self.pair_zero_sharing(field, part.len()).ok_or_else(|| Error::Internal("an additive opening without pair keys".into()))?;
         with_arith!(field, |a| part.iter_mut().zip(&zero).for_each(|(v, &z)| *v = a.add(*v, z)));
         let incoming = self.exchange_with(self.flow_everyone(), |_, buf| field.encode(&part, buf)).await?;
-        let everyone: Vec<usize> = (0..m).collect();
-        let ones = vec![shamir::Lambda::Small(1); m];
-        self.combine_wire(field, &everyone, &ones, &[(me, &part)], &incoming, part.len())
+        let ones = [shamir::Lambda::Small(1); MAX_PARTIES];
+        self.combine_wire(field, &PARTY_IDS[..m], &ones[..m], &[(me, &part)], &incoming, part.len())
     }
 
     /// Shares of `n` zeros of degree `2t`, to re-randomise products before
@@ -605,8 +602,7 @@ impl Runtime {
             }
             Bits::Dealt(dealt) => {
                 let (m, me) = (self.parties(), self.id());
-                let everyone: Vec<usize> = (0..m).collect();
-                let own = self.lambdas(field, &everyone)[me];
+                let own = self.lambdas(field, &PARTY_IDS[..m])[me];
                 // Bit i's weight here: this party's Lagrange coefficient at 0
                 // through its dealer's two successors, if it is one of them.
                 let weights: Vec<Fe> = (0..m)
