@@ -109,14 +109,14 @@ impl Runtime {
             return Ok((Vec::new(), ys.iter().map(|_| Vec::new()).collect(), Vec::new()));
         }
         let (a_rmod, c_mod, bits) = self.mask_and_open(field, l, a, bits, per).await?;
-        let (mut rows, last, signs) = toft_factors(field, &c_mod, &bits, per, l as usize);
+        let ToftFactors { mut rows, last, signs, differing } = toft_factors(field, &c_mod, &bits, per, l as usize);
         let counted = match equality {
             Equality::No => None,
             Equality::InTree => {
                 rows.extend(equality_factors(field, &c_mod, &bits, per, l as usize));
                 None
             }
-            Equality::Counted(count_bits) => Some((differing_bits(field, &c_mod, &bits, per, l as usize), count_bits)),
+            Equality::Counted(count_bits) => Some((differing, count_bits)),
         };
         let counted_equal = async {
             match counted {
@@ -164,7 +164,7 @@ impl Runtime {
     /// Toft's test, `⌈log2 k⌉ + 1` rounds.
     pub(crate) async fn public_lt_bits(&self, field: &Field, c: &[u128], bits: &[Fe], per: usize, k: usize) -> Result<Vec<Fe>> {
         let n = c.len();
-        let (rows, last, signs) = toft_factors(field, c, bits, per, k);
+        let ToftFactors { rows, last, signs, .. } = toft_factors(field, c, bits, per, k);
         let (products, multiplier) = self.toft_products(field, rows, &last).await?;
         let g = self.is_zero_public_by(field, &products, &multiplier).await?;
         // g: s = 1 and c ≥ r, or s = −1 and c < r; so [c < r] = (1 ∓ s)/2.
@@ -298,11 +298,12 @@ fn equality_factors(field: &Field, c: &[u128], bits: &[Fe], per: usize, k: usize
 /// sign bit at `e·per + k`): for `s = ±1` from the sign bit, factors
 /// `s + r_i − c_i + 3·#(differing bits above i)` for `i = k−1..0`, and the
 /// last factor `s − 1 + 3·#(differing bits)`. Some factor is zero exactly when
-/// `s = 1` and `c ≥ r`, or `s = −1` and `c < r`. Returns the rows without the
-/// last factor, the last factors and the signs.
-fn toft_factors(field: &Field, c: &[u128], bits: &[Fe], per: usize, k: usize) -> (Vec<Vec<Fe>>, Vec<Fe>, Vec<Fe>) {
+/// `s = 1` and `c ≥ r`, or `s = −1` and `c < r`.
+fn toft_factors(field: &Field, c: &[u128], bits: &[Fe], per: usize, k: usize) -> ToftFactors {
     let one = field.one();
-    let (mut rows, mut last, mut signs) = (Vec::with_capacity(c.len()), Vec::with_capacity(c.len()), Vec::with_capacity(c.len()));
+    let n = c.len();
+    let (mut rows, mut last, mut signs, mut differing) =
+        (Vec::with_capacity(n), Vec::with_capacity(n), Vec::with_capacity(n), Vec::with_capacity(n));
     with_arith!(field, |ar| for (e, &ce) in c.iter().enumerate() {
         let row = &bits[e * per..e * per + k + 1];
         let s = ar.sub(ar.add(row[k], row[k]), one); // ±1
@@ -320,6 +321,21 @@ fn toft_factors(field: &Field, c: &[u128], bits: &[Fe], per: usize, k: usize) ->
         last.push(ar.add(ar.sub(s, one), three_x(sum_xors)));
         rows.push(factors);
         signs.push(s);
+        differing.push(sum_xors);
     });
-    (rows, last, signs)
+    ToftFactors { rows, last, signs, differing }
+}
+
+/// Toft's factors for each element ([`toft_factors`]), and the count of
+/// differing bits their pass forms anyway.
+struct ToftFactors {
+    /// The factors without the last, a row per element.
+    rows: Vec<Vec<Fe>>,
+    /// The last factors.
+    last: Vec<Fe>,
+    /// The signs `s = ±1`.
+    signs: Vec<Fe>,
+    /// `Σ_i c_i ⊕ r_i` over the `k` bits: [`differing_bits`], for the
+    /// equality test beside the comparison.
+    differing: Vec<Fe>,
 }
