@@ -195,6 +195,10 @@ impl Flow {
 /// list searched in place beats hashing a freshly allocated key.
 type LagrangeCache = Vec<(u128, Vec<usize>, Rc<[shamir::Lambda]>)>;
 
+/// [`Runtime::successor_basis`] by field modulus, searched in place like
+/// [`LagrangeCache`].
+type SuccessorBasisCache = Vec<(u128, Rc<[Vec<Fe>]>)>;
+
 /// One party's side of a session: its identity in the session, its
 /// randomness, and the round being assembled. Shared by the protocol futures
 /// through `Rc`; nothing in it blocks or touches I/O.
@@ -213,8 +217,7 @@ pub struct Runtime {
     pair_zeros: RefCell<Vec<Option<ChaCha12Rng>>>,
     use_prss: bool,
     lagrange: RefCell<LagrangeCache>,
-    /// [`Runtime::successor_basis`] by field modulus.
-    successor_basis: RefCell<Vec<(u128, Rc<[Vec<Fe>]>)>>,
+    successor_basis: RefCell<SuccessorBasisCache>,
     pub(crate) rounds: RefCell<Rounds>,
     stats: Cell<Stats>,
 }
