@@ -183,9 +183,7 @@ impl Runtime {
             for start in (0..n).step_by(BLOCK) {
                 let len = (n - start).min(BLOCK);
                 let (v, y) = (&mut v[..len], &mut y[..len]);
-                for (k, v) in v.iter_mut().enumerate() {
-                    *v = secrets.at(ar, start + k);
-                }
+                secrets.fill(ar, start, v);
                 for (difference, d) in differences.iter_mut().zip(drawn) {
                     for ((out, &dk), &vk) in difference[..len].iter_mut().zip(&d[start..start + len]).zip(v.iter()) {
                         *out = ar.sub(dk, vk);
@@ -233,10 +231,9 @@ impl Runtime {
             for start in (0..n).step_by(BLOCK) {
                 let len = (n - start).min(BLOCK);
                 let (y, c) = (&mut y[..len], &mut c[..len]);
-                for (k, (y, c)) in y.iter_mut().zip(c.iter_mut()).enumerate() {
-                    let v = secrets.at(ar, start + k);
-                    *y = v;
-                    *c = ar.mul(ar.sub(drawn[start + k], v), inverse_point);
+                secrets.fill(ar, start, y);
+                for ((c, &v), &d) in c.iter_mut().zip(y.iter()).zip(&drawn[start..start + len]) {
+                    *c = ar.mul(ar.sub(d, v), inverse_point);
                 }
                 for j in 0..=last {
                     y.iter_mut().zip(c.iter()).for_each(|(y, &c)| *y = ar.add(*y, c));
@@ -721,14 +718,20 @@ impl<'a> Secrets<'a> {
         }
     }
 
-    /// The `k`-th secret.
+    /// Writes secrets `start..start + out.len()` into `out`: one pass per
+    /// kind of secret, not a decision on the kind for each.
     #[inline(always)]
-    fn at(&self, ar: impl Arith, k: usize) -> Fe {
+    fn fill(&self, ar: impl Arith, start: usize, out: &mut [Fe]) {
+        let range = start..start + out.len();
         match *self {
-            Secrets::Values(x) => x[k],
-            Secrets::Products(a, b) => ar.mul(a[k], b[k]),
-            Secrets::ScaledValues(x, s) => ar.mul(x[k], s),
-            Secrets::ScaledProducts(a, b, s) => ar.mul(ar.mul(a[k], b[k]), s),
+            Secrets::Values(x) => out.copy_from_slice(&x[range]),
+            Secrets::Products(a, b) => {
+                out.iter_mut().zip(&a[range.clone()]).zip(&b[range]).for_each(|((o, &x), &y)| *o = ar.mul(x, y));
+            }
+            Secrets::ScaledValues(x, s) => out.iter_mut().zip(&x[range]).for_each(|(o, &x)| *o = ar.mul(x, s)),
+            Secrets::ScaledProducts(a, b, s) => {
+                out.iter_mut().zip(&a[range.clone()]).zip(&b[range]).for_each(|((o, &x), &y)| *o = ar.mul(ar.mul(x, y), s));
+            }
         }
     }
 }
