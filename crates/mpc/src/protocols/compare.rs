@@ -109,7 +109,7 @@ impl Runtime {
             return Ok((Vec::new(), ys.iter().map(|_| Vec::new()).collect(), Vec::new()));
         }
         let (a_rmod, c_mod, bits) = self.mask_and_open(field, l, a, bits, per).await?;
-        let ToftFactors { mut rows, last, signs, differing } = toft_factors(field, &c_mod, &bits, per, l as usize);
+        let ToftFactors { mut rows, last, signs, differing } = toft_factors(field, &c_mod, &bits, per, l as usize)?;
         let counted = match equality {
             Equality::No => None,
             Equality::InTree => {
@@ -164,7 +164,7 @@ impl Runtime {
     /// Toft's test, `⌈log2 k⌉ + 1` rounds.
     pub(crate) async fn public_lt_bits(&self, field: &Field, c: &[u128], bits: &[Fe], per: usize, k: usize) -> Result<Vec<Fe>> {
         let n = c.len();
-        let ToftFactors { rows, last, signs, .. } = toft_factors(field, c, bits, per, k);
+        let ToftFactors { rows, last, signs, .. } = toft_factors(field, c, bits, per, k)?;
         let (products, multiplier) = self.toft_products(field, rows, &last).await?;
         let g = self.is_zero_public_by(field, &products, &multiplier).await?;
         // g: s = 1 and c ≥ r, or s = −1 and c < r; so [c < r] = (1 ∓ s)/2.
@@ -298,32 +298,36 @@ fn equality_factors(field: &Field, c: &[u128], bits: &[Fe], per: usize, k: usize
 /// sign bit at `e·per + k`): for `s = ±1` from the sign bit, factors
 /// `s + r_i − c_i + 3·#(differing bits above i)` for `i = k−1..0`, and the
 /// last factor `s − 1 + 3·#(differing bits)`. Some factor is zero exactly when
-/// `s = 1` and `c ≥ r`, or `s = −1` and `c < r`.
-fn toft_factors(field: &Field, c: &[u128], bits: &[Fe], per: usize, k: usize) -> ToftFactors {
-    let one = field.one();
+/// `s = 1` and `c ≥ r`, or `s = −1` and `c < r`. Fails only in a field of 3
+/// elements (the count of differing bits is read as a third of its triple).
+fn toft_factors(field: &Field, c: &[u128], bits: &[Fe], per: usize, k: usize) -> Result<ToftFactors> {
+    let (zero, one) = (field.zero(), field.one());
+    let three = field.from_u128(3);
+    let inv3 = field.inv(three)?;
     let n = c.len();
     let (mut rows, mut last, mut signs, mut differing) =
         (Vec::with_capacity(n), Vec::with_capacity(n), Vec::with_capacity(n), Vec::with_capacity(n));
     with_arith!(field, |ar| for (e, &ce) in c.iter().enumerate() {
         let row = &bits[e * per..e * per + k + 1];
         let s = ar.sub(ar.add(row[k], row[k]), one); // ±1
-        let three_x = |x: Fe| ar.add(ar.add(x, x), x);
-        let mut sum_xors = field.zero();
+        // s + 3·#(differing bits above i), as i goes down.
+        let mut acc = s;
         let mut factors = Vec::with_capacity(k);
-        for i in (0..k).rev() {
-            let (c_i, r_i) = (ce >> i & 1 == 1, row[i]);
+        for (i, &r_i) in row[..k].iter().enumerate().rev() {
+            let c_i = ce >> i & 1 == 1;
             // zero exactly at the first difference from the top when its direction matches s
             // (Selects, not branches: c's bits are as random as a coin.)
-            let f = ar.add(ar.add(s, r_i), three_x(sum_xors));
-            factors.push(Fe::select(c_i, ar.sub(f, one), f));
-            sum_xors = ar.add(sum_xors, Fe::select(c_i, ar.sub(one, r_i), r_i));
+            factors.push(ar.sub(ar.add(acc, r_i), Fe::select(c_i, one, zero)));
+            // 3·(c_i ⊕ r_i): 3 − 3r_i or 3r_i.
+            let r3 = ar.add(ar.add(r_i, r_i), r_i);
+            acc = ar.add(acc, Fe::select(c_i, ar.sub(three, r3), r3));
         }
-        last.push(ar.add(ar.sub(s, one), three_x(sum_xors)));
+        last.push(ar.sub(acc, one));
         rows.push(factors);
         signs.push(s);
-        differing.push(sum_xors);
+        differing.push(ar.mul(ar.sub(acc, s), inv3));
     });
-    ToftFactors { rows, last, signs, differing }
+    Ok(ToftFactors { rows, last, signs, differing })
 }
 
 /// Toft's factors for each element ([`toft_factors`]), and the count of
