@@ -724,10 +724,10 @@ impl Runtime {
             let mut candidates = try_join_all((0..DERANGEMENT_BATCH).map(|_| self.shuffle(&identity))).await?;
             // Factors p_i − i; the last one goes into the random multiplier of
             // is_zero_public (made alongside the product tree), as comparisons do.
-            let rows: Vec<Vec<Fe>> =
-                candidates.iter().map(|c| c.shares[..n - 1].iter().zip(&indices).map(|(&p, &i)| field.sub(p, i)).collect()).collect();
+            let rows: Vec<Fe> =
+                candidates.iter().flat_map(|c| c.shares[..n - 1].iter().zip(&indices).map(|(&p, &i)| field.sub(p, i))).collect();
             let last: Vec<Fe> = candidates.iter().map(|c| field.sub(c.shares[n - 1], indices[n - 1])).collect();
-            let (products, multiplier) = try_join(self.prod_rows(&field, rows), async {
+            let (products, multiplier) = try_join(self.prod_rows(&field, rows, n - 1), async {
                 let r = self.random_fe(&field, DERANGEMENT_BATCH).await?;
                 self.mul_raw(&field, &r, &last).await
             })

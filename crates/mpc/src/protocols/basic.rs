@@ -277,27 +277,37 @@ impl Runtime {
         self.reshare(field, sums).await
     }
 
-    /// The product of each row, by a balanced tree: ⌈log2(longest row)⌉ rounds.
-    pub(crate) async fn prod_rows(&self, field: &Field, mut rows: Vec<Vec<Fe>>) -> Result<Vec<Fe>> {
-        while rows.iter().any(|r| r.len() > 1) {
-            let pairs: usize = rows.iter().map(|r| r.len() / 2).sum();
+    /// The product of each row of `width` factors, the rows one after
+    /// another in `factors`, by a balanced tree: ⌈log2 width⌉ rounds.
+    pub(crate) async fn prod_rows(&self, field: &Field, mut factors: Vec<Fe>, mut width: usize) -> Result<Vec<Fe>> {
+        if width == 0 || !factors.len().is_multiple_of(width) {
+            return Err(Error::Internal("a product of rows given rows of unequal length".into()));
+        }
+        while width > 1 && !factors.is_empty() {
+            let (half, odd) = (width / 2, width % 2 == 1);
+            let pairs = factors.len() / width * half;
             let (mut left, mut right) = (Vec::with_capacity(pairs), Vec::with_capacity(pairs));
-            for row in &rows {
+            for row in factors.chunks_exact(width) {
                 for pair in row.chunks_exact(2) {
                     left.push(pair[0]);
                     right.push(pair[1]);
                 }
             }
-            let mut products = self.mul_raw(field, &left, &right).await?.into_iter();
-            for row in rows.iter_mut() {
-                let odd = (row.len() % 2 == 1).then(|| row[row.len() - 1]);
-                let pairs = row.len() / 2;
-                row.clear();
-                row.extend(products.by_ref().take(pairs));
-                row.extend(odd);
-            }
+            let products = self.mul_raw(field, &left, &right).await?;
+            factors = if odd {
+                // Each row's unpaired last factor waits for the next level.
+                let mut next = Vec::with_capacity(pairs + factors.len() / width);
+                for (row, p) in factors.chunks_exact(width).zip(products.chunks_exact(half)) {
+                    next.extend_from_slice(p);
+                    next.push(row[width - 1]);
+                }
+                next
+            } else {
+                products
+            };
+            width = half + usize::from(odd);
         }
-        Ok(rows.into_iter().map(|r| r.first().copied().unwrap_or_else(|| field.one())).collect())
+        Ok(factors)
     }
 
     /// Shares of `n` uniformly random field elements (PRSS: no interaction).

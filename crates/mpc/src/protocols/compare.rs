@@ -113,6 +113,7 @@ impl Runtime {
         let counted = match equality {
             Equality::No => None,
             Equality::InTree => {
+                // Rows of the same width, after Toft's.
                 rows.extend(equality_factors(field, &c_mod, &bits, per, l as usize));
                 None
             }
@@ -124,7 +125,8 @@ impl Runtime {
                 None => Ok(None),
             }
         };
-        let ((mut products, multiplier), counted_equal) = try_join(self.toft_products(field, rows, &last), counted_equal).await?;
+        let ((mut products, multiplier), counted_equal) =
+            try_join(self.toft_products(field, rows, l as usize, &last), counted_equal).await?;
         let in_tree = products.split_off(n);
         let equal = counted_equal.unwrap_or(in_tree);
         // h = 3 − s if g else 3 + s, so h/2 = 1 + [c mod 2^l < r mod 2^l], and
@@ -147,12 +149,13 @@ impl Runtime {
         Ok((z, zy, equal))
     }
 
-    /// The products of Toft's rows (and of any rows after them), and the
-    /// last factors times a random element, for `is_zero_public`: the last
-    /// factor goes into its random multiplier (made alongside the tree's
-    /// first level), so the tree has `l` leaves, one level fewer for `l = 32`.
-    async fn toft_products(&self, field: &Field, rows: Vec<Vec<Fe>>, last: &[Fe]) -> Result<(Vec<Fe>, Vec<Fe>)> {
-        try_join(self.prod_rows(field, rows), async {
+    /// The products of Toft's rows of `width` factors (and of any rows after
+    /// them), and the last factors times a random element, for
+    /// `is_zero_public`: the last factor goes into its random multiplier
+    /// (made alongside the tree's first level), so the tree has `l` leaves,
+    /// one level fewer for `l = 32`.
+    async fn toft_products(&self, field: &Field, rows: Vec<Fe>, width: usize, last: &[Fe]) -> Result<(Vec<Fe>, Vec<Fe>)> {
+        try_join(self.prod_rows(field, rows, width), async {
             let r = self.random_fe(field, last.len()).await?;
             self.mul_raw(field, &r, last).await
         })
@@ -165,7 +168,7 @@ impl Runtime {
     pub(crate) async fn public_lt_bits(&self, field: &Field, c: &[u128], bits: &[Fe], per: usize, k: usize) -> Result<Vec<Fe>> {
         let n = c.len();
         let ToftFactors { rows, last, signs, .. } = toft_factors(field, c, bits, per, k)?;
-        let (products, multiplier) = self.toft_products(field, rows, &last).await?;
+        let (products, multiplier) = self.toft_products(field, rows, k, &last).await?;
         let g = self.is_zero_public_by(field, &products, &multiplier).await?;
         // g: s = 1 and c ≥ r, or s = −1 and c < r; so [c < r] = (1 ∓ s)/2.
         let inv2 = field.inv(field.from_u128(2))?;
@@ -212,7 +215,7 @@ impl Runtime {
     async fn zero_by_bits(&self, field: &Field, x: &[Fe], w: u32, bits: Bits) -> Result<Vec<Fe>> {
         let per = w as usize;
         let (_, c_mod, bits) = self.mask_and_open(field, w, x, bits, per).await?;
-        self.prod_rows(field, equality_factors(field, &c_mod, &bits, per, per)).await
+        self.prod_rows(field, equality_factors(field, &c_mod, &bits, per, per), per).await
     }
 
     /// `[a < 0]` and `[a = 0]` for each `a` in `(−2^l, 2^l)`, in the rounds
@@ -276,21 +279,16 @@ fn differing_bits(field: &Field, c: &[u128], bits: &[Fe], per: usize, k: usize) 
 }
 
 /// For each element, the `k` indicators `[c_i = r_i]` of public `c` and
-/// shared bits `r` (row `e` of `bits` at `e·per`): their product is
-/// `[c mod 2^k = r mod 2^k]`.
-fn equality_factors(field: &Field, c: &[u128], bits: &[Fe], per: usize, k: usize) -> Vec<Vec<Fe>> {
+/// shared bits `r` (row `e` of `bits` at `e·per`), a row of `k` after
+/// another: the product of a row is `[c mod 2^k = r mod 2^k]`.
+fn equality_factors(field: &Field, c: &[u128], bits: &[Fe], per: usize, k: usize) -> Vec<Fe> {
     let one = field.one();
-    c.iter()
-        .enumerate()
-        .map(|(e, &ce)| {
-            (0..k)
-                .map(|i| {
-                    let r_i = bits[e * per + i];
-                    Fe::select(ce >> i & 1 == 1, r_i, field.sub(one, r_i))
-                })
-                .collect()
-        })
-        .collect()
+    let mut factors = Vec::with_capacity(c.len() * k);
+    for (e, &ce) in c.iter().enumerate() {
+        factors
+            .extend(bits[e * per..e * per + k].iter().enumerate().map(|(i, &r_i)| Fe::select(ce >> i & 1 == 1, r_i, field.sub(one, r_i))));
+    }
+    factors
 }
 
 /// Toft's e-list comparing public `c` with shared bits `r` (row `e` of
@@ -305,25 +303,23 @@ fn toft_factors(field: &Field, c: &[u128], bits: &[Fe], per: usize, k: usize) ->
     let three = field.from_u128(3);
     let inv3 = field.inv(three)?;
     let n = c.len();
-    let (mut rows, mut last, mut signs, mut differing) =
-        (Vec::with_capacity(n), Vec::with_capacity(n), Vec::with_capacity(n), Vec::with_capacity(n));
+    let mut rows = Vec::with_capacity(n * k);
+    let (mut last, mut signs, mut differing) = (Vec::with_capacity(n), Vec::with_capacity(n), Vec::with_capacity(n));
     with_arith!(field, |ar| for (e, &ce) in c.iter().enumerate() {
         let row = &bits[e * per..e * per + k + 1];
         let s = ar.sub(ar.add(row[k], row[k]), one); // ±1
         // s + 3·#(differing bits above i), as i goes down.
         let mut acc = s;
-        let mut factors = Vec::with_capacity(k);
         for (i, &r_i) in row[..k].iter().enumerate().rev() {
             let c_i = ce >> i & 1 == 1;
             // zero exactly at the first difference from the top when its direction matches s
             // (Selects, not branches: c's bits are as random as a coin.)
-            factors.push(ar.sub(ar.add(acc, r_i), Fe::select(c_i, one, zero)));
+            rows.push(ar.sub(ar.add(acc, r_i), Fe::select(c_i, one, zero)));
             // 3·(c_i ⊕ r_i): 3 − 3r_i or 3r_i.
             let r3 = ar.add(ar.add(r_i, r_i), r_i);
             acc = ar.add(acc, Fe::select(c_i, ar.sub(three, r3), r3));
         }
         last.push(ar.sub(acc, one));
-        rows.push(factors);
         signs.push(s);
         differing.push(ar.mul(ar.sub(acc, s), inv3));
     });
@@ -333,8 +329,9 @@ fn toft_factors(field: &Field, c: &[u128], bits: &[Fe], per: usize, k: usize) ->
 /// Toft's factors for each element ([`toft_factors`]), and the count of
 /// differing bits their pass forms anyway.
 struct ToftFactors {
-    /// The factors without the last, a row per element.
-    rows: Vec<Vec<Fe>>,
+    /// The factors without the last: a row of `k` per element, one after
+    /// another.
+    rows: Vec<Fe>,
     /// The last factors.
     last: Vec<Fe>,
     /// The signs `s = ±1`.
