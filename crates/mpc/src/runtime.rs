@@ -304,8 +304,15 @@ impl Runtime {
     /// each sends to every other party but, with pair keys, its `t` cyclic
     /// successors, who draw their shares instead.
     pub(crate) fn flow_dealt_by(&self, dealer: impl Fn(PartyId) -> bool) -> Flow {
-        let (m, t, derive) = (self.m, self.t, self.has_pair_streams());
-        self.flow(|d, j| dealer(d) && !(derive && (1..=t).contains(&((j + m - d) % m))))
+        let derive = self.has_pair_streams();
+        self.flow(|d, j| dealer(d) && !(derive && self.is_successor(d, j)))
+    }
+
+    /// Whether party `j` is one of dealer `d`'s `t` cyclic successors, who,
+    /// with pair keys, draw the share `d` gives them with
+    /// [`Runtime::share_out`] rather than receive it.
+    pub(crate) fn is_successor(&self, d: PartyId, j: PartyId) -> bool {
+        (1..=self.t).contains(&((j + self.m - d) % self.m))
     }
 
     /// Checks that the field has a distinct nonzero point for every party.
@@ -606,10 +613,10 @@ impl Future for Exchange<'_> {
         if let Some(err) = &rounds.failure {
             return Poll::Ready(Err(err.clone()));
         }
-        if rounds.done.number == self.round {
+        if let Some(done) = rounds.done.as_ref().filter(|done| done.number == self.round).cloned() {
             if let Some(taken) = rounds.taken.get_mut(self.step).filter(|taken| !**taken) {
                 *taken = true;
-                return Poll::Ready(Ok(Incoming { round: rounds.done.clone(), step: self.step }));
+                return Poll::Ready(Ok(Incoming { round: done, step: self.step }));
             }
             return Poll::Ready(Err(Error::Internal("a round step was taken twice".into())));
         }
@@ -638,9 +645,8 @@ pub(crate) struct Rounds {
     largest: usize,
     /// Messages received per peer, oldest first.
     inbox: Vec<VecDeque<Vec<u8>>>,
-    /// The last completed round (a placeholder numbered `u64::MAX` before
-    /// the first), and which of its steps have been read.
-    done: Rc<DoneRound>,
+    /// The last completed round, and which of its steps have been read.
+    done: Option<Rc<DoneRound>>,
     taken: Vec<bool>,
     wakers: Vec<Waker>,
     pub(crate) failure: Option<Error>,
@@ -667,7 +673,7 @@ impl Rounds {
             in_flight: false,
             largest: 0,
             inbox: vec![VecDeque::new(); m],
-            done: Rc::new(DoneRound { number: u64::MAX, steps: 0, msgs: Vec::new(), ranges: Vec::new() }),
+            done: None,
             taken: Vec::new(),
             wakers: Vec::new(),
             failure: None,
@@ -796,7 +802,7 @@ impl Rounds {
             split_round_message(&msg, self.current, &mut ranges[j * steps..(j + 1) * steps]).map_err(|r| misbehaved(j, &r))?;
             msgs[j] = msg;
         }
-        self.done = Rc::new(DoneRound { number: self.current, steps, msgs, ranges });
+        self.done = Some(Rc::new(DoneRound { number: self.current, steps, msgs, ranges }));
         self.taken.clear();
         self.taken.resize(steps, false);
         self.current += 1;

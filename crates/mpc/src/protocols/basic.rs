@@ -137,7 +137,7 @@ impl Runtime {
         // The parties whose shares are computed here (all but the successors
         // that draw theirs).
         let mut keep = [false; MAX_PARTIES];
-        for j in (0..m).filter(|&j| !(derive && (1..=t).contains(&((j + m - me) % m)))) {
+        for j in (0..m).filter(|&j| !(derive && self.is_successor(me, j))) {
             keep[j] = true;
             if j != me {
                 bufs[j].reserve(n * field.byte_len());
@@ -254,12 +254,12 @@ impl Runtime {
     /// the dealer. None without pair keys. Call it when the step is
     /// registered, as the dealers call `share_out`.
     fn derived_shares(&self, field: &Field, dealers: impl Iterator<Item = (PartyId, usize)>) -> Vec<(PartyId, Vec<Fe>)> {
-        let (m, me, t) = (self.parties(), self.id(), self.threshold());
+        let me = self.id();
         if !self.has_pair_streams() {
             return Vec::new();
         }
         dealers
-            .filter(|&(d, _)| d != me && (1..=t).contains(&((me + m - d) % m)))
+            .filter(|&(d, _)| self.is_successor(d, me))
             .map(|(d, n)| {
                 let drawn = self.with_pair_stream(d, |stream| field.random_vec(stream, n));
                 (d, drawn.expect("pair streams are set up"))

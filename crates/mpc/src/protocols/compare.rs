@@ -284,10 +284,10 @@ fn differing_bits(field: &Field, c: &[u128], bits: &[Fe], per: usize, k: usize) 
 fn equality_factors(field: &Field, c: &[u128], bits: &[Fe], per: usize, k: usize) -> Vec<Fe> {
     let one = field.one();
     let mut factors = Vec::with_capacity(c.len() * k);
-    for (e, &ce) in c.iter().enumerate() {
-        factors
-            .extend(bits[e * per..e * per + k].iter().enumerate().map(|(i, &r_i)| Fe::select(ce >> i & 1 == 1, r_i, field.sub(one, r_i))));
-    }
+    with_arith!(field, |ar| for (e, &ce) in c.iter().enumerate() {
+        let row = &bits[e * per..e * per + k];
+        factors.extend(row.iter().enumerate().map(|(i, &r_i)| Fe::select(ce >> i & 1 == 1, r_i, ar.sub(one, r_i))));
+    });
     factors
 }
 
