@@ -35,13 +35,16 @@ try {
   }));
   const profiler = profile ? await startProfiler() : null;
   const cpuBefore = cpuTimes();
+  const udpBefore = udpCounters();
   await Promise.all(pages.map((p) => p.waitForFunction(() => document.body.dataset.state, null, { timeout: 600_000, polling: 500 })));
   const cpu = cpuUsed(cpuBefore, cpuTimes());
+  const udp = udpUsed(udpBefore, udpCounters());
   if (profiler) await profiler.stop();
   const state = await pages[0].evaluate(() => document.body.dataset.state);
   if (state !== 'done') throw new Error(await pages[0].textContent('#status'));
   console.log((await pages[0].textContent('#out')).trim());
   if (cpu) console.log(JSON.stringify({ layer: 'cpu', ...cpu, where: 'browser' }));
+  if (udp) console.log(JSON.stringify({ layer: 'udp', ...udp, where: 'browser' }));
   console.error(`paths: ${await pages[0].evaluate(() => document.body.dataset.paths)}`);
   const dcPage = await browsers[0].context.newPage();
   await dcPage.goto(`${ext(browsers[0])}/popup.html`);
@@ -101,6 +104,25 @@ function cpuUsed(before, after) {
   const processes = {};
   for (const [kind, t] of Object.entries(after.byKind)) processes[`${kind}_cpu_ms`] = Math.round((t - (before.byKind[kind] ?? 0)) * tick);
   return { wall_ms: Math.round(wall), cores: availableParallelism(), machine_busy_percent: Math.round(100 * busy), ...processes };
+}
+
+// The UDP counters of this network namespace (Linux's /proc/net/snmp), which
+// only the three browsers use: how many datagrams the data channels carried,
+// and how many the kernel dropped because a socket's receive buffer was full
+// (each one a lost SCTP packet, recovered by retransmission).
+function udpCounters() {
+  try {
+    const [names, values] = readFileSync('/proc/net/snmp', 'utf8').split('\n').filter((l) => l.startsWith('Udp: '));
+    const at = (name) => Number(values.split(/\s+/)[names.split(/\s+/).indexOf(name)]);
+    return { received: at('InDatagrams'), dropped: at('RcvbufErrors') };
+  } catch {
+    return null;
+  }
+}
+
+function udpUsed(before, after) {
+  if (!before || !after) return null;
+  return { datagrams_received: after.received - before.received, dropped_full_receive_buffer: after.dropped - before.dropped };
 }
 
 async function startProfiler() {
