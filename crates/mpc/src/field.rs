@@ -68,6 +68,9 @@ impl fmt::Debug for Field {
 }
 
 impl Field {
+    /// At most how many draws [`Field::draw_blocks`] hands over at once.
+    pub(crate) const DRAW_BLOCK: usize = 64;
+
     /// The field of integers modulo the prime `p`.
     ///
     /// Fails unless `p` is an odd prime (every `u128` is below `2^128`).
@@ -442,7 +445,7 @@ impl Field {
     /// `dyn` call costs nothing measurable, and one copy of this serves every
     /// caller: smaller WebAssembly.)
     pub(crate) fn draw_blocks(&self, rng: &mut impl Rng, n: usize, bound: u128, f: &mut dyn FnMut(usize, &[Fe])) {
-        const BLOCK: usize = 64;
+        const BLOCK: usize = Field::DRAW_BLOCK;
         let mut block = [Fe(0); BLOCK];
         let mut filled = 0;
         // A uniform value below p is a uniform Montgomery representation too.

@@ -3,6 +3,7 @@
 use crate::field::{Arith, Fe, Field, with_arith};
 use crate::runtime::{MAX_PARTIES, PARTY_IDS, Receivers, Runtime, misbehaved};
 use crate::{Error, PartyId, Result, shamir};
+use chacha20::ChaCha12Rng;
 
 impl Runtime {
     /// Shares `values` held by `owner` (others pass `None`): one round
@@ -143,6 +144,16 @@ impl Runtime {
                 bufs[j].reserve(n * field.byte_len());
             }
         }
+        if t == 1 {
+            // f(x) = v + c·x with c = (y − v)/x_s for the successor s. Party
+            // 0's point is 1, so its row holds 1/x_s. The successor's values
+            // are drawn block by block as the shares are made: from the
+            // stream shared with the successor (who draws the same), or from
+            // this party's own.
+            let mut line = |rng: &mut ChaCha12Rng| self.share_out_line(field, secrets, rng, rows[0][1], &keep, bufs);
+            let shared = if derive { self.with_pair_stream((me + 1) % m, &mut line) } else { None };
+            return shared.unwrap_or_else(|| self.with_rng(line));
+        }
         // The successors' values, drawn in bulk: from the stream shared
         // with each successor (who draws the same), or from this party's own.
         let drawn: Vec<Vec<Fe>> = succ
@@ -151,11 +162,6 @@ impl Runtime {
                 shared.unwrap_or_else(|| self.with_rng(|rng| field.random_vec(rng, n)))
             })
             .collect();
-        if t == 1 {
-            // f(x) = v + c·x with c = (y − v)/x_s for the successor s. Party
-            // 0's point is 1, so its row holds 1/x_s.
-            return self.share_out_line(field, secrets, &drawn[0], rows[0][1], &keep, bufs);
-        }
         self.share_out_blocks(field, secrets, &drawn, &rows, &keep, bufs)
     }
 
@@ -208,31 +214,32 @@ impl Runtime {
     }
 
     /// [`Runtime::share_out`] for `t = 1`: `f(x) = v + c·x` with
-    /// `c = (y − v)/x_s` for the successor's drawn value `y`, evaluated at
-    /// the parties' points `1..=m` by a running sum (one product gives every
-    /// party's share), a block of secrets at a time (branch-free loops over
-    /// the block for each party). Returns this party's shares.
+    /// `c = (y − v)/x_s` for the successor's value `y`, drawn from `rng`,
+    /// evaluated at the parties' points `1..=m` by a running sum (one
+    /// product gives every party's share), a block of draws at a time
+    /// (branch-free loops over the block for each party). Returns this
+    /// party's shares.
     fn share_out_line(
         &self,
         field: &Field,
         secrets: Secrets<'_>,
-        drawn: &[Fe],
+        rng: &mut ChaCha12Rng,
         inverse_point: Fe,
         keep: &[bool; MAX_PARTIES],
         bufs: &mut [Vec<u8>],
     ) -> Vec<Fe> {
-        const BLOCK: usize = 256;
         let (m, me, n) = (self.parties(), self.id(), secrets.len());
         let last = (0..m).rev().find(|&j| keep[j]).unwrap_or(0);
         let mut mine = Vec::with_capacity(n);
         with_arith!(field, |ar| {
-            // Sized to the work: a one-element product (a chain's round) should not clear 8 KB.
-            let (mut y, mut c) = (vec![field.zero(); n.min(BLOCK)], vec![field.zero(); n.min(BLOCK)]);
-            for start in (0..n).step_by(BLOCK) {
-                let len = (n - start).min(BLOCK);
+            // Sized to the work: a one-element product (a chain's round) should not clear a block.
+            let width = n.min(Field::DRAW_BLOCK);
+            let (mut y, mut c) = (vec![field.zero(); width], vec![field.zero(); width]);
+            field.draw_blocks(rng, n, field.modulus(), &mut |start, drawn| {
+                let len = drawn.len();
                 let (y, c) = (&mut y[..len], &mut c[..len]);
                 secrets.fill(ar, start, y);
-                for ((c, &v), &d) in c.iter_mut().zip(y.iter()).zip(&drawn[start..start + len]) {
+                for ((c, &v), &d) in c.iter_mut().zip(y.iter()).zip(drawn) {
                     *c = ar.mul(ar.sub(d, v), inverse_point);
                 }
                 for j in 0..=last {
@@ -243,7 +250,7 @@ impl Runtime {
                         field.encode(y, &mut bufs[j]);
                     }
                 }
-            }
+            });
         });
         mine
     }
@@ -385,13 +392,7 @@ impl Runtime {
 
     /// Without PRSS: parties `0..=t` each deal a sharing (of the given degree)
     /// of values drawn by `draw`; the sum has at least one honest dealer.
-    async fn deal(
-        &self,
-        field: &Field,
-        n: usize,
-        degree: usize,
-        draw: impl Fn(&Field, &mut chacha20::ChaCha12Rng) -> Fe,
-    ) -> Result<Vec<Fe>> {
+    async fn deal(&self, field: &Field, n: usize, degree: usize, draw: impl Fn(&Field, &mut ChaCha12Rng) -> Fe) -> Result<Vec<Fe>> {
         let (m, me, t) = (self.parties(), self.id(), self.threshold());
         let mut out = vec![Vec::new(); m];
         if me <= t {
