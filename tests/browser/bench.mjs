@@ -114,7 +114,8 @@ function udpCounters() {
   try {
     const [names, values] = readFileSync('/proc/net/snmp', 'utf8').split('\n').filter((l) => l.startsWith('Udp: '));
     const at = (name) => Number(values.split(/\s+/)[names.split(/\s+/).indexOf(name)]);
-    return { received: at('InDatagrams'), dropped: at('RcvbufErrors') };
+    const counters = { received: at('InDatagrams'), dropped: at('RcvbufErrors') };
+    return Number.isFinite(counters.received) && Number.isFinite(counters.dropped) ? counters : null;
   } catch {
     return null;
   }

@@ -144,14 +144,14 @@ impl Runtime {
                 bufs[j].reserve(n * field.byte_len());
             }
         }
-        if t == 1 {
+        if let (1, Some(successor)) = (t, succ.clone().next()) {
             // f(x) = v + c·x with c = (y − v)/x_s for the successor s. Party
             // 0's point is 1, so its row holds 1/x_s. The successor's values
             // are drawn block by block as the shares are made: from the
             // stream shared with the successor (who draws the same), or from
             // this party's own.
             let mut line = |rng: &mut ChaCha12Rng| self.share_out_line(field, secrets, rng, rows[0][1], &keep, bufs);
-            let shared = if derive { self.with_pair_stream((me + 1) % m, &mut line) } else { None };
+            let shared = if derive { self.with_pair_stream(successor, &mut line) } else { None };
             return shared.unwrap_or_else(|| self.with_rng(line));
         }
         // The successors' values, drawn in bulk: from the stream shared
