@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import { ROOT, answerApproval, averageSalary, connect, join, launch, nextApprovalWindow, servers } from './harness.mjs';
+import { ROOT, answerApproval, averageSalary, clickClosing, connect, join, launch, nextApprovalWindow, servers } from './harness.mjs';
 
 const env = servers();
 
@@ -90,7 +90,7 @@ test('Approve works only after the window has been in view for a second; a bad v
   await popup.fill('input[data-input="salary"]', '200000000');
   await popup.waitForFunction(() => /from 0 to 100,000,000; got 200,000,000/.test(document.querySelector('.field-error').textContent));
   await popup.waitForFunction(() => !document.getElementById('approve').disabled, null, { timeout: 5000 });
-  await popup.click('#refuse');
+  await clickClosing(popup, '#refuse');
   const reply = await joining;
   assert.equal(reply.error?.code, 4001);
   await Promise.all(others);

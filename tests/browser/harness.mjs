@@ -311,6 +311,16 @@ export async function join(browser, invite, program, how = {}, params = {}) {
 }
 
 /**
+ * Clicks a button that closes its own window (Approve, Refuse, Block): the
+ * window may close while the click is still settling, which is not a failure.
+ */
+export async function clickClosing(popup, selector) {
+  await popup.click(selector).catch((e) => {
+    if (!/closed|no such frame|not found/i.test(e.message)) throw e;
+  });
+}
+
+/**
  * Waits for the next approval window in `browser` and answers it (after
  * `first(window)`, if given): approves with `inputs`, or refuses, closes the
  * window, or blocks the site ("Block this site").
@@ -348,9 +358,7 @@ export async function answerApproval(browser, { inputs = {}, refuse = false, clo
       await popup.bringToFront().catch(() => {});
       await popup.waitForSelector(`${selector}:not([disabled])`, { visible: true });
     }
-    await popup.click(selector).catch((e) => {
-      if (!/closed|no such frame|not found/i.test(e.message)) throw e;
-    });
+    await clickClosing(popup, selector);
   };
   if (refuse) {
     await click('#refuse');
