@@ -87,6 +87,9 @@ impl Runtime {
     /// interpolates.
     async fn reshare_from(&self, field: &Field, values: Secrets<'_>) -> Result<Vec<Fe>> {
         let (me, t) = (self.id(), self.threshold());
+        if t == 1 && self.has_pair_streams() {
+            return self.reshare_summing(field, values).await;
+        }
         let n = values.len();
         let mut mine = Vec::new();
         let mut derived = Vec::new();
@@ -116,6 +119,53 @@ impl Runtime {
         self.combine_wire(field, senders, &weights, &held, &incoming, n)
     }
 
+    /// [`Runtime::reshare_from`] at threshold 1 with pair keys, summing as it
+    /// goes: the share drawn from the predecessor's stream and this party's
+    /// own share go straight into the Lagrange sum, a block at a time, as
+    /// the step is registered, and the one sender whose share arrives is
+    /// added from its bytes. The same draws, messages and result, without a
+    /// vector for each sender's shares.
+    async fn reshare_summing(&self, field: &Field, values: Secrets<'_>) -> Result<Vec<Fe>> {
+        let (m, me, n) = (self.parties(), self.id(), values.len());
+        let senders = &PARTY_IDS[..3];
+        let lambdas = self.lambdas(field, senders);
+        let predecessor = (me + m - 1) % m;
+        let derives = senders.contains(&predecessor);
+        let mut sums: Vec<Fe> = Vec::with_capacity(n);
+        // Adds λ·block to the sums at `start` (the blocks of each source come
+        // in order, so a block past the end starts them).
+        let add = |sums: &mut Vec<Fe>, start: usize, lambda: shamir::Lambda, block: &[Fe]| {
+            if sums.len() == start {
+                sums.extend_from_slice(block);
+                shamir::scale(field, lambda, &mut sums[start..]);
+            } else {
+                shamir::accumulate(field, lambda, &mut sums[start..start + block.len()], block.iter().copied());
+            }
+        };
+        let exchange = self.exchange_all(self.flow_dealt_by(|d| d <= 2), |bufs| {
+            if derives {
+                self.with_pair_stream(predecessor, |stream| {
+                    field.draw_blocks(stream, n, field.modulus(), &mut |start, block| add(&mut sums, start, lambdas[predecessor], block));
+                });
+            }
+            if me <= 2 {
+                self.share_out_into(field, values, bufs, &mut |start, block| add(&mut sums, start, lambdas[me], block));
+            }
+        });
+        let incoming = exchange.await?;
+        sums.resize(n, field.zero());
+        for &j in senders.iter().filter(|&&j| j != me && !(derives && j == predecessor)) {
+            let bytes = incoming.from(j);
+            if bytes.len() != n * field.byte_len() {
+                return Err(misbehaved(j, &format!("sent {} bytes, expected {n} elements", bytes.len())));
+            }
+            if !shamir::accumulate_wire(field, lambdas[j], &mut sums, bytes) {
+                return Err(misbehaved(j, "malformed field elements"));
+            }
+        }
+        Ok(sums)
+    }
+
     /// Shares each secret with a fresh polynomial of degree `t`, writing the
     /// other parties' shares into their messages (`bufs`) and returning this
     /// party's own. A polynomial is fixed by its secret and its values at
@@ -128,6 +178,15 @@ impl Runtime {
     /// are, whether sent or drawn. Call it when the step is registered, so
     /// that both draw in the same order.
     fn share_out(&self, field: &Field, secrets: Secrets<'_>, bufs: &mut [Vec<u8>]) -> Vec<Fe> {
+        let mut mine = Vec::with_capacity(secrets.len());
+        self.share_out_into(field, secrets, bufs, &mut |_, own| mine.extend_from_slice(own));
+        mine
+    }
+
+    /// [`Runtime::share_out`], handing this party's own shares to `own`
+    /// (`own(k, block)` for shares `k..k + block.len()`, in order) rather
+    /// than returning them.
+    fn share_out_into(&self, field: &Field, secrets: Secrets<'_>, bufs: &mut [Vec<u8>], own: &mut dyn FnMut(usize, &[Fe])) {
         let (m, me, t) = (self.parties(), self.id(), self.threshold());
         let n = secrets.len();
         let derive = self.has_pair_streams();
@@ -145,14 +204,15 @@ impl Runtime {
             }
         }
         if let (1, Some(successor)) = (t, succ.clone().next()) {
-            // f(x) = v + c·x with c = (y − v)/x_s for the successor s. Party
-            // 0's point is 1, so its row holds 1/x_s. The successor's values
-            // are drawn block by block as the shares are made: from the
-            // stream shared with the successor (who draws the same), or from
-            // this party's own.
-            let mut line = |rng: &mut ChaCha12Rng| self.share_out_line(field, secrets, rng, rows[0][1], &keep, bufs);
-            let shared = if derive { self.with_pair_stream(successor, &mut line) } else { None };
-            return shared.unwrap_or_else(|| self.with_rng(line));
+            // f(x) = v + c·x with c = (y − v)/x_s for the successor s. The
+            // successor's values are drawn block by block as the shares are
+            // made: from the stream shared with the successor (who draws the
+            // same), or from this party's own.
+            let mut line = |rng: &mut ChaCha12Rng| self.share_out_line(field, secrets, rng, &keep, bufs, own);
+            if !(derive && self.with_pair_stream(successor, &mut line).is_some()) {
+                self.with_rng(line);
+            }
+            return;
         }
         // The successors' values, drawn in bulk: from the stream shared
         // with each successor (who draws the same), or from this party's own.
@@ -162,7 +222,7 @@ impl Runtime {
                 shared.unwrap_or_else(|| self.with_rng(|rng| field.random_vec(rng, n)))
             })
             .collect();
-        self.share_out_blocks(field, secrets, &drawn, &rows, &keep, bufs)
+        own(0, &self.share_out_blocks(field, secrets, &drawn, &rows, &keep, bufs));
     }
 
     /// [`Runtime::share_out`] for `t ≥ 2`: `f(x) = v + Σ_j L_j(x)·(y_j − v)`
@@ -217,20 +277,21 @@ impl Runtime {
     /// `c = (y − v)/x_s` for the successor's value `y`, drawn from `rng`,
     /// evaluated at the parties' points `1..=m` by a running sum (one
     /// product gives every party's share), a block of draws at a time
-    /// (branch-free loops over the block for each party). Returns this
-    /// party's shares.
+    /// (branch-free loops over the block for each party). Hands this
+    /// party's shares to `own`, a block at a time.
     fn share_out_line(
         &self,
         field: &Field,
         secrets: Secrets<'_>,
         rng: &mut ChaCha12Rng,
-        inverse_point: Fe,
         keep: &[bool; MAX_PARTIES],
         bufs: &mut [Vec<u8>],
-    ) -> Vec<Fe> {
+        own: &mut dyn FnMut(usize, &[Fe]),
+    ) {
         let (m, me, n) = (self.parties(), self.id(), secrets.len());
         let last = (0..m).rev().find(|&j| keep[j]).unwrap_or(0);
-        let mut mine = Vec::with_capacity(n);
+        // Party 0's point is 1, so its row of the successor basis holds 1/x_s.
+        let inverse_point = self.successor_basis(field)[0][1];
         with_arith!(field, |ar| {
             // Sized to the work: a one-element product (a chain's round) should not clear a block.
             let width = n.min(Field::DRAW_BLOCK);
@@ -245,14 +306,13 @@ impl Runtime {
                 for j in 0..=last {
                     y.iter_mut().zip(c.iter()).for_each(|(y, &c)| *y = ar.add(*y, c));
                     if j == me {
-                        mine.extend_from_slice(y);
+                        own(start, y);
                     } else if keep[j] {
                         field.encode(y, &mut bufs[j]);
                     }
                 }
             });
         });
-        mine
     }
 
     /// The shares this party draws rather than receives, as a successor of
