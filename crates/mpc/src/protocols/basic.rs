@@ -82,6 +82,19 @@ impl Runtime {
         self.reshare_from(field, Secrets::Products(a, b)).await
     }
 
+    /// The products `x[2k]·x[2k + 1]` of adjacent shared values (an even
+    /// number of them): [`Runtime::mul_raw`] of the even- and odd-indexed
+    /// values, without first copying them apart. One round.
+    pub(crate) async fn mul_pairs_raw(&self, field: &Field, x: &[Fe]) -> Result<Vec<Fe>> {
+        if !x.len().is_multiple_of(2) {
+            return Err(Error::Internal("products of adjacent pairs of an odd number of values".into()));
+        }
+        if self.threshold() == 0 {
+            return Ok(with_arith!(field, |ar| x.chunks_exact(2).map(|p| ar.mul(p[0], p[1])).collect()));
+        }
+        self.reshare_from(field, Secrets::Pairs(x)).await
+    }
+
     /// Reshares degree-2t values (one round): parties `0..=2t` each share
     /// their value afresh ([`Runtime::share_out`]), and everyone
     /// interpolates.
@@ -352,6 +365,12 @@ impl Runtime {
         }
         while width > 1 && !factors.is_empty() {
             let (half, odd) = (width / 2, width % 2 == 1);
+            if !odd {
+                // The rows' pairs are the vector's adjacent pairs.
+                factors = self.mul_pairs_raw(field, &factors).await?;
+                width = half;
+                continue;
+            }
             let pairs = factors.len() / width * half;
             let (mut left, mut right) = (Vec::with_capacity(pairs), Vec::with_capacity(pairs));
             for row in factors.chunks_exact(width) {
@@ -361,18 +380,14 @@ impl Runtime {
                 }
             }
             let products = self.mul_raw(field, &left, &right).await?;
-            factors = if odd {
-                // Each row's unpaired last factor waits for the next level.
-                let mut next = Vec::with_capacity(pairs + factors.len() / width);
-                for (row, p) in factors.chunks_exact(width).zip(products.chunks_exact(half)) {
-                    next.extend_from_slice(p);
-                    next.push(row[width - 1]);
-                }
-                next
-            } else {
-                products
-            };
-            width = half + usize::from(odd);
+            // Each row's unpaired last factor waits for the next level.
+            let mut next = Vec::with_capacity(pairs + factors.len() / width);
+            for (row, p) in factors.chunks_exact(width).zip(products.chunks_exact(half)) {
+                next.extend_from_slice(p);
+                next.push(row[width - 1]);
+            }
+            factors = next;
+            width = half + 1;
         }
         Ok(factors)
     }
@@ -771,12 +786,16 @@ enum Secrets<'a> {
     Products(&'a [Fe], &'a [Fe]),
     ScaledValues(&'a [Fe], Fe),
     ScaledProducts(&'a [Fe], &'a [Fe], Fe),
+    /// The products of adjacent values, `x[2k]·x[2k + 1]`.
+    Pairs(&'a [Fe]),
+    ScaledPairs(&'a [Fe], Fe),
 }
 
 impl<'a> Secrets<'a> {
     fn len(&self) -> usize {
         match self {
             Secrets::Values(x) | Secrets::Products(x, _) | Secrets::ScaledValues(x, _) | Secrets::ScaledProducts(x, _, _) => x.len(),
+            Secrets::Pairs(x) | Secrets::ScaledPairs(x, _) => x.len() / 2,
         }
     }
 
@@ -785,6 +804,7 @@ impl<'a> Secrets<'a> {
         match (self, scale) {
             (Secrets::Values(x), Some(s)) => Secrets::ScaledValues(x, s),
             (Secrets::Products(a, b), Some(s)) => Secrets::ScaledProducts(a, b, s),
+            (Secrets::Pairs(x), Some(s)) => Secrets::ScaledPairs(x, s),
             (secrets, _) => secrets,
         }
     }
@@ -802,6 +822,13 @@ impl<'a> Secrets<'a> {
             Secrets::ScaledValues(x, s) => out.iter_mut().zip(&x[range]).for_each(|(o, &x)| *o = ar.mul(x, s)),
             Secrets::ScaledProducts(a, b, s) => {
                 out.iter_mut().zip(&a[range.clone()]).zip(&b[range]).for_each(|((o, &x), &y)| *o = ar.mul(ar.mul(x, y), s));
+            }
+            Secrets::Pairs(x) => {
+                out.iter_mut().zip(x[2 * range.start..2 * range.end].chunks_exact(2)).for_each(|(o, p)| *o = ar.mul(p[0], p[1]));
+            }
+            Secrets::ScaledPairs(x, s) => {
+                let pairs = x[2 * range.start..2 * range.end].chunks_exact(2);
+                out.iter_mut().zip(pairs).for_each(|(o, p)| *o = ar.mul(ar.mul(p[0], p[1]), s));
             }
         }
     }
