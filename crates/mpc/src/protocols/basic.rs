@@ -694,9 +694,20 @@ impl Runtime {
                         pair.iter().position(|&h| h == me).map_or(field.zero(), |i| shamir::lagrange_at_zero(field, &pair)[i])
                     })
                     .collect();
-                let weighted: Vec<Fe> =
-                    with_arith!(field, |a| dealt.shares.iter().zip((0..m).cycle()).map(|(&b, d)| a.mul(b, weights[d])).collect());
-                let part = combine(&shamir::scaled(field, own, base), &weighted);
+                // base·λ ± Σ 2^i·w_d·bit[e·per + i] (bit j dealt by j mod m),
+                // weighted as it is summed.
+                let base = shamir::scaled(field, own, base);
+                let part: Vec<Fe> = with_arith!(field, |a| (0..n)
+                    .map(|e| {
+                        let row = &dealt.shares[e * per..e * per + k];
+                        let mut d = (e * per + k) % m;
+                        let sum = row.iter().rev().fold(field.zero(), |acc, &b| {
+                            d = if d == 0 { m - 1 } else { d - 1 };
+                            a.add(a.add(acc, acc), a.mul(b, weights[d]))
+                        });
+                        if subtract { a.sub(base[e], sum) } else { a.add(base[e], sum) }
+                    })
+                    .collect());
                 futures_util::future::try_join(self.open_sum(field, part), self.finish_bits(field, Bits::Dealt(dealt))).await
             }
         }
