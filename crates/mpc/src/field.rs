@@ -45,13 +45,14 @@ impl Fe {
         Fe(v)
     }
 
-    /// `if cond { a } else { b }`, by masking rather than branching: where
-    /// `cond` is a random bit (a share's, a mask's), a branch would be
-    /// mispredicted half the time, and its timing would follow the bit.
+    /// `if cond { a } else { b }`, without a branch: where `cond` is a
+    /// random bit (a share's, a mask's), a branch would be mispredicted
+    /// half the time, and its timing would follow the bit. (A mask
+    /// `b ^ ((a ^ b) & −cond)` is not enough: the compiler turned it back
+    /// into a branch where `a` is loaded from memory.)
     #[inline(always)]
     pub(crate) fn select(cond: bool, a: Fe, b: Fe) -> Fe {
-        let mask = 0u128.wrapping_sub(u128::from(cond));
-        Fe(b.0 ^ ((a.0 ^ b.0) & mask))
+        select_unpredictable(cond, a, b)
     }
 }
 

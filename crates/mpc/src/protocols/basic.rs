@@ -525,7 +525,8 @@ impl Runtime {
         let (m, me) = (self.parties(), self.id());
         // (Selects, not branches: the bits are random, so a branch on each
         // would be mispredicted half the time.)
-        let to_fe = |b: bool| Fe::select(b, field.one(), field.zero());
+        let (one, zero) = (field.one(), field.zero());
+        let to_fe = |b: bool| Fe::select(b, one, zero);
         if self.threshold() == 0 {
             let (_, single) = bits.into_iter().next().ok_or_else(|| Error::Internal("no PRSS subset".into()))?;
             return Ok(Bits::Ready(single.into_iter().map(to_fe).collect()));
@@ -589,7 +590,7 @@ impl Runtime {
             }
             with_arith!(field, |a| for (k, (&uk, &sk)) in u.iter().zip(s).enumerate() {
                 let i = d + k * m;
-                let flipped = Fe::select(beta[i], a.sub(field.one(), uk), uk);
+                let flipped = Fe::select(beta[i], a.sub(one, uk), uk);
                 shares[i] = a.add(flipped, a.mul(sk, x_me));
             });
             // This party's part of d's share: its share times its Lagrange
