@@ -674,7 +674,7 @@ impl Runtime {
         let combine = |base: &[Fe], bit: &[Fe]| -> Vec<Fe> {
             with_arith!(field, |a| (0..n)
                 .map(|e| {
-                    let row = bit[e * per..e * per + k].iter().rev().fold(field.zero(), |acc, &b| a.add(a.add(acc, acc), b));
+                    let row = binary_sum(field, a, k, |i| bit[e * per + i]);
                     if subtract { a.sub(base[e], row) } else { a.add(base[e], row) }
                 })
                 .collect())
@@ -698,14 +698,12 @@ impl Runtime {
                 // base·λ ± Σ 2^i·w_d·bit[e·per + i] (bit j dealt by j mod m),
                 // weighted as it is summed.
                 let base = shamir::scaled(field, own, base);
+                // The weights of bits j = 0, 1, …: cycled[j] = weights[j mod m].
+                let cycled: Vec<Fe> = weights.iter().copied().cycle().take(k + m).collect();
                 let part: Vec<Fe> = with_arith!(field, |a| (0..n)
                     .map(|e| {
-                        let row = &dealt.shares[e * per..e * per + k];
-                        let mut d = (e * per + k) % m;
-                        let sum = row.iter().rev().fold(field.zero(), |acc, &b| {
-                            d = if d == 0 { m - 1 } else { d - 1 };
-                            a.add(a.add(acc, acc), a.mul(b, weights[d]))
-                        });
+                        let (first, w) = (e * per, &cycled[e * per % m..]);
+                        let sum = binary_sum(field, a, k, |i| a.mul(dealt.shares[first + i], w[i]));
                         if subtract { a.sub(base[e], sum) } else { a.add(base[e], sum) }
                     })
                     .collect());
@@ -790,6 +788,27 @@ fn slices(v: &[Vec<Fe>]) -> Vec<&[Fe]> {
     v.iter().map(Vec::as_slice).collect()
 }
 
+/// `Σ_{i<k} 2^i·term(i)`: Horner's rule on runs of 8 terms, the runs joined
+/// by products with `2^8`. One Horner chain over all `k` terms waits on
+/// each step (two dependent additions a term); the runs do not depend on
+/// each other, so the processor computes them side by side.
+#[inline(always)]
+pub(crate) fn binary_sum<A: Arith>(field: &Field, ar: A, k: usize, term: impl Fn(usize) -> Fe) -> Fe {
+    const RUN: usize = 8;
+    let two_run = field.from_u128(1 << RUN);
+    let mut total = field.zero();
+    // The top run first, which alone may be short.
+    let mut start = k.saturating_sub(1) / RUN * RUN;
+    let mut end = k;
+    while end > 0 {
+        let run = (start..end).rev().fold(field.zero(), |acc, i| ar.add(ar.add(acc, acc), term(i)));
+        total = ar.add(ar.mul(total, two_run), run);
+        end = start;
+        start = start.saturating_sub(RUN);
+    }
+    total
+}
+
 /// Values to share: given, or products of degree-t shares, either of them
 /// possibly multiplied by a constant.
 #[derive(Clone, Copy)]
@@ -867,9 +886,22 @@ pub(crate) fn same_len<A, B>(a: &[A], b: &[B]) -> Result<()> {
 
 #[cfg(test)]
 mod tests {
-    use super::Bits;
-    use crate::field::Fe;
+    use super::{Bits, binary_sum};
+    use crate::field::{Fe, with_arith};
     use crate::{SecType, local};
+
+    /// `binary_sum` in runs of 8 equals the plain sum of `2^i·x_i`, for
+    /// lengths with and without a short top run.
+    #[test]
+    fn a_binary_sum_in_runs_equals_the_plain_sum() {
+        let field = *SecType::int(32).unwrap().field();
+        let xs: Vec<Fe> = (0..40u128).map(|i| field.from_u128(i * 7919 + 3)).collect();
+        for k in [0, 1, 7, 8, 9, 16, 31, 32, 33, 40] {
+            let plain = (0..k).fold(field.zero(), |sum, i| field.add(sum, field.mul(xs[i], field.from_u128(1 << i))));
+            let runs = with_arith!(&field, |a| binary_sum(&field, a, k, |i| xs[i]));
+            assert_eq!(runs, plain, "k={k}");
+        }
+    }
 
     /// What a dealer of random bits knows at `t = 1`: it dealt `u`, so it
     /// knows its share `u_d`, and `b = u ⊕ β` for a `β` it lacks. Its final

@@ -2,7 +2,7 @@
 //! `[a = 0]` by comparing masked bits (Nishide–Ohta).
 
 use crate::field::{Arith, Fe, Field, with_arith};
-use crate::protocols::basic::Bits;
+use crate::protocols::basic::{Bits, binary_sum};
 use crate::runtime::{Runtime, SEC_PARAM};
 use futures_util::future::try_join;
 
@@ -38,8 +38,7 @@ impl Runtime {
             .iter()
             .enumerate()
             .map(|(e, &ae)| {
-                let row = &bits[e * bits_per..e * bits_per + l as usize];
-                let r_mod = row.iter().rev().fold(field.zero(), |acc, &b| ar.add(ar.add(acc, acc), b));
+                let r_mod = binary_sum(field, ar, l as usize, |i| bits[e * bits_per + i]);
                 ar.add(ar.add(ae, two_l), r_mod)
             })
             .collect());
