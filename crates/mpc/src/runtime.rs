@@ -395,13 +395,7 @@ impl Runtime {
                 }
                 continue;
             }
-            let bytes = incoming.from(j);
-            if bytes.len() != n * field.byte_len() {
-                return Err(misbehaved(j, &format!("sent {} bytes, expected {n} elements", bytes.len())));
-            }
-            if !shamir::accumulate_wire(field, lambda, &mut out, bytes) {
-                return Err(misbehaved(j, "malformed field elements"));
-            }
+            accumulate_from(field, j, lambda, &mut out, incoming.from(j))?;
         }
         Ok(out)
     }
@@ -596,6 +590,18 @@ struct DoneRound {
 
 pub(crate) fn misbehaved(party: PartyId, reason: &str) -> Error {
     Error::PeerMisbehaved { party, reason: reason.into() }
+}
+
+/// `out[k] += λ·x_k` for the elements `x` party `j` sent (`bytes`): an
+/// error naming `j` unless they are exactly `out.len()` valid elements.
+pub(crate) fn accumulate_from(field: &Field, j: PartyId, lambda: shamir::Lambda, out: &mut [Fe], bytes: &[u8]) -> Result<()> {
+    if bytes.len() != out.len() * field.byte_len() {
+        return Err(misbehaved(j, &format!("sent {} bytes, expected {} elements", bytes.len(), out.len())));
+    }
+    if !shamir::accumulate_wire(field, lambda, out, bytes) {
+        return Err(misbehaved(j, "malformed field elements"));
+    }
+    Ok(())
 }
 
 /// The future of one communication step.

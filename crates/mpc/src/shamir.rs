@@ -141,18 +141,6 @@ pub fn accumulate(field: &Field, lambda: Lambda, out: &mut [Fe], xs: impl Iterat
     })
 }
 
-/// `x_k ← λ · x_k` for each `x_k`.
-pub fn scale(field: &Field, lambda: Lambda, xs: &mut [Fe]) {
-    with_arith!(field, |a| match lambda {
-        Lambda::Small(1) => {}
-        Lambda::Small(l) => {
-            let l = field.from_i128(i128::from(l));
-            xs.iter_mut().for_each(|x| *x = a.mul(l, *x));
-        }
-        Lambda::Field(l) => xs.iter_mut().for_each(|x| *x = a.mul(l, *x)),
-    })
-}
-
 /// `λ · x_k` for each `x_k`.
 pub fn scaled(field: &Field, lambda: Lambda, xs: &[Fe]) -> Vec<Fe> {
     with_arith!(field, |a| match lambda {

@@ -1,7 +1,7 @@
 //! Sharing, opening, multiplication and shared randomness.
 
 use crate::field::{Arith, Fe, Field, with_arith};
-use crate::runtime::{MAX_PARTIES, PARTY_IDS, Receivers, Runtime, misbehaved};
+use crate::runtime::{MAX_PARTIES, PARTY_IDS, Receivers, Runtime, accumulate_from, misbehaved};
 use crate::{Error, PartyId, Result, shamir};
 use chacha20::ChaCha12Rng;
 
@@ -149,8 +149,7 @@ impl Runtime {
         // in order, so a block past the end starts them).
         let add = |sums: &mut Vec<Fe>, start: usize, lambda: shamir::Lambda, block: &[Fe]| {
             if sums.len() == start {
-                sums.extend_from_slice(block);
-                shamir::scale(field, lambda, &mut sums[start..]);
+                sums.extend(shamir::scaled(field, lambda, block));
             } else {
                 shamir::accumulate(field, lambda, &mut sums[start..start + block.len()], block.iter().copied());
             }
@@ -168,13 +167,7 @@ impl Runtime {
         let incoming = exchange.await?;
         sums.resize(n, field.zero());
         for &j in senders.iter().filter(|&&j| j != me && !(derives && j == predecessor)) {
-            let bytes = incoming.from(j);
-            if bytes.len() != n * field.byte_len() {
-                return Err(misbehaved(j, &format!("sent {} bytes, expected {n} elements", bytes.len())));
-            }
-            if !shamir::accumulate_wire(field, lambdas[j], &mut sums, bytes) {
-                return Err(misbehaved(j, "malformed field elements"));
-            }
+            accumulate_from(field, j, lambdas[j], &mut sums, incoming.from(j))?;
         }
         Ok(sums)
     }
@@ -674,7 +667,7 @@ impl Runtime {
         let combine = |base: &[Fe], bit: &[Fe]| -> Vec<Fe> {
             with_arith!(field, |a| (0..n)
                 .map(|e| {
-                    let row = binary_sum(field, a, k, |i| bit[e * per + i]);
+                    let row = binary_sum(field, a, &bit[e * per..e * per + k]);
                     if subtract { a.sub(base[e], row) } else { a.add(base[e], row) }
                 })
                 .collect())
@@ -700,10 +693,13 @@ impl Runtime {
                 let base = shamir::scaled(field, own, base);
                 // The weights of bits j = 0, 1, …: cycled[j] = weights[j mod m].
                 let cycled: Vec<Fe> = weights.iter().copied().cycle().take(k + m).collect();
+                let mut weighted = Vec::with_capacity(k);
                 let part: Vec<Fe> = with_arith!(field, |a| (0..n)
                     .map(|e| {
-                        let (first, w) = (e * per, &cycled[e * per % m..]);
-                        let sum = binary_sum(field, a, k, |i| a.mul(dealt.shares[first + i], w[i]));
+                        let (row, w) = (&dealt.shares[e * per..e * per + k], &cycled[e * per % m..]);
+                        weighted.clear();
+                        weighted.extend(row.iter().zip(w).map(|(&b, &w)| a.mul(b, w)));
+                        let sum = binary_sum(field, a, &weighted);
                         if subtract { a.sub(base[e], sum) } else { a.add(base[e], sum) }
                     })
                     .collect());
@@ -788,25 +784,19 @@ fn slices(v: &[Vec<Fe>]) -> Vec<&[Fe]> {
     v.iter().map(Vec::as_slice).collect()
 }
 
-/// `Σ_{i<k} 2^i·term(i)`: Horner's rule on runs of 8 terms, the runs joined
-/// by products with `2^8`. One Horner chain over all `k` terms waits on
-/// each step (two dependent additions a term); the runs do not depend on
-/// each other, so the processor computes them side by side.
-#[inline(always)]
-pub(crate) fn binary_sum<A: Arith>(field: &Field, ar: A, k: usize, term: impl Fn(usize) -> Fe) -> Fe {
+/// `Σ_i 2^i·xs[i]`: Horner's rule on runs of 8 terms, the runs joined by
+/// products with `2^8`. One Horner chain over all the terms waits on each
+/// step (two dependent additions a term); the runs do not depend on each
+/// other, so the processor computes them side by side.
+#[inline(never)]
+pub(crate) fn binary_sum<A: Arith>(field: &Field, ar: A, xs: &[Fe]) -> Fe {
     const RUN: usize = 8;
     let two_run = field.from_u128(1 << RUN);
-    let mut total = field.zero();
     // The top run first, which alone may be short.
-    let mut start = k.saturating_sub(1) / RUN * RUN;
-    let mut end = k;
-    while end > 0 {
-        let run = (start..end).rev().fold(field.zero(), |acc, i| ar.add(ar.add(acc, acc), term(i)));
-        total = ar.add(ar.mul(total, two_run), run);
-        end = start;
-        start = start.saturating_sub(RUN);
-    }
-    total
+    xs.chunks(RUN).rev().fold(field.zero(), |total, run| {
+        let run = run.iter().rev().fold(field.zero(), |acc, &x| ar.add(ar.add(acc, acc), x));
+        ar.add(ar.mul(total, two_run), run)
+    })
 }
 
 /// Values to share: given, or products of degree-t shares, either of them
@@ -898,7 +888,7 @@ mod tests {
         let xs: Vec<Fe> = (0..40u128).map(|i| field.from_u128(i * 7919 + 3)).collect();
         for k in [0, 1, 7, 8, 9, 16, 31, 32, 33, 40] {
             let plain = (0..k).fold(field.zero(), |sum, i| field.add(sum, field.mul(xs[i], field.from_u128(1 << i))));
-            let runs = with_arith!(&field, |a| binary_sum(&field, a, k, |i| xs[i]));
+            let runs = with_arith!(&field, |a| binary_sum(&field, a, &xs[..k]));
             assert_eq!(runs, plain, "k={k}");
         }
     }

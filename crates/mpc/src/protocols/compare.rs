@@ -38,7 +38,7 @@ impl Runtime {
             .iter()
             .enumerate()
             .map(|(e, &ae)| {
-                let r_mod = binary_sum(field, ar, l as usize, |i| bits[e * bits_per + i]);
+                let r_mod = binary_sum(field, ar, &bits[e * bits_per..e * bits_per + l as usize]);
                 ar.add(ar.add(ae, two_l), r_mod)
             })
             .collect());
