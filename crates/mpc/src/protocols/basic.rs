@@ -833,7 +833,7 @@ impl<'a> Secrets<'a> {
     /// Writes secrets `start..start + out.len()` into `out`: one pass per
     /// kind of secret, not a decision on the kind for each. Called once a
     /// block, so it is not inlined: a copy for each arithmetic, not one for
-    /// each caller as well (800 bytes less of the session host's
+    /// each caller as well (about 1 KB less of the session host's
     /// WebAssembly, gzipped; no change in speed).
     #[inline(never)]
     fn fill(&self, ar: impl Arith, start: usize, out: &mut [Fe]) {
