@@ -140,7 +140,8 @@ impl Runtime {
     /// vector for each sender's shares.
     async fn reshare_summing(&self, field: &Field, values: Secrets<'_>) -> Result<Vec<Fe>> {
         let (m, me, n) = (self.parties(), self.id(), values.len());
-        let senders = &PARTY_IDS[..3];
+        // The parties that reshare, 0..=2t.
+        let senders = &PARTY_IDS[..=2];
         let lambdas = self.lambdas(field, senders);
         let predecessor = (me + m - 1) % m;
         let derives = senders.contains(&predecessor);
@@ -197,9 +198,6 @@ impl Runtime {
         let n = secrets.len();
         let derive = self.has_pair_streams();
         let succ = (1..=t).map(|k| (me + k) % m);
-        // The polynomial through (0, secret) and (x_j, y_j) for the
-        // successors j, at every party's point.
-        let rows = self.successor_basis(field);
         // The parties whose shares are computed here (all but the successors
         // that draw theirs).
         let mut keep = [false; MAX_PARTIES];
@@ -220,6 +218,9 @@ impl Runtime {
             }
             return;
         }
+        // The polynomial through (0, secret) and (x_j, y_j) for the
+        // successors j, at every party's point.
+        let rows = self.successor_basis(field);
         // The successors' values, drawn in bulk: from the stream shared
         // with each successor (who draws the same), or from this party's own.
         let drawn: Vec<Vec<Fe>> = succ
@@ -663,46 +664,44 @@ impl Runtime {
         if k > per || len != n * per {
             return Err(Error::Internal("an opening given mismatched random bits".into()));
         }
-        // base ± Σ 2^i·bit[e·per + i] for each element e.
-        let combine = |base: &[Fe], bit: &[Fe]| -> Vec<Fe> {
+        // base ± Σ 2^i·w_j·bit[e·per + i] for each element e, where bit j's
+        // weight is weights[j mod m] (none: 1).
+        let combine = |base: &[Fe], bit: &[Fe], weights: Option<&[Fe]>| -> Vec<Fe> {
+            let mut weighted = Vec::with_capacity(k);
             with_arith!(field, |a| (0..n)
                 .map(|e| {
-                    let row = binary_sum(field, a, &bit[e * per..e * per + k]);
-                    if subtract { a.sub(base[e], row) } else { a.add(base[e], row) }
+                    let row = &bit[e * per..e * per + k];
+                    let sum = match weights {
+                        None => binary_sum(field, a, row),
+                        Some(w) => {
+                            let cycled = w.iter().cycle().skip(e * per % w.len());
+                            weighted.clear();
+                            weighted.extend(row.iter().zip(cycled).map(|(&b, &w)| a.mul(b, w)));
+                            binary_sum(field, a, &weighted)
+                        }
+                    };
+                    if subtract { a.sub(base[e], sum) } else { a.add(base[e], sum) }
                 })
                 .collect())
         };
         match bits {
             Bits::Ready(b) => {
-                let opened = self.open_all(field, &combine(base, &b)).await?;
+                let opened = self.open_all(field, &combine(base, &b, None)).await?;
                 Ok((opened, b))
             }
             Bits::Dealt(dealt) => {
                 let (m, me) = (self.parties(), self.id());
                 let own = self.lambdas(field, &PARTY_IDS[..m])[me];
-                // Bit i's weight here: this party's Lagrange coefficient at 0
-                // through its dealer's two successors, if it is one of them.
+                // Bit j's weight here (j dealt by j mod m): this party's
+                // Lagrange coefficient at 0 through its dealer's two
+                // successors, if it is one of them.
                 let weights: Vec<Fe> = (0..m)
                     .map(|d| {
                         let pair = handers(d, m);
                         pair.iter().position(|&h| h == me).map_or(field.zero(), |i| shamir::lagrange_at_zero(field, &pair)[i])
                     })
                     .collect();
-                // base·λ ± Σ 2^i·w_d·bit[e·per + i] (bit j dealt by j mod m),
-                // weighted as it is summed.
-                let base = shamir::scaled(field, own, base);
-                // The weights of bits j = 0, 1, …: cycled[j] = weights[j mod m].
-                let cycled: Vec<Fe> = weights.iter().copied().cycle().take(k + m).collect();
-                let mut weighted = Vec::with_capacity(k);
-                let part: Vec<Fe> = with_arith!(field, |a| (0..n)
-                    .map(|e| {
-                        let (row, w) = (&dealt.shares[e * per..e * per + k], &cycled[e * per % m..]);
-                        weighted.clear();
-                        weighted.extend(row.iter().zip(w).map(|(&b, &w)| a.mul(b, w)));
-                        let sum = binary_sum(field, a, &weighted);
-                        if subtract { a.sub(base[e], sum) } else { a.add(base[e], sum) }
-                    })
-                    .collect());
+                let part = combine(&shamir::scaled(field, own, base), &dealt.shares, Some(&weights));
                 futures_util::future::try_join(self.open_sum(field, part), self.finish_bits(field, Bits::Dealt(dealt))).await
             }
         }
