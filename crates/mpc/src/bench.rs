@@ -6,7 +6,7 @@
 
 use std::rc::Rc;
 
-use chacha20::ChaCha12Rng;
+use crate::keystream::KeyStream;
 use rand_core::{Rng, SeedableRng};
 
 use crate::{Error, Result, Runtime, SecType, SecVec, Value};
@@ -44,7 +44,7 @@ pub struct Measurement {
 
 /// Inputs in [-2^30, 2^30), the same on every run.
 fn values(seed: u64, n: usize) -> Vec<i128> {
-    let mut rng = ChaCha12Rng::seed_from_u64(seed);
+    let mut rng = KeyStream::seed_from_u64(seed);
     (0..n).map(|_| i128::from(rng.next_u32() as i32 >> 1)).collect()
 }
 

@@ -50,6 +50,7 @@
 pub mod bench;
 mod error;
 pub mod field;
+mod keystream;
 pub mod local;
 mod protocols;
 pub mod prss;

@@ -13,7 +13,7 @@
 //! of `S` draw from it in the same order (the program order), so they draw the
 //! same values. Field elements are drawn by rejection sampling.
 
-use chacha20::ChaCha12Rng;
+use crate::keystream::KeyStream;
 use rand_core::{Rng, SeedableRng};
 
 use crate::field::{Arith, Fe, Field, with_arith};
@@ -32,7 +32,7 @@ pub struct Prss {
     /// Number of subsets in all (not only those containing `me`).
     count: usize,
     /// The subsets containing `me`, with their key streams, in the same order.
-    subsets: Vec<(u64, ChaCha12Rng)>,
+    subsets: Vec<(u64, KeyStream)>,
 }
 
 /// The subsets of `m − t` parties out of `m`, as bit masks in increasing order.
@@ -65,7 +65,7 @@ impl Prss {
     /// PRSS state for party `me` from the keys of the subsets that contain it
     /// (`keys` in the order of [`subsets`], filtered to those containing `me`).
     pub fn new(me: usize, m: usize, t: usize, keys: Vec<(u64, Key)>) -> Self {
-        let streams = keys.into_iter().map(|(s, k)| (s, ChaCha12Rng::from_seed(k))).collect();
+        let streams = keys.into_iter().map(|(s, k)| (s, KeyStream::from_seed(k))).collect();
         Prss { me, m, count: subset_count(m, t), subsets: streams }
     }
 
@@ -186,7 +186,7 @@ impl Prss {
 
 /// A uniform draw from `[0, bound)`, `bound ≥ 1`: the low bits of 64-bit
 /// words, rejected when at or above `bound`.
-fn below(stream: &mut ChaCha12Rng, bound: u64) -> u64 {
+fn below(stream: &mut KeyStream, bound: u64) -> u64 {
     let mask = u64::MAX >> (bound - 1).leading_zeros().min(63);
     loop {
         let v = stream.next_u64() & mask;

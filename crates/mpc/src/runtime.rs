@@ -28,7 +28,7 @@ use std::collections::VecDeque;
 use std::ops::Range;
 use std::rc::Rc;
 
-use chacha20::ChaCha12Rng;
+use crate::keystream::KeyStream;
 use rand_core::SeedableRng;
 
 use crate::field::{Arith, Fe, Field, with_arith};
@@ -206,15 +206,15 @@ pub struct Runtime {
     id: PartyId,
     m: usize,
     t: usize,
-    rng: RefCell<ChaCha12Rng>,
+    rng: RefCell<KeyStream>,
     prss: RefCell<Option<Prss>>,
     /// A key stream shared with each peer (none for this party, and none
     /// before set-up or without PRSS): see [`Runtime::with_pair_stream`].
-    pairs: RefCell<Vec<Option<ChaCha12Rng>>>,
-    /// A second stream of each pair's key (ChaCha's stream 1), for the
+    pairs: RefCell<Vec<Option<KeyStream>>>,
+    /// A second stream of each pair's key (stream 1 of the key), for the
     /// pairwise zero sharings of [`Runtime::pair_zero_sharing`]: its own,
     /// so its draws never interleave with the dealing draws of `pairs`.
-    pair_zeros: RefCell<Vec<Option<ChaCha12Rng>>>,
+    pair_zeros: RefCell<Vec<Option<KeyStream>>>,
     use_prss: bool,
     lagrange: RefCell<LagrangeCache>,
     successor_basis: RefCell<SuccessorBasisCache>,
@@ -238,7 +238,7 @@ impl Runtime {
             id: config.id,
             m: config.parties,
             t: config.threshold,
-            rng: RefCell::new(ChaCha12Rng::from_seed(seed)),
+            rng: RefCell::new(KeyStream::from_seed(seed)),
             prss: RefCell::new(None),
             pairs: RefCell::new(Vec::new()),
             pair_zeros: RefCell::new(Vec::new()),
@@ -286,7 +286,7 @@ impl Runtime {
     }
 
     /// Runs `f` with this party's private random generator.
-    pub(crate) fn with_rng<R>(&self, f: impl FnOnce(&mut ChaCha12Rng) -> R) -> R {
+    pub(crate) fn with_rng<R>(&self, f: impl FnOnce(&mut KeyStream) -> R) -> R {
         f(&mut self.rng.borrow_mut())
     }
 
@@ -460,17 +460,8 @@ impl Runtime {
             }
         }
         *self.prss.borrow_mut() = Some(Prss::new(self.id, self.m, self.t, keys));
-        *self.pair_zeros.borrow_mut() = pairs
-            .iter()
-            .map(|k| {
-                k.map(|k| {
-                    let mut stream = ChaCha12Rng::from_seed(k);
-                    stream.set_stream(1);
-                    stream
-                })
-            })
-            .collect();
-        *self.pairs.borrow_mut() = pairs.into_iter().map(|k| k.map(ChaCha12Rng::from_seed)).collect();
+        *self.pair_zeros.borrow_mut() = pairs.iter().map(|k| k.map(|k| KeyStream::new(k, 1))).collect();
+        *self.pairs.borrow_mut() = pairs.into_iter().map(|k| k.map(KeyStream::from_seed)).collect();
         Ok(())
     }
 
@@ -484,7 +475,7 @@ impl Runtime {
     /// `None` before set-up, without PRSS, or for this party itself. Both
     /// draw from it in the same order (the program order), so they draw the
     /// same values.
-    pub(crate) fn with_pair_stream<R>(&self, j: PartyId, f: impl FnOnce(&mut ChaCha12Rng) -> R) -> Option<R> {
+    pub(crate) fn with_pair_stream<R>(&self, j: PartyId, f: impl FnOnce(&mut KeyStream) -> R) -> Option<R> {
         self.pairs.borrow_mut().get_mut(j).and_then(Option::as_mut).map(f)
     }
 

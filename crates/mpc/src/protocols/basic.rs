@@ -1,9 +1,9 @@
 //! Sharing, opening, multiplication and shared randomness.
 
 use crate::field::{Arith, Fe, Field, with_arith};
+use crate::keystream::KeyStream;
 use crate::runtime::{MAX_PARTIES, PARTY_IDS, Receivers, Runtime, accumulate_from, misbehaved};
 use crate::{Error, PartyId, Result, shamir};
-use chacha20::ChaCha12Rng;
 
 impl Runtime {
     /// Shares `values` held by `owner` (others pass `None`): one round
@@ -212,7 +212,7 @@ impl Runtime {
             // successor's values are drawn block by block as the shares are
             // made: from the stream shared with the successor (who draws the
             // same), or from this party's own.
-            let mut line = |rng: &mut ChaCha12Rng| self.share_out_line(field, secrets, rng, &keep, bufs, own);
+            let mut line = |rng: &mut KeyStream| self.share_out_line(field, secrets, rng, &keep, bufs, own);
             if !(derive && self.with_pair_stream(successor, &mut line).is_some()) {
                 self.with_rng(line);
             }
@@ -290,7 +290,7 @@ impl Runtime {
         &self,
         field: &Field,
         secrets: Secrets<'_>,
-        rng: &mut ChaCha12Rng,
+        rng: &mut KeyStream,
         keep: &[bool; MAX_PARTIES],
         bufs: &mut [Vec<u8>],
         own: &mut dyn FnMut(usize, &[Fe]),
@@ -461,7 +461,7 @@ impl Runtime {
 
     /// Without PRSS: parties `0..=t` each deal a sharing (of the given degree)
     /// of values drawn by `draw`; the sum has at least one honest dealer.
-    async fn deal(&self, field: &Field, n: usize, degree: usize, draw: impl Fn(&Field, &mut ChaCha12Rng) -> Fe) -> Result<Vec<Fe>> {
+    async fn deal(&self, field: &Field, n: usize, degree: usize, draw: impl Fn(&Field, &mut KeyStream) -> Fe) -> Result<Vec<Fe>> {
         let (m, me, t) = (self.parties(), self.id(), self.threshold());
         let mut out = vec![Vec::new(); m];
         if me <= t {
