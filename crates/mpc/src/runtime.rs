@@ -461,7 +461,7 @@ impl Runtime {
         }
         *self.prss.borrow_mut() = Some(Prss::new(self.id, self.m, self.t, keys));
         *self.pair_zeros.borrow_mut() = pairs.iter().map(|k| k.map(|k| KeyStream::new(k, 1))).collect();
-        *self.pairs.borrow_mut() = pairs.into_iter().map(|k| k.map(KeyStream::from_seed)).collect();
+        *self.pairs.borrow_mut() = pairs.into_iter().map(|k| k.map(|k| KeyStream::new(k, 0))).collect();
         Ok(())
     }
 
