@@ -1,4 +1,6 @@
-// Runs the benchmark page in three browsers and prints party 0's lines, then
+// Runs the benchmark page in three browsers and prints party 0's lines
+// (each with the path its frames took: "direct" over WebRTC data channels,
+// or with --path relay "relay" through the signal server), then
 // the data channels alone: two peer connections in one page of the first
 // browser, their round-trip time for small messages and for a round of
 // 10,000 products' shares, and their throughput — the transport's floor
@@ -7,7 +9,7 @@
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import puppeteer from 'puppeteer-core';
-import { launch, startSignal, startSite } from './harness.mjs';
+import { freePort, launch, startSignal, startSite } from './harness.mjs';
 
 const arg = (name, fallback) => {
   const at = process.argv.indexOf(name);
@@ -20,12 +22,20 @@ const only = arg('--only', '');
 // (Chromium's DevTools open it) and summarised by self time.
 const profile = process.argv.includes('--profile');
 const DEBUG_PORT = 9339;
+// With --path relay: no browser has a direct path (relay-only ICE with no
+// TURN server listening), so every pair falls back to the signal server's
+// relay (WebSockets over TCP) instead of WebRTC data channels.
+const viaRelay = arg('--path', 'direct') === 'relay';
 
 const signal = await startSignal();
 const site = await startSite();
 const browsers = [];
 try {
-  for (let i = 0; i < 3; i++) browsers.push(await launch(site, null, { debugPort: profile && i === 0 ? DEBUG_PORT : 0 }));
+  const settings = viaRelay ? {
+    signal: signal.url, iceServers: [{ urls: [`turn:127.0.0.1:${await freePort()}`], username: 'u', credential: 'p' }],
+    iceTransportPolicy: 'relay', fallbackMs: 1000,
+  } : null;
+  for (let i = 0; i < 3; i++) browsers.push(await launch(site, settings, { debugPort: profile && i === 0 ? DEBUG_PORT : 0 }));
   const ext = (b) => `chrome-extension://${new URL(b.worker.url()).host}`;
   const room = `r${Date.now()}`;
   const pages = await Promise.all(browsers.map(async (b) => {
@@ -42,25 +52,37 @@ try {
   if (profiler) await profiler.stop();
   const state = await pages[0].evaluate(() => document.body.dataset.state);
   if (state !== 'done') throw new Error(await pages[0].textContent('#status'));
-  console.log((await pages[0].textContent('#out')).trim());
-  if (cpu) console.log(JSON.stringify({ layer: 'cpu', ...cpu, where: 'browser' }));
-  if (udp) console.log(JSON.stringify({ layer: 'udp', ...udp, where: 'browser' }));
-  console.error(`paths: ${await pages[0].evaluate(() => document.body.dataset.paths)}`);
-  const dcPage = await browsers[0].context.newPage();
-  await dcPage.goto(`${ext(browsers[0])}/popup.html`);
-  for (const line of await dcPage.evaluate(dataChannelLayer)) console.log(JSON.stringify({ layer: 'data_channel', ...line, where: 'browser' }));
-  await dcPage.close();
+  const paths = JSON.parse(await pages[0].evaluate(() => document.body.dataset.paths));
+  const path = viaRelay ? 'relay' : 'direct';
+  if (Object.values(paths).some((p) => p !== path)) throw new Error(`expected every peer ${path}, got ${JSON.stringify(paths)}`);
+  for (const line of (await pages[0].textContent('#out')).trim().split('\n')) console.log(JSON.stringify({ ...JSON.parse(line), path }));
+  if (cpu) console.log(JSON.stringify({ layer: 'cpu', ...cpu, where: 'browser', path }));
+  if (udp && !viaRelay) console.log(JSON.stringify({ layer: 'udp', ...udp, where: 'browser' }));
+  if (!viaRelay) {
+    const dcPage = await browsers[0].context.newPage();
+    await dcPage.goto(`${ext(browsers[0])}/popup.html`);
+    const dcCpu = cpuTimes();
+    const dcUdp = udpCounters();
+    for (const line of await dcPage.evaluate(dataChannelLayer)) console.log(JSON.stringify({ layer: 'data_channel', ...line, where: 'browser' }));
+    // The same CPU per datagram as the workloads' (layer "cpu" and "udp"),
+    // for the data channels alone.
+    const [used, carried] = [cpuUsed(dcCpu, cpuTimes()), udpUsed(dcUdp, udpCounters())];
+    if (used && carried) {
+      const cpuMs = Object.entries(used).filter(([k]) => k.endsWith('_cpu_ms')).reduce((a, [, v]) => a + v, 0);
+      console.log(JSON.stringify({ layer: 'data_channel_cpu', cpu_ms: cpuMs, datagrams_received: carried.datagrams_received, where: 'browser' }));
+    }
+    await dcPage.close();
+  }
 } finally {
   await Promise.all(browsers.map((b) => b.close()));
   signal.stop();
   site.stop();
 }
 
-// Attaches to party 0's offscreen document once it exists and starts
-// sampling; stop() saves and summarises the profile.
 // Where the machine's CPU goes while the three browsers run the workloads
 // (Linux's /proc): how busy all cores were, and the CPU time of the
-// browsers' processes by kind, summed over the three browsers. The
+// browsers' processes by kind, summed over the three browsers, and of the
+// signal server (which relays frames with --path relay). The
 // renderers run the extension's pages (the session hosts, with the engine
 // and the data channels' SCTP); the browser processes do the sockets.
 function cpuTimes() {
@@ -88,6 +110,10 @@ function cpuTimes() {
   for (const { pid, ticks } of procs.filter((p) => mine.has(p.pid))) {
     let cmd = '';
     try { cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8'); } catch { continue; }
+    if (/\bsignal\b/.test(cmd.replaceAll('\0', ' ')) && !/chrom/.test(cmd)) {
+      byKind.signal_server = (byKind.signal_server ?? 0) + ticks;
+      continue;
+    }
     if (!/chrom/.test(cmd)) continue;
     const type = /--type=([a-z-]+)/.exec(cmd)?.[1] ?? 'browser';
     const kind = type === 'utility' ? 'utility' : type === 'gpu-process' ? 'gpu' : type === 'renderer' ? 'renderer' : type === 'zygote' ? 'zygote' : 'browser';
@@ -126,6 +152,8 @@ function udpUsed(before, after) {
   return { datagrams_received: after.received - before.received, dropped_full_receive_buffer: after.dropped - before.dropped };
 }
 
+// Attaches to party 0's offscreen document once it exists and starts
+// sampling; stop() saves and summarises the profile.
 async function startProfiler() {
   const browser = await puppeteer.connect({ browserURL: `http://127.0.0.1:${DEBUG_PORT}` });
   const target = await browser.waitForTarget((t) => t.url().includes('offscreen.html'), { timeout: 60_000 });
