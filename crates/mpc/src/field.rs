@@ -183,7 +183,7 @@ impl Field {
     /// This field's multiplication for 64-bit moduli, if it is one.
     #[inline]
     pub(crate) fn narrow_arith(&self) -> Option<NarrowArith> {
-        (!self.wide).then_some(NarrowArith { p: self.p as u64, pinv: self.pinv })
+        (!self.wide).then_some(NarrowArith { p: self.p as u64, pinv: self.pinv, r2: self.r2 as u64 })
     }
 
     /// This field's general multiplication.
@@ -619,13 +619,51 @@ pub(crate) trait Arith: Copy {
     fn mul(self, a: Fe, b: Fe) -> Fe;
     fn add(self, a: Fe, b: Fe) -> Fe;
     fn sub(self, a: Fe, b: Fe) -> Fe;
+
+    /// `Σ_i 2^i·w[(first + i) mod w.len()]·xs[i]` (every weight 1 if `w` is
+    /// empty) with a single reduction for each weight, where this
+    /// arithmetic can: a modulus below 2^64, at most [`ONE_REDUCTION_TERMS`]
+    /// terms and [`ONE_REDUCTION_WEIGHTS`] weights. `None` otherwise.
+    #[inline(always)]
+    fn binary_sum_reduced_once(self, xs: &[Fe], w: &[Fe], first: usize) -> Option<Fe> {
+        let _ = (xs, w, first);
+        None
+    }
 }
+
+/// The most terms [`Arith::binary_sum_reduced_once`] sums: each below
+/// `p < 2^64` times at most `2^63`, their sum is below `p·2^64`, which one
+/// Montgomery reduction takes.
+pub(crate) const ONE_REDUCTION_TERMS: usize = 64;
+
+/// The most weights [`Arith::binary_sum_reduced_once`] takes (one for each
+/// party in a comparison's dealt bits, up to 8 parties at threshold 1).
+pub(crate) const ONE_REDUCTION_WEIGHTS: usize = 8;
 
 /// Arithmetic in a field with a modulus below 2^64.
 #[derive(Clone, Copy)]
 pub(crate) struct NarrowArith {
     p: u64,
     pinv: u64,
+    /// `R^2 mod p`, `R = 2^64`.
+    r2: u64,
+}
+
+impl NarrowArith {
+    /// `t` modulo `p` in Montgomery form, for `t < p·2^64` (a sum of terms
+    /// in Montgomery form, so the sum's Montgomery form): its reduction
+    /// `t·R^-1`, times `R^2` in a Montgomery product.
+    #[inline(always)]
+    fn reduce(self, t: u128) -> u64 {
+        let (lo, hi) = (t as u64, (t >> 64) as u64);
+        let m = lo.wrapping_mul(self.pinv);
+        let (_, mp_hi) = mul_wide(m, self.p);
+        // `t − m·p` has a zero low half; its high half is `hi − mp_hi`,
+        // in (−p, p) since `hi < p`.
+        let (r, borrow) = hi.overflowing_sub(mp_hi);
+        let reduced = select_unpredictable(borrow, r.wrapping_add(self.p), r);
+        mont_narrow(reduced, self.r2, self.p, self.pinv)
+    }
 }
 
 impl Arith for NarrowArith {
@@ -644,6 +682,31 @@ impl Arith for NarrowArith {
     fn sub(self, a: Fe, b: Fe) -> Fe {
         let (d, borrow) = (a.0 as u64).overflowing_sub(b.0 as u64);
         Fe(u128::from(select_unpredictable(borrow, d.wrapping_add(self.p), d)))
+    }
+
+    /// The terms of each weight summed as 128-bit integers (`xs[i] < p`
+    /// shifted by `i < 64`: no carry out), each sum reduced once and
+    /// multiplied by its weight.
+    #[inline(always)]
+    fn binary_sum_reduced_once(self, xs: &[Fe], w: &[Fe], first: usize) -> Option<Fe> {
+        if xs.len() > ONE_REDUCTION_TERMS || w.len() > ONE_REDUCTION_WEIGHTS {
+            return None;
+        }
+        if w.is_empty() {
+            let t = xs.iter().enumerate().fold(0u128, |t, (i, x)| t + (x.0 << i));
+            return Some(Fe(u128::from(self.reduce(t))));
+        }
+        let mut sums = [0u128; ONE_REDUCTION_WEIGHTS];
+        let mut j = first % w.len();
+        for (i, x) in xs.iter().enumerate() {
+            sums[j] += x.0 << i;
+            j = if j + 1 == w.len() { 0 } else { j + 1 };
+        }
+        let total = w.iter().zip(&sums).fold(0u64, |total, (wj, &t)| {
+            let term = mont_narrow(wj.0 as u64, self.reduce(t), self.p, self.pinv);
+            self.add(Fe(u128::from(total)), Fe(u128::from(term))).0 as u64
+        });
+        Some(Fe(u128::from(total)))
     }
 }
 

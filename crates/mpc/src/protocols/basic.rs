@@ -673,12 +673,12 @@ impl Runtime {
                     let row = &bit[e * per..e * per + k];
                     let sum = match weights {
                         None => binary_sum(field, a, row),
-                        Some(w) => {
+                        Some(w) => a.binary_sum_reduced_once(row, w, e * per).unwrap_or_else(|| {
                             let cycled = w.iter().cycle().skip(e * per % w.len());
                             weighted.clear();
                             weighted.extend(row.iter().zip(cycled).map(|(&b, &w)| a.mul(b, w)));
                             binary_sum(field, a, &weighted)
-                        }
+                        }),
                     };
                     if subtract { a.sub(base[e], sum) } else { a.add(base[e], sum) }
                 })
@@ -783,12 +783,17 @@ fn slices(v: &[Vec<Fe>]) -> Vec<&[Fe]> {
     v.iter().map(Vec::as_slice).collect()
 }
 
-/// `Σ_i 2^i·xs[i]`: Horner's rule on runs of 8 terms, the runs joined by
-/// products with `2^8`. One Horner chain over all the terms waits on each
-/// step (two dependent additions a term); the runs do not depend on each
-/// other, so the processor computes them side by side.
+/// `Σ_i 2^i·xs[i]`: with one reduction where the arithmetic can
+/// ([`Arith::binary_sum_reduced_once`]: a 64-bit modulus, at most 64 terms),
+/// else Horner's rule on runs of 8 terms, the runs joined by products with
+/// `2^8`. One Horner chain over all the terms waits on each step (two
+/// dependent additions a term); the runs do not depend on each other, so the
+/// processor computes them side by side.
 #[inline(never)]
 pub(crate) fn binary_sum<A: Arith>(field: &Field, ar: A, xs: &[Fe]) -> Fe {
+    if let Some(sum) = ar.binary_sum_reduced_once(xs, &[], 0) {
+        return sum;
+    }
     const RUN: usize = 8;
     let two_run = field.from_u128(1 << RUN);
     // The top run first, which alone may be short.
@@ -876,20 +881,60 @@ pub(crate) fn same_len<A, B>(a: &[A], b: &[B]) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::{Bits, binary_sum};
-    use crate::field::{Fe, with_arith};
+    use crate::field::{Arith, Fe, Field, ONE_REDUCTION_TERMS, ONE_REDUCTION_WEIGHTS, with_arith};
     use crate::{SecType, local};
 
-    /// `binary_sum` in runs of 8 equals the plain sum of `2^i·x_i`, for
-    /// lengths with and without a short top run.
+    /// `Σ_i 2^i·w[(first + i) mod w.len()]·x_i` term by term.
+    fn plain_sum(field: &Field, xs: &[Fe], w: &[Fe], first: usize) -> Fe {
+        xs.iter().enumerate().fold(field.zero(), |sum, (i, &x)| {
+            let x = if w.is_empty() { x } else { field.mul(x, w[(first + i) % w.len()]) };
+            field.add(sum, field.mul(x, field.pow(field.from_u128(2), i as u128)))
+        })
+    }
+
+    /// Terms near the modulus (the largest sums) and small ones.
+    fn terms(field: &Field, n: usize) -> Vec<Fe> {
+        let p = field.modulus();
+        (0..n as u128).map(|i| field.from_u128(if i % 3 == 0 { i * 7919 + 3 } else { p - 1 - i })).collect()
+    }
+
+    /// `binary_sum` equals the plain sum of `2^i·x_i`: in one reduction up
+    /// to 64 terms of a 64-bit field, in runs of 8 beyond (with and without
+    /// a short top run) and in a 128-bit field.
     #[test]
-    fn a_binary_sum_in_runs_equals_the_plain_sum() {
-        let field = *SecType::int(32).unwrap().field();
-        let xs: Vec<Fe> = (0..40u128).map(|i| field.from_u128(i * 7919 + 3)).collect();
-        for k in [0, 1, 7, 8, 9, 16, 31, 32, 33, 40] {
-            let plain = (0..k).fold(field.zero(), |sum, i| field.add(sum, field.mul(xs[i], field.from_u128(1 << i))));
-            let runs = with_arith!(&field, |a| binary_sum(&field, a, &xs[..k]));
-            assert_eq!(runs, plain, "k={k}");
+    fn a_binary_sum_equals_the_plain_sum() {
+        for bits in [32, 64] {
+            let field = *SecType::int(bits).unwrap().field();
+            assert_eq!(field.narrow_arith().is_some(), bits == 32, "secint({bits})'s field");
+            let xs = terms(&field, 80);
+            for k in [0, 1, 7, 8, 9, 16, 31, 32, 33, 40, 63, 64, 65, 72, 80] {
+                let sum = with_arith!(&field, |a| binary_sum(&field, a, &xs[..k]));
+                assert_eq!(sum, plain_sum(&field, &xs[..k], &[], 0), "secint({bits}), k={k}");
+            }
         }
+    }
+
+    /// The weighted sum in one reduction a weight (a comparison's dealt bits
+    /// at threshold 1) equals the plain sum, for every number of weights it
+    /// takes, every starting weight, zero weights and weights near the
+    /// modulus; it declines more terms or weights than it takes.
+    #[test]
+    fn a_weighted_binary_sum_in_one_reduction_equals_the_plain_sum() {
+        let field = *SecType::int(32).unwrap().field();
+        let xs = terms(&field, ONE_REDUCTION_TERMS + 1);
+        let ar = field.narrow_arith().expect("secint(32)'s field is below 2^64");
+        for m in 1..=ONE_REDUCTION_WEIGHTS {
+            let w: Vec<Fe> = (0..m as u128).map(|j| if j == 1 { field.zero() } else { field.from_u128(field.modulus() - 1 - 17 * j) }).collect();
+            for first in 0..2 * m {
+                for k in [0, 1, 5, 32, 33, ONE_REDUCTION_TERMS] {
+                    let once = ar.binary_sum_reduced_once(&xs[..k], &w, first);
+                    assert_eq!(once, Some(plain_sum(&field, &xs[..k], &w, first)), "m={m}, first={first}, k={k}");
+                }
+            }
+            assert_eq!(ar.binary_sum_reduced_once(&xs, &w, 0), None);
+        }
+        let too_many = vec![field.one(); ONE_REDUCTION_WEIGHTS + 1];
+        assert_eq!(ar.binary_sum_reduced_once(&xs[..8], &too_many, 0), None);
     }
 
     /// What a dealer of random bits knows at `t = 1`: it dealt `u`, so it
