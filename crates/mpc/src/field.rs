@@ -693,13 +693,17 @@ impl Arith for NarrowArith {
             return None;
         }
         if w.is_empty() {
-            let t = xs.iter().enumerate().fold(0u128, |t, (i, x)| t + (x.0 << i));
+            // Horner's rule: no shifts by a variable amount.
+            let t = xs.iter().rev().fold(0u128, |t, x| t + t + x.0);
             return Some(Fe(u128::from(self.reduce(t))));
         }
         let mut sums = [0u128; ONE_REDUCTION_WEIGHTS];
         let mut j = first % w.len();
         for (i, x) in xs.iter().enumerate() {
-            sums[j] += x.0 << i;
+            // `x·2^i` from two 64-bit shifts (`i < 64`): WebAssembly has
+            // no 128-bit shift, and its general one costs several times more.
+            let (x, i) = (x.0 as u64, i as u32);
+            sums[j] += (u128::from(x >> 1 >> (63 - i)) << 64) | u128::from(x << i);
             j = if j + 1 == w.len() { 0 } else { j + 1 };
         }
         let total = w.iter().zip(&sums).fold(0u64, |total, (wj, &t)| {
