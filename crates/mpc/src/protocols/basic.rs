@@ -924,7 +924,8 @@ mod tests {
         let xs = terms(&field, ONE_REDUCTION_TERMS + 1);
         let ar = field.narrow_arith().expect("secint(32)'s field is below 2^64");
         for m in 1..=ONE_REDUCTION_WEIGHTS {
-            let w: Vec<Fe> = (0..m as u128).map(|j| if j == 1 { field.zero() } else { field.from_u128(field.modulus() - 1 - 17 * j) }).collect();
+            let w: Vec<Fe> =
+                (0..m as u128).map(|j| if j == 1 { field.zero() } else { field.from_u128(field.modulus() - 1 - 17 * j) }).collect();
             for first in 0..2 * m {
                 for k in [0, 1, 5, 32, 33, ONE_REDUCTION_TERMS] {
                     let once = ar.binary_sum_reduced_once(&xs[..k], &w, first);
