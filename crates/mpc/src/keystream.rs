@@ -111,7 +111,9 @@ impl KeyStream {
 /// three operations ChaCha's rounds take.
 #[cfg(target_arch = "wasm32")]
 mod lanes {
-    use core::arch::wasm32::{u32x4, u32x4_add, u32x4_extract_lane, u32x4_shl, u32x4_shr, u32x4_splat, v128, v128_or, v128_xor};
+    use core::arch::wasm32::{
+        i8x16_shuffle, u32x4, u32x4_add, u32x4_extract_lane, u32x4_shl, u32x4_shr, u32x4_splat, v128, v128_or, v128_xor,
+    };
 
     #[derive(Clone, Copy)]
     pub(super) struct Lanes(v128);
@@ -129,11 +131,16 @@ mod lanes {
         pub(super) fn add(self, other: Lanes) -> Lanes {
             Lanes(u32x4_add(self.0, other.0))
         }
-        /// `(self ^ other) <<< BY`.
+        /// `(self ^ other) <<< BY`: by whole bytes (16 and 8) one shuffle
+        /// of each word's bytes (little-endian), else two shifts.
         #[inline(always)]
         pub(super) fn xor_rotate<const BY: u32>(self, other: Lanes) -> Lanes {
             let x = v128_xor(self.0, other.0);
-            Lanes(v128_or(u32x4_shl(x, BY), u32x4_shr(x, 32 - BY)))
+            Lanes(match BY {
+                16 => i8x16_shuffle::<2, 3, 0, 1, 6, 7, 4, 5, 10, 11, 8, 9, 14, 15, 12, 13>(x, x),
+                8 => i8x16_shuffle::<3, 0, 1, 2, 7, 4, 5, 6, 11, 8, 9, 10, 15, 12, 13, 14>(x, x),
+                _ => v128_or(u32x4_shl(x, BY), u32x4_shr(x, 32 - BY)),
+            })
         }
         #[inline(always)]
         pub(super) fn words(self) -> [u32; 4] {
