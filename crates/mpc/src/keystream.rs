@@ -88,8 +88,8 @@ impl KeyStream {
             self.core.write_keystream_blocks(blocks);
         }
         #[cfg(target_arch = "wasm32")]
-        for (i, out) in self.buffer.chunks_exact_mut(4 * 64).enumerate() {
-            four_blocks(&self.key, self.stream, self.next_block.wrapping_add(4 * i as u64), out.try_into().expect("four blocks"));
+        for (i, out) in self.buffer.as_chunks_mut::<{ 4 * 64 }>().0.iter_mut().enumerate() {
+            four_blocks(&self.key, self.stream, self.next_block.wrapping_add(4 * i as u64), out);
         }
         self.next_block = self.next_block.wrapping_add(BLOCKS);
         self.used = 0;
@@ -202,7 +202,7 @@ fn four_blocks(key: &[u8; 32], stream: u64, counter: u64, out: &mut [u8; 4 * 64]
         x[c] = x[c].add(x[d]);
         x[b] = x[b].xor_rotate::<7>(x[c]);
     }
-    let word = |i: usize| Lanes::splat(u32::from_le_bytes(key[4 * i..4 * i + 4].try_into().expect("4 bytes")));
+    let word = |i: usize| Lanes::splat(u32::from_le_bytes(key.as_chunks::<4>().0[i]));
     let block = |lane: usize| counter.wrapping_add(lane as u64);
     let init: [Lanes; 16] = [
         Lanes::splat(0x6170_7865),
@@ -234,9 +234,10 @@ fn four_blocks(key: &[u8; 32], stream: u64, counter: u64, out: &mut [u8; 4 * 64]
         quarter_round(&mut x, 2, 7, 8, 13);
         quarter_round(&mut x, 3, 4, 9, 14);
     }
+    let (out, _) = out.as_chunks_mut::<4>();
     for (w, (x, init)) in x.iter().zip(&init).enumerate() {
         for (lane, v) in x.add(*init).words().iter().enumerate() {
-            out[lane * 64 + 4 * w..lane * 64 + 4 * w + 4].copy_from_slice(&v.to_le_bytes());
+            out[lane * 16 + w] = v.to_le_bytes();
         }
     }
 }

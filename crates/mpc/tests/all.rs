@@ -21,6 +21,7 @@ mod fixed_point_64;
 mod garbage_messages;
 mod gcd_lcm_inverse;
 mod if_else;
+mod inconsistent_shares;
 mod input_privacy;
 mod input_reveal;
 mod integer_division;

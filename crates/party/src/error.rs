@@ -91,6 +91,7 @@ impl PartyError {
             PartyError::Disagree(_) => "disagree",
             PartyError::Engine(cohort_mpc::Error::Transport(e)) => e.code(),
             PartyError::Engine(cohort_mpc::Error::PeerMisbehaved { .. }) => "misbehaved",
+            PartyError::Engine(cohort_mpc::Error::Inconsistent(_)) => "inconsistent",
             PartyError::Engine(_) => "engine",
         }
     }

@@ -709,21 +709,27 @@ impl Runtime {
 
     /// Shares of `n` uniformly random bits, MPyC's way: open `r²` (masked by a zero
     /// sharing of degree 2t) for a random shared `r`, and set
-    /// `b = (r / sqrt(r²) + 1) / 2`. One round (retried for the rare `r = 0`).
+    /// `b = (r / sqrt(r²) + 1) / 2`. One round (retried for the rare `r = 0`,
+    /// probability `1/p` a bit, at most [`RETRIES`] times; an opening that
+    /// is not a square, which `r²` never is, means the shares disagree).
     pub(crate) async fn sqrt_bits(&self, field: &Field, n: usize) -> Result<Vec<Fe>> {
         let inv2 = field.inv(field.from_u128(2))?;
         let mut bits = vec![field.zero(); n];
         let mut todo: Vec<usize> = (0..n).collect();
-        while !todo.is_empty() {
+        for _ in 0..=RETRIES {
+            if todo.is_empty() {
+                return Ok(bits);
+            }
             let k = todo.len();
             let r = self.random_fe(field, k).await?;
             let squares: Vec<Fe> = r.iter().map(|&ri| field.square(ri)).collect();
             let opened = self.open_2t(field, squares).await?;
             let mut retry = Vec::new();
-            for ((idx, ri), u) in todo.into_iter().zip(r).zip(field.inv_sqrt_batch(&opened)) {
+            for (((idx, ri), u), &a) in todo.into_iter().zip(r).zip(field.inv_sqrt_batch(&opened)).zip(&opened) {
                 match u {
                     Some(u) => bits[idx] = field.mul(field.add(field.mul(ri, u), field.one()), inv2),
-                    None => retry.push(idx),
+                    None if a == field.zero() => retry.push(idx),
+                    None => return Err(Error::Inconsistent("a random square opened to a non-square".into())),
                 }
             }
             if !retry.is_empty() {
@@ -731,7 +737,7 @@ impl Runtime {
             }
             todo = retry;
         }
-        Ok(bits)
+        Err(Error::Inconsistent("random squares opened to zero every time".into()))
     }
 
     /// Whether each `x·r` is zero, revealing only that, for random nonzero
@@ -781,6 +787,32 @@ fn handers(d: PartyId, m: usize) -> [PartyId; 2] {
 
 fn slices(v: &[Vec<Fe>]) -> Vec<&[Fe]> {
     v.iter().map(Vec::as_slice).collect()
+}
+
+/// How many times a protocol draws again when its random values fail a
+/// public test (an opened square of zero, probability `1/p`; a batch of
+/// candidates below a bound falling short, at most about 1/5 once a few
+/// are missing): so many failures in a row have a probability far below
+/// 2^-100 with honest shares, so past that the protocol ends with
+/// [`Error::Inconsistent`] rather than drawing round after round (a party
+/// could otherwise keep it drawing by what it sends).
+pub(crate) const RETRIES: usize = 64;
+
+/// Opened comparison results as booleans: each must be 0 or 1, else the
+/// parties' shares disagree ([`Error::Inconsistent`]). A protocol whose
+/// next step depends on them (a sort's order, a rejection's retries) must
+/// not go on with anything else: garbage would sort nothing or reject
+/// every candidate, round after round.
+pub(crate) fn opened_bits(field: &Field, opened: &[Fe]) -> Result<Vec<bool>> {
+    let (zero, one) = (field.zero(), field.one());
+    opened
+        .iter()
+        .map(|&v| match v {
+            v if v == one => Ok(true),
+            v if v == zero => Ok(false),
+            _ => Err(Error::Inconsistent("a comparison opened to neither 0 nor 1".into())),
+        })
+        .collect()
 }
 
 /// `Σ_i 2^i·xs[i]`: with one reduction where the arithmetic can

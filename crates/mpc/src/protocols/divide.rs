@@ -3,6 +3,7 @@
 //! `−50 mod 32 = 14` and `−70 >> 2 = −18`.
 
 use crate::field::{Arith, Fe, Field, with_arith};
+use crate::protocols::basic::{RETRIES, opened_bits};
 use crate::runtime::{Runtime, SEC_PARAM};
 use crate::{Error, Result};
 
@@ -25,19 +26,24 @@ impl Runtime {
     /// are tested against `b − 1` all at once (Toft's comparison, opened):
     /// about half or more pass; rejected ones reveal nothing about the
     /// accepted. Constant rounds per batch; a batch of `2n + 8` candidates
-    /// falls short with negligible probability, and then another is drawn.
+    /// falls short now and then (for `b` just above a power of two only
+    /// about half pass), and then another is drawn for the missing ones, at
+    /// most [`RETRIES`] times.
     pub(crate) async fn random_below_bits(&self, field: &Field, b: u128, n: usize) -> Result<Vec<Fe>> {
         let k = (128 - (b - 1).leading_zeros()) as usize;
         let per = k + 2; // value bits, the test's sign bit, a spare bit
         let mut out = Vec::with_capacity(n * (k + 1));
         let mut missing = n;
-        while missing > 0 {
+        for _ in 0..=RETRIES {
+            if missing == 0 {
+                return Ok(out);
+            }
             let candidates = 2 * missing + 8;
             let bits = self.random_bits_raw(field, candidates * per).await?;
             let too_big = self.public_lt_bits(field, &vec![b - 1; candidates], &bits, per, k).await?;
-            let too_big = self.open_all(field, &too_big).await?;
+            let too_big = opened_bits(field, &self.open_all(field, &too_big).await?)?;
             for (row, big) in bits.chunks_exact(per).zip(too_big) {
-                if missing > 0 && big == field.zero() {
+                if missing > 0 && !big {
                     out.extend_from_slice(&row[..k]);
                     out.push(row[k + 1]);
                     missing -= 1;
@@ -46,6 +52,9 @@ impl Runtime {
             if missing > 0 {
                 self.rounds_vary();
             }
+        }
+        if missing > 0 {
+            return Err(Error::Inconsistent("random candidates below a bound kept falling short".into()));
         }
         Ok(out)
     }

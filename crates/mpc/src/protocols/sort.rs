@@ -2,7 +2,7 @@
 //! M), and shuffle-then-sort with opened comparisons.
 
 use crate::field::{Fe, Field};
-use crate::protocols::basic::same_len;
+use crate::protocols::basic::{opened_bits, same_len};
 use crate::runtime::{Runtime, SEC_PARAM};
 use futures_util::future::try_join;
 
@@ -254,18 +254,9 @@ impl Runtime {
         let label_diffs: Vec<Fe> = pairs.iter().map(|&(a, b)| field.sub(labels[a], labels[b])).collect();
         let ((a_first, equal), label_lt) =
             try_join(self.lt_eq_zero_raw(field, l, &key_diffs), self.lt_zero_raw(field, label_bits, &label_diffs)).await?;
-        let one = field.one();
         // The product stays of degree 2t, opened re-randomised: one round.
         let before: Vec<Fe> = (0..pairs.len()).map(|e| field.add(a_first[e], field.mul(equal[e], label_lt[e]))).collect();
         let opened = self.open_2t(field, before).await?;
-        opened
-            .into_iter()
-            .map(|v| {
-                if v != one && v != field.zero() {
-                    return Err(crate::Error::Internal("a comparison opened to neither 0 nor 1".into()));
-                }
-                Ok(v == one)
-            })
-            .collect()
+        opened_bits(field, &opened)
     }
 }
