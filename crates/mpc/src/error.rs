@@ -26,10 +26,11 @@ pub enum Error {
         /// What it did.
         reason: String,
     },
-    /// An opened value is one the protocol never opens (a comparison's
-    /// result that is neither 0 nor 1): the parties' shares do not agree,
-    /// so some party misbehaved or computed with other randomness; which
-    /// one cannot be told from the opened value.
+    /// An opened value is one honest shares never open (a comparison's
+    /// result that is neither 0 nor 1, a random square that is not a
+    /// square), or a random draw failed its public test too often: the
+    /// parties' shares do not agree, so some party misbehaved or computed
+    /// with other randomness; which one cannot be told.
     #[error("the parties' shares do not agree: {0}")]
     Inconsistent(String),
     /// The transport failed (a peer left or timed out, the network closed, …).

@@ -45,28 +45,6 @@ fn clean_rounds(m: usize, t: usize) -> usize {
     rounds
 }
 
-/// Byte ranges of the steps' payloads, if the message parses (12-byte
-/// header: round u64, step count u32; then u32 length + data per step).
-fn payloads(msg: &[u8]) -> Vec<std::ops::Range<usize>> {
-    let mut out = Vec::new();
-    if msg.len() < 12 {
-        return out;
-    }
-    let steps = u32::from_le_bytes(msg[8..12].try_into().unwrap()) as usize;
-    let mut at = 12;
-    for _ in 0..steps {
-        let Some(len) = msg.get(at..at + 4) else { return Vec::new() };
-        let len = u32::from_le_bytes(len.try_into().unwrap()) as usize;
-        at += 4;
-        if at + len > msg.len() {
-            return Vec::new();
-        }
-        out.push(at..at + len);
-        at += len;
-    }
-    out
-}
-
 #[derive(Clone, Copy, Debug)]
 enum Garbage {
     RandomBytes,

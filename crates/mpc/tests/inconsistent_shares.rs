@@ -17,21 +17,13 @@ use common::*;
 /// flipped: still an element below `p = 2^64 − 189`, so nothing is
 /// malformed, except with probability 2^-64 an element `p − 1`).
 fn tamper(k: usize, from: usize, msg: &mut [u8]) {
-    if from != 1 || k == 0 || msg.len() < 12 {
+    if from != 1 || k == 0 {
         return;
     }
-    let steps = u32::from_le_bytes(msg[8..12].try_into().unwrap()) as usize;
-    let mut at = 12;
-    for _ in 0..steps {
-        let Some(len) = msg.get(at..at + 4) else { return };
-        let len = u32::from_le_bytes(len.try_into().unwrap()) as usize;
-        at += 4;
-        if at + len <= msg.len() {
-            for element in msg[at..at + len].chunks_exact_mut(8) {
-                element[0] ^= 1;
-            }
+    for payload in payloads(msg) {
+        for element in msg[payload].chunks_exact_mut(8) {
+            element[0] ^= 1;
         }
-        at += len;
     }
 }
 

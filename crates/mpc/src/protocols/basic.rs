@@ -791,9 +791,10 @@ fn slices(v: &[Vec<Fe>]) -> Vec<&[Fe]> {
 
 /// How many times a protocol draws again when its random values fail a
 /// public test (an opened square of zero, probability `1/p`; a batch of
-/// candidates below a bound falling short, at most about 1/5 once a few
-/// are missing): so many failures in a row have a probability far below
-/// 2^-100 with honest shares, so past that the protocol ends with
+/// candidates below a bound falling short, under 1/2, and each short batch
+/// leaves only about the square root of the missing values missing, for
+/// which a batch falls short far less often): so many failures in a row
+/// have a probability far below 2^-100 with honest shares, so past that the protocol ends with
 /// [`Error::Inconsistent`] rather than drawing round after round (a party
 /// could otherwise keep it drawing by what it sends).
 pub(crate) const RETRIES: usize = 64;

@@ -278,6 +278,28 @@ where
     configs.iter().map(|c| cohort_mpc::Session::new(c, &program).expect("valid config")).collect()
 }
 
+/// Byte ranges of the steps' payloads, if the message parses (12-byte
+/// header: round u64, step count u32; then u32 length + data per step).
+pub fn payloads(msg: &[u8]) -> Vec<std::ops::Range<usize>> {
+    let mut out = Vec::new();
+    if msg.len() < 12 {
+        return out;
+    }
+    let steps = u32::from_le_bytes(msg[8..12].try_into().unwrap()) as usize;
+    let mut at = 12;
+    for _ in 0..steps {
+        let Some(len) = msg.get(at..at + 4) else { return Vec::new() };
+        let len = u32::from_le_bytes(len.try_into().unwrap()) as usize;
+        at += 4;
+        if at + len > msg.len() {
+            return Vec::new();
+        }
+        out.push(at..at + len);
+        at += len;
+    }
+    out
+}
+
 /// Drives sessions to the end like `local::run`, but every message goes
 /// through `tamper(k, from, to, msg)` first, where `k` counts the sender's
 /// flushed rounds from 0 (round 0 is the PRSS key set-up).
