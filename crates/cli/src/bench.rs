@@ -6,7 +6,7 @@ use std::rc::Rc;
 use std::time::Instant;
 
 use cohort_mpc::Runtime;
-pub(crate) use cohort_mpc::bench::{WORKLOADS, Workload, run};
+pub(crate) use cohort_mpc::bench::{Meter, WORKLOADS, Workload, run};
 
 /// How the parties of the engine workloads talk.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

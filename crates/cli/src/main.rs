@@ -659,13 +659,15 @@ fn bench(
     if !workloads.is_empty() {
         // Party 0's clock, as MPyC reports.
         let measured = match transport {
-            bench::Transport::InProcess => cohort_mpc::bench::run_in_one_thread(parties, t, workloads, runs, bench::clock_ms)?,
+            bench::Transport::InProcess => {
+                cohort_mpc::bench::run_in_one_thread(parties, t, workloads, runs, bench::Meter::clock(bench::clock_ms))?
+            }
             _ => {
                 let channels =
                     if transport == bench::Transport::Plaintext { launch::Channels::Plaintext } else { launch::Channels::Secure };
                 let results = launch::run_parties_over(channels, parties, t, launch::label_hash("cohort bench"), move |_| {
                     let workloads = workloads.clone();
-                    move |rt| bench::run(rt, workloads, runs, bench::clock_ms)
+                    move |rt| bench::run(rt, workloads, runs, bench::Meter::clock(bench::clock_ms))
                 })?;
                 results.into_iter().next().unwrap_or_default()
             }

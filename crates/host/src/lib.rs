@@ -63,6 +63,29 @@ extern "C" {
     #[cfg(feature = "bench")]
     #[wasm_bindgen(js_namespace = performance, js_name = now)]
     fn performance_now() -> f64;
+
+    /// The calls into this module that `extension/crossings.js` has
+    /// counted (the benchmark build's session host); an error where
+    /// nothing counts them.
+    #[cfg(feature = "bench")]
+    #[wasm_bindgen(catch, js_namespace = cohortCrossings, js_name = into)]
+    fn crossings_into() -> Result<f64, JsValue>;
+
+    /// The calls out of this module that `extension/crossings.js` has counted.
+    #[cfg(feature = "bench")]
+    #[wasm_bindgen(catch, js_namespace = cohortCrossings, js_name = out)]
+    fn crossings_out() -> Result<f64, JsValue>;
+}
+
+/// The benchmark's meter: `performance.now()`, and the calls across this
+/// module's boundary where `extension/crossings.js` counts them.
+#[cfg(feature = "bench")]
+fn bench_meter() -> cohort_mpc::bench::Meter {
+    fn crossings() -> [u64; 2] {
+        [crossings_into().unwrap_or(0.0) as u64, crossings_out().unwrap_or(0.0) as u64]
+    }
+    let counted = crossings_into().is_ok();
+    cohort_mpc::bench::Meter { clock: performance_now, crossings: counted.then_some(crossings as fn() -> [u64; 2]) }
 }
 
 const STALL_BEFORE_RUNNING_MS: f64 = 300_000.0;
@@ -599,8 +622,8 @@ fn start(s: &Shared, config: &JsValue) -> Result<(), JsValue> {
             let mut job = js(api::bench_config(&json))?;
             job.meeting.chunk = Some(FRAME_CHUNK);
             wasm_bindgen_futures::spawn_local(async move {
-                let clock = performance_now;
-                let measured = cohort_party::bench(&job.meeting, &identity, links, job.workloads.clone(), job.runs, clock, progress).await;
+                let measured =
+                    cohort_party::bench(&job.meeting, &identity, links, job.workloads.clone(), job.runs, bench_meter(), progress).await;
                 done(measured.map(|m| to_js(&serde_json::Value::Array(bench_lines(&job.meeting, &m)))).map_err(WebError::from));
             });
         }
@@ -1183,7 +1206,7 @@ pub fn bench_in_process(parties: usize, only: Vec<String>, runs: usize) -> Resul
     }
     let workloads = WORKLOADS.iter().copied().filter(|w| only.is_empty() || only.iter().any(|o| o == w.name)).collect();
     let t = cohort_mpc::default_threshold(parties);
-    let measured = run_in_one_thread(parties, t, workloads, runs.clamp(1, 100), performance_now)
+    let measured = run_in_one_thread(parties, t, workloads, runs.clamp(1, 100), cohort_mpc::bench::Meter::clock(performance_now))
         .map_err(|e| js_error(&WebError::from(cohort_party::PartyError::Engine(e))))?;
     let lines: Vec<serde_json::Value> = measured
         .iter()

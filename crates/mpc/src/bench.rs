@@ -40,6 +40,73 @@ pub struct Measurement {
     pub rounds: u64,
     /// Bytes this party sent in that run.
     pub bytes_sent: u64,
+    /// Calls across the WebAssembly module's boundary in that run, where
+    /// the [`Meter`] counts them.
+    pub crossings: Option<Crossings>,
+}
+
+/// What a benchmark reads before and after each run.
+#[derive(Clone, Copy, Debug)]
+pub struct Meter {
+    /// Milliseconds from any fixed point: `Instant` natively,
+    /// `performance.now()` in a browser.
+    pub clock: fn() -> f64,
+    /// The calls across the WebAssembly module's boundary so far, `[into
+    /// it, out of it]`, where the host counts them (the extension's
+    /// benchmark build).
+    pub crossings: Option<fn() -> [u64; 2]>,
+}
+
+/// Calls across the boundary between a WebAssembly module and JavaScript.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Crossings {
+    /// Calls from JavaScript into the module: its exported functions, and
+    /// every event handler, timer and promise callback it registered.
+    pub into_wasm: u64,
+    /// Calls from the module out to JavaScript: every browser API it uses,
+    /// and its glue's helpers.
+    pub out_of_wasm: u64,
+}
+
+/// A [`Meter`]'s reading at one moment.
+#[derive(Clone, Copy, Debug)]
+struct Reading {
+    ms: f64,
+    crossings: Option<[u64; 2]>,
+}
+
+impl Meter {
+    /// A meter of time alone.
+    pub fn clock(clock: fn() -> f64) -> Meter {
+        Meter { clock, crossings: None }
+    }
+
+    fn read(&self) -> Reading {
+        Reading { ms: (self.clock)(), crossings: self.crossings.map(|read| read()) }
+    }
+
+    /// The crossings between readings `from` and `to`, less those of one
+    /// reading (`overhead`: the clock and the counter may be crossings
+    /// themselves), and the milliseconds.
+    fn between(from: Reading, to: Reading, overhead: Option<Crossings>) -> (f64, Option<Crossings>) {
+        let crossings = match (from.crossings, to.crossings) {
+            (Some([i0, o0]), Some([i1, o1])) => {
+                let [oi, oo] = overhead.map_or([0, 0], |c| [c.into_wasm, c.out_of_wasm]);
+                Some(Crossings {
+                    into_wasm: i1.saturating_sub(i0).saturating_sub(oi),
+                    out_of_wasm: o1.saturating_sub(o0).saturating_sub(oo),
+                })
+            }
+            _ => None,
+        };
+        (to.ms - from.ms, crossings)
+    }
+
+    /// What one reading adds to the counts: two readings in a row.
+    fn overhead(&self) -> Option<Crossings> {
+        let (a, b) = (self.read(), self.read());
+        Meter::between(a, b, None).1
+    }
 }
 
 /// Inputs in [-2^30, 2^30), the same on every run.
@@ -67,12 +134,12 @@ fn check(workload: &str, got: &[Value], want: &[i128]) -> Result<()> {
     Ok(())
 }
 
-/// Runs the workloads as one party, `runs` times each, timing them with
-/// `clock` (milliseconds from any fixed point: `Instant` natively,
-/// `performance.now()` in a browser); returns this party's measurements.
-/// Every result is opened afterwards and checked.
-pub async fn run(rt: Rc<Runtime>, workloads: Vec<Workload>, runs: usize, clock: fn() -> f64) -> Result<Vec<Measurement>> {
+/// Runs the workloads as one party, `runs` times each, reading `meter`
+/// around each run; returns this party's measurements. Every result is
+/// opened afterwards and checked.
+pub async fn run(rt: Rc<Runtime>, workloads: Vec<Workload>, runs: usize, meter: Meter) -> Result<Vec<Measurement>> {
     let ty = SecType::int(32)?;
+    let overhead = meter.overhead();
     let mut out = Vec::new();
     for w in workloads {
         let n = w.n;
@@ -82,7 +149,7 @@ pub async fn run(rt: Rc<Runtime>, workloads: Vec<Workload>, runs: usize, clock: 
         let mut best: Option<Measurement> = None;
         for _ in 0..runs.max(1) {
             barrier(&rt, &ty).await?;
-            let (start, before) = (clock(), rt.stats());
+            let (start, before) = (meter.read(), rt.stats());
             let result = match w.name {
                 "mul" => rt.mul(&x, &y).await?,
                 "lt" => rt.lt(&x, &y).await?,
@@ -90,12 +157,12 @@ pub async fn run(rt: Rc<Runtime>, workloads: Vec<Workload>, runs: usize, clock: 
                 "sort" => rt.sort(&x, false).await?,
                 "mul_latency" => {
                     let minus_one = rt.input(&ty, 0, Some(&[Value::Int(-1)]), 1).await?;
-                    let before_chain = (clock(), rt.stats());
+                    let before_chain = (meter.read(), rt.stats());
                     let mut acc = minus_one.clone();
                     for _ in 1..n {
                         acc = rt.mul(&acc, &minus_one).await?;
                     }
-                    let ms = clock() - before_chain.0;
+                    let (ms, crossings) = Meter::between(before_chain.0, meter.read(), overhead);
                     let after = rt.stats();
                     let opened = rt.reveal_all(&acc).await?;
                     check(w.name, &opened, &[if n % 2 == 0 { 1 } else { -1 }])?;
@@ -104,13 +171,14 @@ pub async fn run(rt: Rc<Runtime>, workloads: Vec<Workload>, runs: usize, clock: 
                         ms,
                         rounds: after.rounds - before_chain.1.rounds,
                         bytes_sent: after.bytes_sent - before_chain.1.bytes_sent,
+                        crossings,
                     };
                     best = Some(min_by_time(best, m));
                     continue;
                 }
                 other => return Err(Error::InvalidArgument(format!("unknown workload {other}"))),
             };
-            let ms = clock() - start;
+            let (ms, crossings) = Meter::between(start, meter.read(), overhead);
             let after = rt.stats();
             let opened = rt.reveal_all(&result).await?;
             let want: Vec<i128> = match w.name {
@@ -124,7 +192,8 @@ pub async fn run(rt: Rc<Runtime>, workloads: Vec<Workload>, runs: usize, clock: 
                 }
             };
             check(w.name, &opened, &want)?;
-            let m = Measurement { workload: w, ms, rounds: after.rounds - before.rounds, bytes_sent: after.bytes_sent - before.bytes_sent };
+            let (rounds, bytes_sent) = (after.rounds - before.rounds, after.bytes_sent - before.bytes_sent);
+            let m = Measurement { workload: w, ms, rounds, bytes_sent, crossings };
             best = Some(min_by_time(best, m));
         }
         out.extend(best);
@@ -137,8 +206,8 @@ pub async fn run(rt: Rc<Runtime>, workloads: Vec<Workload>, runs: usize, clock: 
 /// alone, without sockets, threads, channel crypto or a browser's data
 /// channels. Party 0's measurements; its clock runs while every party
 /// computes, so each figure is the work of all `m` parties together.
-pub fn run_in_one_thread(m: usize, t: usize, workloads: Vec<Workload>, runs: usize, clock: fn() -> f64) -> Result<Vec<Measurement>> {
-    let outcome = crate::local::run(m, t, 1, move |rt| run(rt, workloads.clone(), runs, clock))?;
+pub fn run_in_one_thread(m: usize, t: usize, workloads: Vec<Workload>, runs: usize, meter: Meter) -> Result<Vec<Measurement>> {
+    let outcome = crate::local::run(m, t, 1, move |rt| run(rt, workloads.clone(), runs, meter))?;
     outcome.results.into_iter().next().ok_or_else(|| Error::Internal("a benchmark without parties".into()))
 }
 
@@ -146,5 +215,21 @@ fn min_by_time(best: Option<Measurement>, m: Measurement) -> Measurement {
     match best {
         Some(b) if b.ms <= m.ms => b,
         _ => m,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn crossings_between_readings_leave_out_one_reading() {
+        let at = |ms, into, out| Reading { ms, crossings: Some([into, out]) };
+        let overhead = Some(Crossings { into_wasm: 1, out_of_wasm: 2 });
+        let (ms, crossings) = Meter::between(at(10.0, 100, 200), at(12.5, 141, 290), overhead);
+        assert_eq!(ms, 2.5);
+        assert_eq!(crossings, Some(Crossings { into_wasm: 40, out_of_wasm: 88 }));
+        let uncounted = Reading { ms: 12.5, crossings: None };
+        assert_eq!(Meter::between(at(10.0, 100, 200), uncounted, overhead).1, None);
     }
 }

@@ -2,6 +2,7 @@
 //! binary: one link instead of one per file.
 
 mod aggregates;
+mod bench_meter;
 mod bit_decomposition;
 mod blum_prime_128;
 mod blum_primes;

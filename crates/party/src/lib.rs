@@ -394,21 +394,21 @@ where
 }
 
 /// The engine's benchmark workloads as `meeting`'s party over secure
-/// channels (as `cohort bench`); `clock` gives milliseconds.
+/// channels (as `cohort bench`), read by `meter` around each run.
 pub async fn bench(
     meeting: &Meeting,
     identity: &Identity,
     transport: impl AsyncTransport,
     workloads: Vec<cohort_mpc::bench::Workload>,
     runs: usize,
-    clock: fn() -> f64,
+    meter: cohort_mpc::bench::Meter,
     progress: impl FnMut(Progress),
 ) -> Result<Vec<cohort_mpc::bench::Measurement>, PartyError> {
     // No program: the transcript names the benchmark instead.
     let mut hash = [0u8; 32];
     hash[..12].copy_from_slice(b"cohort bench");
     let transcript = Transcript::new(&meeting.session, hash, meeting.threshold, meeting.parties.clone());
-    let body = move |rt| cohort_mpc::bench::run(rt, workloads, runs, clock);
+    let body = move |rt| cohort_mpc::bench::run(rt, workloads, runs, meter);
     run_body(meeting, &transcript, identity, transport, progress, body).await
 }
 

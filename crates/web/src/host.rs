@@ -225,16 +225,23 @@ impl<S: FnMut(PartyId, Vec<u8>) -> Result<()>> AsyncTransport for Links<S> {
 }
 
 /// The benchmark's measurements as `cohort bench --json` prints them: one
-/// JSON object per workload.
+/// JSON object per workload, with the calls across the WebAssembly
+/// module's boundary (`crossings_into_wasm`, `crossings_out_of_wasm`)
+/// where they were counted.
 pub fn bench_lines(meeting: &Meeting, measured: &[Measurement]) -> Vec<Json> {
     let (m, t) = (meeting.parties.len(), meeting.threshold);
     measured
         .iter()
         .map(|w| {
-            serde_json::json!({
+            let mut line = serde_json::json!({
                 "workload": w.workload.name, "n": w.workload.n, "ms": (w.ms * 1000.0).round() / 1000.0,
                 "rounds": w.rounds, "bytes_sent": w.bytes_sent, "parties": m, "threshold": t, "channels": "secure",
-            })
+            });
+            if let (Some(c), Some(fields)) = (w.crossings, line.as_object_mut()) {
+                fields.insert("crossings_into_wasm".into(), c.into_wasm.into());
+                fields.insert("crossings_out_of_wasm".into(), c.out_of_wasm.into());
+            }
+            line
         })
         .collect()
 }

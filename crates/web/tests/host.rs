@@ -358,7 +358,16 @@ fn the_benchmark_runs_the_engine_workloads_and_reports_them() {
             });
             let identity = Identity::from_file(&net.identities[me].to_file()).unwrap();
             Box::pin(async move {
-                let measured = cohort_party::bench(&job.meeting, &identity, links, job.workloads.clone(), job.runs, clock, |_| {}).await?;
+                let measured = cohort_party::bench(
+                    &job.meeting,
+                    &identity,
+                    links,
+                    job.workloads.clone(),
+                    job.runs,
+                    cohort_mpc::bench::Meter::clock(clock),
+                    |_| {},
+                )
+                .await?;
                 let lines = cohort_web::host::bench_lines(&job.meeting, &measured);
                 Ok(lines.into_iter().enumerate().map(|(i, l)| (i.to_string(), l)).collect())
             }) as PartyFuture
