@@ -23,8 +23,11 @@
 //! Each connection then carries length-prefixed frames (`u32`
 //! little-endian length, then the bytes), bounded by
 //! [`MeshConfig::max_frame`] and read into memory only as they arrive.
-//! Writes go through one writer thread per peer, so two parties sending
-//! large rounds to each other never deadlock on full socket buffers.
+//! A send never waits for the peer to read: the party's thread hands the
+//! kernel what the socket's buffer takes at once, and one writer thread per
+//! peer writes the rest, in order. So two parties sending large rounds to
+//! each other never deadlock on full socket buffers, and a round that fits
+//! the buffer costs no hand-over between threads.
 //!
 //! ```no_run
 //! use cohort_channel::{Identity, SecureMesh, Transcript, handshake_peer};

@@ -76,18 +76,58 @@ impl Default for MeshConfig {
 /// The default [`MeshConfig::spin`], in microseconds.
 const SPIN_MICROS: u64 = 50;
 
-/// Frames up to this size are written directly when nothing is queued for
-/// the peer: they fit the kernel's socket buffer, so the write cannot block
-/// on a peer that is itself writing. Larger frames go through the writer
-/// thread.
-const DIRECT_WRITE_MAX: usize = 32 << 10;
-
-/// The sending side of one connection.
+/// The sending side of one connection. A frame is handed to the kernel
+/// straight from the party's thread when the writer thread is idle, as far
+/// as the socket's buffer takes it without waiting; whatever does not fit
+/// goes to the writer thread, which waits for the peer to read. So a send
+/// never blocks the party, which may have to read from a peer that is
+/// itself writing to it, and the usual round's frame costs no hand-over
+/// between threads.
 struct Writer {
     stream: TcpStream,
-    queue: mpsc::Sender<Vec<u8>>,
+    queue: mpsc::Sender<Queued>,
     /// Frames queued or being written by the writer thread.
     pending: Arc<AtomicUsize>,
+}
+
+/// A frame for the writer thread: its message, and how many bytes of the
+/// frame (the 4-byte length, then the message) the kernel already took.
+struct Queued {
+    msg: Vec<u8>,
+    written: usize,
+}
+
+impl Queued {
+    /// Writes what remains of the frame, waiting as long as it takes.
+    fn write_rest(&self, mut stream: &TcpStream) -> io::Result<()> {
+        let header = (self.msg.len() as u32).to_le_bytes();
+        stream.write_all(&header[self.written.min(4)..])?;
+        stream.write_all(&self.msg[self.written.saturating_sub(4)..])
+    }
+}
+
+/// Sends as much of the frame for `msg` as the socket takes without
+/// waiting (none where that cannot be asked for), and says how much.
+fn write_now(stream: &TcpStream, msg: &[u8]) -> io::Result<usize> {
+    #[cfg(unix)]
+    {
+        use rustix::net::{SendAncillaryBuffer, SendFlags, sendmsg};
+        let header = (msg.len() as u32).to_le_bytes();
+        let frame = [io::IoSlice::new(&header), io::IoSlice::new(msg)];
+        loop {
+            match sendmsg(stream, &frame, &mut SendAncillaryBuffer::default(), SendFlags::DONTWAIT | SendFlags::NOSIGNAL) {
+                Ok(n) => return Ok(n),
+                Err(rustix::io::Errno::AGAIN) => return Ok(0),
+                Err(rustix::io::Errno::INTR) => {}
+                Err(e) => return Err(e.into()),
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = (stream, msg);
+        Ok(0)
+    }
 }
 
 /// One party's connections to every other party.
@@ -419,17 +459,16 @@ impl TcpMesh {
         stream.set_nodelay(true).map_err(io_err(format!("socket to party {j}")))?;
         stream.set_read_timeout(Some(config.read_timeout)).map_err(io_err(format!("socket to party {j}")))?;
         stream.set_write_timeout(None).map_err(io_err(format!("socket to party {j}")))?;
-        let mut write_half = stream.try_clone().map_err(io_err(format!("socket to party {j}")))?;
+        let write_half = stream.try_clone().map_err(io_err(format!("socket to party {j}")))?;
         let direct = stream.try_clone().map_err(io_err(format!("socket to party {j}")))?;
-        let (tx, rx) = mpsc::channel::<Vec<u8>>();
+        let (tx, rx) = mpsc::channel::<Queued>();
         let pending = Arc::new(AtomicUsize::new(0));
         let done = pending.clone();
         thread::Builder::new()
             .name(format!("cohort-send-{j}"))
             .spawn(move || {
-                for msg in rx {
-                    let header = (msg.len() as u32).to_le_bytes();
-                    if write_half.write_all(&header).and_then(|()| write_half.write_all(&msg)).is_err() {
+                for queued in rx {
+                    if queued.write_rest(&write_half).is_err() {
                         break; // the reader side reports the broken connection
                     }
                     done.fetch_sub(1, Ordering::Release);
@@ -617,14 +656,15 @@ impl Transport for TcpMesh {
         let closed = || TransportError::PeerGone { party: to };
         // Only this thread adds frames, so `pending == 0` means the writer
         // thread is idle and a direct write cannot interleave with it.
-        if msg.len() <= DIRECT_WRITE_MAX && writer.pending.load(Ordering::Acquire) == 0 {
-            let mut frame = Vec::with_capacity(4 + msg.len());
-            frame.extend_from_slice(&(msg.len() as u32).to_le_bytes());
-            frame.extend_from_slice(&msg);
-            return writer.stream.write_all(&frame).map_err(|_| closed());
+        let mut written = 0;
+        if writer.pending.load(Ordering::Acquire) == 0 {
+            written = write_now(&writer.stream, &msg).map_err(|_| closed())?;
+            if written == 4 + msg.len() {
+                return Ok(());
+            }
         }
         writer.pending.fetch_add(1, Ordering::AcqRel);
-        writer.queue.send(msg).map_err(|_| closed())
+        writer.queue.send(Queued { msg, written }).map_err(|_| closed())
     }
 
     fn recv(&mut self, from: PartyId) -> Result<Vec<u8>> {

@@ -5,5 +5,6 @@ mod common;
 mod decoder_fuzz;
 mod impostors;
 mod polling_receive;
+mod sending;
 mod silent_sockets;
 mod tcp_mesh;

@@ -3,27 +3,12 @@
 //! all are all handled as without polling, and a peer that leaves while
 //! its party polls is reported at once.
 
-use std::net::{SocketAddr, TcpListener};
 use std::thread;
 use std::time::{Duration, Instant};
 
 use cohort_mpc::{Transport, TransportError};
-use cohort_net::{Link, MeshConfig, TcpMesh};
 
-/// Two parties on loopback connected without authentication, each with
-/// `spin`; returns party 0's mesh and party 1's.
-fn pair(spin: Duration) -> (TcpMesh, TcpMesh) {
-    let ls: Vec<TcpListener> = (0..2).map(|_| TcpListener::bind("127.0.0.1:0").unwrap()).collect();
-    let addrs: Vec<SocketAddr> = ls.iter().map(|l| l.local_addr().unwrap()).collect();
-    let config =
-        MeshConfig { connect_timeout: Duration::from_secs(10), read_timeout: Duration::from_secs(10), spin, ..MeshConfig::default() };
-    let mut ls = ls.into_iter();
-    let (l0, l1) = (ls.next().unwrap(), ls.next().unwrap());
-    let (a0, c0) = (addrs.clone(), config.clone());
-    let zero = thread::spawn(move || TcpMesh::connect(0, &a0, Some(l0), &c0, |_, _: &mut Link| Ok::<_, TransportError>(())).unwrap().0);
-    let one = TcpMesh::connect(1, &addrs, Some(l1), &config, |_, _: &mut Link| Ok::<_, TransportError>(())).unwrap().0;
-    (zero.join().unwrap(), one)
-}
+use crate::common::pair;
 
 #[test]
 fn frames_sent_during_and_after_the_poll_arrive_in_order() {

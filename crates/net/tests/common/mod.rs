@@ -27,6 +27,20 @@ pub fn session(m: usize) -> (Arc<Vec<Identity>>, Transcript) {
     (Arc::new(ids), transcript)
 }
 
+/// Two parties on loopback connected without authentication, each with
+/// `spin`; returns party 0's mesh and party 1's.
+pub fn pair(spin: Duration) -> (TcpMesh, TcpMesh) {
+    let (ls, addrs) = listeners(2);
+    let config =
+        MeshConfig { connect_timeout: Duration::from_secs(10), read_timeout: Duration::from_secs(10), spin, ..MeshConfig::default() };
+    let mut ls = ls.into_iter();
+    let (l0, l1) = (ls.next().unwrap(), ls.next().unwrap());
+    let (a0, c0) = (addrs.clone(), config.clone());
+    let zero = thread::spawn(move || TcpMesh::connect(0, &a0, Some(l0), &c0, |_, _: &mut Link| Ok::<_, TransportError>(())).unwrap().0);
+    let one = TcpMesh::connect(1, &addrs, Some(l1), &config, |_, _: &mut Link| Ok::<_, TransportError>(())).unwrap().0;
+    (zero.join().unwrap(), one)
+}
+
 /// Settings for tests: seconds, not minutes.
 pub fn quick() -> MeshConfig {
     MeshConfig {
