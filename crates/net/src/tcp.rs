@@ -114,8 +114,13 @@ fn write_now(stream: &TcpStream, msg: &[u8]) -> io::Result<usize> {
         use rustix::net::{SendAncillaryBuffer, SendFlags, sendmsg};
         let header = (msg.len() as u32).to_le_bytes();
         let frame = [io::IoSlice::new(&header), io::IoSlice::new(msg)];
+        // A closed peer is an error here, not a SIGPIPE (as std's writes on Linux).
+        #[cfg(any(target_os = "linux", target_os = "android"))]
+        let flags = SendFlags::DONTWAIT | SendFlags::NOSIGNAL;
+        #[cfg(not(any(target_os = "linux", target_os = "android")))]
+        let flags = SendFlags::DONTWAIT;
         loop {
-            match sendmsg(stream, &frame, &mut SendAncillaryBuffer::default(), SendFlags::DONTWAIT | SendFlags::NOSIGNAL) {
+            match sendmsg(stream, &frame, &mut SendAncillaryBuffer::default(), flags) {
                 Ok(n) => return Ok(n),
                 Err(rustix::io::Errno::AGAIN) => return Ok(0),
                 Err(rustix::io::Errno::INTR) => {}
