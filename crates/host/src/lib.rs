@@ -81,11 +81,12 @@ extern "C" {
 /// module's boundary where `extension/crossings.js` counts them.
 #[cfg(feature = "bench")]
 fn bench_meter() -> cohort_mpc::bench::Meter {
-    fn crossings() -> [u64; 2] {
-        [crossings_into().unwrap_or(0.0) as u64, crossings_out().unwrap_or(0.0) as u64]
+    use cohort_mpc::bench::Crossings;
+    fn crossings() -> Crossings {
+        Crossings { into_wasm: crossings_into().unwrap_or(0.0) as u64, out_of_wasm: crossings_out().unwrap_or(0.0) as u64 }
     }
     let counted = crossings_into().is_ok();
-    cohort_mpc::bench::Meter { clock: performance_now, crossings: counted.then_some(crossings as fn() -> [u64; 2]) }
+    cohort_mpc::bench::Meter { clock: performance_now, crossings: counted.then_some(crossings as fn() -> Crossings) }
 }
 
 const STALL_BEFORE_RUNNING_MS: f64 = 300_000.0;

@@ -51,10 +51,9 @@ pub struct Meter {
     /// Milliseconds from any fixed point: `Instant` natively,
     /// `performance.now()` in a browser.
     pub clock: fn() -> f64,
-    /// The calls across the WebAssembly module's boundary so far, `[into
-    /// it, out of it]`, where the host counts them (the extension's
-    /// benchmark build).
-    pub crossings: Option<fn() -> [u64; 2]>,
+    /// The calls across the WebAssembly module's boundary so far, where the
+    /// host counts them (the extension's benchmark build).
+    pub crossings: Option<fn() -> Crossings>,
 }
 
 /// Calls across the boundary between a WebAssembly module and JavaScript.
@@ -68,11 +67,22 @@ pub struct Crossings {
     pub out_of_wasm: u64,
 }
 
+impl Crossings {
+    /// The calls since `earlier`, less `overhead`.
+    fn since(self, earlier: Crossings, overhead: Crossings) -> Crossings {
+        let calls = |now: u64, then: u64, extra: u64| now.saturating_sub(then).saturating_sub(extra);
+        Crossings {
+            into_wasm: calls(self.into_wasm, earlier.into_wasm, overhead.into_wasm),
+            out_of_wasm: calls(self.out_of_wasm, earlier.out_of_wasm, overhead.out_of_wasm),
+        }
+    }
+}
+
 /// A [`Meter`]'s reading at one moment.
 #[derive(Clone, Copy, Debug)]
 struct Reading {
     ms: f64,
-    crossings: Option<[u64; 2]>,
+    crossings: Option<Crossings>,
 }
 
 impl Meter {
@@ -89,16 +99,8 @@ impl Meter {
     /// reading (`overhead`: the clock and the counter may be crossings
     /// themselves), and the milliseconds.
     fn between(from: Reading, to: Reading, overhead: Option<Crossings>) -> (f64, Option<Crossings>) {
-        let crossings = match (from.crossings, to.crossings) {
-            (Some([i0, o0]), Some([i1, o1])) => {
-                let [oi, oo] = overhead.map_or([0, 0], |c| [c.into_wasm, c.out_of_wasm]);
-                Some(Crossings {
-                    into_wasm: i1.saturating_sub(i0).saturating_sub(oi),
-                    out_of_wasm: o1.saturating_sub(o0).saturating_sub(oo),
-                })
-            }
-            _ => None,
-        };
+        let none = Crossings { into_wasm: 0, out_of_wasm: 0 };
+        let crossings = from.crossings.zip(to.crossings).map(|(from, to)| to.since(from, overhead.unwrap_or(none)));
         (to.ms - from.ms, crossings)
     }
 
@@ -224,7 +226,7 @@ mod tests {
 
     #[test]
     fn crossings_between_readings_leave_out_one_reading() {
-        let at = |ms, into, out| Reading { ms, crossings: Some([into, out]) };
+        let at = |ms, into_wasm, out_of_wasm| Reading { ms, crossings: Some(Crossings { into_wasm, out_of_wasm }) };
         let overhead = Some(Crossings { into_wasm: 1, out_of_wasm: 2 });
         let (ms, crossings) = Meter::between(at(10.0, 100, 200), at(12.5, 141, 290), overhead);
         assert_eq!(ms, 2.5);

@@ -18,9 +18,9 @@ fn clock() -> f64 {
 
 /// A counter whose reading crosses too: a call out, and one into the
 /// module to hand back what it read (as the glue's allocations do).
-fn crossings() -> [u64; 2] {
+fn crossings() -> Crossings {
     OUT.set(OUT.get() + 3);
-    let read = [INTO.get(), OUT.get()];
+    let read = Crossings { into_wasm: INTO.get(), out_of_wasm: OUT.get() };
     INTO.set(INTO.get() + 1);
     read
 }
