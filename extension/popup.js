@@ -45,6 +45,16 @@ const PARTY_DID = {
   flooded: (who) => `${who} sent more than the session allows.`,
 };
 
+/**
+ * What happened, by the stable reason of an error that names no party, in
+ * the participant's words rather than the engine's.
+ * @type {Record<string, string>}
+ */
+const SESSION_DID = {
+  inconsistent: 'The parties’ computations did not agree, so the session stopped. '
+    + 'A party may have misbehaved or run a modified app; Cohort cannot tell which.',
+};
+
 /** Petnames by fingerprint, from the participant's known peers. @type {Map<string, string>} */
 let petnames = new Map();
 
@@ -143,10 +153,11 @@ function sessionItem(s) {
     const known = typeof s.roundsTotal === 'number' && s.roundsTotal > 0 && typeof s.roundsDone === 'number';
     bar = el('progress', known ? { max: s.roundsTotal, value: Math.min(s.roundsDone, s.roundsTotal) } : {}, 'computing');
   }
+  /** @type {string | null} */
   let error = null;
   if (s.stage === 'failed' && s.error) {
     const did = PARTY_DID[s.reason];
-    error = typeof s.errorParty === 'number' && did ? did(who(s, s.errorParty)) : s.error;
+    error = typeof s.errorParty === 'number' && did ? did(who(s, s.errorParty)) : SESSION_DID[s.reason] ?? s.error;
   }
   const cancel = ENDED.has(s.stage) ? null : el('button', { type: 'button', class: 'small', 'data-session': s.session }, 'Cancel');
   cancel?.addEventListener('click', async () => {

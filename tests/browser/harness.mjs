@@ -242,6 +242,35 @@ export function inExtension(browser, fn, arg = null) {
   return browser.worker.evaluate(fn, arg);
 }
 
+/** Rejects with "timed out waiting for `what`" if `promise` takes longer than `ms`. */
+export function within(promise, ms, what) {
+  let timer;
+  const timeout = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * Stops the extension's service worker of Chromium `browser` (CDP
+ * `ServiceWorker.stopAllWorkers`), as the browser stops an idle one, and
+ * waits until it has stopped; the next request wakes a new one, with
+ * nothing in memory but what it restores from storage.
+ */
+export async function stopWorker(browser) {
+  const cdp = await browser.context.newCDPSession(browser.page);
+  const stopped = new Promise((resolve) => {
+    cdp.on('ServiceWorker.workerVersionUpdated', ({ versions }) => {
+      const ours = versions.filter((v) => v.scriptURL.startsWith('chrome-extension://'));
+      if (ours.length && ours.every((v) => v.runningStatus === 'stopped')) resolve();
+    });
+  });
+  await cdp.send('ServiceWorker.enable');
+  await cdp.send('ServiceWorker.stopAllWorkers');
+  await within(stopped, 10_000, 'the service worker to stop');
+  await cdp.detach();
+}
+
 /**
  * Waits until `fn(arg)` is true in `page` of `browser` (Playwright and
  * Puppeteer order the arguments differently).

@@ -8,7 +8,7 @@
 
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { connect, launch, secretKey, startSite, vault } from './harness.mjs';
+import { connect, launch, secretKey, startSite, stopWorker as stopAllWorkers, vault, within } from './harness.mjs';
 
 let site, browser, me;
 
@@ -25,36 +25,16 @@ after(async () => {
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-/** Rejects with "timed out waiting for `what`" if `promise` takes longer than `ms`. */
-function within(promise, ms, what) {
-  let timer;
-  const timeout = new Promise((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
-
 /** Everything in chrome.storage.local, read from the service worker. */
 const localArea = (b) => b.worker.evaluate(() => chrome.storage.local.get(null));
 
 /**
- * Stops the extension's service worker (CDP `ServiceWorker.stopAllWorkers`)
- * and waits until it has stopped; the next request wakes a new one, with
- * nothing in memory.
+ * Stops the extension's service worker and waits until it has stopped,
+ * marking it first so that restartedWorker can tell the next one apart.
  */
 async function stopWorker(b) {
   await b.worker.evaluate(() => { globalThis.stoppedByTest = true; });
-  const cdp = await b.context.newCDPSession(b.page);
-  const stopped = new Promise((resolve) => {
-    cdp.on('ServiceWorker.workerVersionUpdated', ({ versions }) => {
-      const ours = versions.filter((v) => v.scriptURL.startsWith('chrome-extension://'));
-      if (ours.length && ours.every((v) => v.runningStatus === 'stopped')) resolve();
-    });
-  });
-  await cdp.send('ServiceWorker.enable');
-  await cdp.send('ServiceWorker.stopAllWorkers');
-  await within(stopped, 10_000, 'the service worker to stop');
-  await cdp.detach();
+  await stopAllWorkers(b);
 }
 
 /**

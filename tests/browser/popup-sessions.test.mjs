@@ -1,14 +1,16 @@
 // The toolbar popup shows each computation as a participant needs it: the
 // site and when it started, "party 1 of 3", how many arrived while the room
 // fills, a Cancel button while it has not ended (the page hears
-// `cancelled`), and who left — by petname — rather than "party 2 left".
+// `cancelled`), who left — by petname — rather than "party 2 left", and a
+// session whose parties' shares disagreed in plain words rather than the
+// engine's.
 // Screenshots under target/screenshots/popup-*.png. Chromium.
 
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { ROOT, answerApproval, connect, join, launch, program, startSignal, startSite, waitInPage } from './harness.mjs';
+import { ROOT, answerApproval, connect, join, launch, program, startSignal, startSite, stopWorker, waitInPage } from './harness.mjs';
 
 const LONG = 'program "Long"\nparties 3\ninput x: secint(32) from each\nlet acc = x[0]\nfor i in range(3000):\n    acc = acc * x[1]\nreveal acc to all\n';
 
@@ -100,6 +102,31 @@ describe('the popup', () => {
     assert.deepEqual([reply.error?.code, reply.error?.data?.reason], [4500, 'cancelled'], JSON.stringify(reply));
     await waitInPage(a, a.page, (s) => window.events.some((e) => e.session === s && e.stage === 'cancelled'), result.session);
     assert.equal((await a.call('status', { session: result.session })).result.stage, 'cancelled');
+    await popup.close();
+  });
+
+  test("a session whose parties' shares disagreed is explained without the engine's words", async () => {
+    const [a] = browsers;
+    // Such a session (the engine's `inconsistent`: SESSION_FAILED, no party
+    // named) as the worker saves it: the cancelled one above, failed so. A
+    // worker that restarts shows what it restores.
+    const engine = "the parties' shares do not agree: a comparison opened to neither 0 nor 1";
+    await a.worker.evaluate(async (error) => {
+      const { sessions } = await chrome.storage.session.get('sessions');
+      const [id, last] = Object.entries(sessions).at(-1);
+      const failed = { ...last, id: `${id}x`, name: 'Sealed bids', stage: 'failed', error, code: 4500, reason: 'inconsistent', errorParty: null };
+      await chrome.storage.session.set({ sessions: { ...sessions, [failed.id]: failed } });
+    }, engine);
+    await stopWorker(a);
+    const popup = await openPopup(a);
+    const item = popup.locator('.session:has-text("Sealed bids")');
+    await item.waitFor();
+    const text = await item.innerText();
+    assert.match(text, /The parties’ computations did not agree, so the session stopped\./);
+    assert.match(text, /Cohort cannot tell which/);
+    assert.ok(!text.includes('comparison opened'), text);
+    assert.ok(!(await item.locator('button:text("Cancel")').count()), 'no Cancel once it has ended');
+    await screenshot(popup, 'popup-inconsistent.png');
     await popup.close();
   });
 });

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import { EXTENSION, answerApproval, launch, servers } from './harness.mjs';
+import { EXTENSION, answerApproval, launch, servers, stopWorker } from './harness.mjs';
 
 const env = servers();
 
@@ -60,10 +60,7 @@ test("a listener added through the library hears events after the service worker
   await answerApproval(b);
   const id = await connecting;
   await b.page.waitForFunction(() => window.heard.length === 1);
-  const cdp = await b.context.newCDPSession(b.page);
-  await cdp.send('ServiceWorker.enable');
-  await cdp.send('ServiceWorker.stopAllWorkers');
-  await cdp.detach();
+  await stopWorker(b);
   // After the restart: revoked and connected again, and the same listener hears it.
   await b.page.evaluate(() => window.sdkCohort.disconnect());
   const again = b.page.evaluate(() => window.sdkCohort.connect());

@@ -6,7 +6,7 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { answerApproval, connect, join, launch, program, servers } from './harness.mjs';
+import { answerApproval, connect, join, launch, program, servers, stopWorker } from './harness.mjs';
 
 const env = servers();
 const INTERRUPTED = 4600;
@@ -21,14 +21,6 @@ async function threeBrowsers() {
     browsers.push(b);
   }
   return browsers;
-}
-
-/** Stops every service worker of `browser` (DevTools protocol), as the browser does to an idle one. */
-async function stopWorker(browser) {
-  const cdp = await browser.context.newCDPSession(browser.page);
-  await cdp.send('ServiceWorker.enable');
-  await cdp.send('ServiceWorker.stopAllWorkers');
-  await cdp.detach();
 }
 
 test('a session that runs while the worker stops completes, its page hears it end, and its result stays readable', async () => {
