@@ -21,14 +21,14 @@
 //! mutual authentication and identity hiding, whose state machine fits in a
 //! page, and libp2p's use of it with signed payloads is well reviewed.
 
+use chacha20poly1305::Nonce;
 use chacha20poly1305::aead::{Aead, KeyInit, Payload};
-use chacha20poly1305::{ChaCha20Poly1305, Nonce};
 use hkdf::Hkdf;
 use sha2::{Digest, Sha256};
 use x25519_dalek::{PublicKey as DhPublic, StaticSecret};
 use zeroize::Zeroizing;
 
-use crate::channel::SecureChannel;
+use crate::channel::{ChaCha20Poly1305, SecureChannel};
 use crate::error::ChannelError;
 use crate::identity::{Fingerprint, Identity, PublicKey};
 

@@ -9,7 +9,8 @@
 //! passes `--cfg chacha20_avx512` on x86-64), which the RNG never does, and
 //! AVX2 or the portable code otherwise. In WebAssembly, for which the
 //! `chacha20` crate has only one block at a time in scalar code, it makes
-//! them four blocks side by side ([`four_blocks`]), in WebAssembly's SIMD.
+//! them four blocks side by side in WebAssembly's SIMD ([`four_blocks`],
+//! `cohort-chacha`'s, which the channels' ChaCha20 shares).
 
 #[cfg(not(target_arch = "wasm32"))]
 use chacha20::cipher::array::Array;
@@ -107,139 +108,24 @@ impl KeyStream {
     }
 }
 
-/// A word of each of four blocks: one WebAssembly SIMD vector, with the
-/// three operations ChaCha's rounds take.
-#[cfg(target_arch = "wasm32")]
-mod lanes {
-    use core::arch::wasm32::{
-        i8x16_shuffle, u32x4, u32x4_add, u32x4_extract_lane, u32x4_shl, u32x4_shr, u32x4_splat, v128, v128_or, v128_xor,
-    };
-
-    #[derive(Clone, Copy)]
-    pub(super) struct Lanes(v128);
-
-    impl Lanes {
-        #[inline(always)]
-        pub(super) fn new(words: [u32; 4]) -> Lanes {
-            Lanes(u32x4(words[0], words[1], words[2], words[3]))
-        }
-        #[inline(always)]
-        pub(super) fn splat(word: u32) -> Lanes {
-            Lanes(u32x4_splat(word))
-        }
-        #[inline(always)]
-        pub(super) fn add(self, other: Lanes) -> Lanes {
-            Lanes(u32x4_add(self.0, other.0))
-        }
-        /// `(self ^ other) <<< BY`: by whole bytes (16 and 8) one shuffle
-        /// of each word's bytes (little-endian), else two shifts.
-        #[inline(always)]
-        pub(super) fn xor_rotate<const BY: u32>(self, other: Lanes) -> Lanes {
-            let x = v128_xor(self.0, other.0);
-            Lanes(match BY {
-                16 => i8x16_shuffle::<2, 3, 0, 1, 6, 7, 4, 5, 10, 11, 8, 9, 14, 15, 12, 13>(x, x),
-                8 => i8x16_shuffle::<3, 0, 1, 2, 7, 4, 5, 6, 11, 8, 9, 10, 15, 12, 13, 14>(x, x),
-                _ => v128_or(u32x4_shl(x, BY), u32x4_shr(x, 32 - BY)),
-            })
-        }
-        #[inline(always)]
-        pub(super) fn words(self) -> [u32; 4] {
-            [
-                u32x4_extract_lane::<0>(self.0),
-                u32x4_extract_lane::<1>(self.0),
-                u32x4_extract_lane::<2>(self.0),
-                u32x4_extract_lane::<3>(self.0),
-            ]
-        }
-    }
-}
-
-/// The same operations on four words, elsewhere: what the tests check
-/// [`four_blocks`] with against `ChaCha12Rng`.
-#[cfg(all(test, not(target_arch = "wasm32")))]
-mod lanes {
-    #[derive(Clone, Copy)]
-    pub(super) struct Lanes([u32; 4]);
-
-    impl Lanes {
-        pub(super) fn new(words: [u32; 4]) -> Lanes {
-            Lanes(words)
-        }
-        pub(super) fn splat(word: u32) -> Lanes {
-            Lanes([word; 4])
-        }
-        pub(super) fn add(self, other: Lanes) -> Lanes {
-            Lanes(core::array::from_fn(|i| self.0[i].wrapping_add(other.0[i])))
-        }
-        pub(super) fn xor_rotate<const BY: u32>(self, other: Lanes) -> Lanes {
-            Lanes(core::array::from_fn(|i| (self.0[i] ^ other.0[i]).rotate_left(BY)))
-        }
-        pub(super) fn words(self) -> [u32; 4] {
-            self.0
-        }
-    }
-}
-
 /// ChaCha12 blocks `counter` to `counter + 3` of stream `stream` of `key`
 /// (DJB's layout: the 64-bit block counter in words 12 and 13, the stream
-/// number in 14 and 15), computed side by side: each of the state's 16
-/// words holds that word of the four blocks, so every step of a quarter
-/// round is one operation on four lanes, one `simd128` instruction in
-/// WebAssembly. Tested against `chacha20::ChaCha12Rng` (natively, with the
-/// lanes as arrays).
+/// number in 14 and 15), side by side in WebAssembly's SIMD
+/// (`cohort_chacha::four_blocks`). Tested against `chacha20::ChaCha12Rng`
+/// (natively, with the lanes as arrays).
 #[cfg(any(target_arch = "wasm32", test))]
 #[inline(always)]
 fn four_blocks(key: &[u8; 32], stream: u64, counter: u64, out: &mut [u8; 4 * 64]) {
-    use lanes::Lanes;
-    #[inline(always)]
-    fn quarter_round(x: &mut [Lanes; 16], a: usize, b: usize, c: usize, d: usize) {
-        x[a] = x[a].add(x[b]);
-        x[d] = x[d].xor_rotate::<16>(x[a]);
-        x[c] = x[c].add(x[d]);
-        x[b] = x[b].xor_rotate::<12>(x[c]);
-        x[a] = x[a].add(x[b]);
-        x[d] = x[d].xor_rotate::<8>(x[a]);
-        x[c] = x[c].add(x[d]);
-        x[b] = x[b].xor_rotate::<7>(x[c]);
-    }
-    let word = |i: usize| Lanes::splat(u32::from_le_bytes(key.as_chunks::<4>().0[i]));
     let block = |lane: usize| counter.wrapping_add(lane as u64);
-    let init: [Lanes; 16] = [
-        Lanes::splat(0x6170_7865),
-        Lanes::splat(0x3320_646e),
-        Lanes::splat(0x7962_2d32),
-        Lanes::splat(0x6b20_6574),
-        word(0),
-        word(1),
-        word(2),
-        word(3),
-        word(4),
-        word(5),
-        word(6),
-        word(7),
-        Lanes::new(core::array::from_fn(|l| block(l) as u32)),
-        Lanes::new(core::array::from_fn(|l| (block(l) >> 32) as u32)),
-        Lanes::splat(stream as u32),
-        Lanes::splat((stream >> 32) as u32),
+    let tail = [
+        core::array::from_fn(|l| block(l) as u32),
+        core::array::from_fn(|l| (block(l) >> 32) as u32),
+        [stream as u32; 4],
+        [(stream >> 32) as u32; 4],
     ];
-    let mut x = init;
-    // Twelve rounds: six of columns and diagonals.
-    for _ in 0..6 {
-        quarter_round(&mut x, 0, 4, 8, 12);
-        quarter_round(&mut x, 1, 5, 9, 13);
-        quarter_round(&mut x, 2, 6, 10, 14);
-        quarter_round(&mut x, 3, 7, 11, 15);
-        quarter_round(&mut x, 0, 5, 10, 15);
-        quarter_round(&mut x, 1, 6, 11, 12);
-        quarter_round(&mut x, 2, 7, 8, 13);
-        quarter_round(&mut x, 3, 4, 9, 14);
-    }
-    let (out, _) = out.as_chunks_mut::<4>();
-    for (w, (x, init)) in x.iter().zip(&init).enumerate() {
-        for (lane, v) in x.add(*init).words().iter().enumerate() {
-            out[lane * 16 + w] = v.to_le_bytes();
-        }
-    }
+    let (blocks, _) = out.as_chunks_mut::<64>();
+    let blocks: &mut [[u8; 64]; 4] = blocks.try_into().expect("four blocks");
+    cohort_chacha::four_blocks(cohort_chacha::Rounds::ChaCha12, key, tail, blocks);
 }
 
 impl SeedableRng for KeyStream {
