@@ -9,6 +9,7 @@
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import puppeteer from 'puppeteer-core';
+import { WebSocket, WebSocketServer } from 'ws';
 import { freePort, launch, startSignal, startSite } from './harness.mjs';
 
 const arg = (name, fallback) => {
@@ -72,6 +73,20 @@ try {
       console.log(JSON.stringify({ layer: 'data_channel_cpu', cpu_ms: cpuMs, datagrams_received: carried.datagrams_received, where: 'browser' }));
     }
     await dcPage.close();
+  }
+  if (viaRelay) {
+    // The relay's transport floor: the browser's WebSocket alone, against
+    // the same exchanges between two Node processes.
+    const far = await webSocketFarEnd();
+    try {
+      const wsPage = await browsers[0].context.newPage();
+      await wsPage.goto(`${ext(browsers[0])}/popup.html`);
+      for (const line of await wsPage.evaluate(webSocketLayer, far.url)) console.log(JSON.stringify({ layer: 'websocket', ...line, where: 'browser' }));
+      await wsPage.close();
+      for (const line of await webSocketLayer(far.url, WebSocket)) console.log(JSON.stringify({ layer: 'websocket', ...line, where: 'node' }));
+    } finally {
+      far.stop();
+    }
   }
 } finally {
   await Promise.all(browsers.map((b) => b.close()));
@@ -227,5 +242,48 @@ async function dataChannelLayer() {
   ];
   a.close();
   b.close();
+  return lines;
+}
+
+// The far end of the WebSocket layer, in this Node process: each binary
+// message asks for an answer of the size its first four bytes give
+// (little-endian), which it gets at once.
+async function webSocketFarEnd() {
+  const server = new WebSocketServer({ host: '127.0.0.1', port: 0, perMessageDeflate: false });
+  await new Promise((ok) => server.once('listening', ok));
+  server.on('connection', (ws, req) => {
+    req.socket.setNoDelay(true);
+    ws.on('message', (data) => ws.send(new Uint8Array(Buffer.from(data).readUInt32LE(0))));
+  });
+  return { url: `ws://127.0.0.1:${server.address().port}`, stop: () => server.close() };
+}
+
+// Runs in the page (or in Node, given ws's WebSocket): one WebSocket to the
+// far end, round trips of a message there and its answer back: small both
+// ways, 80 KB there (what one party sends one peer in a round of 10,000
+// products), 80 KB back.
+async function webSocketLayer(url, Socket = globalThis.WebSocket) {
+  const ws = new Socket(url);
+  ws.binaryType = 'arraybuffer';
+  await new Promise((ok, fail) => { ws.onopen = ok; ws.onerror = () => fail(new Error(`no WebSocket to ${url}`)); });
+  const roundTrip = (there, back) => new Promise((done) => {
+    ws.onmessage = done;
+    const msg = new Uint8Array(Math.max(there, 4));
+    new DataView(msg.buffer).setUint32(0, back, true);
+    ws.send(msg);
+  });
+  const timed = async (label, there, back, n) => {
+    for (let i = 0; i < 10; i++) await roundTrip(there, back); // warm up
+    const t0 = performance.now();
+    for (let i = 0; i < n; i++) await roundTrip(there, back);
+    const ms = (performance.now() - t0) / n;
+    return { measure: label, bytes: Math.max(there, back), us_per_round_trip: Math.round(ms * 1000), mb_per_s: Math.round(Math.max(there, back) / ms / 1000) };
+  };
+  const lines = [
+    await timed('small', 16, 16, 500),
+    await timed('sends_80k', 80_000, 16, 100),
+    await timed('receives_80k', 16, 80_000, 100),
+  ];
+  ws.close();
   return lines;
 }
