@@ -86,7 +86,8 @@ fn key_words(key: &[u8; 32]) -> [u32; 8] {
 /// Four ChaCha blocks of `key`, side by side: block `l` has `tail[w][l]`
 /// as its state word `12 + w` (the counter and nonce words, in whichever
 /// layout the caller uses), and its 64 bytes go to `out[l]`. One copy of
-/// the code serves both round counts (the module is downloaded).
+/// the code serves both round counts: a second would add to the module
+/// every participant downloads.
 pub fn four_blocks(rounds: Rounds, key: &[u8; 32], tail: [[u32; 4]; 4], out: &mut [[u8; 64]; 4]) {
     let key = key_words(key);
     let init: [Lanes; 16] = core::array::from_fn(|w| match w {
@@ -218,7 +219,11 @@ impl StreamCipherBackend for Backend<'_> {
         self.up_to_four(blocks);
     }
 
+    /// The blocks after the runs of four (the `cipher` crate asks for none
+    /// too, when a message's blocks are a multiple of four).
     fn gen_tail_blocks(&mut self, blocks: &mut [Block<Self>]) {
-        self.up_to_four(blocks);
+        if !blocks.is_empty() {
+            self.up_to_four(blocks);
+        }
     }
 }
