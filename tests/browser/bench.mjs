@@ -1,16 +1,17 @@
-// Runs the benchmark page in three browsers and prints party 0's lines
-// (each with the path its frames took: "direct" over WebRTC data channels,
-// or with --path relay "relay" through the signal server), then
-// the data channels alone: two peer connections in one page of the first
-// browser, their round-trip time for small messages and for a round of
-// 10,000 products' shares, and their throughput — the transport's floor
-// under the engine's rounds, without WebAssembly or channel crypto.
+// Runs the benchmark in three browsers (Chromium, or with --engine firefox
+// Firefox) and prints party 0's lines (each with the path its frames took:
+// "direct" over WebRTC data channels, or with --path relay "relay" through
+// the signal server, and the engine), then the data channels alone: two
+// peer connections in one page of the first browser, their round-trip time
+// for small messages and for a round of 10,000 products' shares, and their
+// throughput — the transport's floor under the engine's rounds, without
+// WebAssembly or channel crypto; with --path relay, a WebSocket alone.
 
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import puppeteer from 'puppeteer-core';
 import { WebSocket, WebSocketServer } from 'ws';
-import { freePort, launch, startSignal, startSite } from './harness.mjs';
+import { freePort, inExtension, launch, startSignal, startSite } from './harness.mjs';
 
 const arg = (name, fallback) => {
   const at = process.argv.indexOf(name);
@@ -22,6 +23,11 @@ const only = arg('--only', '');
 // document) over the whole run, saved to target/bench-party0.cpuprofile
 // (Chromium's DevTools open it) and summarised by self time.
 const profile = process.argv.includes('--profile');
+const engine = arg('--engine', 'chromium');
+if (profile && engine !== 'chromium') {
+  console.error('bench: --profile is for Chromium');
+  process.exit(2);
+}
 const DEBUG_PORT = 9339;
 // With --path relay: no browser has a direct path (relay-only ICE with no
 // TURN server listening), so every pair falls back to the signal server's
@@ -36,53 +42,42 @@ try {
     signal: signal.url, iceServers: [{ urls: [`turn:127.0.0.1:${await freePort()}`], username: 'u', credential: 'p' }],
     iceTransportPolicy: 'relay', fallbackMs: 1000,
   } : null;
-  for (let i = 0; i < 3; i++) browsers.push(await launch(site, settings, { debugPort: profile && i === 0 ? DEBUG_PORT : 0 }));
-  const ext = (b) => `chrome-extension://${new URL(b.worker.url()).host}`;
+  for (let i = 0; i < 3; i++) {
+    browsers.push(await launch(site, settings, { engine, keepWelcome: engine === 'firefox', debugPort: profile && i === 0 ? DEBUG_PORT : 0 }));
+  }
   const room = `r${Date.now()}`;
-  const pages = await Promise.all(browsers.map(async (b) => {
-    const page = await b.context.newPage();
-    await page.goto(`${ext(b)}/bench.html?signal=${encodeURIComponent(signal.url)}&room=${room}&m=3&runs=${runs}&only=${only}`);
-    return page;
-  }));
-  const profiler = profile ? await startProfiler() : null;
+  const request = { signal: signal.url, room, m: 3, runs: Number(runs), only: only.split(',').filter(Boolean) };
+  const profiler = profile ? startProfiler() : null;
   const cpuBefore = cpuTimes();
   const udpBefore = udpCounters();
-  await Promise.all(pages.map((p) => p.waitForFunction(() => document.body.dataset.state, null, { timeout: 600_000, polling: 500 })));
+  const results = await Promise.all(browsers.map((b) => benchIn(b, request)));
   const cpu = cpuUsed(cpuBefore, cpuTimes());
   const udp = udpUsed(udpBefore, udpCounters());
-  if (profiler) await profiler.stop();
-  const state = await pages[0].evaluate(() => document.body.dataset.state);
-  if (state !== 'done') throw new Error(await pages[0].textContent('#status'));
-  const paths = JSON.parse(await pages[0].evaluate(() => document.body.dataset.paths));
+  if (profiler) await (await profiler).stop();
+  const { lines, paths } = results[0];
   const path = viaRelay ? 'relay' : 'direct';
   if (Object.values(paths).some((p) => p !== path)) throw new Error(`expected every peer ${path}, got ${JSON.stringify(paths)}`);
-  for (const line of (await pages[0].textContent('#out')).trim().split('\n')) console.log(JSON.stringify({ ...JSON.parse(line), path }));
-  if (cpu) console.log(JSON.stringify({ layer: 'cpu', ...cpu, where: 'browser', path }));
-  if (udp && !viaRelay) console.log(JSON.stringify({ layer: 'udp', ...udp, where: 'browser' }));
+  for (const line of lines) console.log(JSON.stringify({ ...line, where: 'browser', path, engine }));
+  if (cpu) console.log(JSON.stringify({ layer: 'cpu', ...cpu, where: 'browser', path, engine }));
+  if (udp && !viaRelay) console.log(JSON.stringify({ layer: 'udp', ...udp, where: 'browser', engine }));
   if (!viaRelay) {
-    const dcPage = await browsers[0].context.newPage();
-    await dcPage.goto(`${ext(browsers[0])}/popup.html`);
     const dcCpu = cpuTimes();
     const dcUdp = udpCounters();
-    for (const line of await dcPage.evaluate(dataChannelLayer)) console.log(JSON.stringify({ layer: 'data_channel', ...line, where: 'browser' }));
+    for (const line of await inPage(browsers[0], dataChannelLayer)) console.log(JSON.stringify({ layer: 'data_channel', ...line, where: 'browser', engine }));
     // The same CPU per datagram as the workloads' (layer "cpu" and "udp"),
     // for the data channels alone.
     const [used, carried] = [cpuUsed(dcCpu, cpuTimes()), udpUsed(dcUdp, udpCounters())];
     if (used && carried) {
       const cpuMs = Object.entries(used).filter(([k]) => k.endsWith('_cpu_ms')).reduce((a, [, v]) => a + v, 0);
-      console.log(JSON.stringify({ layer: 'data_channel_cpu', cpu_ms: cpuMs, datagrams_received: carried.datagrams_received, where: 'browser' }));
+      console.log(JSON.stringify({ layer: 'data_channel_cpu', cpu_ms: cpuMs, datagrams_received: carried.datagrams_received, where: 'browser', engine }));
     }
-    await dcPage.close();
   }
   if (viaRelay) {
     // The relay's transport floor: the browser's WebSocket alone, against
     // the same exchanges between two Node processes.
     const far = await webSocketFarEnd();
     try {
-      const wsPage = await browsers[0].context.newPage();
-      await wsPage.goto(`${ext(browsers[0])}/popup.html`);
-      for (const line of await wsPage.evaluate(webSocketLayer, far.url)) console.log(JSON.stringify({ layer: 'websocket', ...line, where: 'browser' }));
-      await wsPage.close();
+      for (const line of await inPage(browsers[0], webSocketLayer, far.url)) console.log(JSON.stringify({ layer: 'websocket', ...line, where: 'browser', engine }));
       for (const line of await webSocketLayer(far.url, WebSocket)) console.log(JSON.stringify({ layer: 'websocket', ...line, where: 'node' }));
     } finally {
       far.stop();
@@ -92,6 +87,36 @@ try {
   await Promise.all(browsers.map((b) => b.close()));
   signal.stop();
   site.stop();
+}
+
+// The benchmark in one browser, which joins the room: Chromium's through
+// the benchmark page, Firefox's by asking its background from the
+// extension's page (a test cannot open an extension page in Firefox).
+async function benchIn(browser, request) {
+  if (browser.engine === 'firefox') {
+    const reply = await inExtension(browser, (r) => chrome.runtime.sendMessage({ ...r, to: 'background', type: 'bench:run' }), request);
+    if (!reply?.ok) throw new Error(reply?.error ?? 'the benchmark did not answer');
+    return reply;
+  }
+  const page = await browser.context.newPage();
+  const query = new URLSearchParams({ ...request, only: request.only.join(',') });
+  await page.goto(`chrome-extension://${new URL(browser.worker.url()).host}/bench.html?${query}`);
+  await page.waitForFunction(() => document.body.dataset.state, null, { timeout: 600_000, polling: 500 });
+  if (await page.evaluate(() => document.body.dataset.state) !== 'done') throw new Error(await page.textContent('#status'));
+  const lines = (await page.textContent('#out')).trim().split('\n').map((line) => JSON.parse(line));
+  return { lines, paths: JSON.parse(await page.evaluate(() => document.body.dataset.paths)) };
+}
+
+// Runs `fn(arg)` in one of the browser's extension pages.
+async function inPage(browser, fn, arg) {
+  if (browser.engine === 'firefox') return inExtension(browser, fn, arg);
+  const page = await browser.context.newPage();
+  try {
+    await page.goto(`chrome-extension://${new URL(browser.worker.url()).host}/popup.html`);
+    return await page.evaluate(fn, arg);
+  } finally {
+    await page.close();
+  }
 }
 
 // Where the machine's CPU goes while the three browsers run the workloads
@@ -127,6 +152,13 @@ function cpuTimes() {
     try { cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8'); } catch { continue; }
     if (/\bsignal\b/.test(cmd.replaceAll('\0', ' ')) && !/chrom/.test(cmd)) {
       byKind.signal_server = (byKind.signal_server ?? 0) + ticks;
+      continue;
+    }
+    if (/firefox/.test(cmd)) {
+      // Firefox's child processes end their command line with their kind
+      // (tab, extension, socket, rdd, utility…).
+      const kind = cmd.includes('-contentproc') ? `firefox_${cmd.split(/[\0\s]+/).filter(Boolean).pop()}` : 'browser';
+      byKind[kind] = (byKind[kind] ?? 0) + ticks;
       continue;
     }
     if (!/chrom/.test(cmd)) continue;
