@@ -8,6 +8,7 @@
 // WebAssembly or channel crypto; with --path relay, a WebSocket alone.
 
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
 import { availableParallelism } from 'node:os';
 import puppeteer from 'puppeteer-core';
 import { WebSocket, WebSocketServer } from 'ws';
@@ -43,7 +44,11 @@ try {
     iceTransportPolicy: 'relay', fallbackMs: 1000,
   } : null;
   for (let i = 0; i < 3; i++) {
-    browsers.push(await launch(site, settings, { engine, keepWelcome: engine === 'firefox', debugPort: profile && i === 0 ? DEBUG_PORT : 0 }));
+    browsers.push(await launch(site, settings, {
+      engine, keepWelcome: engine === 'firefox', debugPort: profile && i === 0 ? DEBUG_PORT : 0,
+      // Firefox's clocks otherwise tick in whole milliseconds.
+      prefs: { 'privacy.reduceTimerPrecision': false },
+    }));
   }
   const room = `r${Date.now()}`;
   const request = { signal: signal.url, room, m: 3, runs: Number(runs), only: only.split(',').filter(Boolean) };
@@ -61,6 +66,11 @@ try {
   if (cpu) console.log(JSON.stringify({ layer: 'cpu', ...cpu, where: 'browser', path, engine }));
   if (udp && !viaRelay) console.log(JSON.stringify({ layer: 'udp', ...udp, where: 'browser', engine }));
   if (!viaRelay) {
+    // The engine's computation alone and the channel crypto, in this
+    // browser's WebAssembly engine (bench-wasm.mjs runs them in Node's).
+    const lines = await webAssemblyLayer(browsers[0], request);
+    for (const line of lines.compute) console.log(JSON.stringify({ ...line, where: 'wasm', engine }));
+    for (const line of lines.crypto) console.log(JSON.stringify({ ...line, where: 'wasm', engine }));
     const dcCpu = cpuTimes();
     const dcUdp = udpCounters();
     for (const line of await inPage(browsers[0], dataChannelLayer)) console.log(JSON.stringify({ layer: 'data_channel', ...line, where: 'browser', engine }));
@@ -105,6 +115,39 @@ async function benchIn(browser, request) {
   if (await page.evaluate(() => document.body.dataset.state) !== 'done') throw new Error(await page.textContent('#status'));
   const lines = (await page.textContent('#out')).trim().split('\n').map((line) => JSON.parse(line));
   return { lines, paths: JSON.parse(await page.evaluate(() => document.body.dataset.paths)) };
+}
+
+// The benchmark build's session host module, loaded by a page of
+// `browser` from a server here (its JavaScript glue from target/, as
+// bench-wasm.mjs loads it), running the workloads with every party in one
+// thread (at least ten runs: see scripts/bench-browser) and the channel
+// crypto.
+async function webAssemblyLayer(browser, request) {
+  const root = new URL('../../', import.meta.url);
+  const files = {
+    '/cohort_host.js': ['target/cohort-wasm-glue/cohort_host.js', 'text/javascript'],
+    '/cohort_host_bg.wasm': ['dist/chrome/wasm/cohort_host_bg.wasm', 'application/wasm'],
+    '/': [null, 'text/html'],
+  };
+  const server = http.createServer((req, res) => {
+    const [file, type] = files[req.url] ?? [];
+    if (!type) return res.writeHead(404).end();
+    res.writeHead(200, { 'content-type': type }).end(file ? readFileSync(new URL(file, root)) : '<!doctype html><title>bench</title>');
+  });
+  await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
+  const page = await browser.newPage();
+  try {
+    await page.goto(`http://127.0.0.1:${server.address().port}/`);
+    return await page.evaluate(async ({ only, runs }) => {
+      const glue = await import('/cohort_host.js');
+      if (typeof glue.benchInProcess !== 'function') throw new Error('the session host module has no benchmark: scripts/build-extension --bench');
+      glue.initSync({ module: await (await fetch('/cohort_host_bg.wasm')).arrayBuffer() });
+      return { compute: glue.benchInProcess(3, only, runs), crypto: glue.benchChannelCrypto() };
+    }, { only: request.only, runs: Math.max(10, request.runs) });
+  } finally {
+    await page.close();
+    server.close();
+  }
 }
 
 // Runs `fn(arg)` in one of the browser's extension pages.

@@ -106,10 +106,11 @@ export async function startSite(headers = {}) {
  * A browser with the extension and the site open in a page: Chromium (with
  * its service worker as `worker`) or, with `engine: 'firefox'`, Firefox.
  * `settings` are the extension's (signal server, ICE, fallback); `args`
- * more Chromium flags (a host resolver rule, say).
+ * more Chromium flags (a host resolver rule, say), `prefs` more Firefox
+ * preferences.
  */
-export async function launch(site, settings = null, { engine = 'chromium', windows = true, keepWelcome = false, debugPort = 0, args = [] } = {}) {
-  if (engine === 'firefox') return launchFirefox(site, settings, { windows, keepWelcome });
+export async function launch(site, settings = null, { engine = 'chromium', windows = true, keepWelcome = false, debugPort = 0, args = [], prefs = {} } = {}) {
+  if (engine === 'firefox') return launchFirefox(site, settings, { windows, keepWelcome, prefs });
   const dir = mkdtempSync(path.join(os.tmpdir(), 'cohort-chromium-'));
   const context = await chromium.launchPersistentContext(dir, {
     executablePath: CHROMIUM,
@@ -177,7 +178,7 @@ const FIREFOX_UUID = 'c0407000-0000-4000-8000-000000000001';
  * With `keepWelcome` the options page stays open, as `welcome`, for
  * inExtension.
  */
-async function launchFirefox(site, settings, { windows, keepWelcome }) {
+async function launchFirefox(site, settings, { windows, keepWelcome, prefs }) {
   const gecko = JSON.parse(readFileSync(path.join(FIREFOX_EXTENSION, 'manifest.json'), 'utf8')).browser_specific_settings.gecko.id;
   const instance = await puppeteer.launch({
     browser: 'firefox', executablePath: FIREFOX, headless: true,
@@ -186,6 +187,7 @@ async function launchFirefox(site, settings, { windows, keepWelcome }) {
       'media.peerconnection.ice.loopback': true,
       'media.peerconnection.ice.obfuscate_host_addresses': false,
       'extensions.webextensions.uuids': JSON.stringify({ [gecko]: FIREFOX_UUID }),
+      ...prefs,
     },
   });
   // Puppeteer reports an extension page's URL as about:blank: ask the page.
