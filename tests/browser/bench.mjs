@@ -52,7 +52,9 @@ try {
   }
   const room = `r${Date.now()}`;
   const request = { signal: signal.url, room, m: 3, runs: Number(runs), only: only.split(',').filter(Boolean) };
+  // Started before the sessions, it attaches once party 0's session host exists.
   const profiler = profile ? startProfiler() : null;
+  profiler?.catch(() => {}); // its failure shows where it is awaited, below
   const cpuBefore = cpuTimes();
   const udpBefore = udpCounters();
   const results = await Promise.all(browsers.map((b) => benchIn(b, request)));
