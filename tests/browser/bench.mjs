@@ -5,7 +5,9 @@
 // peer connections in one page of the first browser, their round-trip time
 // for small messages and for a round of 10,000 products' shares, and their
 // throughput — the transport's floor under the engine's rounds, without
-// WebAssembly or channel crypto; with --path relay, a WebSocket alone.
+// WebAssembly or channel crypto — and the engine's computation and channel
+// crypto alone in the browser's WebAssembly engine; with --path relay, a
+// WebSocket alone instead.
 
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
