@@ -6,6 +6,8 @@ use chacha20poly1305::{ChaCha20Poly1305, ChaChaPoly1305};
 use cohort_chacha::FourBlockChaCha20;
 use proptest::prelude::*;
 
+use crate::hex;
+
 type Ours = ChaChaPoly1305<FourBlockChaCha20>;
 
 proptest! {
@@ -38,8 +40,4 @@ fn rfc_8439_aead() {
         "d31a8d34648e60db7b86afbc53ef7ec2a4aded51296e08fea9e2b5a736ee62d63dbea45e8ca9671282fafb69da92728b1a71de0a9e060b2905d6a5b67ecd3b3692ddbd7f2d778b8c9803aee328091b58fab324e4fad675945585808b4831d7bc3ff4def08e4b7a9de576d26586cec64b6116"
     );
     assert_eq!(hex(&tag), "1ae10b594f09e26a7e902ecbd0600691");
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }

@@ -4,3 +4,8 @@
 mod aead;
 mod blocks;
 mod cipher;
+
+/// Bytes as lowercase hexadecimal, as RFC 8439 prints its vectors.
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}

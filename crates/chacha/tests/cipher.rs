@@ -5,6 +5,8 @@ use chacha20::cipher::{KeyIvInit, StreamCipher, StreamCipherSeek};
 use cohort_chacha::FourBlockChaCha20;
 use proptest::prelude::*;
 
+use crate::hex;
+
 proptest! {
     #[test]
     fn the_same_key_stream(
@@ -56,8 +58,4 @@ fn the_counter_does_not_wrap() {
     assert_eq!(a, b);
     assert!(ours.try_apply_keystream(&mut [0u8; 1]).is_err());
     assert!(theirs.try_apply_keystream(&mut [0u8; 1]).is_err());
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
