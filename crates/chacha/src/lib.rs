@@ -126,13 +126,6 @@ pub struct FourBlockChaCha20Core {
     counter: u32,
 }
 
-impl FourBlockChaCha20Core {
-    /// Words 12–15 of block `counter + lane`.
-    fn tail(&self, lane: u32) -> [u32; 4] {
-        [self.counter.wrapping_add(lane), self.nonce[0], self.nonce[1], self.nonce[2]]
-    }
-}
-
 impl Drop for FourBlockChaCha20Core {
     fn drop(&mut self) {
         zeroize::Zeroize::zeroize(&mut self.key);
@@ -197,9 +190,11 @@ impl Backend<'_> {
     #[inline(never)]
     fn up_to_four(&mut self, blocks: &mut [Block<Self>]) {
         let core = &mut *self.0;
-        let tails: [[u32; 4]; 4] = core::array::from_fn(|lane| core.tail(lane as u32));
+        // Words 12–15 of blocks counter to counter + 3: the counter, then the nonce.
+        let [n0, n1, n2] = core.nonce;
+        let tail = [core::array::from_fn(|lane| core.counter.wrapping_add(lane as u32)), [n0; 4], [n1; 4], [n2; 4]];
         let mut made = [[0u8; 64]; 4];
-        four_blocks(Rounds::ChaCha20, &core.key, core::array::from_fn(|w| tails.map(|tail| tail[w])), &mut made);
+        four_blocks(Rounds::ChaCha20, &core.key, tail, &mut made);
         for (block, made) in blocks.iter_mut().zip(&made) {
             block.copy_from_slice(made);
         }
@@ -208,9 +203,11 @@ impl Backend<'_> {
 }
 
 impl StreamCipherBackend for Backend<'_> {
-    /// One block: four made, one kept. In WebAssembly that costs about
-    /// what one block alone in scalar code does, and a channel's message
-    /// takes one (for the Poly1305 key) besides its runs of four.
+    /// One block: four made, one kept, a little dearer than one block in
+    /// scalar code (a 16-byte message is sealed and opened in 1.1–1.3 µs
+    /// in WebAssembly, against 0.85 µs). A channel's message takes one for
+    /// its Poly1305 key and one for a partial last block, besides its runs
+    /// of four.
     fn gen_ks_block(&mut self, block: &mut Block<Self>) {
         self.up_to_four(core::slice::from_mut(block));
     }
