@@ -268,9 +268,15 @@ const methods = {
     if (!session.roster) typed = await ask(await joinDetails(parties));
     if (TERMINAL.has(session.stage)) throw failure(session);
     await rememberPeers(parties.filter((fp) => fp !== me.fingerprint));
+    // The program planned for these parties (with its name and hash): the session host runs the plan, so its module carries no checker.
+    let plan;
+    try {
+      plan = wasm.plannedProgram(checked.canonical, parties.length);
+    } catch (e) {
+      throw fail(session, e.code ?? ERR.INVALID_PROGRAM, e.message, true, 'failed', { reason: e.reason });
+    }
     setStage(session, 'connecting');
-    // The session host parses the canonical text (the same program, the same hash), so its module needs no JSON syntax.
-    const config = { program: checked.canonical, session: session.id, parties, me: session.party, inputs: { ...inputs, ...typed } };
+    const config = { plan, session: session.id, parties, me: session.party, inputs: { ...inputs, ...typed } };
     session.started = true;
     save();
     await toHost({ type: HOST_COMMAND.START, session: session.id, config });

@@ -4,6 +4,7 @@
 //!
 //! ```text
 //!  Session::from_invite / with_parties      what is computed and by how many: program, plan, threshold
+//!  Session::with_planned                    the same from a program planned already (the browser's session host)
 //!  Session::check_inputs                    before meeting anyone: do the inputs suit a seat?
 //!  Session::seat                            the parties are known: this party's seat and checked inputs
 //!  run / run_blocking                       handshakes, the program hello inside the channels, the engine
@@ -25,7 +26,7 @@ use std::rc::Rc;
 
 use cohort_channel::{Fingerprint, Identity, Invite, MAX_CHUNK, SecureChannel, SecureMesh, Transcript};
 use cohort_mpc::{Config, Runtime, Session as Engine, run_async_observed};
-use cohort_program::{CheckedProgram, HELLO_LEN, Outputs, PartyInputs, Plan, RunError};
+use cohort_program::{CheckedProgram, HELLO_LEN, Outputs, PartyInputs, PlannedProgram, RunError};
 use cohort_transport::{AsyncTransport, Blocking, PartyId, Transport, block_on};
 use serde_json::Value as Json;
 
@@ -89,8 +90,7 @@ pub enum Progress {
 #[derive(Clone, Debug)]
 pub struct Session {
     id: String,
-    program: CheckedProgram,
-    plan: Plan,
+    program: PlannedProgram,
     threshold: usize,
     /// The parties in order, when known before meeting (a roster, or `--peers`).
     listed: Option<Vec<Fingerprint>>,
@@ -122,6 +122,29 @@ impl Session {
         Session::new(id, program, parties.len(), Some(parties), given, no_privacy)
     }
 
+    /// A session `id` among `parties` (in party order) who know each other's
+    /// keys, of a program planned for them already
+    /// ([`CheckedProgram::planned`]): how the browser's session host, which
+    /// carries no checker, is given its program.
+    pub fn with_planned(
+        id: &str,
+        program: PlannedProgram,
+        parties: Vec<Fingerprint>,
+        given: Option<usize>,
+        no_privacy: bool,
+    ) -> Result<Session, PartyError> {
+        if parties.len() != program.parties() {
+            return Err(PartyError::PartyCount {
+                program: program.name().to_string(),
+                parties: parties.len(),
+                min: program.parties(),
+                max: program.parties(),
+            });
+        }
+        let threshold = threshold(parties.len(), given, no_privacy)?;
+        Ok(Session { id: id.to_string(), program, threshold, listed: Some(parties) })
+    }
+
     /// A session `id` of `m` parties whose seats are taken as they arrive
     /// (an open invite's, or local parties').
     pub fn open(id: &str, program: CheckedProgram, m: usize, given: Option<usize>, no_privacy: bool) -> Result<Session, PartyError> {
@@ -146,8 +169,8 @@ impl Session {
             });
         }
         let threshold = threshold(m, given, no_privacy)?;
-        let plan = program.plan(m).map_err(PartyError::Program)?;
-        Ok(Session { id: id.to_string(), program, plan, threshold, listed })
+        let program = program.planned(m).map_err(PartyError::Program)?;
+        Ok(Session { id: id.to_string(), program, threshold, listed })
     }
 
     /// The session id.
@@ -155,14 +178,14 @@ impl Session {
         &self.id
     }
 
-    /// The program.
-    pub fn program(&self) -> &CheckedProgram {
+    /// The program, planned for the session's parties.
+    pub fn program(&self) -> &PlannedProgram {
         &self.program
     }
 
     /// The number of parties.
     pub fn parties(&self) -> usize {
-        self.plan.parties
+        self.program.parties()
     }
 
     /// The threshold in force.
@@ -193,7 +216,7 @@ impl Session {
 
     /// Whether `given` suits seat `party`.
     pub fn check_seat_inputs(&self, party: PartyId, given: &BTreeMap<String, Json>) -> Result<(), PartyError> {
-        PartyInputs::new(&self.plan, party, given).map(drop).map_err(|source| PartyError::Inputs { party, source })
+        PartyInputs::new(self.program.plan(), party, given).map(drop).map_err(|source| PartyError::Inputs { party, source })
     }
 
     /// The session's parties are known (from the signal server, in party
@@ -203,9 +226,9 @@ impl Session {
             return Err(PartyError::SeatedWrongly);
         }
         let me = parties.iter().position(|p| p == identity).ok_or_else(|| PartyError::NotAParty { fingerprint: identity.clone() })?;
-        let inputs = PartyInputs::new(&self.plan, me, given).map_err(|source| PartyError::Inputs { party: me, source })?;
+        let inputs = PartyInputs::new(self.program.plan(), me, given).map_err(|source| PartyError::Inputs { party: me, source })?;
         let meeting = Meeting { session: self.id.clone(), parties, me, threshold: self.threshold, chunk: None };
-        Ok(Party { meeting, program: self.program.clone(), plan: self.plan.clone(), inputs })
+        Ok(Party { meeting, program: self.program.clone(), inputs })
     }
 }
 
@@ -247,8 +270,7 @@ impl Meeting {
 #[derive(Clone, Debug)]
 pub struct Party {
     meeting: Meeting,
-    program: CheckedProgram,
-    plan: Plan,
+    program: PlannedProgram,
     inputs: PartyInputs,
 }
 
@@ -264,9 +286,9 @@ impl Party {
     }
 
     /// The largest message this party accepts from a peer: the plan's
-    /// largest round ([`Plan::largest_message`]) or the program hello.
+    /// largest round ([`cohort_program::Plan::largest_message`]) or the program hello.
     pub fn largest_message(&self) -> usize {
-        self.plan.largest_message(self.meeting.threshold).max(HELLO_LEN)
+        self.program.plan().largest_message(self.meeting.threshold).max(HELLO_LEN)
     }
 
     /// How many bytes of frames from one peer a transport may hold unread
@@ -280,10 +302,10 @@ impl Party {
 
     /// How many rounds the computation will take, before it runs: the
     /// total for [`Progress::Rounds`], from a dry run of every party on
-    /// placeholder inputs ([`Plan::planned_rounds`]; `None` if that fails).
+    /// placeholder inputs ([`cohort_program::Plan::planned_rounds`]; `None` if that fails).
     /// Costs about one run of the program by every party, in one thread.
     pub fn planned_rounds(&self) -> Option<PlannedRounds> {
-        self.plan.planned_rounds(self.meeting.threshold)
+        self.program.plan().planned_rounds(self.meeting.threshold)
     }
 
     /// Splits channel messages into frames of at most `chunk` bytes.
@@ -343,11 +365,11 @@ async fn agree_and_compute(
     mut channels: impl AsyncTransport,
     mut progress: impl FnMut(Progress),
 ) -> Result<Outputs, PartyError> {
-    let Party { meeting, program, plan, inputs } = party;
+    let Party { meeting, program, inputs } = party;
     let engine = meeting.config()?;
     progress(Progress::Stage(Stage::Agreeing));
     cohort_program::agree(&mut channels, &program, meeting.me, engine.parties, engine.threshold).await.map_err(PartyError::Disagree)?;
-    let body = cohort_program::session_program(plan, inputs);
+    let body = cohort_program::session_program(program.into_plan(), inputs);
     compute(channels, &engine, &mut progress, body).await?.map_err(|e| match e {
         RunError::Program(e) => PartyError::Program(e),
         RunError::Engine(e) => PartyError::Engine(e),

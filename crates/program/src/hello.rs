@@ -16,7 +16,7 @@
 
 use cohort_mpc::{AsyncTransport, PartyId};
 
-use crate::CheckedProgram;
+use crate::PlannedProgram;
 
 const TAG: &[u8; 8] = b"PROGRAM1";
 /// The bytes of a hello: tag, program hash, party count and threshold.
@@ -69,7 +69,7 @@ pub enum HelloError {
 /// Run it over the secure channels, before the engine.
 pub async fn agree(
     transport: &mut impl AsyncTransport,
-    program: &CheckedProgram,
+    program: &PlannedProgram,
     me: PartyId,
     m: usize,
     t: usize,

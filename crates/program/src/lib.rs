@@ -8,6 +8,8 @@
 //!  print    the canonical text, which the program hash is taken over
 //!  check    type checking and elaboration for m parties into a Plan
 //!  plan     the dataflow graph of engine operations, shapes and types resolved
+//!  planned  a plan with the program's name and hash, and its bytes (the
+//!           extension's background hands it to the session host that runs it)
 //!  exec     one party runs a Plan on the engine
 //!  rounds   how many rounds a Plan takes, before it runs: a dry run of every party on placeholder inputs
 //!  disclosure  what each reveal discloses, traced through the Plan: receivers,
@@ -56,6 +58,7 @@ mod json;
 mod lexer;
 mod parser;
 mod plan;
+mod planned;
 mod print;
 mod render;
 mod rounds;
@@ -75,6 +78,7 @@ pub use hello::{HELLO_LEN, HelloError, agree};
 pub use lexer::MAX_SOURCE_LEN;
 pub use parser::KEYWORDS;
 pub use plan::{InputSpec, OutputSpec, OutputTo, Owner, Plan};
+pub use planned::{PlanBytesError, PlannedProgram};
 pub use render::{class_words, privacy_words};
 pub use rounds::PlannedRounds;
 #[cfg(feature = "exact-json")]
@@ -162,7 +166,7 @@ impl CheckedProgram {
 
     /// The hash in lowercase hexadecimal.
     pub fn hash_hex(&self) -> String {
-        self.hash.iter().map(|b| format!("{b:02x}")).collect()
+        hex(&self.hash)
     }
 
     /// The numbers of parties the program allows.
@@ -173,6 +177,12 @@ impl CheckedProgram {
     /// The program unrolled for `m` parties.
     pub fn plan(&self, m: usize) -> Result<Plan> {
         check::elaborate(&self.ast, m)
+    }
+
+    /// The program planned for `m` parties, with its name and hash: what a
+    /// party of a session of `m` runs.
+    pub fn planned(&self, m: usize) -> Result<PlannedProgram> {
+        Ok(PlannedProgram::new(self.name().to_string(), self.hash, self.plan(m)?))
     }
 
     /// What each reveal discloses with `m` parties: receivers, a plain
@@ -215,4 +225,9 @@ impl CheckedProgram {
         let (lo, hi) = (*self.parties.start(), *self.parties.end());
         if lo < 3 && hi >= 3 { 3 } else { lo }
     }
+}
+
+/// `bytes` in lowercase hexadecimal.
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }

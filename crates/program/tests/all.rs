@@ -23,6 +23,7 @@ mod number_theory_ops;
 mod parse_errors;
 mod parser_fuzz;
 mod party_counts;
+mod planned_bytes;
 mod planned_rounds_budget;
 mod random_choice_sample_uniform;
 mod render;

@@ -4,8 +4,9 @@
 
 use std::collections::BTreeMap;
 
+use base64ct::{Base64, Encoding};
 use cohort_channel::{AdmissionToken, Fingerprint, Identity, Invite, PublicKey, RosterEntry};
-use cohort_program::{CheckedProgram, class_words, describe_input, privacy_words};
+use cohort_program::{CheckedProgram, PlannedProgram, class_words, describe_input, privacy_words};
 use serde_json::{Map, Value as Json, json};
 
 use cohort_party::{Meeting, Party, Session};
@@ -120,10 +121,7 @@ pub fn page_check_program(source: &str, parties: Option<usize>) -> Result<String
     let m = match parties {
         Some(m) => {
             cohort_party::threshold(m, None, false)?;
-            if !allowed.contains(&m) {
-                let message = format!("program `{}` runs with {} to {} parties, not {m}", program.name(), allowed.start(), allowed.end());
-                return Err(WebError::new(PageCode::InvalidProgram, "party_count", message));
-            }
+            allows(&program, m)?;
             Some(m)
         }
         None => Some((*allowed.start()).max(3)).filter(|m| allowed.contains(m)),
@@ -194,23 +192,42 @@ pub fn check_input(source: &str, m: usize, me: usize, name: &str, value: &str) -
     spec.check_value(&value).map(|_| ()).map_err(|e| WebError::params(e.code.as_str(), e.message))
 }
 
-/// A seated party from the extension's JSON: `{"program", "session",
+/// Fails unless `program` runs with `m` parties.
+fn allows(program: &CheckedProgram, m: usize) -> Result<(), WebError> {
+    let allowed = program.parties();
+    if allowed.contains(&m) {
+        return Ok(());
+    }
+    let message = format!("program `{}` runs with {} to {} parties, not {m}", program.name(), allowed.start(), allowed.end());
+    Err(WebError::new(PageCode::InvalidProgram, "party_count", message))
+}
+
+/// A program planned for `parties` parties, for [`party_config`]: its
+/// bytes ([`PlannedProgram::to_bytes`]) in base64. The background, which
+/// checks and shows the program, plans it; the session host runs the plan,
+/// so the host's module carries neither the parser nor the checker.
+pub fn planned_program(source: &str, parties: usize) -> Result<String, WebError> {
+    let program = CheckedProgram::load(source)?;
+    allows(&program, parties)?;
+    Ok(Base64::encode_string(&program.planned(parties)?.to_bytes()))
+}
+
+/// A seated party from the extension's JSON: `{"plan", "session",
 /// "parties": [FP…], "me", "threshold"?, "inputs": {…}}`, `me` being the
-/// seat of the identity that will run it. The program is in the text syntax
-/// (the background passes its canonical text), so the session host's module
-/// carries no reader of the JSON syntax.
+/// seat of the identity that will run it and `plan` the program planned for
+/// the parties ([`planned_program`]).
 pub fn party_config(json: &str) -> Result<Party, WebError> {
     struct Raw {
-        program: String,
+        plan: String,
         session: String,
         parties: Vec<String>,
         me: usize,
         threshold: Option<usize>,
         inputs: BTreeMap<String, Json>,
     }
-    let raw = Fields::read_text(json, &["program", "session", "parties", "me", "threshold", "inputs"], |f| {
+    let raw = Fields::read_text(json, &["plan", "session", "parties", "me", "threshold", "inputs"], |f| {
         Ok(Raw {
-            program: f.required("program", TEXT)?,
+            plan: f.required("plan", TEXT)?,
             session: f.required("session", TEXT)?,
             parties: f.required("parties", TEXTS)?,
             me: f.required("me", COUNT)?,
@@ -219,10 +236,11 @@ pub fn party_config(json: &str) -> Result<Party, WebError> {
         })
     })
     .map_err(|e| WebError::params("bad_config", format!("a malformed session configuration: {e}")))?;
-    let program = CheckedProgram::parse(&raw.program)?;
+    let bytes = Base64::decode_vec(&raw.plan).map_err(|_| WebError::params("malformed_plan", "the session's plan is not base64"))?;
+    let program = PlannedProgram::from_bytes(&bytes).map_err(|e| WebError::params(e.code(), e.to_string()))?;
     let parties = session_parties(&raw.parties, raw.me)?;
     let me = parties[raw.me].clone();
-    let session = Session::with_parties(&raw.session, program, parties.clone(), raw.threshold, false)?;
+    let session = Session::with_planned(&raw.session, program, parties.clone(), raw.threshold, false)?;
     Ok(session.seat(parties, &me, &raw.inputs)?)
 }
 
@@ -234,11 +252,7 @@ pub fn party_config(json: &str) -> Result<Party, WebError> {
 /// it is open.
 pub fn new_session(source: &str, parties: usize, signal: &str, roster: Option<&str>, secret: Option<&str>) -> Result<String, WebError> {
     let program = CheckedProgram::load(source)?;
-    let allowed = program.parties();
-    if !allowed.contains(&parties) {
-        let message = format!("program `{}` runs with {} to {} parties, not {parties}", program.name(), allowed.start(), allowed.end());
-        return Err(WebError::new(PageCode::InvalidProgram, "party_count", message));
-    }
+    allows(&program, parties)?;
     program.plan(parties)?;
     let invite = match roster {
         None => Invite::open(&program.hash_hex(), parties, signal)?,
@@ -307,10 +321,9 @@ pub fn plan_join(invite_text: &str, source: &str) -> Result<String, WebError> {
     let mut fields: Json = serde_json::from_str(&parse_invite(invite_text)?).map_err(|e| WebError::params("bad_invite", e.to_string()))?;
     cohort_party::threshold(invite.parties(), None, false)?;
     let program = CheckedProgram::load(source)?;
-    let session = Session::from_invite(&invite, program, None, false)?;
-    let program = session.program();
-    fields["threshold"] = json!(session.threshold());
     fields["program"] = json!({"name": program.name(), "hash": program.hash_hex(), "canonical": program.canonical()});
+    let session = Session::from_invite(&invite, program, None, false)?;
+    fields["threshold"] = json!(session.threshold());
     Ok(fields.to_string())
 }
 

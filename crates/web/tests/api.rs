@@ -145,7 +145,8 @@ fn malformed_invites_are_refused_with_the_reason() {
 fn session_configurations_are_validated() {
     let source = example("average_salary.cohort");
     let fps: Vec<String> = (0..3).map(|_| Identity::generate().unwrap().fingerprint().to_string()).collect();
-    let config = json!({"program": source, "session": "s", "parties": fps, "me": 1, "inputs": {"salary": 5}});
+    let plan = api::planned_program(&source, 3).unwrap();
+    let config = json!({"plan": plan, "session": "s", "parties": fps, "me": 1, "inputs": {"salary": 5}});
     let parsed = api::party_config(&config.to_string()).unwrap();
     assert_eq!((parsed.me(), parsed.meeting().threshold), (1, 1));
     let mut bad = config.clone();
@@ -169,7 +170,7 @@ fn session_configurations_are_validated() {
         ("threshold", json!("1"), "`threshold` must be a non-negative integer"),
         ("parties", json!(["a", 1]), "`parties` must be an array of strings"),
         ("inputs", json!(null), "`inputs` must be an object"),
-        ("program", json!(null), "`program` must be a string"),
+        ("plan", json!(null), "`plan` must be a string"),
     ] {
         let mut bad = config.clone();
         bad[field] = value;
@@ -179,16 +180,18 @@ fn session_configurations_are_validated() {
     let mut bad = config.clone();
     bad.as_object_mut().unwrap().remove("session");
     assert!(api::party_config(&bad.to_string()).unwrap_err().message.contains("missing field `session`"));
-    // The background passes the canonical text; the session host reads no
-    // JSON syntax (its module carries no reader for it).
-    let checked: serde_json::Value = serde_json::from_str(&api::check_program(&source).unwrap()).unwrap();
-    let mut canonical = config.clone();
-    canonical["program"] = checked["canonical"].clone();
-    assert_eq!(api::party_config(&canonical.to_string()).unwrap().meeting().threshold, 1);
-    let mut as_json = config.clone();
-    as_json["program"] = json!(r#"{"program": "Average salary"}"#);
-    let error = api::party_config(&as_json.to_string()).unwrap_err();
-    assert_eq!(error.code, PageCode::InvalidProgram, "{}", error.message);
+    // The background passes the program planned for the parties; the
+    // session host parses and checks nothing.
+    let mut bad = config.clone();
+    bad["plan"] = json!(source);
+    let error = api::party_config(&bad.to_string()).unwrap_err();
+    assert_eq!((error.code, error.reason), (PageCode::InvalidParams, "malformed_plan"), "{}", error.message);
+    let mut bad = config.clone();
+    bad["plan"] = json!(api::planned_program(&source, 4).unwrap());
+    let error = api::party_config(&bad.to_string()).unwrap_err();
+    assert_eq!((error.code, error.reason), (PageCode::InvalidProgram, "party_count"), "{}", error.message);
+    let error = api::planned_program(&source, 1).unwrap_err();
+    assert_eq!((error.code, error.reason), (PageCode::InvalidProgram, "party_count"), "{}", error.message);
 }
 
 #[test]

@@ -183,8 +183,9 @@ proptest! {
     #[test]
     fn the_extensions_configurations_and_page_requests_never_panic(which in 0usize..4, edits in edits(), random in ".{0,200}") {
         let program = example("average_salary.cohort");
+        let plan = api::planned_program(&program, 3).unwrap();
         let samples = [
-            json!({"program": program, "session": "s", "parties": ["a", "b", "c"], "me": 0, "inputs": {"salary": 1}}).to_string(),
+            json!({"plan": plan, "session": "s", "parties": ["a", "b", "c"], "me": 0, "inputs": {"salary": 1}}).to_string(),
             json!({"session": "s", "parties": ["a", "b"], "me": 0, "only": ["mul"], "runs": 2}).to_string(),
             json!({"signal": "wss://s.example", "iceServers": [{"urls": ["stun:x"]}], "iceTransportPolicy": "all", "fallbackMs": 4000}).to_string(),
             json!({"invite": "i", "program": program, "inputs": {"salary": 1}, "timeout": 30}).to_string(),

@@ -103,6 +103,13 @@ pub fn page_request(method: JsValue, params: JsValue) -> Result<JsValue, JsValue
     object_of(requests::page_request(&method, &json_of(&params)?))
 }
 
+/// The program planned for `parties` parties, in base64, for the session
+/// host ([`api::planned_program`]); throws `INVALID_PROGRAM`.
+#[wasm_bindgen(js_name = plannedProgram)]
+pub fn planned_program(source: &str, parties: usize) -> Result<String, JsValue> {
+    js(api::planned_program(source, parties))
+}
+
 /// What the full approval of a join shows, the page's inputs checked
 /// ([`requests::join_approval`]); throws `INVALID_PARAMS`.
 #[wasm_bindgen(js_name = joinApproval)]
