@@ -1,6 +1,7 @@
 //! The session host's transport natively: parties driven only by delivered
 //! frames (as in the browser), through the same party runner as the CLI,
-//! compute the examples; a vanished, silent or cheating peer ends the
+//! each running the program from the planned bytes the background gives
+//! the session host, compute the examples; a vanished, silent or cheating peer ends the
 //! others with a typed error, never a hang.
 
 use std::cell::RefCell;
@@ -14,7 +15,7 @@ use cohort_channel::Identity;
 use cohort_mpc::AsyncTransport;
 use cohort_mpc::{PartyId, TransportError};
 use cohort_party::{Party, PartyError, Progress, Session, Stage};
-use cohort_program::{CheckedProgram, HelloError, Outputs};
+use cohort_program::{CheckedProgram, HelloError, Outputs, PlannedProgram};
 use cohort_transport::UNREAD_LIMIT as INBOX_LIMIT;
 use cohort_web::host::{Inbox, Links};
 use serde_json::{Value as Json, json};
@@ -50,7 +51,10 @@ impl Net {
     fn seat(&self, program: &str, me: PartyId, inputs: Json, threshold: Option<usize>) -> Result<Party, PartyError> {
         let inputs: BTreeMap<String, Json> = serde_json::from_value(inputs).unwrap();
         let parties: Vec<_> = self.identities.iter().map(Identity::fingerprint).collect();
-        let session = Session::with_parties("test-session", CheckedProgram::load(program).unwrap(), parties.clone(), threshold, false)?;
+        // As the session host is given it: planned by the background, as bytes.
+        let bytes = CheckedProgram::load(program).unwrap().planned(parties.len()).unwrap().to_bytes();
+        let planned = PlannedProgram::from_bytes(&bytes).unwrap();
+        let session = Session::with_planned("test-session", planned, parties.clone(), threshold, false)?;
         session.seat(parties, &self.identities[me].fingerprint(), &inputs)
     }
 
