@@ -78,7 +78,7 @@ pub use hello::{HELLO_LEN, HelloError, agree};
 pub use lexer::MAX_SOURCE_LEN;
 pub use parser::KEYWORDS;
 pub use plan::{InputSpec, OutputSpec, OutputTo, Owner, Plan};
-pub use planned::{PlanBytesError, PlannedProgram};
+pub use planned::{MAX_PLAN_BYTES, PlanBytesError, PlannedProgram};
 pub use render::{class_words, privacy_words};
 pub use rounds::PlannedRounds;
 #[cfg(feature = "exact-json")]

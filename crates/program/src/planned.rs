@@ -23,6 +23,13 @@ use crate::plan::{InputSpec, Map, Node, NodeId, Op, OutputSpec, OutputTo, Owner,
 /// The bytes a planned program starts with: the format and its version.
 const MAGIC: &[u8] = b"cohort-plan-1\n";
 
+/// The most bytes a planned program may take: what the browser extension
+/// can hand its session host in one message (Chrome's extension messages
+/// carry at most 64 MiB of JSON, and base64 takes a third more). A
+/// program's text is short, but unrolled, its constants and index lists
+/// may take far more; few programs come near this.
+pub const MAX_PLAN_BYTES: usize = 32 << 20;
+
 /// A program planned for one number of parties: what a party runs, with
 /// the name and hash the parties agree on before running it
 /// ([`crate::agree`]). Made by [`crate::CheckedProgram::planned`], or read
@@ -44,6 +51,9 @@ pub enum PlanBytesError {
     /// The bytes end inside a field.
     #[error("the plan ends early")]
     Truncated,
+    /// More than [`MAX_PLAN_BYTES`].
+    #[error("the plan takes {0} bytes, more than the {MAX_PLAN_BYTES} a plan may take")]
+    TooLarge(usize),
     /// Bytes follow the plan's end.
     #[error("the plan has {0} bytes after its end")]
     Trailing(usize),
@@ -163,6 +173,9 @@ impl PlannedProgram {
 
     /// Reads a planned program written by [`PlannedProgram::to_bytes`].
     pub fn from_bytes(bytes: &[u8]) -> Result<Self, PlanBytesError> {
+        if bytes.len() > MAX_PLAN_BYTES {
+            return Err(PlanBytesError::TooLarge(bytes.len()));
+        }
         let rest = bytes.strip_prefix(MAGIC).ok_or(PlanBytesError::Version)?;
         let mut r = Reader(rest);
         let name = r.text()?;

@@ -153,6 +153,8 @@ fn every_truncation_and_every_single_byte_change_is_an_error_or_a_plan() {
 fn bytes_that_are_not_a_plan_say_why() {
     assert_eq!(PlannedProgram::from_bytes(b"").unwrap_err(), PlanBytesError::Version);
     assert_eq!(PlannedProgram::from_bytes(b"cohort-plan-2\n").unwrap_err(), PlanBytesError::Version);
+    let huge = vec![0; cohort_program::MAX_PLAN_BYTES + 1];
+    assert_eq!(PlannedProgram::from_bytes(&huge).unwrap_err(), PlanBytesError::TooLarge(huge.len()));
     let bytes = planned_bytes();
     let header = b"cohort-plan-1\n".len();
     // The name's length claims more bytes than there are: refused before

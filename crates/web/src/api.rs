@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use base64ct::{Base64, Encoding};
 use cohort_channel::{AdmissionToken, Fingerprint, Identity, Invite, PublicKey, RosterEntry};
-use cohort_program::{CheckedProgram, PlannedProgram, class_words, describe_input, privacy_words};
+use cohort_program::{CheckedProgram, MAX_PLAN_BYTES, PlannedProgram, class_words, describe_input, privacy_words};
 use serde_json::{Map, Value as Json, json};
 
 use cohort_party::{Meeting, Party, Session};
@@ -112,7 +112,8 @@ fn approval_of(program: &CheckedProgram, m: usize, t: usize, me: Option<usize>) 
 /// null when the program runs with no number of parties that has privacy
 /// (at most 2) and `parties` was not given. A program that does not parse
 /// or check is `INVALID_PROGRAM` with its position; a `parties` the program
-/// does not run with is `INVALID_PROGRAM` (`party_count`), and fewer than 3
+/// does not run with is `INVALID_PROGRAM` (`party_count`), as is one it
+/// unrolls to too large a plan for (`plan_too_large`), and fewer than 3
 /// `INVALID_PARAMS` (`no_privacy`), as `createSession` says. Reads nothing
 /// of the participant and stores nothing.
 pub fn page_check_program(source: &str, parties: Option<usize>) -> Result<String, WebError> {
@@ -127,7 +128,10 @@ pub fn page_check_program(source: &str, parties: Option<usize>) -> Result<String
         None => Some((*allowed.start()).max(3)).filter(|m| allowed.contains(m)),
     };
     let approval = match m {
-        Some(m) => approval_of(&program, m, cohort_party::threshold(m, None, false)?, None)?,
+        Some(m) => {
+            host_plan(&program.planned(m)?)?;
+            approval_of(&program, m, cohort_party::threshold(m, None, false)?, None)?
+        }
         None => Json::Null,
     };
     Ok(json!({
@@ -209,7 +213,25 @@ fn allows(program: &CheckedProgram, m: usize) -> Result<(), WebError> {
 pub fn planned_program(source: &str, parties: usize) -> Result<String, WebError> {
     let program = CheckedProgram::load(source)?;
     allows(&program, parties)?;
-    Ok(Base64::encode_string(&program.planned(parties)?.to_bytes()))
+    Ok(Base64::encode_string(&host_plan(&program.planned(parties)?)?))
+}
+
+/// The bytes of `program` for the session host, if it can be given them
+/// ([`MAX_PLAN_BYTES`]): checked when a session is made or joined, before
+/// anyone is asked to approve it.
+fn host_plan(program: &PlannedProgram) -> Result<Vec<u8>, WebError> {
+    let bytes = program.to_bytes();
+    if bytes.len() <= MAX_PLAN_BYTES {
+        return Ok(bytes);
+    }
+    let message = format!(
+        "program `{}` unrolls, for {} parties, to a plan of {} MiB, more than the {} MiB a browser can run: use fewer or shorter constants and slices in loops",
+        program.name(),
+        program.parties(),
+        bytes.len().div_ceil(1 << 20),
+        MAX_PLAN_BYTES >> 20
+    );
+    Err(WebError::new(PageCode::InvalidProgram, "plan_too_large", message))
 }
 
 /// A seated party from the extension's JSON: `{"plan", "session",
@@ -253,7 +275,7 @@ pub fn party_config(json: &str) -> Result<Party, WebError> {
 pub fn new_session(source: &str, parties: usize, signal: &str, roster: Option<&str>, secret: Option<&str>) -> Result<String, WebError> {
     let program = CheckedProgram::load(source)?;
     allows(&program, parties)?;
-    program.plan(parties)?;
+    host_plan(&program.planned(parties)?)?;
     let invite = match roster {
         None => Invite::open(&program.hash_hex(), parties, signal)?,
         Some(roster) => {
@@ -323,6 +345,7 @@ pub fn plan_join(invite_text: &str, source: &str) -> Result<String, WebError> {
     let program = CheckedProgram::load(source)?;
     fields["program"] = json!({"name": program.name(), "hash": program.hash_hex(), "canonical": program.canonical()});
     let session = Session::from_invite(&invite, program, None, false)?;
+    host_plan(session.program())?;
     fields["threshold"] = json!(session.threshold());
     Ok(fields.to_string())
 }

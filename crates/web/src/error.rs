@@ -123,6 +123,7 @@ pub const CAUSES: &[(&str, PageCode, &str)] = &[
     ("invalid_program", PageCode::InvalidProgram, "the program does not parse or check"),
     ("not_the_program", PageCode::InvalidProgram, "the program is not the one the invite names"),
     ("party_count", PageCode::InvalidProgram, "the program does not run with this number of parties"),
+    ("plan_too_large", PageCode::InvalidProgram, "the program unrolls to more than a browser can run"),
     ("no_privacy", PageCode::InvalidParams, "fewer than 3 parties: every input would reach the others in the clear"),
     ("private_signal", PageCode::InvalidParams, "a public site asked for a signal server only this computer or network can reach"),
     ("bad_params", PageCode::InvalidParams, "a parameter is missing or of the wrong type"),

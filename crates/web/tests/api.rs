@@ -232,6 +232,24 @@ fn one_input_is_checked_with_an_error_that_says_what_it_takes() {
 }
 
 #[test]
+fn a_program_whose_plan_a_browser_cannot_be_given_is_refused_before_anyone_approves_it() {
+    // 14 × 200,000 constants of up to 94 bits, 14 bytes each: 38 MiB.
+    let big = "program \"Big\"\nparties 3\nrole alice = party 0\ninput x: secint(96)[200000] from alice\n\
+               let c0 = [1237940039285380274899124224 + i for i in range(50000)]\nlet c = concat(c0, c0, c0, c0)\n\
+               reveal a = sum([sum(x + c * j) for j in range(14)]) to all\n";
+    let too_large = |err: cohort_web::error::WebError| {
+        assert_eq!((err.code, err.reason), (PageCode::InvalidProgram, "plan_too_large"), "{err}");
+        assert!(err.message.starts_with("program `Big` unrolls, for 3 parties, to a plan of 38 MiB, more than the 32 MiB"), "{err}");
+    };
+    too_large(api::page_check_program(big, Some(3)).unwrap_err());
+    too_large(api::new_session(big, 3, "ws://x/", None, None).unwrap_err());
+    too_large(api::planned_program(big, 3).unwrap_err());
+    let hash = parse(&api::check_program(big).unwrap())["hash"].as_str().unwrap().to_string();
+    let invite = Invite::open(&hash, 3, "ws://x/").unwrap().to_string();
+    too_large(api::plan_join(&invite, big).unwrap_err());
+}
+
+#[test]
 fn joining_is_planned_with_the_party_runners_rules() {
     let source = example("average_salary.cohort");
     let made = parse(&api::new_session(&source, 3, "ws://x/", None, None).unwrap());
