@@ -53,7 +53,8 @@ export async function startSessionHost(wasmUrl, toBackground, keepAlive) {
         return { ok: true, ...commands[msg.type](msg) };
       } catch (e) {
         // The WebAssembly's page code, when it gave one (a party that left is PEER_UNREACHABLE).
-        return { ok: false, error: e instanceof Error ? e.message : String(e), code: /** @type {any} */ (e)?.code ?? null };
+        const error = /** @type {any} */ (e);
+        return { ok: false, error: e instanceof Error ? e.message : String(e), code: error?.code ?? null, reason: error?.reason ?? null };
       }
     },
   };

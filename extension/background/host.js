@@ -35,7 +35,9 @@ export async function toHost(command) {
   }
   await hostReady;
   const answer = await sendToHost(command);
-  if (!answer?.ok) throw new PageError(answer?.code ?? ERR.SESSION_FAILED, answer?.error ?? 'the session host did not answer');
+  if (!answer?.ok) {
+    throw new PageError(answer?.code ?? ERR.SESSION_FAILED, answer?.error ?? 'the session host did not answer', answer?.reason ?? undefined);
+  }
   return answer;
 }
 

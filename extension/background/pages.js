@@ -279,7 +279,12 @@ const methods = {
     const config = { plan, session: session.id, parties, me: session.party, inputs: { ...inputs, ...typed } };
     session.started = true;
     save();
-    await toHost({ type: HOST_COMMAND.START, session: session.id, config });
+    try {
+      await toHost({ type: HOST_COMMAND.START, session: session.id, config });
+    } catch (e) {
+      // The host refused the session (or could not be reached): it ends here, not in `connecting`.
+      throw fail(session, e.code ?? ERR.SESSION_FAILED, e.message, true, 'failed', { reason: e.reason });
+    }
     return { session: session.id, party: session.party, parties };
   },
 
