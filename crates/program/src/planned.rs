@@ -8,9 +8,10 @@
 //! plan's fields in order, numbers as LEB128 varints (signed ones
 //! zigzagged), index lists as runs of arithmetic progressions (slices and
 //! strides of the unrolled program take a run each). Decoding checks every
-//! tag, every count against the bytes left (nothing is allocated for
-//! counts the bytes cannot hold; index runs expand within the checker's
-//! limits on elements), that every node reads only nodes before it (the
+//! tag, every count against the bytes left and the checker's limits
+//! (nothing is allocated for counts the bytes cannot hold, and what the
+//! bytes make stays within what a checked program makes: index runs
+//! expand to at most the checker's elements), that every node reads only nodes before it (the
 //! run cannot wait on itself), that inputs and outputs refer to existing
 //! inputs and nodes, and that nothing follows the end.
 
@@ -184,7 +185,7 @@ impl PlannedProgram {
         if !(1..=cohort_mpc::MAX_PARTIES).contains(&parties) {
             return Err(PlanBytesError::Range("party count"));
         }
-        let count = r.count(1)?;
+        let count = r.count(1, MAX_NODES, "count of inputs")?;
         let mut inputs = Vec::with_capacity(count);
         for _ in 0..count {
             let name = r.text()?;
@@ -199,17 +200,17 @@ impl PlannedProgram {
             let bounds = r.option(|r| Ok((r.value()?, r.value()?)))?;
             inputs.push(InputSpec { name, ty, len, owner, typed, bounds, span: r.span()? });
         }
-        let count = r.count(1)?;
+        let count = r.count(1, MAX_NODES, "count of outputs")?;
         let mut outputs = Vec::with_capacity(count);
         for _ in 0..count {
             let name = r.text()?;
             let ty = r.ty()?;
-            let shape = r.uints()?;
+            let shape = r.uints(2, "output's shape")?;
             let to = match r.tag()? {
                 0 => OutputTo::All,
                 1 => OutputTo::Each,
                 2 => OutputTo::Parties(
-                    r.uints()?
+                    r.uints(cohort_mpc::MAX_PARTIES, "output's receivers")?
                         .into_iter()
                         .map(|p| if p < parties { Ok(p) } else { Err(PlanBytesError::Range("party")) })
                         .collect::<Result<_, _>>()?,
@@ -218,10 +219,7 @@ impl PlannedProgram {
             };
             outputs.push(OutputSpec { name, ty, shape, to, node: r.uint()?, span: r.span()? });
         }
-        let count = r.count(1)?;
-        if count > MAX_NODES {
-            return Err(PlanBytesError::Range("node count"));
-        }
+        let count = r.count(1, MAX_NODES, "node count")?;
         let mut nodes = Vec::with_capacity(count);
         let mut stored = 0usize;
         for id in 0..count {
@@ -500,17 +498,21 @@ impl<'a> Reader<'a> {
     }
 
     /// A count of things of at least `each` bytes, which the bytes left
-    /// must be able to hold.
-    fn count(&mut self, each: usize) -> Read<usize> {
+    /// must be able to hold, and of at most `max` (`what`): so that what is
+    /// made of the bytes is never much larger than they are.
+    fn count(&mut self, each: usize, max: usize, what: &'static str) -> Read<usize> {
         let n = self.uint()?;
         if n.saturating_mul(each) > self.0.len() {
             return Err(PlanBytesError::Truncated);
+        }
+        if n > max {
+            return Err(PlanBytesError::Range(what));
         }
         Ok(n)
     }
 
     fn text(&mut self) -> Read<String> {
-        let n = self.count(1)?;
+        let n = self.count(1, usize::MAX, "text")?;
         String::from_utf8(self.take(n)?.to_vec()).map_err(|_| PlanBytesError::Range("text"))
     }
 
@@ -518,8 +520,9 @@ impl<'a> Reader<'a> {
         Ok(if self.flag()? { Some(read(self)?) } else { None })
     }
 
-    fn uints(&mut self) -> Read<Vec<usize>> {
-        let n = self.count(1)?;
+    /// A list of at most `max` numbers (`what`).
+    fn uints(&mut self, max: usize, what: &'static str) -> Read<Vec<usize>> {
+        let n = self.count(1, max, what)?;
         (0..n).map(|_| self.uint()).collect()
     }
 
@@ -582,7 +585,7 @@ impl<'a> Reader<'a> {
             0 => Op::Input(self.uint()?),
             1 => {
                 let ty = self.ty()?;
-                let n = self.count(2)?;
+                let n = self.count(2, MAX_ELEMENTS, "number of elements")?;
                 *stored = stored.saturating_add(n);
                 if *stored > MAX_STORED {
                     return Err(PlanBytesError::Range("count of stored elements"));
@@ -590,7 +593,7 @@ impl<'a> Reader<'a> {
                 Op::Const { ty, values: (0..n).map(|_| self.value()).collect::<Read<_>>()? }
             }
             2 => Op::Gather { src: self.uint()?, indices: self.indices(stored)? },
-            3 => match self.uints()? {
+            3 => match self.uints(MAX_NODES, "concatenation")? {
                 parts if parts.is_empty() => return Err(PlanBytesError::Range("concatenation")),
                 parts => Op::Concat(parts),
             },

@@ -165,6 +165,13 @@ fn bytes_that_are_not_a_plan_say_why() {
     let mut long = bytes[..header].to_vec();
     long.extend_from_slice(&[0xff; 40]);
     assert_eq!(PlannedProgram::from_bytes(&long).unwrap_err(), PlanBytesError::Range("number"));
+    // More inputs than a checked program can have, each of a byte: refused
+    // before a list of them is made (each would take a hundred bytes).
+    let mut many = plan_of(&[]);
+    many.truncate(many.len() - 3);
+    many.extend_from_slice(&[0xc1, 0x9a, 0x0c]); // 200,001
+    many.extend(std::iter::repeat_n(0, 200_001));
+    assert_eq!(PlannedProgram::from_bytes(&many).unwrap_err(), PlanBytesError::Range("count of inputs"));
 }
 
 /// A plan of `nodes` after a minimal header: name "p", a zero hash, 3
