@@ -11,9 +11,10 @@
 //! tag, every count against the bytes left and the checker's limits
 //! (nothing is allocated for counts the bytes cannot hold, and what the
 //! bytes make stays within what a checked program makes: index runs
-//! expand to at most the checker's elements), that every node reads only nodes before it (the
-//! run cannot wait on itself), that inputs and outputs refer to existing
-//! inputs and nodes, and that nothing follows the end.
+//! expand to at most the checker's elements), that every node reads only
+//! nodes before it (the run cannot wait on itself), that inputs and
+//! outputs refer to existing inputs and nodes, and that nothing follows
+//! the end.
 
 use cohort_mpc::{Kind, SecType, Value};
 
