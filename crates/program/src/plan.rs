@@ -297,6 +297,8 @@ pub(crate) enum Random {
     },
 }
 
+/// An engine operation. (Each one, and each variant of the enums it holds,
+/// has a tag in `planned.rs` and a use in `tests/planned_bytes.rs`.)
 #[derive(Clone, Debug)]
 pub(crate) enum Op {
     /// Declared input number `i` of [`Plan::inputs`].

@@ -41,11 +41,13 @@ reveal c = trunc(flatten(x), 3) * 0.5 / 2.5 to all
 reveal c2 = convert(flatten(x), secfxp(48, 24)) to all
 reveal d = concat(random_int(secint(16), -3, 9, 2), random_bits(secint(16), 2), random_permutation(secint(16), 3), random_derangement(secint(16), 3)) to all
 reveal e = uniform(num, -1.5, 2, 3) to all
+reveal g = flatten(x) / (flatten(x) + 1) to all
 reveal f = convert(q, secint(16)) to all
 "#,
 ];
 
-/// Every variant of a plan's operations, as `Debug` names them.
+/// Every variant of a plan's operations and of the enums they hold, as
+/// `Debug` names them.
 const VARIANTS: &[&str] = &[
     "Input(",
     "Const {",
@@ -78,6 +80,47 @@ const VARIANTS: &[&str] = &[
     "Find {",
     "Choose {",
     "Random {",
+    // And every variant of the operations' own tags.
+    "Pair(Mul,",
+    "Pair(Div,",
+    "Pair(Lt,",
+    "Pair(Le,",
+    "Pair(Gt,",
+    "Pair(Ge,",
+    "Pair(Eq,",
+    "Pair(Ne,",
+    "Pair(MinPairwise,",
+    "Pair(MaxPairwise,",
+    "Pair(Inner,",
+    "Pair(Covariance,",
+    "Pair(Gcd,",
+    "Pair(Lcm,",
+    "Map(Abs,",
+    "Map(Sign,",
+    "Map(IsZero,",
+    "Map(Reciprocal,",
+    "Map(Sqrt,",
+    "Map(ToBits,",
+    "f: Sum,",
+    "f: Prod,",
+    "f: Min,",
+    "f: Max,",
+    "f: Argmin,",
+    "f: Argmax,",
+    "f: All,",
+    "f: Any,",
+    "f: Mean,",
+    "f: Variance,",
+    "f: Pvariance,",
+    "f: Stdev,",
+    "f: Median,",
+    "f: Mode,",
+    "f: FromBits,",
+    "f: Int {",
+    "f: Bits,",
+    "f: Permutation,",
+    "f: Derangement,",
+    "f: Uniform {",
 ];
 
 /// `program` planned for `m` parties survives its bytes: the same plan
